@@ -1,0 +1,21 @@
+"""The package's own exceptions. The command line turns each into a message and exit 2."""
+
+
+class AdoptionError(Exception):
+    """Base class: an input or a request the package cannot work with."""
+
+
+class InputFileError(AdoptionError):
+    """A raw input file that cannot be read or lacks what the data contract requires."""
+
+
+class SchemaError(AdoptionError):
+    """A table that does not match the data contract."""
+
+
+class ParameterError(AdoptionError):
+    """A report parameter that is unknown or has a value outside its valid set."""
+
+
+class ReportError(AdoptionError):
+    """One or more reports failed to build."""

@@ -1,0 +1,34 @@
+"""Small text helpers shared by the readers and the normalisers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def nfc(value: str) -> str:
+    """Return ``value`` in NFC with runs of whitespace collapsed.
+
+    >>> nfc("Cong  ty\\u0301 ") == "Cong tý"
+    True
+    """
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+@lru_cache(maxsize=262_144)
+def fold(value: str) -> str:
+    """Fold text to a matching key: no diacritics, lower case, words joined by one space.
+
+    Vietnamese đ/Đ has no decomposition, so it is mapped to d by hand.
+
+    >>> fold("  Thành phố  THỦ DẦU MỘT.")
+    'thanh pho thu dau mot'
+    >>> fold("Huyện/Thị xã/Thành phố")
+    'huyen thi xa thanh pho'
+    """
+    decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return " ".join(_NON_ALNUM.sub(" ", stripped.lower()).split())
