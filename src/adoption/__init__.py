@@ -14,3 +14,41 @@ try:
     __version__ = version("adoption")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
+
+from .clean import clean
+from .dataset import CleanData, load_clean
+from .metrics import DIMENSIONS, adoption_by, compare_published, headline, in_scope, resolve_district
+from .plots import plot_adoption_by
+from .present import (
+    adoption_table,
+    banner,
+    comparison_table,
+    heading,
+    headline_table,
+    note,
+    sources,
+    title,
+)
+from .synth import write_synthetic
+
+__all__ = [
+    "CleanData",
+    "DIMENSIONS",
+    "adoption_by",
+    "adoption_table",
+    "banner",
+    "clean",
+    "compare_published",
+    "comparison_table",
+    "heading",
+    "headline",
+    "headline_table",
+    "in_scope",
+    "load_clean",
+    "note",
+    "plot_adoption_by",
+    "resolve_district",
+    "sources",
+    "title",
+    "write_synthetic",
+]

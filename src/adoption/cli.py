@@ -1,2 +1,227 @@
+"""The ``adoption`` command: one sub-command per stage of the pipeline.
+
+Errors about input or parameters print one message and exit with code 2; a build in
+which some report failed exits with code 1 after building the others.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Optional
+
 import typer
-app = typer.Typer()
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.table import Table
+
+from . import __version__, config
+from .errors import AdoptionError
+
+app = typer.Typer(
+    help=(
+        "Enterprise digital adoption and digital workforce reports from a province's "
+        "enterprise register. Stages: synth (default data) -> clean -> build (HTML reports). "
+        "`adoption report` runs them all, as `make report` does."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out = Console()
+
+RawOption = typer.Option(None, "--raw", help="Raw folder laid out like data/raw/ (register/ required; platforms/ optional). Default: data/raw/.")
+OutOption = typer.Option(None, "--out", help="Folder for the clean outputs. Default: data/processed/.")
+ProcessedOption = typer.Option(None, "--processed", help="Folder of clean data to report on. Default: data/processed/.")
+ReportsOption = typer.Option(None, "--reports", help="Folder for the HTML reports and index.html. Default: reports/.")
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(message)s",
+        handlers=[RichHandler(console=console, show_path=False, show_time=False, markup=False)],
+        force=True,
+    )
+    for noisy in ("papermill", "traitlets", "nbconvert"):
+        logging.getLogger(noisy).setLevel(logging.WARNING if not verbose else logging.INFO)
+
+
+@app.callback()
+def main(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show debug messages and papermill's log."),
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    if version:
+        out.print(f"adoption {__version__}")
+        raise typer.Exit()
+    _setup_logging(verbose)
+
+
+def _fail(exc: AdoptionError) -> None:
+    console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+    raise typer.Exit(code=2)
+
+
+@app.command()
+def synth(
+    raw: Optional[Path] = RawOption,
+    seed: int = typer.Option(2023, help="Seed of the generator; the same seed gives the same files."),
+    force: bool = typer.Option(False, "--force", help="Overwrite a register folder that already holds files."),
+) -> None:
+    """Write the synthetic Bình Dương 2023 register and platform records (marked synthetic).
+
+    Calibrated so that the clean data reproduce the published figures: 65,000 active
+    enterprises, 45,000 using digital platforms, 1,300 electronics-IT-digital firms with
+    55,720 workers. See data/README.md for what is published and what is assumed.
+    """
+    from .synth import write_synthetic
+
+    try:
+        result = write_synthetic(raw or config.RAW_DIR, seed=seed, force=force)
+    except AdoptionError as exc:
+        _fail(exc)
+    out.print(f"wrote {result.register_rows:,} register rows and {result.platform_rows:,} platform rows (synthetic) to {result.raw_dir}")
+
+
+@app.command()
+def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption) -> None:
+    """Read and clean the raw register and platform records into the data contract's tables.
+
+    Writes enterprises.parquet, platforms.parquet, rejects.csv (every row not used, with
+    its reason) and quality.json (row accounting, reasons, null rates) into --out.
+    """
+    from .clean import clean as run_clean
+
+    raw_dir = raw or config.RAW_DIR
+    target = out_dir or config.PROCESSED_DIR
+    try:
+        result = run_clean(raw_dir, target)
+    except AdoptionError as exc:
+        _fail(exc)
+    _print_quality(result.quality, target)
+
+
+def _print_quality(quality: dict, target: Path) -> None:
+    table = Table(title=f"clean data in {target}")
+    for column in ("file", "read", "kept", "rejected", "merged"):
+        table.add_column(column, justify="left" if column == "file" else "right")
+    for rel, info in quality["files"].items():
+        table.add_row(rel, f"{info['rows_read']:,}", f"{info['rows_kept']:,}", f"{info['rows_rejected']:,}", f"{info['rows_merged']:,}")
+    out.print(table)
+    if quality.get("reasons"):
+        out.print("rejected rows by reason: " + ", ".join(f"{k} {v:,}" for k, v in quality["reasons"].items()))
+    if quality.get("synthetic"):
+        out.print("[bold yellow]input is synthetic[/]: every report built on it says so")
+
+
+@app.command()
+def build(
+    processed: Optional[Path] = ProcessedOption,
+    reports: Optional[Path] = ReportsOption,
+    only: Optional[list[str]] = typer.Option(None, "--only", help="Build only this report (repeatable), e.g. adoption-overview."),
+) -> None:
+    """Run every report notebook over its parameter grid and export offline HTML plus index.html."""
+    from .report import build as run_build
+
+    try:
+        result = run_build(processed_dir=processed or config.PROCESSED_DIR, reports_dir=reports or config.REPORTS_DIR, only=only)
+    except AdoptionError as exc:
+        _fail(exc)
+    _finish_build(result)
+
+
+def _finish_build(result) -> None:
+    for report in result.reports:
+        mark = "[green]ok[/]" if report.ok else f"[red]FAILED[/] {report.error}"
+        out.print(f"  {report.html.name}: {mark}")
+    out.print(str(result.index))
+    if result.failed:
+        console.print(f"[bold red]{len(result.failed)} of {len(result.reports)} reports failed[/]; the others were built")
+        raise typer.Exit(code=1)
+
+
+def _clean_is_current(raw_dir: Path, processed_dir: Path) -> bool:
+    from .dataset import data_files, sha256_file
+
+    quality_path = processed_dir / config.QUALITY_FILE
+    if not quality_path.is_file() or not (processed_dir / config.ENTERPRISES_FILE).is_file():
+        return False
+    quality = json.loads(quality_path.read_text(encoding="utf-8"))
+    current = {
+        f"{folder}/{path.name}": sha256_file(path)
+        for folder in ("register", "platforms")
+        for path in data_files(raw_dir / folder)
+    }
+    recorded = {rel: info.get("sha256") for rel, info in quality.get("files", {}).items()}
+    return current == recorded and quality.get("package_version") == __version__
+
+
+@app.command()
+def report(
+    raw: Optional[Path] = RawOption,
+    processed: Optional[Path] = ProcessedOption,
+    reports: Optional[Path] = ReportsOption,
+) -> None:
+    """The main job: default data if the register folder is empty, clean, build, print index.html.
+
+    The clean step is skipped when the raw files and the package version are those the
+    clean data were built from.
+    """
+    from .clean import clean as run_clean
+    from .report import build as run_build
+    from .synth import raw_is_empty, write_synthetic
+
+    raw_dir = raw or config.RAW_DIR
+    processed_dir = processed or config.PROCESSED_DIR
+    try:
+        if raw_is_empty(raw_dir):
+            logging.info("%s is empty: writing the synthetic default register", raw_dir / "register")
+            write_synthetic(raw_dir)
+        if _clean_is_current(raw_dir, processed_dir):
+            logging.info("clean data in %s are up to date with %s", processed_dir, raw_dir)
+        else:
+            result = run_clean(raw_dir, processed_dir)
+            _print_quality(result.quality, processed_dir)
+        built = run_build(processed_dir=processed_dir, reports_dir=reports or config.REPORTS_DIR)
+    except AdoptionError as exc:
+        _fail(exc)
+    _finish_build(built)
+
+
+@app.command()
+def params(notebook: str = typer.Argument(..., help="Report name (e.g. adoption-overview) or notebook file.")) -> None:
+    """Show a report notebook's parameters: name, type, default and meaning."""
+    from .report import find_spec, notebook_parameters
+
+    try:
+        path = Path(notebook)
+        if not path.is_file():
+            path = config.NOTEBOOKS_DIR / find_spec(notebook).notebook
+        declared = notebook_parameters(path)
+    except AdoptionError as exc:
+        _fail(exc)
+    table = Table(title=str(path.name))
+    for column in ("parameter", "type", "default", "meaning"):
+        table.add_column(column)
+    for name, info in declared.items():
+        table.add_row(name, info["inferred_type_name"], info["default"], info["help"])
+    out.print(table)
+
+
+@app.command()
+def lab(port: int = typer.Option(8888, help="Port JupyterLab listens on.")) -> None:
+    """Open JupyterLab on notebooks/ with the project's kernel."""
+    jupyter = shutil.which("jupyter", path=str(Path(sys.executable).parent)) or "jupyter"
+    env = dict(os.environ, JUPYTER_PATH=str(Path(sys.prefix) / "share" / "jupyter"))
+    raise typer.Exit(subprocess.call([jupyter, "lab", f"--notebook-dir={config.NOTEBOOKS_DIR}", f"--port={port}"], env=env))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,248 @@
+"""Presentation: labels in Vietnamese and English, number formats, and notebook output.
+
+Metric tables keep canonical column names and codes; the functions here turn them into
+what a reader sees, in the report's language.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+from IPython.display import HTML, Markdown
+from pandas.io.formats.style import Styler
+
+from . import reference
+from .dataset import CleanData
+from .errors import ParameterError
+
+LANGUAGES = ("vi", "en")
+
+LABELS: dict[str, dict[str, str]] = {
+    "vi": {
+        "report_title": "Chuyển đổi số doanh nghiệp tỉnh Bình Dương: tổng quan",
+        "province": "Toàn tỉnh Bình Dương",
+        "headline": "Các chỉ tiêu chính",
+        "compare": "So sánh với số liệu đã công bố",
+        "by_district": "Tỷ lệ sử dụng nền tảng số theo huyện, thị xã, thành phố",
+        "by_vsic_section": "Theo ngành kinh tế (VSIC 2018, cấp 1)",
+        "by_size_class": "Theo quy mô doanh nghiệp (Nghị định 80/2021/NĐ-CP)",
+        "by_ownership": "Theo thành phần kinh tế",
+        "by_in_industrial_park": "Trong và ngoài khu công nghiệp",
+        "sources": "Nguồn số liệu",
+        "census_note": "Sổ đăng ký là tổng điều tra: các tỷ lệ không có sai số chọn mẫu.",
+        "scope_note": "Doanh nghiệp được tính: trụ sở chính đang hoạt động (không tính chi nhánh và doanh nghiệp tạm ngừng, giải thể).",
+        "synthetic_banner": "DỮ LIỆU TỔNG HỢP (MÔ PHỎNG): báo cáo này được lập trên sổ đăng ký doanh nghiệp do máy sinh ra, hiệu chỉnh theo số liệu đã công bố. Không phải dữ liệu thật của doanh nghiệp nào.",
+        "enterprises": "Doanh nghiệp",
+        "adopters": "Doanh nghiệp sử dụng nền tảng số",
+        "adoption_rate": "Tỷ lệ sử dụng nền tảng số",
+        "digital_tech_firms": "Doanh nghiệp điện - điện tử, CNTT, công nghệ số",
+        "digital_tech_workers": "Lao động trong nhóm điện - điện tử, CNTT, công nghệ số",
+        "ip_firms": "Doanh nghiệp trong khu công nghiệp",
+        "ip_workers": "Lao động trong khu công nghiệp",
+        "industrial_parks": "Số khu công nghiệp có doanh nghiệp",
+        "fdi_firms": "Doanh nghiệp FDI",
+        "firms": "Số doanh nghiệp",
+        "share_of_firms": "Tỷ trọng doanh nghiệp",
+        "figure": "Chỉ tiêu",
+        "value": "Giá trị",
+        "computed": "Tính từ dữ liệu",
+        "published": "Đã công bố",
+        "difference": "Chênh lệch",
+        "source": "Nguồn",
+        "district": "Huyện, thị xã, thành phố",
+        "vsic_section": "Ngành (VSIC cấp 1)",
+        "size_class": "Quy mô",
+        "ownership": "Thành phần kinh tế",
+        "in_industrial_park": "Vị trí",
+        "true": "Trong khu công nghiệp",
+        "false": "Ngoài khu công nghiệp",
+        "micro": "Siêu nhỏ", "small": "Nhỏ", "medium": "Vừa", "large": "Lớn",
+        "state": "Nhà nước", "domestic_private": "Ngoài nhà nước", "fdi": "Có vốn đầu tư nước ngoài (FDI)",
+        "register_files": "Sổ đăng ký doanh nghiệp và dữ liệu sử dụng nền tảng số",
+        "rows": "dòng",
+        "published_sources": "Số liệu đã công bố",
+        "reference_sources": "Dữ liệu tham chiếu: danh mục đơn vị hành chính (Tổng cục Thống kê, 01/03/2025), VSIC 2018 (Quyết định 27/2018/QĐ-TTg).",
+    },
+    "en": {
+        "report_title": "Enterprise digital adoption in Bình Dương: overview",
+        "province": "Bình Dương province",
+        "headline": "Headline figures",
+        "compare": "Compared with the published figures",
+        "by_district": "Digital-platform adoption by district unit",
+        "by_vsic_section": "By economic sector (VSIC 2018 section)",
+        "by_size_class": "By enterprise size (Decree 80/2021/ND-CP)",
+        "by_ownership": "By ownership",
+        "by_in_industrial_park": "Inside and outside industrial parks",
+        "sources": "Where the numbers come from",
+        "census_note": "The register is a census: rates carry no sampling error.",
+        "scope_note": "Enterprises counted: active head offices (branches and suspended or dissolved firms are not counted).",
+        "synthetic_banner": "SYNTHETIC DATA: this report is built on a machine-generated enterprise register calibrated to published figures. It describes no real firm.",
+        "enterprises": "Enterprises",
+        "adopters": "Enterprises using digital platforms",
+        "adoption_rate": "Digital-platform adoption rate",
+        "digital_tech_firms": "Electronics, IT and digital-technology enterprises",
+        "digital_tech_workers": "Workers in electronics, IT and digital technology",
+        "ip_firms": "Enterprises in industrial parks",
+        "ip_workers": "Workers in industrial parks",
+        "industrial_parks": "Industrial parks with enterprises",
+        "fdi_firms": "Foreign-invested (FDI) enterprises",
+        "firms": "Enterprises",
+        "share_of_firms": "Share of enterprises",
+        "figure": "Figure",
+        "value": "Value",
+        "computed": "Computed from data",
+        "published": "Published",
+        "difference": "Difference",
+        "source": "Source",
+        "district": "District unit",
+        "vsic_section": "Sector (VSIC section)",
+        "size_class": "Size",
+        "ownership": "Ownership",
+        "in_industrial_park": "Location",
+        "true": "Inside industrial parks",
+        "false": "Outside industrial parks",
+        "micro": "Micro", "small": "Small", "medium": "Medium", "large": "Large",
+        "state": "State", "domestic_private": "Domestic private", "fdi": "Foreign-invested (FDI)",
+        "register_files": "Enterprise register and digital-platform records",
+        "rows": "rows",
+        "published_sources": "Published figures",
+        "reference_sources": "Reference data: administrative units (General Statistics Office, 1 Mar 2025), VSIC 2018 (Decision 27/2018/QD-TTg).",
+    },
+}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is a report language, else raise listing the valid ones."""
+    if lang not in LANGUAGES:
+        raise ParameterError(f"lang {lang!r} is not a report language; valid values: {', '.join(LANGUAGES)}")
+    return lang
+
+
+def label(key: str, lang: str) -> str:
+    """The reader-facing label of a key in ``lang`` (the key itself if it has none).
+
+    >>> label("adopters", "en")
+    'Enterprises using digital platforms'
+    """
+    return LABELS[check_lang(lang)].get(key, key)
+
+
+def fmt_int(value: float, lang: str) -> str:
+    """A whole number with the language's thousands separator.
+
+    >>> fmt_int(65000, "vi"), fmt_int(65000, "en")
+    ('65.000', '65,000')
+    """
+    text = f"{round(value):,}"
+    return text.replace(",", ".") if check_lang(lang) == "vi" else text
+
+
+def fmt_pct(value: float, lang: str, digits: int = 1) -> str:
+    """A share as a percentage with the language's decimal mark.
+
+    >>> fmt_pct(0.6923, "vi"), fmt_pct(0.6923, "en")
+    ('69,2%', '69.2%')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value * 100:.{digits}f}%"
+    return text.replace(".", ",") if check_lang(lang) == "vi" else text
+
+
+def group_labels(table: pd.DataFrame, lang: str) -> pd.Series:
+    """Reader-facing names of the groups in the first column of an ``adoption_by`` table."""
+    key = table.columns[0]
+    values = table[key]
+    if key == "district_code":
+        names = reference.districts().set_index("district_code")["district"]
+        return values.map(names)
+    if key == "vsic_section":
+        sections = reference.vsic_sections().set_index("section")
+        column = "name_vi" if lang == "vi" else "name_en_isic_rev4"
+        return values.map(lambda s: f"{s}. {sections.loc[s, column]}")
+    if key == "commune_code":
+        units = reference.admin_units().set_index("commune_code")["commune"]
+        return values.map(units)
+    return values.map(lambda v: label(str(v).lower(), lang))
+
+
+def _frame(rows: pd.DataFrame, index_name: str) -> Styler:
+    """Rows of formatted text as a table without the positional index."""
+    styled = rows.style.hide(axis="index")
+    return styled.set_table_styles([{"selector": "td:first-child", "props": [("text-align", "left")]}])
+
+
+def adoption_table(table: pd.DataFrame, lang: str) -> Styler:
+    """An ``adoption_by`` table with labels and numbers formatted for ``lang``."""
+    key = table.columns[0]
+    dimension = "district" if key == "district_code" else key
+    rows = pd.DataFrame({
+        label(dimension, lang): group_labels(table, lang).to_numpy(),
+        label("firms", lang): [fmt_int(v, lang) for v in table["firms"]],
+        label("adopters", lang): [fmt_int(v, lang) for v in table["adopters"]],
+        label("adoption_rate", lang): [fmt_pct(v, lang) for v in table["adoption_rate"]],
+        label("share_of_firms", lang): [fmt_pct(v, lang) for v in table["share_of_firms"]],
+    })
+    return _frame(rows, label(dimension, lang))
+
+
+def headline_table(figures: pd.Series, lang: str) -> Styler:
+    """Headline figures (from :func:`adoption.metrics.headline`) as a two-column table."""
+    values = [fmt_pct(v, lang) if key == "adoption_rate" else fmt_int(v, lang) for key, v in figures.items()]
+    rows = pd.DataFrame({label("figure", lang): [label(k, lang) for k in figures.index], label("value", lang): values})
+    return _frame(rows, label("figure", lang))
+
+
+def comparison_table(comparison: pd.DataFrame, lang: str) -> Styler:
+    """A ``compare_published`` table with labels and numbers formatted for ``lang``."""
+    def signed(value: int) -> str:
+        return ("+" if value > 0 else "") + fmt_int(value, lang)
+
+    rows = pd.DataFrame({
+        label("figure", lang): [label(k, lang) for k in comparison["key"]],
+        label("computed", lang): [fmt_int(v, lang) for v in comparison["computed"]],
+        label("published", lang): [fmt_int(v, lang) for v in comparison["published"]],
+        label("difference", lang): [f"{signed(d)} ({fmt_pct(r, lang)})" for d, r in zip(comparison["difference"], comparison["relative_difference"])],
+        label("source", lang): comparison["source"].to_numpy(),
+    })
+    return _frame(rows, label("figure", lang))
+
+
+def heading(key: str, lang: str, *, level: int = 2) -> Markdown:
+    """A Markdown heading from the label ``key``, for a notebook cell's output."""
+    return Markdown(f"{'#' * level} {label(key, lang)}")
+
+
+def title(lang: str, *, district: str | None = None) -> Markdown:
+    """The report title, naming the district when the report covers one."""
+    place = label("province", lang)
+    if district:
+        place = reference.districts().set_index("district_code").loc[district, "district"]
+    return Markdown(f"# {label('report_title', lang)}\n\n**{place}**, {label('scope_note', lang)}")
+
+
+def note(key: str, lang: str) -> Markdown:
+    """A short explanatory note (the label ``key``) in italics."""
+    return Markdown(f"*{label(key, lang)}*")
+
+
+def banner(data: CleanData, lang: str) -> HTML:
+    """A visible banner when the data are synthetic; empty output otherwise."""
+    if not data.synthetic:
+        return HTML("")
+    text = html.escape(label("synthetic_banner", lang))
+    return HTML(f'<div class="adoption-synthetic-banner" role="alert">{text}</div>')
+
+
+def sources(data: CleanData, lang: str) -> Markdown:
+    """Where the numbers come from: input files (with row counts), published figures, reference data."""
+    lines = [f"**{label('register_files', lang)}**", ""]
+    for rel, info in sorted(data.quality.get("files", {}).items()):
+        lines.append(f"- `{rel}`: {fmt_int(info['rows_read'], lang)} {label('rows', lang)}")
+    lines += ["", f"**{label('published_sources', lang)}**", ""]
+    for source in reference.published_figures()["source"].drop_duplicates():
+        lines.append(f"- {source}")
+    lines += ["", label("reference_sources", lang)]
+    return Markdown("\n".join(lines))
