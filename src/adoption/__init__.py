@@ -15,7 +15,7 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
-from .clean import clean
+from .clean import clean_folder
 from .dataset import CleanData, load_clean
 from .metrics import DIMENSIONS, adoption_by, compare_published, headline, in_scope, resolve_district
 from .plots import plot_adoption_by
@@ -37,7 +37,7 @@ __all__ = [
     "adoption_by",
     "adoption_table",
     "banner",
-    "clean",
+    "clean_folder",
     "compare_published",
     "comparison_table",
     "heading",

@@ -313,9 +313,15 @@ def _first_reason(checks: list[tuple[str, pd.Series, pd.Series, object]], n: int
 
 
 def _changed(raw: pd.Series, clean: pd.Series) -> int:
-    raw_text = raw.fillna("").astype(str).str.strip()
-    clean_text_ = clean.astype("string").fillna("")
+    raw_text = raw.fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    clean_text_ = clean.astype("string").fillna("").to_numpy(dtype=object)
     return int((raw_text != clean_text_).sum())
+
+
+def _vsic_reason(value: str) -> str:
+    if not str(value).strip():
+        return "the main activity (VSIC code) is empty"
+    return f"main activity {value!r} is not a VSIC 2018 class (data/external/vsic2018_codes.csv)"
 
 
 def clean_register(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
@@ -344,7 +350,7 @@ def clean_register(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, dict[
         ("tax_code_invalid", codes.isna(), code_reasons, str),
         ("name_missing", name.isna(), name, lambda v: REASONS["name_missing"]),
         ("district_unknown", district.isna(), raw["district"], lambda v: f"district {v!r} is not one of the 9 district units of Bình Dương"),
-        ("vsic_invalid", ~known_class, raw["vsic"], lambda v: f"main activity {v!r} is not a VSIC 2018 class (data/external/vsic2018_codes.csv)"),
+        ("vsic_invalid", ~known_class, raw["vsic"], _vsic_reason),
     ]
     reason_code, reason = _first_reason(checks, n)
     rejected = reason_code.notna().to_numpy()
@@ -524,6 +530,7 @@ def clean_raw(raw_dir: Path = config.RAW_DIR) -> CleanResult:
     schema.validate_platforms(platforms)
 
     rejects = pd.concat([reg_rejects.assign(table="register"), plat_rejects.assign(table="platforms")], ignore_index=True)
+    rejects["source_row"] = rejects["source_row"].astype("Int64")
     rejects = spreadsheet_safe(rejects)
     extras = pd.concat([t.extras for t in registers + platform_tables], ignore_index=True)
 
@@ -592,7 +599,7 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def clean(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR) -> CleanResult:
+def clean_folder(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR) -> CleanResult:
     """Clean ``raw_dir`` and write the contract's outputs into ``out_dir``.
 
     Nothing is written when cleaning fails.

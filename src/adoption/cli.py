@@ -97,7 +97,7 @@ def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption) 
     Writes enterprises.parquet, platforms.parquet, rejects.csv (every row not used, with
     its reason) and quality.json (row accounting, reasons, null rates) into --out.
     """
-    from .clean import clean as run_clean
+    from .clean import clean_folder as run_clean
 
     raw_dir = raw or config.RAW_DIR
     target = out_dir or config.PROCESSED_DIR
@@ -174,7 +174,7 @@ def report(
     The clean step is skipped when the raw files and the package version are those the
     clean data were built from.
     """
-    from .clean import clean as run_clean
+    from .clean import clean_folder as run_clean
     from .report import build as run_build
     from .synth import raw_is_empty, write_synthetic
 

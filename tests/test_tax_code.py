@@ -1,0 +1,50 @@
+import pytest
+
+from adoption import tax_code
+
+# Known codes from data/external/SOURCES.md.
+VALID = ["0100233488", "0300588569", "0100109106", "3700145020"]
+INVALID = ["0100233480", "0100109107"]
+
+
+@pytest.mark.parametrize("code", VALID)
+def test_known_valid_codes(code):
+    assert tax_code.is_valid(code)
+    assert tax_code.normalise(code) == (code, None)
+
+
+@pytest.mark.parametrize("code", INVALID)
+def test_known_invalid_codes(code):
+    assert not tax_code.is_valid(code)
+    normal, reason = tax_code.normalise(code)
+    assert normal is None and "check digit" in reason
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (" 3700145020 ", "3700145020"),
+        ("370.014.502.0", "3700145020"),
+        (100233488, "0100233488"),          # stored as a number: lost its leading zero
+        (100233488.0, "0100233488"),
+        ("3700145020-001", "3700145020-001"),
+        ("3700145020 - 001", "3700145020-001"),
+        ("3700145020_001", "3700145020-001"),
+        ("3700145020001", "3700145020-001"),  # 13 plain digits
+    ],
+)
+def test_normalise_spellings(raw, expected):
+    assert tax_code.normalise(raw) == (expected, None)
+
+
+@pytest.mark.parametrize("raw", ["", None, "37001450", "ABC0145020", "3700145020-000"])
+def test_normalise_refuses_with_reason(raw):
+    normal, reason = tax_code.normalise(raw)
+    assert normal is None
+    assert reason
+
+
+def test_remainder_zero_admits_no_check_digit():
+    # 9 zeros: weighted sum 0, remainder 0, no valid check digit.
+    assert tax_code.check_digit("000000000") is None
+    assert tax_code.normalise("0000000000")[0] is None
