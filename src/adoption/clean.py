@@ -60,12 +60,13 @@ def map_unique(values: pd.Series, func) -> pd.Series:
     return pd.Series([lookup[v] for v in values.to_numpy(dtype=object)], index=values.index, dtype=object)
 
 
+_MISSING_KEYS = frozenset(fold(t) for t in vocab.MISSING_TOKENS)
 _LONGEST_MISSING = max(len(t) for t in vocab.MISSING_TOKENS)
 
 
 def _is_missing(value: str) -> bool:
     text = value.strip()
-    return len(text) <= _LONGEST_MISSING + 2 and fold(text) in vocab.MISSING_TOKENS
+    return len(text) <= _LONGEST_MISSING + 2 and fold(text) in _MISSING_KEYS
 
 
 def clean_text(values: pd.Series) -> pd.Series:
@@ -257,7 +258,7 @@ def size_class(employees: pd.Series, revenue: pd.Series, capital: pd.Series, sec
 
     >>> size_class(pd.Series([5, 60, 60, 500]), pd.Series([1e9, None, 60e9, 1e12]),
     ...            pd.Series([None, 10e9, 60e9, 1e12]), pd.Series(["C", "C", "G", "G"])).tolist()
-    ['micro', 'small', 'large', 'large']
+    ['micro', 'small', 'medium', 'large']
     """
     staff = employees.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     rev = revenue.astype("Float64").to_numpy(dtype=float, na_value=np.nan)

@@ -63,8 +63,8 @@ def vsic_classes() -> pd.DataFrame:
     """The 4-digit VSIC 2018 classes with their division, section and flags.
 
     >>> classes = vsic_classes().set_index("vsic4")
-    >>> classes.loc["2610", ["vsic_division", "vsic_section", "is_ict", "is_digital_tech"]].tolist()
-    ['26', 'C', True, True]
+    >>> [str(v) for v in classes.loc["2610", ["vsic_division", "vsic_section", "is_ict", "is_digital_tech"]]]
+    ['26', 'C', 'True', 'True']
     """
     codes = vsic_codes()
     classes = codes[codes["level"] == "4"]
@@ -97,7 +97,7 @@ def industrial_parks() -> pd.DataFrame:
 def published_figures() -> pd.DataFrame:
     """Published figures the reports compare with, one row per ``key``, with source.
 
-    >>> published_figures().set_index("key").loc["enterprises", "value"]
+    >>> int(published_figures().set_index("key").loc["enterprises", "value"])
     65000
     """
     figures = _read("published_figures.csv").copy()

@@ -33,8 +33,9 @@ PLATFORM_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 PLATFORM_REQUIRED = ("tax_code", "platform", "adopted_on")
 
-# Cells that mean "no value". Source: data contract, "Numbers in Vietnamese style".
-MISSING_TOKENS = frozenset({"", "-", "--", "n/a", "na", "nan", "none", "null", "khong", "x"})
+# Cells that mean "no value" (compared after folding). Source: data contract, "Numbers
+# in Vietnamese style"; "x" and "--" as seen in statistical tables for "not applicable".
+MISSING_TOKENS = frozenset({"", "-", "--", "N/A", "NA", "nan", "None", "null", "không", "x"})
 
 # Prefixes of district-level unit names. Source: GSO unit types (Thành phố, Thị xã,
 # Huyện, Quận) and their abbreviations in registers (TP., TX., H., Q.).

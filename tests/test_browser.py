@@ -1,0 +1,69 @@
+"""The exported HTML in a real browser: Debian's Chromium, driven by Playwright, offline."""
+
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, offline=True)
+    page = context.new_page()
+    page.outside_requests = []
+    page.on("request", lambda r: r.url.startswith(("file:", "data:")) or page.outside_requests.append(r.url))
+    yield page
+    context.close()
+
+
+def _report(built, lang):
+    [r] = [r for r in built.reports if r.params["lang"] == lang]
+    return r.html
+
+
+@pytest.mark.parametrize("lang, banner, heading", [
+    ("vi", "DỮ LIỆU TỔNG HỢP", "Tỷ lệ sử dụng nền tảng số theo huyện, thị xã, thành phố"),
+    ("en", "SYNTHETIC DATA", "Digital-platform adoption by district unit"),
+])
+def test_report_renders_offline_with_banner_charts_and_text(page, built, tmp_path, lang, banner, heading):
+    page.goto(_report(built, lang).as_uri())
+    page.wait_for_load_state("load")
+    assert page.outside_requests == []
+    shown = page.locator(".adoption-synthetic-banner")
+    assert shown.is_visible()
+    assert banner in shown.inner_text()
+    assert page.locator("h2", has_text=heading).first.is_visible()
+    images = page.eval_on_selector_all("img", "els => els.map(e => [e.complete, e.naturalWidth, e.naturalHeight])")
+    assert len(images) == 5
+    assert all(done and width > 300 and height > 100 for done, width, height in images)
+    body = page.inner_text("body")
+    assert "import adoption" not in body
+    assert "Thành phố Thủ Dầu Một" in body  # a district name with its diacritics, as the reader sees it
+    footer = page.inner_text("footer.adoption-footer")
+    assert built.reports[0].built_at[:10] in footer
+    shot = tmp_path / f"report-{lang}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 50_000
+
+
+def test_index_links_open_the_reports(page, built):
+    page.goto(built.index.as_uri())
+    links = page.locator("a")
+    assert links.count() == len(built.reports)
+    links.first.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(".html") and "index" not in page.url
+    assert page.locator(".adoption-synthetic-banner").is_visible()
+    assert page.outside_requests == []

@@ -1,0 +1,75 @@
+"""The `adoption` command as a user runs it: real processes, real files."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+ADOPTION = str(Path(sys.executable).parent / "adoption")
+
+
+def run(*args, check=None):
+    done = subprocess.run([ADOPTION, *args], capture_output=True, text=True, timeout=600)
+    if check is not None:
+        assert done.returncode == check, done.stdout + done.stderr
+    return done
+
+
+def test_help_explains_the_stages():
+    out = run("--help", check=0).stdout
+    for command in ("synth", "clean", "build", "report", "params", "lab"):
+        assert command in out
+    assert "--raw" in run("clean", "--help", check=0).stdout
+
+
+def test_params_lists_notebook_parameters():
+    out = run("params", "adoption-overview", check=0).stdout
+    assert "lang" in out and "district" in out and "718-726" in out
+
+
+def test_missing_column_exit_2_and_no_output(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "register").mkdir(parents=True)
+    (raw / "register" / "dn.csv").write_text("MST,Tên DN,Huyện\n3700145020,A,Dĩ An\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = run("clean", "--raw", str(raw), "--out", str(out), check=2)
+    message = " ".join(done.stderr.split())
+    assert "dn.csv" in message and "missing required column" in message and "'vsic'" in message
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_clean_any_folder(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "register").mkdir(parents=True)
+    shutil.copy(DATA / "register_small.csv", raw / "register")
+    out = tmp_path / "out"
+    done = run("clean", "--raw", str(raw), "--out", str(out), check=0)
+    assert "register_small.csv" in done.stdout
+    assert sorted(p.name for p in out.iterdir()) == [
+        "enterprises.parquet", "extra_columns.parquet", "platforms.parquet", "quality.json", "rejects.csv",
+    ]
+
+
+def test_build_without_clean_data(tmp_path):
+    done = run("build", "--processed", str(tmp_path / "none"), "--reports", str(tmp_path / "r"), check=2)
+    assert "run `adoption clean` first" in " ".join(done.stderr.split())
+
+
+def test_synth_refuses_to_overwrite(default_raw):
+    done = run("synth", "--raw", str(default_raw), check=2)
+    assert "already holds data" in " ".join(done.stderr.split())
+
+
+def test_report_end_to_end_and_skips_a_current_clean(tmp_path):
+    args = ("report", "--raw", str(tmp_path / "raw"), "--processed", str(tmp_path / "processed"),
+            "--reports", str(tmp_path / "reports"))
+    first = run(*args, check=0)
+    index = tmp_path / "reports" / "index.html"
+    assert first.stdout.strip().splitlines()[-1] == str(index)
+    assert index.is_file()
+    assert (tmp_path / "raw" / "SYNTHETIC.json").is_file()
+    second = run(*args, check=0)
+    assert "up to date" in " ".join(second.stderr.split())
