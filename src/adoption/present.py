@@ -207,7 +207,8 @@ def comparison_table(comparison: pd.DataFrame, lang: str) -> Styler:
         label("difference", lang): [f"{signed(d)} ({fmt_pct(r, lang)})" for d, r in zip(comparison["difference"], comparison["relative_difference"])],
         label("source", lang): comparison["source"].to_numpy(),
     })
-    return _frame(rows, label("figure", lang))
+    styled = _frame(rows, label("figure", lang))
+    return styled.set_table_styles([{"selector": "td:last-child", "props": [("text-align", "left")]}], overwrite=False)
 
 
 def heading(key: str, lang: str, *, level: int = 2) -> Markdown:
@@ -220,7 +221,7 @@ def title(lang: str, *, district: str | None = None) -> Markdown:
     place = label("province", lang)
     if district:
         place = reference.districts().set_index("district_code").loc[district, "district"]
-    return Markdown(f"# {label('report_title', lang)}\n\n**{place}**, {label('scope_note', lang)}")
+    return Markdown(f"# {label('report_title', lang)}\n\n**{place}**. {label('scope_note', lang)}")
 
 
 def note(key: str, lang: str) -> Markdown:

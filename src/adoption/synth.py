@@ -332,9 +332,9 @@ def _platform_records(rng: np.random.Generator, heads: pd.DataFrame) -> pd.DataF
     active = np.flatnonzero(heads["status"].to_numpy() == "active")
     sub = heads.iloc[active]
     logit = (
-        -0.2 + 0.35 * np.log1p(sub["employees"].to_numpy()) + 0.8 * (sub["ownership"] == "fdi").to_numpy()
-        + 1.2 * sub["is_digital_tech"].to_numpy() + 0.4 * sub["in_park"].to_numpy()
-        + 0.3 * sub["district_code"].isin(["718", "724", "725"]).to_numpy()
+        0.18 * np.log1p(sub["employees"].to_numpy()) + 0.35 * (sub["ownership"] == "fdi").to_numpy()
+        + 0.7 * sub["is_digital_tech"].to_numpy() + 0.2 * sub["in_park"].to_numpy()
+        + 0.15 * sub["district_code"].isin(["718", "724", "725"]).to_numpy()
     )
     adopters = active[_pick(rng, len(active), N_ADOPTERS, np.exp(logit))]
     inactive = np.flatnonzero(heads["status"].to_numpy() != "active")
