@@ -73,3 +73,45 @@ def test_report_end_to_end_and_skips_a_current_clean(tmp_path):
     assert (tmp_path / "raw" / "SYNTHETIC.json").is_file()
     second = run(*args, check=0)
     assert "up to date" in " ".join(second.stderr.split())
+
+
+def test_lab_serves_the_notebooks_with_the_project_kernel():
+    import json
+    import re
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    lab = subprocess.Popen([ADOPTION, "lab", "--no-browser", "--port", str(port)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        token, seen = None, []
+        deadline = time.monotonic() + 90
+        while token is None and time.monotonic() < deadline:
+            line = lab.stdout.readline()
+            if not line:
+                break
+            seen.append(line)
+            match = re.search(r"token=([0-9a-f]+)", line)
+            token = match.group(1) if match else None
+        assert token, "".join(seen)
+
+        def get(path):
+            for _ in range(60):  # the token is printed a moment before the port is open
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}?token={token}", timeout=30) as response:
+                        return json.load(response)
+                except urllib.error.URLError:
+                    time.sleep(0.5)
+            raise AssertionError(f"JupyterLab did not answer on port {port}")
+
+        specs = get("/api/kernelspecs")["kernelspecs"]
+        assert specs["adoption"]["spec"]["argv"][0] == sys.executable
+        assert "01-adoption-overview.ipynb" in [c["name"] for c in get("/api/contents")["content"]]
+    finally:
+        lab.terminate()
+        lab.wait(timeout=30)

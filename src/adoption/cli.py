@@ -216,11 +216,19 @@ def params(notebook: str = typer.Argument(..., help="Report name (e.g. adoption-
 
 
 @app.command()
-def lab(port: int = typer.Option(8888, help="Port JupyterLab listens on.")) -> None:
-    """Open JupyterLab on notebooks/ with the project's kernel."""
+def lab(
+    port: int = typer.Option(8888, help="Port JupyterLab listens on."),
+    browser: bool = typer.Option(True, "--browser/--no-browser", help="Open a web browser on start."),
+) -> None:
+    """Open JupyterLab on notebooks/ with the project's kernel ("Python (adoption)")."""
     jupyter = shutil.which("jupyter", path=str(Path(sys.executable).parent)) or "jupyter"
     env = dict(os.environ, JUPYTER_PATH=str(Path(sys.prefix) / "share" / "jupyter"))
-    raise typer.Exit(subprocess.call([jupyter, "lab", f"--notebook-dir={config.NOTEBOOKS_DIR}", f"--port={port}"], env=env))
+    command = [jupyter, "lab", f"--notebook-dir={config.NOTEBOOKS_DIR}", f"--port={port}"]
+    if not browser:
+        command.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")  # containers and CI machines often run as root
+    raise typer.Exit(subprocess.call(command, env=env))
 
 
 if __name__ == "__main__":  # pragma: no cover
