@@ -59,6 +59,12 @@ def test_html_stands_alone(built, lang):
     assert all(src.startswith("data:image/png;base64,") for src in images)
 
 
+def test_charts_have_alt_text_naming_their_section(built):
+    alts = re.findall(r'<img[^>]+alt="([^"]*)"', _html(built, "vi"))
+    assert alts[0] == "Tỷ lệ sử dụng nền tảng số theo huyện, thị xã, thành phố"
+    assert len(alts) == 5 and all(alts)
+
+
 def test_synthetic_banner_in_each_language(built):
     assert "DỮ LIỆU TỔNG HỢP" in _html(built, "vi")
     assert "SYNTHETIC DATA" in _html(built, "en")

@@ -138,11 +138,28 @@ def _slug(params: dict) -> str:
     return ".".join(parts) if parts else "default"
 
 
-def _strip_noise(nb: nbformat.NotebookNode) -> None:
-    """Drop stderr streams (warnings, progress bars) from the outputs a reader sees."""
+def _prepare_outputs(nb: nbformat.NotebookNode) -> None:
+    """Drop stderr streams (warnings, progress bars) and give each chart an alt text.
+
+    A chart's alt text is the heading shown above it, so a screen reader says what the
+    chart is about.
+    """
+    heading = ""
     for cell in nb.cells:
-        if cell.get("cell_type") == "code":
-            cell.outputs = [o for o in cell.get("outputs", []) if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+        if cell.get("cell_type") != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                continue
+            data = output.get("data", {})
+            markdown = data.get("text/markdown", "")
+            if markdown.lstrip().startswith("#"):
+                heading = markdown.strip().splitlines()[0].lstrip("#").strip()
+            if "image/png" in data:
+                output.setdefault("metadata", {}).setdefault("image/png", {})["alt"] = heading
+            kept.append(output)
+        cell.outputs = kept
 
 
 def export_html(nb: nbformat.NotebookNode, lang: str) -> str:
@@ -214,7 +231,7 @@ def run_report(
             (words["built_at"], built_at),
         ],
     }
-    _strip_noise(nb)
+    _prepare_outputs(nb)
     _write_atomic(executed_path, nbformat.writes(nb))
     _write_atomic(html_path, export_html(nb, lang))
     return BuiltReport(spec=spec, params=checked, html=html_path, ok=True,
