@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from adoption import clean as C
+from adoption import normalise as C
 from adoption import schema, vocab
 from adoption.clean import clean_folder as clean, clean_raw
 from adoption.errors import InputFileError

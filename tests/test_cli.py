@@ -49,7 +49,7 @@ def test_clean_any_folder(tmp_path):
     done = run("clean", "--raw", str(raw), "--out", str(out), check=0)
     assert "register_small.csv" in done.stdout
     assert sorted(p.name for p in out.iterdir()) == [
-        "enterprises.parquet", "extra_columns.parquet", "platforms.parquet", "quality.json", "rejects.csv",
+        "enterprises.parquet", "extra_columns.parquet", "merges.csv", "platforms.parquet", "quality.json", "rejects.csv",
     ]
 
 

@@ -27,6 +27,7 @@ RAW_SOURCES = ("register", "platforms", "survey", "workforce")
 ENTERPRISES_FILE = "enterprises.parquet"
 PLATFORMS_FILE = "platforms.parquet"
 REJECTS_FILE = "rejects.csv"
+MERGES_FILE = "merges.csv"
 QUALITY_FILE = "quality.json"
 
 # Marker the generator writes at the root of a raw folder it filled.

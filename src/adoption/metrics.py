@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import reference
-from .clean import district_code
+from .normalise import district_code
 from .errors import ParameterError
 
 # Dimensions adoption can be broken down by: column of the enterprise table.

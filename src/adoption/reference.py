@@ -94,6 +94,11 @@ def industrial_parks() -> pd.DataFrame:
     return parks
 
 
+def reference_parks() -> pd.DataFrame:
+    """The 36 industrial parks of the reference list, with their sources (not complete)."""
+    return _read("binhduong_industrial_parks.csv").copy()
+
+
 def published_figures() -> pd.DataFrame:
     """Published figures the reports compare with, one row per ``key``, with source.
 

@@ -34,6 +34,7 @@ ENTERPRISE_COLUMNS: dict[str, object] = {
     "uses_digital_platform": "bool",
     "platform_count": "int",
     "source_file": "string",
+    "source_sheet": "string",
     "source_row": "int",
 }
 # Columns that may not hold nulls.
@@ -48,6 +49,7 @@ PLATFORM_COLUMNS: dict[str, object] = {
     "platform": tuple(vocab.PLATFORM_CATEGORIES),
     "adopted_on": "date",
     "source_file": "string",
+    "source_sheet": "string",
     "source_row": "int",
 }
 

@@ -43,6 +43,9 @@ DISTRICT_PREFIXES = ("thanh pho", "thi xa", "huyen", "quan", "tp", "tx", "h", "q
 # Prefixes of commune-level unit names: Phường, Xã, Thị trấn and P., X., TT.
 COMMUNE_PREFIXES = ("phuong", "thi tran", "xa", "tt", "p", "x")
 
+# Prefixes of industrial-park names: "Khu công nghiệp" and its abbreviation KCN.
+PARK_PREFIXES = ("khu cong nghiep", "kcn", "industrial park", "ip")
+
 # Legal form: ordered (pattern, category); the first folded pattern found in the cell wins.
 # Source: Law on Enterprises 2020 (Luật Doanh nghiệp 59/2020/QH14), Art. 4, forms and
 # their usual abbreviations in registration records.
