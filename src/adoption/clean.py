@@ -301,7 +301,7 @@ def clean_platforms(raw: pd.DataFrame, register_codes: pd.Series) -> tuple[_Stag
         "kept_source_row": [first.at[k, "source_row"] for k in keys] if keys else [],
     })
     kept = ordered[~dup].sort_values(SOURCE_COLUMNS, kind="stable").reset_index(drop=True)
-    stage = _Stage(clean=kept, rejects=rejects, changed={"platform": _changed(raw.loc[keep, "platform"], kept["platform"])})
+    stage = _Stage(clean=kept, rejects=rejects, changed={"platform": _changed(raw.loc[keep, "platform"], clean["platform"])})
     return stage, merges
 
 
@@ -354,7 +354,7 @@ def clean_raw(raw_dir: Path = config.RAW_DIR) -> CleanResult:
             f"({', '.join(sorted(register.rejects['reason_code'].unique()))})"
         )
     # The raw values of each row, to tell identical duplicates from other same-code ones.
-    raw_values = raw_register.drop(columns=SOURCE_COLUMNS).astype(str).agg("\x1f".join, axis=1)
+    raw_values = pd.util.hash_pandas_object(raw_register.drop(columns=SOURCE_COLUMNS).fillna("").astype(str), index=False)
     by_source = dict(zip(zip(*(raw_register[c] for c in SOURCE_COLUMNS)), raw_values))
     clean_keys = pd.Series([by_source[k] for k in zip(*(register.clean[c] for c in SOURCE_COLUMNS))])
     enterprises, reg_merges = merge_duplicates(register.clean, clean_keys)

@@ -74,20 +74,23 @@ def synth(
     raw: Optional[Path] = RawOption,
     seed: int = typer.Option(2023, help="Seed of the generator; the same seed gives the same files."),
     force: bool = typer.Option(False, "--force", help="Overwrite a register folder that already holds files."),
+    messiness: str = typer.Option("realistic", help="none (tidy CSV), realistic (mixed formats, spellings, duplicates, junk rows) or heavy (three times the realistic rates)."),
+    truth: Optional[Path] = typer.Option(None, "--truth", help="Folder for the ground truth of a messy register. Default: beside --raw, named <raw>_truth."),
 ) -> None:
     """Write the synthetic Bình Dương 2023 register and platform records (marked synthetic).
 
     Calibrated so that the clean data reproduce the published figures: 65,000 active
     enterprises, 45,000 using digital platforms, 1,300 electronics-IT-digital firms with
-    55,720 workers. See data/README.md for what is published and what is assumed.
+    55,720 workers. See data/README.md for what is published and what is assumed, and
+    adoption/mess.py for the kinds and rates of mess.
     """
     from .synth import write_synthetic
 
     try:
-        result = write_synthetic(raw or config.RAW_DIR, seed=seed, force=force)
+        result = write_synthetic(raw or config.RAW_DIR, seed=seed, force=force, messiness=messiness, truth_dir=truth)
     except AdoptionError as exc:
         _fail(exc)
-    out.print(f"wrote {result.register_rows:,} register rows and {result.platform_rows:,} platform rows (synthetic) to {result.raw_dir}")
+    out.print(f"wrote {result.register_rows:,} firms and {result.platform_rows:,} platform records (synthetic, {messiness}) to {result.raw_dir}")
 
 
 @app.command()

@@ -211,7 +211,7 @@ def read_raw(
             unmatched = [h for i, h in enumerate(headers) if i not in mapping and h]
             raise InputFileError(_missing_column_message(path, missing, headers, unmatched, aliases))
         body = raw.iloc[header_row + 1 :]
-        empty = (body.astype(str).apply(lambda col: col.str.strip()) == "").all(axis=1)
+        empty = (body.fillna("").astype(str).apply(lambda col: col.str.strip()) == "").all(axis=1)
         blank += int(empty.sum())
         body = body[~empty]
         read += len(body)

@@ -196,47 +196,67 @@ def district_code(value: str) -> str | None:
     return index.get(_strip_prefix(key, vocab.DISTRICT_PREFIXES))
 
 
+def _commune_keys(value: str) -> list[str]:
+    """Lookup keys of a commune spelling, most specific first: as written with its
+    abbreviation spelled out (P. -> phuong), then without any prefix."""
+    key = fold(str(value))
+    keys = [key]
+    for abbrev, full in vocab.COMMUNE_ABBREVIATIONS.items():
+        if key.startswith(abbrev + " "):
+            keys.append(full + key[len(abbrev):])
+    keys.append(_strip_prefix(key, vocab.COMMUNE_PREFIXES))
+    return keys
+
+
+def _unique_index(pairs) -> dict:
+    """key -> value for keys that map to one value only (ambiguous keys are left out)."""
+    seen: dict = {}
+    for key, value in pairs:
+        seen.setdefault(key, set()).add(value)
+    return {key: next(iter(values)) for key, values in seen.items() if len(values) == 1}
+
+
 @lru_cache(maxsize=1)
 def _commune_index() -> dict[tuple[str, str], str]:
-    index: dict[tuple[str, str], str] = {}
-    for row in reference.admin_units().itertuples():
-        for key in (fold(row.commune), _strip_prefix(fold(row.commune), vocab.COMMUNE_PREFIXES), row.commune_code):
-            index[(row.district_code, key)] = row.commune_code
-    return index
+    units = reference.admin_units()
+    return _unique_index(
+        ((row.district_code, key), row.commune_code)
+        for row in units.itertuples()
+        for key in (fold(row.commune), _strip_prefix(fold(row.commune), vocab.COMMUNE_PREFIXES), row.commune_code)
+    )
 
 
 def commune_code(value: str, district: str | None) -> str | None:
-    """GSO code of a commune, looked up within its district.
+    """GSO code of a commune, looked up within its district; None if unknown or ambiguous.
 
-    >>> commune_code("P. Hiệp Thành", "718"), commune_code("Phuong Hiep Thanh", "718")
-    ('25741', '25741')
+    >>> commune_code("P. Hiệp Thành", "718"), commune_code("Phuong Hiep Thanh", "718"), commune_code("25741", "718")
+    ('25741', '25741', '25741')
     """
     if district is None:
         return None
-    key = fold(str(value))
     index = _commune_index()
-    return index.get((district, key)) or index.get((district, _strip_prefix(key, vocab.COMMUNE_PREFIXES)))
+    return next((index[(district, k)] for k in _commune_keys(value) if (district, k) in index), None)
 
 
 @lru_cache(maxsize=1)
 def _commune_to_district() -> dict[str, str]:
-    """Commune spelling -> district code, for commune names that occur in one district only."""
-    seen: dict[str, set[str]] = {}
-    for row in reference.admin_units().itertuples():
-        for key in (fold(row.commune), _strip_prefix(fold(row.commune), vocab.COMMUNE_PREFIXES), row.commune_code):
-            seen.setdefault(key, set()).add(row.district_code)
-    return {key: next(iter(codes)) for key, codes in seen.items() if len(codes) == 1}
+    """Commune spelling -> district code, for spellings that occur in one district only."""
+    units = reference.admin_units()
+    return _unique_index(
+        (key, row.district_code)
+        for row in units.itertuples()
+        for key in (fold(row.commune), _strip_prefix(fold(row.commune), vocab.COMMUNE_PREFIXES), row.commune_code)
+    )
 
 
 def district_of_commune(value: str) -> str | None:
-    """The district of a commune whose name (in any spelling) or code occurs in one district only.
+    """The district of a commune whose spelling occurs in one district only.
 
-    >>> district_of_commune("Phuong Hiep Thanh"), district_of_commune("25741")
-    ('718', '718')
+    >>> district_of_commune("Phuong Hiep Thanh"), district_of_commune("25741"), district_of_commune("P. Hiệp Thành")
+    ('718', '718', '718')
     """
-    key = fold(str(value))
     index = _commune_to_district()
-    return index.get(key) or index.get(_strip_prefix(key, vocab.COMMUNE_PREFIXES))
+    return next((index[k] for k in _commune_keys(value) if k in index), None)
 
 
 def closest_district(value: str) -> str | None:

@@ -23,7 +23,8 @@ Assumed (no source; chosen to be plausible for a Vietnamese manufacturing provin
     headline does not count;
   * which firms adopt platforms: more likely for larger, FDI, park and digital firms;
     first adoption dates spread over 2018 to September 2023, later platforms after it;
-  * registration dates from 1991 to September 2023, growing about 9% a year.
+  * registration dates from 1991 to September 2023, growing about 9% a year;
+  * tax codes: 97% with the prefix 37, 2% 03 and 1% 01 (first registered elsewhere).
 
 Every file written is listed, with its hash, in ``SYNTHETIC.json`` at the root of the
 raw folder, which marks the data as synthetic for the cleaning step and the reports.
@@ -79,6 +80,8 @@ PLATFORM_SHARES = {
     "digital_payment": 0.60, "cloud_accounting": 0.45, "digital_marketing": 0.45,
     "online_public_services": 0.40, "ecommerce": 0.30, "management_software": 0.18,
 }
+# First two digits of tax codes: where a firm was first registered (assumed shares).
+TAX_PREFIX_SHARES = {"37": 0.97, "03": 0.02, "01": 0.01}
 ADOPTION_START = date(2018, 1, 1)
 DATA_CUTOFF = date(2023, 9, 30)
 
@@ -157,12 +160,17 @@ def _pick(rng: np.random.Generator, n: int, k: int, weights: np.ndarray | None =
 
 
 def _tax_codes(rng: np.random.Generator, n: int) -> np.ndarray:
-    """``n`` distinct valid 10-digit tax codes with the Bình Dương prefix 37."""
+    """``n`` distinct valid 10-digit tax codes, mostly with the Bình Dương prefix 37.
+
+    A few firms were first registered in Hồ Chí Minh City (03) or Hà Nội (01): their
+    codes start with 0, which a spreadsheet storing the code as a number drops.
+    """
     codes: set[str] = set()
     out: list[str] = []
     while len(out) < n:
-        for body in rng.integers(0, 10_000_000, size=n):
-            first9 = f"37{body:07d}"
+        prefixes = rng.choice(list(TAX_PREFIX_SHARES), size=n, p=list(TAX_PREFIX_SHARES.values()))
+        for prefix, body in zip(prefixes, rng.integers(0, 10_000_000, size=n)):
+            first9 = f"{prefix}{body:07d}"
             digit = check_digit(first9)
             if digit is None or first9 in codes:
                 continue
@@ -428,53 +436,72 @@ def raw_is_empty(raw_dir: Path) -> bool:
     )
 
 
-def write_synthetic(raw_dir: Path = config.RAW_DIR, *, seed: int = DEFAULT_SEED, force: bool = False) -> SynthResult:
-    """Write the synthetic register (one CSV per district) and platform records.
+def truth_dir_for(raw_dir: Path) -> Path:
+    """Where the ground truth of a messy raw folder goes: beside it, never inside it."""
+    raw_dir = Path(raw_dir).resolve()
+    return raw_dir.parent / f"{raw_dir.name}_truth"
 
-    Refuses to write over a register folder that already holds data unless ``force``.
+
+def write_synthetic(
+    raw_dir: Path = config.RAW_DIR,
+    *,
+    seed: int = DEFAULT_SEED,
+    force: bool = False,
+    messiness: str = "realistic",
+    truth_dir: Path | None = None,
+) -> SynthResult:
+    """Write the synthetic register (one file per district) and platform records.
+
+    ``messiness`` is ``none`` (tidy UTF-8 CSV), ``realistic`` (the default: mixed
+    formats, encodings, spellings, duplicates and junk at the rates of
+    :data:`adoption.mess.RATES`) or ``heavy`` (three times those rates). For a messy
+    folder the ground truth of every row goes to ``truth_dir`` (default: beside
+    ``raw_dir``, named ``<raw>_truth``). Refuses to write over a register folder that
+    already holds data unless ``force``.
 
     >>> result = write_synthetic(Path("/tmp/example-raw"), force=True)  # doctest: +SKIP
     >>> result.register_rows  # doctest: +SKIP
     76500
     """
+    from .mess import LEVELS, write_messy
+
     raw_dir = Path(raw_dir)
+    if messiness not in LEVELS:
+        raise AdoptionError(f"messiness {messiness!r} is not a level; valid values: {', '.join(LEVELS)}")
     if not force and not raw_is_empty(raw_dir):
         raise AdoptionError(
             f"{raw_dir / 'register'} already holds data; the generator writes only into an empty "
             "register folder. Use --force to overwrite it with synthetic data."
         )
     register, platforms = generate(seed)
-    written: list[Path] = []
     reg_dir = raw_dir / "register"
     plat_dir = raw_dir / "platforms"
     for folder in (reg_dir, plat_dir):
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob("synthetic_*"):
             old.unlink()
-    districts = reference.districts().set_index("district_code")
-    text = _register_text(register)
-    for code, rows in text.groupby(register["district_code"].to_numpy(), sort=True):
-        slug = districts.loc[code, "district_short"]
-        path = reg_dir / f"synthetic_register_{code}.csv"
-        rows.to_csv(path, index=False, encoding="utf-8")
-        written.append(path)
-        log.info("wrote %s (%s rows, %s)", path.name, f"{len(rows):,}", slug)
-    plat_text = pd.DataFrame(
-        {
-            PLATFORM_HEADERS["tax_code"]: platforms["tax_code"],
-            PLATFORM_HEADERS["platform"]: platforms["platform"].map(PLATFORM_TEXT),
-            PLATFORM_HEADERS["adopted_on"]: pd.to_datetime(platforms["adopted_on"]).dt.strftime("%d/%m/%Y"),
-        }
-    )
-    plat_path = plat_dir / "synthetic_platforms_2023.csv"
-    plat_text.to_csv(plat_path, index=False, encoding="utf-8")
-    written.append(plat_path)
-    log.info("wrote %s (%s rows)", plat_path.name, f"{len(plat_text):,}")
+    truth_path = None
+    if messiness == "none":
+        written = _write_tidy(register, platforms, raw_dir)
+    else:
+        log.info("writing %s exports (mixed formats, spellings, duplicates, junk rows)", messiness)
+        messy = write_messy(register, platforms, raw_dir, level=messiness, seed=seed)
+        written = messy.files
+        truth_path = Path(truth_dir) if truth_dir else truth_dir_for(raw_dir)
+        truth_path.mkdir(parents=True, exist_ok=True)
+        messy.register_truth.to_parquet(truth_path / "register_truth.parquet", index=False)
+        messy.platform_truth.to_parquet(truth_path / "platform_truth.parquet", index=False)
+        (truth_path / "README.md").write_text(TRUTH_README, encoding="utf-8")
+        log.info("wrote the ground truth to %s", truth_path)
+    for path in written:
+        log.info("wrote %s", path.relative_to(raw_dir))
     manifest = {
         "synthetic": True,
         "generator": "adoption.synth",
         "package_version": __version__,
         "seed": seed,
+        "messiness": messiness,
+        "truth_dir": str(truth_path) if truth_path else None,
         "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "notice_en": "Synthetic data: generated and calibrated to published figures, not a real register.",
         "notice_vi": "Dữ liệu tổng hợp (mô phỏng): được sinh ra và hiệu chỉnh theo số liệu công bố, không phải sổ đăng ký thật.",
@@ -482,6 +509,41 @@ def write_synthetic(raw_dir: Path = config.RAW_DIR, *, seed: int = DEFAULT_SEED,
     }
     (raw_dir / config.SYNTHETIC_MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return SynthResult(raw_dir=raw_dir, files=written, register_rows=len(register), platform_rows=len(platforms))
+
+
+TRUTH_README = """# Ground truth of a synthetic messy register
+
+Written by `adoption synth` beside the raw folder, never inside it, so that the cleaning
+step cannot see it. One row per data row written:
+
+- `register_truth.parquet`: `source_file`, `source_sheet`, `source_row` (as the cleaning
+  step reports them), the canonical values of the firm (`tax_code`, `district_code`,
+  `commune_code`, `vsic4`, `legal_form`, `ownership`, `status`), `expected` (`kept`,
+  `merged` for a duplicate, `rejected` for a junk row) and `entity` (the tax code of the
+  firm a kept or duplicate row describes).
+- `platform_truth.parquet`: the same for platform records, with `platform`.
+"""
+
+
+def _write_tidy(register: pd.DataFrame, platforms: pd.DataFrame, raw_dir: Path) -> list[Path]:
+    """One UTF-8 CSV per district and one platform file, with canonical spellings."""
+    written: list[Path] = []
+    text = _register_text(register)
+    for code, rows in text.groupby(register["district_code"].to_numpy(), sort=True):
+        path = raw_dir / "register" / f"synthetic_register_{code}.csv"
+        rows.to_csv(path, index=False, encoding="utf-8")
+        written.append(path)
+    plat_text = pd.DataFrame(
+        {
+            PLATFORM_HEADERS["tax_code"]: platforms["tax_code"],
+            PLATFORM_HEADERS["platform"]: platforms["platform"].map(PLATFORM_TEXT),
+            PLATFORM_HEADERS["adopted_on"]: pd.to_datetime(platforms["adopted_on"]).dt.strftime("%d/%m/%Y"),
+        }
+    )
+    plat_path = raw_dir / "platforms" / "synthetic_platforms_2023.csv"
+    plat_text.to_csv(plat_path, index=False, encoding="utf-8")
+    written.append(plat_path)
+    return written
 
 
 def synthetic_files(raw_dir: Path) -> dict[str, str]:

@@ -42,6 +42,7 @@ MISSING_TOKENS = frozenset({"", "-", "--", "N/A", "NA", "nan", "None", "null", "
 DISTRICT_PREFIXES = ("thanh pho", "thi xa", "huyen", "quan", "tp", "tx", "h", "q")
 # Prefixes of commune-level unit names: Phường, Xã, Thị trấn and P., X., TT.
 COMMUNE_PREFIXES = ("phuong", "thi tran", "xa", "tt", "p", "x")
+COMMUNE_ABBREVIATIONS = {"p": "phuong", "x": "xa", "tt": "thi tran"}
 
 # Prefixes of industrial-park names: "Khu công nghiệp" and its abbreviation KCN.
 PARK_PREFIXES = ("khu cong nghiep", "kcn", "industrial park", "ip")
