@@ -78,7 +78,7 @@ def test_adoption_dates_spread_over_2018_to_2023(default_data):
 
 def test_every_file_listed_in_the_synthetic_manifest(default_raw):
     manifest = json.loads((default_raw / config.SYNTHETIC_MANIFEST).read_text(encoding="utf-8"))
-    written = sorted(p.relative_to(default_raw).as_posix() for p in default_raw.rglob("*.csv"))
+    written = sorted(p.relative_to(default_raw).as_posix() for p in default_raw.rglob("synthetic_*"))
     assert manifest["synthetic"] is True
     assert sorted(manifest["files"]) == written
     assert all(name.split("/")[-1].startswith("synthetic_") for name in written)
@@ -87,7 +87,7 @@ def test_every_file_listed_in_the_synthetic_manifest(default_raw):
 
 def test_clean_data_marked_synthetic(default_data):
     assert default_data.synthetic
-    assert len(default_data.quality["synthetic_files"]) == 10
+    assert len(default_data.quality["synthetic_files"]) == 11
 
 
 def test_edited_file_is_no_longer_synthetic(default_raw, tmp_path):
@@ -97,14 +97,14 @@ def test_edited_file_is_no_longer_synthetic(default_raw, tmp_path):
             target = copy / path.relative_to(default_raw)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(path.read_bytes())
-    edited = copy / "register" / "synthetic_register_722.csv"
-    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert "register/synthetic_register_722.csv" not in synth.synthetic_files(copy)
-    assert len(synth.synthetic_files(copy)) == 9
+    edited = copy / "register" / "synthetic_register_723.csv"
+    edited.write_bytes(edited.read_bytes() + b"\n")
+    assert "register/synthetic_register_723.csv" not in synth.synthetic_files(copy)
+    assert len(synth.synthetic_files(copy)) == 10
 
 
 def test_deterministic(default_raw, tmp_path):
-    again = synth.write_synthetic(tmp_path / "raw")
+    again = synth.write_synthetic(tmp_path / "raw", truth_dir=tmp_path / "truth")
     first = json.loads((default_raw / config.SYNTHETIC_MANIFEST).read_text(encoding="utf-8"))["files"]
     second = json.loads((again.raw_dir / config.SYNTHETIC_MANIFEST).read_text(encoding="utf-8"))["files"]
     assert first == second

@@ -271,6 +271,16 @@ class CleanData:
     processed_dir: Path
 
     @property
+    def rejects(self) -> pd.DataFrame:
+        """Every input row not used, with its reason (rejects.csv, as text)."""
+        return _read_text_csv(self.processed_dir / config.REJECTS_FILE)
+
+    @property
+    def merges(self) -> pd.DataFrame:
+        """Every duplicate row and the row it was merged into (merges.csv, as text)."""
+        return _read_text_csv(self.processed_dir / config.MERGES_FILE)
+
+    @property
     def synthetic(self) -> bool:
         """True when any input file was written by the synthetic generator."""
         return bool(self.quality.get("synthetic"))
@@ -279,6 +289,12 @@ class CleanData:
     def input_hash(self) -> str:
         """SHA-256 over the input files' hashes: identifies the data a report was built on."""
         return str(self.quality.get("input_hash", ""))
+
+
+def _read_text_csv(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise InputFileError(f"{path}: missing; run `adoption clean` again")
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
 def load_clean(processed_dir: Path | str | None = None) -> CleanData:

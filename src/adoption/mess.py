@@ -346,7 +346,26 @@ def _write_xlsx(path: Path, header: list[str], rows: list[list[object]], *, titl
     notes = book.create_sheet("Ghi chú")
     notes.append(["Số liệu tổng hợp, chỉ dùng để kiểm thử"])
     book.save(path)
+    _make_reproducible(path)
     return where
+
+
+FIXED_TIME = (2023, 10, 5, 0, 0, 0)
+
+
+def _make_reproducible(path: Path) -> None:
+    """Rewrite an XLSX with fixed zip timestamps and document dates, so one seed gives one file."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    stamp = "2023-10-05T00:00:00Z"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", lambda m: m.group(1) + stamp.encode(), data)
+            target.writestr(zipfile.ZipInfo(name, date_time=FIXED_TIME), data, compress_type=zipfile.ZIP_DEFLATED)
 
 
 def _xlsx_cells(frame: pd.DataFrame, *, serial_dates: bool) -> list[list[object]]:

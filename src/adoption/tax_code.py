@@ -65,7 +65,7 @@ def normalise(value: object) -> tuple[str | None, str | None]:
         text, suffix = text[:-3], text[-3:]
     if not text.isdigit():
         return None, f"tax code {value!r} holds characters other than digits"
-    if len(text) == 9:
+    if len(text) == 9:  # stored as a number: the leading 0 of prefixes 01-09 was dropped
         text = "0" + text
     if len(text) != 10:
         return None, f"tax code {value!r} has {len(text)} digits, expected 10 (or 10 and a 3-digit branch suffix)"
