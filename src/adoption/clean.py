@@ -149,7 +149,8 @@ def clean_register(raw: pd.DataFrame) -> _Stage:
     from_commune = map_unique(raw["commune"], district_of_commune).astype("string")
     filled = district_blank & from_commune.notna()
     district = district.mask(filled, from_commune)
-    commune = pd.Series([commune_code(c, d if pd.notna(d) else None) for c, d in zip(raw["commune"], district)], dtype="string")
+    pairs = district.fillna("").astype(str) + "\x1f" + raw["commune"].fillna("").astype(str)
+    commune = map_unique(pairs, lambda p: commune_code(p.split("\x1f", 1)[1], p.split("\x1f", 1)[0] or None)).astype("string")
     # A commune that exists only in another district contradicts the district: flagged,
     # the district kept and the commune left empty.
     conflict = commune.isna() & from_commune.notna() & district.notna() & (from_commune != district).fillna(False)

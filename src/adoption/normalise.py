@@ -101,6 +101,7 @@ _DATE_FORMATS = (
 )
 
 
+@lru_cache(maxsize=65_536)
 def parse_date(value: str) -> date | None:
     """Read ``dd/mm/yyyy``, ``d/m/yyyy``, ``dd-mm-yyyy``, ``yyyy-mm-dd`` or an Excel serial.
 
@@ -259,6 +260,12 @@ def district_of_commune(value: str) -> str | None:
     return next((index[k] for k in _commune_keys(value) if k in index), None)
 
 
+@lru_cache(maxsize=1)
+def _district_names() -> dict[str, str]:
+    units = reference.districts()
+    return {fold(short): name for short, name in zip(units["district_short"], units["district"])}
+
+
 def closest_district(value: str) -> str | None:
     """The official name of the district unit nearest to a misspelling, for messages only.
 
@@ -267,8 +274,7 @@ def closest_district(value: str) -> str | None:
     >>> closest_district("Thu Dau Mot city")
     'Thành phố Thủ Dầu Một'
     """
-    units = reference.districts()
-    keys = {fold(short): name for short, name in zip(units["district_short"], units["district"])}
+    keys = _district_names()
     key = _strip_prefix(fold(str(value)), vocab.DISTRICT_PREFIXES)
     close = get_close_matches(key, list(keys), n=1, cutoff=0.6)
     if not close:
