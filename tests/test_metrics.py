@@ -54,3 +54,74 @@ def test_unknown_district_lists_valid_values():
 def test_unknown_dimension():
     with pytest.raises(ParameterError, match="valid dimensions"):
         metrics.adoption_by(pd.DataFrame({"x": [1]}), "colour")
+
+
+def test_two_dimensions_match_a_crosstab(firms):
+    table = metrics.adoption_by(firms, ("district", "size_class"))
+    manual = pd.crosstab(firms["district_code"], firms["size_class"])
+    for row in table.itertuples():
+        assert row.firms == manual.loc[row.district_code, row.size_class]
+    assert table["firms"].sum() == firms["size_class"].notna().sum()
+
+
+def test_cohorts_match_registration_years(firms):
+    table = metrics.adoption_by(firms, "cohort").set_index("cohort")
+    years = pd.to_datetime(firms["registered_on"]).dt.year
+    assert table.loc["2020-2023", "firms"] == years.between(2020, 2023).sum()
+    assert table.loc["before 2000", "firms"] == (years < 2000).sum()
+
+
+def test_platform_categories_match_a_plain_count(default_data, firms):
+    table = metrics.adoption_by_platform(firms, default_data.platforms).set_index("platform")
+    mine = default_data.platforms[default_data.platforms["tax_code"].isin(firms["tax_code"])]
+    for platform, group in mine.groupby("platform", observed=True):
+        assert table.loc[str(platform), "firms"] == group["tax_code"].nunique()
+    assert table["firms"].max() <= 45_000
+
+
+def test_adoption_over_time_ends_at_the_headline(default_data, firms):
+    series = metrics.adoption_over_time(firms, default_data.platforms)
+    assert series["adopters"].is_monotonic_increasing
+    assert series["adopters"].iloc[-1] == 45_000
+    assert series["month"].min() == pd.Timestamp("2018-01-01")
+    first = default_data.platforms.groupby("tax_code")["adopted_on"].min()
+    first = first[first.index.isin(firms["tax_code"])]
+    by_2020 = series.set_index("month").loc[pd.Timestamp("2020-12-01"), "adopters"]
+    assert by_2020 == (first < pd.Timestamp("2021-01-01")).sum()
+
+
+def test_adoption_over_time_by_group_adds_up(default_data, firms):
+    series = metrics.adoption_over_time(firms, default_data.platforms, by="ownership")
+    last = series[series["month"] == series["month"].max()]
+    assert last["adopters"].sum() == 45_000
+
+
+def test_ict_and_digital_tech_totals(firms):
+    digital = metrics.ict_sector(firms, group="digital_tech").iloc[0]
+    assert (digital["firms"], digital["employees"]) == (1_300, 55_720)
+    employees = firms.loc[firms["is_digital_tech"], "employees"].astype(float)
+    assert digital["mean_employees"] == pytest.approx(employees.mean())
+    assert digital["median_employees"] == pytest.approx(employees.median())
+    ict = metrics.ict_sector(firms, group="ict", by="vsic4")
+    assert ict["firms"].sum() == firms["is_ict"].sum()
+    assert set(ict["vsic4"]) <= set(firms.loc[firms["is_ict"], "vsic4"])
+
+
+def test_protected_tables_hide_small_groups():
+    frame = pd.DataFrame({
+        "ownership": pd.Categorical(["fdi"] * 5 + ["state"] * 2 + ["domestic_private"] * 6),
+        "uses_digital_platform": [True] * 13,
+    })
+    table = metrics.adoption_by(frame, "ownership", protected=True).set_index("ownership")
+    assert table.loc["state", "hidden"] and pd.isna(table.loc["state", "firms"])
+    assert table["hidden"].sum() == 2  # the smallest other group goes too: no recomputing from the total
+    assert not table.loc["domestic_private", "hidden"]
+
+
+def test_protected_ict_hides_dominated_totals():
+    frame = pd.DataFrame({
+        "is_ict": [True] * 8, "district_code": ["718"] * 4 + ["724"] * 4,
+        "employees": pd.array([900, 10, 10, 10, 50, 50, 50, 50], dtype="Int64"),
+    })
+    table = metrics.ict_sector(frame, by="district", protected=True).set_index("district_code")
+    assert table["hidden"].tolist() == [True, True]

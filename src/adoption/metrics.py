@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import reference
-from .normalise import district_code
-from .errors import ParameterError
+import numpy as np
 
-# Dimensions adoption can be broken down by: column of the enterprise table.
-DIMENSIONS = ("district", "vsic_section", "size_class", "ownership", "in_industrial_park", "commune_code")
+from . import disclosure, reference
+from .errors import ParameterError
+from .normalise import district_code
+
+# Dimensions adoption can be broken down by. Each is a column of the enterprise table,
+# except "district" (read from district_code) and "cohort" (from registered_on).
+DIMENSIONS = (
+    "district", "commune_code", "vsic_section", "vsic_division", "size_class", "ownership",
+    "in_industrial_park", "cohort",
+)
+# Registration cohorts: (label, first year, last year).
+COHORTS = (("before 2000", 1900, 1999), ("2000-2009", 2000, 2009), ("2010-2014", 2010, 2014),
+           ("2015-2019", 2015, 2019), ("2020-2023", 2020, 2023), ("2024 or later", 2024, 9999))
 
 
 def resolve_district(value: str | None) -> str | None:
@@ -115,24 +124,156 @@ def compare_published(firms: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def adoption_by(firms: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Firms, adopters and adoption rate by one dimension of :data:`DIMENSIONS`.
+def cohort(registered_on: pd.Series) -> pd.Categorical:
+    """Registration cohort of each firm (see :data:`COHORTS`); null without a date.
 
-    Columns: ``by`` (the group), ``firms``, ``adopters``, ``adoption_rate``, ``share_of_firms``;
-    groups in their natural order (district code, section letter, size class order).
+    >>> cohort(pd.Series(pd.to_datetime(["1995-05-01", "2021-01-01", None]))).tolist()
+    ['before 2000', '2020-2023', nan]
+    """
+    years = pd.to_datetime(registered_on).dt.year
+    labels = [label for label, _, _ in COHORTS]
+    bins = [COHORTS[0][1] - 1] + [last for _, _, last in COHORTS]
+    return pd.Categorical(pd.cut(years, bins=bins, labels=labels), categories=labels, ordered=True)
+
+
+def _key(firms: pd.DataFrame, by: str) -> tuple[str, pd.Series]:
+    if by not in DIMENSIONS:
+        raise ParameterError(f"cannot break adoption down by {by!r}; valid dimensions: {', '.join(DIMENSIONS)}")
+    if by == "district":
+        return "district_code", firms["district_code"]
+    if by == "cohort":
+        return "cohort", pd.Series(cohort(firms["registered_on"]), index=firms.index)
+    return by, firms[by]
+
+
+def adoption_by(firms: pd.DataFrame, by: str | tuple[str, str], *, protected: bool = False) -> pd.DataFrame:
+    """Firms, adopters and adoption rate by one or two dimensions of :data:`DIMENSIONS`.
+
+    Columns: the group key(s), ``firms``, ``adopters``, ``adoption_rate``,
+    ``share_of_firms``; groups in their natural order (district code, section letter,
+    size class order). The register is a census: rates carry no sampling interval.
+
+    ``protected=True`` (for shared reports) adds ``hidden``: groups of fewer than 3 firms,
+    and the groups hidden with them so that none can be recomputed from the total, have
+    their figures set to null (see :mod:`adoption.disclosure`).
 
     >>> frame = pd.DataFrame({"ownership": pd.Categorical(["fdi", "fdi", "state"]),
     ...                       "uses_digital_platform": [True, False, True]})
     >>> adoption_by(frame, "ownership")["adoption_rate"].tolist()
     [0.5, 1.0]
     """
-    if by not in DIMENSIONS:
-        raise ParameterError(f"cannot break adoption down by {by!r}; valid dimensions: {', '.join(DIMENSIONS)}")
-    key = "district_code" if by == "district" else by
-    grouped = firms.groupby(key, observed=True, sort=True)["uses_digital_platform"]
+    dims = (by,) if isinstance(by, str) else tuple(by)
+    keys = [_key(firms, d) for d in dims]
+    frame = pd.DataFrame({name: values.to_numpy() for name, values in keys})
+    frame["uses_digital_platform"] = firms["uses_digital_platform"].to_numpy()
+    names = [name for name, _ in keys]
+    grouped = frame.groupby(names, observed=True, sort=True)["uses_digital_platform"]
     table = pd.DataFrame({"firms": grouped.size(), "adopters": grouped.sum().astype("int64")})
     table = table[table["firms"] > 0]
     table["adoption_rate"] = table["adopters"] / table["firms"]
     table["share_of_firms"] = table["firms"] / table["firms"].sum()
-    table.index.name = key
-    return table.reset_index()
+    table = table.reset_index()
+    if protected:
+        guard = disclosure.protect(frame.dropna(subset=names), names[0], names[1] if len(names) > 1 else None)
+        if len(names) == 1:
+            hidden = table[names[0]].map(guard.hidden[disclosure.TOTAL].to_dict())
+        else:
+            stacked = guard.hidden.drop(index=disclosure.TOTAL, columns=disclosure.TOTAL).stack()
+            hidden = pd.Series([stacked.get((a, b), False) for a, b in zip(table[names[0]], table[names[1]])])
+        table["hidden"] = hidden.fillna(False).astype(bool).to_numpy()
+        for column in ("firms", "adopters", "adoption_rate", "share_of_firms"):
+            table[column] = table[column].astype("float64").mask(table["hidden"])
+    return table
+
+
+def adoption_by_platform(firms: pd.DataFrame, platforms: pd.DataFrame) -> pd.DataFrame:
+    """Firms using each platform category, and their share of the firms in scope.
+
+    >>> firms = pd.DataFrame({"tax_code": ["1", "2", "3", "4"]})
+    >>> platforms = pd.DataFrame({"tax_code": ["1", "1", "2"], "platform": ["ecommerce", "erp", "ecommerce"]})
+    >>> adoption_by_platform(firms, platforms).set_index("platform")["share_of_firms"].to_dict()
+    {'ecommerce': 0.5, 'erp': 0.25}
+    """
+    mine = platforms[platforms["tax_code"].isin(set(firms["tax_code"]))]
+    counts = mine.groupby("platform", observed=True)["tax_code"].nunique()
+    table = pd.DataFrame({"platform": counts.index.astype(str), "firms": counts.to_numpy()})
+    table["share_of_firms"] = table["firms"] / len(firms)
+    return table.sort_values("firms", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def adoption_over_time(firms: pd.DataFrame, platforms: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
+    """Cumulative adopters by month, from each firm's first ``adopted_on``.
+
+    Columns: ``month`` (month start), the group (with ``by``), ``adopters`` (firms whose
+    first platform dates from that month or before) and ``adoption_rate`` (adopters over
+    the firms in scope today, in the group: the denominator does not move).
+
+    >>> firms = pd.DataFrame({"tax_code": ["1", "2"]})
+    >>> platforms = pd.DataFrame({"tax_code": ["1", "2", "2"],
+    ...     "adopted_on": pd.to_datetime(["2020-01-15", "2020-03-01", "2020-05-02"])})
+    >>> adoption_over_time(firms, platforms)["adopters"].tolist()
+    [1, 1, 2]
+    """
+    first = platforms[platforms["tax_code"].isin(set(firms["tax_code"]))].groupby("tax_code")["adopted_on"].min()
+    frame = pd.DataFrame({"tax_code": firms["tax_code"].to_numpy()})
+    frame["month"] = frame["tax_code"].map(first).dt.to_period("M").dt.to_timestamp()
+    names = []
+    if by is not None:
+        name, values = _key(firms, by)
+        frame[name] = values.to_numpy()
+        names = [name]
+    if frame["month"].notna().sum() == 0:
+        return pd.DataFrame(columns=["month", *names, "adopters", "adoption_rate"])
+    months = pd.date_range(frame["month"].min(), frame["month"].max(), freq="MS")
+    groups = frame.groupby(names, observed=True) if names else [((), frame)]
+    parts = []
+    for group, rows in groups:
+        new = rows["month"].value_counts().reindex(months, fill_value=0).sort_index()
+        part = pd.DataFrame({"month": months, "adopters": new.cumsum().to_numpy()})
+        part["adoption_rate"] = part["adopters"] / len(rows)
+        for name, value in zip(names, group if isinstance(group, tuple) else (group,)):
+            part.insert(1, name, value)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+# Which flag each sector group reads.
+SECTOR_GROUPS = {"ict": "is_ict", "digital_tech": "is_digital_tech"}
+
+
+def ict_sector(firms: pd.DataFrame, *, group: str = "ict", by: str | None = None, protected: bool = False) -> pd.DataFrame:
+    """Firms and employees of the OECD ICT sector (``group="ict"``) or the wider
+    electronics-IT-digital group (``"digital_tech"``), overall or by ``by`` (a dimension
+    of :data:`DIMENSIONS` or ``"vsic4"``).
+
+    Columns: the group key (with ``by``), ``firms``, ``employees``, ``mean_employees``,
+    ``median_employees``. ``protected=True`` hides groups of fewer than 3 firms and
+    employee totals dominated by one or two firms (over 85%), with secondary suppression.
+
+    >>> firms = pd.DataFrame({"is_ict": [True, True, False], "employees": pd.array([10, 30, 5], dtype="Int64")})
+    >>> ict_sector(firms).iloc[0].to_dict()
+    {'firms': 2.0, 'employees': 40.0, 'mean_employees': 20.0, 'median_employees': 20.0}
+    """
+    if group not in SECTOR_GROUPS:
+        raise ParameterError(f"group {group!r} is not a sector group; valid values: {', '.join(SECTOR_GROUPS)}")
+    mine = firms[firms[SECTOR_GROUPS[group]].to_numpy(dtype=bool)]
+    employees = mine["employees"].astype("Float64")
+    if by is None:
+        return pd.DataFrame([{
+            "firms": len(mine), "employees": int(employees.sum()),
+            "mean_employees": float(employees.mean()), "median_employees": float(employees.median()),
+        }])
+    name, values = ("vsic4", mine["vsic4"]) if by == "vsic4" else _key(mine, by)
+    frame = pd.DataFrame({name: values.to_numpy(), "employees": employees.to_numpy(dtype=float, na_value=np.nan)})
+    grouped = frame.groupby(name, observed=True, sort=True)["employees"]
+    table = pd.DataFrame({
+        "firms": grouped.size(), "employees": grouped.sum().astype("int64"),
+        "mean_employees": grouped.mean(), "median_employees": grouped.median(),
+    }).reset_index()
+    if protected:
+        by_count = disclosure.protect(frame, name).hidden[disclosure.TOTAL]
+        by_size = disclosure.protect(frame.fillna({"employees": 0}), name, value="employees").hidden[disclosure.TOTAL]
+        table["hidden"] = table[name].map((by_count | by_size).to_dict()).fillna(False).astype(bool).to_numpy()
+        for column in ("firms", "employees", "mean_employees", "median_employees"):
+            table[column] = table[column].astype("float64").mask(table["hidden"])
+    return table
