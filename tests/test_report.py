@@ -55,14 +55,25 @@ def test_html_stands_alone(built, lang):
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     assert "@import url(" not in html
     images = re.findall(r'<img[^>]+src="([^"]{0,40})', html)
-    assert len(images) == 5
+    assert len(images) == 6
     assert all(src.startswith("data:image/png;base64,") for src in images)
 
 
 def test_charts_have_alt_text_naming_their_section(built):
     alts = re.findall(r'<img[^>]+alt="([^"]*)"', _html(built, "vi"))
-    assert alts[0] == "Tỷ lệ sử dụng nền tảng số theo huyện, thị xã, thành phố"
-    assert len(alts) == 5 and all(alts)
+    assert alts[0] == "Doanh nghiệp sử dụng nền tảng số theo thời gian (lũy kế theo tháng)"
+    assert alts[1] == "Tỷ lệ sử dụng nền tảng số theo huyện, thị xã, thành phố"
+    assert len(alts) == 6 and all(alts)
+
+
+def test_disclosure_footnote_and_no_firm_identifier(built, default_data):
+    html = _html(built, "en")
+    assert "hidden to protect individual firms" in html
+    firms = default_data.enterprises
+    for code in firms["tax_code"].sample(200, random_state=1):
+        assert code not in html
+    for name in firms["name"].sample(200, random_state=1):
+        assert name not in html
 
 
 def test_synthetic_banner_in_each_language(built):

@@ -17,15 +17,29 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 from .clean import clean_folder
 from .dataset import CleanData, load_clean
-from .metrics import DIMENSIONS, adoption_by, compare_published, headline, in_scope, resolve_district
-from .plots import plot_adoption_by
+from .disclosure import protect
+from .metrics import (
+    DIMENSIONS,
+    adoption_by,
+    adoption_by_platform,
+    adoption_over_time,
+    cohort,
+    compare_published,
+    headline,
+    ict_sector,
+    in_scope,
+    resolve_district,
+)
+from .plots import plot_adoption_by, plot_adoption_over_time
 from .present import (
     adoption_table,
     banner,
     comparison_table,
+    disclosure_note,
     heading,
     headline_table,
     note,
+    platform_table,
     sources,
     title,
 )
@@ -35,7 +49,15 @@ __all__ = [
     "CleanData",
     "DIMENSIONS",
     "adoption_by",
+    "adoption_by_platform",
+    "adoption_over_time",
     "adoption_table",
+    "cohort",
+    "disclosure_note",
+    "ict_sector",
+    "plot_adoption_over_time",
+    "platform_table",
+    "protect",
     "banner",
     "clean_folder",
     "compare_published",

@@ -25,6 +25,8 @@ def plot_adoption_by(table: pd.DataFrame, *, lang: str = "vi", ax: Axes | None =
     >>> plot_adoption_by(adoption_by(frame, "ownership"), lang="en").get_xlabel()
     'Digital-platform adoption rate'
     """
+    if "hidden" in table.columns:  # a protected table: hidden groups get no bar
+        table = table[~table["hidden"]]
     names = group_labels(table, lang).astype(str).to_numpy()
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 1.2), layout="constrained")
@@ -35,5 +37,26 @@ def plot_adoption_by(table: pd.DataFrame, *, lang: str = "vi", ax: Axes | None =
     ax.set_ylabel("")
     for position, rate in enumerate(table["adoption_rate"]):
         ax.text(rate + 0.01, position, fmt_pct(rate, lang), va="center", fontsize=9)
+    sns.despine(ax=ax)
+    return ax
+
+
+def plot_adoption_over_time(series: pd.DataFrame, *, lang: str = "vi", ax: Axes | None = None) -> Axes:
+    """Line of the cumulative adoption rate by month, from ``adoption_over_time``
+    (one line per group when the table has a group column).
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3.6), layout="constrained")
+    groups = [c for c in series.columns if c not in ("month", "adopters", "adoption_rate")]
+    if groups:
+        shown = series.assign(_group=group_labels(series[[groups[0]]], lang).to_numpy())
+        sns.lineplot(data=shown, x="month", y="adoption_rate", hue="_group", ax=ax)
+        ax.legend(title="")
+    else:
+        sns.lineplot(data=series, x="month", y="adoption_rate", color=BAR_COLOUR, ax=ax)
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    ax.set_xlabel(label("month", lang))
+    ax.set_ylabel(label("adoption_rate", lang))
     sns.despine(ax=ax)
     return ax

@@ -15,6 +15,7 @@ from pandas.io.formats.style import Styler
 
 from . import reference
 from .dataset import CleanData
+from .disclosure import SYMBOL, footnote
 from .errors import ParameterError
 
 LANGUAGES = ("vi", "en")
@@ -64,6 +65,14 @@ LABELS: dict[str, dict[str, str]] = {
         "rows": "dòng",
         "published_sources": "Số liệu đã công bố",
         "reference_sources": "Dữ liệu tham chiếu: danh mục đơn vị hành chính (Tổng cục Thống kê, 01/03/2025), VSIC 2018 (Quyết định 27/2018/QĐ-TTg).",
+        "over_time": "Doanh nghiệp sử dụng nền tảng số theo thời gian (lũy kế theo tháng)",
+        "over_time_note": "Tính theo ngày bắt đầu sử dụng nền tảng đầu tiên; mẫu số là số doanh nghiệp đang hoạt động hiện nay.",
+        "by_platform": "Theo loại nền tảng số",
+        "platform": "Loại nền tảng",
+        "month": "Tháng",
+        "ecommerce": "Thương mại điện tử", "digital_payment": "Thanh toán số", "cloud_accounting": "Kế toán, hóa đơn điện tử",
+        "management_software": "Phần mềm quản trị (ERP, CRM)", "digital_marketing": "Tiếp thị số, mạng xã hội",
+        "online_public_services": "Dịch vụ công trực tuyến",
     },
     "en": {
         "report_title": "Enterprise digital adoption in Bình Dương: overview",
@@ -109,6 +118,14 @@ LABELS: dict[str, dict[str, str]] = {
         "rows": "rows",
         "published_sources": "Published figures",
         "reference_sources": "Reference data: administrative units (General Statistics Office, 1 Mar 2025), VSIC 2018 (Decision 27/2018/QD-TTg).",
+        "over_time": "Enterprises using digital platforms over time (cumulative, by month)",
+        "over_time_note": "From the date each firm started its first platform; the denominator is today's active enterprises.",
+        "by_platform": "By platform category",
+        "platform": "Platform category",
+        "month": "Month",
+        "ecommerce": "E-commerce", "digital_payment": "Digital payment", "cloud_accounting": "E-accounting and e-invoicing",
+        "management_software": "Management software (ERP, CRM)", "digital_marketing": "Digital marketing, social media",
+        "online_public_services": "Online public services",
     },
 }
 
@@ -174,18 +191,42 @@ def _frame(rows: pd.DataFrame, index_name: str) -> Styler:
     return styled.set_table_styles([{"selector": "td:first-child", "props": [("text-align", "left")]}])
 
 
+def _cells(values: pd.Series, fmt, lang: str) -> list[str]:
+    """Formatted values, with the disclosure symbol for hidden (null) ones."""
+    return [SYMBOL if pd.isna(v) else fmt(v, lang) for v in values]
+
+
 def adoption_table(table: pd.DataFrame, lang: str) -> Styler:
-    """An ``adoption_by`` table with labels and numbers formatted for ``lang``."""
+    """An ``adoption_by`` table with labels and numbers formatted for ``lang``.
+
+    Hidden cells (a protected table) show the disclosure symbol, explained by
+    :func:`disclosure_note`.
+    """
     key = table.columns[0]
     dimension = "district" if key == "district_code" else key
     rows = pd.DataFrame({
         label(dimension, lang): group_labels(table, lang).to_numpy(),
-        label("firms", lang): [fmt_int(v, lang) for v in table["firms"]],
-        label("adopters", lang): [fmt_int(v, lang) for v in table["adopters"]],
-        label("adoption_rate", lang): [fmt_pct(v, lang) for v in table["adoption_rate"]],
-        label("share_of_firms", lang): [fmt_pct(v, lang) for v in table["share_of_firms"]],
+        label("firms", lang): _cells(table["firms"], fmt_int, lang),
+        label("adopters", lang): _cells(table["adopters"], fmt_int, lang),
+        label("adoption_rate", lang): _cells(table["adoption_rate"], fmt_pct, lang),
+        label("share_of_firms", lang): _cells(table["share_of_firms"], fmt_pct, lang),
     })
     return _frame(rows, label(dimension, lang))
+
+
+def platform_table(table: pd.DataFrame, lang: str) -> Styler:
+    """An ``adoption_by_platform`` table with labels and numbers formatted for ``lang``."""
+    rows = pd.DataFrame({
+        label("platform", lang): [label(p, lang) for p in table["platform"]],
+        label("firms", lang): _cells(table["firms"], fmt_int, lang),
+        label("share_of_firms", lang): _cells(table["share_of_firms"], fmt_pct, lang),
+    })
+    return _frame(rows, label("platform", lang))
+
+
+def disclosure_note(lang: str) -> Markdown:
+    """The footnote explaining the disclosure symbol, in italics."""
+    return Markdown(f"*{footnote(lang)}*")
 
 
 def headline_table(figures: pd.Series, lang: str) -> Styler:
