@@ -41,6 +41,7 @@ from .normalise import (
     vsic4,
 )
 from .synth import synthetic_files
+from .text import fold
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ REASONS = {
     "platform_unknown": "the platform category is not recognised",
     "date_invalid": "the date is missing, unreadable, before 1986 or in the future",
     "not_in_register": "the tax code is not in the clean register",
+    "answer_invalid": "a survey answer is neither yes nor no",
+    "weight_invalid": "the row has neither a positive design weight nor a stratum found in the register",
 }
 SOURCE_COLUMNS = ["source_file", "source_sheet", "source_row"]
 
@@ -63,6 +66,7 @@ class CleanResult:
 
     enterprises: pd.DataFrame
     platforms: pd.DataFrame
+    survey: pd.DataFrame | None
     rejects: pd.DataFrame
     merges: pd.DataFrame
     extras: pd.DataFrame
@@ -306,6 +310,65 @@ def clean_platforms(raw: pd.DataFrame, register_codes: pd.Series) -> tuple[_Stag
     return stage, merges
 
 
+def _answer(value: str) -> bool | None:
+    key = fold(str(value))
+    return True if key in vocab.YES_TOKENS else False if key in vocab.NO_TOKENS else None
+
+
+def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[_Stage, pd.DataFrame]:
+    """Survey rows joined to the in-scope register, with design weights and DII scores.
+
+    Weights: the file's ``weight`` where given; otherwise stratum population over stratum
+    sample, the population counted in the clean register (active head offices of the
+    same district and size class). A firm answered twice keeps its first answer.
+    """
+    from .metrics import in_scope
+
+    n = len(raw)
+    raw = raw.reset_index(drop=True)
+    codes, code_reasons = clean_tax_codes(raw["tax_code"])
+    firms = in_scope(enterprises).set_index("tax_code")
+    known = codes.isin(set(firms.index)).fillna(False)
+    answers = pd.DataFrame({name: map_unique(raw[name], _answer) for name in vocab.DII_INDICATORS})
+    bad_answer = answers.isna().any(axis=1)
+    register_stratum = firms["district_code"].astype(str) + "|" + firms["size_class"].astype(str)
+    population = register_stratum.value_counts()
+    stratum = clean_text(raw["stratum"])
+    stratum = stratum.where(stratum.isin(population.index), codes.map(register_stratum))
+    weight = clean_numbers(raw["weight"]).astype("Float64") if raw["weight"].str.strip().any() else pd.Series([pd.NA] * n, dtype="Float64")
+    no_weight = (weight.isna() | (weight <= 0).fillna(True)) & stratum.isna()
+    checks = [
+        ("tax_code_invalid", codes.isna(), code_reasons, str),
+        ("not_in_register", ~known, codes, lambda c: f"surveyed firm {c} is not an active head office of the clean register"),
+        ("answer_invalid", bad_answer, raw[list(vocab.DII_INDICATORS)].astype(str).agg(" / ".join, axis=1),
+         lambda v: f"answers {v!r}: each must be yes or no (Có/Không, 1/0)"),
+        ("weight_invalid", no_weight, raw["stratum"], lambda v: f"stratum {v!r} is not a district|size class of the register and no weight is given"),
+    ]
+    reason_code, reason = _first_reason(checks, n)
+    rejected = reason_code.notna().to_numpy()
+    rejects = _reject_frame(raw[rejected], reason_code[rejected], reason[rejected], list(vocab.SURVEY_HEADER_ALIASES))
+    keep = ~rejected
+    clean = pd.DataFrame({"tax_code": codes[keep].astype("string").array, "stratum": stratum[keep].astype("string").array})
+    for name in vocab.DII_INDICATORS:
+        clean[name] = answers.loc[keep, name].astype(bool).to_numpy()
+    for column in SOURCE_COLUMNS:
+        clean[column] = raw.loc[keep, column].to_numpy()
+    first = ~clean.duplicated("tax_code", keep="first").to_numpy()
+    dup = clean[~first]
+    merges = pd.DataFrame({**{c: dup[c].to_numpy() for c in SOURCE_COLUMNS}, "tax_code": dup["tax_code"].to_numpy(), "kind": "same_tax_code"})
+    clean = clean[first].reset_index(drop=True)
+    sample = clean["stratum"].value_counts()
+    given = weight[keep].to_numpy()[first]
+    clean["weight"] = [float(g) if pd.notna(g) and g > 0 else population[s] / sample[s] for g, s in zip(given, clean["stratum"])]
+    for column in ("district_code", "size_class", "vsic_section"):
+        clean[column] = clean["tax_code"].map(firms[column].astype(str)).astype("string")
+    clean["dii_score"] = clean[list(vocab.DII_INDICATORS)].sum(axis=1).astype("int64")
+    clean["source_file"] = clean["source_file"].astype("string")
+    clean["source_sheet"] = clean["source_sheet"].astype("string")
+    clean["source_row"] = clean["source_row"].astype("int64")
+    return _Stage(clean=clean, rejects=rejects), merges
+
+
 def _read_folder(folder: Path, aliases: dict, required: tuple[str, ...], *, needed: bool) -> list[RawTable]:
     files = data_files(folder)
     if not files:
@@ -375,14 +438,26 @@ def clean_raw(raw_dir: Path = config.RAW_DIR) -> CleanResult:
     schema.validate_enterprises(enterprises)
     schema.validate_platforms(platforms)
 
-    rejects = pd.concat([register.rejects.assign(table="register"), platform_stage.rejects.assign(table="platforms")], ignore_index=True)
+    survey_tables = _read_folder(raw_dir / "survey", vocab.SURVEY_HEADER_ALIASES, vocab.SURVEY_REQUIRED, needed=False)
+    if survey_tables:
+        raw_survey = pd.concat([t.frame for t in survey_tables], ignore_index=True)
+        log.info("cleaning %s survey rows", f"{len(raw_survey):,}")
+        survey_stage, survey_merges = clean_survey(raw_survey, enterprises)
+    else:
+        survey_stage = _Stage(clean=pd.DataFrame(columns=["tax_code", "source_file"]), rejects=pd.DataFrame(columns=SOURCE_COLUMNS))
+        survey_merges = pd.DataFrame(columns=SOURCE_COLUMNS)
+    stages = (("register", register.rejects, reg_merges), ("platforms", platform_stage.rejects, plat_merges),
+              ("survey", survey_stage.rejects, survey_merges))
+    rejects = pd.concat([r.assign(table=t) for t, r, _ in stages], ignore_index=True)
     rejects["source_row"] = rejects["source_row"].astype("Int64")
     rejects = spreadsheet_safe(rejects)
-    merges = pd.concat([reg_merges.assign(table="register"), plat_merges.assign(table="platforms")], ignore_index=True)
-    extras = pd.concat([t.extras for t in registers + platform_tables], ignore_index=True)
+    merges = pd.concat([m.assign(table=t) for t, _, m in stages], ignore_index=True)
+    extras = pd.concat([t.extras for t in registers + platform_tables + survey_tables], ignore_index=True)
 
-    quality = _quality(raw_dir, registers, platform_tables, enterprises, platforms, rejects, merges, register, platform_stage)
-    return CleanResult(enterprises=enterprises, platforms=platforms, rejects=rejects, merges=merges, extras=extras, quality=quality)
+    kept = {"register": (registers, enterprises), "platforms": (platform_tables, platforms), "survey": (survey_tables, survey_stage.clean)}
+    quality = _quality(raw_dir, kept, rejects, merges, register, platform_stage)
+    return CleanResult(enterprises=enterprises, platforms=platforms, survey=survey_stage.clean if survey_tables else None,
+                       rejects=rejects, merges=merges, extras=extras, quality=quality)
 
 
 def _count(frame: pd.DataFrame, table: str, name: str) -> int:
@@ -391,9 +466,11 @@ def _count(frame: pd.DataFrame, table: str, name: str) -> int:
     return int(((frame["table"] == table) & (frame["source_file"] == name)).sum())
 
 
-def _quality(raw_dir, registers, platform_tables, enterprises, platforms, rejects, merges, register, platform_stage) -> dict:
+def _quality(raw_dir, kept, rejects, merges, register, platform_stage) -> dict:
     files: dict[str, dict] = {}
-    for folder, tables, kept_frame in (("register", registers, enterprises), ("platforms", platform_tables, platforms)):
+    registers, enterprises = kept["register"]
+    platform_tables, platforms = kept["platforms"]
+    for folder, (tables, kept_frame) in kept.items():
         for table in tables:
             name = table.path.name
             files[f"{folder}/{name}"] = {
@@ -430,6 +507,8 @@ def _quality(raw_dir, registers, platform_tables, enterprises, platforms, reject
             "enterprises": len(enterprises),
             "platform_rows_read": sum(t.rows_read for t in platform_tables),
             "platform_records": len(platforms),
+            "survey_rows_read": sum(t.rows_read for t in kept["survey"][0]),
+            "survey_respondents": len(kept["survey"][1]),
             "rejected": len(rejects),
             "merged": len(merges),
         },
@@ -443,6 +522,8 @@ def clean_folder(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSE
     """
     result = clean_raw(raw_dir)
     tables = {config.ENTERPRISES_FILE: result.enterprises, config.PLATFORMS_FILE: result.platforms}
+    if result.survey is not None:
+        tables[config.SURVEY_FILE] = result.survey
     if len(result.extras):
         tables["extra_columns.parquet"] = result.extras
     write_outputs(Path(out_dir), tables, result.quality, {config.REJECTS_FILE: result.rejects, config.MERGES_FILE: result.merges})

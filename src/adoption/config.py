@@ -26,6 +26,7 @@ RAW_SOURCES = ("register", "platforms", "survey", "workforce")
 # File names of the clean outputs.
 ENTERPRISES_FILE = "enterprises.parquet"
 PLATFORMS_FILE = "platforms.parquet"
+SURVEY_FILE = "survey.parquet"
 REJECTS_FILE = "rejects.csv"
 MERGES_FILE = "merges.csv"
 QUALITY_FILE = "quality.json"

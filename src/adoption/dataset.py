@@ -271,6 +271,12 @@ class CleanData:
     processed_dir: Path
 
     @property
+    def survey(self) -> pd.DataFrame | None:
+        """The cleaned technology survey with design weights, or None when there was none."""
+        path = self.processed_dir / config.SURVEY_FILE
+        return pd.read_parquet(path) if path.is_file() else None
+
+    @property
     def rejects(self) -> pd.DataFrame:
         """Every input row not used, with its reason (rejects.csv, as text)."""
         return _read_text_csv(self.processed_dir / config.REJECTS_FILE)

@@ -110,6 +110,21 @@ def published_figures() -> pd.DataFrame:
     return figures
 
 
+def dii_indicators() -> pd.DataFrame:
+    """The 12 Digital Intensity Index (v3) indicators, labels, and the synthetic survey's shares."""
+    table = _read("dii_indicators.csv").copy()
+    for column in [c for c in table.columns if c.startswith("share_")]:
+        table[column] = table[column].astype(float)
+    return table
+
+
+def dii_benchmarks() -> pd.DataFrame:
+    """EU 2023 digital-intensity figures and the 2030 target, with their source."""
+    table = _read("dii_benchmarks.csv").copy()
+    table["value"] = table["value"].astype(float)
+    return table
+
+
 def dti_2022_ranks() -> pd.DataFrame:
     """DTI 2022 overall rank of the 63 provinces, names as published."""
     ranks = _read("dti_2022_provincial_rank.csv").copy()

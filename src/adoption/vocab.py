@@ -122,3 +122,21 @@ PLATFORM_CATEGORIES: dict[str, tuple[str, ...]] = {
 }
 
 SIZE_CLASSES = ("micro", "small", "medium", "large")
+
+# Technology survey. Source: data contract, "Survey"; indicator names and Vietnamese
+# labels from data/external/dii_indicators.csv (Eurostat DII version 3).
+DII_INDICATORS = (
+    "staff_internet", "broadband_30mbps", "ecommerce_sales_1pct", "web_sales_b2c", "buys_cloud",
+    "buys_advanced_cloud", "social_media_2plus", "social_media_any", "data_analytics", "ai_any", "erp", "crm",
+)
+SURVEY_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "tax_code": REGISTER_HEADER_ALIASES["tax_code"],
+    "stratum": ("Tầng mẫu", "Tầng", "stratum", "strata"),
+    "weight": ("Trọng số", "Quyền số", "weight", "design weight"),
+    **{name: (name,) for name in DII_INDICATORS},
+}
+SURVEY_REQUIRED = ("tax_code", *DII_INDICATORS)
+# Yes/no answers (compared folded). Source: Vietnamese questionnaires (Có/Không) and
+# the usual codings 1/0, x for a ticked box.
+YES_TOKENS = frozenset({"co", "yes", "y", "1", "x", "true", "dung"})
+NO_TOKENS = frozenset({"khong", "no", "n", "0", "false"})

@@ -1,0 +1,132 @@
+"""Digital intensity (Eurostat DII, version 3) from the stratified technology survey.
+
+The survey is a sample, so every share carries a design-based 95% interval.
+
+Method: the share is the design-weighted mean ``p = sum(w y) / sum(w)`` over the
+respondents of a group, with ``w`` the design weight (stratum population over stratum
+sample). Its interval is the Wilson score interval computed on Kish's effective sample
+size ``n_eff = (sum w)^2 / sum(w^2)``, which accounts for unequal weights; with equal
+weights it is the ordinary Wilson interval on ``n`` respondents (the tests check this
+against statsmodels). Levels: 0-3 very low, 4-6 low, 7-9 high, 10-12 very high; "at
+least basic" is 4 or more (data/external/SOURCES.md).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from . import reference, vocab
+from .errors import ParameterError
+
+Z95 = 1.959963984540054
+LEVELS = (("very_low", 0, 3), ("low", 4, 6), ("high", 7, 9), ("very_high", 10, 12))
+AT_LEAST_BASIC = 4
+SME_CLASSES = ("micro", "small", "medium")
+
+
+def dii_level(score: pd.Series) -> pd.Categorical:
+    """The DII level of each score.
+
+    >>> dii_level(pd.Series([0, 4, 9, 12])).tolist()
+    ['very_low', 'low', 'high', 'very_high']
+    """
+    labels = [name for name, _, _ in LEVELS]
+    return pd.Categorical(pd.cut(score, bins=[-1, 3, 6, 9, 12], labels=labels), categories=labels, ordered=True)
+
+
+def wilson(p: float, n: float, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a share ``p`` observed on ``n`` (possibly effective) units.
+
+    >>> [round(x, 4) for x in wilson(0.5, 100)]
+    [0.4038, 0.5962]
+    """
+    if n <= 0 or math.isnan(p):
+        return float("nan"), float("nan")
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def weighted_share(flags, weights) -> dict[str, float]:
+    """Design-weighted share of True, with its 95% interval, respondents and Kish n_eff.
+
+    >>> weighted_share([True, False, True, True], [1, 1, 1, 1])["share"]
+    0.75
+    """
+    y = np.asarray(flags, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    if len(y) == 0 or w.sum() <= 0:
+        return {"share": float("nan"), "ci_low": float("nan"), "ci_high": float("nan"), "respondents": 0, "n_eff": 0.0}
+    p = float((w * y).sum() / w.sum())
+    n_eff = float(w.sum() ** 2 / (w**2).sum())
+    low, high = wilson(p, n_eff)
+    return {"share": p, "ci_low": low, "ci_high": high, "respondents": int(len(y)), "n_eff": n_eff}
+
+
+def _groups(survey: pd.DataFrame, by: str | None):
+    if by is None:
+        return [("all", survey)]
+    if by == "sme":
+        size = survey["size_class"].astype(str)
+        return [("sme", survey[size.isin(SME_CLASSES)]), ("large", survey[size == "large"])]
+    if by not in ("size_class", "vsic_section", "district_code"):
+        raise ParameterError(f"cannot break the survey down by {by!r}; valid: size_class, vsic_section, district_code, sme")
+    order = list(vocab.SIZE_CLASSES) if by == "size_class" else sorted(survey[by].dropna().astype(str).unique())
+    return [(g, survey[survey[by].astype(str) == g]) for g in order if (survey[by].astype(str) == g).any()]
+
+
+def _table(survey: pd.DataFrame, by: str | None, items: dict[str, pd.Series]) -> pd.DataFrame:
+    rows = []
+    for group, rows_of_group in _groups(survey, by):
+        for item, flags in items.items():
+            stats = weighted_share(flags.loc[rows_of_group.index], rows_of_group["weight"])
+            rows.append({"group": group, "item": item, **stats})
+    out = pd.DataFrame(rows)
+    return out.rename(columns={"group": by or "group"})
+
+
+def indicator_shares(survey: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
+    """Weighted share of firms with each of the 12 indicators, with 95% intervals.
+
+    Columns: the group (``by``: ``size_class``, ``vsic_section``, ``district_code`` or
+    ``sme``; else ``group`` = ``all``), ``item`` (the indicator), ``share``, ``ci_low``,
+    ``ci_high``, ``respondents``, ``n_eff``.
+    """
+    return _table(survey, by, {name: survey[name].astype(bool) for name in vocab.DII_INDICATORS})
+
+
+def level_shares(survey: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
+    """Weighted share of firms at each DII level and at least basic (4+), with 95% intervals."""
+    levels = dii_level(survey["dii_score"])
+    items = {name: pd.Series(np.asarray(levels) == name, index=survey.index) for name, _, _ in LEVELS}
+    items["at_least_basic"] = survey["dii_score"] >= AT_LEAST_BASIC
+    return _table(survey, by, items)
+
+
+def score_distribution(survey: pd.DataFrame) -> pd.DataFrame:
+    """Weighted share of firms at each DII score 0 to 12, with 95% intervals."""
+    items = {str(k): survey["dii_score"] == k for k in range(13)}
+    return _table(survey, None, items).rename(columns={"item": "score"})
+
+
+def compare_eu(survey: pd.DataFrame) -> pd.DataFrame:
+    """Share at least basic for SMEs and large firms beside the EU 2023 figures and the
+    2030 target, each with its source.
+    """
+    ours = level_shares(survey, by="sme")
+    ours = ours[ours["item"] == "at_least_basic"].set_index("sme")
+    bench = reference.dii_benchmarks().set_index("key")
+    rows = []
+    for group, eu_key, target_key in (("sme", "eu_sme_at_least_basic_2023", "eu_sme_target_2030"),
+                                      ("large", "eu_large_at_least_basic_2023", None)):
+        rows.append({
+            "group": group,
+            "share": ours.loc[group, "share"], "ci_low": ours.loc[group, "ci_low"], "ci_high": ours.loc[group, "ci_high"],
+            "eu_2023": bench.loc[eu_key, "value"],
+            "eu_target_2030": bench.loc[target_key, "value"] if target_key else float("nan"),
+            "source": bench.loc[eu_key, "source"],
+        })
+    return pd.DataFrame(rows)
