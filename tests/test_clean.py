@@ -109,7 +109,7 @@ def test_validate_names_column_and_count(default_data):
 
 def test_nothing_lost_for_every_file(default_data):
     files = default_data.quality["files"]
-    assert len(files) == 12
+    assert len(files) == 13
     for name, info in files.items():
         assert info["rows_read"] == info["rows_kept"] + info["rows_rejected"] + info["rows_merged"], name
 

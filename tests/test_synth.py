@@ -87,7 +87,7 @@ def test_every_file_listed_in_the_synthetic_manifest(default_raw):
 
 def test_clean_data_marked_synthetic(default_data):
     assert default_data.synthetic
-    assert len(default_data.quality["synthetic_files"]) == 12
+    assert len(default_data.quality["synthetic_files"]) == 13
 
 
 def test_edited_file_is_no_longer_synthetic(default_raw, tmp_path):
@@ -100,7 +100,7 @@ def test_edited_file_is_no_longer_synthetic(default_raw, tmp_path):
     edited = copy / "register" / "synthetic_register_723.csv"
     edited.write_bytes(edited.read_bytes() + b"\n")
     assert "register/synthetic_register_723.csv" not in synth.synthetic_files(copy)
-    assert len(synth.synthetic_files(copy)) == 11
+    assert len(synth.synthetic_files(copy)) == 12
 
 
 def test_deterministic(default_raw, tmp_path):

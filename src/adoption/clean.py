@@ -36,6 +36,7 @@ from .normalise import (
     parse_number,
     park_name,
     platform_category,
+    quarter,
     size_class,
     spreadsheet_safe,
     vsic4,
@@ -56,6 +57,8 @@ REASONS = {
     "not_in_register": "the tax code is not in the clean register",
     "answer_invalid": "a survey answer is neither yes nor no",
     "weight_invalid": "the row has neither a positive design weight nor a stratum found in the register",
+    "period_invalid": "the period is not a quarter (2023-Q1, Quý 1/2023)",
+    "value_invalid": "a count is missing or negative, or more workers trained than employed",
 }
 SOURCE_COLUMNS = ["source_file", "source_sheet", "source_row"]
 
@@ -67,6 +70,7 @@ class CleanResult:
     enterprises: pd.DataFrame
     platforms: pd.DataFrame
     survey: pd.DataFrame | None
+    workforce: pd.DataFrame | None
     rejects: pd.DataFrame
     merges: pd.DataFrame
     extras: pd.DataFrame
@@ -369,6 +373,41 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[_Stage, 
     return _Stage(clean=clean, rejects=rejects), merges
 
 
+def clean_workforce(raw: pd.DataFrame) -> _Stage:
+    """Industrial-park workforce and training records: canonical park, district code,
+    quarter, counts. One row per park and quarter (the first one kept).
+    """
+    n = len(raw)
+    raw = raw.reset_index(drop=True)
+    park = map_unique(raw["industrial_park"], park_name).astype("string")
+    district = map_unique(raw["district"], district_code).astype("string")
+    period = map_unique(raw["period"], quarter).astype("string")
+    workers = clean_numbers(raw["workers"])
+    trained = clean_numbers(raw["workers_trained"])
+    hours = clean_numbers(raw["training_hours"])
+    bad_value = workers.isna() | trained.isna() | hours.isna() | (trained > workers).fillna(False)
+    checks = [
+        ("name_missing", park.isna(), raw["industrial_park"], lambda v: "the industrial park is empty"),
+        ("district_unknown", district.isna(), raw["district"], _district_reason),
+        ("period_invalid", period.isna(), raw["period"], lambda v: f"period {v!r} is not a quarter such as 2023-Q1 or Quý 1/2023"),
+        ("value_invalid", bad_value, raw[["workers", "workers_trained", "training_hours"]].astype(str).agg(" / ".join, axis=1),
+         lambda v: f"workers / trained / hours {v!r}: each must be a count of 0 or more, trained no more than workers"),
+    ]
+    reason_code, reason = _first_reason(checks, n)
+    rejected = reason_code.notna().to_numpy()
+    rejects = _reject_frame(raw[rejected], reason_code[rejected], reason[rejected], list(vocab.WORKFORCE_HEADER_ALIASES))
+    keep = ~rejected
+    districts = reference.districts().set_index("district_code")["district"]
+    clean = pd.DataFrame({
+        "industrial_park": park[keep].array, "district_code": district[keep].array, "period": period[keep].array,
+        "workers": workers[keep].array, "workers_trained": trained[keep].array, "training_hours": hours[keep].array,
+        **{c: raw.loc[keep, c].to_numpy() for c in SOURCE_COLUMNS},
+    })
+    clean["district"] = clean["district_code"].map(districts).astype("string")
+    clean["source_row"] = clean["source_row"].astype("int64")
+    return _Stage(clean=clean, rejects=rejects)
+
+
 def _read_folder(folder: Path, aliases: dict, required: tuple[str, ...], *, needed: bool) -> list[RawTable]:
     files = data_files(folder)
     if not files:
@@ -446,17 +485,32 @@ def clean_raw(raw_dir: Path = config.RAW_DIR) -> CleanResult:
     else:
         survey_stage = _Stage(clean=pd.DataFrame(columns=["tax_code", "source_file"]), rejects=pd.DataFrame(columns=SOURCE_COLUMNS))
         survey_merges = pd.DataFrame(columns=SOURCE_COLUMNS)
+    workforce_tables = _read_folder(raw_dir / "workforce", vocab.WORKFORCE_HEADER_ALIASES, vocab.WORKFORCE_REQUIRED, needed=False)
+    if workforce_tables:
+        workforce_stage = clean_workforce(pd.concat([t.frame for t in workforce_tables], ignore_index=True))
+        dup = workforce_stage.clean.duplicated(["industrial_park", "period"], keep="first").to_numpy()
+        lost = workforce_stage.clean[dup]
+        workforce_merges = pd.DataFrame({**{c: lost[c].to_numpy() for c in SOURCE_COLUMNS}, "kind": "same_park_and_period"})
+        workforce_stage.clean = workforce_stage.clean[~dup].reset_index(drop=True)
+    else:
+        workforce_stage = _Stage(clean=pd.DataFrame(columns=["industrial_park", "source_file"]), rejects=pd.DataFrame(columns=SOURCE_COLUMNS))
+        workforce_merges = pd.DataFrame(columns=SOURCE_COLUMNS)
     stages = (("register", register.rejects, reg_merges), ("platforms", platform_stage.rejects, plat_merges),
-              ("survey", survey_stage.rejects, survey_merges))
+              ("survey", survey_stage.rejects, survey_merges), ("workforce", workforce_stage.rejects, workforce_merges))
     rejects = pd.concat([r.assign(table=t) for t, r, _ in stages], ignore_index=True)
     rejects["source_row"] = rejects["source_row"].astype("Int64")
     rejects = spreadsheet_safe(rejects)
     merges = pd.concat([m.assign(table=t) for t, _, m in stages], ignore_index=True)
-    extras = pd.concat([t.extras for t in registers + platform_tables + survey_tables], ignore_index=True)
+    for column in ("source_row", "kept_source_row"):
+        if column in merges.columns:
+            merges[column] = pd.to_numeric(merges[column]).astype("Int64")
+    extras = pd.concat([t.extras for t in registers + platform_tables + survey_tables + workforce_tables], ignore_index=True)
 
-    kept = {"register": (registers, enterprises), "platforms": (platform_tables, platforms), "survey": (survey_tables, survey_stage.clean)}
+    kept = {"register": (registers, enterprises), "platforms": (platform_tables, platforms), "survey": (survey_tables, survey_stage.clean),
+            "workforce": (workforce_tables, workforce_stage.clean)}
     quality = _quality(raw_dir, kept, rejects, merges, register, platform_stage)
     return CleanResult(enterprises=enterprises, platforms=platforms, survey=survey_stage.clean if survey_tables else None,
+                       workforce=workforce_stage.clean if workforce_tables else None,
                        rejects=rejects, merges=merges, extras=extras, quality=quality)
 
 
@@ -524,6 +578,8 @@ def clean_folder(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSE
     tables = {config.ENTERPRISES_FILE: result.enterprises, config.PLATFORMS_FILE: result.platforms}
     if result.survey is not None:
         tables[config.SURVEY_FILE] = result.survey
+    if result.workforce is not None:
+        tables[config.WORKFORCE_FILE] = result.workforce
     if len(result.extras):
         tables["extra_columns.parquet"] = result.extras
     write_outputs(Path(out_dir), tables, result.quality, {config.REJECTS_FILE: result.rejects, config.MERGES_FILE: result.merges})

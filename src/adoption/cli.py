@@ -159,7 +159,7 @@ def _clean_is_current(raw_dir: Path, processed_dir: Path) -> bool:
     quality = json.loads(quality_path.read_text(encoding="utf-8"))
     current = {
         f"{folder}/{path.name}": sha256_file(path)
-        for folder in ("register", "platforms")
+        for folder in config.RAW_SOURCES
         for path in data_files(raw_dir / folder)
     }
     recorded = {rel: info.get("sha256") for rel, info in quality.get("files", {}).items()}

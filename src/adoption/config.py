@@ -27,6 +27,7 @@ RAW_SOURCES = ("register", "platforms", "survey", "workforce")
 ENTERPRISES_FILE = "enterprises.parquet"
 PLATFORMS_FILE = "platforms.parquet"
 SURVEY_FILE = "survey.parquet"
+WORKFORCE_FILE = "workforce.parquet"
 REJECTS_FILE = "rejects.csv"
 MERGES_FILE = "merges.csv"
 QUALITY_FILE = "quality.json"

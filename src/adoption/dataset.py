@@ -277,6 +277,12 @@ class CleanData:
         return pd.read_parquet(path) if path.is_file() else None
 
     @property
+    def workforce(self) -> pd.DataFrame | None:
+        """The cleaned industrial-park workforce and training records, or None."""
+        path = self.processed_dir / config.WORKFORCE_FILE
+        return pd.read_parquet(path) if path.is_file() else None
+
+    @property
     def rejects(self) -> pd.DataFrame:
         """Every input row not used, with its reason (rejects.csv, as text)."""
         return _read_text_csv(self.processed_dir / config.REJECTS_FILE)

@@ -345,6 +345,26 @@ def size_class(employees: pd.Series, revenue: pd.Series, capital: pd.Series, sec
     return pd.Categorical(result, categories=list(vocab.SIZE_CLASSES))
 
 
+_QUARTER = (
+    re.compile(r"^(?P<year>\d{4})\s*[-/ ]?\s*q(?:uy)?\s*(?P<q>[1-4])$"),
+    re.compile(r"^q(?:uy)?\s*(?P<q>[1-4])\s*[-/ ]?\s*(?:nam\s*)?(?P<year>\d{4})$"),
+)
+
+
+def quarter(value: str) -> str | None:
+    """A quarter as ``YYYY-Qn`` from ``2023-Q1``, ``Q1/2023``, ``Quý 1/2023``, ``Quý 1 năm 2023``.
+
+    >>> [quarter(v) for v in ["2023-Q1", "Q2/2023", "Quý 3/2023", "quy 4 nam 2023", "2023"]]
+    ['2023-Q1', '2023-Q2', '2023-Q3', '2023-Q4', None]
+    """
+    key = fold(str(value))
+    for pattern in _QUARTER:
+        match = pattern.match(key)
+        if match:
+            return f"{match.group('year')}-Q{match.group('q')}"
+    return None
+
+
 @lru_cache(maxsize=4096)
 def platform_category(value: str) -> str | None:
     """The platform category of a free-text platform name; None when none matches.

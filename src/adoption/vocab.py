@@ -140,3 +140,14 @@ SURVEY_REQUIRED = ("tax_code", *DII_INDICATORS)
 # the usual codings 1/0, x for a ticked box.
 YES_TOKENS = frozenset({"co", "yes", "y", "1", "x", "true", "dung"})
 NO_TOKENS = frozenset({"khong", "no", "n", "0", "false"})
+
+# Industrial-park workforce and training records. Source: data contract, "Workforce".
+WORKFORCE_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "industrial_park": ("Khu công nghiệp", "KCN", "industrial park", "industrial_park"),
+    "district": REGISTER_HEADER_ALIASES["district"],
+    "period": ("Kỳ", "Quý", "Kỳ báo cáo", "period", "quarter"),
+    "workers": ("Số lao động", "Lao động", "workers"),
+    "workers_trained": ("Số lao động được đào tạo", "Lao động được đào tạo", "workers trained", "workers_trained"),
+    "training_hours": ("Số giờ đào tạo", "Giờ đào tạo", "training hours", "training_hours"),
+}
+WORKFORCE_REQUIRED = tuple(WORKFORCE_HEADER_ALIASES)
