@@ -111,3 +111,10 @@ def test_surveyed_firm_missing_from_register_is_rejected():
     stage, _ = clean_survey(raw, register)
     assert stage.clean.empty
     assert stage.rejects["reason_code"].tolist() == ["not_in_register"]
+
+
+def test_protected_survey_tables_hide_tiny_groups(default_data):
+    table = intensity.level_shares(default_data.survey, by="vsic_section", protected=True)
+    tiny = table["respondents"] < 3
+    assert table.loc[tiny, "share"].isna().all()
+    assert table.loc[~tiny, "share"].notna().all()

@@ -74,3 +74,14 @@ def test_clean_workforce_spellings_and_rejects():
         ["KCN Sóng Thần 2", "724", "2023-Q1", 1200]]
     assert stage.rejects.set_index("source_row")["reason_code"].to_dict() == {
         3: "value_invalid", 4: "period_invalid", 5: "name_missing"}
+
+
+def test_protected_park_table_on_default_data(default_data):
+    firms = metrics.in_scope(default_data.enterprises)
+    table = workforce.protect_parks(workforce.training(default_data.workforce, by="industrial_park"), firms)
+    parks = firms[firms["industrial_park"].notna()].groupby("industrial_park")
+    small = parks.size()[parks.size() < 3].index
+    assert table.set_index("industrial_park").loc[list(small), "hidden"].all() if len(small) else True
+    shown = table[~table["hidden"]]
+    assert shown["workers"].notna().all() and table.loc[table["hidden"], "workers"].isna().all()
+    assert table["hidden"].sum() != 1  # a single hidden park could be recomputed from the total

@@ -18,7 +18,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from . import reference, vocab
+from . import disclosure, reference, vocab
 from .errors import ParameterError
 
 Z95 = 1.959963984540054
@@ -78,36 +78,61 @@ def _groups(survey: pd.DataFrame, by: str | None):
     return [(g, survey[survey[by].astype(str) == g]) for g in order if (survey[by].astype(str) == g).any()]
 
 
-def _table(survey: pd.DataFrame, by: str | None, items: dict[str, pd.Series]) -> pd.DataFrame:
+def _table(survey: pd.DataFrame, by: str | None, items: dict[str, pd.Series], protected: bool = False) -> pd.DataFrame:
     rows = []
     for group, rows_of_group in _groups(survey, by):
         for item, flags in items.items():
             stats = weighted_share(flags.loc[rows_of_group.index], rows_of_group["weight"])
             rows.append({"group": group, "item": item, **stats})
     out = pd.DataFrame(rows)
+    if protected:
+        # A group of 1 or 2 respondents would show their answers: hidden (disclosure rule).
+        out["hidden"] = out["respondents"] < disclosure.MIN_COUNT
+        for column in ("share", "ci_low", "ci_high"):
+            out[column] = out[column].mask(out["hidden"])
     return out.rename(columns={"group": by or "group"})
 
 
-def indicator_shares(survey: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
+def _example() -> pd.DataFrame:
+    """Four respondents of one stratum, for the examples below."""
+    frame = pd.DataFrame({name: [True, True, False, False] for name in vocab.DII_INDICATORS})
+    frame["erp"] = [True, False, False, False]
+    frame["dii_score"] = frame[list(vocab.DII_INDICATORS)].sum(axis=1)
+    return frame.assign(weight=25.0, size_class=["micro", "micro", "small", "large"])
+
+
+def indicator_shares(survey: pd.DataFrame, *, by: str | None = None, protected: bool = False) -> pd.DataFrame:
     """Weighted share of firms with each of the 12 indicators, with 95% intervals.
 
     Columns: the group (``by``: ``size_class``, ``vsic_section``, ``district_code`` or
     ``sme``; else ``group`` = ``all``), ``item`` (the indicator), ``share``, ``ci_low``,
-    ``ci_high``, ``respondents``, ``n_eff``.
+    ``ci_high``, ``respondents``, ``n_eff``. ``protected=True`` hides groups of fewer
+    than 3 respondents (column ``hidden``).
+
+    >>> float(indicator_shares(_example()).set_index("item").loc["erp", "share"])
+    0.25
     """
-    return _table(survey, by, {name: survey[name].astype(bool) for name in vocab.DII_INDICATORS})
+    return _table(survey, by, {name: survey[name].astype(bool) for name in vocab.DII_INDICATORS}, protected)
 
 
-def level_shares(survey: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
-    """Weighted share of firms at each DII level and at least basic (4+), with 95% intervals."""
+def level_shares(survey: pd.DataFrame, *, by: str | None = None, protected: bool = False) -> pd.DataFrame:
+    """Weighted share of firms at each DII level and at least basic (4+), with 95% intervals.
+
+    >>> level_shares(_example()).set_index("item")["share"].to_dict()
+    {'very_low': 0.5, 'low': 0.0, 'high': 0.0, 'very_high': 0.5, 'at_least_basic': 0.5}
+    """
     levels = dii_level(survey["dii_score"])
     items = {name: pd.Series(np.asarray(levels) == name, index=survey.index) for name, _, _ in LEVELS}
     items["at_least_basic"] = survey["dii_score"] >= AT_LEAST_BASIC
-    return _table(survey, by, items)
+    return _table(survey, by, items, protected)
 
 
 def score_distribution(survey: pd.DataFrame) -> pd.DataFrame:
-    """Weighted share of firms at each DII score 0 to 12, with 95% intervals."""
+    """Weighted share of firms at each DII score 0 to 12, with 95% intervals.
+
+    >>> score_distribution(_example()).set_index("score").loc[["0", "11", "12"], "share"].tolist()
+    [0.5, 0.25, 0.25]
+    """
     items = {str(k): survey["dii_score"] == k for k in range(13)}
     return _table(survey, None, items).rename(columns={"item": "score"})
 
@@ -115,6 +140,9 @@ def score_distribution(survey: pd.DataFrame) -> pd.DataFrame:
 def compare_eu(survey: pd.DataFrame) -> pd.DataFrame:
     """Share at least basic for SMEs and large firms beside the EU 2023 figures and the
     2030 target, each with its source.
+
+    >>> compare_eu(_example())[["group", "share", "eu_2023"]].values.tolist()
+    [['sme', 0.6666666666666666, 0.58], ['large', 0.0, 0.91]]
     """
     ours = level_shares(survey, by="sme")
     ours = ours[ours["item"] == "at_least_basic"].set_index("sme")

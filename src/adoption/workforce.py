@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import reference
+from . import disclosure, reference
 from .errors import ParameterError
 
 HOURS_PER_WEEK = 1
@@ -62,6 +62,31 @@ def training(records: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
     out["gap_hours"] = (out["hours_required"] - out["hours_delivered"]).clip(lower=0)
     out["gap_workers"] = (out["workers"] - out["trained_mean"]).clip(lower=0)
     return out.drop(columns="trained_mean")
+
+
+def protect_parks(table: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
+    """Hide the park rows of a ``training(..., by="industrial_park")`` table that could
+    reveal one firm: parks with fewer than 3 firms in the register, or whose workers are
+    held over 85% by one or two firms, and the rows hidden with them so that none can be
+    recomputed from the total (see :mod:`adoption.disclosure`).
+
+    >>> firms = pd.DataFrame({"industrial_park": ["A"] * 3 + ["B"] * 2 + ["C"] * 3,
+    ...                       "employees": [10, 10, 10, 5, 5, 20, 20, 20]})
+    >>> table = pd.DataFrame({"industrial_park": ["A", "B", "C"], "workers": [30.0, 10.0, 60.0]})
+    >>> protect_parks(table, firms)["hidden"].tolist()
+    [True, True, False]
+    """
+    in_parks = firms[firms["industrial_park"].notna()]
+    frame = pd.DataFrame({"industrial_park": in_parks["industrial_park"].astype(str).to_numpy(),
+                          "employees": in_parks["employees"].astype(float).fillna(0).to_numpy()})
+    by_count = disclosure.protect(frame, "industrial_park").hidden[disclosure.TOTAL]
+    by_size = disclosure.protect(frame, "industrial_park", value="employees").hidden[disclosure.TOTAL]
+    hidden = (by_count | by_size).drop(disclosure.TOTAL)
+    out = table.copy()
+    out["hidden"] = out["industrial_park"].astype(str).map(hidden.to_dict()).fillna(True).astype(bool)
+    numbers = [c for c in out.columns if c not in ("industrial_park", "hidden")]
+    out[numbers] = out[numbers].astype(float).mask(out["hidden"], axis=0)
+    return out
 
 
 def budget(firms: pd.DataFrame, records: pd.DataFrame | None = None) -> pd.DataFrame:
