@@ -38,6 +38,13 @@ def default_data(default_processed):
 
 
 @pytest.fixture(scope="session")
+def firms_in_scope(default_data):
+    from adoption.metrics import in_scope
+
+    return in_scope(default_data.enterprises)
+
+
+@pytest.fixture(scope="session")
 def built(default_processed, tmp_path_factory) -> report.BuildResult:
     reports_dir = tmp_path_factory.mktemp("reports")
     return report.build(processed_dir=default_processed, reports_dir=reports_dir)

@@ -29,7 +29,7 @@ def page(browser):
 
 
 def _report(built, lang):
-    [r] = [r for r in built.reports if r.params["lang"] == lang]
+    [r] = [r for r in built.reports if r.params["lang"] == lang and r.spec.name == "adoption-overview"]
     return r.html
 
 
@@ -67,3 +67,15 @@ def test_index_links_open_the_reports(page, built):
     assert page.url.endswith(".html") and "index" not in page.url
     assert page.locator(".adoption-synthetic-banner").is_visible()
     assert page.outside_requests == []
+
+
+@pytest.mark.parametrize("name", ["digital-intensity", "ict-sector", "workforce-training"])
+def test_other_reports_render_offline(page, built, name):
+    [report] = [r for r in built.reports if r.params["lang"] == "vi" and r.spec.name == name]
+    page.goto(report.html.as_uri())
+    page.wait_for_load_state("load")
+    assert page.outside_requests == []
+    assert page.locator(".adoption-synthetic-banner").is_visible()
+    images = page.eval_on_selector_all("img", "els => els.map(e => e.complete && e.naturalWidth > 0)")
+    assert all(images)
+    assert page.locator("table").count() >= 3

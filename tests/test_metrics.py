@@ -125,3 +125,9 @@ def test_protected_ict_hides_dominated_totals():
     })
     table = metrics.ict_sector(frame, by="district", protected=True).set_index("district_code")
     assert table["hidden"].tolist() == [True, True]
+
+
+def test_size_classes_in_their_natural_order(firms):
+    assert metrics.adoption_by(firms, "size_class")["size_class"].astype(str).tolist() == ["micro", "small", "medium", "large"]
+    table = metrics.ict_sector(firms, group="digital_tech", by="size_class")
+    assert table["size_class"].astype(str).tolist() == ["micro", "small", "medium", "large"]

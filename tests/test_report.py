@@ -12,15 +12,52 @@ from adoption.metrics import headline, in_scope
 from adoption.present import fmt_int, fmt_pct
 
 
-def _html(built, lang):
-    [page] = [r for r in built.reports if r.params["lang"] == lang]
+def _html(built, lang, name="adoption-overview"):
+    [page] = [r for r in built.reports if r.params["lang"] == lang and r.spec.name == name]
     assert page.ok, page.error
     return page.html.read_text(encoding="utf-8")
 
 
+REPORTS = ["adoption-overview", "digital-intensity", "ict-sector", "workforce-training"]
+
+
 def test_every_report_of_the_grid_built(built):
-    assert [r.ok for r in built.reports] == [True, True]
-    assert sorted(r.html.name for r in built.reports) == ["adoption-overview.en.html", "adoption-overview.vi.html"]
+    assert all(r.ok for r in built.reports), [r.error for r in built.reports]
+    assert sorted(r.html.name for r in built.reports) == sorted(f"{n}.{lang}.html" for n in REPORTS for lang in ("vi", "en"))
+
+
+@pytest.mark.parametrize("name", REPORTS)
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_report_has_banner_no_code_and_embedded_charts(built, name, lang):
+    html = _html(built, lang, name)
+    assert ("DỮ LIỆU TỔNG HỢP" if lang == "vi" else "SYNTHETIC DATA") in html
+    assert "import adoption" not in html and 'class="jp-InputArea' not in html
+    assert "<script src=" not in html
+    assert all(src.startswith("data:image/png;base64,") for src in re.findall(r'<img[^>]+src="([^"]{0,40})', html))
+
+
+def test_intensity_report_shows_the_estimates(built, default_data):
+    from adoption import intensity
+
+    html = _html(built, "en", "digital-intensity")
+    eu = intensity.compare_eu(default_data.survey).set_index("group")
+    assert fmt_pct(eu.loc["sme", "share"], "en") in html
+    assert f"{fmt_pct(eu.loc['sme', 'ci_low'], 'en')} – {fmt_pct(eu.loc['sme', 'ci_high'], 'en')}" in html
+    assert ">58.0%<" in html and ">91.0%<" in html
+
+
+def test_ict_report_shows_the_published_group(built):
+    html = _html(built, "vi", "ict-sector")
+    assert ">1.300<" in html and ">55.720<" in html
+
+
+def test_workforce_report_shows_hours_and_budget(built, default_data, firms_in_scope):
+    from adoption import workforce
+
+    html = _html(built, "vi", "workforce-training")
+    total = workforce.training(default_data.workforce).iloc[0]
+    assert f">{fmt_int(total['hours_required'], 'vi')}<" in html
+    assert f">{fmt_int(30e9 / len(firms_in_scope), 'vi')}<" in html
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

@@ -30,7 +30,8 @@ from .metrics import (
     in_scope,
     resolve_district,
 )
-from .plots import plot_adoption_by, plot_adoption_over_time
+from . import intensity, workforce
+from .plots import plot_adoption_by, plot_adoption_over_time, plot_shares
 from .present import (
     adoption_table,
     banner,
@@ -38,6 +39,7 @@ from .present import (
     disclosure_note,
     heading,
     headline_table,
+    metric_table,
     note,
     platform_table,
     sources,
@@ -55,6 +57,10 @@ __all__ = [
     "cohort",
     "disclosure_note",
     "ict_sector",
+    "intensity",
+    "metric_table",
+    "plot_shares",
+    "workforce",
     "plot_adoption_over_time",
     "platform_table",
     "protect",

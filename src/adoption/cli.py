@@ -40,6 +40,7 @@ RawOption = typer.Option(None, "--raw", help="Raw folder laid out like data/raw/
 OutOption = typer.Option(None, "--out", help="Folder for the clean outputs. Default: data/processed/.")
 ProcessedOption = typer.Option(None, "--processed", help="Folder of clean data to report on. Default: data/processed/.")
 ReportsOption = typer.Option(None, "--reports", help="Folder for the HTML reports and index.html. Default: reports/.")
+JobsOption = typer.Option(None, "--jobs", "-j", help="Reports built at the same time, one process each. Default: the number of cores.")
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -129,12 +130,14 @@ def build(
     processed: Optional[Path] = ProcessedOption,
     reports: Optional[Path] = ReportsOption,
     only: Optional[list[str]] = typer.Option(None, "--only", help="Build only this report (repeatable), e.g. adoption-overview."),
+    jobs: Optional[int] = JobsOption,
 ) -> None:
     """Run every report notebook over its parameter grid and export offline HTML plus index.html."""
     from .report import build as run_build
 
     try:
-        result = run_build(processed_dir=processed or config.PROCESSED_DIR, reports_dir=reports or config.REPORTS_DIR, only=only)
+        result = run_build(processed_dir=processed or config.PROCESSED_DIR, reports_dir=reports or config.REPORTS_DIR,
+                           only=only, jobs_limit=jobs)
     except AdoptionError as exc:
         _fail(exc)
     _finish_build(result)
@@ -171,6 +174,7 @@ def report(
     raw: Optional[Path] = RawOption,
     processed: Optional[Path] = ProcessedOption,
     reports: Optional[Path] = ReportsOption,
+    jobs: Optional[int] = JobsOption,
 ) -> None:
     """The main job: default data if the register folder is empty, clean, build, print index.html.
 
@@ -192,7 +196,7 @@ def report(
         else:
             result = run_clean(raw_dir, processed_dir)
             _print_quality(result.quality, processed_dir)
-        built = run_build(processed_dir=processed_dir, reports_dir=reports or config.REPORTS_DIR)
+        built = run_build(processed_dir=processed_dir, reports_dir=reports or config.REPORTS_DIR, jobs_limit=jobs)
     except AdoptionError as exc:
         _fail(exc)
     _finish_build(built)

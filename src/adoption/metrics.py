@@ -164,7 +164,8 @@ def adoption_by(firms: pd.DataFrame, by: str | tuple[str, str], *, protected: bo
     """
     dims = (by,) if isinstance(by, str) else tuple(by)
     keys = [_key(firms, d) for d in dims]
-    frame = pd.DataFrame({name: values.to_numpy() for name, values in keys})
+    # .array keeps a categorical's order (size classes micro to large), .to_numpy() would not.
+    frame = pd.DataFrame({name: values.array for name, values in keys})
     frame["uses_digital_platform"] = firms["uses_digital_platform"].to_numpy()
     names = [name for name, _ in keys]
     grouped = frame.groupby(names, observed=True, sort=True)["uses_digital_platform"]
@@ -264,7 +265,7 @@ def ict_sector(firms: pd.DataFrame, *, group: str = "ict", by: str | None = None
             "mean_employees": float(employees.mean()), "median_employees": float(employees.median()),
         }])
     name, values = ("vsic4", mine["vsic4"]) if by == "vsic4" else _key(mine, by)
-    frame = pd.DataFrame({name: values.to_numpy(), "employees": employees.to_numpy(dtype=float, na_value=np.nan)})
+    frame = pd.DataFrame({name: values.array, "employees": employees.to_numpy(dtype=float, na_value=np.nan)})
     grouped = frame.groupby(name, observed=True, sort=True)["employees"]
     table = pd.DataFrame({
         "firms": grouped.size(), "employees": grouped.sum().astype("int64"),

@@ -12,7 +12,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
-from .present import fmt_pct, group_labels, label
+from .present import value_label, fmt_pct, group_labels, label
 
 BAR_COLOUR = "#2a6f97"
 
@@ -58,5 +58,37 @@ def plot_adoption_over_time(series: pd.DataFrame, *, lang: str = "vi", ax: Axes 
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
     ax.set_xlabel(label("month", lang))
     ax.set_ylabel(label("adoption_rate", lang))
+    sns.despine(ax=ax)
+    return ax
+
+
+def plot_shares(table: pd.DataFrame, *, value: str = "share", lang: str = "vi", ax: Axes | None = None) -> Axes:
+    """Horizontal bars of a share column (``share``, ``coverage``, ...) by the table's first
+    column, with 95% intervals as error bars when the table has ``ci_low``/``ci_high``.
+    Hidden rows of a protected table get no bar.
+
+    >>> frame = pd.DataFrame({"size_class": ["micro", "large"], "share": [0.3, 0.9],
+    ...                       "ci_low": [0.25, 0.85], "ci_high": [0.35, 0.95]})
+    >>> len(plot_shares(frame, lang="en").patches)
+    2
+    """
+    if "hidden" in table.columns:
+        table = table[~table["hidden"]]
+    key = table.columns[0]
+    names = [value_label(key, v, lang) for v in table[key]]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 1.2), layout="constrained")
+    values = table[value].astype(float).to_numpy()
+    sns.barplot(x=values, y=names, orient="h", color=BAR_COLOUR, ax=ax)
+    if {"ci_low", "ci_high"} <= set(table.columns):
+        low = values - table["ci_low"].astype(float).to_numpy()
+        high = table["ci_high"].astype(float).to_numpy() - values
+        ax.errorbar(values, range(len(values)), xerr=[low, high], fmt="none", ecolor="#222222", capsize=3, linewidth=1)
+    ax.set_xlim(0, max(1.0, float(values.max()) * 1.1 if len(values) else 1.0))
+    ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    ax.set_xlabel(label(value, lang))
+    ax.set_ylabel("")
+    for position, share in enumerate(values):
+        ax.text(share + 0.01, position - 0.3, fmt_pct(share, lang), va="center", fontsize=9)
     sns.despine(ax=ax)
     return ax

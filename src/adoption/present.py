@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import math
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown
 from pandas.io.formats.style import Styler
@@ -61,7 +62,7 @@ LABELS: dict[str, dict[str, str]] = {
         "false": "Ngoài khu công nghiệp",
         "micro": "Siêu nhỏ", "small": "Nhỏ", "medium": "Vừa", "large": "Lớn",
         "state": "Nhà nước", "domestic_private": "Ngoài nhà nước", "fdi": "Có vốn đầu tư nước ngoài (FDI)",
-        "register_files": "Sổ đăng ký doanh nghiệp và dữ liệu sử dụng nền tảng số",
+        "register_files": "Tệp dữ liệu đầu vào (sổ đăng ký, nền tảng số, điều tra, lao động khu công nghiệp)",
         "rows": "dòng",
         "published_sources": "Số liệu đã công bố",
         "reference_sources": "Dữ liệu tham chiếu: danh mục đơn vị hành chính (Tổng cục Thống kê, 01/03/2025), VSIC 2018 (Quyết định 27/2018/QĐ-TTg).",
@@ -73,6 +74,36 @@ LABELS: dict[str, dict[str, str]] = {
         "ecommerce": "Thương mại điện tử", "digital_payment": "Thanh toán số", "cloud_accounting": "Kế toán, hóa đơn điện tử",
         "management_software": "Phần mềm quản trị (ERP, CRM)", "digital_marketing": "Tiếp thị số, mạng xã hội",
         "online_public_services": "Dịch vụ công trực tuyến",
+        "intensity_title": "Mức độ số hóa doanh nghiệp (chỉ số DII của Eurostat)",
+        "intensity_scope": "Ước lượng từ điều tra mẫu phân tầng về sử dụng công nghệ; mỗi tỷ lệ kèm khoảng tin cậy 95%.",
+        "intensity_method": "Tỷ lệ có trọng số thiết kế (dân số tầng / mẫu tầng; tầng = huyện × quy mô); khoảng tin cậy Wilson trên cỡ mẫu hiệu dụng Kish.",
+        "vs_eu": "So sánh với Liên minh châu Âu (2023) và mục tiêu 2030",
+        "levels": "Doanh nghiệp theo mức độ số hóa",
+        "levels_by_size": "Tỷ lệ đạt mức cơ bản trở lên theo quy mô",
+        "indicators": "Tỷ lệ doanh nghiệp có từng chỉ tiêu công nghệ",
+        "item": "Chỉ tiêu", "share": "Tỷ lệ", "ci": "Khoảng tin cậy 95%", "respondents": "Số doanh nghiệp trả lời",
+        "eu_2023": "EU 2023", "eu_target_2030": "Mục tiêu EU 2030", "group": "Nhóm", "all": "Tất cả",
+        "sme": "Doanh nghiệp nhỏ và vừa", "very_low": "Rất thấp (0-3)", "low": "Thấp (4-6)", "high": "Cao (7-9)",
+        "very_high": "Rất cao (10-12)", "at_least_basic": "Từ cơ bản trở lên (4+)",
+        "ict_title": "Khu vực công nghệ thông tin - truyền thông và nhóm điện tử, CNTT, công nghệ số",
+        "ict_scope": "Doanh nghiệp đang hoạt động (trụ sở chính); khu vực ICT theo định nghĩa OECD.",
+        "ict_summary": "Tổng quan", "ict_by_vsic4": "Nhóm điện tử, CNTT, công nghệ số theo ngành (VSIC cấp 4)",
+        "ict_by_district": "Nhóm điện tử, CNTT, công nghệ số theo huyện, thị xã, thành phố",
+        "ict_by_ownership": "Nhóm điện tử, CNTT, công nghệ số theo thành phần kinh tế",
+        "ict_by_size_class": "Nhóm điện tử, CNTT, công nghệ số theo quy mô",
+        "ict": "Khu vực ICT (OECD)", "digital_tech": "Nhóm điện tử, CNTT, công nghệ số",
+        "employees": "Lao động", "mean_employees": "Lao động bình quân/doanh nghiệp", "median_employees": "Lao động trung vị",
+        "vsic4": "Ngành (VSIC cấp 4)", "sector_group": "Nhóm ngành",
+        "workforce_title": "Lao động khu công nghiệp và đào tạo kỹ năng số",
+        "workforce_scope": "Quy định: tối thiểu 1 giờ/tuần/người lao động (Quyết định 749/QĐ-TTg), tức 13 giờ mỗi quý.",
+        "training_total": "Toàn tỉnh, cả năm", "training_by_period": "Theo quý", "training_by_district": "Theo huyện, thị xã, thành phố",
+        "training_by_park": "Theo khu công nghiệp", "budget": "Ngân sách chuyển đổi số của tỉnh",
+        "workers": "Lao động", "workers_trained": "Lượt lao động được đào tạo", "hours_required": "Số giờ phải đào tạo",
+        "hours_delivered": "Số giờ đã đào tạo", "coverage": "Tỷ lệ đáp ứng", "share_trained": "Tỷ lệ lao động được đào tạo",
+        "gap_hours": "Số giờ còn thiếu", "gap_workers": "Lao động chưa được đào tạo", "period": "Quý",
+        "industrial_park": "Khu công nghiệp", "year": "Năm", "budget_vnd": "Ngân sách (đồng)",
+        "per_enterprise_vnd": "Bình quân mỗi doanh nghiệp (đồng)", "per_worker_vnd": "Bình quân mỗi lao động KCN (đồng)",
+        "district_code": "Huyện, thị xã, thành phố", "coverage_chart": "Tỷ lệ đáp ứng số giờ đào tạo theo huyện",
     },
     "en": {
         "report_title": "Enterprise digital adoption in Bình Dương: overview",
@@ -114,7 +145,7 @@ LABELS: dict[str, dict[str, str]] = {
         "false": "Outside industrial parks",
         "micro": "Micro", "small": "Small", "medium": "Medium", "large": "Large",
         "state": "State", "domestic_private": "Domestic private", "fdi": "Foreign-invested (FDI)",
-        "register_files": "Enterprise register and digital-platform records",
+        "register_files": "Input files (register, platform records, survey, park workforce)",
         "rows": "rows",
         "published_sources": "Published figures",
         "reference_sources": "Reference data: administrative units (General Statistics Office, 1 Mar 2025), VSIC 2018 (Decision 27/2018/QD-TTg).",
@@ -126,6 +157,36 @@ LABELS: dict[str, dict[str, str]] = {
         "ecommerce": "E-commerce", "digital_payment": "Digital payment", "cloud_accounting": "E-accounting and e-invoicing",
         "management_software": "Management software (ERP, CRM)", "digital_marketing": "Digital marketing, social media",
         "online_public_services": "Online public services",
+        "intensity_title": "Enterprise digital intensity (Eurostat DII)",
+        "intensity_scope": "Estimated from a stratified technology survey; every share with its 95% interval.",
+        "intensity_method": "Design-weighted shares (stratum population / stratum sample; strata = district x size class); Wilson intervals on Kish's effective sample size.",
+        "vs_eu": "Compared with the European Union (2023) and the 2030 target",
+        "levels": "Enterprises by digital-intensity level",
+        "levels_by_size": "Share at least basic by size",
+        "indicators": "Share of enterprises with each technology indicator",
+        "item": "Indicator", "share": "Share", "ci": "95% interval", "respondents": "Respondents",
+        "eu_2023": "EU 2023", "eu_target_2030": "EU target 2030", "group": "Group", "all": "All",
+        "sme": "Small and medium enterprises", "very_low": "Very low (0-3)", "low": "Low (4-6)", "high": "High (7-9)",
+        "very_high": "Very high (10-12)", "at_least_basic": "At least basic (4+)",
+        "ict_title": "The ICT sector and the electronics-IT-digital group",
+        "ict_scope": "Active head offices; ICT sector as defined by the OECD.",
+        "ict_summary": "Overview", "ict_by_vsic4": "Electronics-IT-digital group by VSIC class",
+        "ict_by_district": "Electronics-IT-digital group by district unit",
+        "ict_by_ownership": "Electronics-IT-digital group by ownership",
+        "ict_by_size_class": "Electronics-IT-digital group by size",
+        "ict": "ICT sector (OECD)", "digital_tech": "Electronics, IT and digital technology",
+        "employees": "Employees", "mean_employees": "Mean employees per firm", "median_employees": "Median employees",
+        "vsic4": "Sector (VSIC class)", "sector_group": "Sector group",
+        "workforce_title": "Industrial-park workers and digital-skills training",
+        "workforce_scope": "Rule: at least 1 hour a week per worker (Decision 749/QD-TTg), 13 hours a quarter.",
+        "training_total": "Province, whole year", "training_by_period": "By quarter", "training_by_district": "By district unit",
+        "training_by_park": "By industrial park", "budget": "Provincial digital-transformation budget",
+        "workers": "Workers", "workers_trained": "Workers trained (quarterly, summed)", "hours_required": "Hours required",
+        "hours_delivered": "Hours delivered", "coverage": "Coverage", "share_trained": "Share of workers trained",
+        "gap_hours": "Hours short", "gap_workers": "Workers not trained", "period": "Quarter",
+        "industrial_park": "Industrial park", "year": "Year", "budget_vnd": "Budget (VND)",
+        "per_enterprise_vnd": "Per enterprise (VND)", "per_worker_vnd": "Per park worker (VND)",
+        "district_code": "District unit", "coverage_chart": "Coverage of the required training hours by district",
     },
 }
 
@@ -191,9 +252,13 @@ def _frame(rows: pd.DataFrame, index_name: str) -> Styler:
     return styled.set_table_styles([{"selector": "td:first-child", "props": [("text-align", "left")]}])
 
 
-def _cells(values: pd.Series, fmt, lang: str) -> list[str]:
-    """Formatted values, with the disclosure symbol for hidden (null) ones."""
-    return [SYMBOL if pd.isna(v) else fmt(v, lang) for v in values]
+def _cells(values: pd.Series, fmt, lang: str, hidden=None) -> list[str]:
+    """Formatted values: the disclosure symbol for hidden ones, a dash for other nulls.
+
+    Without a ``hidden`` mask every null is taken as hidden (protected tables null them).
+    """
+    flags = [pd.isna(v) for v in values] if hidden is None else list(hidden)
+    return [SYMBOL if flag else "–" if pd.isna(v) else fmt(v, lang) for v, flag in zip(values, flags)]
 
 
 def adoption_table(table: pd.DataFrame, lang: str) -> Styler:
@@ -257,12 +322,12 @@ def heading(key: str, lang: str, *, level: int = 2) -> Markdown:
     return Markdown(f"{'#' * level} {label(key, lang)}")
 
 
-def title(lang: str, *, district: str | None = None) -> Markdown:
-    """The report title, naming the district when the report covers one."""
+def title(lang: str, *, district: str | None = None, report: str = "report_title", scope: str = "scope_note") -> Markdown:
+    """The report title (label ``report``), naming the district when the report covers one."""
     place = label("province", lang)
     if district:
         place = reference.districts().set_index("district_code").loc[district, "district"]
-    return Markdown(f"# {label('report_title', lang)}\n\n**{place}**. {label('scope_note', lang)}")
+    return Markdown(f"# {label(report, lang)}\n\n**{place}**. {label(scope, lang)}")
 
 
 def note(key: str, lang: str) -> Markdown:
@@ -288,3 +353,65 @@ def sources(data: CleanData, lang: str) -> Markdown:
         lines.append(f"- {source}")
     lines += ["", label("reference_sources", lang)]
     return Markdown("\n".join(lines))
+
+
+# How each column of a metric table is shown: "int", "pct", "dec" (one decimal).
+COLUMN_FORMATS = {
+    "firms": "int", "employees": "int", "mean_employees": "dec", "median_employees": "dec", "respondents": "int",
+    "workers": "int", "workers_trained": "int", "hours_required": "int", "hours_delivered": "int",
+    "gap_hours": "int", "gap_workers": "int", "coverage": "pct", "share_trained": "pct", "share": "pct",
+    "eu_2023": "pct", "eu_target_2030": "pct", "budget_vnd": "int", "per_enterprise_vnd": "int",
+    "per_worker_vnd": "int", "year": "plain",
+}
+
+
+def value_label(column: str, value, lang: str) -> str:
+    """The reader-facing name of a value of a metric-table column (district, VSIC code, label key)."""
+    if column in ("district_code",):
+        return reference.districts().set_index("district_code")["district"].get(str(value), str(value))
+    if column == "vsic4":
+        names = reference.vsic_codes().set_index("code")["name_vi"]
+        return f"{value} {names.get(str(value), '')}".strip()
+    if column == "vsic_section":
+        sections = reference.vsic_sections().set_index("section")
+        name = sections["name_vi" if lang == "vi" else "name_en_isic_rev4"].get(str(value), "")
+        return f"{value}. {name}"
+    if column == "item" and str(value) in _indicator_labels(lang):
+        return _indicator_labels(lang)[str(value)]
+    return label(str(value), lang) if str(value) in LABELS[lang] else str(value)
+
+
+def _indicator_labels(lang: str) -> dict[str, str]:
+    table = reference.dii_indicators()
+    return dict(zip(table["indicator"], table[f"label_{lang}"]))
+
+
+def metric_table(table: pd.DataFrame, lang: str, *, columns: list[str] | None = None) -> Styler:
+    """Any metric table for a reader: labelled columns, group names, formatted numbers,
+    ``x`` for hidden cells, and ``ci_low``/``ci_high`` shown as one interval column.
+
+    >>> frame = pd.DataFrame({"period": ["2023-Q1"], "coverage": [0.25]})
+    >>> metric_table(frame, "en").data.columns.tolist()
+    ['Quarter', 'Coverage']
+    """
+    columns = columns or [c for c in table.columns if c not in ("hidden", "n_eff", "quarters", "source", "label_en")]
+    hidden = table["hidden"].to_numpy(dtype=bool) if "hidden" in table.columns else np.zeros(len(table), bool)
+    out = {}
+    for column in columns:
+        values = table[column]
+        kind = COLUMN_FORMATS.get(column)
+        if column == "ci_low":
+            out[label("ci", lang)] = [SYMBOL if flag else "–" if pd.isna(a) else f"{fmt_pct(a, lang)} – {fmt_pct(b, lang)}"
+                                      for a, b, flag in zip(table["ci_low"], table["ci_high"], hidden)]
+        elif column == "ci_high":
+            continue
+        elif kind == "int":
+            out[label(column, lang)] = _cells(values, fmt_int, lang, hidden)
+        elif kind == "pct":
+            out[label(column, lang)] = _cells(values, fmt_pct, lang, hidden)
+        elif kind == "dec":
+            out[label(column, lang)] = _cells(values, lambda v, lg: fmt_pct(v / 100, lg).rstrip("%"), lang, hidden)
+        else:
+            out[label(column, lang)] = [value_label(column, v, lang) for v in values]
+    rows = pd.DataFrame(out)
+    return _frame(rows, rows.columns[0])

@@ -8,12 +8,14 @@ one failing report does not stop the others.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import logging
 import os
 import sys
 import tempfile
 import time
 import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -52,6 +54,24 @@ CATALOGUE: tuple[ReportSpec, ...] = (
         name="adoption-overview",
         notebook="01-adoption-overview.ipynb",
         titles={"vi": LABELS["vi"]["report_title"], "en": LABELS["en"]["report_title"]},
+        grid=({"lang": "vi"}, {"lang": "en"}),
+    ),
+    ReportSpec(
+        name="digital-intensity",
+        notebook="02-digital-intensity.ipynb",
+        titles={"vi": LABELS["vi"]["intensity_title"], "en": LABELS["en"]["intensity_title"]},
+        grid=({"lang": "vi"}, {"lang": "en"}),
+    ),
+    ReportSpec(
+        name="ict-sector",
+        notebook="03-ict-sector.ipynb",
+        titles={"vi": LABELS["vi"]["ict_title"], "en": LABELS["en"]["ict_title"]},
+        grid=({"lang": "vi"}, {"lang": "en"}),
+    ),
+    ReportSpec(
+        name="workforce-training",
+        notebook="04-workforce-training.ipynb",
+        titles={"vi": LABELS["vi"]["workforce_title"], "en": LABELS["en"]["workforce_title"]},
         grid=({"lang": "vi"}, {"lang": "en"}),
     ),
 )
@@ -275,31 +295,48 @@ def build(
     processed_dir: Path = config.PROCESSED_DIR,
     reports_dir: Path = config.REPORTS_DIR,
     only: list[str] | None = None,
+    jobs_limit: int | None = None,
 ) -> BuildResult:
     """Build every report of the catalogue over its grid, then the index page.
 
-    A failing report is logged with its error and the build goes on; the caller decides
-    the exit code from :attr:`BuildResult.failed`.
+    Reports run in parallel, one process each, as many at a time as ``jobs_limit`` (default:
+    the number of cores). A failing report is logged with its error and the build goes on;
+    the caller decides the exit code from :attr:`BuildResult.failed`.
     """
     specs = [find_spec(name) for name in only] if only else list(CATALOGUE)
     jobs = [(spec, params) for spec in specs for params in spec.grid]
     for spec, params in jobs:
         check_parameters(config.NOTEBOOKS_DIR / spec.notebook, params)
     load_clean(processed_dir)  # fail early, with a clear message, when there are no clean data
-    results: list[BuiltReport] = []
-    for number, (spec, params) in enumerate(jobs, start=1):
-        log.info("[%d/%d] %s %s", number, len(jobs), spec.name, json.dumps(params, ensure_ascii=False))
+    workers = max(1, min(jobs_limit or os.cpu_count() or 1, len(jobs)))
+    results: list[BuiltReport | None] = [None] * len(jobs)
+    log.info("building %d reports, %d at a time", len(jobs), workers)
+
+    def record(number: int, done: int, run) -> None:
+        spec, params = jobs[number]
         try:
-            built = run_report(spec, params, processed_dir=processed_dir, reports_dir=reports_dir)
-            log.info("[%d/%d] wrote %s (%.1f s)", number, len(jobs), built.html.name, built.seconds)
+            built = run()
+            log.info("[%d/%d] wrote %s (%.1f s)", done, len(jobs), built.html.name, built.seconds)
         except Exception as exc:  # keep going past a failing report; report it at the end
-            log.error("[%d/%d] %s failed: %s", number, len(jobs), spec.name, exc)
-            log.debug("%s", traceback.format_exc())
+            log.error("[%d/%d] %s %s failed: %s", done, len(jobs), spec.name, json.dumps(params, ensure_ascii=False), exc)
             built = BuiltReport(spec=spec, params=params, html=reports_dir / f"{spec.name}.{_slug(params)}.html",
                                 ok=False, error=f"{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
-        results.append(built)
-    index = write_index(results, reports_dir=reports_dir, processed_dir=processed_dir)
-    return BuildResult(index=index, reports=results)
+        results[number] = built
+
+    if workers == 1:
+        for number, (spec, params) in enumerate(jobs):
+            record(number, number + 1, lambda: run_report(spec, params, processed_dir=processed_dir, reports_dir=reports_dir))
+    else:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = {
+                pool.submit(run_report, spec, params, processed_dir=processed_dir, reports_dir=reports_dir): number
+                for number, (spec, params) in enumerate(jobs)
+            }
+            for done, future in enumerate(as_completed(futures), start=1):
+                record(futures[future], done, future.result)
+    finished = [r for r in results if r is not None]
+    index = write_index(finished, reports_dir=reports_dir, processed_dir=processed_dir)
+    return BuildResult(index=index, reports=finished)
 
 
 def raise_for_failures(result: BuildResult) -> None:
