@@ -177,3 +177,20 @@ def test_committed_notebooks_have_no_outputs():
         for cell in nb.cells:
             if cell.cell_type == "code":
                 assert not cell.outputs and cell.execution_count is None, path.name
+
+
+def test_second_build_skips_unchanged_reports(built, default_processed):
+    before = {r.html.name: r.html.stat().st_mtime_ns for r in built.reports}
+    again = report.build(processed_dir=default_processed, reports_dir=built.index.parent)
+    assert all(r.ok and r.skipped for r in again.reports)
+    assert {r.html.name: r.html.stat().st_mtime_ns for r in again.reports} == before
+    assert 'href="adoption-overview.vi.html"' in again.index.read_text(encoding="utf-8")
+
+
+def test_fingerprint_follows_notebook_params_and_data():
+    spec = report.find_spec("ict-sector")
+    base = report.fingerprint(spec, {"lang": "vi"}, "a" * 64)
+    assert base == report.fingerprint(spec, {"lang": "vi"}, "a" * 64)
+    assert base != report.fingerprint(spec, {"lang": "en"}, "a" * 64)
+    assert base != report.fingerprint(spec, {"lang": "vi"}, "b" * 64)
+    assert base != report.fingerprint(report.find_spec("adoption-overview"), {"lang": "vi"}, "a" * 64)

@@ -40,6 +40,7 @@ RawOption = typer.Option(None, "--raw", help="Raw folder laid out like data/raw/
 OutOption = typer.Option(None, "--out", help="Folder for the clean outputs. Default: data/processed/.")
 ProcessedOption = typer.Option(None, "--processed", help="Folder of clean data to report on. Default: data/processed/.")
 ReportsOption = typer.Option(None, "--reports", help="Folder for the HTML reports and index.html. Default: reports/.")
+ForceOption = typer.Option(False, "--force", help="Rebuild every report, even those whose notebook, data and code did not change.")
 JobsOption = typer.Option(None, "--jobs", "-j", help="Reports built at the same time, one process each. Default: the number of cores.")
 
 
@@ -131,13 +132,18 @@ def build(
     reports: Optional[Path] = ReportsOption,
     only: Optional[list[str]] = typer.Option(None, "--only", help="Build only this report (repeatable), e.g. adoption-overview."),
     jobs: Optional[int] = JobsOption,
+    force: bool = ForceOption,
 ) -> None:
-    """Run every report notebook over its parameter grid and export offline HTML plus index.html."""
+    """Run every report notebook over its parameter grid and export offline HTML plus index.html.
+
+    Reports whose notebook, parameters, input data and package code did not change since
+    their last build are kept as they are (see --force).
+    """
     from .report import build as run_build
 
     try:
         result = run_build(processed_dir=processed or config.PROCESSED_DIR, reports_dir=reports or config.REPORTS_DIR,
-                           only=only, jobs_limit=jobs)
+                           only=only, jobs_limit=jobs, force=force)
     except AdoptionError as exc:
         _fail(exc)
     _finish_build(result)
@@ -145,7 +151,7 @@ def build(
 
 def _finish_build(result) -> None:
     for report in result.reports:
-        mark = "[green]ok[/]" if report.ok else f"[red]FAILED[/] {report.error}"
+        mark = ("[green]up to date[/]" if report.skipped else "[green]ok[/]") if report.ok else f"[red]FAILED[/] {report.error}"
         out.print(f"  {report.html.name}: {mark}")
     out.print(str(result.index))
     if result.failed:
@@ -175,6 +181,7 @@ def report(
     processed: Optional[Path] = ProcessedOption,
     reports: Optional[Path] = ReportsOption,
     jobs: Optional[int] = JobsOption,
+    force: bool = ForceOption,
 ) -> None:
     """The main job: default data if the register folder is empty, clean, build, print index.html.
 
@@ -196,7 +203,7 @@ def report(
         else:
             result = run_clean(raw_dir, processed_dir)
             _print_quality(result.quality, processed_dir)
-        built = run_build(processed_dir=processed_dir, reports_dir=reports or config.REPORTS_DIR, jobs_limit=jobs)
+        built = run_build(processed_dir=processed_dir, reports_dir=reports or config.REPORTS_DIR, jobs_limit=jobs, force=force)
     except AdoptionError as exc:
         _fail(exc)
     _finish_build(built)

@@ -210,7 +210,13 @@ class _Spell:
         return self.pick(("", "-", "N/A", "không"))
 
     def date(self, value: pd.Timestamp) -> str:
-        return self.pick((value.strftime("%d-%m-%Y"), value.strftime("%Y-%m-%d"), f"{value.day}/{value.month}/{value.year}"))
+        day, month, year = value.day, value.month, value.year
+        kind = self.py.randrange(3)
+        if kind == 0:
+            return f"{day:02d}-{month:02d}-{year}"
+        if kind == 1:
+            return f"{year}-{month:02d}-{day:02d}"
+        return f"{day}/{month}/{year}"
 
     def park(self, name: str) -> str:
         short = name.removeprefix("KCN ").strip()
@@ -238,7 +244,8 @@ def _text_rows(register: pd.DataFrame, spell: _Spell, rng: np.random.Generator) 
     apply("district_spelling", "district", register["district_code"], spell.district, lambda c: c.map(names_2023).to_numpy())
     apply("commune_spelling", "commune", register["commune_code"], spell.commune, lambda c: c.map(spell.commune_name).to_numpy())
     # Leave the district empty only where the commune, as spelled, names it alone.
-    names_district = np.array([district_of_commune(c) == d for c, d in zip(out["commune"], register["district_code"])])
+    named = {c: district_of_commune(c) for c in pd.unique(out["commune"].to_numpy(dtype=object))}
+    names_district = np.array([named[c] == d for c, d in zip(out["commune"].to_numpy(dtype=object), register["district_code"].to_numpy(dtype=object))])
     blank = spell.hit("district_from_commune", n) & names_district
     out.loc[blank, "district"] = ""
     apply("vsic_format", "vsic", register["vsic4"], spell.vsic, as_text)
@@ -330,8 +337,7 @@ def _write_csv(path: Path, header: list[str], rows: list[list[str]], *, encoding
 
 def _write_xlsx(path: Path, header: list[str], rows: list[list[object]], *, title: str) -> list[tuple[str, int]]:
     """Title rows, the header, data split over two sheets, and a notes sheet without header."""
-    book = openpyxl.Workbook()
-    book.remove(book.active)
+    book = openpyxl.Workbook(write_only=True)
     half = (len(rows) + 1) // 2
     where = []
     for number, chunk in enumerate((rows[:half], rows[half:]), start=1):
@@ -339,7 +345,7 @@ def _write_xlsx(path: Path, header: list[str], rows: list[list[object]], *, titl
         for line in (f"{TITLE_ROWS[0]} {title}".strip(), TITLE_ROWS[1], TITLE_ROWS[2]):
             sheet.append([line])
         sheet.append(header)
-        first = sheet.max_row + 1
+        first = len(TITLE_ROWS) + 2  # the title rows, the header, then the data
         for row in chunk:
             sheet.append(row)
         where += [(sheet.title, first + i) for i in range(len(chunk))]

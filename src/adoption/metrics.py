@@ -195,7 +195,7 @@ def adoption_by_platform(firms: pd.DataFrame, platforms: pd.DataFrame) -> pd.Dat
     >>> adoption_by_platform(firms, platforms).set_index("platform")["share_of_firms"].to_dict()
     {'ecommerce': 0.5, 'erp': 0.25}
     """
-    mine = platforms[platforms["tax_code"].isin(set(firms["tax_code"]))]
+    mine = platforms[platforms["tax_code"].isin(firms["tax_code"]).to_numpy()]
     counts = mine.groupby("platform", observed=True)["tax_code"].nunique()
     table = pd.DataFrame({"platform": counts.index.astype(str), "firms": counts.to_numpy()})
     table["share_of_firms"] = table["firms"] / len(firms)
@@ -215,9 +215,11 @@ def adoption_over_time(firms: pd.DataFrame, platforms: pd.DataFrame, *, by: str 
     >>> adoption_over_time(firms, platforms)["adopters"].tolist()
     [1, 1, 2]
     """
-    first = platforms[platforms["tax_code"].isin(set(firms["tax_code"]))].groupby("tax_code")["adopted_on"].min()
+    mine = platforms[platforms["tax_code"].isin(firms["tax_code"]).to_numpy()]
+    first = mine.groupby("tax_code", observed=True)["adopted_on"].min()
     frame = pd.DataFrame({"tax_code": firms["tax_code"].to_numpy()})
-    frame["month"] = frame["tax_code"].map(first).dt.to_period("M").dt.to_timestamp()
+    adopted = first.reindex(frame["tax_code"]).to_numpy(dtype="datetime64[s]")
+    frame["month"] = pd.to_datetime(adopted.astype("datetime64[M]"))
     names = []
     if by is not None:
         name, values = _key(firms, by)

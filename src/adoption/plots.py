@@ -2,19 +2,33 @@
 and never saves, shows or changes global settings.
 
 Matplotlib's bundled DejaVu Sans covers Vietnamese, so labels keep their diacritics.
+Plain matplotlib, not seaborn: importing seaborn pulls in scipy.stats, over a second of
+start-up for every report kernel, for bars and lines that matplotlib draws as well.
 """
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
 from .present import value_label, fmt_pct, group_labels, label
 
 BAR_COLOUR = "#2a6f97"
+
+
+def _bars(ax: Axes, names, values) -> None:
+    """Horizontal bars, first name at the top."""
+    positions = range(len(values))
+    ax.barh(list(positions), values, color=BAR_COLOUR, height=0.8)
+    ax.set_yticks(list(positions), labels=list(names))
+    ax.set_ylim(len(values) - 0.5, -0.5)
+
+
+def _despine(ax: Axes) -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
 
 
 def plot_adoption_by(table: pd.DataFrame, *, lang: str = "vi", ax: Axes | None = None) -> Axes:
@@ -30,14 +44,14 @@ def plot_adoption_by(table: pd.DataFrame, *, lang: str = "vi", ax: Axes | None =
     names = group_labels(table, lang).astype(str).to_numpy()
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 1.2), layout="constrained")
-    sns.barplot(x=table["adoption_rate"].to_numpy(), y=names, orient="h", color=BAR_COLOUR, ax=ax)
+    _bars(ax, names, table["adoption_rate"].to_numpy())
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
     ax.set_xlabel(label("adoption_rate", lang))
     ax.set_ylabel("")
     for position, rate in enumerate(table["adoption_rate"]):
         ax.text(rate + 0.01, position, fmt_pct(rate, lang), va="center", fontsize=9)
-    sns.despine(ax=ax)
+    _despine(ax)
     return ax
 
 
@@ -49,16 +63,18 @@ def plot_adoption_over_time(series: pd.DataFrame, *, lang: str = "vi", ax: Axes 
         _, ax = plt.subplots(figsize=(8, 3.6), layout="constrained")
     groups = [c for c in series.columns if c not in ("month", "adopters", "adoption_rate")]
     if groups:
-        shown = series.assign(_group=group_labels(series[[groups[0]]], lang).to_numpy())
-        sns.lineplot(data=shown, x="month", y="adoption_rate", hue="_group", ax=ax)
-        ax.legend(title="")
+        names = group_labels(series[[groups[0]]], lang).to_numpy()
+        for name in pd.unique(names):
+            rows = series[names == name]
+            ax.plot(rows["month"], rows["adoption_rate"], label=name)
+        ax.legend(frameon=False)
     else:
-        sns.lineplot(data=series, x="month", y="adoption_rate", color=BAR_COLOUR, ax=ax)
+        ax.plot(series["month"], series["adoption_rate"], color=BAR_COLOUR)
     ax.set_ylim(0, 1)
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
     ax.set_xlabel(label("month", lang))
     ax.set_ylabel(label("adoption_rate", lang))
-    sns.despine(ax=ax)
+    _despine(ax)
     return ax
 
 
@@ -79,7 +95,7 @@ def plot_shares(table: pd.DataFrame, *, value: str = "share", lang: str = "vi", 
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 1.2), layout="constrained")
     values = table[value].astype(float).to_numpy()
-    sns.barplot(x=values, y=names, orient="h", color=BAR_COLOUR, ax=ax)
+    _bars(ax, names, values)
     if {"ci_low", "ci_high"} <= set(table.columns):
         low = values - table["ci_low"].astype(float).to_numpy()
         high = table["ci_high"].astype(float).to_numpy() - values
@@ -90,5 +106,5 @@ def plot_shares(table: pd.DataFrame, *, value: str = "share", lang: str = "vi", 
     ax.set_ylabel("")
     for position, share in enumerate(values):
         ax.text(share + 0.01, position - 0.3, fmt_pct(share, lang), va="center", fontsize=9)
-    sns.despine(ax=ax)
+    _despine(ax)
     return ax

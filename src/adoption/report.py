@@ -7,6 +7,7 @@ one failing report does not stop the others.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import logging
@@ -31,7 +32,7 @@ from . import __version__, config
 from .dataset import load_clean
 from .errors import ParameterError, ReportError
 from .metrics import resolve_district
-from .present import LABELS, check_lang
+from .present import LABELS, LANGUAGES, check_lang
 
 log = logging.getLogger(__name__)
 
@@ -49,31 +50,19 @@ class ReportSpec:
     grid: tuple[dict, ...]
 
 
-CATALOGUE: tuple[ReportSpec, ...] = (
-    ReportSpec(
-        name="adoption-overview",
-        notebook="01-adoption-overview.ipynb",
-        titles={"vi": LABELS["vi"]["report_title"], "en": LABELS["en"]["report_title"]},
-        grid=({"lang": "vi"}, {"lang": "en"}),
-    ),
-    ReportSpec(
-        name="digital-intensity",
-        notebook="02-digital-intensity.ipynb",
-        titles={"vi": LABELS["vi"]["intensity_title"], "en": LABELS["en"]["intensity_title"]},
-        grid=({"lang": "vi"}, {"lang": "en"}),
-    ),
-    ReportSpec(
-        name="ict-sector",
-        notebook="03-ict-sector.ipynb",
-        titles={"vi": LABELS["vi"]["ict_title"], "en": LABELS["en"]["ict_title"]},
-        grid=({"lang": "vi"}, {"lang": "en"}),
-    ),
-    ReportSpec(
-        name="workforce-training",
-        notebook="04-workforce-training.ipynb",
-        titles={"vi": LABELS["vi"]["workforce_title"], "en": LABELS["en"]["workforce_title"]},
-        grid=({"lang": "vi"}, {"lang": "en"}),
-    ),
+# Every report is built once per language.
+LANGUAGE_GRID = tuple({"lang": lang} for lang in LANGUAGES)
+
+# (report name, notebook, label key of its title).
+_REPORTS = (
+    ("adoption-overview", "01-adoption-overview.ipynb", "report_title"),
+    ("digital-intensity", "02-digital-intensity.ipynb", "intensity_title"),
+    ("ict-sector", "03-ict-sector.ipynb", "ict_title"),
+    ("workforce-training", "04-workforce-training.ipynb", "workforce_title"),
+)
+CATALOGUE: tuple[ReportSpec, ...] = tuple(
+    ReportSpec(name=name, notebook=notebook, titles={lang: LABELS[lang][key] for lang in LANGUAGES}, grid=LANGUAGE_GRID)
+    for name, notebook, key in _REPORTS
 )
 
 FOOTER_LABELS = {
@@ -95,6 +84,40 @@ class BuiltReport:
     error: str = ""
     seconds: float = 0.0
     built_at: str = ""
+    skipped: bool = False  # up to date: same notebook, data, code and parameters as last time
+
+
+def _code_hash() -> str:
+    """Hash of the package's code and templates: a change to either rebuilds every report."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(config.PACKAGE_DIR.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".j2", ".json", ".csv"):
+            digest.update(path.relative_to(config.PACKAGE_DIR).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(spec: ReportSpec, params: dict, input_hash: str) -> str:
+    """What a report depends on: its notebook, parameters, the input data and the code."""
+    digest = hashlib.sha256()
+    digest.update((config.NOTEBOOKS_DIR / spec.notebook).read_bytes())
+    digest.update(json.dumps(params, sort_keys=True, ensure_ascii=False).encode())
+    digest.update(input_hash.encode())
+    digest.update(_code_hash().encode())
+    return digest.hexdigest()
+
+
+def _previous(spec: ReportSpec, params: dict, reports_dir: Path) -> dict:
+    """Metadata of the last build of this report, or {} when there is none."""
+    slug = _slug(params)
+    html_path = reports_dir / f"{spec.name}.{slug}.html"
+    executed = reports_dir / "notebooks" / f"{spec.name}.{slug}.ipynb"
+    if not (html_path.is_file() and executed.is_file()):
+        return {}
+    try:
+        return dict(nbformat.read(executed, as_version=4).metadata.get("adoption", {}))
+    except Exception:  # an unreadable old notebook only means the report is rebuilt
+        return {}
 
 
 @dataclass
@@ -238,6 +261,7 @@ def run_report(
     nb.metadata["title"] = spec.titles[lang]
     nb.metadata["adoption"] = {
         "report": spec.name,
+        "fingerprint": fingerprint(spec, checked, data.input_hash),
         "params": shown_params,
         "input_hash": data.input_hash,
         "synthetic": data.synthetic,
@@ -296,41 +320,53 @@ def build(
     reports_dir: Path = config.REPORTS_DIR,
     only: list[str] | None = None,
     jobs_limit: int | None = None,
+    force: bool = False,
 ) -> BuildResult:
     """Build every report of the catalogue over its grid, then the index page.
 
-    Reports run in parallel, one process each, as many at a time as ``jobs_limit`` (default:
-    the number of cores). A failing report is logged with its error and the build goes on;
+    A report whose notebook, parameters, input data and package code are those of its last
+    build is skipped unless ``force``. The others run in parallel, one process each, as
+    many at a time as ``jobs_limit`` (default: the number of cores). A failing report is logged with its error and the build goes on;
     the caller decides the exit code from :attr:`BuildResult.failed`.
     """
     specs = [find_spec(name) for name in only] if only else list(CATALOGUE)
     jobs = [(spec, params) for spec in specs for params in spec.grid]
     for spec, params in jobs:
         check_parameters(config.NOTEBOOKS_DIR / spec.notebook, params)
-    load_clean(processed_dir)  # fail early, with a clear message, when there are no clean data
-    workers = max(1, min(jobs_limit or os.cpu_count() or 1, len(jobs)))
+    data = load_clean(processed_dir)  # fail early, with a clear message, when there are no clean data
     results: list[BuiltReport | None] = [None] * len(jobs)
-    log.info("building %d reports, %d at a time", len(jobs), workers)
+    if not force:
+        for number, (spec, params) in enumerate(jobs):
+            checked = check_parameters(config.NOTEBOOKS_DIR / spec.notebook, params)
+            before = _previous(spec, checked, reports_dir)
+            if before.get("fingerprint") == fingerprint(spec, checked, data.input_hash):
+                results[number] = BuiltReport(spec=spec, params=checked, ok=True, skipped=True, built_at=before.get("built_at", ""),
+                                              html=reports_dir / f"{spec.name}.{_slug(checked)}.html")
+                log.info("%s is up to date", results[number].html.name)
+    todo = [number for number, result in enumerate(results) if result is None]
+    workers = max(1, min(jobs_limit or os.cpu_count() or 1, len(todo) or 1))
+    log.info("building %d of %d reports, %d at a time", len(todo), len(jobs), workers)
 
     def record(number: int, done: int, run) -> None:
         spec, params = jobs[number]
         try:
             built = run()
-            log.info("[%d/%d] wrote %s (%.1f s)", done, len(jobs), built.html.name, built.seconds)
+            log.info("[%d/%d] wrote %s (%.1f s)", done, len(todo), built.html.name, built.seconds)
         except Exception as exc:  # keep going past a failing report; report it at the end
-            log.error("[%d/%d] %s %s failed: %s", done, len(jobs), spec.name, json.dumps(params, ensure_ascii=False), exc)
+            log.error("[%d/%d] %s %s failed: %s", done, len(todo), spec.name, json.dumps(params, ensure_ascii=False), exc)
             built = BuiltReport(spec=spec, params=params, html=reports_dir / f"{spec.name}.{_slug(params)}.html",
                                 ok=False, error=f"{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
         results[number] = built
 
     if workers == 1:
-        for number, (spec, params) in enumerate(jobs):
-            record(number, number + 1, lambda: run_report(spec, params, processed_dir=processed_dir, reports_dir=reports_dir))
-    else:
+        for done, number in enumerate(todo, start=1):
+            spec, params = jobs[number]
+            record(number, done, lambda: run_report(spec, params, processed_dir=processed_dir, reports_dir=reports_dir))
+    elif todo:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = {
-                pool.submit(run_report, spec, params, processed_dir=processed_dir, reports_dir=reports_dir): number
-                for number, (spec, params) in enumerate(jobs)
+                pool.submit(run_report, *jobs[number], processed_dir=processed_dir, reports_dir=reports_dir): number
+                for number in todo
             }
             for done, future in enumerate(as_completed(futures), start=1):
                 record(futures[future], done, future.result)
