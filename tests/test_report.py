@@ -194,3 +194,22 @@ def test_fingerprint_follows_notebook_params_and_data():
     assert base != report.fingerprint(spec, {"lang": "en"}, "a" * 64)
     assert base != report.fingerprint(spec, {"lang": "vi"}, "b" * 64)
     assert base != report.fingerprint(report.find_spec("adoption-overview"), {"lang": "vi"}, "a" * 64)
+
+
+def test_reports_without_their_input_say_so(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from adoption.clean import clean_folder
+
+    raw = tmp_path / "raw"
+    (raw / "register").mkdir(parents=True)
+    shutil.copy(Path(__file__).parent / "data" / "formats" / "register_utf8_bom.csv", raw / "register")
+    clean_folder(raw, tmp_path / "processed")
+    result = report.build(processed_dir=tmp_path / "processed", reports_dir=tmp_path / "reports",
+                          only=["digital-intensity", "adoption-overview"])
+    assert all(r.ok and r.unavailable for r in result.reports)
+    assert {r.unavailable for r in result.reports} == {"no input in data/raw/survey/", "no input in data/raw/platforms/"}
+    index = result.index.read_text(encoding="utf-8")
+    assert "not built: no input in data/raw/survey/" in index
+    assert not list((tmp_path / "reports").glob("*.vi.html"))

@@ -151,7 +151,12 @@ def build(
 
 def _finish_build(result) -> None:
     for report in result.reports:
-        mark = ("[green]up to date[/]" if report.skipped else "[green]ok[/]") if report.ok else f"[red]FAILED[/] {report.error}"
+        if report.unavailable:
+            mark = f"[yellow]not built[/] ({report.unavailable})"
+        elif report.ok:
+            mark = "[green]up to date[/]" if report.skipped else "[green]ok[/]"
+        else:
+            mark = f"[red]FAILED[/] {report.error}"
         out.print(f"  {report.html.name}: {mark}")
     out.print(str(result.index))
     if result.failed:

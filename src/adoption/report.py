@@ -48,22 +48,34 @@ class ReportSpec:
     notebook: str
     titles: dict[str, str]
     grid: tuple[dict, ...]
+    needs: tuple[str, ...] = ()  # optional inputs the report cannot do without
 
 
 # Every report is built once per language.
 LANGUAGE_GRID = tuple({"lang": lang} for lang in LANGUAGES)
 
-# (report name, notebook, label key of its title).
+# (report name, notebook, label key of its title, optional inputs it needs).
 _REPORTS = (
-    ("adoption-overview", "01-adoption-overview.ipynb", "report_title"),
-    ("digital-intensity", "02-digital-intensity.ipynb", "intensity_title"),
-    ("ict-sector", "03-ict-sector.ipynb", "ict_title"),
-    ("workforce-training", "04-workforce-training.ipynb", "workforce_title"),
+    ("adoption-overview", "01-adoption-overview.ipynb", "report_title", ("platforms",)),
+    ("digital-intensity", "02-digital-intensity.ipynb", "intensity_title", ("survey",)),
+    ("ict-sector", "03-ict-sector.ipynb", "ict_title", ()),
+    ("workforce-training", "04-workforce-training.ipynb", "workforce_title", ("workforce",)),
 )
 CATALOGUE: tuple[ReportSpec, ...] = tuple(
-    ReportSpec(name=name, notebook=notebook, titles={lang: LABELS[lang][key] for lang in LANGUAGES}, grid=LANGUAGE_GRID)
-    for name, notebook, key in _REPORTS
+    ReportSpec(name=name, notebook=notebook, titles={lang: LABELS[lang][key] for lang in LANGUAGES}, grid=LANGUAGE_GRID,
+               needs=needs)
+    for name, notebook, key, needs in _REPORTS
 )
+
+
+def missing_inputs(spec: ReportSpec, data) -> list[str]:
+    """The optional inputs a report needs that the clean data lack (data/raw/<name>/ was empty)."""
+    present = {
+        "platforms": len(data.platforms) > 0,
+        "survey": data.survey is not None and len(data.survey) > 0,
+        "workforce": data.workforce is not None and len(data.workforce) > 0,
+    }
+    return [name for name in spec.needs if not present[name]]
 
 FOOTER_LABELS = {
     "vi": {"params": "Tham số", "input_hash": "Mã băm dữ liệu đầu vào (SHA-256)", "version": "Phiên bản adoption",
@@ -85,6 +97,7 @@ class BuiltReport:
     seconds: float = 0.0
     built_at: str = ""
     skipped: bool = False  # up to date: same notebook, data, code and parameters as last time
+    unavailable: str = ""  # why the report was not built (its input is missing)
 
 
 def _code_hash() -> str:
@@ -293,6 +306,7 @@ def write_index(reports: list[BuiltReport], *, reports_dir: Path, processed_dir:
             "lang": r.params.get("lang", ""),
             "params": json.dumps(r.params, ensure_ascii=False),
             "ok": r.ok,
+            "unavailable": r.unavailable,
             "error": r.error,
             "built_at": r.built_at,
         }
@@ -335,8 +349,17 @@ def build(
         check_parameters(config.NOTEBOOKS_DIR / spec.notebook, params)
     data = load_clean(processed_dir)  # fail early, with a clear message, when there are no clean data
     results: list[BuiltReport | None] = [None] * len(jobs)
+    for number, (spec, params) in enumerate(jobs):
+        missing = missing_inputs(spec, data)
+        if missing:
+            folders = ", ".join(f"data/raw/{name}/" for name in missing)
+            results[number] = BuiltReport(spec=spec, params=params, ok=True, unavailable=f"no input in {folders}",
+                                          html=reports_dir / f"{spec.name}.{_slug(params)}.html")
+            log.warning("%s not built: no input in %s", results[number].html.name, folders)
     if not force:
         for number, (spec, params) in enumerate(jobs):
+            if results[number] is not None:
+                continue
             checked = check_parameters(config.NOTEBOOKS_DIR / spec.notebook, params)
             before = _previous(spec, checked, reports_dir)
             if before.get("fingerprint") == fingerprint(spec, checked, data.input_hash):
