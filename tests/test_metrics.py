@@ -131,3 +131,12 @@ def test_size_classes_in_their_natural_order(firms):
     assert metrics.adoption_by(firms, "size_class")["size_class"].astype(str).tolist() == ["micro", "small", "medium", "large"]
     table = metrics.ict_sector(firms, group="digital_tech", by="size_class")
     assert table["size_class"].astype(str).tolist() == ["micro", "small", "medium", "large"]
+
+
+def test_protected_platform_table_hides_rare_categories():
+    firms = pd.DataFrame({"tax_code": [str(i) for i in range(10)]})
+    platforms = pd.DataFrame({"tax_code": [str(i) for i in range(6)] + ["0", "1"],
+                              "platform": ["ecommerce"] * 6 + ["erp"] * 2})
+    table = metrics.adoption_by_platform(firms, platforms, protected=True).set_index("platform")
+    assert table.loc["ecommerce", "firms"] == 6 and not table.loc["ecommerce", "hidden"]
+    assert table.loc["erp", "hidden"] and pd.isna(table.loc["erp", "firms"])

@@ -106,6 +106,12 @@ def compare_published(firms: pd.DataFrame) -> pd.DataFrame:
 
     Columns: ``key``, ``computed``, ``published``, ``difference`` (computed - published),
     ``relative_difference``, ``source``.
+
+    >>> frame = pd.DataFrame({"uses_digital_platform": [True, False], "is_digital_tech": [False, False],
+    ...     "employees": pd.array([10, 5], dtype="Int64"), "in_industrial_park": [False, False],
+    ...     "industrial_park": [None, None], "ownership": ["fdi", "state"]})
+    >>> compare_published(frame).set_index("key").loc["enterprises", ["computed", "published", "difference"]].tolist()
+    [2, 65000, -64998]
     """
     figures = headline(firms)
     published = reference.published_figures().set_index("key")
@@ -187,8 +193,12 @@ def adoption_by(firms: pd.DataFrame, by: str | tuple[str, str], *, protected: bo
     return table
 
 
-def adoption_by_platform(firms: pd.DataFrame, platforms: pd.DataFrame) -> pd.DataFrame:
+def adoption_by_platform(firms: pd.DataFrame, platforms: pd.DataFrame, *, protected: bool = False) -> pd.DataFrame:
     """Firms using each platform category, and their share of the firms in scope.
+
+    A firm counts in every category it uses, so the rows do not add up to a total:
+    ``protected=True`` hides categories used by fewer than 3 firms, with no secondary
+    suppression needed.
 
     >>> firms = pd.DataFrame({"tax_code": ["1", "2", "3", "4"]})
     >>> platforms = pd.DataFrame({"tax_code": ["1", "1", "2"], "platform": ["ecommerce", "erp", "ecommerce"]})
@@ -199,6 +209,10 @@ def adoption_by_platform(firms: pd.DataFrame, platforms: pd.DataFrame) -> pd.Dat
     counts = mine.groupby("platform", observed=True)["tax_code"].nunique()
     table = pd.DataFrame({"platform": counts.index.astype(str), "firms": counts.to_numpy()})
     table["share_of_firms"] = table["firms"] / len(firms)
+    if protected:
+        table["hidden"] = (table["firms"] > 0) & (table["firms"] < disclosure.MIN_COUNT)
+        for column in ("firms", "share_of_firms"):
+            table[column] = table[column].astype("float64").mask(table["hidden"])
     return table.sort_values("firms", ascending=False, kind="stable").reset_index(drop=True)
 
 
