@@ -27,7 +27,7 @@ def test_help_explains_the_stages():
 
 def test_params_lists_notebook_parameters():
     out = run("params", "adoption-overview", check=0).stdout
-    assert "lang" in out and "district" in out and "718-726" in out
+    assert "lang" in out and "district" in out and "718-726" in out and "Optional[str]" in out
 
 
 def test_missing_column_exit_2_and_no_output(tmp_path):

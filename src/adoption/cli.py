@@ -18,6 +18,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__, config
@@ -230,7 +231,7 @@ def params(notebook: str = typer.Argument(..., help="Report name (e.g. adoption-
     for column in ("parameter", "type", "default", "meaning"):
         table.add_column(column)
     for name, info in declared.items():
-        table.add_row(name, info["inferred_type_name"], info["default"], info["help"])
+        table.add_row(*(escape(str(v)) for v in (name, info["inferred_type_name"], info["default"], info["help"])))
     out.print(table)
 
 
