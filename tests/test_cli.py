@@ -5,7 +5,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 DATA = Path(__file__).parent / "data"
 ADOPTION = str(Path(sys.executable).parent / "adoption")

@@ -118,3 +118,12 @@ def test_protected_survey_tables_hide_tiny_groups(default_data):
     tiny = table["respondents"] < 3
     assert table.loc[tiny, "share"].isna().all()
     assert table.loc[~tiny, "share"].notna().all()
+
+
+def test_score_distribution_matches_weighted_counts(default_data):
+    survey = default_data.survey
+    table = intensity.score_distribution(survey).set_index("score")
+    assert table["share"].sum() == pytest.approx(1.0)
+    for score in (0, 4, 12):
+        expected = np.average(survey["dii_score"] == score, weights=survey["weight"])
+        assert table.loc[str(score), "share"] == pytest.approx(expected)

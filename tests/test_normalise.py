@@ -1,6 +1,6 @@
 """Normalisers on literal messy values, one awkward value per case, and property tests."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import pytest

@@ -1,6 +1,5 @@
 """The adoption-overview notebook through papermill, and the exported HTML."""
 
-import json
 import re
 
 import nbformat

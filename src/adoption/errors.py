@@ -15,7 +15,3 @@ class SchemaError(AdoptionError):
 
 class ParameterError(AdoptionError):
     """A report parameter that is unknown or has a value outside its valid set."""
-
-
-class ReportError(AdoptionError):
-    """One or more reports failed to build."""

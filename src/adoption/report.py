@@ -15,7 +15,6 @@ import os
 import sys
 import tempfile
 import time
-import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -30,7 +29,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 
 from . import __version__, config
 from .dataset import load_clean
-from .errors import ParameterError, ReportError
+from .errors import ParameterError
 from .metrics import resolve_district
 from .present import LABELS, LANGUAGES, check_lang
 
@@ -396,10 +395,3 @@ def build(
     finished = [r for r in results if r is not None]
     index = write_index(finished, reports_dir=reports_dir, processed_dir=processed_dir)
     return BuildResult(index=index, reports=finished)
-
-
-def raise_for_failures(result: BuildResult) -> None:
-    """Raise :class:`ReportError` naming every failed report of ``result``."""
-    if result.failed:
-        names = "; ".join(f"{r.spec.name} {r.params}: {r.error}" for r in result.failed)
-        raise ReportError(f"{len(result.failed)} of {len(result.reports)} reports failed: {names}")
