@@ -309,6 +309,14 @@ def _read_text_csv(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
+def load_quality(processed_dir: Path | str | None = None) -> dict:
+    """The ``quality.json`` of a processed folder: provenance and accounting, without the tables."""
+    path = (Path(processed_dir) if processed_dir else config.PROCESSED_DIR) / config.QUALITY_FILE
+    if not path.is_file():
+        raise InputFileError(f"{path.parent}: no clean data ({path.name} missing); run `adoption clean` first")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def load_clean(processed_dir: Path | str | None = None) -> CleanData:
     """Load the clean tables written by ``adoption clean``.
 
@@ -324,6 +332,6 @@ def load_clean(processed_dir: Path | str | None = None) -> CleanData:
     return CleanData(
         enterprises=pd.read_parquet(needed[0]),
         platforms=pd.read_parquet(needed[1]),
-        quality=json.loads(needed[2].read_text(encoding="utf-8")),
+        quality=load_quality(folder),
         processed_dir=folder,
     )

@@ -129,6 +129,40 @@ def protect(
     return Protected(values=values.mask(status != ""), status=status)
 
 
+def hidden_groups(
+    frame: pd.DataFrame,
+    key: str,
+    *,
+    value: str | None = None,
+    min_count: int = MIN_COUNT,
+    dominance: float = DOMINANCE,
+) -> pd.Series:
+    """Which groups of a one-way table by ``key`` are hidden: by firm count, and also by
+    dominance of ``value`` when given, each with its secondary suppression.
+
+    >>> firms = pd.DataFrame({"park": ["A"] * 3 + ["B"] * 2 + ["C"] * 3, "employees": [10, 10, 10, 5, 5, 20, 20, 20]})
+    >>> hidden_groups(firms, "park", value="employees").to_dict()
+    {'A': True, 'B': True, 'C': False}
+    """
+    hidden = protect(frame, key, min_count=min_count).hidden[TOTAL]
+    if value is not None:
+        hidden = hidden | protect(frame, key, value=value, min_count=min_count, dominance=dominance).hidden[TOTAL]
+    return hidden.drop(TOTAL)
+
+
+def hide(table: pd.DataFrame, hidden, columns: list[str]) -> pd.DataFrame:
+    """A copy of ``table`` with a ``hidden`` column and ``columns`` set to null where hidden.
+
+    >>> hide(pd.DataFrame({"g": ["a", "b"], "n": [5, 1]}), [False, True], ["n"])["n"].tolist()
+    [5.0, nan]
+    """
+    out = table.copy()
+    out["hidden"] = pd.Series(hidden, index=out.index).fillna(False).astype(bool)
+    for column in columns:
+        out[column] = out[column].astype("float64").mask(out["hidden"])
+    return out
+
+
 def footnote(lang: str, *, min_count: int = MIN_COUNT, dominance: float = DOMINANCE) -> str:
     """The sentence explaining :data:`SYMBOL` in a report's language."""
     share = f"{dominance:.0%}"

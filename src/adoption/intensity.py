@@ -87,9 +87,7 @@ def _table(survey: pd.DataFrame, by: str | None, items: dict[str, pd.Series], pr
     out = pd.DataFrame(rows)
     if protected:
         # A group of 1 or 2 respondents would show their answers: hidden (disclosure rule).
-        out["hidden"] = out["respondents"] < disclosure.MIN_COUNT
-        for column in ("share", "ci_low", "ci_high"):
-            out[column] = out[column].mask(out["hidden"])
+        out = disclosure.hide(out, (out["respondents"] < disclosure.MIN_COUNT).to_numpy(), ["share", "ci_low", "ci_high"])
     return out.rename(columns={"group": by or "group"})
 
 

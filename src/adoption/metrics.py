@@ -181,15 +181,14 @@ def adoption_by(firms: pd.DataFrame, by: str | tuple[str, str], *, protected: bo
     table["share_of_firms"] = table["firms"] / table["firms"].sum()
     table = table.reset_index()
     if protected:
-        guard = disclosure.protect(frame.dropna(subset=names), names[0], names[1] if len(names) > 1 else None)
+        known = frame.dropna(subset=names)
         if len(names) == 1:
-            hidden = table[names[0]].map(guard.hidden[disclosure.TOTAL].to_dict())
+            hidden = table[names[0]].map(disclosure.hidden_groups(known, names[0]).to_dict()).to_numpy()
         else:
+            guard = disclosure.protect(known, names[0], names[1])
             stacked = guard.hidden.drop(index=disclosure.TOTAL, columns=disclosure.TOTAL).stack()
-            hidden = pd.Series([stacked.get((a, b), False) for a, b in zip(table[names[0]], table[names[1]])])
-        table["hidden"] = hidden.fillna(False).astype(bool).to_numpy()
-        for column in ("firms", "adopters", "adoption_rate", "share_of_firms"):
-            table[column] = table[column].astype("float64").mask(table["hidden"])
+            hidden = [stacked.get((a, b), False) for a, b in zip(table[names[0]], table[names[1]])]
+        table = disclosure.hide(table, hidden, ["firms", "adopters", "adoption_rate", "share_of_firms"])
     return table
 
 
@@ -210,9 +209,8 @@ def adoption_by_platform(firms: pd.DataFrame, platforms: pd.DataFrame, *, protec
     table = pd.DataFrame({"platform": counts.index.astype(str), "firms": counts.to_numpy()})
     table["share_of_firms"] = table["firms"] / len(firms)
     if protected:
-        table["hidden"] = (table["firms"] > 0) & (table["firms"] < disclosure.MIN_COUNT)
-        for column in ("firms", "share_of_firms"):
-            table[column] = table[column].astype("float64").mask(table["hidden"])
+        rare = (table["firms"] > 0) & (table["firms"] < disclosure.MIN_COUNT)
+        table = disclosure.hide(table, rare.to_numpy(), ["firms", "share_of_firms"])
     return table.sort_values("firms", ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -288,9 +286,7 @@ def ict_sector(firms: pd.DataFrame, *, group: str = "ict", by: str | None = None
         "mean_employees": grouped.mean(), "median_employees": grouped.median(),
     }).reset_index()
     if protected:
-        by_count = disclosure.protect(frame, name).hidden[disclosure.TOTAL]
-        by_size = disclosure.protect(frame.fillna({"employees": 0}), name, value="employees").hidden[disclosure.TOTAL]
-        table["hidden"] = table[name].map((by_count | by_size).to_dict()).fillna(False).astype(bool).to_numpy()
-        for column in ("firms", "employees", "mean_employees", "median_employees"):
-            table[column] = table[column].astype("float64").mask(table["hidden"])
+        hidden = disclosure.hidden_groups(frame.fillna({"employees": 0}), name, value="employees")
+        table = disclosure.hide(table, table[name].map(hidden.to_dict()).to_numpy(),
+                                ["firms", "employees", "mean_employees", "median_employees"])
     return table

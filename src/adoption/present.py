@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -230,20 +231,9 @@ def fmt_pct(value: float, lang: str, digits: int = 1) -> str:
 
 
 def group_labels(table: pd.DataFrame, lang: str) -> pd.Series:
-    """Reader-facing names of the groups in the first column of an ``adoption_by`` table."""
+    """Reader-facing names of the groups in the first column of a metric table."""
     key = table.columns[0]
-    values = table[key]
-    if key == "district_code":
-        names = reference.districts().set_index("district_code")["district"]
-        return values.map(names)
-    if key == "vsic_section":
-        sections = reference.vsic_sections().set_index("section")
-        column = "name_vi" if lang == "vi" else "name_en_isic_rev4"
-        return values.map(lambda s: f"{s}. {sections.loc[s, column]}")
-    if key == "commune_code":
-        units = reference.admin_units().set_index("commune_code")["commune"]
-        return values.map(units)
-    return values.map(lambda v: label(str(v).lower(), lang))
+    return table[key].map(lambda v: value_label(key, v, lang))
 
 
 def _frame(rows: pd.DataFrame, index_name: str) -> Styler:
@@ -365,25 +355,41 @@ COLUMN_FORMATS = {
 }
 
 
-def value_label(column: str, value, lang: str) -> str:
-    """The reader-facing name of a value of a metric-table column (district, VSIC code, label key)."""
-    if column in ("district_code",):
-        return reference.districts().set_index("district_code")["district"].get(str(value), str(value))
+@lru_cache(maxsize=None)
+def _names(column: str, lang: str) -> dict[str, str]:
+    """Code -> reader-facing name for the columns that hold reference codes."""
+    if column == "district_code":
+        units = reference.districts()
+        return dict(zip(units["district_code"], units["district"]))
+    if column == "commune_code":
+        units = reference.admin_units()
+        return dict(zip(units["commune_code"], units["commune"]))
     if column == "vsic4":
-        names = reference.vsic_codes().set_index("code")["name_vi"]
-        return f"{value} {names.get(str(value), '')}".strip()
+        codes = reference.vsic_codes()
+        return {code: f"{code} {name}" for code, name in zip(codes["code"], codes["name_vi"])}
     if column == "vsic_section":
-        sections = reference.vsic_sections().set_index("section")
-        name = sections["name_vi" if lang == "vi" else "name_en_isic_rev4"].get(str(value), "")
-        return f"{value}. {name}"
-    if column == "item" and str(value) in _indicator_labels(lang):
-        return _indicator_labels(lang)[str(value)]
-    return label(str(value), lang) if str(value) in LABELS[lang] else str(value)
+        sections = reference.vsic_sections()
+        names = sections["name_vi" if lang == "vi" else "name_en_isic_rev4"]
+        return {section: f"{section}. {name}" for section, name in zip(sections["section"], names)}
+    if column == "item":
+        table = reference.dii_indicators()
+        return dict(zip(table["indicator"], table[f"label_{lang}"]))
+    return {}
 
 
-def _indicator_labels(lang: str) -> dict[str, str]:
-    table = reference.dii_indicators()
-    return dict(zip(table["indicator"], table[f"label_{lang}"]))
+def value_label(column: str, value, lang: str) -> str:
+    """The reader-facing name of a value of a metric-table column: a district, commune,
+    VSIC code or indicator by its reference name, anything else by its label in ``lang``.
+
+    >>> value_label("district_code", "721", "vi"), value_label("in_industrial_park", True, "en")
+    ('Thành phố Bến Cát', 'Inside industrial parks')
+    """
+    text = str(value)
+    names = _names(column, check_lang(lang))
+    if text in names:
+        return names[text]
+    key = text.lower() if text in ("True", "False") else text
+    return label(key, lang) if key in LABELS[lang] else text
 
 
 def metric_table(table: pd.DataFrame, lang: str, *, columns: list[str] | None = None) -> Styler:

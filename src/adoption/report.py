@@ -18,6 +18,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -28,7 +29,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
 from . import __version__, config
-from .dataset import load_clean
+from .dataset import load_quality
 from .errors import ParameterError
 from .metrics import resolve_district
 from .present import LABELS, LANGUAGES, check_lang
@@ -67,14 +68,14 @@ CATALOGUE: tuple[ReportSpec, ...] = tuple(
 )
 
 
-def missing_inputs(spec: ReportSpec, data) -> list[str]:
+def available_inputs(quality: dict) -> set[str]:
+    """The raw inputs (register, platforms, survey, workforce) that gave at least one clean row."""
+    return {info["table"] for info in quality.get("files", {}).values() if info.get("rows_kept", 0) > 0}
+
+
+def missing_inputs(spec: ReportSpec, available: set[str]) -> list[str]:
     """The optional inputs a report needs that the clean data lack (data/raw/<name>/ was empty)."""
-    present = {
-        "platforms": len(data.platforms) > 0,
-        "survey": data.survey is not None and len(data.survey) > 0,
-        "workforce": data.workforce is not None and len(data.workforce) > 0,
-    }
-    return [name for name in spec.needs if not present[name]]
+    return [name for name in spec.needs if name not in available]
 
 FOOTER_LABELS = {
     "vi": {"params": "Tham số", "input_hash": "Mã băm dữ liệu đầu vào (SHA-256)", "version": "Phiên bản adoption",
@@ -99,6 +100,7 @@ class BuiltReport:
     unavailable: str = ""  # why the report was not built (its input is missing)
 
 
+@lru_cache(maxsize=1)
 def _code_hash() -> str:
     """Hash of the package's code and templates: a change to either rebuilds every report."""
     digest = hashlib.sha256(__version__.encode())
@@ -252,7 +254,8 @@ def run_report(
     notebook = config.NOTEBOOKS_DIR / spec.notebook
     checked = check_parameters(notebook, params)
     lang = checked.get("lang", "vi")
-    data = load_clean(processed_dir)
+    quality = load_quality(processed_dir)  # provenance only: the notebook loads the tables itself
+    input_hash, synthetic = quality.get("input_hash", ""), bool(quality.get("synthetic"))
     slug = _slug(checked)
     html_path = reports_dir / f"{spec.name}.{slug}.html"
     executed_path = reports_dir / "notebooks" / f"{spec.name}.{slug}.ipynb"
@@ -273,16 +276,16 @@ def run_report(
     nb.metadata["title"] = spec.titles[lang]
     nb.metadata["adoption"] = {
         "report": spec.name,
-        "fingerprint": fingerprint(spec, checked, data.input_hash),
+        "fingerprint": fingerprint(spec, checked, input_hash),
         "params": shown_params,
-        "input_hash": data.input_hash,
-        "synthetic": data.synthetic,
+        "input_hash": input_hash,
+        "synthetic": synthetic,
         "package_version": __version__,
         "built_at": built_at,
         "footer": [
             (words["params"], json.dumps(shown_params, ensure_ascii=False)),
-            (words["data"], words["synthetic"] if data.synthetic else words["real"]),
-            (words["input_hash"], data.input_hash),
+            (words["data"], words["synthetic"] if synthetic else words["real"]),
+            (words["input_hash"], input_hash),
             (words["version"], __version__),
             (words["built_at"], built_at),
         ],
@@ -296,7 +299,7 @@ def run_report(
 
 def write_index(reports: list[BuiltReport], *, reports_dir: Path, processed_dir: Path) -> Path:
     """Write ``reports_dir/index.html`` linking every report of the build."""
-    data = load_clean(processed_dir)
+    quality = load_quality(processed_dir)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(config.TEMPLATES_DIR)), autoescape=True)
     rows = [
         {
@@ -314,13 +317,13 @@ def write_index(reports: list[BuiltReport], *, reports_dir: Path, processed_dir:
     page = env.get_template("index.html.j2").render(
         lang="vi",
         heading="Báo cáo chuyển đổi số doanh nghiệp · Enterprise digital adoption reports",
-        synthetic=data.synthetic,
+        synthetic=bool(quality.get("synthetic")),
         banner_vi=LABELS["vi"]["synthetic_banner"],
         banner_en=LABELS["en"]["synthetic_banner"],
         reports=rows,
         version=__version__,
         built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        input_hash=data.input_hash,
+        input_hash=quality.get("input_hash", ""),
     )
     index = reports_dir / "index.html"
     _write_atomic(index, page)
@@ -339,17 +342,18 @@ def build(
 
     A report whose notebook, parameters, input data and package code are those of its last
     build is skipped unless ``force``. The others run in parallel, one process each, as
-    many at a time as ``jobs_limit`` (default: the number of cores). A failing report is logged with its error and the build goes on;
-    the caller decides the exit code from :attr:`BuildResult.failed`.
+    many at a time as ``jobs_limit`` (default: the number of cores). A failing report is
+    logged with its error and the build goes on; the caller decides the exit code from
+    :attr:`BuildResult.failed`.
     """
     specs = [find_spec(name) for name in only] if only else list(CATALOGUE)
-    jobs = [(spec, params) for spec in specs for params in spec.grid]
-    for spec, params in jobs:
-        check_parameters(config.NOTEBOOKS_DIR / spec.notebook, params)
-    data = load_clean(processed_dir)  # fail early, with a clear message, when there are no clean data
+    # Parameters are checked once, before any kernel starts.
+    jobs = [(spec, check_parameters(config.NOTEBOOKS_DIR / spec.notebook, params)) for spec in specs for params in spec.grid]
+    quality = load_quality(processed_dir)  # fail early, with a clear message, when there are no clean data
     results: list[BuiltReport | None] = [None] * len(jobs)
+    available = available_inputs(quality)
     for number, (spec, params) in enumerate(jobs):
-        missing = missing_inputs(spec, data)
+        missing = missing_inputs(spec, available)
         if missing:
             folders = ", ".join(f"data/raw/{name}/" for name in missing)
             results[number] = BuiltReport(spec=spec, params=params, ok=True, unavailable=f"no input in {folders}",
@@ -359,11 +363,10 @@ def build(
         for number, (spec, params) in enumerate(jobs):
             if results[number] is not None:
                 continue
-            checked = check_parameters(config.NOTEBOOKS_DIR / spec.notebook, params)
-            before = _previous(spec, checked, reports_dir)
-            if before.get("fingerprint") == fingerprint(spec, checked, data.input_hash):
-                results[number] = BuiltReport(spec=spec, params=checked, ok=True, skipped=True, built_at=before.get("built_at", ""),
-                                              html=reports_dir / f"{spec.name}.{_slug(checked)}.html")
+            before = _previous(spec, params, reports_dir)
+            if before.get("fingerprint") == fingerprint(spec, params, quality.get("input_hash", "")):
+                results[number] = BuiltReport(spec=spec, params=params, ok=True, skipped=True, built_at=before.get("built_at", ""),
+                                              html=reports_dir / f"{spec.name}.{_slug(params)}.html")
                 log.info("%s is up to date", results[number].html.name)
     todo = [number for number, result in enumerate(results) if result is None]
     workers = max(1, min(jobs_limit or os.cpu_count() or 1, len(todo) or 1))

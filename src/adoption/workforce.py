@@ -79,14 +79,10 @@ def protect_parks(table: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
     in_parks = firms[firms["industrial_park"].notna()]
     frame = pd.DataFrame({"industrial_park": in_parks["industrial_park"].astype(str).to_numpy(),
                           "employees": in_parks["employees"].astype(float).fillna(0).to_numpy()})
-    by_count = disclosure.protect(frame, "industrial_park").hidden[disclosure.TOTAL]
-    by_size = disclosure.protect(frame, "industrial_park", value="employees").hidden[disclosure.TOTAL]
-    hidden = (by_count | by_size).drop(disclosure.TOTAL)
-    out = table.copy()
-    out["hidden"] = out["industrial_park"].astype(str).map(hidden.to_dict()).fillna(True).astype(bool)
-    numbers = [c for c in out.columns if c not in ("industrial_park", "hidden")]
-    out[numbers] = out[numbers].astype(float).mask(out["hidden"], axis=0)
-    return out
+    hidden = disclosure.hidden_groups(frame, "industrial_park", value="employees")
+    # A park with no firm in the register cannot be checked: it is hidden too.
+    flags = table["industrial_park"].astype(str).map(hidden.to_dict()).fillna(True).astype(bool).to_numpy()
+    return disclosure.hide(table, flags, [c for c in table.columns if c != "industrial_park"])
 
 
 def budget(firms: pd.DataFrame, records: pd.DataFrame | None = None) -> pd.DataFrame:
