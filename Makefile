@@ -6,11 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install report test lab bench clean-reports
+.PHONY: help install report test lint lab bench clean-reports
 
 help:
 	@echo "make report   build the environment, data and every report; prints reports/index.html"
 	@echo "make test     build the environment and run the test suite"
+	@echo "make lint     check the import contracts (the pipeline runs one way)"
 	@echo "make lab      open JupyterLab on notebooks/ with the project's kernel"
 	@echo "make bench    run the benchmark and print its table"
 	@echo "make install  only build the environment (.venv)"
@@ -29,6 +30,9 @@ report: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/lint-imports
 
 lab: $(STAMP)
 	$(BIN)/adoption lab

@@ -1,7 +1,10 @@
-"""Shared fixtures: the default synthetic data, cleaned and reported once per test session.
+"""Shared fixtures: synthetic data generated, cleaned and reported once per test session.
 
-Everything is written under pytest's temporary folder; data/ and reports/ of the checkout
-are never touched by the tests.
+Two registers: the full default one (65,000 active firms, calibrated to the published
+figures), for the tests of the data themselves; and a small one (3,000 firms, the same
+generator scaled down), on which the report notebooks run, so that the suite stays quick
+and the reports show figures that differ from the published ones. Everything is written
+under pytest's temporary folder; data/ and reports/ of the checkout are never touched.
 """
 
 from __future__ import annotations
@@ -11,25 +14,35 @@ from pathlib import Path
 
 import pytest
 
-from adoption import report, synth
-from adoption.clean import clean_folder as clean
-from adoption.dataset import load_clean
+from adoption.clean.pipeline import clean_folder
+from adoption.core.io import load_clean
+from adoption.report.build import BuildResult, build
+from adoption.synth import write_synthetic
 
 DATA = Path(__file__).parent / "data"
+SMALL_FIRMS = 3_000
+
+
+def _raw(factory, name: str, **options) -> Path:
+    raw = factory.mktemp(name)
+    write_synthetic(raw, **options)
+    return raw
+
+
+def _processed(factory, name: str, raw: Path) -> Path:
+    out = factory.mktemp(name)
+    clean_folder(raw, out)
+    return out
 
 
 @pytest.fixture(scope="session")
 def default_raw(tmp_path_factory) -> Path:
-    raw = tmp_path_factory.mktemp("raw")
-    synth.write_synthetic(raw)
-    return raw
+    return _raw(tmp_path_factory, "raw")
 
 
 @pytest.fixture(scope="session")
 def default_processed(default_raw, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("processed")
-    clean(default_raw, out)
-    return out
+    return _processed(tmp_path_factory, "processed", default_raw)
 
 
 @pytest.fixture(scope="session")
@@ -38,16 +51,24 @@ def default_data(default_processed):
 
 
 @pytest.fixture(scope="session")
-def firms_in_scope(default_data):
-    from adoption.metrics import in_scope
-
-    return in_scope(default_data.enterprises)
+def small_raw(tmp_path_factory) -> Path:
+    return _raw(tmp_path_factory, "small_raw", firms=SMALL_FIRMS)
 
 
 @pytest.fixture(scope="session")
-def built(default_processed, tmp_path_factory) -> report.BuildResult:
-    reports_dir = tmp_path_factory.mktemp("reports")
-    return report.build(processed_dir=default_processed, reports_dir=reports_dir)
+def small_processed(small_raw, tmp_path_factory) -> Path:
+    return _processed(tmp_path_factory, "small_processed", small_raw)
+
+
+@pytest.fixture(scope="session")
+def small_data(small_processed):
+    return load_clean(small_processed)
+
+
+@pytest.fixture(scope="session")
+def built(small_processed, tmp_path_factory) -> BuildResult:
+    """Every report of the catalogue, in both languages, on the small register."""
+    return build(processed_dir=small_processed, reports_dir=tmp_path_factory.mktemp("reports"))
 
 
 @pytest.fixture(scope="session")

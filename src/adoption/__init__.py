@@ -1,82 +1,74 @@
 """adoption: enterprise digital adoption and digital workforce reports.
 
+The pipeline runs one way, one sub-package a stage::
+
+    synth  ->  clean  ->  metrics  ->  report        (cli on top, core underneath)
+
 The public API, for notebooks and scripts::
 
     import adoption as ad
     data = ad.load_clean()                 # the clean tables of data/processed/
-    ad.headline(data.enterprises)           # firms, adopters, adoption rate, ...
+    ad.headline(ad.in_scope(data.enterprises))
     ad.adoption_by(data.enterprises, "district")
+
+Names are loaded on first use, so ``import adoption.clean`` (or ``adoption`` itself)
+does not pull in the reporting stack (matplotlib, IPython, jinja2, nbconvert).
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("adoption")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
+from importlib import import_module
 
-from .clean import clean_folder
-from .dataset import CleanData, load_clean
-from .disclosure import protect
-from .metrics import (
-    DIMENSIONS,
-    adoption_by,
-    adoption_by_platform,
-    adoption_over_time,
-    cohort,
-    compare_published,
-    headline,
-    ict_sector,
-    in_scope,
-    resolve_district,
-)
-from . import intensity, workforce
-from .plots import plot_adoption_by, plot_adoption_over_time, plot_shares
-from .present import (
-    adoption_table,
-    banner,
-    comparison_table,
-    disclosure_note,
-    heading,
-    headline_table,
-    metric_table,
-    note,
-    platform_table,
-    sources,
-    title,
-)
-from .synth import write_synthetic
+from .core.version import __version__
 
-__all__ = [
-    "CleanData",
-    "DIMENSIONS",
-    "adoption_by",
-    "adoption_by_platform",
-    "adoption_over_time",
-    "adoption_table",
-    "cohort",
-    "disclosure_note",
-    "ict_sector",
-    "intensity",
-    "metric_table",
-    "plot_shares",
-    "workforce",
-    "plot_adoption_over_time",
-    "platform_table",
-    "protect",
-    "banner",
-    "clean_folder",
-    "compare_published",
-    "comparison_table",
-    "heading",
-    "headline",
-    "headline_table",
-    "in_scope",
-    "load_clean",
-    "note",
-    "plot_adoption_by",
-    "resolve_district",
-    "sources",
-    "title",
-    "write_synthetic",
-]
+# Public name -> module that defines it.
+_API = {
+    "CleanData": "adoption.core.io",
+    "load_clean": "adoption.core.io",
+    "clean_folder": "adoption.clean.pipeline",
+    "write_synthetic": "adoption.synth",
+    "DIMENSIONS": "adoption.metrics.adoption",
+    "adoption_by": "adoption.metrics.adoption",
+    "adoption_by_platform": "adoption.metrics.adoption",
+    "adoption_over_time": "adoption.metrics.adoption",
+    "cohort": "adoption.metrics.adoption",
+    "compare_published": "adoption.metrics.adoption",
+    "headline": "adoption.metrics.adoption",
+    "ict_sector": "adoption.metrics.ict",
+    "in_scope": "adoption.metrics.scope",
+    "resolve_district": "adoption.metrics.scope",
+    "protect": "adoption.metrics.disclosure",
+    "plot_adoption_by": "adoption.report.plots",
+    "plot_adoption_over_time": "adoption.report.plots",
+    "plot_shares": "adoption.report.plots",
+    "adoption_table": "adoption.report.tables",
+    "comparison_table": "adoption.report.tables",
+    "headline_table": "adoption.report.tables",
+    "metric_table": "adoption.report.tables",
+    "platform_table": "adoption.report.tables",
+    "banner": "adoption.report.page",
+    "disclosure_note": "adoption.report.page",
+    "heading": "adoption.report.page",
+    "note": "adoption.report.page",
+    "sources": "adoption.report.page",
+    "title": "adoption.report.page",
+}
+# Metric modules offered whole: ``ad.intensity.level_shares(...)``.
+_MODULES = {"intensity": "adoption.metrics.intensity", "workforce": "adoption.metrics.workforce"}
+
+__all__ = sorted([*_API, *_MODULES, "__version__"])
+
+
+def __getattr__(name: str):
+    if name in _API:
+        value = getattr(import_module(_API[name]), name)
+    elif name in _MODULES:
+        value = import_module(_MODULES[name])
+    else:
+        raise AttributeError(f"module 'adoption' has no attribute {name!r}")
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

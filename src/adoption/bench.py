@@ -16,9 +16,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from . import report, synth, vocab
-from .clean import clean_folder
-from .dataset import data_files, read_raw
+from . import synth
+from .clean import vocab
+from .clean.pipeline import clean_folder
+from .clean.read import read_raw
+from .core.io import data_files
+from .report.build import build as build_reports
 
 
 def _timed(func):
@@ -61,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
         rows.append(("clean: read, normalise, write", clean_s, clean_peak,
                      f"{clean_s / parse_s:.1f}x raw parse; {len(cleaned.enterprises) / clean_s:,.0f} enterprises/s"))
         if not args.skip_reports:
-            built, build_s, _ = _timed(lambda: report.build(processed_dir=processed, reports_dir=reports_dir))
+            built, build_s, _ = _timed(lambda: build_reports(processed_dir=processed, reports_dir=reports_dir))
             rows.append(("build: all reports + index", build_s, _,
                          f"{len(built.reports)} reports, {build_s / max(len(built.reports), 1):.1f} s each; {build_s / parse_s:.0f}x raw parse"))
     table = Table(title="adoption benchmark (one run; peak RSS = this process's peak so far; kernels run apart)")

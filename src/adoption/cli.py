@@ -21,8 +21,9 @@ from rich.logging import RichHandler
 from rich.markup import escape
 from rich.table import Table
 
-from . import __version__, config
-from .errors import AdoptionError
+from .core import config
+from .core.errors import AdoptionError
+from .core.version import __version__
 
 app = typer.Typer(
     help=(
@@ -79,18 +80,20 @@ def synth(
     force: bool = typer.Option(False, "--force", help="Overwrite a register folder that already holds files."),
     messiness: str = typer.Option("realistic", help="none (tidy CSV), realistic (mixed formats, spellings, duplicates, junk rows) or heavy (three times the realistic rates)."),
     truth: Optional[Path] = typer.Option(None, "--truth", help="Folder for the ground truth of a messy register. Default: beside --raw, named <raw>_truth."),
+    firms: int = typer.Option(65_000, "--firms", min=1_000, help="Active head offices to generate. The default 65,000 reproduces the published figures; other sizes scale every count (and are still labelled synthetic)."),
 ) -> None:
     """Write the synthetic Bình Dương 2023 register and platform records (marked synthetic).
 
     Calibrated so that the clean data reproduce the published figures: 65,000 active
     enterprises, 45,000 using digital platforms, 1,300 electronics-IT-digital firms with
     55,720 workers. See data/README.md for what is published and what is assumed, and
-    adoption/mess.py for the kinds and rates of mess.
+    adoption/synth/mess.py for the kinds and rates of mess.
     """
     from .synth import write_synthetic
 
     try:
-        result = write_synthetic(raw or config.RAW_DIR, seed=seed, force=force, messiness=messiness, truth_dir=truth)
+        result = write_synthetic(raw or config.RAW_DIR, seed=seed, force=force, messiness=messiness, truth_dir=truth,
+                                 firms=firms)
     except AdoptionError as exc:
         _fail(exc)
     out.print(f"wrote {result.register_rows:,} firms and {result.platform_rows:,} platform records (synthetic, {messiness}) to {result.raw_dir}")
@@ -103,7 +106,7 @@ def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption) 
     Writes enterprises.parquet, platforms.parquet, rejects.csv (every row not used, with
     its reason) and quality.json (row accounting, reasons, null rates) into --out.
     """
-    from .clean import clean_folder as run_clean
+    from .clean.pipeline import clean_folder as run_clean
 
     raw_dir = raw or config.RAW_DIR
     target = out_dir or config.PROCESSED_DIR
@@ -140,7 +143,7 @@ def build(
     Reports whose notebook, parameters, input data and package code did not change since
     their last build are kept as they are (see --force).
     """
-    from .report import build as run_build
+    from .report.build import build as run_build
 
     try:
         result = run_build(processed_dir=processed or config.PROCESSED_DIR, reports_dir=reports or config.REPORTS_DIR,
@@ -159,14 +162,14 @@ def _finish_build(result) -> None:
         else:
             mark = f"[red]FAILED[/] {report.error}"
         out.print(f"  {report.html.name}: {mark}")
-    out.print(str(result.index))
+    typer.echo(str(result.index))  # plain, never wrapped: scripts read this line
     if result.failed:
         console.print(f"[bold red]{len(result.failed)} of {len(result.reports)} reports failed[/]; the others were built")
         raise typer.Exit(code=1)
 
 
 def _clean_is_current(raw_dir: Path, processed_dir: Path) -> bool:
-    from .dataset import data_files, sha256_file
+    from .core.io import data_files, sha256_file
 
     quality_path = processed_dir / config.QUALITY_FILE
     if not quality_path.is_file() or not (processed_dir / config.ENTERPRISES_FILE).is_file():
@@ -194,8 +197,8 @@ def report(
     The clean step is skipped when the raw files and the package version are those the
     clean data were built from.
     """
-    from .clean import clean_folder as run_clean
-    from .report import build as run_build
+    from .clean.pipeline import clean_folder as run_clean
+    from .report.build import build as run_build
     from .synth import raw_is_empty, write_synthetic
 
     raw_dir = raw or config.RAW_DIR
@@ -218,12 +221,12 @@ def report(
 @app.command()
 def params(notebook: str = typer.Argument(..., help="Report name (e.g. adoption-overview) or notebook file.")) -> None:
     """Show a report notebook's parameters: name, type, default and meaning."""
-    from .report import find_spec, notebook_parameters
+    from .report.catalogue import find_spec, notebook_parameters, notebook_path
 
     try:
         path = Path(notebook)
         if not path.is_file():
-            path = config.NOTEBOOKS_DIR / find_spec(notebook).notebook
+            path = notebook_path(find_spec(notebook))
         declared = notebook_parameters(path)
     except AdoptionError as exc:
         _fail(exc)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import openpyxl
 
-from adoption.mess import to_cp1258
+from adoption.synth.files import to_cp1258
 
 HERE = Path(__file__).parent
 HEADER = ["Mã số thuế", "Tên doanh nghiệp", "Huyện/Thị xã/Thành phố", "Phường/Xã/Thị trấn", "Ngành nghề kinh doanh chính",

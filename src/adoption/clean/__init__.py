@@ -1,0 +1,18 @@
+"""The cleaning stage: raw register exports in, the data contract's clean tables out.
+
+One module a job: :mod:`~adoption.clean.read` (files to text under canonical columns),
+:mod:`~adoption.clean.vocab` (spellings, as data), :mod:`~adoption.clean.normalise` and
+:mod:`~adoption.clean.places` (one verb per kind of messy value),
+:mod:`~adoption.clean.tax_code`, one cleaner per table (:mod:`~adoption.clean.register`,
+:mod:`~adoption.clean.platforms`, :mod:`~adoption.clean.survey`,
+:mod:`~adoption.clean.workforce`), :mod:`~adoption.clean.rejects`,
+:mod:`~adoption.clean.duplicates`, :mod:`~adoption.clean.accounting`, and
+:mod:`~adoption.clean.pipeline` which runs them all.
+
+The cleaner never imports the generator (:mod:`adoption.synth`): the tests measure one
+against the other.
+"""
+
+from .pipeline import CleanResult, clean_folder, clean_raw
+
+__all__ = ["CleanResult", "clean_folder", "clean_raw"]

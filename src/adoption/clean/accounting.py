@@ -1,0 +1,88 @@
+"""Accounting for every row: ``quality.json``.
+
+For each input file: rows read = rows kept + rows rejected + rows merged, with counts per
+reason and per kind of merge, null rates, how many values each normaliser changed, values
+refused as out of range, flagged rows, whether the inputs are synthetic, and the hash
+that identifies them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from ..core.io import sha256_file
+from ..core.manifest import synthetic_files
+from ..core.version import __version__
+from .read import RawTable
+from .rejects import REASONS, Stage
+
+
+def _count(frame: pd.DataFrame, table: str, name: str) -> int:
+    if frame.empty:
+        return 0
+    return int(((frame["table"] == table) & (frame["source_file"] == name)).sum())
+
+
+def _null_rates(frame: pd.DataFrame) -> dict[str, float]:
+    return {c: round(float(frame[c].isna().mean()), 6) for c in frame.columns} if len(frame) else {}
+
+
+def quality_report(
+    raw_dir: Path,
+    kept: dict[str, tuple[list[RawTable], pd.DataFrame]],
+    rejects: pd.DataFrame,
+    merges: pd.DataFrame,
+    register: Stage,
+    platforms: Stage,
+) -> dict:
+    """The contents of ``quality.json``; ``kept`` maps each input folder to its files and clean table."""
+    files: dict[str, dict] = {}
+    registers, enterprises = kept["register"]
+    platform_tables, platform_rows = kept["platforms"]
+    for folder, (tables, kept_frame) in kept.items():
+        for table in tables:
+            name = table.path.name
+            files[f"{folder}/{name}"] = {
+                "table": folder,
+                "sha256": sha256_file(table.path),
+                "rows_read": table.rows_read,
+                "rows_kept": int((kept_frame["source_file"] == name).sum()),
+                "rows_rejected": _count(rejects, folder, name),
+                "rows_merged": _count(merges, folder, name),
+                "blank_rows_skipped": table.blank_rows,
+                "headers": table.header_map,
+                "extra_columns": sorted(set(table.extras["column"])) if len(table.extras) else [],
+            }
+    synthetic = synthetic_files(raw_dir)
+    digest = "\n".join(f"{rel} {info['sha256']}" for rel, info in sorted(files.items()))
+    merge_kinds = merges["kind"].value_counts().to_dict() if len(merges) else {}
+    return {
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "package_version": __version__,
+        "raw_dir": str(raw_dir),
+        "synthetic": any(rel in synthetic for rel in files),
+        "synthetic_files": sorted(rel for rel in files if rel in synthetic),
+        "input_hash": hashlib.sha256(digest.encode()).hexdigest(),
+        "files": files,
+        "reasons": {str(k): int(v) for k, v in rejects["reason_code"].value_counts().items()} if len(rejects) else {},
+        "reason_meanings": REASONS,
+        "merged": {str(k): int(v) for k, v in merge_kinds.items()},
+        "null_rates": {"enterprises": _null_rates(enterprises), "platforms": _null_rates(platform_rows)},
+        "normalised": {**register.changed, **platforms.changed},
+        "out_of_range_set_null": register.out_of_range,
+        "flags": register.flags,
+        "totals": {
+            "register_rows_read": sum(t.rows_read for t in registers),
+            "enterprises": len(enterprises),
+            "platform_rows_read": sum(t.rows_read for t in platform_tables),
+            "platform_records": len(platform_rows),
+            "survey_rows_read": sum(t.rows_read for t in kept["survey"][0]),
+            "survey_respondents": len(kept["survey"][1]),
+            "rejected": len(rejects),
+            "merged": len(merges),
+        },
+    }

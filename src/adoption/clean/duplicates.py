@@ -1,0 +1,76 @@
+"""Duplicates: rows that describe the same thing become one, and each merged row is listed
+with the row it was merged into (``merges.csv``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..core.schema import SOURCE_COLUMNS
+
+KEPT_COLUMNS = ["kept_source_file", "kept_source_sheet", "kept_source_row"]
+
+
+def _merges(losers: pd.DataFrame, kind, kept: pd.DataFrame | None, with_tax_code: bool = True) -> pd.DataFrame:
+    """One row per merged row: where it was, and (when known) where the row it joined is."""
+    out = {column: losers[column].to_numpy() for column in SOURCE_COLUMNS}
+    if with_tax_code:
+        out["tax_code"] = losers["tax_code"].to_numpy()
+    out["kind"] = kind
+    if kept is not None:
+        out.update({target: kept[source].to_numpy() for target, source in zip(KEPT_COLUMNS, SOURCE_COLUMNS)})
+    return pd.DataFrame(out)
+
+
+def merge_register(clean: pd.DataFrame, raw_key: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per tax code: the most complete record wins, ties to the later file and row.
+
+    ``raw_key`` holds, per clean row, its raw values hashed: rows whose raw values are the
+    same are ``identical`` duplicates; other rows sharing a tax code are ``same_tax_code``
+    duplicates. Returns the kept rows and one row per merged row, naming the row it was
+    merged into.
+
+    >>> rows = pd.DataFrame({"tax_code": ["1", "1", "2"], "name": ["A", None, "B"], "source_file": "f",
+    ...                      "source_sheet": "", "source_row": [2, 3, 4]})
+    >>> kept, merges = merge_register(rows, pd.Series([7, 8, 9]))
+    >>> kept["source_row"].tolist(), merges[["source_row", "kind", "kept_source_row"]].values.tolist()
+    ([2, 4], [[3, 'same_tax_code', 2]])
+    """
+    completeness = clean.notna().sum(axis=1)
+    order = clean.assign(_complete=completeness, _raw=raw_key.to_numpy()).sort_values(
+        ["tax_code", "_complete", "source_file", "source_sheet", "source_row"],
+        ascending=[True, False, False, False, False], kind="stable",
+    )
+    duplicated = order["tax_code"].duplicated(keep="first")
+    winners = order[~duplicated].set_index("tax_code")
+    losers = order[duplicated]
+    kinds = ["identical" if raw == winners.at[code, "_raw"] else "same_tax_code"
+             for code, raw in zip(losers["tax_code"], losers["_raw"])]
+    merges = _merges(losers, kinds, winners.loc[losers["tax_code"]])
+    kept = order[~duplicated].drop(columns=["_complete", "_raw"])
+    return kept.sort_values(SOURCE_COLUMNS, kind="stable").reset_index(drop=True), merges
+
+
+def merge_platforms(clean: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per firm and platform category: the earliest adoption date wins."""
+    ordered = clean.sort_values(["tax_code", "platform", "adopted_on"] + SOURCE_COLUMNS, kind="stable")
+    dup = ordered.duplicated(["tax_code", "platform"], keep="first").to_numpy()
+    first = ordered[~dup].set_index(["tax_code", "platform"], drop=False)
+    losers = ordered[dup]
+    keys = list(zip(losers["tax_code"], losers["platform"]))
+    kept_rows = first.loc[keys] if keys else first.iloc[0:0]
+    merges = _merges(losers, "same_firm_and_platform", kept_rows)
+    kept = ordered[~dup].sort_values(SOURCE_COLUMNS, kind="stable").reset_index(drop=True)
+    return kept, merges
+
+
+def keep_first(clean: pd.DataFrame, keys: list[str], kind: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The first row (in file order) for each value of ``keys``; the others are merged.
+
+    >>> rows = pd.DataFrame({"park": ["A", "A"], "source_file": "f", "source_sheet": "", "source_row": [2, 3]})
+    >>> kept, merges = keep_first(rows, ["park"], "same_park")
+    >>> len(kept), merges["kind"].tolist()
+    (1, ['same_park'])
+    """
+    dup = clean.duplicated(keys, keep="first").to_numpy()
+    merges = _merges(clean[dup], kind, None, with_tax_code="tax_code" in clean.columns)
+    return clean[~dup].reset_index(drop=True), merges

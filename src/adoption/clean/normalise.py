@@ -1,0 +1,233 @@
+"""Normalisers: one verb per kind of messy value, each pure (input never changed).
+
+Series in, new Series out. The table cleaners chain them and decide what to reject.
+Vocabularies of spellings live in :mod:`adoption.clean.vocab`; places (districts,
+communes, industrial parks) in :mod:`adoption.clean.places`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import lru_cache
+
+import pandas as pd
+
+from ..core.schema import LEGAL_FORMS
+from ..core.text import fold, nfc
+from . import tax_code as mst
+from . import vocab
+
+# Values outside these bounds are not used (the cell becomes null and is counted in
+# quality.json). Registrations start in 1986, the year of the Đổi Mới reforms that
+# allowed private enterprise; no Vietnamese enterprise reports more staff than 500,000.
+MAX_EMPLOYEES = 500_000
+EARLIEST_REGISTRATION = date(1986, 1, 1)
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def map_unique(values: pd.Series, func) -> pd.Series:
+    """``values.map(func)``, calling ``func`` once per distinct value (registers repeat a lot)."""
+    uniques = pd.unique(values.to_numpy(dtype=object))
+    lookup = dict(zip(uniques, (func(u) for u in uniques)))
+    return pd.Series([lookup[v] for v in values.to_numpy(dtype=object)], index=values.index, dtype=object)
+
+
+_MISSING_KEYS = frozenset(fold(t) for t in vocab.MISSING_TOKENS)
+_LONGEST_MISSING = max(len(t) for t in vocab.MISSING_TOKENS)
+
+
+def is_missing(value: str) -> bool:
+    """True for an empty cell or a token that means "no value" (``-``, ``N/A``, ``không``).
+
+    >>> is_missing(" N/A "), is_missing("0")
+    (True, False)
+    """
+    text = value.strip()
+    return len(text) <= _LONGEST_MISSING + 2 and fold(text) in _MISSING_KEYS
+
+
+def clean_text(values: pd.Series) -> pd.Series:
+    """NFC, whitespace collapsed, missing tokens to null.
+
+    >>> clean_text(pd.Series([" Công  ty ", "-", "N/A"])).tolist()
+    ['Công ty', <NA>, <NA>]
+    """
+    return map_unique(values, lambda v: None if is_missing(str(v)) else nfc(str(v))).astype("string")
+
+
+_VN_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+_EN_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+_PLAIN = re.compile(r"^-?\d+([.,]\d+)?$")
+
+
+def parse_number(value: str) -> float | None:
+    """Read a number written the Vietnamese or the English way; None when missing or unreadable.
+
+    >>> [parse_number(v) for v in ["1.234.567", "1.234,5", "1,234,567", "42", "-", "không"]]
+    [1234567.0, 1234.5, 1234567.0, 42.0, None, None]
+    """
+    text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+    if is_missing(text):
+        return None
+    if _VN_THOUSANDS.match(text):
+        return float(text.replace(".", "").replace(",", "."))
+    if _EN_THOUSANDS.match(text):
+        return float(text.replace(",", ""))
+    if _PLAIN.match(text):
+        return float(text.replace(",", "."))
+    return None
+
+
+def clean_numbers(values: pd.Series, *, maximum: float | None = None) -> pd.Series:
+    """Whole numbers from text; negative, unreadable or above ``maximum`` become null.
+
+    >>> clean_numbers(pd.Series(["12", "-3", "1.000", "abc", ""]), maximum=500).tolist()
+    [12, <NA>, <NA>, <NA>, <NA>]
+    """
+    parsed = map_unique(values, parse_number).astype("Float64")
+    bad = (parsed < 0) | (parsed > maximum if maximum is not None else False)
+    return parsed.mask(bad.fillna(False)).round().astype("Int64")
+
+
+_DATE_FORMATS = (
+    (re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$"), "%d/%m/%Y"),
+    (re.compile(r"^\d{1,2}-\d{1,2}-\d{4}$"), "%d-%m-%Y"),
+    (re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$"), "%d.%m.%Y"),
+    (re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$"), "%Y-%m-%d"),
+)
+
+
+@lru_cache(maxsize=65_536)
+def parse_date(value: str) -> date | None:
+    """Read ``dd/mm/yyyy``, ``d/m/yyyy``, ``dd-mm-yyyy``, ``yyyy-mm-dd`` or an Excel serial.
+
+    >>> [parse_date(v) for v in ["05/10/2023", "5/1/2020", "2019-03-31", "45000", "31/02/2020"]]
+    [datetime.date(2023, 10, 5), datetime.date(2020, 1, 5), datetime.date(2019, 3, 31), datetime.date(2023, 3, 15), None]
+    """
+    text = str(value).strip()
+    if is_missing(text):
+        return None
+    text = text.split(" ")[0]
+    for pattern, fmt in _DATE_FORMATS:
+        if pattern.match(text):
+            try:
+                return datetime.strptime(text, fmt).date()
+            except ValueError:
+                return None
+    if re.fullmatch(r"\d{4,5}(\.0+)?", text):
+        return date.fromordinal(EXCEL_EPOCH.toordinal() + int(float(text)))
+    return None
+
+
+def numbers_counted(values: pd.Series, *, maximum: float | None = None) -> tuple[pd.Series, int]:
+    """:func:`clean_numbers`, and how many readable values were refused as out of range.
+
+    >>> numbers_counted(pd.Series(["12", "-3", "abc"]))[1]
+    1
+    """
+    clean = clean_numbers(values, maximum=maximum)
+    readable = map_unique(values, parse_number).notna().to_numpy()
+    return clean, int((readable & clean.isna().to_numpy()).sum())
+
+
+def clean_dates(values: pd.Series, *, earliest: date | None = None, latest: date | None = None) -> pd.Series:
+    """Dates from text; unreadable or outside ``[earliest, latest]`` become null (NaT)."""
+    def in_range(value: str) -> date | None:
+        parsed = parse_date(value)
+        if parsed is None or (earliest and parsed < earliest) or (latest and parsed > latest):
+            return None
+        return parsed
+
+    parsed = map_unique(values, in_range)
+    return pd.to_datetime(parsed, errors="coerce").astype("datetime64[s]")
+
+
+def dates_counted(values: pd.Series, *, earliest: date, latest: date) -> tuple[pd.Series, int]:
+    """:func:`clean_dates`, and how many readable dates were refused as out of range.
+
+    >>> dates_counted(pd.Series(["01/01/2099", "02/01/2020", "?"]), earliest=date(1986, 1, 1), latest=date(2030, 1, 1))[1]
+    1
+    """
+    clean = clean_dates(values, earliest=earliest, latest=latest)
+    readable = map_unique(values, parse_date).notna().to_numpy()
+    return clean, int((readable & clean.isna().to_numpy()).sum())
+
+
+def _match_patterns(value: str, patterns: tuple[tuple[str, str], ...]) -> str | None:
+    key = f" {fold(value)} "
+    for pattern, category in patterns:
+        if f" {pattern} " in key:
+            return category
+    return None
+
+
+def clean_category(values: pd.Series, *, patterns: tuple[tuple[str, str], ...], categories: tuple[str, ...]) -> pd.Series:
+    """Map free text to a fixed set of categories by ordered patterns; unknown to null.
+
+    >>> clean_category(pd.Series(["Công ty TNHH MTV", "CTCP", "?"]),
+    ...                patterns=vocab.LEGAL_FORM_PATTERNS, categories=LEGAL_FORMS).tolist()
+    ['llc_one_member', 'joint_stock', nan]
+    """
+    mapped = map_unique(values, lambda v: _match_patterns(str(v), patterns))
+    return pd.Categorical(mapped, categories=list(categories))  # type: ignore[return-value]
+
+
+def clean_tax_codes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Normal-form tax codes and, where one is refused, the reason.
+
+    >>> codes, reasons = clean_tax_codes(pd.Series(["3700145020", "100233488", "0100233480"]))
+    >>> codes.tolist()
+    ['3700145020', '0100233488', <NA>]
+    """
+    pairs = map_unique(values, mst.normalise)
+    codes = pairs.map(lambda p: p[0]).astype("string")
+    reasons = pairs.map(lambda p: p[1]).astype("string")
+    return codes, reasons
+
+
+_VSIC_CODE = re.compile(r"^\s*(?:[A-Ua-u]\s*[-.:]?\s*)?(\d{4,5})\b")
+
+
+def vsic4(value: str) -> str | None:
+    """The 4-digit VSIC class from a code written in any usual way; None if none is found.
+
+    >>> [vsic4(v) for v in ["2610", "26100", "C2610", "C - 2610", "2610 - Sản xuất linh kiện điện tử", "abc"]]
+    ['2610', '2610', '2610', '2610', '2610', None]
+    """
+    match = _VSIC_CODE.match(str(value))
+    return match.group(1)[:4] if match else None
+
+
+_QUARTER = (
+    re.compile(r"^(?P<year>\d{4})\s*[-/ ]?\s*q(?:uy)?\s*(?P<q>[1-4])$"),
+    re.compile(r"^q(?:uy)?\s*(?P<q>[1-4])\s*[-/ ]?\s*(?:nam\s*)?(?P<year>\d{4})$"),
+)
+
+
+def quarter(value: str) -> str | None:
+    """A quarter as ``YYYY-Qn`` from ``2023-Q1``, ``Q1/2023``, ``Quý 1/2023``, ``Quý 1 năm 2023``.
+
+    >>> [quarter(v) for v in ["2023-Q1", "Q2/2023", "Quý 3/2023", "quy 4 nam 2023", "2023"]]
+    ['2023-Q1', '2023-Q2', '2023-Q3', '2023-Q4', None]
+    """
+    key = fold(str(value))
+    for pattern in _QUARTER:
+        match = pattern.match(key)
+        if match:
+            return f"{match.group('year')}-Q{match.group('q')}"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def platform_category(value: str) -> str | None:
+    """The platform category of a free-text platform name; None when none matches.
+
+    >>> platform_category("Sàn thương mại điện tử"), platform_category("digital_payment"), platform_category("?")
+    ('ecommerce', 'digital_payment', None)
+    """
+    key = f" {fold(str(value))} "
+    for category, spellings in vocab.PLATFORM_PATTERNS.items():
+        if f" {category.replace('_', ' ')} " in key or any(f" {s} " in key for s in spellings):
+            return category
+    return None

@@ -1,0 +1,153 @@
+"""The cleaning stage end to end: read every raw file, clean each table, merge duplicates,
+account for every row, check the tables against the schema, and write them all or nothing.
+
+:func:`clean_raw` returns the clean tables; :func:`clean_folder` also writes them. For
+every file, rows read = kept + rejected + merged (see :mod:`adoption.clean.accounting`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..core import config
+from ..core.errors import InputFileError
+from ..core.io import data_files, write_outputs
+from ..core.schema import SOURCE_COLUMNS, Enterprises as E, columns, validate
+from . import vocab
+from .accounting import quality_report
+from .duplicates import merge_register
+from .platforms import clean_platforms, empty_platforms
+from .read import RawTable, read_raw
+from .register import clean_register
+from .rejects import Stage, no_rejects
+from .survey import clean_survey
+from .workforce import clean_workforce
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CleanResult:
+    """What :func:`clean_raw` produced, before it is written."""
+
+    enterprises: pd.DataFrame
+    platforms: pd.DataFrame
+    survey: pd.DataFrame | None
+    workforce: pd.DataFrame | None
+    rejects: pd.DataFrame
+    merges: pd.DataFrame
+    extras: pd.DataFrame
+    quality: dict
+
+
+def _read_folder(folder: Path, aliases: dict, required: tuple[str, ...], *, needed: bool) -> list[RawTable]:
+    files = data_files(folder)
+    if not files:
+        if needed:
+            raise InputFileError(f"{folder}: no register file found; expected one or more CSV or XLSX files")
+        return []
+    tables = []
+    for number, path in enumerate(files, start=1):
+        log.info("reading %s/%s [%d/%d]", folder.name, path.name, number, len(files))
+        tables.append(read_raw(path, aliases, required))
+    return tables
+
+
+def _concat(tables: list[RawTable]) -> pd.DataFrame:
+    return pd.concat([t.frame for t in tables], ignore_index=True)
+
+
+def _register(tables: list[RawTable], folder: Path) -> tuple[Stage, pd.DataFrame, pd.DataFrame]:
+    """The register cleaned and de-duplicated: the stage, the enterprises and the merges."""
+    raw = _concat(tables)
+    log.info("cleaning %s register rows", f"{len(raw):,}")
+    stage = clean_register(raw)
+    if stage.clean.empty:
+        names = ", ".join(t.path.name for t in tables)
+        raise InputFileError(
+            f"{folder}: no valid row in {names}; every row was rejected "
+            f"({', '.join(sorted(stage.rejects['reason_code'].unique()))})"
+        )
+    # The raw values of each row, to tell identical duplicates from other same-code ones.
+    raw_values = pd.util.hash_pandas_object(raw.drop(columns=SOURCE_COLUMNS).fillna("").astype(str), index=False)
+    by_source = dict(zip(zip(*(raw[c] for c in SOURCE_COLUMNS)), raw_values))
+    clean_keys = pd.Series([by_source[k] for k in zip(*(stage.clean[c] for c in SOURCE_COLUMNS))])
+    enterprises, merges = merge_register(stage.clean, clean_keys)
+    return stage, enterprises, merges
+
+
+def clean_raw(raw_dir: Path = config.RAW_DIR) -> CleanResult:
+    """Read and clean every raw input of ``raw_dir`` (laid out as ``data/raw/``).
+
+    >>> result = clean_raw()  # doctest: +SKIP
+    >>> result.quality["files"]["register/synthetic_register_718.csv"]["rows_read"]  # doctest: +SKIP
+    15312
+    """
+    raw_dir = Path(raw_dir)
+    registers = _read_folder(raw_dir / "register", vocab.REGISTER_HEADER_ALIASES, vocab.REGISTER_REQUIRED, needed=True)
+    platform_tables = _read_folder(raw_dir / "platforms", vocab.PLATFORM_HEADER_ALIASES, vocab.PLATFORM_REQUIRED, needed=False)
+    survey_tables = _read_folder(raw_dir / "survey", vocab.SURVEY_HEADER_ALIASES, vocab.SURVEY_REQUIRED, needed=False)
+    workforce_tables = _read_folder(raw_dir / "workforce", vocab.WORKFORCE_HEADER_ALIASES, vocab.WORKFORCE_REQUIRED, needed=False)
+
+    register, enterprises, reg_merges = _register(registers, raw_dir / "register")
+    if platform_tables:
+        log.info("cleaning %s platform rows", f"{sum(t.rows_read for t in platform_tables):,}")
+        platform_stage, plat_merges = clean_platforms(_concat(platform_tables), enterprises[E.tax_code])
+    else:
+        platform_stage, plat_merges = Stage(clean=empty_platforms(), rejects=no_rejects()), no_rejects()
+    platforms = platform_stage.clean
+
+    counts = platforms.groupby("tax_code", observed=True)["platform"].nunique()
+    enterprises[E.platform_count] = enterprises[E.tax_code].map(counts).fillna(0).astype("int64")
+    enterprises[E.uses_digital_platform] = (enterprises[E.platform_count] > 0).astype(bool)
+    enterprises = validate(enterprises[columns("enterprises")], "enterprises")
+    validate(platforms, "platforms")
+
+    survey = workforce = None
+    survey_stage, survey_merges = Stage(clean=pd.DataFrame(columns=columns("survey")), rejects=no_rejects()), no_rejects()
+    if survey_tables:
+        log.info("cleaning %s survey rows", f"{sum(t.rows_read for t in survey_tables):,}")
+        survey_stage, survey_merges = clean_survey(_concat(survey_tables), enterprises)
+        survey = validate(survey_stage.clean, "survey")
+    workforce_stage, workforce_merges = Stage(clean=pd.DataFrame(columns=columns("workforce")), rejects=no_rejects()), no_rejects()
+    if workforce_tables:
+        workforce_stage, workforce_merges = clean_workforce(_concat(workforce_tables))
+        workforce = validate(workforce_stage.clean, "workforce")
+
+    stages = (("register", register.rejects, reg_merges), ("platforms", platform_stage.rejects, plat_merges),
+              ("survey", survey_stage.rejects, survey_merges), ("workforce", workforce_stage.rejects, workforce_merges))
+    rejects = pd.concat([r.assign(table=t) for t, r, _ in stages], ignore_index=True)
+    rejects["source_row"] = rejects["source_row"].astype("Int64")
+    merges = pd.concat([m.assign(table=t) for t, _, m in stages], ignore_index=True)
+    for column in ("source_row", "kept_source_row"):
+        if column in merges.columns:
+            merges[column] = pd.to_numeric(merges[column]).astype("Int64")
+    extras = pd.concat([t.extras for t in registers + platform_tables + survey_tables + workforce_tables], ignore_index=True)
+
+    kept = {"register": (registers, enterprises), "platforms": (platform_tables, platforms),
+            "survey": (survey_tables, survey_stage.clean), "workforce": (workforce_tables, workforce_stage.clean)}
+    quality = quality_report(raw_dir, kept, rejects, merges, register, platform_stage)
+    return CleanResult(enterprises=enterprises, platforms=platforms, survey=survey, workforce=workforce,
+                       rejects=rejects, merges=merges, extras=extras, quality=quality)
+
+
+def clean_folder(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR) -> CleanResult:
+    """Clean ``raw_dir`` and write the contract's outputs into ``out_dir``.
+
+    Nothing is written when cleaning fails.
+    """
+    result = clean_raw(raw_dir)
+    tables = {config.ENTERPRISES_FILE: result.enterprises, config.PLATFORMS_FILE: result.platforms}
+    if result.survey is not None:
+        tables[config.SURVEY_FILE] = result.survey
+    if result.workforce is not None:
+        tables[config.WORKFORCE_FILE] = result.workforce
+    if len(result.extras):
+        tables[config.EXTRAS_FILE] = result.extras
+    write_outputs(Path(out_dir), tables, result.quality, {config.REJECTS_FILE: result.rejects, config.MERGES_FILE: result.merges})
+    log.info("wrote %s enterprises to %s", f"{len(result.enterprises):,}", out_dir)
+    return result

@@ -1,0 +1,52 @@
+"""Cleaning the platform-use records: one row per firm and platform category."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from ..core.schema import PLATFORM_CATEGORIES, Platforms as P, columns
+from . import vocab
+from .duplicates import merge_platforms
+from .normalise import EARLIEST_REGISTRATION, clean_dates, clean_tax_codes, map_unique, platform_category
+from .rejects import Stage, changed, split
+
+
+def clean_platforms(raw: pd.DataFrame, register_codes: pd.Series) -> tuple[Stage, pd.DataFrame]:
+    """Normalise platform-use rows of firms in ``register_codes``; keep one row per firm and
+    platform (the earliest date). Returns the stage and one row per merged record.
+    """
+    raw = raw.reset_index(drop=True)
+    codes, code_reasons = clean_tax_codes(raw["tax_code"])
+    platform = map_unique(raw["platform"], platform_category)
+    adopted = clean_dates(raw["adopted_on"], earliest=EARLIEST_REGISTRATION, latest=date.today())
+    known = codes.isin(set(register_codes)).fillna(False)
+    rejects, keep = split(raw, [
+        ("tax_code_invalid", codes.isna(), code_reasons, str),
+        ("platform_unknown", platform.isna(), raw["platform"], lambda v: f"platform {v!r} is not one of {', '.join(PLATFORM_CATEGORIES)}"),
+        ("date_invalid", adopted.isna(), raw["adopted_on"], lambda v: f"adoption date {v!r} cannot be read as a date from 1986 to today"),
+        ("not_in_register", ~known, codes, lambda c: f"tax code {c} is not in the clean register"),
+    ], list(vocab.PLATFORM_HEADER_ALIASES))
+    clean = pd.DataFrame({
+        P.tax_code: codes[keep].astype("string").array,
+        P.platform: pd.Categorical(platform[keep], categories=list(PLATFORM_CATEGORIES)),
+        P.adopted_on: adopted[keep].to_numpy(),
+        P.source_file: raw.loc[keep, "source_file"].astype("string").array,
+        P.source_sheet: raw.loc[keep, "source_sheet"].astype("string").array,
+        P.source_row: raw.loc[keep, "source_row"].astype("int64").to_numpy(),
+    })
+    kept, merges = merge_platforms(clean)
+    return Stage(clean=kept, rejects=rejects, changed={"platform": changed(raw.loc[keep, "platform"], clean[P.platform])}), merges
+
+
+def empty_platforms() -> pd.DataFrame:
+    """A platform table with no row (no platform records were given)."""
+    return pd.DataFrame({
+        P.tax_code: pd.Series(dtype="string"),
+        P.platform: pd.Categorical([], categories=list(PLATFORM_CATEGORIES)),
+        P.adopted_on: pd.Series(dtype="datetime64[s]"),
+        P.source_file: pd.Series(dtype="string"),
+        P.source_sheet: pd.Series(dtype="string"),
+        P.source_row: pd.Series(dtype="int64"),
+    })[columns("platforms")]

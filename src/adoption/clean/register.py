@@ -1,0 +1,126 @@
+"""Cleaning the register: raw rows into enterprise rows and rejected rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from ..core import reference
+from ..core.schema import LEGAL_FORMS, OWNERSHIPS, SOURCE_COLUMNS, STATUSES, Enterprises as E
+from ..core.sizes import size_class
+from . import vocab
+from .normalise import (
+    EARLIEST_REGISTRATION,
+    MAX_EMPLOYEES,
+    clean_category,
+    clean_tax_codes,
+    clean_text,
+    dates_counted,
+    map_unique,
+    numbers_counted,
+    vsic4,
+)
+from .places import commune_code, district_code, district_of_commune, park_name
+from .rejects import REASONS, Stage, changed, district_reason, split
+
+
+def _vsic_reason(value: str) -> str:
+    if not str(value).strip():
+        return "the main activity (VSIC code) is empty"
+    return (
+        f"main activity {value!r} is not a VSIC 2018 class of the reference list "
+        "(reference_data/vsic2018_codes.csv holds 464 of the 486 classes; see SOURCES.md)"
+    )
+
+
+def _places(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """District and commune codes; which districts were filled from the commune; conflicts."""
+    district = map_unique(raw["district"], district_code).astype("string")
+    district_blank = clean_text(raw["district"]).isna()
+    # A commune that names its district fills a district left empty (never a wrong one).
+    from_commune = map_unique(raw["commune"], district_of_commune).astype("string")
+    filled = district_blank & from_commune.notna()
+    district = district.mask(filled, from_commune)
+    pairs = district.fillna("").astype(str) + "\x1f" + raw["commune"].fillna("").astype(str)
+    commune = map_unique(pairs, lambda p: commune_code(p.split("\x1f", 1)[1], p.split("\x1f", 1)[0] or None)).astype("string")
+    # A commune that exists only in another district contradicts the district: flagged,
+    # the district kept and the commune left empty.
+    conflict = commune.isna() & from_commune.notna() & district.notna() & (from_commune != district).fillna(False)
+    return district, commune, filled, conflict
+
+
+def clean_register(raw: pd.DataFrame) -> Stage:
+    """Normalise raw register rows into clean rows and rejected rows; the input is not modified."""
+    raw = raw.reset_index(drop=True)
+    codes, code_reasons = clean_tax_codes(raw["tax_code"])
+    name = clean_text(raw["name"])
+    district, commune, filled, conflict = _places(raw)
+    classes = reference.vsic_classes().set_index("vsic4")
+    code4 = map_unique(raw["vsic"], vsic4).astype("string")
+    known_class = code4.isin(classes.index).fillna(False)
+    rejects, keep = split(raw, [
+        ("tax_code_invalid", codes.isna(), code_reasons, str),
+        ("name_missing", name.isna(), name, lambda v: REASONS["name_missing"]),
+        ("district_unknown", district.isna(), raw["district"], district_reason),
+        ("vsic_invalid", ~known_class, raw["vsic"], _vsic_reason),
+    ], list(vocab.REGISTER_HEADER_ALIASES))
+
+    kept = raw[keep]
+    employees, employees_out = numbers_counted(kept["employees"], maximum=MAX_EMPLOYEES)
+    capital, capital_out = numbers_counted(kept["charter_capital_vnd"])
+    revenue, revenue_out = numbers_counted(kept["revenue_vnd"])
+    registered, registered_out = dates_counted(kept["registered_on"], earliest=EARLIEST_REGISTRATION, latest=date.today())
+    districts = reference.districts().set_index("district_code")["district"]
+    clean = pd.DataFrame({
+        E.tax_code: codes[keep].array,
+        E.name: name[keep].array,
+        E.district_code: district[keep].array,
+        E.commune_code: commune[keep].array,
+        E.vsic4: code4[keep].array,
+        E.legal_form: clean_category(kept["legal_form"], patterns=vocab.LEGAL_FORM_PATTERNS, categories=LEGAL_FORMS),
+        E.ownership: clean_category(kept["ownership"], patterns=vocab.OWNERSHIP_PATTERNS, categories=OWNERSHIPS),
+        E.registered_on: registered.to_numpy(),
+        E.employees: employees.array,
+        E.charter_capital_vnd: capital.array,
+        E.revenue_vnd: revenue.array,
+        E.industrial_park: map_unique(kept["industrial_park"], park_name).astype("string").array,
+        E.status: clean_category(kept["status"], patterns=vocab.STATUS_PATTERNS, categories=STATUSES),
+        E.source_file: kept["source_file"].astype("string").array,
+        E.source_sheet: kept["source_sheet"].astype("string").array,
+        E.source_row: kept["source_row"].astype("int64").to_numpy(),
+    })
+    clean[E.is_branch] = clean[E.tax_code].str.contains("-", regex=False).astype(bool)
+    clean[E.district] = clean[E.district_code].map(districts).astype("string")
+    clean[E.vsic_division] = clean[E.vsic4].str[:2].astype("string")
+    clean[E.vsic_section] = clean[E.vsic4].map(classes["vsic_section"]).astype("string")
+    clean[E.is_ict] = clean[E.vsic4].map(classes["is_ict"]).astype(bool)
+    clean[E.is_digital_tech] = clean[E.vsic4].map(classes["is_digital_tech"]).astype(bool)
+    clean[E.in_industrial_park] = clean[E.industrial_park].notna().astype(bool)
+    clean[E.size_class] = size_class(clean[E.employees], clean[E.revenue_vnd], clean[E.charter_capital_vnd], clean[E.vsic_section])
+
+    conflicts = raw[conflict.to_numpy(dtype=bool) & keep]
+    return Stage(
+        clean=clean,
+        rejects=rejects,
+        changed={
+            "tax_code": changed(kept["tax_code"], clean[E.tax_code]),
+            "name": changed(kept["name"], clean[E.name]),
+            "district": changed(kept["district"], clean[E.district]),
+            "district_filled_from_commune": int((filled & pd.Series(keep)).sum()),
+            "commune_not_matched": int((clean_text(kept["commune"]).notna().to_numpy() & clean[E.commune_code].isna().to_numpy()).sum()),
+            "vsic": changed(kept["vsic"], clean[E.vsic4]),
+            "industrial_park": changed(kept["industrial_park"], clean[E.industrial_park]),
+        },
+        out_of_range={
+            "employees": employees_out, "charter_capital_vnd": capital_out,
+            "revenue_vnd": revenue_out, "registered_on": registered_out,
+        },
+        flags={
+            "district_commune_conflict": {
+                "meaning": "the commune exists only in another district: district kept, commune left empty",
+                "count": len(conflicts),
+                "rows": conflicts[SOURCE_COLUMNS + ["district", "commune"]].head(50).to_dict("records"),
+            }
+        },
+    )

@@ -1,0 +1,94 @@
+"""Why a row is not used: reason codes, and the rejects table built from checks.
+
+Every check of a table cleaner is ``(reason_code, failed, values, sentence)``; a row takes
+the first check it fails, and its reason is the sentence built from its own value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..core.schema import SOURCE_COLUMNS
+from .places import closest_district
+
+# Reason codes of rejects.csv, with what each means.
+REASONS = {
+    "tax_code_invalid": "the tax code is missing or invalid (digits, length, check digit)",
+    "name_missing": "the enterprise name is empty",
+    "district_unknown": "the district is not one of the 9 district units of Bình Dương",
+    "vsic_invalid": "the main activity is not a VSIC 2018 class",
+    "platform_unknown": "the platform category is not recognised",
+    "date_invalid": "the date is missing, unreadable, before 1986 or in the future",
+    "not_in_register": "the tax code is not in the clean register",
+    "answer_invalid": "a survey answer is neither yes nor no",
+    "weight_invalid": "the row has neither a positive design weight nor a stratum found in the register",
+    "period_invalid": "the period is not a quarter (2023-Q1, Quý 1/2023)",
+    "value_invalid": "a count is missing or negative, or more workers trained than employed",
+}
+
+
+@dataclass
+class Stage:
+    """One table's cleaning outcome, with what quality.json reports about it."""
+
+    clean: pd.DataFrame
+    rejects: pd.DataFrame
+    changed: dict[str, int] = field(default_factory=dict)
+    out_of_range: dict[str, int] = field(default_factory=dict)
+    flags: dict[str, dict] = field(default_factory=dict)
+
+
+def first_reason(checks: list[tuple[str, pd.Series, pd.Series, object]], n: int) -> tuple[pd.Series, pd.Series]:
+    """For each row, the first failed check: its code and a sentence built from the value.
+
+    >>> code, reason = first_reason([("a", pd.Series([True, False]), pd.Series(["x", "y"]), str.upper)], 2)
+    >>> code.tolist(), reason.tolist()
+    (['a', None], ['X', None])
+    """
+    code = pd.Series([None] * n, dtype="object")
+    reason = pd.Series([None] * n, dtype="object")
+    for name, failed, values, sentence in checks:
+        take = failed.to_numpy(dtype=bool) & code.isna().to_numpy()
+        code[take] = name
+        reason[take] = [sentence(v) for v in values.to_numpy(dtype=object)[take]]
+    return code, reason
+
+
+def reject_frame(rows: pd.DataFrame, codes: pd.Series, reasons: pd.Series, original: list[str]) -> pd.DataFrame:
+    """The rejected ``rows``: where each came from, why, and its original values."""
+    out = rows[SOURCE_COLUMNS].reset_index(drop=True).copy()
+    out["reason_code"] = codes.to_numpy()
+    out["reason"] = reasons.to_numpy()
+    for column in original:
+        out[column] = rows[column].to_numpy()
+    return out
+
+
+def split(raw: pd.DataFrame, checks: list, original: list[str]) -> tuple[pd.DataFrame, "pd.Series[bool]"]:
+    """Apply ``checks`` to ``raw``: the rejects table and the mask of rows kept."""
+    reason_code, reason = first_reason(checks, len(raw))
+    rejected = reason_code.notna().to_numpy()
+    return reject_frame(raw[rejected], reason_code[rejected], reason[rejected], original), ~rejected
+
+
+def no_rejects() -> pd.DataFrame:
+    """An empty rejects table (an optional input that was not given)."""
+    return pd.DataFrame(columns=SOURCE_COLUMNS)
+
+
+def changed(raw: pd.Series, clean: pd.Series) -> int:
+    """How many values a normaliser changed (compared as stripped text)."""
+    raw_text = raw.fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    clean_text_ = clean.astype("string").fillna("").to_numpy(dtype=object)
+    return int((raw_text != clean_text_).sum())
+
+
+def district_reason(value: str) -> str:
+    """Why a district is refused, with the nearest district as a hint (never a guess)."""
+    if not str(value).strip():
+        return "the district is empty and the commune does not name one"
+    near = closest_district(value)
+    hint = f"; did you mean {near!r}? (not guessed)" if near else ""
+    return f"district {value!r} is not one of the 9 district units of Bình Dương{hint}"

@@ -1,0 +1,88 @@
+"""Vietnamese enterprise tax codes (mã số thuế): validated by python-stdnum, repaired here.
+
+The rule itself is python-stdnum's :mod:`stdnum.vn.mst`: 10 digits, the first two the
+province of first registration, digits 3 to 9 a sequence number (never 0000000), the 10th
+a check digit over the first nine; a branch adds a 3-digit suffix 001-999. What stdnum
+does not do, and registers need, is done here before it: a code stored as a number that
+lost its leading zero, branch suffixes written ``-001``, `` - 001``, ``_001`` or as 13
+plain digits, stray spaces and dots. The normal form is ``NNNNNNNNNN`` or
+``NNNNNNNNNN-NNN``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from stdnum import exceptions as stdnum_errors
+from stdnum.vn import mst
+
+_STRAY = re.compile(r"[\s.·'’`\"]")
+_WITH_SUFFIX = re.compile(r"^(\d{9,10})\s*[-_/]\s*(\d{3})$")
+
+
+def check_digit(first9: str) -> str | None:
+    """The check digit for nine digits, or None when their remainder admits none.
+
+    >>> check_digit("370014502"), check_digit("000000000")
+    ('0', None)
+    """
+    digit = mst.calc_check_digit(first9)
+    return digit if len(digit) == 1 else None
+
+
+def is_valid(code: str) -> bool:
+    """True for a normal-form code that python-stdnum accepts.
+
+    >>> is_valid("0100233488"), is_valid("0100233480"), is_valid("3700145020-001"), is_valid("3700000000")
+    (True, False, True, False)
+    """
+    return bool(re.fullmatch(r"\d{10}(-\d{3})?", code)) and mst.is_valid(code)
+
+
+def normalise(value: object) -> tuple[str | None, str | None]:
+    """Return ``(code, None)`` in normal form, or ``(None, reason)`` when it cannot be one.
+
+    >>> normalise("370 014 502 0")
+    ('3700145020', None)
+    >>> normalise(100233488)
+    ('0100233488', None)
+    >>> normalise("3700145020_001")
+    ('3700145020-001', None)
+    >>> normalise("0100233480")[1]
+    'check digit is 0, expected 8'
+    >>> normalise("3700000000")[1]
+    "tax code '3700000000' has sequence number 0000000 (digits 3 to 9), which is never issued"
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None, "tax code is empty"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = _STRAY.sub("", str(value).strip())
+    if not text:
+        return None, "tax code is empty"
+    suffix = ""
+    match = _WITH_SUFFIX.match(text)
+    if match:
+        text, suffix = match.group(1), match.group(2)
+    elif text.isdigit() and len(text) in (12, 13):
+        text, suffix = text[:-3], text[-3:]
+    if not text.isdigit():
+        return None, f"tax code {value!r} holds characters other than digits"
+    if len(text) == 9:  # stored as a number: the leading 0 of prefixes 01-09 was dropped
+        text = "0" + text
+    if len(text) != 10:
+        return None, f"tax code {value!r} has {len(text)} digits, expected 10 (or 10 and a 3-digit branch suffix)"
+    try:
+        mst.validate(text + suffix)
+    except stdnum_errors.InvalidChecksum:
+        expected = check_digit(text[:9])
+        if expected is None:
+            return None, f"tax code {value!r} cannot be valid: its first nine digits admit no check digit"
+        return None, f"check digit is {text[9]}, expected {expected}"
+    except stdnum_errors.InvalidComponent:
+        if suffix == "000":
+            return None, f"tax code {value!r} has branch suffix 000, expected 001 to 999"
+        return None, f"tax code {value!r} has sequence number 0000000 (digits 3 to 9), which is never issued"
+    except stdnum_errors.ValidationError as exc:  # length and format are checked above; kept for safety
+        return None, f"tax code {value!r} is not valid ({exc.message})"
+    return (text + "-" + suffix if suffix else text), None

@@ -1,0 +1,46 @@
+"""Cleaning the industrial-park workforce and training records."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..core import reference
+from ..core.schema import SOURCE_COLUMNS, Workforce as W, columns
+from . import vocab
+from .duplicates import keep_first
+from .normalise import clean_numbers, map_unique, quarter
+from .places import district_code, park_name
+from .rejects import Stage, district_reason, split
+
+
+def clean_workforce(raw: pd.DataFrame) -> tuple[Stage, pd.DataFrame]:
+    """Industrial-park workforce and training records: canonical park, district code,
+    quarter, counts. One row per park and quarter (the first one kept; the others are
+    returned as merged rows).
+    """
+    raw = raw.reset_index(drop=True)
+    park = map_unique(raw["industrial_park"], park_name).astype("string")
+    district = map_unique(raw["district"], district_code).astype("string")
+    period = map_unique(raw["period"], quarter).astype("string")
+    workers = clean_numbers(raw["workers"])
+    trained = clean_numbers(raw["workers_trained"])
+    hours = clean_numbers(raw["training_hours"])
+    bad_value = workers.isna() | trained.isna() | hours.isna() | (trained > workers).fillna(False)
+    rejects, keep = split(raw, [
+        ("name_missing", park.isna(), raw["industrial_park"], lambda v: "the industrial park is empty"),
+        ("district_unknown", district.isna(), raw["district"], district_reason),
+        ("period_invalid", period.isna(), raw["period"], lambda v: f"period {v!r} is not a quarter such as 2023-Q1 or Quý 1/2023"),
+        ("value_invalid", bad_value, raw[["workers", "workers_trained", "training_hours"]].astype(str).agg(" / ".join, axis=1),
+         lambda v: f"workers / trained / hours {v!r}: each must be a count of 0 or more, trained no more than workers"),
+    ], list(vocab.WORKFORCE_HEADER_ALIASES))
+    districts = reference.districts().set_index("district_code")["district"]
+    clean = pd.DataFrame({
+        W.industrial_park: park[keep].array, W.district_code: district[keep].array, W.period: period[keep].array,
+        W.workers: workers[keep].array, W.workers_trained: trained[keep].array, W.training_hours: hours[keep].array,
+        **{c: raw.loc[keep, c].astype("string" if c != "source_row" else "int64").to_numpy() for c in SOURCE_COLUMNS},
+    })
+    for column in (W.source_file, W.source_sheet):
+        clean[column] = clean[column].astype("string")
+    clean[W.district] = clean[W.district_code].map(districts).astype("string")
+    clean, merges = keep_first(clean, [W.industrial_park, W.period], "same_park_and_period")
+    return Stage(clean=clean[columns("workforce")], rejects=rejects), merges

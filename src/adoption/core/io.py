@@ -1,0 +1,165 @@
+"""File input and output shared by the stages: listing raw files, hashing them, writing
+the clean outputs all or nothing, and loading them back (checked against the schema).
+
+Reading a raw export (encodings, delimiters, spreadsheets, headers) is the cleaning
+stage's own job: :mod:`adoption.clean.read`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import config, schema
+from .errors import InputFileError, SchemaError
+
+# File types a raw folder may hold (data contract, "Raw inputs").
+DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
+
+
+def data_files(folder: Path) -> list[Path]:
+    """The data files of a raw folder, sorted by name; READMEs and hidden files skipped."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith((".", "~$")) and p.name.upper() != "README.MD"
+    )
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy where text cells starting with = + - @ get a leading apostrophe.
+
+    A spreadsheet then shows the text instead of running it as a formula.
+
+    >>> spreadsheet_safe(pd.DataFrame({"a": ["=1+1", "ok", "-3"]}))["a"].tolist()
+    ["'=1+1", 'ok', "'-3"]
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+    return out
+
+
+def write_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], quality: dict, csvs: dict[str, pd.DataFrame]) -> None:
+    """Write the clean outputs so that ``out_dir`` never holds a half-written set.
+
+    Everything goes to a temporary folder beside ``out_dir`` first; files are moved into
+    place only once all are written. CSV files are for people: spreadsheet-safe (see
+    :func:`spreadsheet_safe`) and UTF-8 with BOM, so that Excel shows Vietnamese text.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out_dir.parent, prefix=f".{out_dir.name}-") as tmp:
+        staged = Path(tmp)
+        for name, frame in tables.items():
+            frame.to_parquet(staged / name, index=False)
+        for name, frame in csvs.items():
+            spreadsheet_safe(frame).to_csv(staged / name, index=False, encoding="utf-8-sig")
+        (staged / config.QUALITY_FILE).write_text(json.dumps(quality, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        for path in staged.iterdir():
+            os.replace(path, out_dir / path.name)
+
+
+@dataclass
+class CleanData:
+    """The clean tables of one processed folder, as :func:`load_clean` returns them."""
+
+    enterprises: pd.DataFrame
+    platforms: pd.DataFrame
+    quality: dict
+    processed_dir: Path
+
+    @property
+    def survey(self) -> pd.DataFrame | None:
+        """The cleaned technology survey with design weights, or None when there was none."""
+        return _read_table(self.processed_dir / config.SURVEY_FILE, "survey", optional=True)
+
+    @property
+    def workforce(self) -> pd.DataFrame | None:
+        """The cleaned industrial-park workforce and training records, or None."""
+        return _read_table(self.processed_dir / config.WORKFORCE_FILE, "workforce", optional=True)
+
+    @property
+    def rejects(self) -> pd.DataFrame:
+        """Every input row not used, with its reason (rejects.csv, as text)."""
+        return _read_text_csv(self.processed_dir / config.REJECTS_FILE)
+
+    @property
+    def merges(self) -> pd.DataFrame:
+        """Every duplicate row and the row it was merged into (merges.csv, as text)."""
+        return _read_text_csv(self.processed_dir / config.MERGES_FILE)
+
+    @property
+    def synthetic(self) -> bool:
+        """True when any input file was written by the synthetic generator."""
+        return bool(self.quality.get("synthetic"))
+
+    @property
+    def input_hash(self) -> str:
+        """SHA-256 over the input files' hashes: identifies the data a report was built on."""
+        return str(self.quality.get("input_hash", ""))
+
+
+def _read_table(path: Path, table: str, *, optional: bool = False) -> pd.DataFrame | None:
+    """A clean table, checked against its schema (a file changed by hand is caught here)."""
+    if not path.is_file():
+        if optional:
+            return None
+        raise InputFileError(f"{path}: missing; run `adoption clean` again")
+    try:
+        return schema.validate(pd.read_parquet(path), table)
+    except SchemaError as exc:
+        raise SchemaError(f"{path}: {exc}") from None
+
+
+def _read_text_csv(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise InputFileError(f"{path}: missing; run `adoption clean` again")
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def load_quality(processed_dir: Path | str | None = None) -> dict:
+    """The ``quality.json`` of a processed folder: provenance and accounting, without the tables."""
+    path = (Path(processed_dir) if processed_dir else config.PROCESSED_DIR) / config.QUALITY_FILE
+    if not path.is_file():
+        raise InputFileError(f"{path.parent}: no clean data ({path.name} missing); run `adoption clean` first")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_clean(processed_dir: Path | str | None = None) -> CleanData:
+    """Load the clean tables written by ``adoption clean``.
+
+    >>> data = load_clean()  # doctest: +SKIP
+    >>> len(data.enterprises)  # doctest: +SKIP
+    76500
+    """
+    folder = Path(processed_dir) if processed_dir else config.PROCESSED_DIR
+    needed = [folder / config.ENTERPRISES_FILE, folder / config.PLATFORMS_FILE, folder / config.QUALITY_FILE]
+    missing = [p.name for p in needed if not p.is_file()]
+    if missing:
+        raise InputFileError(f"{folder}: no clean data ({', '.join(missing)} missing); run `adoption clean` first")
+    return CleanData(
+        enterprises=_read_table(needed[0], "enterprises"),
+        platforms=_read_table(needed[1], "platforms"),
+        quality=load_quality(folder),
+        processed_dir=folder,
+    )

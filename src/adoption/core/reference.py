@@ -1,0 +1,134 @@
+"""Reference data shipped inside the package, in ``core/reference_data/`` (sources in its
+``SOURCES.md``).
+
+Every loader returns a fresh frame, so callers may change what they get.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from . import config
+
+# OECD ICT sector on ISIC Rev.4 (reference SOURCES.md): classes, and whole divisions.
+ICT_CLASSES = frozenset({"2610", "2620", "2630", "2640", "2680", "4651", "4652", "5820", "6311", "6312", "9511", "9512"})
+ICT_DIVISIONS = frozenset({"61", "62"})
+# Wider electronics, IT and digital group (data contract): divisions, groups and classes.
+DIGITAL_TECH_PREFIXES = ("26", "27", "4651", "4652", "582", "61", "62", "63", "951")
+
+
+@lru_cache(maxsize=None)
+def read(name: str) -> pd.DataFrame:
+    """One reference file as text, read once (callers must not change it: loaders copy)."""
+    return pd.read_csv(config.REFERENCE_DIR / name, dtype=str, keep_default_na=False)
+
+
+def admin_units() -> pd.DataFrame:
+    """The 9 district units and 91 communes of Bình Dương with GSO codes.
+
+    >>> units = admin_units()
+    >>> units["district_code"].nunique(), len(units)
+    (9, 91)
+    """
+    raw = read("binhduong_admin_units_gso_20250301.csv")
+    return pd.DataFrame(
+        {
+            "district_code": raw["level2_id"],
+            "district": raw["district"],
+            "district_type": raw["district_type"],
+            "commune_code": raw["level3_id"],
+            "commune": raw["ward"],
+            "commune_type": raw["ward_type"],
+        }
+    )
+
+
+def districts() -> pd.DataFrame:
+    """The 9 district units: ``district_code``, ``district`` (official name), short name.
+
+    >>> districts().set_index("district_code").loc["721", "district_short"]
+    'Bến Cát'
+    """
+    units = admin_units().drop_duplicates("district_code")[["district_code", "district", "district_type"]]
+    short = [name.removeprefix(kind).strip() for name, kind in zip(units["district"], units["district_type"])]
+    return units.assign(district_short=short).reset_index(drop=True)
+
+
+def vsic_codes() -> pd.DataFrame:
+    """VSIC 2018 at every level: ``level``, ``code``, ``name_vi``, ``parent_code``, ``section``."""
+    return read("vsic2018_codes.csv").copy()
+
+
+def vsic_classes() -> pd.DataFrame:
+    """The 4-digit VSIC 2018 classes with their division, section and flags.
+
+    >>> classes = vsic_classes().set_index("vsic4")
+    >>> [str(v) for v in classes.loc["2610", ["vsic_division", "vsic_section", "is_ict", "is_digital_tech"]]]
+    ['26', 'C', 'True', 'True']
+    """
+    codes = vsic_codes()
+    classes = codes[codes["level"] == "4"]
+    vsic4 = classes["code"]
+    division = vsic4.str[:2]
+    return pd.DataFrame(
+        {
+            "vsic4": vsic4.to_numpy(),
+            "name_vi": classes["name_vi"].to_numpy(),
+            "vsic_division": division.to_numpy(),
+            "vsic_section": classes["section"].to_numpy(),
+            "is_ict": (vsic4.isin(ICT_CLASSES) | division.isin(ICT_DIVISIONS)).to_numpy(),
+            "is_digital_tech": vsic4.map(lambda c: c.startswith(DIGITAL_TECH_PREFIXES)).astype(bool).to_numpy(),
+        }
+    )
+
+
+def vsic_sections() -> pd.DataFrame:
+    """The 21 VSIC 2018 sections with Vietnamese and English (ISIC Rev.4) names."""
+    return read("vsic2018_sections.csv").copy()
+
+
+def industrial_parks() -> pd.DataFrame:
+    """The 29 industrial parks the synthetic register uses, with district and origin."""
+    parks = read("synthetic_parks.csv").copy()
+    parks["weight"] = parks["weight"].astype(float)
+    return parks
+
+
+def reference_parks() -> pd.DataFrame:
+    """The 36 industrial parks of the reference list, with their sources (not complete)."""
+    return read("binhduong_industrial_parks.csv").copy()
+
+
+def published_figures() -> pd.DataFrame:
+    """Published figures the reports compare with, one row per ``key``, with source.
+
+    >>> int(published_figures().set_index("key").loc["enterprises", "value"])
+    65000
+    """
+    figures = read("published_figures.csv").copy()
+    figures["value"] = figures["value"].astype("int64")
+    return figures
+
+
+def dii_indicators() -> pd.DataFrame:
+    """The 12 Digital Intensity Index (v3) indicators, labels, and the synthetic survey's shares."""
+    table = read("dii_indicators.csv").copy()
+    for column in [c for c in table.columns if c.startswith("share_")]:
+        table[column] = table[column].astype(float)
+    return table
+
+
+def dii_benchmarks() -> pd.DataFrame:
+    """EU 2023 digital-intensity figures and the 2030 target, with their source."""
+    table = read("dii_benchmarks.csv").copy()
+    table["value"] = table["value"].astype(float)
+    return table
+
+
+def dti_2022_ranks() -> pd.DataFrame:
+    """DTI 2022 overall rank of the 63 provinces, names as published."""
+    ranks = read("dti_2022_provincial_rank.csv").copy()
+    ranks["dti2022_rank"] = ranks["dti2022_rank"].astype(int)
+    return ranks

@@ -1,0 +1,232 @@
+"""The clean tables of the data contract, declared once with pandera.
+
+Each table is a :class:`pandera.DataFrameModel`; its attributes are the column names, so
+every stage writes ``Enterprises.tax_code`` rather than a loose string, and the
+categories below are the only values a categorical column may hold. The cleaning stage
+checks each table before writing it and :func:`adoption.core.io.load_clean` checks it
+again when reading, with :func:`validate`: an error names the table, each column at
+fault, the rule it breaks and how many rows break it.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from .errors import SchemaError
+from .sizes import SIZE_CLASSES
+
+# Categories of the contract (data-contract.md, "Clean outputs").
+LEGAL_FORMS = ("llc_one_member", "llc_multi_member", "joint_stock", "private_enterprise", "partnership", "other")
+OWNERSHIPS = ("state", "domestic_private", "fdi")
+STATUSES = ("active", "suspended", "dissolving", "dissolved")
+PLATFORM_CATEGORIES = (
+    "ecommerce", "digital_payment", "cloud_accounting", "management_software", "digital_marketing",
+    "online_public_services",
+)
+# The 12 indicators of the Eurostat Digital Intensity Index, version 3 (reference_data/dii_indicators.csv).
+DII_INDICATORS = (
+    "staff_internet", "broadband_30mbps", "ecommerce_sales_1pct", "web_sales_b2c", "buys_cloud",
+    "buys_advanced_cloud", "social_media_2plus", "social_media_any", "data_analytics", "ai_any", "erp", "crm",
+)
+
+TAX_CODE_PATTERN = r"^\d{10}(-\d{3})?$"
+SOURCE_COLUMNS = ["source_file", "source_sheet", "source_row"]
+
+
+def _category(values: tuple[str, ...], *, nullable: bool = True):
+    return pa.Field(nullable=nullable, isin=list(values), dtype_kwargs={"categories": list(values), "ordered": False})
+
+
+class Enterprises(pa.DataFrameModel):
+    """``enterprises.parquet``: one row per enterprise; branches are rows of their own."""
+
+    tax_code: Series[pd.StringDtype] = pa.Field(str_matches=TAX_CODE_PATTERN, unique=True)
+    is_branch: Series[bool]
+    name: Series[pd.StringDtype]
+    district_code: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{3}$")
+    district: Series[pd.StringDtype]
+    commune_code: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{5}$")
+    vsic4: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{4}$")
+    vsic_division: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{2}$")
+    vsic_section: Series[pd.StringDtype] = pa.Field(str_matches=r"^[A-U]$")
+    legal_form: Series[pd.CategoricalDtype] = _category(LEGAL_FORMS)
+    ownership: Series[pd.CategoricalDtype] = _category(OWNERSHIPS)
+    registered_on: Series[pa.DateTime] = pa.Field(nullable=True)
+    employees: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    charter_capital_vnd: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    revenue_vnd: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    size_class: Series[pd.CategoricalDtype] = _category(SIZE_CLASSES)
+    industrial_park: Series[pd.StringDtype] = pa.Field(nullable=True)
+    in_industrial_park: Series[bool]
+    status: Series[pd.CategoricalDtype] = _category(STATUSES)
+    is_ict: Series[bool]
+    is_digital_tech: Series[bool]
+    uses_digital_platform: Series[bool]
+    platform_count: Series[int] = pa.Field(ge=0)
+    source_file: Series[pd.StringDtype]
+    source_sheet: Series[pd.StringDtype]
+    source_row: Series[int] = pa.Field(ge=1)
+
+    class Config:
+        name = "enterprises"
+        strict = True
+        ordered = True
+
+    @pa.dataframe_check(error="in_industrial_park is true exactly where industrial_park is named")
+    def park_flag_matches_park(cls, frame: pd.DataFrame) -> Series[bool]:
+        return frame["in_industrial_park"] == frame["industrial_park"].notna()
+
+    @pa.dataframe_check(error="is_branch is true exactly where the tax code has a branch suffix")
+    def branch_flag_matches_code(cls, frame: pd.DataFrame) -> Series[bool]:
+        return frame["is_branch"] == frame["tax_code"].str.contains("-", regex=False)
+
+
+class Platforms(pa.DataFrameModel):
+    """``platforms.parquet``: one row per firm and platform category, the earliest date."""
+
+    tax_code: Series[pd.StringDtype] = pa.Field(str_matches=TAX_CODE_PATTERN)
+    platform: Series[pd.CategoricalDtype] = _category(PLATFORM_CATEGORIES, nullable=False)
+    adopted_on: Series[pa.DateTime]
+    source_file: Series[pd.StringDtype]
+    source_sheet: Series[pd.StringDtype]
+    source_row: Series[int] = pa.Field(ge=1)
+
+    class Config:
+        name = "platforms"
+        strict = True
+        ordered = True
+        unique = ["tax_code", "platform"]
+
+
+class Survey(pa.DataFrameModel):
+    """``survey.parquet``: one row per responding firm, with its design weight and DII score."""
+
+    tax_code: Series[pd.StringDtype] = pa.Field(str_matches=TAX_CODE_PATTERN, unique=True)
+    stratum: Series[pd.StringDtype]
+    staff_internet: Series[bool]
+    broadband_30mbps: Series[bool]
+    ecommerce_sales_1pct: Series[bool]
+    web_sales_b2c: Series[bool]
+    buys_cloud: Series[bool]
+    buys_advanced_cloud: Series[bool]
+    social_media_2plus: Series[bool]
+    social_media_any: Series[bool]
+    data_analytics: Series[bool]
+    ai_any: Series[bool]
+    erp: Series[bool]
+    crm: Series[bool]
+    source_file: Series[pd.StringDtype]
+    source_sheet: Series[pd.StringDtype]
+    source_row: Series[int] = pa.Field(ge=1)
+    weight: Series[float] = pa.Field(gt=0)
+    district_code: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{3}$")
+    size_class: Series[pd.StringDtype] = pa.Field(nullable=True, isin=list(SIZE_CLASSES))  # null: no staff figure in the register
+    vsic_section: Series[pd.StringDtype] = pa.Field(str_matches=r"^[A-U]$")
+    dii_score: Series[int] = pa.Field(in_range={"min_value": 0, "max_value": len(DII_INDICATORS)})
+
+    class Config:
+        name = "survey"
+        strict = True
+        ordered = True
+
+    @pa.dataframe_check(error="dii_score is the number of indicators answered yes")
+    def score_counts_indicators(cls, frame: pd.DataFrame) -> Series[bool]:
+        return frame["dii_score"] == frame[list(DII_INDICATORS)].sum(axis=1)
+
+
+class Workforce(pa.DataFrameModel):
+    """``workforce.parquet``: one row per industrial park and quarter."""
+
+    industrial_park: Series[pd.StringDtype]
+    district_code: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{3}$")
+    period: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{4}-Q[1-4]$")
+    workers: Series[pd.Int64Dtype] = pa.Field(ge=0)
+    workers_trained: Series[pd.Int64Dtype] = pa.Field(ge=0)
+    training_hours: Series[pd.Int64Dtype] = pa.Field(ge=0)
+    source_file: Series[pd.StringDtype]
+    source_sheet: Series[pd.StringDtype]
+    source_row: Series[int] = pa.Field(ge=1)
+    district: Series[pd.StringDtype]
+
+    class Config:
+        name = "workforce"
+        strict = True
+        ordered = True
+        unique = ["industrial_park", "period"]
+
+    @pa.dataframe_check(error="workers_trained is at most workers")
+    def trained_within_workers(cls, frame: pd.DataFrame) -> Series[bool]:
+        return frame["workers_trained"] <= frame["workers"]
+
+
+TABLES: dict[str, type[pa.DataFrameModel]] = {
+    "enterprises": Enterprises, "platforms": Platforms, "survey": Survey, "workforce": Workforce,
+}
+
+
+def columns(table: str) -> list[str]:
+    """The columns of a clean table, in the contract's order.
+
+    >>> columns("platforms")
+    ['tax_code', 'platform', 'adopted_on', 'source_file', 'source_sheet', 'source_row']
+    """
+    return list(TABLES[table].to_schema().columns)
+
+
+def _describe(table: str, failures: pd.DataFrame) -> str:
+    """One line per column and rule: what is wrong and in how many rows."""
+    lines = []
+    for (column, check), cases in failures.groupby(["column", "check"], dropna=False, sort=False):
+        column = column if isinstance(column, str) else "(table)"
+        if check == "column_in_dataframe":
+            lines += [f"{missing}: missing" for missing in cases["failure_case"]]
+        elif str(check).startswith("dtype("):
+            lines.append(f"{column}: dtype {cases['failure_case'].iloc[0]}, expected {str(check)[7:-2]}")
+        elif check == "not_nullable":
+            lines.append(f"{column}: {len(cases)} rows are null, none allowed")
+        elif check == "column_in_schema":
+            lines += [f"{extra}: not a column of {table}" for extra in cases["failure_case"]]
+        elif check == "column_ordered":
+            lines.append(f"{column}: out of the contract's column order")
+        else:
+            rows = cases["index"].nunique() if cases["index"].notna().any() else len(cases)
+            example = cases["failure_case"].iloc[0]
+            lines.append(f"{column}: {rows} rows break {check} (e.g. {example!r})")
+    return f"{table} does not match the data contract:\n  " + "\n  ".join(lines)
+
+
+def validate(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Check ``frame`` against the contract of ``table``; return it unchanged or raise
+    :class:`SchemaError` naming the table, the columns, the rules and the row counts.
+
+    >>> validate(pd.DataFrame({"tax_code": ["1"]}), "platforms")
+    Traceback (most recent call last):
+    ...
+    adoption.core.errors.SchemaError: platforms does not match the data contract:
+      platform: missing
+      adopted_on: missing
+      source_file: missing
+      source_sheet: missing
+      source_row: missing
+      tax_code: 1 rows break str_matches('^\\d{10}(-\\d{3})?$') (e.g. '1')
+    """
+    try:
+        TABLES[table].validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raise SchemaError(_describe(table, exc.failure_cases)) from None
+    return frame
+
+
+def in_scope_mask(enterprises: pd.DataFrame) -> pd.Series:
+    """True for the firms a headline counts: active head offices (no branches, no
+    suspended, dissolving or dissolved firms).
+
+    >>> frame = pd.DataFrame({"status": ["active", "active", "dissolved"], "is_branch": [False, True, False]})
+    >>> in_scope_mask(frame).tolist()
+    [True, False, False]
+    """
+    return ((enterprises[Enterprises.status] == "active").fillna(False) & ~enterprises[Enterprises.is_branch]).astype(bool)

@@ -1,0 +1,216 @@
+"""Digital-platform adoption: headline figures, breakdowns, platforms and adoption over time.
+
+The register is a census, so the rates here carry no sampling interval.
+Definitions are in docs/glossary.md.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..core import reference
+from ..core.errors import ParameterError
+from . import disclosure
+
+# Dimensions adoption can be broken down by. Each is a column of the enterprise table,
+# except "district" (read from district_code) and "cohort" (from registered_on).
+DIMENSIONS = (
+    "district", "commune_code", "vsic_section", "vsic_division", "size_class", "ownership",
+    "in_industrial_park", "cohort",
+)
+# Registration cohorts: (label, first year, last year).
+COHORTS = (("before 2000", 1900, 1999), ("2000-2009", 2000, 2009), ("2010-2014", 2010, 2014),
+           ("2015-2019", 2015, 2019), ("2020-2023", 2020, 2023), ("2024 or later", 2024, 9999))
+
+
+def headline(firms: pd.DataFrame) -> pd.Series:
+    """Headline figures of a set of in-scope firms (see :func:`adoption.metrics.scope.in_scope`).
+
+    >>> frame = pd.DataFrame({"uses_digital_platform": [True, False], "is_digital_tech": [True, False],
+    ...     "employees": pd.array([10, 5], dtype="Int64"), "in_industrial_park": [False, True],
+    ...     "industrial_park": [None, "KCN A"], "ownership": ["fdi", "state"]})
+    >>> headline(frame)[["enterprises", "adopters", "adoption_rate"]].tolist()
+    [2, 1, 0.5]
+    """
+    firms_n = len(firms)
+    adopters = int(firms["uses_digital_platform"].sum())
+    digital = firms[firms["is_digital_tech"]]
+    parks = firms[firms["in_industrial_park"]]
+    return pd.Series(
+        {
+            "enterprises": firms_n,
+            "adopters": adopters,
+            "adoption_rate": adopters / firms_n if firms_n else float("nan"),
+            "digital_tech_firms": len(digital),
+            "digital_tech_workers": int(digital["employees"].sum()),
+            "ip_firms": len(parks),
+            "ip_workers": int(parks["employees"].sum()),
+            "industrial_parks": int(parks["industrial_park"].nunique()),
+            "fdi_firms": int((firms["ownership"] == "fdi").sum()),
+        },
+        dtype=object,
+    )
+
+
+# Headline keys compared with the published figure of the same key, and how.
+_COMPARED = {
+    "enterprises": "enterprises",
+    "adopters": "adopters",
+    "digital_tech_firms": "digital_tech_firms",
+    "digital_tech_workers": "digital_tech_workers",
+    "ip_workers": "ip_workers",
+    "industrial_parks": "industrial_parks",
+    "fdi_firms": "fdi_projects",
+}
+
+
+def compare_published(firms: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Headline figures beside the published 2023 figures, with the source of each.
+
+    Columns: ``key``, ``computed``, ``published``, ``difference`` (computed - published),
+    ``relative_difference``, ``source``. ``published`` (``key``, ``value``, ``source``)
+    defaults to the reference data's published figures.
+
+    >>> frame = pd.DataFrame({"uses_digital_platform": [True, False], "is_digital_tech": [False, False],
+    ...     "employees": pd.array([10, 5], dtype="Int64"), "in_industrial_park": [False, False],
+    ...     "industrial_park": [None, None], "ownership": ["fdi", "state"]})
+    >>> compare_published(frame).set_index("key").loc["enterprises", ["computed", "published", "difference"]].tolist()
+    [2, 65000, -64998]
+    """
+    figures = headline(firms)
+    published = (reference.published_figures() if published is None else published).set_index("key")
+    rows = []
+    for key, published_key in _COMPARED.items():
+        value = int(figures[key])
+        target = int(published.loc[published_key, "value"])
+        rows.append({
+            "key": key,
+            "computed": value,
+            "published": target,
+            "difference": value - target,
+            "relative_difference": (value - target) / target,
+            "source": published.loc[published_key, "source"],
+        })
+    return pd.DataFrame(rows)
+
+
+def cohort(registered_on: pd.Series) -> pd.Categorical:
+    """Registration cohort of each firm (see :data:`COHORTS`); null without a date.
+
+    >>> cohort(pd.Series(pd.to_datetime(["1995-05-01", "2021-01-01", None]))).tolist()
+    ['before 2000', '2020-2023', nan]
+    """
+    years = pd.to_datetime(registered_on).dt.year
+    labels = [label for label, _, _ in COHORTS]
+    bins = [COHORTS[0][1] - 1] + [last for _, _, last in COHORTS]
+    return pd.Categorical(pd.cut(years, bins=bins, labels=labels), categories=labels, ordered=True)
+
+
+def group_key(firms: pd.DataFrame, by: str) -> tuple[str, pd.Series]:
+    if by not in DIMENSIONS:
+        raise ParameterError(f"cannot break adoption down by {by!r}; valid dimensions: {', '.join(DIMENSIONS)}")
+    if by == "district":
+        return "district_code", firms["district_code"]
+    if by == "cohort":
+        return "cohort", pd.Series(cohort(firms["registered_on"]), index=firms.index)
+    return by, firms[by]
+
+
+def adoption_by(firms: pd.DataFrame, by: str | tuple[str, str], *, protected: bool = False) -> pd.DataFrame:
+    """Firms, adopters and adoption rate by one or two dimensions of :data:`DIMENSIONS`.
+
+    Columns: the group key(s), ``firms``, ``adopters``, ``adoption_rate``,
+    ``share_of_firms``; groups in their natural order (district code, section letter,
+    size class order). The register is a census: rates carry no sampling interval.
+
+    ``protected=True`` (for shared reports) adds ``hidden``: groups of fewer than 3 firms,
+    and the groups hidden with them so that none can be recomputed from the total, have
+    their figures set to null (see :mod:`adoption.disclosure`).
+
+    >>> frame = pd.DataFrame({"ownership": pd.Categorical(["fdi", "fdi", "state"]),
+    ...                       "uses_digital_platform": [True, False, True]})
+    >>> adoption_by(frame, "ownership")["adoption_rate"].tolist()
+    [0.5, 1.0]
+    """
+    dims = (by,) if isinstance(by, str) else tuple(by)
+    keys = [group_key(firms, d) for d in dims]
+    # .array keeps a categorical's order (size classes micro to large), .to_numpy() would not.
+    frame = pd.DataFrame({name: values.array for name, values in keys})
+    frame["uses_digital_platform"] = firms["uses_digital_platform"].to_numpy()
+    names = [name for name, _ in keys]
+    grouped = frame.groupby(names, observed=True, sort=True)["uses_digital_platform"]
+    table = pd.DataFrame({"firms": grouped.size(), "adopters": grouped.sum().astype("int64")})
+    table = table[table["firms"] > 0]
+    table["adoption_rate"] = table["adopters"] / table["firms"]
+    table["share_of_firms"] = table["firms"] / table["firms"].sum()
+    table = table.reset_index()
+    if protected:
+        known = frame.dropna(subset=names)
+        if len(names) == 1:
+            hidden = table[names[0]].map(disclosure.hidden_groups(known, names[0]).to_dict()).to_numpy()
+        else:
+            guard = disclosure.protect(known, names[0], names[1])
+            stacked = guard.hidden.drop(index=disclosure.TOTAL, columns=disclosure.TOTAL).stack()
+            hidden = [stacked.get((a, b), False) for a, b in zip(table[names[0]], table[names[1]])]
+        table = disclosure.hide(table, hidden, ["firms", "adopters", "adoption_rate", "share_of_firms"])
+    return table
+
+
+def adoption_by_platform(firms: pd.DataFrame, platforms: pd.DataFrame, *, protected: bool = False) -> pd.DataFrame:
+    """Firms using each platform category, and their share of the firms in scope.
+
+    A firm counts in every category it uses, so the rows do not add up to a total:
+    ``protected=True`` hides categories used by fewer than 3 firms, with no secondary
+    suppression needed.
+
+    >>> firms = pd.DataFrame({"tax_code": ["1", "2", "3", "4"]})
+    >>> platforms = pd.DataFrame({"tax_code": ["1", "1", "2"], "platform": ["ecommerce", "erp", "ecommerce"]})
+    >>> adoption_by_platform(firms, platforms).set_index("platform")["share_of_firms"].to_dict()
+    {'ecommerce': 0.5, 'erp': 0.25}
+    """
+    mine = platforms[platforms["tax_code"].isin(firms["tax_code"]).to_numpy()]
+    counts = mine.groupby("platform", observed=True)["tax_code"].nunique()
+    table = pd.DataFrame({"platform": counts.index.astype(str), "firms": counts.to_numpy()})
+    table["share_of_firms"] = table["firms"] / len(firms)
+    if protected:
+        rare = (table["firms"] > 0) & (table["firms"] < disclosure.MIN_COUNT)
+        table = disclosure.hide(table, rare.to_numpy(), ["firms", "share_of_firms"])
+    return table.sort_values("firms", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def adoption_over_time(firms: pd.DataFrame, platforms: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
+    """Cumulative adopters by month, from each firm's first ``adopted_on``.
+
+    Columns: ``month`` (month start), the group (with ``by``), ``adopters`` (firms whose
+    first platform dates from that month or before) and ``adoption_rate`` (adopters over
+    the firms in scope today, in the group: the denominator does not move).
+
+    >>> firms = pd.DataFrame({"tax_code": ["1", "2"]})
+    >>> platforms = pd.DataFrame({"tax_code": ["1", "2", "2"],
+    ...     "adopted_on": pd.to_datetime(["2020-01-15", "2020-03-01", "2020-05-02"])})
+    >>> adoption_over_time(firms, platforms)["adopters"].tolist()
+    [1, 1, 2]
+    """
+    mine = platforms[platforms["tax_code"].isin(firms["tax_code"]).to_numpy()]
+    first = mine.groupby("tax_code", observed=True)["adopted_on"].min()
+    frame = pd.DataFrame({"tax_code": firms["tax_code"].to_numpy()})
+    adopted = first.reindex(frame["tax_code"]).to_numpy(dtype="datetime64[s]")
+    frame["month"] = pd.to_datetime(adopted.astype("datetime64[M]"))
+    names = []
+    if by is not None:
+        name, values = group_key(firms, by)
+        frame[name] = values.to_numpy()
+        names = [name]
+    if frame["month"].notna().sum() == 0:
+        return pd.DataFrame(columns=["month", *names, "adopters", "adoption_rate"])
+    months = pd.date_range(frame["month"].min(), frame["month"].max(), freq="MS")
+    groups = frame.groupby(names, observed=True) if names else [((), frame)]
+    parts = []
+    for group, rows in groups:
+        new = rows["month"].value_counts().reindex(months, fill_value=0).sort_index()
+        part = pd.DataFrame({"month": months, "adopters": new.cumsum().to_numpy()})
+        part["adoption_rate"] = part["adopters"] / len(rows)
+        for name, value in zip(names, group if isinstance(group, tuple) else (group,)):
+            part.insert(1, name, value)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)

@@ -1,0 +1,49 @@
+"""The ICT sector (OECD definition) and the wider electronics-IT-digital group: firms and workers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import ParameterError
+from . import disclosure
+from .adoption import group_key
+
+# Which flag each sector group reads.
+SECTOR_GROUPS = {"ict": "is_ict", "digital_tech": "is_digital_tech"}
+
+
+def ict_sector(firms: pd.DataFrame, *, group: str = "ict", by: str | None = None, protected: bool = False) -> pd.DataFrame:
+    """Firms and employees of the OECD ICT sector (``group="ict"``) or the wider
+    electronics-IT-digital group (``"digital_tech"``), overall or by ``by`` (a dimension
+    of :data:`adoption.metrics.adoption.DIMENSIONS` or ``"vsic4"``).
+
+    Columns: the group key (with ``by``), ``firms``, ``employees``, ``mean_employees``,
+    ``median_employees``. ``protected=True`` hides groups of fewer than 3 firms and
+    employee totals dominated by one or two firms (over 85%), with secondary suppression.
+
+    >>> firms = pd.DataFrame({"is_ict": [True, True, False], "employees": pd.array([10, 30, 5], dtype="Int64")})
+    >>> ict_sector(firms).iloc[0].to_dict()
+    {'firms': 2.0, 'employees': 40.0, 'mean_employees': 20.0, 'median_employees': 20.0}
+    """
+    if group not in SECTOR_GROUPS:
+        raise ParameterError(f"group {group!r} is not a sector group; valid values: {', '.join(SECTOR_GROUPS)}")
+    mine = firms[firms[SECTOR_GROUPS[group]].to_numpy(dtype=bool)]
+    employees = mine["employees"].astype("Float64")
+    if by is None:
+        return pd.DataFrame([{
+            "firms": len(mine), "employees": int(employees.sum()),
+            "mean_employees": float(employees.mean()), "median_employees": float(employees.median()),
+        }])
+    name, values = ("vsic4", mine["vsic4"]) if by == "vsic4" else group_key(mine, by)
+    frame = pd.DataFrame({name: values.array, "employees": employees.to_numpy(dtype=float, na_value=np.nan)})
+    grouped = frame.groupby(name, observed=True, sort=True)["employees"]
+    table = pd.DataFrame({
+        "firms": grouped.size(), "employees": grouped.sum().astype("int64"),
+        "mean_employees": grouped.mean(), "median_employees": grouped.median(),
+    }).reset_index()
+    if protected:
+        hidden = disclosure.hidden_groups(frame.fillna({"employees": 0}), name, value="employees")
+        table = disclosure.hide(table, table[name].map(hidden.to_dict()).to_numpy(),
+                                ["firms", "employees", "mean_employees", "median_employees"])
+    return table

@@ -1,0 +1,119 @@
+"""Industrial-park workforce and the digital-skills training rule.
+
+Decision 749/QĐ-TTg asks that workers in industrial parks be trained in digital skills
+at least 1 hour a week. For a quarter that is 13 hours per worker (:data:`WEEKS`). The
+figures here compare those required hours with the hours delivered, and the published
+digital-transformation budget with the firms and workers it serves. Budget figures come
+from the reference data's published figures, with their source.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..core import reference
+from ..core.errors import ParameterError
+from . import disclosure
+
+HOURS_PER_WEEK = 1
+WEEKS = {"quarter": 13, "year": 52}
+BY = ("industrial_park", "district", "period")
+
+
+def training(records: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
+    """Training required by the 1 hour/week rule against what was delivered.
+
+    Columns: the group (``by``: ``industrial_park``, ``district`` or ``period``; none for
+    the whole province and year), ``workers`` (average over the quarters of the group),
+    ``workers_trained`` (sum over quarters), ``hours_required`` (workers x 13 h per
+    quarter), ``hours_delivered``, ``coverage`` (delivered / required), ``share_trained``
+    (trained / workers, per quarter on average), ``gap_hours`` (required - delivered, not
+    below 0) and ``gap_workers`` (workers not trained, per quarter on average).
+
+    >>> records = pd.DataFrame({"industrial_park": ["A", "A"], "district_code": ["718", "718"],
+    ...     "period": ["2023-Q1", "2023-Q2"], "workers": [100, 100], "workers_trained": [50, 30],
+    ...     "training_hours": [650, 390]})
+    >>> training(records).iloc[0][["hours_required", "hours_delivered", "coverage"]].tolist()
+    [2600.0, 1040.0, 0.4]
+    """
+    if by is not None and by not in BY:
+        raise ParameterError(f"cannot break training down by {by!r}; valid: {', '.join(BY)}")
+    frame = records.assign(hours_required=records["workers"].astype(float) * HOURS_PER_WEEK * WEEKS["quarter"])
+    key = "district_code" if by == "district" else by
+    per_quarter = frame.groupby([key, "period"] if key and key != "period" else ["period"], observed=True).agg(
+        workers=("workers", "sum"), workers_trained=("workers_trained", "sum"),
+        hours_required=("hours_required", "sum"), hours_delivered=("training_hours", "sum"),
+    ).reset_index()
+    group = [key] if key else []
+    if group:
+        out = per_quarter.groupby(group, observed=True).agg(
+            workers=("workers", "mean"), workers_trained=("workers_trained", "sum"),
+            quarters=("period", "nunique"), hours_required=("hours_required", "sum"),
+            hours_delivered=("hours_delivered", "sum"), trained_mean=("workers_trained", "mean"),
+        ).reset_index()
+    else:
+        out = pd.DataFrame([{
+            "workers": per_quarter["workers"].mean(), "workers_trained": per_quarter["workers_trained"].sum(),
+            "quarters": per_quarter["period"].nunique(), "hours_required": per_quarter["hours_required"].sum(),
+            "hours_delivered": per_quarter["hours_delivered"].sum(), "trained_mean": per_quarter["workers_trained"].mean(),
+        }])
+    out["hours_delivered"] = out["hours_delivered"].astype(float)
+    out["coverage"] = out["hours_delivered"] / out["hours_required"]
+    out["share_trained"] = out["trained_mean"] / out["workers"]
+    out["gap_hours"] = (out["hours_required"] - out["hours_delivered"]).clip(lower=0)
+    out["gap_workers"] = (out["workers"] - out["trained_mean"]).clip(lower=0)
+    return out.drop(columns="trained_mean")
+
+
+def protect_parks(table: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
+    """Hide the park rows of a ``training(..., by="industrial_park")`` table that could
+    reveal one firm: parks with fewer than 3 firms in the register, or whose workers are
+    held over 85% by one or two firms, and the rows hidden with them so that none can be
+    recomputed from the total (see :mod:`adoption.disclosure`).
+
+    >>> firms = pd.DataFrame({"industrial_park": ["A"] * 3 + ["B"] * 2 + ["C"] * 3,
+    ...                       "employees": [10, 10, 10, 5, 5, 20, 20, 20]})
+    >>> table = pd.DataFrame({"industrial_park": ["A", "B", "C"], "workers": [30.0, 10.0, 60.0]})
+    >>> protect_parks(table, firms)["hidden"].tolist()
+    [True, True, False]
+    """
+    in_parks = firms[firms["industrial_park"].notna()]
+    frame = pd.DataFrame({"industrial_park": in_parks["industrial_park"].astype(str).to_numpy(),
+                          "employees": in_parks["employees"].astype(float).fillna(0).to_numpy()})
+    hidden = disclosure.hidden_groups(frame, "industrial_park", value="employees")
+    # A park with no firm in the register cannot be checked: it is hidden too.
+    flags = table["industrial_park"].astype(str).map(hidden.to_dict()).fillna(True).astype(bool).to_numpy()
+    return disclosure.hide(table, flags, [c for c in table.columns if c != "industrial_park"])
+
+
+def budget(firms: pd.DataFrame, records: pd.DataFrame | None = None, published: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The provincial digital-transformation budget per enterprise and per park worker.
+
+    Per enterprise: budget / in-scope enterprises. Per worker: budget / workers in
+    industrial parks (the workforce records' average over quarters when given, else the
+    employees of in-scope firms in parks). One row per budget year, with its source.
+    ``published`` (``key``, ``value``, ``year``, ``label_en``, ``source``) defaults to the
+    reference data's published figures.
+
+    >>> firms = pd.DataFrame({"employees": [10, 20], "in_industrial_park": [True, False]})
+    >>> published = pd.DataFrame({"key": ["dt_budget_2022", "dt_budget_2023"], "value": [600, 900],
+    ...     "year": [2022, 2023], "label_en": "budget", "source": "example"})
+    >>> budget(firms, published=published)[["year", "per_enterprise_vnd", "per_worker_vnd"]].values.tolist()
+    [[2022.0, 300.0, 60.0], [2023.0, 450.0, 90.0]]
+    """
+    published = (reference.published_figures() if published is None else published).set_index("key")
+    if records is not None and len(records):
+        workers = float(records.groupby("period")["workers"].sum().mean())
+    else:
+        workers = float(firms.loc[firms["in_industrial_park"].to_numpy(dtype=bool), "employees"].sum())
+    rows = []
+    for key in ("dt_budget_2022", "dt_budget_2023"):
+        amount = float(published.loc[key, "value"])
+        rows.append({
+            "year": int(published.loc[key, "year"]), "budget_vnd": amount, "label_en": published.loc[key, "label_en"],
+            "enterprises": len(firms), "park_workers": workers,
+            "per_enterprise_vnd": amount / len(firms) if len(firms) else float("nan"),
+            "per_worker_vnd": amount / workers if workers else float("nan"),
+            "source": published.loc[key, "source"],
+        })
+    return pd.DataFrame(rows)

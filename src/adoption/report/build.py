@@ -1,0 +1,121 @@
+"""Building the report grid: every report over its parameters, incrementally and in
+parallel, one process per report, failures isolated, then the index page.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from papermill.exceptions import PapermillExecutionError
+
+from ..core import config
+from ..core.io import load_quality
+from .cache import fingerprint, previous_build
+from .catalogue import CATALOGUE, ReportSpec, available_inputs, check_parameters, find_spec, missing_inputs, notebook_path, output_paths
+from .execute import BuiltReport, run_report
+from .export import write_index
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BuildResult:
+    """All reports of a build and the index page."""
+
+    index: Path
+    reports: list[BuiltReport] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[BuiltReport]:
+        return [r for r in self.reports if not r.ok]
+
+
+def describe_failure(exc: Exception) -> str:
+    """One line saying why a report failed: the notebook's own error where it raised one.
+
+    >>> describe_failure(ValueError("\\nbad value\\nmore"))
+    'ValueError: bad value'
+    """
+    if isinstance(exc, PapermillExecutionError):
+        return f"{exc.ename}: {exc.evalue} (notebook cell {exc.exec_count})"
+    first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+    return f"{exc.__class__.__name__}: {first}"
+
+
+def _settled(jobs, *, available: set[str], reports_dir: Path, input_hash: str, force: bool, notebooks_dir) -> list[BuiltReport | None]:
+    """Reports that need no run: their input is missing, or they are up to date."""
+    results: list[BuiltReport | None] = [None] * len(jobs)
+    for number, (spec, params) in enumerate(jobs):
+        html = output_paths(spec, params, reports_dir)[0]
+        missing = missing_inputs(spec, available)
+        if missing:
+            folders = ", ".join(f"data/raw/{name}/" for name in missing)
+            results[number] = BuiltReport(spec=spec, params=params, ok=True, unavailable=f"no input in {folders}", html=html)
+            log.warning("%s not built: no input in %s", html.name, folders)
+            continue
+        before = {} if force else previous_build(spec, params, reports_dir)
+        if before and before.get("fingerprint") == fingerprint(notebook_path(spec, notebooks_dir), params, input_hash):
+            results[number] = BuiltReport(spec=spec, params=params, ok=True, skipped=True,
+                                          built_at=before.get("built_at", ""), html=html)
+            log.info("%s is up to date", html.name)
+    return results
+
+
+def build(
+    *,
+    processed_dir: Path = config.PROCESSED_DIR,
+    reports_dir: Path = config.REPORTS_DIR,
+    only: list[str] | None = None,
+    jobs_limit: int | None = None,
+    force: bool = False,
+    catalogue: tuple[ReportSpec, ...] = CATALOGUE,
+    notebooks_dir: Path | None = None,
+) -> BuildResult:
+    """Build every report of the catalogue over its grid, then the index page.
+
+    A report whose notebook, parameters, input data and package code are those of its last
+    build is skipped unless ``force``. The others run in parallel, one process each, as
+    many at a time as ``jobs_limit`` (default: the number of cores). A failing report is
+    logged with its error and the build goes on; the caller decides the exit code from
+    :attr:`BuildResult.failed`.
+    """
+    processed_dir, reports_dir = Path(processed_dir).resolve(), Path(reports_dir).resolve()
+    specs = [find_spec(name, catalogue) for name in only] if only else list(catalogue)
+    # Parameters are checked once, before any kernel starts.
+    jobs = [(spec, check_parameters(notebook_path(spec, notebooks_dir), params)) for spec in specs for params in spec.grid]
+    quality = load_quality(processed_dir)  # fail early, with a clear message, when there are no clean data
+    results = _settled(jobs, available=available_inputs(quality), reports_dir=reports_dir,
+                       input_hash=quality.get("input_hash", ""), force=force, notebooks_dir=notebooks_dir)
+    todo = [number for number, result in enumerate(results) if result is None]
+    workers = max(1, min(jobs_limit or os.cpu_count() or 1, len(todo) or 1))
+    log.info("building %d of %d reports, %d at a time", len(todo), len(jobs), workers)
+    options = {"processed_dir": processed_dir, "reports_dir": reports_dir, "notebooks_dir": notebooks_dir}
+
+    def record(number: int, done: int, run) -> None:
+        spec, params = jobs[number]
+        try:
+            built = run()
+            log.info("[%d/%d] wrote %s (%.1f s)", done, len(todo), built.html.name, built.seconds)
+        except Exception as exc:  # keep going past a failing report; report it at the end
+            error = describe_failure(exc)
+            log.error("[%d/%d] %s %s failed: %s", done, len(todo), spec.name, json.dumps(params, ensure_ascii=False), error)
+            built = BuiltReport(spec=spec, params=params, html=output_paths(spec, params, reports_dir)[0], ok=False, error=error)
+        results[number] = built
+
+    if workers == 1:
+        for done, number in enumerate(todo, start=1):
+            record(number, done, lambda number=number: run_report(*jobs[number], **options))
+    elif todo:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = {pool.submit(run_report, *jobs[number], **options): number for number in todo}
+            for done, future in enumerate(as_completed(futures), start=1):
+                record(futures[future], done, future.result)
+    finished = [r for r in results if r is not None]
+    index = write_index(finished, reports_dir=reports_dir, processed_dir=processed_dir)
+    return BuildResult(index=index, reports=finished)

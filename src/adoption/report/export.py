@@ -1,0 +1,113 @@
+"""Exporting: executed notebooks into offline HTML (no code, no scripts, images embedded,
+charts with alt text), files written atomically, and the index page of a build."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jinja2
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+
+from ..core import config
+from ..core.io import load_quality
+from ..core.version import __version__
+from .text import both, label
+
+if TYPE_CHECKING:
+    from .execute import BuiltReport
+
+# Tag of notebook cells that the HTML export leaves out.
+REMOVE_TAG = "remove-in-report"
+
+
+def prepare_outputs(nb: nbformat.NotebookNode) -> None:
+    """Drop stderr streams (warnings, progress bars) and give each chart an alt text.
+
+    A chart's alt text is the heading shown above it, so a screen reader says what the
+    chart is about.
+    """
+    heading = ""
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                continue
+            data = output.get("data", {})
+            markdown = data.get("text/markdown", "")
+            if markdown.lstrip().startswith("#"):
+                heading = markdown.strip().splitlines()[0].lstrip("#").strip()
+            if "image/png" in data:
+                output.setdefault("metadata", {}).setdefault("image/png", {})["alt"] = heading
+            kept.append(output)
+        cell.outputs = kept
+
+
+def export_html(nb: nbformat.NotebookNode, lang: str) -> str:
+    """Self-contained HTML of an executed notebook: no code, images embedded, no scripts."""
+    exporter = HTMLExporter(
+        template_name="adoption",
+        extra_template_basedirs=[str(config.TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    # Cells tagged for notebook readers only (an introduction for researchers) stay out.
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}), enabled=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"language_code": lang})
+    return body
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then move it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False) as handle:
+        handle.write(text)
+    os.chmod(handle.name, 0o644)
+    os.replace(handle.name, path)
+
+
+def write_index(reports: list["BuiltReport"], *, reports_dir: Path, processed_dir: Path) -> Path:
+    """Write ``reports_dir/index.html`` linking every report of the build."""
+    quality = load_quality(processed_dir)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(config.TEMPLATES_DIR)), autoescape=True)
+    rows = [
+        {
+            "title": r.spec.title(r.params.get("lang", "vi")),
+            "href": r.html.name,
+            "lang": r.params.get("lang", ""),
+            "params": json.dumps(r.params, ensure_ascii=False),
+            "ok": r.ok,
+            "unavailable": r.unavailable,
+            "error": r.error,
+            "built_at": r.built_at,
+        }
+        for r in reports
+    ]
+    page = env.get_template("index.html.j2").render(
+        lang="vi",
+        heading=both("index_heading"),
+        columns=[both(key) for key in ("index_report", "index_language", "index_parameters", "index_status")],
+        not_built=both("index_not_built"),
+        synthetic=bool(quality.get("synthetic")),
+        banners=[label("synthetic_banner", lang) for lang in ("vi", "en")],
+        reports=rows,
+        version=__version__,
+        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        input_hash_label=both("index_input_hash"),
+        input_hash=quality.get("input_hash", ""),
+    )
+    index = reports_dir / "index.html"
+    write_atomic(index, page)
+    return index
+
+

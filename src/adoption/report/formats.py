@@ -1,0 +1,94 @@
+"""Numbers and names as a reader sees them, in the report's language."""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import pandas as pd
+
+from ..core import reference
+from .text import check_lang, has_label, label
+
+# How each column of a metric table is shown: "int", "pct", "dec" (one decimal).
+COLUMN_FORMATS = {
+    "firms": "int", "employees": "int", "mean_employees": "dec", "median_employees": "dec", "respondents": "int",
+    "workers": "int", "workers_trained": "int", "hours_required": "int", "hours_delivered": "int",
+    "gap_hours": "int", "gap_workers": "int", "coverage": "pct", "share_trained": "pct", "share": "pct",
+    "eu_2023": "pct", "eu_target_2030": "pct", "budget_vnd": "int", "per_enterprise_vnd": "int",
+    "per_worker_vnd": "int", "year": "plain",
+}
+
+
+def fmt_int(value: float, lang: str) -> str:
+    """A whole number with the language's thousands separator.
+
+    >>> fmt_int(65000, "vi"), fmt_int(65000, "en")
+    ('65.000', '65,000')
+    """
+    text = f"{round(value):,}"
+    return text.replace(",", ".") if check_lang(lang) == "vi" else text
+
+
+def fmt_pct(value: float, lang: str, digits: int = 1) -> str:
+    """A share as a percentage with the language's decimal mark.
+
+    >>> fmt_pct(0.6923, "vi"), fmt_pct(0.6923, "en")
+    ('69,2%', '69.2%')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value * 100:.{digits}f}%"
+    return text.replace(".", ",") if check_lang(lang) == "vi" else text
+
+
+def fmt_dec(value: float, lang: str) -> str:
+    """A number with one decimal and the language's decimal mark.
+
+    >>> fmt_dec(12.345, "vi"), fmt_dec(12.345, "en")
+    ('12,3', '12.3')
+    """
+    return fmt_pct(value / 100, lang).rstrip("%")
+
+
+@lru_cache(maxsize=None)
+def _names(column: str, lang: str) -> dict[str, str]:
+    """Code -> reader-facing name for the columns that hold reference codes."""
+    if column == "district_code":
+        units = reference.districts()
+        return dict(zip(units["district_code"], units["district"]))
+    if column == "commune_code":
+        units = reference.admin_units()
+        return dict(zip(units["commune_code"], units["commune"]))
+    if column == "vsic4":
+        codes = reference.vsic_codes()
+        return {code: f"{code} {name}" for code, name in zip(codes["code"], codes["name_vi"])}
+    if column == "vsic_section":
+        sections = reference.vsic_sections()
+        names = sections["name_vi" if lang == "vi" else "name_en_isic_rev4"]
+        return {section: f"{section}. {name}" for section, name in zip(sections["section"], names)}
+    if column == "item":
+        table = reference.dii_indicators()
+        return dict(zip(table["indicator"], table[f"label_{lang}"]))
+    return {}
+
+
+def value_label(column: str, value, lang: str) -> str:
+    """The reader-facing name of a value of a metric-table column: a district, commune,
+    VSIC code or indicator by its reference name, anything else by its label in ``lang``.
+
+    >>> value_label("district_code", "721", "vi"), value_label("in_industrial_park", True, "en")
+    ('Thành phố Bến Cát', 'Inside industrial parks')
+    """
+    text = str(value)
+    names = _names(column, check_lang(lang))
+    if text in names:
+        return names[text]
+    key = text.lower() if text in ("True", "False") else text
+    return label(key, lang) if has_label(key) else text
+
+
+def group_labels(table: pd.DataFrame, lang: str) -> pd.Series:
+    """Reader-facing names of the groups in the first column of a metric table."""
+    key = table.columns[0]
+    return table[key].map(lambda v: value_label(key, v, lang))

@@ -1,0 +1,72 @@
+"""The parts of a report page a notebook cell shows: the synthetic-data banner, the title,
+headings, notes, the disclosure footnote and where the numbers come from. All words come
+from the text catalogue (:mod:`adoption.report.text`).
+"""
+
+from __future__ import annotations
+
+import html
+
+from IPython.display import HTML, Markdown
+
+from ..core import reference
+from ..core.io import CleanData
+from ..metrics.disclosure import DOMINANCE, MIN_COUNT, SYMBOL
+from .formats import fmt_int
+from .text import label
+
+
+def disclosure_footnote(lang: str, *, min_count: int = MIN_COUNT, dominance: float = DOMINANCE) -> str:
+    """The sentence explaining :data:`~adoption.metrics.disclosure.SYMBOL` in ``lang``.
+
+    >>> "fewer than 3 firms" in disclosure_footnote("en"), "trên 85%" in disclosure_footnote("vi")
+    (True, True)
+    """
+    share = f"{dominance:.0%}"
+    return label("disclosure_footnote", lang, symbol=SYMBOL, min_count=min_count,
+                 share=share.replace(".", ",") if lang == "vi" else share)
+
+
+def disclosure_note(lang: str) -> Markdown:
+    """The footnote explaining the disclosure symbol, in italics."""
+    return Markdown(f"*{disclosure_footnote(lang)}*")
+
+
+def heading(key: str, lang: str, *, level: int = 2) -> Markdown:
+    """A Markdown heading from the label ``key``, for a notebook cell's output."""
+    return Markdown(f"{'#' * level} {label(key, lang)}")
+
+
+def title(lang: str, *, district: str | None = None, report: str = "report_title", scope: str = "scope_note") -> Markdown:
+    """The report title (label ``report``), naming the district when the report covers one."""
+    place = label("province", lang)
+    if district:
+        place = reference.districts().set_index("district_code").loc[district, "district"]
+    return Markdown(f"# {label(report, lang)}\n\n**{place}**. {label(scope, lang)}")
+
+
+def note(key: str, lang: str) -> Markdown:
+    """A short explanatory note (the label ``key``) in italics."""
+    return Markdown(f"*{label(key, lang)}*")
+
+
+def banner(data: CleanData, lang: str) -> HTML:
+    """A visible banner when the data are synthetic; empty output otherwise."""
+    if not data.synthetic:
+        return HTML("")
+    text = html.escape(label("synthetic_banner", lang))
+    return HTML(f'<div class="adoption-synthetic-banner" role="alert">{text}</div>')
+
+
+def sources(data: CleanData, lang: str) -> Markdown:
+    """Where the numbers come from: input files (with row counts), published figures, reference data."""
+    lines = [f"**{label('register_files', lang)}**", ""]
+    for rel, info in sorted(data.quality.get("files", {}).items()):
+        lines.append(f"- `{rel}`: {fmt_int(info['rows_read'], lang)} {label('rows', lang)}")
+    lines += ["", f"**{label('published_sources', lang)}**", ""]
+    for source in reference.published_figures()["source"].drop_duplicates():
+        lines.append(f"- {source}")
+    lines += ["", label("reference_sources", lang)]
+    return Markdown("\n".join(lines))
+
+

@@ -1,0 +1,110 @@
+"""Tables for a reader: metric tables with labelled columns, group names, numbers
+formatted for the report's language, and the disclosure symbol in hidden cells.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from ..metrics.disclosure import SYMBOL
+from .formats import COLUMN_FORMATS, fmt_dec, fmt_int, fmt_pct, group_labels, value_label
+from .text import label
+
+
+def _frame(rows: pd.DataFrame, index_name: str) -> Styler:
+    """Rows of formatted text as a table without the positional index."""
+    styled = rows.style.hide(axis="index")
+    return styled.set_table_styles([{"selector": "td:first-child", "props": [("text-align", "left")]}])
+
+
+def _cells(values: pd.Series, fmt, lang: str, hidden=None) -> list[str]:
+    """Formatted values: the disclosure symbol for hidden ones, a dash for other nulls.
+
+    Without a ``hidden`` mask every null is taken as hidden (protected tables null them).
+    """
+    flags = [pd.isna(v) for v in values] if hidden is None else list(hidden)
+    return [SYMBOL if flag else "–" if pd.isna(v) else fmt(v, lang) for v, flag in zip(values, flags)]
+
+
+def adoption_table(table: pd.DataFrame, lang: str) -> Styler:
+    """An ``adoption_by`` table with labels and numbers formatted for ``lang``.
+
+    Hidden cells (a protected table) show the disclosure symbol, explained by
+    :func:`disclosure_note`.
+    """
+    key = table.columns[0]
+    dimension = "district" if key == "district_code" else key
+    rows = pd.DataFrame({
+        label(dimension, lang): group_labels(table, lang).to_numpy(),
+        label("firms", lang): _cells(table["firms"], fmt_int, lang),
+        label("adopters", lang): _cells(table["adopters"], fmt_int, lang),
+        label("adoption_rate", lang): _cells(table["adoption_rate"], fmt_pct, lang),
+        label("share_of_firms", lang): _cells(table["share_of_firms"], fmt_pct, lang),
+    })
+    return _frame(rows, label(dimension, lang))
+
+
+def platform_table(table: pd.DataFrame, lang: str) -> Styler:
+    """An ``adoption_by_platform`` table with labels and numbers formatted for ``lang``."""
+    rows = pd.DataFrame({
+        label("platform", lang): [label(p, lang) for p in table["platform"]],
+        label("firms", lang): _cells(table["firms"], fmt_int, lang),
+        label("share_of_firms", lang): _cells(table["share_of_firms"], fmt_pct, lang),
+    })
+    return _frame(rows, label("platform", lang))
+
+
+def headline_table(figures: pd.Series, lang: str) -> Styler:
+    """Headline figures (from :func:`adoption.metrics.headline`) as a two-column table."""
+    values = [fmt_pct(v, lang) if key == "adoption_rate" else fmt_int(v, lang) for key, v in figures.items()]
+    rows = pd.DataFrame({label("figure", lang): [label(k, lang) for k in figures.index], label("value", lang): values})
+    return _frame(rows, label("figure", lang))
+
+
+def comparison_table(comparison: pd.DataFrame, lang: str) -> Styler:
+    """A ``compare_published`` table with labels and numbers formatted for ``lang``."""
+    def signed(value: int) -> str:
+        return ("+" if value > 0 else "") + fmt_int(value, lang)
+
+    rows = pd.DataFrame({
+        label("figure", lang): [label(k, lang) for k in comparison["key"]],
+        label("computed", lang): [fmt_int(v, lang) for v in comparison["computed"]],
+        label("published", lang): [fmt_int(v, lang) for v in comparison["published"]],
+        label("difference", lang): [f"{signed(d)} ({fmt_pct(r, lang)})" for d, r in zip(comparison["difference"], comparison["relative_difference"])],
+        label("source", lang): comparison["source"].to_numpy(),
+    })
+    styled = _frame(rows, label("figure", lang))
+    return styled.set_table_styles([{"selector": "td:last-child", "props": [("text-align", "left")]}], overwrite=False)
+
+
+def metric_table(table: pd.DataFrame, lang: str, *, columns: list[str] | None = None) -> Styler:
+    """Any metric table for a reader: labelled columns, group names, formatted numbers,
+    ``x`` for hidden cells, and ``ci_low``/``ci_high`` shown as one interval column.
+
+    >>> frame = pd.DataFrame({"period": ["2023-Q1"], "coverage": [0.25]})
+    >>> metric_table(frame, "en").data.columns.tolist()
+    ['Quarter', 'Coverage']
+    """
+    columns = columns or [c for c in table.columns if c not in ("hidden", "n_eff", "quarters", "source", "label_en")]
+    hidden = table["hidden"].to_numpy(dtype=bool) if "hidden" in table.columns else np.zeros(len(table), bool)
+    out = {}
+    for column in columns:
+        values = table[column]
+        kind = COLUMN_FORMATS.get(column)
+        if column == "ci_low":
+            out[label("ci", lang)] = [SYMBOL if flag else "–" if pd.isna(a) else f"{fmt_pct(a, lang)} – {fmt_pct(b, lang)}"
+                                      for a, b, flag in zip(table["ci_low"], table["ci_high"], hidden)]
+        elif column == "ci_high":
+            continue
+        elif kind == "int":
+            out[label(column, lang)] = _cells(values, fmt_int, lang, hidden)
+        elif kind == "pct":
+            out[label(column, lang)] = _cells(values, fmt_pct, lang, hidden)
+        elif kind == "dec":
+            out[label(column, lang)] = _cells(values, fmt_dec, lang, hidden)
+        else:
+            out[label(column, lang)] = [value_label(column, v, lang) for v in values]
+    rows = pd.DataFrame(out)
+    return _frame(rows, rows.columns[0])

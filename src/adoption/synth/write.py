@@ -1,0 +1,123 @@
+"""Writing the synthetic default data into a raw folder, with its manifest and ground truth."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core import config
+from ..core.errors import AdoptionError
+from ..core.io import DATA_SUFFIXES
+from ..core.manifest import write_manifest
+from .files import write_tidy
+from .mess import LEVELS, write_messy
+from .register import generate
+from .survey import survey_sample, write_survey
+from .targets import DEFAULT_FIRMS, DEFAULT_SEED, Targets
+from .workforce import workforce_records, write_workforce
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SynthResult:
+    """What :func:`write_synthetic` wrote."""
+
+    raw_dir: Path
+    files: list[Path]
+    register_rows: int
+    platform_rows: int
+
+
+
+def raw_is_empty(raw_dir: Path) -> bool:
+    """True when ``raw_dir/register`` holds no data file (READMEs do not count)."""
+    folder = raw_dir / "register"
+    return not folder.is_dir() or not any(p.is_file() and p.suffix.lower() in DATA_SUFFIXES for p in folder.iterdir())
+
+
+def truth_dir_for(raw_dir: Path) -> Path:
+    """Where the ground truth of a messy raw folder goes: beside it, never inside it."""
+    raw_dir = Path(raw_dir).resolve()
+    return raw_dir.parent / f"{raw_dir.name}_truth"
+
+
+def write_synthetic(
+    raw_dir: Path = config.RAW_DIR,
+    *,
+    seed: int = DEFAULT_SEED,
+    force: bool = False,
+    messiness: str = "realistic",
+    truth_dir: Path | None = None,
+    firms: int = DEFAULT_FIRMS,
+) -> SynthResult:
+    """Write the synthetic register (one file per district) and platform records.
+
+    ``messiness`` is ``none`` (tidy UTF-8 CSV), ``realistic`` (the default: mixed
+    formats, encodings, spellings, duplicates and junk at the rates of
+    :data:`adoption.synth.mess.RATES`) or ``heavy`` (three times those rates). For a
+    messy folder the ground truth of every row goes to ``truth_dir`` (default: beside
+    ``raw_dir``, named ``<raw>_truth``). ``firms`` scales the register (65,000 active head
+    offices by default, which reproduce the published figures; see
+    :meth:`~adoption.synth.targets.Targets.scaled`). Refuses to write over a register
+    folder that already holds data unless ``force``.
+
+    >>> result = write_synthetic(Path("/tmp/example-raw"), force=True)  # doctest: +SKIP
+    >>> result.register_rows  # doctest: +SKIP
+    76500
+    """
+    raw_dir = Path(raw_dir)
+    if messiness not in LEVELS:
+        raise AdoptionError(f"messiness {messiness!r} is not a level; valid values: {', '.join(LEVELS)}")
+    if not force and not raw_is_empty(raw_dir):
+        raise AdoptionError(
+            f"{raw_dir / 'register'} already holds data; the generator writes only into an empty "
+            "register folder. Use --force to overwrite it with synthetic data."
+        )
+    targets = Targets().scaled(firms)
+    register, platforms = generate(seed, targets)
+    reg_dir = raw_dir / "register"
+    plat_dir = raw_dir / "platforms"
+    for folder in (reg_dir, plat_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("synthetic_*"):
+            old.unlink()
+    truth_path = None
+    if messiness == "none":
+        written = write_tidy(register, platforms, raw_dir)
+    else:
+        log.info("writing %s exports (mixed formats, spellings, duplicates, junk rows)", messiness)
+        messy = write_messy(register, platforms, raw_dir, level=messiness, seed=seed)
+        written = messy.files
+        truth_path = Path(truth_dir) if truth_dir else truth_dir_for(raw_dir)
+        truth_path.mkdir(parents=True, exist_ok=True)
+        messy.register_truth.to_parquet(truth_path / "register_truth.parquet", index=False)
+        messy.platform_truth.to_parquet(truth_path / "platform_truth.parquet", index=False)
+        (truth_path / "README.md").write_text(TRUTH_README, encoding="utf-8")
+        log.info("wrote the ground truth to %s", truth_path)
+    for folder in ("survey", "workforce"):
+        for old in (raw_dir / folder).glob("synthetic_*"):
+            old.unlink()
+    written.append(write_survey(survey_sample(register, seed, targets), raw_dir))
+    written.append(write_workforce(workforce_records(register, seed), raw_dir))
+    for path in written:
+        log.info("wrote %s", path.relative_to(raw_dir))
+    write_manifest(raw_dir, written, seed=seed, messiness=messiness,
+                   truth_dir=str(truth_path) if truth_path else None, firms=firms)
+    return SynthResult(raw_dir=raw_dir, files=written, register_rows=len(register), platform_rows=len(platforms))
+
+
+TRUTH_README = """# Ground truth of a synthetic messy register
+
+Written by `adoption synth` beside the raw folder, never inside it, so that the cleaning
+step cannot see it. One row per data row written:
+
+- `register_truth.parquet`: `source_file`, `source_sheet`, `source_row` (as the cleaning
+  step reports them), the canonical values of the firm (`tax_code`, `district_code`,
+  `commune_code`, `vsic4`, `legal_form`, `ownership`, `status`), `expected` (`kept`,
+  `merged` for a duplicate, `rejected` for a junk row) and `entity` (the tax code of the
+  firm a kept or duplicate row describes).
+- `platform_truth.parquet`: the same for platform records, with `platform`.
+"""
+

@@ -1,0 +1,182 @@
+"""Normalisers on literal messy values, one awkward value per case, and property tests."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from adoption.clean import normalise as C
+from adoption.clean import places, tax_code, vocab
+from adoption.core.schema import LEGAL_FORMS, OWNERSHIPS, STATUSES
+
+
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        ("Thành phố Thủ Dầu Một", "718"),
+        ("TP. Thủ Dầu Một", "718"),
+        ("thu dau mot", "718"),
+        ("THỦ DẦU MỘT", "718"),
+        ("TX. Bến Cát", "721"),  # 2023 spelling
+        ("TP. Bến Cát", "721"),  # 2024 spelling
+        ("Thị xã Bến Cát", "721"),
+        ("H. Bàu Bàng", "719"),
+        ("Huyện Bắc Tân Uyên", "726"),
+        ("Tân Uyên", "723"),
+        ("Di An", "724"),
+        ("725", "725"),
+        ("  thuận   an ", "725"),
+        ("Quận 1", None),
+        ("Bến Cát town", None),
+        ("", None),
+    ],
+)
+def test_district_spellings(raw, code):
+    assert places.district_code(raw) == code
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["2610", "26100", "C2610", "C - 2610", "2610 - Sản xuất linh kiện điện tử", " 2610 "],
+)
+def test_vsic_spellings(raw):
+    assert C.vsic4(raw) == "2610"
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("1.234.567", 1234567.0), ("1.234,5", 1234.5), ("1,234,567", 1234567.0), ("42", 42.0),
+     ("", None), ("-", None), ("N/A", None), ("không", None), ("abc", None)],
+)
+def test_numbers(raw, expected):
+    assert C.parse_number(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("05/10/2023", date(2023, 10, 5)), ("5/1/2020", date(2020, 1, 5)), ("05-10-2023", date(2023, 10, 5)),
+     ("2019-03-31", date(2019, 3, 31)), ("45000", date(2023, 3, 15)), ("31/02/2020", None), ("", None)],
+)
+def test_dates(raw, expected):
+    assert C.parse_date(raw) == expected
+
+
+def test_dates_outside_range_become_null():
+    out = C.clean_dates(pd.Series(["01/01/1980", "01/01/2000", "01/01/2999"]), earliest=date(1986, 1, 1), latest=date(2030, 1, 1))
+    assert out.isna().tolist() == [True, False, True]
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("Công ty TNHH một thành viên", "llc_one_member"), ("TNHH MTV", "llc_one_member"),
+     ("Công ty TNHH hai thành viên trở lên", "llc_multi_member"), ("CTCP", "joint_stock"),
+     ("Công ty cổ phần", "joint_stock"), ("DNTN", "private_enterprise"), ("Công ty hợp danh", "partnership")],
+)
+def test_legal_forms(raw, expected):
+    assert C.clean_category(pd.Series([raw]), patterns=vocab.LEGAL_FORM_PATTERNS, categories=LEGAL_FORMS)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("Nhà nước", "state"), ("Ngoài nhà nước", "domestic_private"), ("100% vốn nước ngoài", "fdi"),
+     ("Liên doanh", "fdi"), ("FDI", "fdi"), ("Có vốn đầu tư nước ngoài", "fdi")],
+)
+def test_ownership(raw, expected):
+    assert C.clean_category(pd.Series([raw]), patterns=vocab.OWNERSHIP_PATTERNS, categories=OWNERSHIPS)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("Đang hoạt động", "active"), ("Tạm ngừng kinh doanh", "suspended"),
+     ("Đang làm thủ tục giải thể", "dissolving"), ("Đã giải thể", "dissolved")],
+)
+def test_status(raw, expected):
+    assert C.clean_category(pd.Series([raw]), patterns=vocab.STATUS_PATTERNS, categories=STATUSES)[0] == expected
+
+
+def test_normalisers_do_not_mutate_input():
+    raw = pd.Series([" Công  ty ", "-"])
+    before = raw.copy()
+    C.clean_text(raw)
+    pd.testing.assert_series_equal(raw, before)
+
+
+@pytest.mark.parametrize(
+    "raw, code",
+    [("P. Hiệp Thành", "25741"), ("Phuong Hiep Thanh", "25741"), ("PHƯỜNG HIỆP THÀNH", "25741"), ("Hiệp Thành", "25741"),
+     ("25741", "25741"), ("  p.  hiep   thanh ", "25741"), ("Phường Không Có", None)],
+)
+def test_commune_spellings(raw, code):
+    assert places.commune_code(raw, "718") == code
+
+
+def test_commune_looked_up_within_its_district():
+    assert places.commune_code("An Bình", "724") == "25960"
+    assert places.commune_code("An Bình", "722") == "25870"
+    assert places.district_of_commune("An Bình") is None  # two districts have one: never guessed
+    assert places.district_of_commune("Phường An Bình") == "724"
+
+
+@pytest.mark.parametrize(
+    "raw, name",
+    [("Khu công nghiệp Sóng Thần 2", "KCN Sóng Thần 2"), ("KCN SONG THAN 2", "KCN Sóng Thần 2"),
+     ("kcn Sóng Thần 2", "KCN Sóng Thần 2"), ("KCN Mới Chưa Có", "KCN Mới Chưa Có"), ("", None), ("-", None)],
+)
+def test_park_names(raw, name):
+    assert places.park_name(raw) == name
+
+
+def test_near_miss_district_is_only_a_hint():
+    assert places.district_code("Thu Dau Mt") is None
+    assert places.closest_district("Thu Dau Mt") == "Thành phố Thủ Dầu Một"
+
+
+# ------------------------------------------------------------------ properties
+
+
+@given(st.integers(min_value=0, max_value=10**15))
+def test_numbers_read_back_in_every_style(value):
+    english = f"{value:,}"
+    vietnamese = english.replace(",", ".")
+    assert C.parse_number(str(value)) == value
+    assert C.parse_number(english) == value
+    if value >= 1000:
+        assert C.parse_number(vietnamese) == value
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=1, max_value=9))
+def test_vietnamese_decimal_comma(whole, tenth):
+    text = f"{whole:,}".replace(",", ".") + f",{tenth}"
+    assert C.parse_number(text) == pytest.approx(whole + tenth / 10)
+
+
+@given(st.text(alphabet="abcxyzđ!?/ ", min_size=1))
+def test_non_numbers_are_not_read(text):
+    assert C.parse_number(text) is None
+
+
+@given(st.dates(min_value=date(1986, 1, 1), max_value=date(2030, 12, 31)))
+def test_dates_read_back_in_every_format(day):
+    serial = (day - date(1899, 12, 30)).days
+    for text in (day.strftime("%d/%m/%Y"), f"{day.day}/{day.month}/{day.year}", day.strftime("%d-%m-%Y"),
+                 day.isoformat(), str(serial)):
+        assert C.parse_date(text) == day, text
+
+
+@given(st.integers(min_value=0, max_value=999_999_999))
+def test_tax_codes_with_valid_check_digit_normalise_in_any_spelling(body):
+    first9 = f"{body:09d}"
+    digit = tax_code.check_digit(first9)
+    if digit is None or first9[2:] == "0000000":  # no check digit, or a sequence number never issued
+        assert tax_code.normalise(first9 + (digit or "0"))[0] is None
+        return
+    code = first9 + digit
+    for spelling in (code, f" {code[:3]} {code[3:6]} {code[6:]} ", f"{code[:4]}.{code[4:7]}.{code[7:]}"):
+        assert tax_code.normalise(spelling) == (code, None)
+    if code[:2] != "00":  # codes start with a province prefix 01-99: a number loses at most one zero
+        assert tax_code.normalise(int(code)) == (code, None)
+    assert tax_code.normalise(f"{code}_042") == (f"{code}-042", None)
+    wrong = code[:9] + str((int(digit) + 1) % 10)
+    assert tax_code.normalise(wrong)[0] is None

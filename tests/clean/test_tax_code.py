@@ -1,0 +1,68 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from adoption.clean import tax_code
+
+# Known codes from the reference data SOURCES.md.
+VALID = ["0100233488", "0300588569", "0100109106", "3700145020"]
+INVALID = ["0100233480", "0100109107"]
+
+
+@pytest.mark.parametrize("code", VALID)
+def test_known_valid_codes(code):
+    assert tax_code.is_valid(code)
+    assert tax_code.normalise(code) == (code, None)
+
+
+@pytest.mark.parametrize("code", INVALID)
+def test_known_invalid_codes(code):
+    assert not tax_code.is_valid(code)
+    normal, reason = tax_code.normalise(code)
+    assert normal is None and "check digit" in reason
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (" 3700145020 ", "3700145020"),
+        ("370.014.502.0", "3700145020"),
+        (100233488, "0100233488"),          # stored as a number: lost its leading zero
+        (100233488.0, "0100233488"),
+        ("3700145020-001", "3700145020-001"),
+        ("3700145020 - 001", "3700145020-001"),
+        ("3700145020_001", "3700145020-001"),
+        ("3700145020001", "3700145020-001"),  # 13 plain digits
+    ],
+)
+def test_normalise_spellings(raw, expected):
+    assert tax_code.normalise(raw) == (expected, None)
+
+
+@pytest.mark.parametrize("raw", ["", None, "37001450", "ABC0145020", "3700145020-000"])
+def test_normalise_refuses_with_reason(raw):
+    normal, reason = tax_code.normalise(raw)
+    assert normal is None
+    assert reason
+
+
+def test_remainder_zero_admits_no_check_digit():
+    # 9 zeros: weighted sum 0, remainder 0, no valid check digit.
+    assert tax_code.check_digit("000000000") is None
+    assert tax_code.normalise("0000000000")[0] is None
+
+
+def test_sequence_number_zero_is_refused_as_python_stdnum_does():
+    # Our own check-digit rule alone accepts 3700000000 (weights give check digit 0);
+    # python-stdnum refuses it: the sequence number 0000000 is never issued.
+    normal, reason = tax_code.normalise("3700000000")
+    assert normal is None and "0000000" in reason
+    assert not tax_code.is_valid("3700000000")
+
+
+@given(st.text(alphabet="0123456789", min_size=10, max_size=10), st.sampled_from(["", "-001", "-042", "-999", "-000"]))
+def test_agrees_with_python_stdnum_on_normal_forms(digits, suffix):
+    from stdnum.vn import mst
+
+    code = digits + suffix
+    assert (tax_code.normalise(code)[0] is not None) == mst.is_valid(code)

@@ -1,0 +1,66 @@
+"""The clean tables' schema: declared once, checked on writing and on loading, with errors
+that name the table, the column, the rule and how many rows break it."""
+
+import pandas as pd
+import pytest
+
+from adoption.core import schema
+from adoption.core.errors import SchemaError
+from adoption.core.io import load_clean
+
+
+def test_column_names_are_constants_of_the_schema():
+    assert schema.Enterprises.tax_code == "tax_code"
+    assert schema.Workforce.training_hours == "training_hours"
+    assert schema.columns("survey")[2:14] == list(schema.DII_INDICATORS)
+
+
+def test_error_names_table_column_rule_and_count(small_data):
+    broken = small_data.enterprises.assign(employees=small_data.enterprises["employees"].astype("float64"))
+    broken.loc[broken.index[:7], "district"] = None
+    broken.loc[broken.index[10:13], "tax_code"] = "12345"
+    with pytest.raises(SchemaError) as err:
+        schema.validate(broken, "enterprises")
+    message = str(err.value)
+    assert message.startswith("enterprises does not match the data contract")
+    assert "employees: dtype float64, expected Int64" in message
+    assert "district: 7 rows are null, none allowed" in message
+    assert "tax_code: 3 rows break str_matches" in message
+
+
+def test_cross_column_rules(small_data):
+    workforce = small_data.workforce.copy()
+    workforce.loc[workforce.index[:2], "workers_trained"] = workforce["workers"].iloc[:2] + 1
+    with pytest.raises(SchemaError, match=r"workforce does not match.*\n.*2 rows break workers_trained is at most workers"):
+        schema.validate(workforce, "workforce")
+    survey = small_data.survey.assign(dii_score=0)
+    with pytest.raises(SchemaError, match="dii_score is the number of indicators answered yes"):
+        schema.validate(survey, "survey")
+
+
+def test_missing_and_extra_columns_named(small_data):
+    frame = small_data.platforms.drop(columns="adopted_on").assign(note="x")
+    with pytest.raises(SchemaError) as err:
+        schema.validate(frame, "platforms")
+    assert "adopted_on: missing" in str(err.value) and "note: not a column of platforms" in str(err.value)
+
+
+def test_load_clean_refuses_a_table_changed_by_hand(small_processed, tmp_path):
+    import shutil
+
+    folder = tmp_path / "processed"
+    shutil.copytree(small_processed, folder)
+    enterprises = pd.read_parquet(folder / "enterprises.parquet").copy(deep=True)
+    enterprises.loc[enterprises.index[:4], "status"] = None
+    enterprises["platform_count"] = -1
+    enterprises.to_parquet(folder / "enterprises.parquet", index=False)
+    with pytest.raises(SchemaError) as err:
+        load_clean(folder)
+    assert str(folder / "enterprises.parquet") in str(err.value)
+    assert f"platform_count: {len(enterprises)} rows break greater_than_or_equal_to(0)" in str(err.value)
+
+
+def test_in_scope_mask_counts_active_head_offices_only():
+    frame = pd.DataFrame({"status": pd.Categorical(["active", "active", "suspended", None]),
+                          "is_branch": [False, True, False, False]})
+    assert schema.in_scope_mask(frame).tolist() == [True, False, False, False]

@@ -1,0 +1,165 @@
+"""Metrics against independent calculations on the default data."""
+
+import pandas as pd
+import pytest
+
+from adoption.core.errors import ParameterError
+from adoption.metrics import adoption as metrics
+from adoption.metrics import ict as ict_metrics
+from adoption.metrics import scope
+
+
+@pytest.fixture(scope="module")
+def firms(default_data):
+    return scope.in_scope(default_data.enterprises)
+
+
+def test_in_scope_is_active_head_offices(default_data, firms):
+    enterprises = default_data.enterprises
+    expected = enterprises[(enterprises["status"].astype(str) == "active") & (~enterprises["tax_code"].str.contains("-"))]
+    assert set(firms["tax_code"]) == set(expected["tax_code"])
+
+
+def test_compare_published_reproduces_the_article(firms):
+    table = metrics.compare_published(firms).set_index("key")
+    for key in ("enterprises", "adopters", "digital_tech_firms", "digital_tech_workers"):
+        assert table.loc[key, "difference"] == 0, key
+    assert abs(table.loc["ip_workers", "relative_difference"]) <= 0.02
+
+
+def test_compare_published_where_the_figures_differ():
+    # Four firms, worked by hand: 3 adopters; one digital firm of 10 workers; two park
+    # firms (20 + 10 workers) in one park; one FDI firm.
+    firms = pd.DataFrame({
+        "uses_digital_platform": [True, True, True, False], "is_digital_tech": [True, False, False, False],
+        "employees": pd.array([10, 20, 5, 1], dtype="Int64"), "in_industrial_park": [True, True, False, False],
+        "industrial_park": ["KCN A", "KCN A", None, None], "ownership": ["fdi", "state", "state", "state"],
+    })
+    published = pd.DataFrame({
+        "key": ["enterprises", "adopters", "digital_tech_firms", "digital_tech_workers", "ip_workers", "industrial_parks", "fdi_projects"],
+        "value": [5, 3, 2, 8, 40, 1, 4], "source": "a hand-made source",
+    })
+    table = metrics.compare_published(firms, published).set_index("key")
+    assert table["computed"].to_dict() == {"enterprises": 4, "adopters": 3, "digital_tech_firms": 1, "digital_tech_workers": 10,
+                                           "ip_workers": 30, "industrial_parks": 1, "fdi_firms": 1}
+    assert table["difference"].to_dict() == {"enterprises": -1, "adopters": 0, "digital_tech_firms": -1, "digital_tech_workers": 2,
+                                             "ip_workers": -10, "industrial_parks": 0, "fdi_firms": -3}
+    assert table["relative_difference"].tolist() == pytest.approx([-0.2, 0.0, -0.5, 0.25, -0.25, 0.0, -0.75])
+    assert (table["source"] == "a hand-made source").all()
+
+
+@pytest.mark.parametrize("dimension", ["district", "vsic_section", "size_class", "ownership", "in_industrial_park"])
+def test_adoption_by_adds_up_and_matches_a_plain_count(firms, dimension):
+    table = metrics.adoption_by(firms, dimension)
+    assert table["firms"].sum() == len(firms.dropna(subset=["district_code" if dimension == "district" else dimension]))
+    key = table.columns[0]
+    manual = firms.groupby(firms[key].astype(str))["uses_digital_platform"].mean()
+    for group, rate in zip(table[key].astype(str), table["adoption_rate"]):
+        assert rate == pytest.approx(manual[group])
+
+
+def test_adoption_by_district_in_code_order(firms):
+    table = metrics.adoption_by(firms, "district")
+    assert table["district_code"].tolist() == [str(c) for c in range(718, 727)]
+
+
+def test_district_filter(default_data):
+    one = scope.in_scope(default_data.enterprises, district="TX. Bến Cát")
+    assert set(one["district_code"]) == {"721"}
+    assert 0 < len(one) < 65_000
+
+
+def test_unknown_district_lists_valid_values():
+    with pytest.raises(ParameterError, match=r"valid values: 718 \(Thủ Dầu Một\)"):
+        scope.resolve_district("Quận 1")
+
+
+def test_unknown_dimension():
+    with pytest.raises(ParameterError, match="valid dimensions"):
+        metrics.adoption_by(pd.DataFrame({"x": [1]}), "colour")
+
+
+def test_two_dimensions_match_a_crosstab(firms):
+    table = metrics.adoption_by(firms, ("district", "size_class"))
+    manual = pd.crosstab(firms["district_code"], firms["size_class"])
+    for row in table.itertuples():
+        assert row.firms == manual.loc[row.district_code, row.size_class]
+    assert table["firms"].sum() == firms["size_class"].notna().sum()
+
+
+def test_cohorts_match_registration_years(firms):
+    table = metrics.adoption_by(firms, "cohort").set_index("cohort")
+    years = pd.to_datetime(firms["registered_on"]).dt.year
+    assert table.loc["2020-2023", "firms"] == years.between(2020, 2023).sum()
+    assert table.loc["before 2000", "firms"] == (years < 2000).sum()
+
+
+def test_platform_categories_match_a_plain_count(default_data, firms):
+    table = metrics.adoption_by_platform(firms, default_data.platforms).set_index("platform")
+    mine = default_data.platforms[default_data.platforms["tax_code"].isin(firms["tax_code"])]
+    for platform, group in mine.groupby("platform", observed=True):
+        assert table.loc[str(platform), "firms"] == group["tax_code"].nunique()
+    assert table["firms"].max() <= 45_000
+
+
+def test_adoption_over_time_ends_at_the_headline(default_data, firms):
+    series = metrics.adoption_over_time(firms, default_data.platforms)
+    assert series["adopters"].is_monotonic_increasing
+    assert series["adopters"].iloc[-1] == 45_000
+    assert series["month"].min() == pd.Timestamp("2018-01-01")
+    first = default_data.platforms.groupby("tax_code")["adopted_on"].min()
+    first = first[first.index.isin(firms["tax_code"])]
+    by_2020 = series.set_index("month").loc[pd.Timestamp("2020-12-01"), "adopters"]
+    assert by_2020 == (first < pd.Timestamp("2021-01-01")).sum()
+
+
+def test_adoption_over_time_by_group_adds_up(default_data, firms):
+    series = metrics.adoption_over_time(firms, default_data.platforms, by="ownership")
+    last = series[series["month"] == series["month"].max()]
+    assert last["adopters"].sum() == 45_000
+
+
+def test_ict_and_digital_tech_totals(firms):
+    digital = ict_metrics.ict_sector(firms, group="digital_tech").iloc[0]
+    assert (digital["firms"], digital["employees"]) == (1_300, 55_720)
+    employees = firms.loc[firms["is_digital_tech"], "employees"].astype(float)
+    assert digital["mean_employees"] == pytest.approx(employees.mean())
+    assert digital["median_employees"] == pytest.approx(employees.median())
+    ict = ict_metrics.ict_sector(firms, group="ict", by="vsic4")
+    assert ict["firms"].sum() == firms["is_ict"].sum()
+    assert set(ict["vsic4"]) <= set(firms.loc[firms["is_ict"], "vsic4"])
+
+
+def test_protected_tables_hide_small_groups():
+    frame = pd.DataFrame({
+        "ownership": pd.Categorical(["fdi"] * 5 + ["state"] * 2 + ["domestic_private"] * 6),
+        "uses_digital_platform": [True] * 13,
+    })
+    table = metrics.adoption_by(frame, "ownership", protected=True).set_index("ownership")
+    assert table.loc["state", "hidden"] and pd.isna(table.loc["state", "firms"])
+    assert table["hidden"].sum() == 2  # the smallest other group goes too: no recomputing from the total
+    assert not table.loc["domestic_private", "hidden"]
+
+
+def test_protected_ict_hides_dominated_totals():
+    frame = pd.DataFrame({
+        "is_ict": [True] * 8, "district_code": ["718"] * 4 + ["724"] * 4,
+        "employees": pd.array([900, 10, 10, 10, 50, 50, 50, 50], dtype="Int64"),
+    })
+    table = ict_metrics.ict_sector(frame, by="district", protected=True).set_index("district_code")
+    assert table["hidden"].tolist() == [True, True]
+
+
+def test_size_classes_in_their_natural_order(firms):
+    assert metrics.adoption_by(firms, "size_class")["size_class"].astype(str).tolist() == ["micro", "small", "medium", "large"]
+    table = ict_metrics.ict_sector(firms, group="digital_tech", by="size_class")
+    assert table["size_class"].astype(str).tolist() == ["micro", "small", "medium", "large"]
+
+
+def test_protected_platform_table_hides_rare_categories():
+    firms = pd.DataFrame({"tax_code": [str(i) for i in range(10)]})
+    platforms = pd.DataFrame({"tax_code": [str(i) for i in range(6)] + ["0", "1"],
+                              "platform": ["ecommerce"] * 6 + ["erp"] * 2})
+    table = metrics.adoption_by_platform(firms, platforms, protected=True).set_index("platform")
+    assert table.loc["ecommerce", "firms"] == 6 and not table.loc["ecommerce", "hidden"]
+    assert table.loc["erp", "hidden"] and pd.isna(table.loc["erp", "firms"])

@@ -1,0 +1,112 @@
+"""Disclosure control: primary and secondary suppression worked out by hand."""
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import linprog
+
+from adoption.metrics import disclosure
+from adoption.metrics.disclosure import TOTAL, protect
+from adoption.report.page import disclosure_footnote
+
+
+def _firms(counts: dict[tuple[str, str], int]) -> pd.DataFrame:
+    rows = [{"district": d, "size": s} for (d, s), n in counts.items() for _ in range(n)]
+    return pd.DataFrame(rows)
+
+
+# By hand:            small large | total
+#   A                   5     1   |   6     A-large: 1 firm  -> count
+#   B                   4     4   |   8
+#   C                   2     6   |   8     C-small: 2 firms -> count
+#   total              11    11   |  22
+# Row A and row C would each hold one hidden cell: the other cell of each row is hidden
+# too (secondary). Columns then hold two hidden cells each, and no total is hidden.
+HAND = {("A", "small"): 5, ("A", "large"): 1, ("B", "small"): 4, ("B", "large"): 4, ("C", "small"): 2, ("C", "large"): 6}
+
+
+def test_hand_worked_primary_and_secondary():
+    table = protect(_firms(HAND), "district", "size")
+    status = table.status.loc[["A", "B", "C", TOTAL], ["small", "large", TOTAL]]
+    assert status.to_dict("index") == {
+        "A": {"small": "secondary", "large": "count", TOTAL: ""},
+        "B": {"small": "", "large": "", TOTAL: ""},
+        "C": {"small": "count", "large": "secondary", TOTAL: ""},
+        TOTAL: {"small": "", "large": "", TOTAL: ""},
+    }
+    assert table.values.loc["B", "small"] == 4 and table.values.loc[TOTAL, TOTAL] == 22
+    assert np.isnan(table.values.loc["A", "large"])
+
+
+def _feasible_range(table, true_values, cell):
+    """Smallest and largest value a hidden cell can take given every shown cell and total."""
+    interior = [(r, c) for r in table.values.index if r != TOTAL for c in table.values.columns if c != TOTAL]
+    unknown = [k for k in interior if table.hidden.loc[k]]
+    index = {k: i for i, k in enumerate(unknown)}
+    a_eq, b_eq = [], []
+    for line in [[(r, c) for c in table.values.columns if c != TOTAL] for r in table.values.index if r != TOTAL] + \
+                [[(r, c) for r in table.values.index if r != TOTAL] for c in table.values.columns if c != TOTAL]:
+        total_key = (line[0][0], TOTAL) if line[0][0] == line[-1][0] else (TOTAL, line[0][1])
+        if table.hidden.loc[total_key]:
+            continue
+        row = np.zeros(len(unknown))
+        known = 0.0
+        for k in line:
+            if k in index:
+                row[index[k]] = 1
+            else:
+                known += true_values.loc[k]
+        if row.any():
+            a_eq.append(row)
+            b_eq.append(true_values.loc[total_key] - known)
+    goal = np.zeros(len(unknown))
+    goal[index[cell]] = 1
+    low = linprog(goal, A_eq=a_eq, b_eq=b_eq, bounds=[(0, None)] * len(unknown))
+    high = linprog(-goal, A_eq=a_eq, b_eq=b_eq, bounds=[(0, None)] * len(unknown))
+    return low.fun, -high.fun
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_no_hidden_value_can_be_recovered_from_the_totals(seed):
+    rng = np.random.default_rng(seed)
+    counts = {(d, s): int(rng.choice([0, 1, 2, 3, 5, 8, 20])) for d, s in itertools.product("ABCDE", ["micro", "small", "large"])}
+    firms = _firms(counts)
+    table = protect(firms, "district", "size")
+    true_values = protect(firms, "district", "size", min_count=0).values
+    hidden = [(r, c) for r in table.values.index if r != TOTAL for c in table.values.columns if c != TOTAL and table.hidden.loc[r, c]]
+    assert all(true_values.loc[k] in (1, 2) for k in hidden if table.status.loc[k] == "count")
+    for cell in hidden:
+        low, high = _feasible_range(table, true_values, cell)
+        assert high - low >= 1, (cell, low, high)
+
+
+def test_dominance_on_a_total():
+    # A: 600 of 650 in one firm (92%) -> dominance; B alone would then be recomputable
+    # from the total -> secondary. The total: two largest 700 of 1,050 (67%) -> shown.
+    firms = pd.DataFrame({"district": ["A"] * 4 + ["B"] * 4, "employees": [600, 20, 20, 10, 100, 100, 100, 100]})
+    table = protect(firms, "district", value="employees")
+    assert table.status[TOTAL].tolist() == ["dominance", "secondary", ""]
+    assert table.values.loc[TOTAL, TOTAL] == 1050
+
+
+def test_two_firms_holding_most_are_dominant():
+    firms = pd.DataFrame({"district": ["A"] * 5 + ["B"] * 5, "employees": [500, 400, 30, 30, 30, 50, 50, 50, 50, 50]})
+    table = protect(firms, "district", value="employees")
+    assert table.status.loc["A", TOTAL] == "dominance"  # (500 + 400) / 990 > 85%, though 500 / 990 is not
+
+
+def test_thresholds_are_settings():
+    firms = _firms(HAND)
+    assert protect(firms, "district", "size", min_count=5).status.loc["B", "small"] == "count"
+    assert (protect(firms, "district", "size", min_count=0).status == "").all().all()
+
+
+def test_display_and_footnote():
+    table = protect(_firms(HAND), "district", "size")
+    text = disclosure.display(table, lambda v: f"{v:.0f}")
+    assert text.loc["A", "large"] == disclosure.SYMBOL and text.loc["B", "small"] == "4"
+    assert "fewer than 3 firms" in disclosure_footnote("en")
+    assert "dưới 3 doanh nghiệp" in disclosure_footnote("vi")
+    assert "fewer than 5 firms" in disclosure_footnote("en", min_count=5)

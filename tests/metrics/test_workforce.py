@@ -1,0 +1,129 @@
+"""Workforce and training against hand calculations and the default data."""
+
+import pandas as pd
+import pytest
+
+from adoption.clean.workforce import clean_workforce
+from adoption.core.errors import ParameterError
+from adoption.metrics import workforce
+from adoption.metrics.scope import in_scope
+
+# By hand: park A (718) 100 workers in Q1 and Q2; park B (724) 300 workers in Q1 and Q2.
+# Required per quarter: workers x 13 h. A: 2 x 1,300 = 2,600 h; B: 2 x 3,900 = 7,800 h.
+# Delivered: A 650 + 390 = 1,040 h (coverage 0.4); B 3,900 + 3,900 = 7,800 h (1.0).
+RECORDS = pd.DataFrame({
+    "industrial_park": ["A", "A", "B", "B"], "district_code": ["718", "718", "724", "724"],
+    "period": ["2023-Q1", "2023-Q2", "2023-Q1", "2023-Q2"], "workers": [100, 100, 300, 300],
+    "workers_trained": [50, 30, 300, 150], "training_hours": [650, 390, 3900, 3900],
+})
+
+
+def test_hand_worked_by_park():
+    table = workforce.training(RECORDS, by="industrial_park").set_index("industrial_park")
+    assert table.loc["A", "hours_required"] == 2_600 and table.loc["B", "hours_required"] == 7_800
+    assert table.loc["A", "coverage"] == pytest.approx(0.4) and table.loc["B", "coverage"] == pytest.approx(1.0)
+    assert table.loc["A", "gap_hours"] == 1_560 and table.loc["B", "gap_hours"] == 0
+    assert table.loc["A", "share_trained"] == pytest.approx(0.4)  # (50 + 30) / 2 quarters / 100 workers
+    assert table.loc["B", "gap_workers"] == pytest.approx(75)     # 300 - (300 + 150) / 2
+
+
+def test_hand_worked_province_and_quarter():
+    total = workforce.training(RECORDS).iloc[0]
+    assert total["workers"] == 400 and total["hours_required"] == 10_400 and total["hours_delivered"] == 8_840
+    by_quarter = workforce.training(RECORDS, by="period").set_index("period")
+    assert by_quarter.loc["2023-Q1", "hours_required"] == 5_200
+    assert by_quarter.loc["2023-Q2", "hours_delivered"] == 4_290
+
+
+def test_unknown_breakdown():
+    with pytest.raises(ParameterError, match="valid: industrial_park, district, period"):
+        workforce.training(RECORDS, by="colour")
+
+
+def test_default_workforce_records(default_data):
+    records = default_data.workforce
+    assert records["industrial_park"].nunique() == 29
+    assert sorted(records["period"].unique()) == ["2023-Q1", "2023-Q2", "2023-Q3", "2023-Q4"]
+    total = workforce.training(records).iloc[0]
+    assert abs(total["workers"] - 1_200_000) <= 0.02 * 1_200_000
+    assert total["hours_required"] == pytest.approx(records["workers"].sum() * 13)
+    by_district = workforce.training(records, by="district")
+    assert by_district["hours_delivered"].sum() == pytest.approx(records["training_hours"].sum())
+
+
+def test_budget_per_enterprise_and_worker_by_hand():
+    # 4 firms; park workers from the records: quarters of 100 + 300 and 120 + 280 -> 400 on average.
+    firms = pd.DataFrame({"employees": [10, 20, 30, 40], "in_industrial_park": [True, False, False, True]})
+    published = pd.DataFrame({"key": ["dt_budget_2022", "dt_budget_2023"], "value": [2_000, 6_000], "year": [2022, 2023],
+                              "label_en": "budget", "source": ["source 22", "source 23"]})
+    table = workforce.budget(firms, RECORDS.assign(workers=[100, 120, 300, 280]), published).set_index("year")
+    assert table.loc[2022, "per_enterprise_vnd"] == 500 and table.loc[2023, "per_enterprise_vnd"] == 1_500
+    assert table.loc[2022, "per_worker_vnd"] == 5 and table.loc[2023, "per_worker_vnd"] == 15
+    assert table.loc[2023, "source"] == "source 23"
+    # Without records: the employees of park firms (10 + 40).
+    assert workforce.budget(firms, published=published).set_index("year").loc[2022, "per_worker_vnd"] == 40
+
+
+def test_budget_on_the_default_data_names_its_source(default_data):
+    table = workforce.budget(in_scope(default_data.enterprises), default_data.workforce)
+    assert table["source"].str.contains("Báo Bình Dương").all()
+    assert (table["per_enterprise_vnd"] * table["enterprises"]).round().tolist() == table["budget_vnd"].round().tolist()
+
+
+def test_clean_workforce_spellings_and_rejects():
+    raw = pd.DataFrame({
+        "industrial_park": ["Khu công nghiệp Sóng Thần 2", "KCN VSIP X", "KCN Bình Đường", ""],
+        "district": ["TP. Dĩ An", "Thuận An", "Dĩ An", "Dĩ An"],
+        "period": ["Quý 1/2023", "2023-Q2", "Q5/2023", "2023-Q1"],
+        "workers": ["1.200", "300", "10", "5"], "workers_trained": ["600", "400", "1", "1"],
+        "training_hours": ["7.800", "10", "1", "1"],
+        "source_file": "w.csv", "source_sheet": "", "source_row": [2, 3, 4, 5],
+    })
+    stage, merges = clean_workforce(raw)
+    assert merges.empty
+    assert stage.clean[["industrial_park", "district_code", "period", "workers"]].values.tolist() == [
+        ["KCN Sóng Thần 2", "724", "2023-Q1", 1200]]
+    assert stage.rejects.set_index("source_row")["reason_code"].to_dict() == {
+        3: "value_invalid", 4: "period_invalid", 5: "name_missing"}
+
+
+def test_protected_park_table_by_hand():
+    # Park A: 3 firms, none dominant -> shown. Parks B and E: 2 firms each -> hidden (count).
+    # Park C: 4 firms, one holds 950 of 1,000 workers -> hidden (dominance).
+    # Park D: 5 firms of equal size -> shown. Every relation already holds two or more
+    # hidden cells, so no further park is hidden.
+    firms = pd.DataFrame({
+        "industrial_park": ["A"] * 3 + ["B"] * 2 + ["C"] * 4 + ["D"] * 5 + ["E"] * 2,
+        "employees": [100, 100, 100, 40, 40, 950, 20, 20, 10] + [60] * 5 + [30, 30],
+    })
+    table = pd.DataFrame({"industrial_park": list("ABCDE"), "workers": [300.0, 80.0, 1000.0, 300.0, 60.0]})
+    protected = workforce.protect_parks(table, firms).set_index("industrial_park")
+    assert protected["hidden"].to_dict() == {"A": False, "B": True, "C": True, "D": False, "E": True}
+    assert protected.loc[["B", "C", "E"], "workers"].isna().all() and protected.loc["A", "workers"] == 300
+
+
+def test_a_single_hidden_park_takes_another_with_it():
+    # Only park B is small: hiding it alone would let a reader subtract it from the total,
+    # so the smallest other park (A) is hidden too.
+    firms = pd.DataFrame({"industrial_park": ["A"] * 3 + ["B"] * 2 + ["D"] * 5, "employees": [30] * 3 + [40] * 2 + [60] * 5})
+    table = pd.DataFrame({"industrial_park": ["A", "B", "D"], "workers": [90.0, 80.0, 300.0]})
+    hidden = workforce.protect_parks(table, firms).set_index("industrial_park")["hidden"].to_dict()
+    assert hidden == {"A": True, "B": True, "D": False}
+
+
+def test_park_without_firms_in_the_register_is_hidden():
+    firms = pd.DataFrame({"industrial_park": ["A"] * 3, "employees": [10, 10, 10]})
+    table = pd.DataFrame({"industrial_park": ["A", "Z"], "workers": [30.0, 50.0]})
+    assert workforce.protect_parks(table, firms)["hidden"].tolist() == [False, True]
+
+
+def test_protected_park_table_on_the_small_register(small_data):
+    # The scaled-down register has parks with one or two firms: they must be hidden.
+    firms = in_scope(small_data.enterprises)
+    table = workforce.protect_parks(workforce.training(small_data.workforce, by="industrial_park"), firms)
+    counts = firms.groupby("industrial_park").size()
+    small = set(counts[counts < 3].index)
+    assert small, "the small register should have parks of fewer than 3 firms"
+    hidden = set(table.loc[table["hidden"], "industrial_park"])
+    assert small <= hidden
+    assert table.loc[table["hidden"], "workers"].isna().all() and table.loc[~table["hidden"], "workers"].notna().all()

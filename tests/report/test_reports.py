@@ -1,0 +1,286 @@
+"""Every report notebook through papermill on the small register, and the exported HTML.
+
+The small register (3,000 firms) is the default generator scaled down, so its figures
+differ from the published ones: a report that showed a published figure where a computed
+one belongs would fail here. Expected values are counted from the clean tables with plain
+pandas, or worked by hand.
+"""
+
+import json
+import re
+
+import nbformat
+import pandas as pd
+import pytest
+
+from adoption.core import config
+from adoption.core.errors import ParameterError
+from adoption.report import build as report_build
+from adoption.report import cache, catalogue
+from adoption.report.formats import fmt_int, fmt_pct
+from htmltables import table_with
+
+REPORTS = ["adoption-overview", "digital-intensity", "ict-sector", "workforce-training"]
+
+
+def _html(built, lang, name="adoption-overview"):
+    [page] = [r for r in built.reports if r.params["lang"] == lang and r.spec.name == name]
+    assert page.ok, page.error
+    return page.html.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def firms(small_data):
+    """Active head offices, selected with plain pandas (not the library's in_scope)."""
+    enterprises = small_data.enterprises
+    return enterprises[(enterprises["status"].astype(str) == "active") & ~enterprises["tax_code"].str.contains("-")]
+
+
+def test_every_report_of_the_grid_built(built):
+    assert all(r.ok for r in built.reports), [r.error for r in built.reports]
+    assert sorted(r.html.name for r in built.reports) == sorted(f"{n}.{lang}.html" for n in REPORTS for lang in ("vi", "en"))
+
+
+@pytest.mark.parametrize("name", REPORTS)
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_report_has_banner_no_code_and_embedded_charts(built, name, lang):
+    html = _html(built, lang, name)
+    assert ("DỮ LIỆU TỔNG HỢP" if lang == "vi" else "SYNTHETIC DATA") in html
+    assert "import adoption" not in html and 'class="jp-InputArea' not in html
+    assert "<script src=" not in html
+    assert all(src.startswith("data:image/png;base64,") for src in re.findall(r'<img[^>]+src="([^"]{0,40})', html))
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_comparison_shows_computed_beside_published(built, firms, lang):
+    # The published figures are those of the product brief (newspaper of 5 Oct 2023).
+    computed = {"enterprises": len(firms), "adopters": int(firms["uses_digital_platform"].sum()),
+                "digital_tech_firms": int(firms["is_digital_tech"].sum()),
+                "digital_tech_workers": int(firms.loc[firms["is_digital_tech"], "employees"].sum())}
+    published = {"enterprises": 65_000, "adopters": 45_000, "digital_tech_firms": 1_300, "digital_tech_workers": 55_720}
+    header = {"vi": ["Chỉ tiêu", "Tính từ dữ liệu", "Đã công bố", "Chênh lệch", "Nguồn"],
+              "en": ["Figure", "Computed from data", "Published", "Difference", "Source"]}[lang]
+    rows = table_with(_html(built, lang), header)
+    names = {"vi": ["Doanh nghiệp", "Doanh nghiệp sử dụng nền tảng số"], "en": ["Enterprises", "Enterprises using digital platforms"]}[lang]
+    for key, name in zip(["enterprises", "adopters"], names):
+        [row] = [r for r in rows if r[0] == name]
+        difference = computed[key] - published[key]
+        assert row[1:4] == [fmt_int(computed[key], lang), fmt_int(published[key], lang),
+                            f"{fmt_int(difference, lang)} ({fmt_pct(difference / published[key], lang)})"]
+    assert computed["enterprises"] == 3_000 != published["enterprises"]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_headline_table_counts_the_clean_register(built, firms, lang):
+    header = {"vi": ["Chỉ tiêu", "Giá trị"], "en": ["Figure", "Value"]}[lang]
+    values = dict(table_with(_html(built, lang), header))
+    parks = firms[firms["industrial_park"].notna()]
+    expected = {
+        {"vi": "Doanh nghiệp", "en": "Enterprises"}[lang]: fmt_int(len(firms), lang),
+        {"vi": "Lao động trong khu công nghiệp", "en": "Workers in industrial parks"}[lang]: fmt_int(parks["employees"].sum(), lang),
+        {"vi": "Số khu công nghiệp có doanh nghiệp", "en": "Industrial parks with enterprises"}[lang]: fmt_int(parks["industrial_park"].nunique(), lang),
+        {"vi": "Tỷ lệ sử dụng nền tảng số", "en": "Digital-platform adoption rate"}[lang]: fmt_pct(firms["uses_digital_platform"].mean(), lang),
+    }
+    for name, value in expected.items():
+        assert values[name] == value, name
+
+
+def test_vietnamese_number_format(built, firms):
+    html = _html(built, "vi")
+    assert ">3.000<" in html and ">65.000<" in html
+    rate = firms["uses_digital_platform"].mean()
+    assert f"{rate * 100:.1f}%".replace(".", ",") in html
+
+
+def test_district_table_matches_a_crosstab(built, firms):
+    rows = table_with(_html(built, "en"), ["District unit", "Enterprises", "Enterprises using digital platforms",
+                                           "Digital-platform adoption rate", "Share of enterprises"])
+    counts = firms.groupby("district")["uses_digital_platform"].agg(["size", "sum"])
+    shown = {row[0]: row for row in rows}
+    for district, (size, adopters) in counts.iterrows():
+        if shown[district][1] != "x":
+            assert shown[district][1:3] == [fmt_int(size, "en"), fmt_int(adopters, "en")], district
+
+
+def test_intensity_report_shows_the_estimates(built, small_data):
+    from adoption.metrics import intensity
+
+    html = _html(built, "en", "digital-intensity")
+    eu = intensity.compare_eu(small_data.survey).set_index("group")
+    assert fmt_pct(eu.loc["sme", "share"], "en") in html
+    assert f"{fmt_pct(eu.loc['sme', 'ci_low'], 'en')} – {fmt_pct(eu.loc['sme', 'ci_high'], 'en')}" in html
+    assert f">{fmt_pct(eu.loc['sme', 'eu_2023'], 'en')}<" in html
+
+
+def test_ict_report_counts_the_digital_group(built, firms):
+    html = _html(built, "vi", "ict-sector")
+    digital = firms[firms["is_digital_tech"]]
+    assert f">{fmt_int(len(digital), 'vi')}<" in html and f">{fmt_int(digital['employees'].sum(), 'vi')}<" in html
+
+
+def test_workforce_report_shows_hours_and_budget(built, small_data, firms):
+    from adoption.metrics import workforce
+
+    html = _html(built, "vi", "workforce-training")
+    records = small_data.workforce
+    assert f">{fmt_int(records['workers'].sum() * 13, 'vi')}<" in html  # 1 hour a week, 13 weeks a quarter
+    budget = workforce.budget(firms, records).set_index("year")
+    assert f">{fmt_int(budget.loc[2022, 'per_enterprise_vnd'], 'vi')}<" in html
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_html_has_no_code(built, lang):
+    html = _html(built, lang)
+    assert "import adoption" not in html
+    assert "ad.adoption_by" not in html
+    assert "class=\"jp-InputArea" not in html
+    assert "hl-ipython3" not in html
+    assert "processed_dir" not in html.split("<footer")[0]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_html_stands_alone(built, lang):
+    html = _html(built, lang)
+    assert "<script src=" not in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "@import url(" not in html
+    images = re.findall(r'<img[^>]+src="([^"]{0,40})', html)
+    assert len(images) == 6
+    assert all(src.startswith("data:image/png;base64,") for src in images)
+
+
+def test_charts_have_alt_text_naming_their_section(built):
+    alts = re.findall(r'<img[^>]+alt="([^"]*)"', _html(built, "vi"))
+    assert alts[0] == "Doanh nghiệp sử dụng nền tảng số theo thời gian (lũy kế theo tháng)"
+    assert alts[1] == "Tỷ lệ sử dụng nền tảng số theo huyện, thị xã, thành phố"
+    assert len(alts) == 6 and all(alts)
+
+
+def test_disclosure_footnote_and_no_firm_identifier(built, small_data):
+    html = _html(built, "en")
+    assert "hidden to protect individual firms" in html
+    firms = small_data.enterprises
+    for code in firms["tax_code"].sample(200, random_state=1):
+        assert code not in html
+    for name in firms["name"].sample(200, random_state=1):
+        assert name not in html
+
+
+def test_small_parks_hidden_in_the_workforce_report(built, firms):
+    rows = table_with(_html(built, "en", "workforce-training"), [
+        "Industrial park", "Workers", "Workers trained (quarterly, summed)", "Hours required", "Hours delivered",
+        "Coverage", "Share of workers trained", "Hours short", "Workers not trained"])
+    counts = firms.groupby("industrial_park").size()
+    hidden = {row[0] for row in rows if row[1] == "x"}
+    assert set(counts[counts < 3].index) <= hidden
+    assert len(hidden) != 1
+
+
+def test_synthetic_banner_in_each_language(built):
+    assert "DỮ LIỆU TỔNG HỢP" in _html(built, "vi")
+    assert "SYNTHETIC DATA" in _html(built, "en")
+    assert "SYNTHETIC DATA" not in _html(built, "vi")
+
+
+def test_footer_provenance(built, small_data):
+    html = _html(built, "en")
+    footer = html.split('<footer class="adoption-footer">')[1]
+    assert small_data.input_hash in footer
+    assert "adoption version" in footer and "Built at" in footer
+    assert '{&#34;lang&#34;: &#34;en&#34;' in footer or '{"lang": "en"' in footer
+
+
+def test_executed_notebook_kept_for_researchers(built):
+    path = built.index.parent / "notebooks" / "adoption-overview.vi.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata["adoption"]["synthetic"] is True
+    assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_index_links_every_report(built):
+    index = built.index.read_text(encoding="utf-8")
+    for r in built.reports:
+        assert f'href="{r.html.name}"' in index
+    assert "SYNTHETIC DATA" in index and "DỮ LIỆU TỔNG HỢP" in index
+    assert "Báo cáo / Report" in index
+
+
+def test_unknown_parameter_refused_before_a_kernel_starts():
+    with pytest.raises(ParameterError, match="valid parameters: lang, district, processed_dir"):
+        catalogue.check_parameters(config.NOTEBOOKS_DIR / "01-adoption-overview.ipynb", {"langg": "vi"})
+
+
+def test_bad_values_refused_with_valid_list():
+    notebook = config.NOTEBOOKS_DIR / "01-adoption-overview.ipynb"
+    with pytest.raises(ParameterError, match="valid values: vi, en"):
+        catalogue.check_parameters(notebook, {"lang": "fr"})
+    with pytest.raises(ParameterError, match="valid values: 718"):
+        catalogue.check_parameters(notebook, {"district": "Hà Nội"})
+    assert catalogue.check_parameters(notebook, {"district": "tp ben cat"}) == {"district": "721"}
+
+
+def test_a_failing_report_does_not_stop_the_build(small_processed, tmp_path):
+    # A real kernel runs a notebook that raises; the good report beside it is still built.
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    (notebooks / "03-ict-sector.ipynb").write_bytes((config.NOTEBOOKS_DIR / "03-ict-sector.ipynb").read_bytes())
+    broken = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('lang = "vi"\nprocessed_dir = None', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell('raise RuntimeError("kernel died")'),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nbformat.write(broken, notebooks / "broken.ipynb")
+    specs = (catalogue.ReportSpec("broken", "broken.ipynb", "report_title", ({"lang": "vi"},)),
+             catalogue.ReportSpec("ict-sector", "03-ict-sector.ipynb", "ict_title", ({"lang": "vi"},)))
+    result = report_build.build(processed_dir=small_processed, reports_dir=tmp_path / "reports", catalogue=specs,
+                                notebooks_dir=notebooks, jobs_limit=1)
+    outcome = {r.spec.name: r for r in result.reports}
+    assert not outcome["broken"].ok and outcome["broken"].error.startswith("RuntimeError: kernel died (notebook cell")
+    assert outcome["ict-sector"].ok and outcome["ict-sector"].html.is_file()
+    assert not (tmp_path / "reports" / "broken.vi.html").exists()
+    assert "kernel died" in result.index.read_text(encoding="utf-8")
+    assert [r.spec.name for r in result.failed] == ["broken"]
+
+
+def test_committed_notebooks_have_no_outputs():
+    for path in config.NOTEBOOKS_DIR.glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert not cell.outputs and cell.execution_count is None, path.name
+
+
+def test_second_build_skips_unchanged_reports(built, small_processed):
+    before = {r.html.name: r.html.stat().st_mtime_ns for r in built.reports}
+    again = report_build.build(processed_dir=small_processed, reports_dir=built.index.parent)
+    assert all(r.ok and r.skipped for r in again.reports)
+    assert {r.html.name: r.html.stat().st_mtime_ns for r in again.reports} == before
+    assert 'href="adoption-overview.vi.html"' in again.index.read_text(encoding="utf-8")
+
+
+def test_fingerprint_follows_notebook_params_and_data():
+    ict = catalogue.notebook_path(catalogue.find_spec("ict-sector"))
+    overview = catalogue.notebook_path(catalogue.find_spec("adoption-overview"))
+    base = cache.fingerprint(ict, {"lang": "vi"}, "a" * 64)
+    assert base == cache.fingerprint(ict, {"lang": "vi"}, "a" * 64)
+    assert base != cache.fingerprint(ict, {"lang": "en"}, "a" * 64)
+    assert base != cache.fingerprint(ict, {"lang": "vi"}, "b" * 64)
+    assert base != cache.fingerprint(overview, {"lang": "vi"}, "a" * 64)
+
+
+def test_reports_without_their_input_say_so(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from adoption.clean.pipeline import clean_folder
+
+    raw = tmp_path / "raw"
+    (raw / "register").mkdir(parents=True)
+    shutil.copy(Path(__file__).parents[1] / "data" / "formats" / "register_utf8_bom.csv", raw / "register")
+    clean_folder(raw, tmp_path / "processed")
+    result = report_build.build(processed_dir=tmp_path / "processed", reports_dir=tmp_path / "reports",
+                                only=["digital-intensity", "adoption-overview"])
+    assert all(r.ok and r.unavailable for r in result.reports)
+    assert {r.unavailable for r in result.reports} == {"no input in data/raw/survey/", "no input in data/raw/platforms/"}
+    index = result.index.read_text(encoding="utf-8")
+    assert "not built: no input in data/raw/survey/" in index
+    assert not list((tmp_path / "reports").glob("*.vi.html"))
