@@ -69,7 +69,7 @@ def main(
 
 
 def _fail(exc: AdoptionError) -> None:
-    console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+    console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True)
     raise typer.Exit(code=2)
 
 
@@ -118,11 +118,11 @@ def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption) 
 
 
 def _print_quality(quality: dict, target: Path) -> None:
-    table = Table(title=f"clean data in {target}")
+    table = Table(title=escape(f"clean data in {target}"))
     for column in ("file", "read", "kept", "rejected", "merged"):
         table.add_column(column, justify="left" if column == "file" else "right")
     for rel, info in quality["files"].items():
-        table.add_row(rel, f"{info['rows_read']:,}", f"{info['rows_kept']:,}", f"{info['rows_rejected']:,}", f"{info['rows_merged']:,}")
+        table.add_row(escape(rel), f"{info['rows_read']:,}", f"{info['rows_kept']:,}", f"{info['rows_rejected']:,}", f"{info['rows_merged']:,}")
     out.print(table)
     if quality.get("reasons"):
         out.print("rejected rows by reason: " + ", ".join(f"{k} {v:,}" for k, v in quality["reasons"].items()))
@@ -156,12 +156,12 @@ def build(
 def _finish_build(result) -> None:
     for report in result.reports:
         if report.unavailable:
-            mark = f"[yellow]not built[/] ({report.unavailable})"
+            mark = f"[yellow]not built[/] ({escape(report.unavailable)})"
         elif report.ok:
             mark = "[green]up to date[/]" if report.skipped else "[green]ok[/]"
         else:
-            mark = f"[red]FAILED[/] {report.error}"
-        out.print(f"  {report.html.name}: {mark}")
+            mark = f"[red]FAILED[/] {escape(report.error)}"
+        out.print(f"  {escape(report.html.name)}: {mark}")
     typer.echo(str(result.index))  # plain, never wrapped: scripts read this line
     if result.failed:
         console.print(f"[bold red]{len(result.failed)} of {len(result.reports)} reports failed[/]; the others were built")

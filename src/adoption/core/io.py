@@ -42,22 +42,30 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-_FORMULA_START = ("=", "+", "-", "@")
+# Characters that make a spreadsheet read a cell as a formula, or that it skips before
+# one (tab, carriage return, line feed): OWASP's list for CSV injection.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy where text cells starting with = + - @ get a leading apostrophe.
+    """A copy where text cells starting with = + - @ (or a tab, carriage return or line
+    feed) get a leading apostrophe, in every column and in the header.
 
     A spreadsheet then shows the text instead of running it as a formula.
 
-    >>> spreadsheet_safe(pd.DataFrame({"a": ["=1+1", "ok", "-3"]}))["a"].tolist()
-    ["'=1+1", 'ok', "'-3"]
+    >>> spreadsheet_safe(pd.DataFrame({"a": ["=1+1", "ok", "-3", chr(9) + "=2"]}))["a"].str.startswith("'").tolist()
+    [True, False, True, True]
     """
     out = frame.copy()
+    out.columns = [_safe_cell(c) for c in out.columns]
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+            out[column] = out[column].map(_safe_cell)
     return out
+
+
+def _safe_cell(value):
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
 def write_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], quality: dict, csvs: dict[str, pd.DataFrame]) -> None:

@@ -5,13 +5,12 @@ from the text catalogue (:mod:`adoption.report.text`).
 
 from __future__ import annotations
 
-import html
-
 from IPython.display import HTML, Markdown
 
 from ..core import reference
 from ..core.io import CleanData
 from ..metrics.disclosure import DOMINANCE, MIN_COUNT, SYMBOL
+from .escape import html_text
 from .formats import fmt_int
 from .text import label
 
@@ -37,12 +36,13 @@ def heading(key: str, lang: str, *, level: int = 2) -> Markdown:
     return Markdown(f"{'#' * level} {label(key, lang)}")
 
 
-def title(lang: str, *, district: str | None = None, report: str = "report_title", scope: str = "scope_note") -> Markdown:
+def title(lang: str, *, district: str | None = None, report: str = "report_title", scope: str = "scope_note") -> HTML:
     """The report title (label ``report``), naming the district when the report covers one."""
     place = label("province", lang)
     if district:
         place = reference.districts().set_index("district_code").loc[district, "district"]
-    return Markdown(f"# {label(report, lang)}\n\n**{place}**. {label(scope, lang)}")
+    return HTML(f"<h1>{html_text(label(report, lang))}</h1>\n"
+                f"<p><strong>{html_text(place)}</strong>. {html_text(label(scope, lang))}</p>")
 
 
 def note(key: str, lang: str) -> Markdown:
@@ -54,19 +54,20 @@ def banner(data: CleanData, lang: str) -> HTML:
     """A visible banner when the data are synthetic; empty output otherwise."""
     if not data.synthetic:
         return HTML("")
-    text = html.escape(label("synthetic_banner", lang))
+    text = html_text(label("synthetic_banner", lang))
     return HTML(f'<div class="adoption-synthetic-banner" role="alert">{text}</div>')
 
 
-def sources(data: CleanData, lang: str) -> Markdown:
-    """Where the numbers come from: input files (with row counts), published figures, reference data."""
-    lines = [f"**{label('register_files', lang)}**", ""]
-    for rel, info in sorted(data.quality.get("files", {}).items()):
-        lines.append(f"- `{rel}`: {fmt_int(info['rows_read'], lang)} {label('rows', lang)}")
-    lines += ["", f"**{label('published_sources', lang)}**", ""]
-    for source in reference.published_figures()["source"].drop_duplicates():
-        lines.append(f"- {source}")
-    lines += ["", label("reference_sources", lang)]
-    return Markdown("\n".join(lines))
-
-
+def sources(data: CleanData, lang: str) -> HTML:
+    """Where the numbers come from: input files (with row counts), published figures,
+    reference data. File names and sources are data: shown literally, never as markup."""
+    files = "".join(
+        f"<li><code>{html_text(rel)}</code>: {fmt_int(info['rows_read'], lang)} {html_text(label('rows', lang))}</li>"
+        for rel, info in sorted(data.quality.get("files", {}).items())
+    )
+    published = "".join(f"<li>{html_text(source)}</li>" for source in reference.published_figures()["source"].drop_duplicates())
+    return HTML(
+        f"<p><strong>{html_text(label('register_files', lang))}</strong></p><ul>{files}</ul>"
+        f"<p><strong>{html_text(label('published_sources', lang))}</strong></p><ul>{published}</ul>"
+        f"<p>{html_text(label('reference_sources', lang))}</p>"
+    )

@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
+from .escape import chart_text
 from .formats import fmt_pct, group_labels, value_label
 from .text import label
 
@@ -20,10 +21,10 @@ BAR_COLOUR = "#2a6f97"
 
 
 def _bars(ax: Axes, names, values) -> None:
-    """Horizontal bars, first name at the top."""
+    """Horizontal bars, first name at the top; names shown literally."""
     positions = range(len(values))
     ax.barh(list(positions), values, color=BAR_COLOUR, height=0.8)
-    ax.set_yticks(list(positions), labels=list(names))
+    ax.set_yticks(list(positions), labels=[chart_text(name) for name in names])
     ax.set_ylim(len(values) - 0.5, -0.5)
 
 
@@ -67,7 +68,7 @@ def plot_adoption_over_time(series: pd.DataFrame, *, lang: str = "vi", ax: Axes 
         names = group_labels(series[[groups[0]]], lang).to_numpy()
         for name in pd.unique(names):
             rows = series[names == name]
-            ax.plot(rows["month"], rows["adoption_rate"], label=name)
+            ax.plot(rows["month"], rows["adoption_rate"], label=chart_text(name))
         ax.legend(frameon=False)
     else:
         ax.plot(series["month"], series["adoption_rate"], color=BAR_COLOUR)

@@ -9,13 +9,14 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from ..metrics.disclosure import SYMBOL
+from .escape import escaped
 from .formats import COLUMN_FORMATS, fmt_dec, fmt_int, fmt_pct, group_labels, value_label
 from .text import label
 
 
 def _frame(rows: pd.DataFrame, index_name: str) -> Styler:
-    """Rows of formatted text as a table without the positional index."""
-    styled = rows.style.hide(axis="index")
+    """Rows of formatted text as a table without the positional index, every cell escaped."""
+    styled = escaped(rows.style.hide(axis="index"))
     return styled.set_table_styles([{"selector": "td:first-child", "props": [("text-align", "left")]}])
 
 
