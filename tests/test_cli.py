@@ -112,5 +112,60 @@ def test_lab_serves_the_notebooks_with_the_project_kernel():
         assert specs["adoption"]["spec"]["argv"][0] == sys.executable
         assert "01-adoption-overview.ipynb" in [c["name"] for c in get("/api/contents")["content"]]
     finally:
-        lab.terminate()
+        lab.terminate()  # SIGTERM, as a supervisor sends it
         lab.wait(timeout=30)
+    # The server itself stopped: `adoption lab` is JupyterLab, not its parent.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                break
+        time.sleep(0.5)
+    else:
+        raise AssertionError(f"JupyterLab still answers on port {port} after SIGTERM")
+
+
+def test_report_never_writes_synthetic_data_beside_a_users_files(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "register").mkdir(parents=True)
+    (raw / "register" / "dn.xls").write_bytes(b"\xd0\xcf\x11\xe0 an old Excel file")
+    done = run("report", "--raw", str(raw), "--processed", str(tmp_path / "p"), "--reports", str(tmp_path / "r"), check=2)
+    assert "dn.xls" in done.stderr and "save it as .xlsx" in " ".join(done.stderr.split())
+    assert sorted(p.name for p in raw.rglob("*")) == ["dn.xls", "register"]
+
+
+def test_file_names_with_brackets_print_as_written(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "register").mkdir(parents=True)
+    shutil.copy(DATA / "register_small.csv", raw / "register" / "[ban nháp] reg.csv")
+    done = run("clean", "--raw", str(raw), "--out", str(tmp_path / "out"), check=0)
+    assert "register/[bannháp]reg.csv" in "".join(done.stdout.split())
+    (raw / "register" / "[ban nháp] reg.csv").write_text("MST,Tên\n1,A\n", encoding="utf-8")
+    failed = run("clean", "--raw", str(raw), "--out", str(tmp_path / "out2"), check=2)
+    assert "/register/[bannháp]reg.csv:noheaderrowfound" in "".join(failed.stderr.split())
+
+
+def test_an_output_path_that_is_a_file_is_one_message_and_exit_3(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "register").mkdir(parents=True)
+    shutil.copy(DATA / "register_small.csv", raw / "register")
+    target = tmp_path / "out.txt"
+    target.write_text("a file, not a folder", encoding="utf-8")
+    done = run("clean", "--raw", str(raw), "--out", str(target), check=3)
+    assert "Traceback" not in done.stderr and "error:" in done.stderr
+    assert str(target) in "".join(done.stderr.split())
+    assert target.read_text(encoding="utf-8") == "a file, not a folder"
+
+
+def test_a_clean_removes_outputs_it_did_not_produce(small_raw, tmp_path):
+    from adoption.core.io import load_clean
+
+    raw = tmp_path / "raw"
+    shutil.copytree(small_raw, raw)
+    out = tmp_path / "out"
+    run("clean", "--raw", str(raw), "--out", str(out), check=0)
+    assert (out / "workforce.parquet").is_file() and (out / "survey.parquet").is_file()
+    shutil.rmtree(raw / "workforce")
+    run("clean", "--raw", str(raw), "--out", str(out), check=0)
+    assert not (out / "workforce.parquet").exists() and (out / "survey.parquet").is_file()
+    assert load_clean(out).workforce is None

@@ -1,7 +1,8 @@
 """The ``adoption`` command: one sub-command per stage of the pipeline.
 
-Errors about input or parameters print one message and exit with code 2; a build in
-which some report failed exits with code 1 after building the others.
+Exit codes: 0 success; 1 some reports failed (the others are built); 2 bad input or
+parameter; 3 the machine refused (a folder that cannot be written, a full disk, a path
+that is a file). Codes 2 and 3 print one message, never a traceback.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import json
 import logging
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Optional
@@ -68,9 +68,17 @@ def main(
     _setup_logging(verbose)
 
 
-def _fail(exc: AdoptionError) -> None:
-    console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True)
-    raise typer.Exit(code=2)
+def _fail(exc: Exception) -> None:
+    """One message and the exit code: 2 for bad input or parameters, 3 when the machine
+    refused a read or a write (permissions, a full disk, a path that is a file)."""
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        message = f"{where}{exc.strerror or exc} (check the folder, its permissions and free space)"
+        code = 3
+    else:
+        message, code = str(exc), 2
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
+    raise typer.Exit(code=code)
 
 
 @app.command()
@@ -94,7 +102,7 @@ def synth(
     try:
         result = write_synthetic(raw or config.RAW_DIR, seed=seed, force=force, messiness=messiness, truth_dir=truth,
                                  firms=firms)
-    except AdoptionError as exc:
+    except (AdoptionError, OSError) as exc:
         _fail(exc)
     out.print(f"wrote {result.register_rows:,} firms and {result.platform_rows:,} platform records (synthetic, {messiness}) to {result.raw_dir}")
 
@@ -112,7 +120,7 @@ def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption) 
     target = out_dir or config.PROCESSED_DIR
     try:
         result = run_clean(raw_dir, target)
-    except AdoptionError as exc:
+    except (AdoptionError, OSError) as exc:
         _fail(exc)
     _print_quality(result.quality, target)
 
@@ -124,6 +132,11 @@ def _print_quality(quality: dict, target: Path) -> None:
     for rel, info in quality["files"].items():
         table.add_row(escape(rel), f"{info['rows_read']:,}", f"{info['rows_kept']:,}", f"{info['rows_rejected']:,}", f"{info['rows_merged']:,}")
     out.print(table)
+    for skipped in quality.get("not_read", []):
+        out.print(f"[yellow]not read[/]: {escape(skipped['path'])}: {escape(skipped['reason'])}")
+    for rel, info in quality["files"].items():
+        for sheet, reason in info.get("sheets_not_read", {}).items():
+            out.print(f"[yellow]not read[/]: {escape(rel)}, sheet {escape(repr(sheet))}: {escape(reason)}")
     if quality.get("reasons"):
         out.print("rejected rows by reason: " + ", ".join(f"{k} {v:,}" for k, v in quality["reasons"].items()))
     if quality.get("synthetic"):
@@ -148,7 +161,7 @@ def build(
     try:
         result = run_build(processed_dir=processed or config.PROCESSED_DIR, reports_dir=reports or config.REPORTS_DIR,
                            only=only, jobs_limit=jobs, force=force)
-    except AdoptionError as exc:
+    except (AdoptionError, OSError) as exc:
         _fail(exc)
     _finish_build(result)
 
@@ -213,7 +226,7 @@ def report(
             result = run_clean(raw_dir, processed_dir)
             _print_quality(result.quality, processed_dir)
         built = run_build(processed_dir=processed_dir, reports_dir=reports or config.REPORTS_DIR, jobs_limit=jobs, force=force)
-    except AdoptionError as exc:
+    except (AdoptionError, OSError) as exc:
         _fail(exc)
     _finish_build(built)
 
@@ -228,7 +241,7 @@ def params(notebook: str = typer.Argument(..., help="Report name (e.g. adoption-
         if not path.is_file():
             path = notebook_path(find_spec(notebook))
         declared = notebook_parameters(path)
-    except AdoptionError as exc:
+    except (AdoptionError, OSError) as exc:
         _fail(exc)
     table = Table(title=str(path.name))
     for column in ("parameter", "type", "default", "meaning"):
@@ -251,7 +264,10 @@ def lab(
         command.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # containers and CI machines often run as root
-    raise typer.Exit(subprocess.call(command, env=env))
+    # Become JupyterLab rather than start it as a child: a signal that stops `adoption lab`
+    # (a supervisor's SIGTERM, Ctrl+C) then stops the server itself.
+    sys.stdout.flush()
+    os.execve(jupyter, command, env)
 
 
 if __name__ == "__main__":  # pragma: no cover

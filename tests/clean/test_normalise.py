@@ -180,3 +180,12 @@ def test_tax_codes_with_valid_check_digit_normalise_in_any_spelling(body):
     assert tax_code.normalise(f"{code}_042") == (f"{code}-042", None)
     wrong = code[:9] + str((int(digit) + 1) % 10)
     assert tax_code.normalise(wrong)[0] is None
+
+
+def test_numbers_too_large_for_any_register_become_null():
+    # 10^30 would wrap to a negative 64-bit integer; 10^18 VND is beyond any firm.
+    out = C.clean_numbers(pd.Series(["1" + "0" * 30, "123456789012345", "1" + "0" * 18, "1" + "0" * 19]))
+    assert out.isna().tolist() == [True, False, False, True]
+    assert out.iloc[1:3].astype(int).tolist() == [123_456_789_012_345, 10**18]
+    _, refused = C.numbers_counted(pd.Series(["1" + "0" * 30, "5"]))
+    assert refused == 1

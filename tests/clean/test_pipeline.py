@@ -129,3 +129,36 @@ def test_quality_json_contents(default_processed):
     # 2023 registers say "Thị xã Bến Cát": the district normaliser rewrote those rows.
     assert quality["normalised"]["district"] > 5_000
     assert len(quality["input_hash"]) == 64
+
+
+def test_everything_not_read_is_named_with_its_reason(tmp_path):
+    import openpyxl
+
+    register = tmp_path / "register"
+    register.mkdir()
+    (register / "register_small.csv").write_bytes((DATA / "register_small.csv").read_bytes())
+    (register / "2022").mkdir()
+    (register / "2022" / "old.csv").write_bytes((DATA / "register_small.csv").read_bytes())
+    (register / "moved.csv").symlink_to(tmp_path / "nowhere.csv")
+    book = openpyxl.Workbook()
+    book.active.append(["Mã số thuế", "Tên doanh nghiệp", "Huyện", "Mã ngành"])
+    book.active.append(["0100233488", "Công ty A", "Dĩ An", "2610"])
+    notes = book.create_sheet("Ghi chú")
+    notes.append(["chỉ ghi chú"])
+    notes.append(["thêm một dòng"])
+    book.save(register / "book.xlsx")
+    result = clean_raw(tmp_path)
+    assert result.quality["not_read"] == [
+        {"path": "register/2022", "reason": "a sub-folder: files in sub-folders are not read; move them up into the folder itself"},
+        {"path": "register/moved.csv", "reason": "a link to a file that does not exist"},
+    ]
+    sheets = result.quality["files"]["register/book.xlsx"]["sheets_not_read"]
+    assert list(sheets) == ["Ghi chú"] and "2 non-empty rows not read" in sheets["Ghi chú"]
+
+
+@pytest.mark.parametrize("name", ["dn.xls", "dn.xlsb", "dn.ods"])
+def test_old_and_other_spreadsheet_formats_refused_by_name(tmp_path, name):
+    (tmp_path / "register").mkdir()
+    (tmp_path / "register" / name).write_bytes(b"\xd0\xcf\x11\xe0 not really")
+    with pytest.raises(InputFileError, match=f"{name}: .* cannot be read; open it in Excel or LibreOffice and save it as .xlsx"):
+        clean_raw(tmp_path)

@@ -66,3 +66,9 @@ def test_agrees_with_python_stdnum_on_normal_forms(digits, suffix):
 
     code = digits + suffix
     assert (tax_code.normalise(code)[0] is not None) == mst.is_valid(code)
+
+
+@pytest.mark.parametrize("raw", ["370014502²", "３７００１４５０２０", "370014502٠", "3700145020-٠٠١"])
+def test_digits_of_other_scripts_are_refused_not_crashed(raw):
+    normal, reason = tax_code.normalise(raw)
+    assert normal is None and "characters other than digits" in reason

@@ -56,6 +56,7 @@ def quality_report(
                 "blank_rows_skipped": table.blank_rows,
                 "headers": table.header_map,
                 "extra_columns": sorted(set(table.extras["column"])) if len(table.extras) else [],
+                "sheets_not_read": table.sheets_not_read,
             }
     synthetic = synthetic_files(raw_dir)
     digest = "\n".join(f"{rel} {info['sha256']}" for rel, info in sorted(files.items()))

@@ -22,6 +22,9 @@ from . import vocab
 # quality.json). Registrations start in 1986, the year of the Đổi Mới reforms that
 # allowed private enterprise; no Vietnamese enterprise reports more staff than 500,000.
 MAX_EMPLOYEES = 500_000
+# No count or amount in VND reaches 10^18 (the whole world's output is about 10^19 VND a
+# year); a larger value is a typing slip and would not fit a 64-bit integer column.
+MAX_NUMBER = 10**18
 EARLIEST_REGISTRATION = date(1986, 1, 1)
 EXCEL_EPOCH = date(1899, 12, 30)
 
@@ -80,13 +83,15 @@ def parse_number(value: str) -> float | None:
 
 
 def clean_numbers(values: pd.Series, *, maximum: float | None = None) -> pd.Series:
-    """Whole numbers from text; negative, unreadable or above ``maximum`` become null.
+    """Whole numbers from text; negative, unreadable or above ``maximum`` (at most
+    :data:`MAX_NUMBER`) become null.
 
-    >>> clean_numbers(pd.Series(["12", "-3", "1.000", "abc", ""]), maximum=500).tolist()
-    [12, <NA>, <NA>, <NA>, <NA>]
+    >>> clean_numbers(pd.Series(["12", "-3", "1.000", "abc", "", "1" + "0" * 30]), maximum=500).tolist()
+    [12, <NA>, <NA>, <NA>, <NA>, <NA>]
     """
+    limit = MAX_NUMBER if maximum is None else min(maximum, MAX_NUMBER)
     parsed = map_unique(values, parse_number).astype("Float64")
-    bad = (parsed < 0) | (parsed > maximum if maximum is not None else False)
+    bad = (parsed < 0) | (parsed > limit)
     return parsed.mask(bad.fillna(False)).round().astype("Int64")
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..core import config
 from ..core.errors import InputFileError
-from ..core.io import data_files, write_outputs
+from ..core.io import data_files, not_read, write_outputs
 from ..core.schema import SOURCE_COLUMNS, Enterprises as E, columns, validate
 from . import vocab
 from .accounting import quality_report
@@ -54,7 +54,19 @@ def _read_folder(folder: Path, aliases: dict, required: tuple[str, ...], *, need
     for number, path in enumerate(files, start=1):
         log.info("reading %s/%s [%d/%d]", folder.name, path.name, number, len(files))
         tables.append(read_raw(path, aliases, required))
+        for sheet, reason in tables[-1].sheets_not_read.items():
+            log.warning("%s/%s, sheet %r not read: %s", folder.name, path.name, sheet, reason)
     return tables
+
+
+def _not_read(raw_dir: Path) -> list[dict[str, str]]:
+    """What the raw folders hold but the cleaning does not read, each with the reason."""
+    skipped = []
+    for folder in config.RAW_SOURCES:
+        for name, reason in not_read(raw_dir / folder):
+            log.warning("%s/%s not read: %s", folder, name, reason)
+            skipped.append({"path": f"{folder}/{name}", "reason": reason})
+    return skipped
 
 
 def _concat(tables: list[RawTable]) -> pd.DataFrame:
@@ -131,6 +143,7 @@ def clean_raw(raw_dir: Path = config.RAW_DIR) -> CleanResult:
     kept = {"register": (registers, enterprises), "platforms": (platform_tables, platforms),
             "survey": (survey_tables, survey_stage.clean), "workforce": (workforce_tables, workforce_stage.clean)}
     quality = quality_report(raw_dir, kept, rejects, merges, register, platform_stage)
+    quality["not_read"] = _not_read(raw_dir)
     return CleanResult(enterprises=enterprises, platforms=platforms, survey=survey, workforce=workforce,
                        rejects=rejects, merges=merges, extras=extras, quality=quality)
 

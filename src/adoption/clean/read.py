@@ -23,6 +23,9 @@ from ..core.text import fold
 
 # A header row must match at least this many aliases to be taken as the header.
 MIN_HEADER_MATCHES = 2
+# Formats refused by name, with what to do instead.
+OLD_FORMATS = {".xls": "an old Excel file (.xls, Excel 97-2003)", ".xlsb": "a binary Excel file (.xlsb)",
+               ".ods": "an OpenDocument spreadsheet (.ods)"}
 # Encodings tried in order when a file has no byte-order mark (data contract).
 FALLBACK_ENCODINGS = ("utf-8", "cp1258")
 
@@ -37,6 +40,7 @@ class RawTable:
     rows_read: int
     header_map: dict[str, str] = field(default_factory=dict)  # original header -> canonical
     blank_rows: int = 0
+    sheets_not_read: dict[str, str] = field(default_factory=dict)  # sheet -> why it was not read
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -167,15 +171,22 @@ def read_raw(
     header, or a missing required column (with the headers found and the closest alias).
     """
     suffix = path.suffix.lower()
+    if suffix in OLD_FORMATS:
+        raise InputFileError(f"{path}: {OLD_FORMATS[suffix]} cannot be read; open it in Excel or LibreOffice and "
+                             "save it as .xlsx (or export it as CSV), then run again")
     if suffix not in DATA_SUFFIXES:
         raise InputFileError(f"{path}: unsupported file type {suffix or '(none)'!r}; expected one of {', '.join(DATA_SUFFIXES)}")
     sheets = _read_xlsx(path) if suffix == ".xlsx" else _read_delimited(path)
     index = _alias_index(aliases)
     frames, extras, read, blank = [], [], 0, 0
     header_map: dict[str, str] = {}
+    not_read: dict[str, str] = {}
     for sheet, raw in sheets:
         header_row = _find_header(raw, index)
         if header_row is None:
+            filled = int((raw.fillna("").astype(str).apply(lambda col: col.str.strip()) != "").any(axis=1).sum())
+            not_read[sheet] = (f"no header row in its first 30 rows (expected headers such as "
+                               f"{', '.join(aliases[c][0] for c in required)}); {filled} non-empty rows not read")
             continue
         headers = [str(v).strip() for v in raw.iloc[header_row]]
         mapping: dict[int, str] = {}
@@ -216,6 +227,7 @@ def read_raw(
     frame = pd.concat(frames, ignore_index=True)
     columns = ["source_file", "source_sheet", "source_row", "column", "value"]
     extra = pd.concat(extras, ignore_index=True) if extras else pd.DataFrame(columns=columns)
-    return RawTable(path=path, frame=frame, extras=extra, rows_read=read, header_map=header_map, blank_rows=blank)
+    return RawTable(path=path, frame=frame, extras=extra, rows_read=read, header_map=header_map, blank_rows=blank,
+                    sheets_not_read=not_read)
 
 

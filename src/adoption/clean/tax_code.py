@@ -17,7 +17,12 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.vn import mst
 
 _STRAY = re.compile(r"[\s.·'’`\"]")
-_WITH_SUFFIX = re.compile(r"^(\d{9,10})\s*[-_/]\s*(\d{3})$")
+_WITH_SUFFIX = re.compile(r"^([0-9]{9,10})\s*[-_/]\s*([0-9]{3})$")
+
+
+def _digits(text: str) -> bool:
+    """Only the ASCII digits 0-9 (``str.isdigit`` also accepts ``²`` and other scripts' digits)."""
+    return text.isascii() and text.isdigit()
 
 
 def check_digit(first9: str) -> str | None:
@@ -64,9 +69,9 @@ def normalise(value: object) -> tuple[str | None, str | None]:
     match = _WITH_SUFFIX.match(text)
     if match:
         text, suffix = match.group(1), match.group(2)
-    elif text.isdigit() and len(text) in (12, 13):
+    elif _digits(text) and len(text) in (12, 13):
         text, suffix = text[:-3], text[-3:]
-    if not text.isdigit():
+    if not _digits(text):
         return None, f"tax code {value!r} holds characters other than digits"
     if len(text) == 9:  # stored as a number: the leading 0 of prefixes 01-09 was dropped
         text = "0" + text

@@ -56,6 +56,8 @@ EXTRAS_FILE = "extra_columns.parquet"
 REJECTS_FILE = "rejects.csv"
 MERGES_FILE = "merges.csv"
 QUALITY_FILE = "quality.json"
+OUTPUT_FILES = (ENTERPRISES_FILE, PLATFORMS_FILE, SURVEY_FILE, WORKFORCE_FILE, EXTRAS_FILE, REJECTS_FILE, MERGES_FILE,
+                QUALITY_FILE)
 
 # Marker the generator writes at the root of a raw folder it filled.
 SYNTHETIC_MANIFEST = "SYNTHETIC.json"

@@ -23,14 +23,42 @@ from .errors import InputFileError, SchemaError
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 
 
+def _listed(path: Path) -> bool:
+    """False for what a folder holds but nobody means as data: hidden and lock files, READMEs."""
+    return not path.name.startswith((".", "~$")) and path.name.upper() != "README.MD"
+
+
 def data_files(folder: Path) -> list[Path]:
-    """The data files of a raw folder, sorted by name; READMEs and hidden files skipped."""
+    """The data files of a raw folder, sorted by name; READMEs and hidden files skipped.
+
+    Only regular files (or links to one) directly in ``folder``: see :func:`not_read` for
+    what else the folder holds.
+    """
     if not folder.is_dir():
         return []
-    return sorted(
-        p for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith((".", "~$")) and p.name.upper() != "README.MD"
-    )
+    return sorted(p for p in folder.iterdir() if p.is_file() and _listed(p))
+
+
+def not_read(folder: Path) -> list[tuple[str, str]]:
+    """What a raw folder holds besides its data files, each with why it is not read.
+
+    >>> import tempfile; root = Path(tempfile.mkdtemp()); (root / "old").mkdir()
+    >>> (root / "gone.csv").symlink_to(root / "missing.csv"); not_read(root)
+    [('gone.csv', 'a link to a file that does not exist'), ('old', 'a sub-folder: files in sub-folders are not read; move them up into the folder itself')]
+    """
+    if not folder.is_dir():
+        return []
+    skipped = []
+    for path in sorted(folder.iterdir()):
+        if not _listed(path) or path.is_file():
+            continue
+        if path.is_symlink() and not path.exists():
+            skipped.append((path.name, "a link to a file that does not exist"))
+        elif path.is_dir():
+            skipped.append((path.name, "a sub-folder: files in sub-folders are not read; move them up into the folder itself"))
+        else:
+            skipped.append((path.name, "not a regular file"))
+    return skipped
 
 
 def sha256_file(path: Path) -> str:
@@ -72,7 +100,8 @@ def write_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], quality: dict,
     """Write the clean outputs so that ``out_dir`` never holds a half-written set.
 
     Everything goes to a temporary folder beside ``out_dir`` first; files are moved into
-    place only once all are written. CSV files are for people: spreadsheet-safe (see
+    place only once all are written; outputs of an earlier run that this one did not
+    produce are removed. CSV files are for people: spreadsheet-safe (see
     :func:`spreadsheet_safe`) and UTF-8 with BOM, so that Excel shows Vietnamese text.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -83,8 +112,13 @@ def write_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], quality: dict,
         for name, frame in csvs.items():
             spreadsheet_safe(frame).to_csv(staged / name, index=False, encoding="utf-8-sig")
         (staged / config.QUALITY_FILE).write_text(json.dumps(quality, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        written = {path.name for path in staged.iterdir()}
         for path in staged.iterdir():
             os.replace(path, out_dir / path.name)
+    # An output of an earlier run that this run did not produce (no survey this time, say)
+    # goes: a report must never read last month's table beside this month's.
+    for name in set(config.OUTPUT_FILES) - written:
+        (out_dir / name).unlink(missing_ok=True)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..core import config
 from ..core.errors import AdoptionError
-from ..core.io import DATA_SUFFIXES
+from ..core.io import data_files, not_read
 from ..core.manifest import write_manifest
 from .files import write_tidy
 from .mess import LEVELS, write_messy
@@ -32,9 +32,10 @@ class SynthResult:
 
 
 def raw_is_empty(raw_dir: Path) -> bool:
-    """True when ``raw_dir/register`` holds no data file (READMEs do not count)."""
+    """True when ``raw_dir/register`` holds no file at all (READMEs and hidden files aside):
+    the generator never writes beside a user's own files, whatever their format."""
     folder = raw_dir / "register"
-    return not folder.is_dir() or not any(p.is_file() and p.suffix.lower() in DATA_SUFFIXES for p in folder.iterdir())
+    return not data_files(folder) and not not_read(folder)
 
 
 def truth_dir_for(raw_dir: Path) -> Path:
