@@ -162,3 +162,27 @@ def test_old_and_other_spreadsheet_formats_refused_by_name(tmp_path, name):
     (tmp_path / "register" / name).write_bytes(b"\xd0\xcf\x11\xe0 not really")
     with pytest.raises(InputFileError, match=f"{name}: .* cannot be read; open it in Excel or LibreOffice and save it as .xlsx"):
         clean_raw(tmp_path)
+
+
+def test_real_platform_names_count_as_adoption(tmp_path):
+    # register_small.csv holds three firms; each names platforms as Vietnamese records do.
+    (tmp_path / "register").mkdir()
+    (tmp_path / "register" / "register_small.csv").write_bytes((DATA / "register_small.csv").read_bytes())
+    (tmp_path / "platforms").mkdir()
+    rows = [("3700145020", "Hóa đơn điện tử"), ("3700145020", "Chữ ký số"), ("3700145020", "Zalo OA"),
+            ("0100233488", "Shopee"), ("0100233488", "Phần mềm kế toán MISA"), ("0100233488", "Ví MoMo"),
+            ("3700145020-001", "Kê khai thuế điện tử"), ("3700145020-001", "Nền tảng nội bộ ABC"),
+            ("0100233488", "Nền tảng nội bộ ABC"), ("0100233488", "-")]
+    text = "Mã số thuế,Nền tảng,Ngày bắt đầu sử dụng\n" + "".join(f"{c},{p},01/02/2022\n" for c, p in rows)
+    (tmp_path / "platforms" / "p.csv").write_text(text, encoding="utf-8")
+    result = clean_raw(tmp_path)
+    got = result.platforms.assign(platform=result.platforms["platform"].astype(str)).groupby("tax_code")["platform"].apply(sorted).to_dict()
+    assert got == {
+        "3700145020": ["cloud_accounting", "digital_marketing", "online_public_services"],
+        "0100233488": ["cloud_accounting", "digital_payment", "ecommerce", "other"],
+        "3700145020-001": ["online_public_services", "other"],
+    }
+    assert result.enterprises.set_index("tax_code")["uses_digital_platform"].all()
+    other = result.quality["flags"]["platforms_other"]
+    assert other["count"] == 2 and other["names"] == {"Nền tảng nội bộ ABC": 2}
+    assert result.rejects.set_index("source_row").loc[11, "reason_code"] == "platform_missing"

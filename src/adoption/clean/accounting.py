@@ -75,7 +75,7 @@ def quality_report(
         "null_rates": {"enterprises": _null_rates(enterprises), "platforms": _null_rates(platform_rows)},
         "normalised": {**register.changed, **platforms.changed},
         "out_of_range_set_null": register.out_of_range,
-        "flags": register.flags,
+        "flags": {**register.flags, **platforms.flags},
         "totals": {
             "register_rows_read": sum(t.rows_read for t in registers),
             "enterprises": len(enterprises),

@@ -226,13 +226,17 @@ def quarter(value: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def platform_category(value: str) -> str | None:
-    """The platform category of a free-text platform name; None when none matches.
+    """The platform category of a free-text platform name: a category of
+    :data:`~adoption.clean.vocab.PLATFORM_PATTERNS`, ``other`` for any other platform
+    named, None when the cell is empty.
 
-    >>> platform_category("Sàn thương mại điện tử"), platform_category("digital_payment"), platform_category("?")
-    ('ecommerce', 'digital_payment', None)
+    >>> [platform_category(v) for v in ["Sàn thương mại điện tử", "Hóa đơn điện tử", "Zalo OA", "Phần mềm X", "-"]]
+    ['ecommerce', 'cloud_accounting', 'digital_marketing', 'other', None]
     """
+    if is_missing(str(value)):
+        return None
     key = f" {fold(str(value))} "
     for category, spellings in vocab.PLATFORM_PATTERNS.items():
         if f" {category.replace('_', ' ')} " in key or any(f" {s} " in key for s in spellings):
             return category
-    return None
+    return "other"

@@ -9,6 +9,7 @@ import pandas as pd
 from ..core.schema import PLATFORM_CATEGORIES, Platforms as P, columns
 from . import vocab
 from .duplicates import merge_platforms
+from ..core.text import nfc
 from .normalise import EARLIEST_REGISTRATION, clean_dates, clean_tax_codes, map_unique, platform_category
 from .rejects import Stage, changed, split
 
@@ -24,7 +25,7 @@ def clean_platforms(raw: pd.DataFrame, register_codes: pd.Series) -> tuple[Stage
     known = codes.isin(set(register_codes)).fillna(False)
     rejects, keep = split(raw, [
         ("tax_code_invalid", codes.isna(), code_reasons, str),
-        ("platform_unknown", platform.isna(), raw["platform"], lambda v: f"platform {v!r} is not one of {', '.join(PLATFORM_CATEGORIES)}"),
+        ("platform_missing", platform.isna(), raw["platform"], lambda v: "the platform is empty"),
         ("date_invalid", adopted.isna(), raw["adopted_on"], lambda v: f"adoption date {v!r} cannot be read as a date from 1986 to today"),
         ("not_in_register", ~known, codes, lambda c: f"tax code {c} is not in the clean register"),
     ], list(vocab.PLATFORM_HEADER_ALIASES))
@@ -37,7 +38,15 @@ def clean_platforms(raw: pd.DataFrame, register_codes: pd.Series) -> tuple[Stage
         P.source_row: raw.loc[keep, "source_row"].astype("int64").to_numpy(),
     })
     kept, merges = merge_platforms(clean)
-    return Stage(clean=kept, rejects=rejects, changed={"platform": changed(raw.loc[keep, "platform"], clean[P.platform])}), merges
+    named = raw.loc[keep, "platform"].map(nfc)
+    others = named[(clean[P.platform] == "other").to_numpy()].value_counts()
+    flags = {"platforms_other": {
+        "meaning": "platforms named in the records that the vocabulary does not place in a category: counted as adoption, category other",
+        "count": int(others.sum()),
+        "names": {str(k): int(v) for k, v in others.head(100).items()},
+    }}
+    return Stage(clean=kept, rejects=rejects, changed={"platform": changed(raw.loc[keep, "platform"], clean[P.platform])},
+                 flags=flags), merges
 
 
 def empty_platforms() -> pd.DataFrame:

@@ -19,7 +19,7 @@ REASONS = {
     "name_missing": "the enterprise name is empty",
     "district_unknown": "the district is not one of the 9 district units of Bình Dương",
     "vsic_invalid": "the main activity is not a VSIC 2018 class",
-    "platform_unknown": "the platform category is not recognised",
+    "platform_missing": "the platform is empty",
     "date_invalid": "the date is missing, unreadable, before 1986 or in the future",
     "not_in_register": "the tax code is not in the clean register",
     "answer_invalid": "a survey answer is neither yes nor no",

@@ -112,13 +112,32 @@ STATUS_PATTERNS: tuple[tuple[str, str], ...] = (
 # platforms named in provincial digital-transformation programmes (e-commerce floors,
 # cashless payment, cloud accounting and e-invoicing services, management software,
 # digital marketing, online public services).
+#
+# Besides the generic names, the services and brands Vietnamese firms name in these
+# records, each where its own description puts it: e-invoices (compulsory for every
+# business since 1 July 2022, Decree 123/2020/NĐ-CP) and accounting software (MISA, FAST,
+# Bravo) under accounting; e-wallets and payment gateways (MoMo, ZaloPay, VNPay,
+# ViettelPay) under payment; marketplaces (Shopee, Lazada, Tiki, Sendo, TikTok Shop) under
+# e-commerce; social networks and messaging (Zalo, Facebook, TikTok) under marketing;
+# electronic tax filing and payment (eTax), social insurance (VssID), customs (VNACCS),
+# digital signatures used to file them, and the national public-service portal under
+# online public services. Any other platform named is a platform all the same: it is
+# counted as adoption in the category ``other``, and quality.json lists its name so that
+# this vocabulary can grow. Categories are tried in this order; the first match wins.
 PLATFORM_PATTERNS: dict[str, tuple[str, ...]] = {
-    "ecommerce": ("thuong mai dien tu", "san tmdt", "tmdt", "ecommerce", "e commerce"),
-    "digital_payment": ("thanh toan so", "thanh toan dien tu", "thanh toan khong dung tien mat", "digital payment"),
-    "cloud_accounting": ("ke toan dien tu", "ke toan dam may", "phan mem ke toan", "cloud accounting"),
-    "management_software": ("quan tri doanh nghiep", "erp", "crm", "management software"),
-    "digital_marketing": ("tiep thi so", "mang xa hoi", "digital marketing", "social media"),
-    "online_public_services": ("dich vu cong truc tuyen", "dich vu cong", "online public services"),
+    "ecommerce": ("thuong mai dien tu", "san tmdt", "tmdt", "ecommerce", "e commerce", "shopee", "lazada", "tiki",
+                  "sendo", "tiktok shop", "san giao dich"),
+    "digital_payment": ("thanh toan so", "thanh toan dien tu", "thanh toan khong dung tien mat", "digital payment",
+                        "vi dien tu", "momo", "zalopay", "vnpay", "viettelpay", "viettel money", "qr code", "ma qr"),
+    "cloud_accounting": ("ke toan dien tu", "ke toan dam may", "phan mem ke toan", "cloud accounting", "hoa don dien tu",
+                         "e invoice", "einvoice", "misa", "fast accounting", "bravo"),
+    "management_software": ("quan tri doanh nghiep", "erp", "crm", "management software", "quan ly nhan su",
+                            "odoo", "sap erp", "base vn", "1office"),
+    "digital_marketing": ("tiep thi so", "mang xa hoi", "digital marketing", "social media", "zalo", "facebook",
+                          "fanpage", "tiktok", "youtube", "website"),
+    "online_public_services": ("dich vu cong truc tuyen", "dich vu cong", "online public services", "ke khai thue",
+                               "nop thue dien tu", "thue dien tu", "etax", "chu ky so", "bao hiem xa hoi dien tu",
+                               "vssid", "hai quan dien tu", "vnaccs"),
 }
 
 # Technology survey. Source: data contract, "Survey"; the indicators are those of the

@@ -25,7 +25,7 @@ OWNERSHIPS = ("state", "domestic_private", "fdi")
 STATUSES = ("active", "suspended", "dissolving", "dissolved")
 PLATFORM_CATEGORIES = (
     "ecommerce", "digital_payment", "cloud_accounting", "management_software", "digital_marketing",
-    "online_public_services",
+    "online_public_services", "other",
 )
 # The 12 indicators of the Eurostat Digital Intensity Index, version 3 (reference_data/dii_indicators.csv).
 DII_INDICATORS = (

@@ -85,7 +85,10 @@ def value_label(column: str, value, lang: str) -> str:
     if text in names:
         return names[text]
     key = text.lower() if text in ("True", "False") else text
-    return label(key, lang) if has_label(key) else text
+    for candidate in (f"{column}_{key}", key):  # a column's own label first: platform "other"
+        if has_label(candidate):
+            return label(candidate, lang)
+    return text
 
 
 def group_labels(table: pd.DataFrame, lang: str) -> pd.Series:

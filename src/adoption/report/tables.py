@@ -50,7 +50,7 @@ def adoption_table(table: pd.DataFrame, lang: str) -> Styler:
 def platform_table(table: pd.DataFrame, lang: str) -> Styler:
     """An ``adoption_by_platform`` table with labels and numbers formatted for ``lang``."""
     rows = pd.DataFrame({
-        label("platform", lang): [label(p, lang) for p in table["platform"]],
+        label("platform", lang): [value_label("platform", p, lang) for p in table["platform"]],
         label("firms", lang): _cells(table["firms"], fmt_int, lang),
         label("share_of_firms", lang): _cells(table["share_of_firms"], fmt_pct, lang),
     })

@@ -191,7 +191,7 @@ def _platform_text(platforms: pd.DataFrame, spell: Speller) -> pd.DataFrame:
         if kind == 0:
             junk.at[row, "tax_code"] = "0100233488"  # a valid code of a firm outside the register
         elif kind == 1:
-            junk.at[row, "platform"] = "Khác"
+            junk.at[row, "platform"] = ""
         else:
             junk.at[row, "adopted_on"] = spell.pick(("31/02/2023", "không rõ", "2023"))
     junk["_expected"] = "rejected"
