@@ -23,7 +23,7 @@ from rich.table import Table
 
 from .core import config
 from .core.errors import AdoptionError
-from .core.version import __version__
+from .core.version import __version__, code_hash
 
 app = typer.Typer(
     help=(
@@ -104,7 +104,8 @@ def synth(
                                  firms=firms)
     except (AdoptionError, OSError) as exc:
         _fail(exc)
-    out.print(f"wrote {result.register_rows:,} firms and {result.platform_rows:,} platform records (synthetic, {messiness}) to {result.raw_dir}")
+    out.print(f"wrote {result.register_rows:,} register rows ({firms:,} active head offices, branches and inactive "
+              f"firms besides) and {result.platform_rows:,} platform records (synthetic, {messiness}) to {escape(str(result.raw_dir))}")
 
 
 @app.command()
@@ -168,8 +169,8 @@ def build(
 
 def _finish_build(result) -> None:
     for report in result.reports:
-        if report.unavailable:
-            mark = f"[yellow]not built[/] ({escape(report.unavailable)})"
+        if report.missing:
+            mark = f"[yellow]not built[/] ({escape(report.unavailable())})"
         elif report.ok:
             mark = "[green]up to date[/]" if report.skipped else "[green]ok[/]"
         else:
@@ -177,7 +178,8 @@ def _finish_build(result) -> None:
         out.print(f"  {escape(report.html.name)}: {mark}")
     typer.echo(str(result.index))  # plain, never wrapped: scripts read this line
     if result.failed:
-        console.print(f"[bold red]{len(result.failed)} of {len(result.reports)} reports failed[/]; the others were built")
+        others = "; the others were built" if len(result.failed) < len(result.reports) else ""
+        console.print(f"[bold red]{len(result.failed)} of {len(result.reports)} reports failed[/]{others}")
         raise typer.Exit(code=1)
 
 
@@ -194,7 +196,7 @@ def _clean_is_current(raw_dir: Path, processed_dir: Path) -> bool:
         for path in data_files(raw_dir / folder)
     }
     recorded = {rel: info.get("sha256") for rel, info in quality.get("files", {}).items()}
-    return current == recorded and quality.get("package_version") == __version__
+    return current == recorded and quality.get("code_hash") == code_hash("core", "clean")
 
 
 @app.command()

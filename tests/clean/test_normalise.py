@@ -189,3 +189,8 @@ def test_numbers_too_large_for_any_register_become_null():
     assert out.iloc[1:3].astype(int).tolist() == [123_456_789_012_345, 10**18]
     _, refused = C.numbers_counted(pd.Series(["1" + "0" * 30, "5"]))
     assert refused == 1
+
+
+def test_control_characters_do_not_stay_in_names():
+    raw = pd.Series(["Công ty\x00 An Phát", "Công ty\x1b[31m Đỏ", "Tab\there\r\nnext"])
+    assert C.clean_text(raw).tolist() == ["Công ty An Phát", "Công ty[31m Đỏ", "Tab here next"]

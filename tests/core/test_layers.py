@@ -27,6 +27,7 @@ def test_import_contracts_are_kept():
     ("clean/register.py", "from ..synth import targets", "The pipeline runs one way"),
     ("core/schema.py", "from ..metrics import disclosure", "The pipeline runs one way"),
     ("metrics/adoption.py", "import matplotlib", "Cleaning and the core load no reporting stack"),
+    ("synth/mess.py", "def _later():\n    from ..clean import places", "The pipeline runs one way"),
 ])
 def test_a_wrong_way_import_breaks_the_contract(tmp_path, module, line, contract):
     copy = tmp_path / "src" / "adoption"
@@ -50,3 +51,12 @@ def test_the_public_api_loads_on_first_use():
             "print(before, 'matplotlib' in sys.modules, callable(ad.headline), ad.intensity.__name__)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "True", "True", "adoption.metrics.intensity"]
+
+
+def test_no_import_hidden_in_a_string():
+    # import-linter sees import statements, not importlib calls: only the public API of
+    # adoption/__init__.py and the lazy adoption/clean/__init__.py load modules by name.
+    package = ROOT / "src" / "adoption"
+    users = sorted(str(p.relative_to(package)) for p in package.rglob("*.py")
+                   if "import_module" in p.read_text(encoding="utf-8") or "__import__" in p.read_text(encoding="utf-8"))
+    assert users == ["__init__.py", "clean/__init__.py"]

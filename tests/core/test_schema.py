@@ -64,3 +64,24 @@ def test_in_scope_mask_counts_active_head_offices_only():
     frame = pd.DataFrame({"status": pd.Categorical(["active", "active", "suspended", None]),
                           "is_branch": [False, True, False, False]})
     assert schema.in_scope_mask(frame).tolist() == [True, False, False, False]
+
+
+def test_load_clean_refuses_a_category_outside_the_contract(small_processed, tmp_path):
+    import shutil
+
+    folder = tmp_path / "processed"
+    shutil.copytree(small_processed, folder)
+    enterprises = pd.read_parquet(folder / "enterprises.parquet").copy(deep=True)
+    enterprises["status"] = enterprises["status"].astype(str).where(enterprises.index > 0, "zombie")
+    enterprises.to_parquet(folder / "enterprises.parquet", index=False)
+    with pytest.raises(SchemaError, match="status: values outside .* e.g. 'zombie'"):
+        load_clean(folder)
+
+
+def test_an_empty_platform_table_keeps_its_categories(tmp_path):
+    from adoption.clean.platforms import empty_platforms
+
+    empty_platforms().to_parquet(tmp_path / "platforms.parquet", index=False)
+    back = schema.with_categories(pd.read_parquet(tmp_path / "platforms.parquet"), "platforms")
+    assert list(back["platform"].cat.categories) == list(schema.PLATFORM_CATEGORIES)
+    schema.validate(back, "platforms")

@@ -136,11 +136,19 @@ def test_surveyed_firm_missing_from_register_is_rejected():
     assert stage.rejects["reason_code"].tolist() == ["not_in_register"]
 
 
-def test_protected_survey_tables_hide_tiny_groups(default_data):
-    table = intensity.level_shares(default_data.survey, by="vsic_section", protected=True)
-    tiny = table["respondents"] < 3
-    assert table.loc[tiny, "share"].isna().all()
-    assert table.loc[~tiny, "share"].notna().all()
+def test_protected_survey_tables_hide_tiny_groups():
+    # Section C: 4 respondents (shown); section J: 2 respondents (hidden, 1 or 2 firms
+    # would show their own answers); section G: 3 respondents (shown).
+    survey = pd.DataFrame({name: [True, False, True, False, True, True, False, True, False] for name in DII_INDICATORS})
+    survey["dii_score"] = survey[list(DII_INDICATORS)].sum(axis=1)
+    survey["weight"] = 10.0
+    survey["vsic_section"] = ["C"] * 4 + ["J"] * 2 + ["G"] * 3
+    table = intensity.level_shares(survey, by="vsic_section", protected=True)
+    assert set(table.loc[table["hidden"], "vsic_section"]) == {"J"}
+    assert table.loc[table["vsic_section"] == "J", ["share", "ci_low", "ci_high"]].isna().all().all()
+    shown = table[table["vsic_section"] != "J"]
+    assert shown["share"].notna().all()
+    assert shown.set_index(["vsic_section", "item"]).loc[("C", "at_least_basic"), "share"] == pytest.approx(0.5)
 
 
 def test_score_distribution_matches_weighted_counts(default_data):

@@ -279,8 +279,10 @@ def test_reports_without_their_input_say_so(tmp_path):
     clean_folder(raw, tmp_path / "processed")
     result = report_build.build(processed_dir=tmp_path / "processed", reports_dir=tmp_path / "reports",
                                 only=["digital-intensity", "adoption-overview"])
-    assert all(r.ok and r.unavailable for r in result.reports)
-    assert {r.unavailable for r in result.reports} == {"no input in data/raw/survey/", "no input in data/raw/platforms/"}
+    assert all(r.ok and r.missing for r in result.reports)
+    assert {r.unavailable() for r in result.reports} == {"no technology survey input in the raw folder (survey/)",
+                                                         "no platform records input in the raw folder (platforms/)"}
     index = result.index.read_text(encoding="utf-8")
-    assert "not built: no input in data/raw/survey/" in index
+    assert "Chưa lập / not built: không có dữ liệu đầu vào điều tra công nghệ" in index
+    assert "no technology survey input in the raw folder (survey/)" in index
     assert not list((tmp_path / "reports").glob("*.vi.html"))

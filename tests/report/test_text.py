@@ -56,6 +56,7 @@ def test_every_key_the_code_uses_is_in_the_catalogue():
 
 def test_labels_and_errors():
     assert text.label("enterprises", "vi") == "Doanh nghiệp"
-    assert text.label("not_a_key", "en") == "not_a_key"
+    with pytest.raises(KeyError, match="no text 'not_a_key' in text.toml"):
+        text.label("not_a_key", "en")
     with pytest.raises(ParameterError, match="valid values: vi, en"):
         text.label("enterprises", "fr")

@@ -13,6 +13,14 @@ The cleaner never imports the generator (:mod:`adoption.synth`): the tests measu
 against the other.
 """
 
-from .pipeline import CleanResult, clean_folder, clean_raw
+from importlib import import_module
 
 __all__ = ["CleanResult", "clean_folder", "clean_raw"]
+
+
+def __getattr__(name: str):
+    # Loaded on first use: a report kernel that resolves a district name needs
+    # adoption.clean.places, not the readers and table cleaners.
+    if name in __all__:
+        return getattr(import_module("adoption.clean.pipeline"), name)
+    raise AttributeError(f"module 'adoption.clean' has no attribute {name!r}")

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..core.io import sha256_file
 from ..core.manifest import synthetic_files
-from ..core.version import __version__
+from ..core.version import __version__, code_hash
 from .read import RawTable
 from .rejects import REASONS, Stage
 
@@ -64,6 +64,7 @@ def quality_report(
     return {
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "package_version": __version__,
+        "code_hash": code_hash("core", "clean"),
         "raw_dir": str(raw_dir),
         "synthetic": any(rel in synthetic for rel in files),
         "synthetic_files": sorted(rel for rel in files if rel in synthetic),

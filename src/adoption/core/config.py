@@ -44,7 +44,7 @@ TEMPLATES_DIR = PACKAGE_DIR / "report" / "templates"
 PACKAGED_NOTEBOOKS_DIR = PACKAGE_DIR / "report" / "notebooks"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks" if _IN_PROJECT and (PROJ_ROOT / "notebooks").is_dir() else PACKAGED_NOTEBOOKS_DIR
 
-# Sub-folders of a raw folder (see data-contract "Raw inputs").
+# Sub-folders of a raw folder: one per kind of input (README, "Your own register").
 RAW_SOURCES = ("register", "platforms", "survey", "workforce")
 
 # File names of the clean outputs.

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -125,9 +125,9 @@ def write_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], quality: dict,
 class CleanData:
     """The clean tables of one processed folder, as :func:`load_clean` returns them."""
 
-    enterprises: pd.DataFrame
-    platforms: pd.DataFrame
-    quality: dict
+    enterprises: pd.DataFrame = field(repr=False)
+    platforms: pd.DataFrame = field(repr=False)
+    quality: dict = field(repr=False)
     processed_dir: Path
 
     @property
@@ -168,7 +168,13 @@ def _read_table(path: Path, table: str, *, optional: bool = False) -> pd.DataFra
             return None
         raise InputFileError(f"{path}: missing; run `adoption clean` again")
     try:
-        return schema.validate(pd.read_parquet(path), table)
+        frame = pd.read_parquet(path)
+        for column, allowed in schema.CATEGORIES.get(table, {}).items():
+            outside = set(frame[column].dropna().astype(str)) - set(allowed) if column in frame.columns else set()
+            if outside:
+                raise SchemaError(f"{table} does not match the data contract:\n  {column}: values outside {list(allowed)}, "
+                                  f"e.g. {sorted(outside)[0]!r}")
+        return schema.validate(schema.with_categories(frame, table), table)
     except SchemaError as exc:
         raise SchemaError(f"{path}: {exc}") from None
 

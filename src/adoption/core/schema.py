@@ -19,7 +19,7 @@ from pandera.typing import Series
 from .errors import SchemaError
 from .sizes import SIZE_CLASSES
 
-# Categories of the contract (data-contract.md, "Clean outputs").
+# Categories the clean tables may hold (README, "Your own register"; docs/glossary.md).
 LEGAL_FORMS = ("llc_one_member", "llc_multi_member", "joint_stock", "private_enterprise", "partnership", "other")
 OWNERSHIPS = ("state", "domestic_private", "fdi")
 STATUSES = ("active", "suspended", "dissolving", "dissolved")
@@ -166,6 +166,30 @@ class Workforce(pa.DataFrameModel):
 TABLES: dict[str, type[pa.DataFrameModel]] = {
     "enterprises": Enterprises, "platforms": Platforms, "survey": Survey, "workforce": Workforce,
 }
+
+
+# The categories of each categorical column, by table.
+CATEGORIES = {
+    "enterprises": {"legal_form": LEGAL_FORMS, "ownership": OWNERSHIPS, "size_class": SIZE_CLASSES, "status": STATUSES},
+    "platforms": {"platform": PLATFORM_CATEGORIES},
+}
+
+
+def with_categories(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``frame`` with its categorical columns holding the contract's categories, in order.
+
+    A Parquet file keeps only the categories in use (none, in an empty table); reading it
+    back gives them all again. A value outside the categories would become null here, so
+    :func:`adoption.core.io.load_clean` refuses such a file before calling this.
+
+    >>> with_categories(pd.DataFrame({"platform": pd.Categorical([])}), "platforms")["platform"].cat.categories[-1]
+    'other'
+    """
+    out = frame.copy()
+    for column, categories in CATEGORIES.get(table, {}).items():
+        if column in out.columns:
+            out[column] = out[column].astype(pd.CategoricalDtype(list(categories)))
+    return out
 
 
 def columns(table: str) -> list[str]:

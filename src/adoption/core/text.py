@@ -7,15 +7,18 @@ import unicodedata
 from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# Control characters (NUL, backspace, escape, ...) that no register means to hold; tabs and
+# line breaks count as whitespace.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def nfc(value: str) -> str:
-    """Return ``value`` in NFC with runs of whitespace collapsed.
+    """Return ``value`` in NFC, control characters removed, runs of whitespace collapsed.
 
-    >>> nfc("Cong  ty\\u0301 ") == "Cong tý"
-    True
+    >>> nfc("Cong  ty\\u0301 ") == "Cong tý", nfc("Công\\x00 ty\\x1b") == "Công ty"
+    (True, True)
     """
-    return " ".join(unicodedata.normalize("NFC", value).split())
+    return " ".join(_CONTROL.sub("", unicodedata.normalize("NFC", value)).split())
 
 
 @lru_cache(maxsize=262_144)

@@ -15,7 +15,7 @@ from pathlib import Path
 from papermill.exceptions import PapermillExecutionError
 
 from ..core import config
-from ..core.io import load_quality
+from ..core.io import load_clean, load_quality
 from .cache import fingerprint, previous_build
 from .catalogue import CATALOGUE, ReportSpec, available_inputs, check_parameters, find_spec, missing_inputs, notebook_path, output_paths
 from .execute import BuiltReport, run_report
@@ -55,9 +55,8 @@ def _settled(jobs, *, available: set[str], reports_dir: Path, input_hash: str, f
         html = output_paths(spec, params, reports_dir)[0]
         missing = missing_inputs(spec, available)
         if missing:
-            folders = ", ".join(f"data/raw/{name}/" for name in missing)
-            results[number] = BuiltReport(spec=spec, params=params, ok=True, unavailable=f"no input in {folders}", html=html)
-            log.warning("%s not built: no input in %s", html.name, folders)
+            results[number] = BuiltReport(spec=spec, params=params, ok=True, missing=tuple(missing), html=html)
+            log.warning("%s not built: %s", html.name, results[number].unavailable())
             continue
         before = {} if force else previous_build(spec, params, reports_dir)
         if before and before.get("fingerprint") == fingerprint(notebook_path(spec, notebooks_dir), params, input_hash):
@@ -87,9 +86,13 @@ def build(
     """
     processed_dir, reports_dir = Path(processed_dir).resolve(), Path(reports_dir).resolve()
     specs = [find_spec(name, catalogue) for name in only] if only else list(catalogue)
+    # Fail early, with one clear message, when there are no clean data or a table breaks
+    # the schema (a file changed by hand): before any kernel starts.
+    quality = load_quality(processed_dir)
+    data = load_clean(processed_dir)
+    _ = (data.survey, data.workforce)  # read to check them too
     # Parameters are checked once, before any kernel starts.
     jobs = [(spec, check_parameters(notebook_path(spec, notebooks_dir), params)) for spec in specs for params in spec.grid]
-    quality = load_quality(processed_dir)  # fail early, with a clear message, when there are no clean data
     results = _settled(jobs, available=available_inputs(quality), reports_dir=reports_dir,
                        input_hash=quality.get("input_hash", ""), force=force, notebooks_dir=notebooks_dir)
     todo = [number for number, result in enumerate(results) if result is None]

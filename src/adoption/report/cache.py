@@ -5,28 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
 from pathlib import Path
 
 import nbformat
 
-from ..core import config
-from ..core.version import __version__
+from ..core.version import code_hash
 from .catalogue import ReportSpec, output_paths
-
-# Files of the package whose change rebuilds every report: code, templates, text, reference data.
-CODE_SUFFIXES = (".py", ".j2", ".json", ".csv", ".toml")
-
-
-@lru_cache(maxsize=1)
-def code_hash() -> str:
-    """Hash of the package's code, templates, text catalogue and reference data."""
-    digest = hashlib.sha256(__version__.encode())
-    for path in sorted(config.PACKAGE_DIR.rglob("*")):
-        if path.is_file() and path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(config.PACKAGE_DIR).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def fingerprint(notebook: Path, params: dict, input_hash: str) -> str:

@@ -38,7 +38,15 @@ class BuiltReport:
     seconds: float = 0.0
     built_at: str = ""
     skipped: bool = False  # up to date: same notebook, data, code and parameters as last time
-    unavailable: str = ""  # why the report was not built (its input is missing)
+    missing: tuple[str, ...] = ()  # optional inputs it needs and the clean data lack: not built
+
+    def unavailable(self, lang: str = "en") -> str:
+        """Why the report was not built, in ``lang``; empty when it was."""
+        if not self.missing:
+            return ""
+        inputs = ", ".join(label(f"input_{name}", lang) for name in self.missing)
+        folders = ", ".join(f"{name}/" for name in self.missing)
+        return f"{label('index_no_input', lang, inputs=inputs)} ({folders})"
 
 
 class EnvironmentKernelSpecs(KernelSpecManager):

@@ -87,7 +87,7 @@ def write_index(reports: list["BuiltReport"], *, reports_dir: Path, processed_di
             "lang": r.params.get("lang", ""),
             "params": json.dumps(r.params, ensure_ascii=False),
             "ok": r.ok,
-            "unavailable": r.unavailable,
+            "unavailable": " / ".join(r.unavailable(lang) for lang in ("vi", "en")) if r.missing else "",
             "error": r.error,
             "built_at": r.built_at,
         }

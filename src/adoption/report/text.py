@@ -40,8 +40,9 @@ def has_label(key: str) -> bool:
 
 
 def label(key: str, lang: str, **values) -> str:
-    """The text of ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``;
-    the key itself when the catalogue has no such text.
+    """The text of ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``.
+
+    A key missing from the catalogue is an error: a report never shows a bare key.
 
     >>> label("adopters", "en")
     'Enterprises using digital platforms'
@@ -50,8 +51,7 @@ def label(key: str, lang: str, **values) -> str:
     """
     entry = catalogue().get(key)
     if entry is None:
-        check_lang(lang)
-        return key
+        raise KeyError(f"no text {key!r} in {CATALOGUE_FILE.name}; add it there in both languages")
     text = entry[check_lang(lang)]
     return text.format(**values) if values else text
 

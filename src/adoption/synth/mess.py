@@ -24,7 +24,6 @@ import numpy as np
 import pandas as pd
 
 from ..core import reference
-from ..core.text import fold
 from .files import write_csv, write_xlsx, xlsx_cells
 from .spellings import (
     FILE_PLAN,
@@ -95,7 +94,7 @@ def _text_rows(register: pd.DataFrame, spell: Speller, rng: np.random.Generator)
     apply("commune_spelling", "commune", register["commune_code"], spell.commune, lambda c: c.map(spell.commune_name).to_numpy())
     # Leave the district empty only where the commune, as spelled, names it alone.
     one_district = spell.names_one_district()
-    names_district = np.array([one_district.get(fold(str(c)), False) for c in out["commune"].to_numpy(dtype=object)])
+    names_district = np.array([one_district.get(str(c), False) for c in out["commune"].to_numpy(dtype=object)])
     blank = spell.hit("district_from_commune", n) & names_district
     out.loc[blank, "district"] = ""
     apply("vsic_format", "vsic", register["vsic4"], spell.vsic, as_text)

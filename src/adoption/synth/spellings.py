@@ -177,12 +177,13 @@ class Speller:
         return self.pick(self.commune_spellings(code))
 
     def names_one_district(self) -> dict[str, bool]:
-        """For each commune spelling (folded): whether every commune written so lies in one
-        district, so that a reader of the spelling alone knows the district."""
+        """For each commune spelling this table writes: whether every commune written so lies
+        in one district, so that a reader of the spelling alone knows the district. Decided
+        from the exact spellings, not by any matching rule a reader might apply."""
         districts: dict[str, set[str]] = {}
         for code, district in self.commune_district.items():
-            for spelling in self.commune_spellings(code):
-                districts.setdefault(fold(spelling), set()).add(district)
+            for spelling in (self.commune_name[code], *self.commune_spellings(code)):  # as written, and the variants
+                districts.setdefault(spelling, set()).add(district)
         return {spelling: len(found) == 1 for spelling, found in districts.items()}
 
     def vsic(self, code: str) -> str:
