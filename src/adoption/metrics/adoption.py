@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..core import reference
 from ..core.errors import ParameterError
+from ..core.schema import Enterprises as E, Platforms as P
 from . import disclosure
 
 # Dimensions adoption can be broken down by. Each is a column of the enterprise table,
@@ -33,20 +34,20 @@ def headline(firms: pd.DataFrame) -> pd.Series:
     [2, 1, 0.5]
     """
     firms_n = len(firms)
-    adopters = int(firms["uses_digital_platform"].sum())
-    digital = firms[firms["is_digital_tech"]]
-    parks = firms[firms["in_industrial_park"]]
+    adopters = int(firms[E.uses_digital_platform].sum())
+    digital = firms[firms[E.is_digital_tech]]
+    parks = firms[firms[E.in_industrial_park]]
     return pd.Series(
         {
             "enterprises": firms_n,
             "adopters": adopters,
             "adoption_rate": adopters / firms_n if firms_n else float("nan"),
             "digital_tech_firms": len(digital),
-            "digital_tech_workers": int(digital["employees"].sum()),
+            "digital_tech_workers": int(digital[E.employees].sum()),
             "ip_firms": len(parks),
-            "ip_workers": int(parks["employees"].sum()),
-            "industrial_parks": int(parks["industrial_park"].nunique()),
-            "fdi_firms": int((firms["ownership"] == "fdi").sum()),
+            "ip_workers": int(parks[E.employees].sum()),
+            "industrial_parks": int(parks[E.industrial_park].nunique()),
+            "fdi_firms": int((firms[E.ownership] == "fdi").sum()),
         },
         dtype=object,
     )
@@ -110,9 +111,9 @@ def group_key(firms: pd.DataFrame, by: str) -> tuple[str, pd.Series]:
     if by not in DIMENSIONS:
         raise ParameterError(f"cannot break adoption down by {by!r}; valid dimensions: {', '.join(DIMENSIONS)}")
     if by == "district":
-        return "district_code", firms["district_code"]
+        return "district_code", firms[E.district_code]
     if by == "cohort":
-        return "cohort", pd.Series(cohort(firms["registered_on"]), index=firms.index)
+        return "cohort", pd.Series(cohort(firms[E.registered_on]), index=firms.index)
     return by, firms[by]
 
 
@@ -136,9 +137,9 @@ def adoption_by(firms: pd.DataFrame, by: str | tuple[str, str], *, protected: bo
     keys = [group_key(firms, d) for d in dims]
     # .array keeps a categorical's order (size classes micro to large), .to_numpy() would not.
     frame = pd.DataFrame({name: values.array for name, values in keys})
-    frame["uses_digital_platform"] = firms["uses_digital_platform"].to_numpy()
+    frame[E.uses_digital_platform] = firms[E.uses_digital_platform].to_numpy()
     names = [name for name, _ in keys]
-    grouped = frame.groupby(names, observed=True, sort=True)["uses_digital_platform"]
+    grouped = frame.groupby(names, observed=True, sort=True)[E.uses_digital_platform]
     table = pd.DataFrame({"firms": grouped.size(), "adopters": grouped.sum().astype("int64")})
     table = table[table["firms"] > 0]
     table["adoption_rate"] = table["adopters"] / table["firms"]
@@ -168,8 +169,8 @@ def adoption_by_platform(firms: pd.DataFrame, platforms: pd.DataFrame, *, protec
     >>> adoption_by_platform(firms, platforms).set_index("platform")["share_of_firms"].to_dict()
     {'ecommerce': 0.5, 'erp': 0.25}
     """
-    mine = platforms[platforms["tax_code"].isin(firms["tax_code"]).to_numpy()]
-    counts = mine.groupby("platform", observed=True)["tax_code"].nunique()
+    mine = platforms[platforms[E.tax_code].isin(firms[E.tax_code]).to_numpy()]
+    counts = mine.groupby("platform", observed=True)[E.tax_code].nunique()
     table = pd.DataFrame({"platform": counts.index.astype(str), "firms": counts.to_numpy()})
     table["share_of_firms"] = table["firms"] / len(firms)
     if protected:
@@ -191,10 +192,10 @@ def adoption_over_time(firms: pd.DataFrame, platforms: pd.DataFrame, *, by: str 
     >>> adoption_over_time(firms, platforms)["adopters"].tolist()
     [1, 1, 2]
     """
-    mine = platforms[platforms["tax_code"].isin(firms["tax_code"]).to_numpy()]
-    first = mine.groupby("tax_code", observed=True)["adopted_on"].min()
-    frame = pd.DataFrame({"tax_code": firms["tax_code"].to_numpy()})
-    adopted = first.reindex(frame["tax_code"]).to_numpy(dtype="datetime64[s]")
+    mine = platforms[platforms[E.tax_code].isin(firms[E.tax_code]).to_numpy()]
+    first = mine.groupby("tax_code", observed=True)[P.adopted_on].min()
+    frame = pd.DataFrame({"tax_code": firms[E.tax_code].to_numpy()})
+    adopted = first.reindex(frame[E.tax_code]).to_numpy(dtype="datetime64[s]")
     frame["month"] = pd.to_datetime(adopted.astype("datetime64[M]"))
     names = []
     if by is not None:

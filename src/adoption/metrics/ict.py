@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import ParameterError
+from ..core.schema import Enterprises as E
 from . import disclosure
 from .adoption import group_key
 
@@ -29,15 +30,15 @@ def ict_sector(firms: pd.DataFrame, *, group: str = "ict", by: str | None = None
     if group not in SECTOR_GROUPS:
         raise ParameterError(f"group {group!r} is not a sector group; valid values: {', '.join(SECTOR_GROUPS)}")
     mine = firms[firms[SECTOR_GROUPS[group]].to_numpy(dtype=bool)]
-    employees = mine["employees"].astype("Float64")
+    employees = mine[E.employees].astype("Float64")
     if by is None:
         return pd.DataFrame([{
             "firms": len(mine), "employees": int(employees.sum()),
             "mean_employees": float(employees.mean()), "median_employees": float(employees.median()),
         }])
-    name, values = ("vsic4", mine["vsic4"]) if by == "vsic4" else group_key(mine, by)
+    name, values = ("vsic4", mine[E.vsic4]) if by == "vsic4" else group_key(mine, by)
     frame = pd.DataFrame({name: values.array, "employees": employees.to_numpy(dtype=float, na_value=np.nan)})
-    grouped = frame.groupby(name, observed=True, sort=True)["employees"]
+    grouped = frame.groupby(name, observed=True, sort=True)[E.employees]
     table = pd.DataFrame({
         "firms": grouped.size(), "employees": grouped.sum().astype("int64"),
         "mean_employees": grouped.mean(), "median_employees": grouped.median(),

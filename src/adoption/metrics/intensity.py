@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..core import reference
 from ..core.errors import ParameterError
-from ..core.schema import DII_INDICATORS
+from ..core.schema import DII_INDICATORS, Survey as S
 from ..core.sizes import SIZE_CLASSES
 from . import disclosure
 
@@ -73,7 +73,7 @@ def _groups(survey: pd.DataFrame, by: str | None):
     if by is None:
         return [("all", survey)]
     if by == "sme":
-        size = survey["size_class"].astype(str)
+        size = survey[S.size_class].astype(str)
         return [("sme", survey[size.isin(SME_CLASSES)]), ("large", survey[size == "large"])]
     if by not in ("size_class", "vsic_section", "district_code"):
         raise ParameterError(f"cannot break the survey down by {by!r}; valid: size_class, vsic_section, district_code, sme")
@@ -85,7 +85,7 @@ def _table(survey: pd.DataFrame, by: str | None, items: dict[str, pd.Series], pr
     rows = []
     for group, rows_of_group in _groups(survey, by):
         for item, flags in items.items():
-            stats = weighted_share(flags.loc[rows_of_group.index], rows_of_group["weight"])
+            stats = weighted_share(flags.loc[rows_of_group.index], rows_of_group[S.weight])
             rows.append({"group": group, "item": item, **stats})
     out = pd.DataFrame(rows)
     if protected:
@@ -98,7 +98,7 @@ def _example() -> pd.DataFrame:
     """Four respondents of one stratum, for the examples below."""
     frame = pd.DataFrame({name: [True, True, False, False] for name in DII_INDICATORS})
     frame["erp"] = [True, False, False, False]
-    frame["dii_score"] = frame[list(DII_INDICATORS)].sum(axis=1)
+    frame[S.dii_score] = frame[list(DII_INDICATORS)].sum(axis=1)
     return frame.assign(weight=25.0, size_class=["micro", "micro", "small", "large"])
 
 
@@ -122,9 +122,9 @@ def level_shares(survey: pd.DataFrame, *, by: str | None = None, protected: bool
     >>> level_shares(_example()).set_index("item")["share"].to_dict()
     {'very_low': 0.5, 'low': 0.0, 'high': 0.0, 'very_high': 0.5, 'at_least_basic': 0.5}
     """
-    levels = dii_level(survey["dii_score"])
+    levels = dii_level(survey[S.dii_score])
     items = {name: pd.Series(np.asarray(levels) == name, index=survey.index) for name, _, _ in LEVELS}
-    items["at_least_basic"] = survey["dii_score"] >= AT_LEAST_BASIC
+    items["at_least_basic"] = survey[S.dii_score] >= AT_LEAST_BASIC
     return _table(survey, by, items, protected)
 
 
@@ -134,7 +134,7 @@ def score_distribution(survey: pd.DataFrame) -> pd.DataFrame:
     >>> score_distribution(_example()).set_index("score").loc[["0", "11", "12"], "share"].tolist()
     [0.5, 0.25, 0.25]
     """
-    items = {str(k): survey["dii_score"] == k for k in range(13)}
+    items = {str(k): survey[S.dii_score] == k for k in range(13)}
     return _table(survey, None, items).rename(columns={"item": "score"})
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 from ..clean.places import district_code
 from ..core import reference
 from ..core.errors import ParameterError
-from ..core.schema import in_scope_mask
+from ..core.schema import Enterprises as E, in_scope_mask
 
 
 def resolve_district(value: str | None) -> str | None:
@@ -23,7 +23,7 @@ def resolve_district(value: str | None) -> str | None:
     code = district_code(str(value))
     if code is None:
         valid = reference.districts()
-        listing = ", ".join(f"{c} ({n})" for c, n in zip(valid["district_code"], valid["district_short"]))
+        listing = ", ".join(f"{c} ({n})" for c, n in zip(valid[E.district_code], valid["district_short"]))
         raise ParameterError(f"district {value!r} is not a district unit of Bình Dương; valid values: {listing}")
     return code
 
@@ -41,5 +41,5 @@ def in_scope(enterprises: pd.DataFrame, *, district: str | None = None) -> pd.Da
     keep = in_scope_mask(enterprises)
     code = resolve_district(district)
     if code is not None:
-        keep &= enterprises["district_code"] == code
+        keep &= enterprises[E.district_code] == code
     return enterprises[keep.to_numpy(dtype=bool)]

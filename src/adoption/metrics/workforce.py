@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..core import reference
 from ..core.errors import ParameterError
+from ..core.schema import Enterprises as E, Workforce as W
 from . import disclosure
 
 HOURS_PER_WEEK = 1
@@ -38,9 +39,9 @@ def training(records: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
     """
     if by is not None and by not in BY:
         raise ParameterError(f"cannot break training down by {by!r}; valid: {', '.join(BY)}")
-    frame = records.assign(hours_required=records["workers"].astype(float) * HOURS_PER_WEEK * WEEKS["quarter"])
+    frame = records.assign(hours_required=records[W.workers].astype(float) * HOURS_PER_WEEK * WEEKS["quarter"])
     key = "district_code" if by == "district" else by
-    per_quarter = frame.groupby([key, "period"] if key and key != "period" else ["period"], observed=True).agg(
+    per_quarter = frame.groupby([key, "period"] if key and key != "period" else [W.period], observed=True).agg(
         workers=("workers", "sum"), workers_trained=("workers_trained", "sum"),
         hours_required=("hours_required", "sum"), hours_delivered=("training_hours", "sum"),
     ).reset_index()
@@ -53,15 +54,15 @@ def training(records: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
         ).reset_index()
     else:
         out = pd.DataFrame([{
-            "workers": per_quarter["workers"].mean(), "workers_trained": per_quarter["workers_trained"].sum(),
-            "quarters": per_quarter["period"].nunique(), "hours_required": per_quarter["hours_required"].sum(),
-            "hours_delivered": per_quarter["hours_delivered"].sum(), "trained_mean": per_quarter["workers_trained"].mean(),
+            "workers": per_quarter[W.workers].mean(), "workers_trained": per_quarter[W.workers_trained].sum(),
+            "quarters": per_quarter[W.period].nunique(), "hours_required": per_quarter["hours_required"].sum(),
+            "hours_delivered": per_quarter["hours_delivered"].sum(), "trained_mean": per_quarter[W.workers_trained].mean(),
         }])
     out["hours_delivered"] = out["hours_delivered"].astype(float)
     out["coverage"] = out["hours_delivered"] / out["hours_required"]
-    out["share_trained"] = out["trained_mean"] / out["workers"]
+    out["share_trained"] = out["trained_mean"] / out[W.workers]
     out["gap_hours"] = (out["hours_required"] - out["hours_delivered"]).clip(lower=0)
-    out["gap_workers"] = (out["workers"] - out["trained_mean"]).clip(lower=0)
+    out["gap_workers"] = (out[W.workers] - out["trained_mean"]).clip(lower=0)
     return out.drop(columns="trained_mean")
 
 
@@ -77,12 +78,12 @@ def protect_parks(table: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
     >>> protect_parks(table, firms)["hidden"].tolist()
     [True, True, False]
     """
-    in_parks = firms[firms["industrial_park"].notna()]
-    frame = pd.DataFrame({"industrial_park": in_parks["industrial_park"].astype(str).to_numpy(),
-                          "employees": in_parks["employees"].astype(float).fillna(0).to_numpy()})
+    in_parks = firms[firms[W.industrial_park].notna()]
+    frame = pd.DataFrame({"industrial_park": in_parks[W.industrial_park].astype(str).to_numpy(),
+                          "employees": in_parks[E.employees].astype(float).fillna(0).to_numpy()})
     hidden = disclosure.hidden_groups(frame, "industrial_park", value="employees")
     # A park with no firm in the register cannot be checked: it is hidden too.
-    flags = table["industrial_park"].astype(str).map(hidden.to_dict()).fillna(True).astype(bool).to_numpy()
+    flags = table[W.industrial_park].astype(str).map(hidden.to_dict()).fillna(True).astype(bool).to_numpy()
     return disclosure.hide(table, flags, [c for c in table.columns if c != "industrial_park"])
 
 
@@ -103,9 +104,9 @@ def budget(firms: pd.DataFrame, records: pd.DataFrame | None = None, published: 
     """
     published = (reference.published_figures() if published is None else published).set_index("key")
     if records is not None and len(records):
-        workers = float(records.groupby("period")["workers"].sum().mean())
+        workers = float(records.groupby("period")[W.workers].sum().mean())
     else:
-        workers = float(firms.loc[firms["in_industrial_park"].to_numpy(dtype=bool), "employees"].sum())
+        workers = float(firms.loc[firms[E.in_industrial_park].to_numpy(dtype=bool), "employees"].sum())
     rows = []
     for key in ("dt_budget_2022", "dt_budget_2023"):
         amount = float(published.loc[key, "value"])

@@ -8,6 +8,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ..core import reference
+from ..core.schema import Enterprises as E
 from .text import check_lang, has_label, label
 
 # How each column of a metric table is shown: "int", "pct", "dec" (one decimal).
@@ -54,16 +55,16 @@ def fmt_dec(value: float, lang: str) -> str:
 @lru_cache(maxsize=None)
 def _names(column: str, lang: str) -> dict[str, str]:
     """Code -> reader-facing name for the columns that hold reference codes."""
-    if column == "district_code":
+    if column == E.district_code:
         units = reference.districts()
         return dict(zip(units["district_code"], units["district"]))
-    if column == "commune_code":
+    if column == E.commune_code:
         units = reference.admin_units()
         return dict(zip(units["commune_code"], units["commune"]))
-    if column == "vsic4":
+    if column == E.vsic4:
         codes = reference.vsic_codes()
         return {code: f"{code} {name}" for code, name in zip(codes["code"], codes["name_vi"])}
-    if column == "vsic_section":
+    if column == E.vsic_section:
         sections = reference.vsic_sections()
         names = sections["name_vi" if lang == "vi" else "name_en_isic_rev4"]
         return {section: f"{section}. {name}" for section, name in zip(sections["section"], names)}

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from ..core.schema import Enterprises as E
 from ..metrics.disclosure import SYMBOL
 from .escape import escaped
 from .formats import COLUMN_FORMATS, fmt_dec, fmt_int, fmt_pct, group_labels, value_label
@@ -36,7 +37,7 @@ def adoption_table(table: pd.DataFrame, lang: str) -> Styler:
     :func:`disclosure_note`.
     """
     key = table.columns[0]
-    dimension = "district" if key == "district_code" else key
+    dimension = "district" if key == E.district_code else key
     rows = pd.DataFrame({
         label(dimension, lang): group_labels(table, lang).to_numpy(),
         label("firms", lang): _cells(table["firms"], fmt_int, lang),

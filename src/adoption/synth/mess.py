@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..core import reference
+from ..core.schema import Enterprises as E
 from .files import write_csv, write_xlsx, xlsx_cells
 from .spellings import (
     FILE_PLAN,
@@ -206,7 +207,8 @@ def write_messy(register: pd.DataFrame, platforms: pd.DataFrame, raw_dir: Path, 
     _absurd(text, register, spell)
     text = text.assign(_expected="kept", _entity=register["tax_code"].to_numpy())
     extra = _extra_rows(text.drop(columns=["_expected", "_entity"]), register, spell)
-    truth_fields = register[["tax_code", "district_code", "commune_code", "vsic4", "legal_form", "ownership", "status"]]
+    # The truth speaks the clean tables' language: their column names and codes.
+    truth_fields = register[[E.tax_code, E.district_code, E.commune_code, E.vsic4, E.legal_form, E.ownership, E.status]]
     files, truth_parts = [], []
     districts_short = reference.districts().set_index("district_code")["district_short"]
     for code in sorted(FILE_PLAN):
