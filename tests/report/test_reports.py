@@ -6,11 +6,9 @@ one belongs would fail here. Expected values are counted from the clean tables w
 pandas, or worked by hand.
 """
 
-import json
 import re
 
 import nbformat
-import pandas as pd
 import pytest
 
 from adoption.core import config

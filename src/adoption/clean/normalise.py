@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from ..core.schema import LEGAL_FORMS
+from ..core.schema import LEGAL_FORMS  # noqa: F401 - the example of clean_category uses it
 from ..core.text import fold, nfc
 from . import tax_code as mst
 from . import vocab

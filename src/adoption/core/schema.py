@@ -10,7 +10,6 @@ fault, the rule it breaks and how many rows break it.
 
 from __future__ import annotations
 
-from typing import Optional
 
 import pandas as pd
 import pandera.pandas as pa
