@@ -15,7 +15,7 @@ from pathlib import Path
 from papermill.exceptions import PapermillExecutionError
 
 from ..core import config
-from ..core.io import load_clean, load_quality
+from ..core.io import load_clean
 from .cache import fingerprint, previous_build
 from .catalogue import CATALOGUE, ReportSpec, available_inputs, check_parameters, find_spec, missing_inputs, notebook_path, output_paths
 from .execute import BuiltReport, run_report
@@ -88,9 +88,9 @@ def build(
     specs = [find_spec(name, catalogue) for name in only] if only else list(catalogue)
     # Fail early, with one clear message, when there are no clean data or a table breaks
     # the schema (a file changed by hand): before any kernel starts.
-    quality = load_quality(processed_dir)
     data = load_clean(processed_dir)
     _ = (data.survey, data.workforce)  # read to check them too
+    quality = data.quality
     # Parameters are checked once, before any kernel starts.
     jobs = [(spec, check_parameters(notebook_path(spec, notebooks_dir), params)) for spec in specs for params in spec.grid]
     results = _settled(jobs, available=available_inputs(quality), reports_dir=reports_dir,
