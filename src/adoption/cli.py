@@ -177,6 +177,11 @@ def _finish_build(result) -> None:
             mark = f"[red]FAILED[/] {escape(report.error)}"
         out.print(f"  {escape(report.html.name)}: {mark}")
     typer.echo(str(result.index))  # plain, never wrapped: scripts read this line
+    faults = [report for report in result.failed if report.fault]
+    if faults:
+        console.print(f"[bold red]error:[/] {len(faults)} of {len(result.reports)} reports could not be written: "
+                      f"{escape(faults[0].error)} (check the folder, its permissions and free space)")
+        raise typer.Exit(code=3)
     if result.failed:
         others = "; the others were built" if len(result.failed) < len(result.reports) else ""
         console.print(f"[bold red]{len(result.failed)} of {len(result.reports)} reports failed[/]{others}")
@@ -184,7 +189,7 @@ def _finish_build(result) -> None:
 
 
 def _clean_is_current(raw_dir: Path, processed_dir: Path) -> bool:
-    from .core.io import data_files, sha256_file
+    from .core.io import data_files, sha256_file, verify_outputs
 
     quality_path = processed_dir / config.QUALITY_FILE
     if not quality_path.is_file() or not (processed_dir / config.ENTERPRISES_FILE).is_file():
@@ -196,7 +201,8 @@ def _clean_is_current(raw_dir: Path, processed_dir: Path) -> bool:
         for path in data_files(raw_dir / folder)
     }
     recorded = {rel: info.get("sha256") for rel, info in quality.get("files", {}).items()}
-    return current == recorded and quality.get("code_hash") == code_hash("core", "clean")
+    return (current == recorded and quality.get("code_hash") == code_hash("core", "clean")
+            and not verify_outputs(processed_dir, quality))
 
 
 @app.command()

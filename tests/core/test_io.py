@@ -24,7 +24,7 @@ def test_outputs_written_all_or_nothing(tmp_path):
                       {"totals": {}}, {"rejects.csv": pd.DataFrame({"a": ["=1"]})})
     assert sorted(p.name for p in out.iterdir()) == ["enterprises.parquet"]
     assert (out / "enterprises.parquet").read_text() == "the previous run's file"
-    assert not list(tmp_path.glob(".out-*"))  # no staging folder left behind
+    assert not list(out.glob(".adoption-*"))  # no staging folder left behind
 
 
 def test_csv_for_people_is_spreadsheet_safe_and_excel_readable(tmp_path):
@@ -34,3 +34,89 @@ def test_csv_for_people_is_spreadsheet_safe_and_excel_readable(tmp_path):
     raw = (tmp_path / "merges.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
     assert raw.decode("utf-8-sig").splitlines() == ["source_file", "'=HYPERLINK(1)+1.csv", "Dĩ An.csv"]
+
+
+def _snapshot(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _tables(n):
+    return {"enterprises.parquet": pd.DataFrame({"n": list(range(n))}), "platforms.parquet": pd.DataFrame({"m": [n]})}
+
+
+def test_a_failed_swap_puts_the_previous_set_back(tmp_path, monkeypatch):
+    """A move that fails halfway through publishing (a file that cannot be replaced) leaves
+    the previous run's set exactly as it was, whichever move fails."""
+    import os
+
+    import pytest
+
+    from adoption.core import io as core_io
+
+    out = tmp_path / "out"
+    core_io.write_outputs(out, _tables(3), {"run": 1}, {"rejects.csv": pd.DataFrame({"a": ["old"]})})
+    before = _snapshot(out)
+    real_replace = os.replace
+    for failing in range(1, 9):  # 4 files moved aside, 4 moved in
+        calls = []
+
+        def replace(src, dst, calls=calls, failing=failing):
+            calls.append(dst)
+            if len(calls) == failing:
+                raise PermissionError(13, "Operation not permitted", str(dst))
+            return real_replace(src, dst)
+
+        monkeypatch.setattr(core_io.os, "replace", replace)
+        with pytest.raises(PermissionError):
+            core_io.write_outputs(out, _tables(5), {"run": 2}, {"merges.csv": pd.DataFrame({"a": ["new"]})})
+        monkeypatch.setattr(core_io.os, "replace", real_replace)
+        assert _snapshot(out) == before, f"move {failing} failed and left a mix"
+    assert core_io.verify_outputs(out, core_io.load_quality(out)) == []
+
+
+def test_the_manifest_lists_the_set_and_load_clean_refuses_a_mix(small_processed, tmp_path):
+    import json
+    import shutil
+
+    import pytest
+
+    from adoption.core.errors import InputFileError
+    from adoption.core.io import load_clean, sha256_file
+
+    folder = tmp_path / "processed"
+    shutil.copytree(small_processed, folder)
+    manifest = json.loads((folder / "quality.json").read_text(encoding="utf-8"))["outputs"]
+    on_disk = {p.name for p in folder.iterdir() if p.suffix in (".parquet", ".csv")}
+    assert set(manifest) == on_disk
+    assert all(manifest[name] == sha256_file(folder / name) for name in manifest)
+    load_clean(folder)
+
+    (folder / "rejects.csv").write_bytes((folder / "rejects.csv").read_bytes() + b"x\n")
+    with pytest.raises(InputFileError, match="rejects.csv was changed after `adoption clean` wrote it"):
+        load_clean(folder)
+    shutil.copy(small_processed / "rejects.csv", folder / "rejects.csv")
+    load_clean(folder)
+
+    (folder / "survey.parquet").unlink()
+    with pytest.raises(InputFileError, match="survey.parquet is missing"):
+        load_clean(folder)
+    shutil.copy(small_processed / "survey.parquet", folder / "survey.parquet")
+
+    # A table of another run beside this run's set: listed nowhere, refused.
+    quality = json.loads((folder / "quality.json").read_text(encoding="utf-8"))
+    del quality["outputs"]["workforce.parquet"]
+    (folder / "quality.json").write_text(json.dumps(quality), encoding="utf-8")
+    with pytest.raises(InputFileError, match="workforce.parquet is not part of this set"):
+        load_clean(folder)
+
+
+def test_leftovers_of_a_killed_run_are_removed(tmp_path):
+    from adoption.core.io import write_outputs
+
+    out = tmp_path / "out"
+    (out / ".adoption-new-abc").mkdir(parents=True)
+    (out / ".adoption-new-abc" / "enterprises.parquet").write_text("half")
+    (out / ".adoption-old-def").mkdir()
+    (out / ".keep-me").write_text("the user's")
+    write_outputs(out, _tables(1), {}, {})
+    assert sorted(p.name for p in out.iterdir()) == [".keep-me", "enterprises.parquet", "platforms.parquet", "quality.json"]

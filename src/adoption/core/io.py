@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,29 +97,97 @@ def _safe_cell(value):
     return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
-def write_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], quality: dict, csvs: dict[str, pd.DataFrame]) -> None:
-    """Write the clean outputs so that ``out_dir`` never holds a half-written set.
+# Hidden folders inside an output folder while a set of outputs is written and swapped in.
+_STAGING, _BACKUP = ".adoption-new-", ".adoption-old-"
 
-    Everything goes to a temporary folder beside ``out_dir`` first; files are moved into
-    place only once all are written; outputs of an earlier run that this one did not
-    produce are removed. CSV files are for people: spreadsheet-safe (see
-    :func:`spreadsheet_safe`) and UTF-8 with BOM, so that Excel shows Vietnamese text.
+
+def write_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], quality: dict, csvs: dict[str, pd.DataFrame]) -> None:
+    """Publish the clean outputs of one run as one set: ``out_dir`` holds this run's set or
+    the previous one, never a mix, and nothing half-written.
+
+    Everything is written into a hidden folder inside ``out_dir`` first, with
+    ``quality.json`` last: its ``outputs`` lists every file of the set with its SHA-256 (the
+    manifest that :func:`load_clean` checks). Then the previous set is moved aside, the new
+    one moved in, and the previous one deleted; if a move fails, the previous set is put
+    back before the error is raised. Outputs of an earlier run that this one did not
+    produce (no survey this time, say) go with the previous set. CSV files are for people:
+    spreadsheet-safe (see :func:`spreadsheet_safe`) and UTF-8 with BOM, so that Excel shows
+    Vietnamese text.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out_dir.parent, prefix=f".{out_dir.name}-") as tmp:
-        staged = Path(tmp)
+    _remove_leftovers(out_dir)
+    staged = Path(tempfile.mkdtemp(dir=out_dir, prefix=_STAGING))
+    try:
         for name, frame in tables.items():
             frame.to_parquet(staged / name, index=False)
         for name, frame in csvs.items():
             spreadsheet_safe(frame).to_csv(staged / name, index=False, encoding="utf-8-sig")
-        (staged / config.QUALITY_FILE).write_text(json.dumps(quality, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-        written = {path.name for path in staged.iterdir()}
-        for path in staged.iterdir():
-            os.replace(path, out_dir / path.name)
-    # An output of an earlier run that this run did not produce (no survey this time, say)
-    # goes: a report must never read last month's table beside this month's.
-    for name in set(config.OUTPUT_FILES) - written:
-        (out_dir / name).unlink(missing_ok=True)
+        manifest = {path.name: sha256_file(path) for path in sorted(staged.iterdir())}
+        text = json.dumps({**quality, "outputs": manifest}, ensure_ascii=False, indent=2, default=str)
+        (staged / config.QUALITY_FILE).write_text(text, encoding="utf-8")
+        _swap_in(staged, out_dir)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Hidden folders of a run that was killed while writing (the manifest still tells
+    which set is in place)."""
+    for path in out_dir.glob(".adoption-*-*"):
+        if path.is_dir() and path.name.startswith((_STAGING, _BACKUP)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _swap_in(staged: Path, out_dir: Path) -> None:
+    """Replace the outputs in ``out_dir`` by those in ``staged``, all or none."""
+    backup = Path(tempfile.mkdtemp(dir=out_dir, prefix=_BACKUP))
+    moved_aside: list[str] = []
+    moved_in: list[str] = []
+    try:
+        # The previous manifest goes aside first: from then on a reader finds no set at all
+        # until the new one is complete, rather than a mix.
+        for name in sorted(config.OUTPUT_FILES, key=lambda n: n != config.QUALITY_FILE):
+            if (out_dir / name).exists():
+                os.replace(out_dir / name, backup / name)
+                moved_aside.append(name)
+        # quality.json, the manifest, goes in last.
+        names = sorted((p.name for p in staged.iterdir()), key=lambda n: n == config.QUALITY_FILE)
+        for name in names:
+            os.replace(staged / name, out_dir / name)
+            moved_in.append(name)
+    except BaseException:
+        try:
+            for name in moved_in:
+                (out_dir / name).unlink(missing_ok=True)
+            for name in moved_aside:
+                os.replace(backup / name, out_dir / name)
+        except OSError:
+            pass  # the previous set stays in the hidden backup folder; the manifest shows the mix
+        else:
+            shutil.rmtree(backup, ignore_errors=True)
+        raise
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def verify_outputs(folder: Path, quality: dict) -> list[str]:
+    """What is wrong with a folder's set of clean outputs: files its manifest lists that are
+    missing or changed, and outputs it does not list (left from another run). Empty when
+    the set is as ``adoption clean`` wrote it.
+    """
+    manifest = quality.get("outputs")
+    if not isinstance(manifest, dict):
+        return [f"{config.QUALITY_FILE} has no list of outputs (written by an older version of adoption)"]
+    problems = []
+    for name, digest in manifest.items():
+        path = folder / name
+        if not path.is_file():
+            problems.append(f"{name} is missing")
+        elif sha256_file(path) != digest:
+            problems.append(f"{name} was changed after `adoption clean` wrote it")
+    listed = set(manifest) | {config.QUALITY_FILE}
+    problems += [f"{name} is not part of this set (left from another run)"
+                 for name in config.OUTPUT_FILES if name not in listed and (folder / name).exists()]
+    return problems
 
 
 @dataclass
@@ -205,9 +274,10 @@ def load_clean(processed_dir: Path | str | None = None) -> CleanData:
     missing = [p.name for p in needed if not p.is_file()]
     if missing:
         raise InputFileError(f"{folder}: no clean data ({', '.join(missing)} missing); run `adoption clean` first")
-    return CleanData(
-        enterprises=_read_table(needed[0], "enterprises"),
-        platforms=_read_table(needed[1], "platforms"),
-        quality=load_quality(folder),
-        processed_dir=folder,
-    )
+    quality = load_quality(folder)
+    enterprises, platforms = _read_table(needed[0], "enterprises"), _read_table(needed[1], "platforms")
+    problems = verify_outputs(folder, quality)
+    if problems:
+        raise InputFileError(f"{folder}: the clean data are not one set as `adoption clean` wrote them: "
+                             f"{'; '.join(problems)}. Run `adoption clean` again")
+    return CleanData(enterprises=enterprises, platforms=platforms, quality=quality, processed_dir=folder)

@@ -108,7 +108,8 @@ def build(
         except Exception as exc:  # keep going past a failing report; report it at the end
             error = describe_failure(exc)
             log.error("[%d/%d] %s %s failed: %s", done, len(todo), spec.name, json.dumps(params, ensure_ascii=False), error)
-            built = BuiltReport(spec=spec, params=params, html=output_paths(spec, params, reports_dir)[0], ok=False, error=error)
+            built = BuiltReport(spec=spec, params=params, html=output_paths(spec, params, reports_dir)[0], ok=False, error=error,
+                                fault=isinstance(exc, OSError))  # a notebook's own errors arrive as PapermillExecutionError
         results[number] = built
 
     if workers == 1:

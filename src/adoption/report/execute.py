@@ -39,6 +39,7 @@ class BuiltReport:
     built_at: str = ""
     skipped: bool = False  # up to date: same notebook, data, code and parameters as last time
     missing: tuple[str, ...] = ()  # optional inputs it needs and the clean data lack: not built
+    fault: bool = False  # failed because the machine refused a read or write (disk full, permissions)
 
     def unavailable(self, lang: str = "en") -> str:
         """Why the report was not built, in ``lang``; empty when it was."""
@@ -124,7 +125,9 @@ def run_report(
         "footer": _footer(lang, checked, synthetic, input_hash, built_at),
     }
     prepare_outputs(nb)
-    write_atomic(executed_path, nbformat.writes(nb))
+    # The HTML first: the executed notebook records the fingerprint that marks the report
+    # up to date, so it must never stand beside an HTML that failed to be written.
     write_atomic(html_path, export_html(nb, lang))
+    write_atomic(executed_path, nbformat.writes(nb))
     return BuiltReport(spec=spec, params=checked, html=html_path, ok=True,
                        seconds=time.monotonic() - started, built_at=built_at)
