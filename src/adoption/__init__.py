@@ -47,6 +47,8 @@ _API = {
     "metric_table": "adoption.report.tables",
     "platform_table": "adoption.report.tables",
     "banner": "adoption.report.page",
+    "coverage_note": "adoption.report.page",
+    "coverage": "adoption.metrics.scope",
     "disclosure_note": "adoption.report.page",
     "heading": "adoption.report.page",
     "note": "adoption.report.page",

@@ -60,10 +60,11 @@ def test_load_clean_refuses_a_table_changed_by_hand(small_processed, tmp_path):
     assert f"platform_count: {len(enterprises)} rows break greater_than_or_equal_to(0)" in str(err.value)
 
 
-def test_in_scope_mask_counts_active_head_offices_only():
+def test_in_scope_mask_counts_head_offices_not_recorded_as_inactive():
     frame = pd.DataFrame({"status": pd.Categorical(["active", "active", "suspended", None]),
                           "is_branch": [False, True, False, False]})
-    assert schema.in_scope_mask(frame).tolist() == [True, False, False, False]
+    # active head office, active branch, suspended head office, head office of unknown status
+    assert schema.in_scope_mask(frame).tolist() == [True, False, False, True]
 
 
 def test_load_clean_refuses_a_category_outside_the_contract(small_processed, tmp_path):

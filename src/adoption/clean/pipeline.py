@@ -73,11 +73,20 @@ def _concat(tables: list[RawTable]) -> pd.DataFrame:
     return pd.concat([t.frame for t in tables], ignore_index=True)
 
 
+def absent_columns(tables: list[RawTable], aliases: dict) -> dict[str, list[str]]:
+    """Optional columns that some files lack: canonical name -> the files without it.
+
+    A value a file has no column for is unknown, not empty: the reports say so.
+    """
+    absent = {column: [t.path.name for t in tables if column not in t.header_map.values()] for column in aliases}
+    return {column: files for column, files in absent.items() if files}
+
+
 def _register(tables: list[RawTable], folder: Path) -> tuple[Stage, pd.DataFrame, pd.DataFrame]:
     """The register cleaned and de-duplicated: the stage, the enterprises and the merges."""
     raw = _concat(tables)
     log.info("cleaning %s register rows", f"{len(raw):,}")
-    stage = clean_register(raw)
+    stage = clean_register(raw, absent=absent_columns(tables, vocab.REGISTER_HEADER_ALIASES))
     if stage.clean.empty:
         names = ", ".join(t.path.name for t in tables)
         raise InputFileError(
@@ -144,6 +153,7 @@ def clean_raw(raw_dir: Path = config.RAW_DIR) -> CleanResult:
             "survey": (survey_tables, survey_stage.clean), "workforce": (workforce_tables, workforce_stage.clean)}
     quality = quality_report(raw_dir, kept, rejects, merges, register, platform_stage)
     quality["not_read"] = _not_read(raw_dir)
+    quality["columns_absent"] = {"register": absent_columns(registers, vocab.REGISTER_HEADER_ALIASES)}
     return CleanResult(enterprises=enterprises, platforms=platforms, survey=survey, workforce=workforce,
                        rejects=rejects, merges=merges, extras=extras, quality=quality)
 

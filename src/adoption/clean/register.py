@@ -50,8 +50,12 @@ def _places(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Seri
     return district, commune, filled, conflict
 
 
-def clean_register(raw: pd.DataFrame) -> Stage:
-    """Normalise raw register rows into clean rows and rejected rows; the input is not modified."""
+def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None) -> Stage:
+    """Normalise raw register rows into clean rows and rejected rows; the input is not modified.
+
+    ``absent`` names, for each optional column, the files that have no such column: their
+    rows' industrial-park flag is unknown (null), not false.
+    """
     raw = raw.reset_index(drop=True)
     codes, code_reasons = clean_tax_codes(raw["tax_code"])
     name = clean_text(raw["name"])
@@ -96,7 +100,8 @@ def clean_register(raw: pd.DataFrame) -> Stage:
     clean[E.vsic_section] = clean[E.vsic4].map(classes["vsic_section"]).astype("string")
     clean[E.is_ict] = clean[E.vsic4].map(classes["is_ict"]).astype(bool)
     clean[E.is_digital_tech] = clean[E.vsic4].map(classes["is_digital_tech"]).astype(bool)
-    clean[E.in_industrial_park] = clean[E.industrial_park].notna().astype(bool)
+    park_known = ~clean[E.source_file].isin((absent or {}).get("industrial_park", []))
+    clean[E.in_industrial_park] = clean[E.industrial_park].notna().astype("boolean").where(park_known.to_numpy(), pd.NA)
     clean[E.size_class] = size_class(clean[E.employees], clean[E.revenue_vnd], clean[E.charter_capital_vnd], clean[E.vsic_section])
 
     conflicts = raw[conflict.to_numpy(dtype=bool) & keep]

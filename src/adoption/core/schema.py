@@ -60,7 +60,7 @@ class Enterprises(pa.DataFrameModel):
     revenue_vnd: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
     size_class: Series[pd.CategoricalDtype] = _category(SIZE_CLASSES)
     industrial_park: Series[pd.StringDtype] = pa.Field(nullable=True)
-    in_industrial_park: Series[bool]
+    in_industrial_park: Series[pd.BooleanDtype] = pa.Field(nullable=True)  # null: the file had no park column
     status: Series[pd.CategoricalDtype] = _category(STATUSES)
     is_ict: Series[bool]
     is_digital_tech: Series[bool]
@@ -75,9 +75,10 @@ class Enterprises(pa.DataFrameModel):
         strict = True
         ordered = True
 
-    @pa.dataframe_check(error="in_industrial_park is true exactly where industrial_park is named")
+    @pa.dataframe_check(error="in_industrial_park is true exactly where industrial_park is named (or unknown, with none named)")
     def park_flag_matches_park(cls, frame: pd.DataFrame) -> Series[bool]:
-        return frame["in_industrial_park"] == frame["industrial_park"].notna()
+        flag, named = frame["in_industrial_park"], frame["industrial_park"].notna()
+        return (flag.isna() & ~named) | (flag == named).fillna(False)
 
     @pa.dataframe_check(error="is_branch is true exactly where the tax code has a branch suffix")
     def branch_flag_matches_code(cls, frame: pd.DataFrame) -> Series[bool]:
@@ -245,11 +246,15 @@ def validate(frame: pd.DataFrame, table: str) -> pd.DataFrame:
 
 
 def in_scope_mask(enterprises: pd.DataFrame) -> pd.Series:
-    """True for the firms a headline counts: active head offices (no branches, no
-    suspended, dissolving or dissolved firms).
+    """True for the firms a headline counts: head offices (no branches) that the register
+    does not record as suspended, dissolving or dissolved.
 
-    >>> frame = pd.DataFrame({"status": ["active", "active", "dissolved"], "is_branch": [False, True, False]})
+    A firm whose status is unknown (a register without a status column, a blank cell)
+    counts as operating; reports say how many such firms they count.
+
+    >>> frame = pd.DataFrame({"status": ["active", "active", "dissolved", None], "is_branch": [False, True, False, False]})
     >>> in_scope_mask(frame).tolist()
-    [True, False, False]
+    [True, False, False, True]
     """
-    return ((enterprises[Enterprises.status] == "active").fillna(False) & ~enterprises[Enterprises.is_branch]).astype(bool)
+    status = enterprises[Enterprises.status]
+    return (((status == "active").fillna(False) | status.isna()) & ~enterprises[Enterprises.is_branch].astype(bool)).astype(bool)

@@ -36,21 +36,35 @@ def headline(firms: pd.DataFrame) -> pd.Series:
     firms_n = len(firms)
     adopters = int(firms[E.uses_digital_platform].sum())
     digital = firms[firms[E.is_digital_tech]]
-    parks = firms[firms[E.in_industrial_park]]
+    in_park = firms[E.in_industrial_park].astype("boolean")
+    parks = firms[in_park.fillna(False).to_numpy(dtype=bool)]
+    park_known, ownership_known = bool(in_park.notna().any()), bool(firms[E.ownership].notna().any())
     return pd.Series(
         {
             "enterprises": firms_n,
             "adopters": adopters,
             "adoption_rate": adopters / firms_n if firms_n else float("nan"),
             "digital_tech_firms": len(digital),
-            "digital_tech_workers": int(digital[E.employees].sum()),
-            "ip_firms": len(parks),
-            "ip_workers": int(parks[E.employees].sum()),
-            "industrial_parks": int(parks[E.industrial_park].nunique()),
-            "fdi_firms": int((firms[E.ownership] == "fdi").sum()),
+            "digital_tech_workers": _known_sum(digital[E.employees]),
+            "ip_firms": len(parks) if park_known else float("nan"),
+            "ip_workers": _known_sum(parks[E.employees]) if park_known else float("nan"),
+            "industrial_parks": int(parks[E.industrial_park].nunique()) if park_known else float("nan"),
+            "fdi_firms": int((firms[E.ownership] == "fdi").sum()) if ownership_known else float("nan"),
         },
         dtype=object,
     )
+
+
+def _known_sum(values: pd.Series) -> int | float:
+    """The sum of the known values; NaN (not 0) when there are values and none is known,
+    so that a register without the column does not report zero workers.
+
+    >>> _known_sum(pd.Series([3, None], dtype="Int64")), _known_sum(pd.Series([None], dtype="Int64"))
+    (3, nan)
+    >>> _known_sum(pd.Series([], dtype="Int64"))
+    0
+    """
+    return float("nan") if len(values) and values.isna().all() else int(values.sum())
 
 
 # Headline keys compared with the published figure of the same key, and how.
@@ -82,11 +96,11 @@ def compare_published(firms: pd.DataFrame, published: pd.DataFrame | None = None
     published = (reference.published_figures() if published is None else published).set_index("key")
     rows = []
     for key, published_key in _COMPARED.items():
-        value = int(figures[key])
+        value = figures[key]  # NaN when the register lacks what it is computed from
         target = int(published.loc[published_key, "value"])
         rows.append({
             "key": key,
-            "computed": value,
+            "computed": value if pd.isna(value) else int(value),
             "published": target,
             "difference": value - target,
             "relative_difference": (value - target) / target,
@@ -145,7 +159,9 @@ def adoption_by(firms: pd.DataFrame, by: str | tuple[str, str], *, protected: bo
     table["adoption_rate"] = table["adopters"] / table["firms"]
     table["share_of_firms"] = table["firms"] / table["firms"].sum()
     table = table.reset_index()
-    if protected:
+    if protected and table.empty:  # no firm with a known value: nothing to hide
+        table["hidden"] = pd.Series(dtype=bool)
+    elif protected:
         known = frame.dropna(subset=names)
         if len(names) == 1:
             hidden = table[names[0]].map(disclosure.hidden_groups(known, names[0]).to_dict()).to_numpy()

@@ -32,15 +32,17 @@ def ict_sector(firms: pd.DataFrame, *, group: str = "ict", by: str | None = None
     mine = firms[firms[SECTOR_GROUPS[group]].to_numpy(dtype=bool)]
     employees = mine[E.employees].astype("Float64")
     if by is None:
+        known = employees.dropna().astype(float)  # no employees column: NaN, not 0 workers
         return pd.DataFrame([{
-            "firms": len(mine), "employees": int(employees.sum()),
-            "mean_employees": float(employees.mean()), "median_employees": float(employees.median()),
+            "firms": len(mine), "employees": float(known.sum()) if len(known) else float("nan"),
+            "mean_employees": float(known.mean()) if len(known) else float("nan"),
+            "median_employees": float(known.median()) if len(known) else float("nan"),
         }])
     name, values = ("vsic4", mine[E.vsic4]) if by == "vsic4" else group_key(mine, by)
     frame = pd.DataFrame({name: values.array, "employees": employees.to_numpy(dtype=float, na_value=np.nan)})
     grouped = frame.groupby(name, observed=True, sort=True)[E.employees]
     table = pd.DataFrame({
-        "firms": grouped.size(), "employees": grouped.sum().astype("int64"),
+        "firms": grouped.size(), "employees": grouped.sum(min_count=1),
         "mean_employees": grouped.mean(), "median_employees": grouped.median(),
     }).reset_index()
     if protected:

@@ -1,4 +1,5 @@
-"""The population a report counts: active head offices, of the province or one district."""
+"""The population a report counts (head offices not recorded as inactive, of the province
+or one district) and how much of it the register describes."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def resolve_district(value: str | None) -> str | None:
 
 
 def in_scope(enterprises: pd.DataFrame, *, district: str | None = None) -> pd.DataFrame:
-    """The firms the headline counts: active head offices (no branches, no inactive firms).
+    """The firms the headline counts: head offices the register does not record as suspended,
+    dissolving or dissolved (see :func:`adoption.core.schema.in_scope_mask`).
 
     ``district`` (any spelling or GSO code) keeps one district unit.
 
@@ -43,3 +45,38 @@ def in_scope(enterprises: pd.DataFrame, *, district: str | None = None) -> pd.Da
     if code is not None:
         keep &= enterprises[E.district_code] == code
     return enterprises[keep.to_numpy(dtype=bool)]
+
+
+# The register columns (data contract) each field of the clean table is derived from.
+DERIVED_FROM = {
+    E.status: ("status",), E.ownership: ("ownership",), E.legal_form: ("legal_form",),
+    E.size_class: ("employees", "revenue_vnd", "charter_capital_vnd"), E.employees: ("employees",),
+    E.in_industrial_park: ("industrial_park",), E.industrial_park: ("industrial_park",),
+    E.commune_code: ("commune",), E.registered_on: ("registered_on",),
+}
+
+
+def coverage(firms: pd.DataFrame, columns: list[str], quality: dict | None = None) -> pd.DataFrame:
+    """How many of ``firms`` have a known value of each column, and whether the register
+    has the column at all.
+
+    Columns: ``column``, ``firms``, ``known``, ``share_known`` and ``absent`` (True when no
+    register file has any column the field is derived from, per ``quality.json``'s
+    ``columns_absent``).
+
+    >>> firms = pd.DataFrame({"ownership": [None, "fdi", None, None], "status": [None] * 4})
+    >>> quality = {"files": {"register/a.csv": {"table": "register"}}, "columns_absent": {"register": {"status": ["a.csv"]}}}
+    >>> coverage(firms, ["ownership", "status"], quality)[["column", "known", "share_known", "absent"]].values.tolist()
+    [['ownership', 1, 0.25, False], ['status', 0, 0.0, True]]
+    """
+    quality = quality or {}
+    register_files = {name.split("/", 1)[-1] for name, info in quality.get("files", {}).items() if info.get("table") == "register"}
+    lacking = quality.get("columns_absent", {}).get("register", {})
+    rows = []
+    for column in columns:
+        known = int(firms[column].notna().sum())
+        sources = DERIVED_FROM.get(column, (column,))
+        absent = bool(register_files) and all(set(lacking.get(source, [])) >= register_files for source in sources)
+        rows.append({"column": column, "firms": len(firms), "known": known,
+                     "share_known": known / len(firms) if len(firms) else float("nan"), "absent": absent})
+    return pd.DataFrame(rows, columns=["column", "firms", "known", "share_known", "absent"])

@@ -106,7 +106,8 @@ def budget(firms: pd.DataFrame, records: pd.DataFrame | None = None, published: 
     if records is not None and len(records):
         workers = float(records.groupby("period")[W.workers].sum().mean())
     else:
-        workers = float(firms.loc[firms[E.in_industrial_park].to_numpy(dtype=bool), "employees"].sum())
+        in_park = firms[E.in_industrial_park].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        workers = float(firms.loc[in_park, "employees"].sum(min_count=1))  # NaN when no park or staff is known
     rows = []
     for key in ("dt_budget_2022", "dt_budget_2023"):
         amount = float(published.loc[key, "value"])

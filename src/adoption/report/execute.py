@@ -26,6 +26,11 @@ from .export import export_html, prepare_outputs, write_atomic
 from .text import label
 
 
+# A report kernel keeps no input history: nothing written to the user's IPython folder
+# (parallel kernels would share one SQLite file), nothing to fail on a full disk.
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
+
+
 @dataclass
 class BuiltReport:
     """The outcome of one report of the grid."""
@@ -110,6 +115,7 @@ def run_report(
             parameters={**checked, "processed_dir": str(processed_dir)},
             kernel_name=kernel_name(), kernel_manager_class=EnvironmentKernelManager, cwd=str(notebook.parent),
             progress_bar=False, log_output=False, report_mode=False,
+            extra_arguments=KERNEL_ARGUMENTS,
         )
         nb = nbformat.read(out, as_version=4)
     built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -24,9 +24,11 @@ COLUMN_FORMATS = {
 def fmt_int(value: float, lang: str) -> str:
     """A whole number with the language's thousands separator.
 
-    >>> fmt_int(65000, "vi"), fmt_int(65000, "en")
-    ('65.000', '65,000')
+    >>> fmt_int(65000, "vi"), fmt_int(65000, "en"), fmt_int(float("nan"), "en")
+    ('65.000', '65,000', '–')
     """
+    if value is None or pd.isna(value):
+        return "–"
     text = f"{round(value):,}"
     return text.replace(",", ".") if check_lang(lang) == "vi" else text
 

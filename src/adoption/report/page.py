@@ -9,9 +9,11 @@ from IPython.display import HTML, Markdown
 
 from ..core import reference
 from ..core.io import CleanData
+from ..core.schema import Enterprises as E
 from ..metrics.disclosure import DOMINANCE, MIN_COUNT, SYMBOL
+from ..metrics.scope import coverage
 from .escape import html_text
-from .formats import fmt_int
+from .formats import fmt_int, fmt_pct
 from .text import label
 
 
@@ -71,3 +73,48 @@ def sources(data: CleanData, lang: str) -> HTML:
         f"<p><strong>{html_text(label('published_sources', lang))}</strong></p><ul>{published}</ul>"
         f"<p>{html_text(label('reference_sources', lang))}</p>"
     )
+
+
+# The label naming each clean column in the list of what a report could not show.
+_GAP_LABELS = {E.in_industrial_park: "industrial_park"}
+
+
+def coverage_note(firms, data: CleanData, columns: list[str], lang: str) -> Markdown | HTML:
+    """What the report could not show: for each of ``columns`` that some firms lack (a
+    register without the column, blank or unrecognised values), one line saying how many
+    firms are known and what the figures that use it do. Empty output when every firm has
+    every column.
+    """
+    table = coverage(firms, columns, data.quality)
+    lines = []
+    for row in table.itertuples(index=False):
+        if row.known == row.firms:
+            continue
+        name = label(_GAP_LABELS.get(row.column, row.column), lang)
+        unknown = row.firms - row.known
+        if row.column == E.status:
+            consequence = (label("gap_status_all", lang) if row.known == 0
+                           else label("gap_status_some", lang, unknown=fmt_int(unknown, lang)))
+        else:
+            consequence = label("gap_not_shown" if row.known == 0 else "gap_known_only", lang)
+        if row.known == 0:
+            lines.append(label("gap_absent" if row.absent else "gap_blank", lang, column=name, consequence=consequence))
+        else:
+            lines.append(label("gap_partial", lang, column=name, consequence=consequence, known=fmt_int(row.known, lang),
+                               firms=fmt_int(row.firms, lang), share=_share(row.share_known, lang)))
+    if not lines:
+        return HTML("")
+    return Markdown(f"## {label('gaps', lang)}\n\n" + "\n".join(f"- {line}" for line in lines))
+
+
+def _share(share: float, lang: str) -> str:
+    """A share strictly between 0 and 1, never rounded to 0% or 100%.
+
+    >>> _share(2999 / 3000, "en"), _share(0.5, "vi"), _share(0.0004, "en")
+    ('> 99.9%', '50,0%', '< 0.1%')
+    """
+    if share > 0.999:
+        return "> " + fmt_pct(0.999, lang)
+    if share < 0.001:
+        return "< " + fmt_pct(0.001, lang)
+    return fmt_pct(share, lang)

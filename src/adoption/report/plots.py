@@ -33,8 +33,9 @@ def _despine(ax: Axes) -> None:
         ax.spines[side].set_visible(False)
 
 
-def plot_adoption_by(table: pd.DataFrame, *, lang: str = "vi", ax: Axes | None = None) -> Axes:
-    """Horizontal bars of the adoption rate of each group in an ``adoption_by`` table.
+def plot_adoption_by(table: pd.DataFrame, *, lang: str = "vi", ax: Axes | None = None) -> Axes | None:
+    """Horizontal bars of the adoption rate of each group in an ``adoption_by`` table;
+    nothing (None) for an empty table, which :func:`adoption_table` explains.
 
     >>> from adoption.metrics.adoption import adoption_by
     >>> frame = pd.DataFrame({"ownership": pd.Categorical(["fdi", "state"]), "uses_digital_platform": [True, False]})
@@ -43,6 +44,8 @@ def plot_adoption_by(table: pd.DataFrame, *, lang: str = "vi", ax: Axes | None =
     """
     if "hidden" in table.columns:  # a protected table: hidden groups get no bar
         table = table[~table["hidden"]]
+    if table.empty:
+        return None
     names = group_labels(table, lang).astype(str).to_numpy()
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 1.2), layout="constrained")

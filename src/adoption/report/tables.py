@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from IPython.display import Markdown
 from pandas.io.formats.style import Styler
 
 from ..core.schema import Enterprises as E
@@ -30,14 +31,17 @@ def _cells(values: pd.Series, fmt, lang: str, hidden=None) -> list[str]:
     return [SYMBOL if flag else "–" if pd.isna(v) else fmt(v, lang) for v, flag in zip(values, flags)]
 
 
-def adoption_table(table: pd.DataFrame, lang: str) -> Styler:
+def adoption_table(table: pd.DataFrame, lang: str) -> Styler | Markdown:
     """An ``adoption_by`` table with labels and numbers formatted for ``lang``.
 
     Hidden cells (a protected table) show the disclosure symbol, explained by
-    :func:`disclosure_note`.
+    :func:`disclosure_note`. An empty table (no firm with a known value) gives a note
+    saying so instead.
     """
     key = table.columns[0]
     dimension = "district" if key == E.district_code else key
+    if table.empty:  # no firm has a known value of the dimension (a register without the column)
+        return not_available(dimension, lang)
     rows = pd.DataFrame({
         label(dimension, lang): group_labels(table, lang).to_numpy(),
         label("firms", lang): _cells(table["firms"], fmt_int, lang),
@@ -46,6 +50,11 @@ def adoption_table(table: pd.DataFrame, lang: str) -> Styler:
         label("share_of_firms", lang): _cells(table["share_of_firms"], fmt_pct, lang),
     })
     return _frame(rows, label(dimension, lang))
+
+
+def not_available(column: str, lang: str) -> Markdown:
+    """The note shown instead of a breakdown that no firm's data allow."""
+    return Markdown(f"*{label('not_available', lang, column=label(column, lang).lower())}*")
 
 
 def platform_table(table: pd.DataFrame, lang: str) -> Styler:
@@ -74,7 +83,8 @@ def comparison_table(comparison: pd.DataFrame, lang: str) -> Styler:
         label("figure", lang): [label(k, lang) for k in comparison["key"]],
         label("computed", lang): [fmt_int(v, lang) for v in comparison["computed"]],
         label("published", lang): [fmt_int(v, lang) for v in comparison["published"]],
-        label("difference", lang): [f"{signed(d)} ({fmt_pct(r, lang)})" for d, r in zip(comparison["difference"], comparison["relative_difference"])],
+        label("difference", lang): ["–" if pd.isna(d) else f"{signed(d)} ({fmt_pct(r, lang)})"
+                                    for d, r in zip(comparison["difference"], comparison["relative_difference"])],
         label("source", lang): comparison["source"].to_numpy(),
     })
     styled = _frame(rows, label("figure", lang))
