@@ -152,19 +152,21 @@ def _line_of(data: bytes, position: int) -> int:
 
 def _utf8(data: bytes) -> Decoded | None:
     """UTF-8 when (almost) every non-ASCII character is valid UTF-8; None otherwise."""
-    text, found, marker = _marked(data.decode("utf-8", errors="surrogateescape"))
-    bad = len(found)
     non_ascii = len(data.translate(None, _ASCII))
-    valid = len(text) - (len(data) - non_ascii) - bad  # multi-byte characters
-    if not bad:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        first = exc.start
+    else:
+        valid = len(text) - (len(data) - non_ascii)  # multi-byte characters
         return Decoded(text, "utf-8", 1.0, f"every byte is valid UTF-8 ({valid:,} multi-byte characters)")
+    escaped = data.decode("utf-8", errors="surrogateescape")
+    bad = len(escaped) - len(_ESCAPED.sub("", escaped))
+    valid = len(escaped) - (len(data) - non_ascii) - bad
     share = valid / (valid + bad)
     if share < UTF8_MIN_SHARE:
         return None
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        first = exc.start
+    text, found, marker = _marked(escaped)
     return Decoded(text, "utf-8", round(share, 3),
                    f"{valid:,} multi-byte UTF-8 characters against {_bytes(bad)} not UTF-8 (first on line "
                    f"{_line_of(data, first)}); the rows holding those bytes are set aside", found, marker)

@@ -69,14 +69,19 @@ def breach(path: Path, where: str, found: str, setting: str, limit: int) -> Inpu
     """The one error for a file beyond a limit: file, place, what was found, limit, how to change it."""
     return InputFileError(
         f"{path}: {where + ': ' if where else ''}{found}, beyond the limit {setting} = {limit:,}; if the file is "
-        f"genuine, raise the limit for this run (environment variable {env_name(setting)}={limit * 2})"
+        f"genuine, raise the limit for the run with the environment variable {env_name(setting)} "
+        f"(e.g. {env_name(setting)}={limit * 2})"
     )
+
+
+def _mb(size: int) -> str:
+    return f"{size / MIB:,.1f} MB"
 
 
 def check_file_size(path: Path, limits: ReadLimits) -> None:
     size = path.stat().st_size
     if size > limits.max_file_mb * MIB:
-        raise breach(path, "", f"the file holds {size / MIB:,.0f} MB", "max_file_mb", limits.max_file_mb)
+        raise breach(path, "", f"the file holds {_mb(size)}", "max_file_mb", limits.max_file_mb)
 
 
 def check_xlsx_archive(path: Path, limits: ReadLimits) -> None:
@@ -95,15 +100,15 @@ def check_xlsx_archive(path: Path, limits: ReadLimits) -> None:
         size = member.file_size
         where = f"part {member.filename!r}"
         if size > limits.max_xlsx_member_mb * MIB:
-            raise breach(path, where, f"{size / MIB:,.0f} MB uncompressed", "max_xlsx_member_mb", limits.max_xlsx_member_mb)
+            raise breach(path, where, f"{_mb(size)} uncompressed", "max_xlsx_member_mb", limits.max_xlsx_member_mb)
         ratio = size / max(member.compress_size, 1)
         if size > RATIO_FLOOR_BYTES and ratio > limits.max_xlsx_ratio:
-            raise breach(path, where, f"{size / MIB:,.0f} MB uncompressed from {member.compress_size / MIB:,.1f} MB "
+            raise breach(path, where, f"{_mb(size)} uncompressed from {_mb(member.compress_size)} "
                          f"(ratio {ratio:,.0f}:1: a zip bomb, or a sheet formatted far beyond its data)",
                          "max_xlsx_ratio", limits.max_xlsx_ratio)
         total += size
     if total > limits.max_xlsx_total_mb * MIB:
-        raise breach(path, "", f"its parts hold {total / MIB:,.0f} MB uncompressed", "max_xlsx_total_mb",
+        raise breach(path, "", f"its parts hold {_mb(total)} uncompressed", "max_xlsx_total_mb",
                      limits.max_xlsx_total_mb)
 
 
@@ -137,7 +142,7 @@ def check_text_shape(path: Path, text: str, delimiter: str, limits: ReadLimits) 
 def long_line(text: str, limit: int) -> int | None:
     """The number of the first line longer than ``limit`` characters (where an over-long cell is).
 
-    >>> long_line("ab\nabcd\nab", 3)
+    >>> long_line("ab\\nabcd\\nab", 3)
     2
     """
     match = re.search(f"^[^\n]{{{limit + 1}}}", text, re.MULTILINE)

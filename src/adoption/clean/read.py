@@ -108,12 +108,7 @@ def _read_xlsx(path: Path, limits: ReadLimits) -> list[tuple[str, pd.DataFrame]]
     try:
         for sheet in book.worksheets:
             sheet.reset_dimensions()
-            rows = []
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                if number > limits.max_rows:
-                    raise breach(path, f"sheet {sheet.title!r}", f"more than {limits.max_rows:,} rows", "max_rows",
-                                 limits.max_rows)
-                rows.append(_row_text(path, sheet.title, number, row, limits))
+            rows = _sheet_rows(path, sheet, limits)
             if not any(any(cell.strip() for cell in row) for row in rows):
                 continue
             width = max(len(row) for row in rows)
@@ -124,6 +119,23 @@ def _read_xlsx(path: Path, limits: ReadLimits) -> list[tuple[str, pd.DataFrame]]
     if not out:
         raise InputFileError(f"{path}: every sheet is empty; expected a header row and data rows")
     return out
+
+
+def _sheet_rows(path: Path, sheet, limits: ReadLimits) -> list[list[str]]:
+    """A read-only sheet's rows as text; a part that is not valid XLSX is an InputFileError."""
+    rows = []
+    try:
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > limits.max_rows:
+                raise breach(path, f"sheet {sheet.title!r}", f"more than {limits.max_rows:,} rows", "max_rows",
+                             limits.max_rows)
+            rows.append(_row_text(path, sheet.title, number, row, limits))
+    except InputFileError:
+        raise
+    except Exception as exc:  # zipfile (a part longer than it says) or the XML parser (a broken part)
+        raise InputFileError(f"{path}: sheet {sheet.title!r} cannot be read as XLSX "
+                             f"({exc.__class__.__name__}: {exc})") from exc
+    return rows
 
 
 def _row_text(path: Path, sheet: str, number: int, row: tuple, limits: ReadLimits) -> list[str]:
