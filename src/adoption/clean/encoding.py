@@ -204,6 +204,7 @@ def _code_page(path, data: bytes) -> Decoded:
         )
     if not differs:
         evidence += "; both code pages read this file identically"
+    evidence += "".join(f"; {failure}" for failure in failures)
     return Decoded(readings[best], best, round(share[best], 3), evidence)
 
 
