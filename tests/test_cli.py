@@ -1,5 +1,6 @@
 """The `adoption` command as a user runs it: real processes, real files."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -10,8 +11,9 @@ DATA = Path(__file__).parent / "data"
 ADOPTION = str(Path(sys.executable).parent / "adoption")
 
 
-def run(*args, check=None):
-    done = subprocess.run([ADOPTION, *args], capture_output=True, text=True, timeout=600)
+def run(*args, check=None, env=None):
+    done = subprocess.run([ADOPTION, *args], capture_output=True, text=True, timeout=600,
+                          env=None if env is None else {**os.environ, **env})
     if check is not None:
         assert done.returncode == check, done.stdout + done.stderr
     return done
@@ -169,3 +171,15 @@ def test_a_clean_removes_outputs_it_did_not_produce(small_raw, tmp_path):
     run("clean", "--raw", str(raw), "--out", str(out), check=0)
     assert not (out / "workforce.parquet").exists() and (out / "survey.parquet").is_file()
     assert load_clean(out).workforce is None
+
+
+def test_clean_prints_each_files_encoding_and_takes_read_limits_from_the_environment(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "register").mkdir(parents=True)
+    shutil.copy(DATA / "formats" / "register_cp1258.csv", raw / "register" / "dn.csv")
+    done = run("clean", "--raw", str(raw), "--out", str(tmp_path / "out"), check=0)
+    assert "cp1258100%" in "".join(done.stdout.split())
+    failed = run("clean", "--raw", str(raw), "--out", str(tmp_path / "out2"), check=2, env={"ADOPTION_MAX_COLUMNS": "3"})
+    message = "".join(failed.stderr.split())
+    assert "dn.csv:line1:13columns,beyondthelimitmax_columns=3" in message
+    assert "ADOPTION_MAX_COLUMNS" in message and "Traceback" not in failed.stderr

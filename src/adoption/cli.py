@@ -128,10 +128,12 @@ def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption) 
 
 def _print_quality(quality: dict, target: Path) -> None:
     table = Table(title=escape(f"clean data in {target}"))
-    for column in ("file", "read", "kept", "rejected", "merged"):
-        table.add_column(column, justify="left" if column == "file" else "right")
+    for column in ("file", "encoding", "read", "kept", "rejected", "merged"):
+        table.add_column(column, justify="left" if column in ("file", "encoding") else "right", overflow="fold")
     for rel, info in quality["files"].items():
-        table.add_row(escape(rel), f"{info['rows_read']:,}", f"{info['rows_kept']:,}", f"{info['rows_rejected']:,}", f"{info['rows_merged']:,}")
+        encoding = f"{info['encoding']} {info['encoding_confidence']:.0%}" if "encoding" in info else ""
+        table.add_row(escape(rel), escape(encoding), f"{info['rows_read']:,}", f"{info['rows_kept']:,}",
+                      f"{info['rows_rejected']:,}", f"{info['rows_merged']:,}")
     out.print(table)
     for skipped in quality.get("not_read", []):
         out.print(f"[yellow]not read[/]: {escape(skipped['path'])}: {escape(skipped['reason'])}")

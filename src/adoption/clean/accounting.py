@@ -1,9 +1,9 @@
 """Accounting for every row: ``quality.json``.
 
 For each input file: rows read = rows kept + rows rejected + rows merged, with counts per
-reason and per kind of merge, null rates, how many values each normaliser changed, values
-refused as out of range, flagged rows, whether the inputs are synthetic, and the hash
-that identifies them.
+reason and per kind of merge, the encoding each file was read in with the evidence and
+its confidence, null rates, how many values each normaliser changed, values refused as out
+of range, flagged rows, whether the inputs are synthetic, and the hash that identifies them.
 """
 
 from __future__ import annotations
@@ -57,6 +57,9 @@ def quality_report(
                 "headers": table.header_map,
                 "extra_columns": sorted(set(table.extras["column"])) if len(table.extras) else [],
                 "sheets_not_read": table.sheets_not_read,
+                "encoding": table.decoded.encoding,
+                "encoding_confidence": table.decoded.confidence,
+                "encoding_evidence": table.decoded.evidence,
             }
     synthetic = synthetic_files(raw_dir)
     digest = "\n".join(f"{rel} {info['sha256']}" for rel, info in sorted(files.items()))

@@ -21,6 +21,7 @@ from . import vocab
 from .accounting import quality_report
 from .duplicates import merge_register
 from .platforms import clean_platforms, empty_platforms
+from .limits import ReadLimits
 from .read import RawTable, read_raw
 from .register import clean_register
 from .rejects import Stage, no_rejects
@@ -44,7 +45,8 @@ class CleanResult:
     quality: dict
 
 
-def _read_folder(folder: Path, aliases: dict, required: tuple[str, ...], *, needed: bool) -> list[RawTable]:
+def _read_folder(folder: Path, aliases: dict, required: tuple[str, ...], limits: ReadLimits, *,
+                 needed: bool) -> list[RawTable]:
     files = data_files(folder)
     if not files:
         if needed:
@@ -53,9 +55,12 @@ def _read_folder(folder: Path, aliases: dict, required: tuple[str, ...], *, need
     tables = []
     for number, path in enumerate(files, start=1):
         log.info("reading %s/%s [%d/%d]", folder.name, path.name, number, len(files))
-        tables.append(read_raw(path, aliases, required))
+        tables.append(read_raw(path, aliases, required, limits))
         for sheet, reason in tables[-1].sheets_not_read.items():
             log.warning("%s/%s, sheet %r not read: %s", folder.name, path.name, sheet, reason)
+        if len(tables[-1].rejects):
+            log.warning("%s/%s: %d rows set aside (bytes not in the file's encoding, %s)", folder.name, path.name,
+                        len(tables[-1].rejects), tables[-1].decoded.encoding)
     return tables
 
 
@@ -91,7 +96,7 @@ def _register(tables: list[RawTable], folder: Path) -> tuple[Stage, pd.DataFrame
         names = ", ".join(t.path.name for t in tables)
         raise InputFileError(
             f"{folder}: no valid row in {names}; every row was rejected "
-            f"({', '.join(sorted(stage.rejects['reason_code'].unique()))})"
+            f"({', '.join(sorted(_with_read_rejects(tables, stage.rejects)['reason_code'].unique()))})"
         )
     # The raw values of each row, to tell identical duplicates from other same-code ones.
     raw_values = pd.util.hash_pandas_object(raw.drop(columns=SOURCE_COLUMNS).fillna("").astype(str), index=False)
@@ -101,18 +106,26 @@ def _register(tables: list[RawTable], folder: Path) -> tuple[Stage, pd.DataFrame
     return stage, enterprises, merges
 
 
-def clean_raw(raw_dir: Path = config.RAW_DIR) -> CleanResult:
-    """Read and clean every raw input of ``raw_dir`` (laid out as ``data/raw/``).
+def _with_read_rejects(tables: list[RawTable], rejects: pd.DataFrame) -> pd.DataFrame:
+    """A table's rejects: the rows its files' reader set aside, then those its cleaner refused."""
+    parts = [t.rejects for t in tables if len(t.rejects)] + [rejects]
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else rejects
+
+
+def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None) -> CleanResult:
+    """Read and clean every raw input of ``raw_dir`` (laid out as ``data/raw/``), each file
+    within ``limits`` (default: :meth:`ReadLimits.from_environment`).
 
     >>> result = clean_raw()  # doctest: +SKIP
     >>> result.quality["files"]["register/synthetic_register_718.csv"]["rows_read"]  # doctest: +SKIP
     15312
     """
     raw_dir = Path(raw_dir)
-    registers = _read_folder(raw_dir / "register", vocab.REGISTER_HEADER_ALIASES, vocab.REGISTER_REQUIRED, needed=True)
-    platform_tables = _read_folder(raw_dir / "platforms", vocab.PLATFORM_HEADER_ALIASES, vocab.PLATFORM_REQUIRED, needed=False)
-    survey_tables = _read_folder(raw_dir / "survey", vocab.SURVEY_HEADER_ALIASES, vocab.SURVEY_REQUIRED, needed=False)
-    workforce_tables = _read_folder(raw_dir / "workforce", vocab.WORKFORCE_HEADER_ALIASES, vocab.WORKFORCE_REQUIRED, needed=False)
+    limits = limits or ReadLimits.from_environment()
+    registers = _read_folder(raw_dir / "register", vocab.REGISTER_HEADER_ALIASES, vocab.REGISTER_REQUIRED, limits, needed=True)
+    platform_tables = _read_folder(raw_dir / "platforms", vocab.PLATFORM_HEADER_ALIASES, vocab.PLATFORM_REQUIRED, limits, needed=False)
+    survey_tables = _read_folder(raw_dir / "survey", vocab.SURVEY_HEADER_ALIASES, vocab.SURVEY_REQUIRED, limits, needed=False)
+    workforce_tables = _read_folder(raw_dir / "workforce", vocab.WORKFORCE_HEADER_ALIASES, vocab.WORKFORCE_REQUIRED, limits, needed=False)
 
     register, enterprises, reg_merges = _register(registers, raw_dir / "register")
     if platform_tables:
@@ -139,8 +152,10 @@ def clean_raw(raw_dir: Path = config.RAW_DIR) -> CleanResult:
         workforce_stage, workforce_merges = clean_workforce(_concat(workforce_tables))
         workforce = validate(workforce_stage.clean, "workforce")
 
-    stages = (("register", register.rejects, reg_merges), ("platforms", platform_stage.rejects, plat_merges),
-              ("survey", survey_stage.rejects, survey_merges), ("workforce", workforce_stage.rejects, workforce_merges))
+    stages = (("register", _with_read_rejects(registers, register.rejects), reg_merges),
+              ("platforms", _with_read_rejects(platform_tables, platform_stage.rejects), plat_merges),
+              ("survey", _with_read_rejects(survey_tables, survey_stage.rejects), survey_merges),
+              ("workforce", _with_read_rejects(workforce_tables, workforce_stage.rejects), workforce_merges))
     rejects = pd.concat([r.assign(table=t) for t, r, _ in stages], ignore_index=True)
     rejects["source_row"] = rejects["source_row"].astype("Int64")
     merges = pd.concat([m.assign(table=t) for t, _, m in stages], ignore_index=True)
@@ -154,16 +169,18 @@ def clean_raw(raw_dir: Path = config.RAW_DIR) -> CleanResult:
     quality = quality_report(raw_dir, kept, rejects, merges, register, platform_stage)
     quality["not_read"] = _not_read(raw_dir)
     quality["columns_absent"] = {"register": absent_columns(registers, vocab.REGISTER_HEADER_ALIASES)}
+    quality["read_limits"] = limits.as_dict()
     return CleanResult(enterprises=enterprises, platforms=platforms, survey=survey, workforce=workforce,
                        rejects=rejects, merges=merges, extras=extras, quality=quality)
 
 
-def clean_folder(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR) -> CleanResult:
+def clean_folder(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR,
+                 limits: ReadLimits | None = None) -> CleanResult:
     """Clean ``raw_dir`` and write the contract's outputs into ``out_dir``.
 
     Nothing is written when cleaning fails.
     """
-    result = clean_raw(raw_dir)
+    result = clean_raw(raw_dir, limits)
     tables = {config.ENTERPRISES_FILE: result.enterprises, config.PLATFORMS_FILE: result.platforms}
     if result.survey is not None:
         tables[config.SURVEY_FILE] = result.survey

@@ -1,33 +1,42 @@
 """Reading raw exports: every file as text, under canonical column names.
 
 Raw files are read as text (every cell a string), so that no value is altered before the
-normalisers see it. Encodings, delimiters, spreadsheets with title rows and several
-sheets, and headers in any spelling are handled here (data contract, "Raw inputs").
+normalisers see it. Encodings (decided per file, :mod:`adoption.clean.encoding`),
+delimiters, spreadsheets with title rows and several sheets, and headers in any spelling
+are handled here (data contract, "Raw inputs"), within the bounds of
+:class:`~adoption.clean.limits.ReadLimits`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from difflib import get_close_matches
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from ..core.errors import InputFileError
 from ..core.io import DATA_SUFFIXES
+from ..core.schema import SOURCE_COLUMNS
 from ..core.text import fold
+from .encoding import Decoded, decode, escaped_rows
+from .limits import ReadLimits, breach, check_file_size, check_text_shape, check_xlsx_archive, long_line
+from .rejects import bad_bytes_reason, reject_frame
 
 # A header row must match at least this many aliases to be taken as the header.
 MIN_HEADER_MATCHES = 2
 # Formats refused by name, with what to do instead.
 OLD_FORMATS = {".xls": "an old Excel file (.xls, Excel 97-2003)", ".xlsb": "a binary Excel file (.xlsb)",
                ".ods": "an OpenDocument spreadsheet (.ods)"}
-# Encodings tried in order when a file has no byte-order mark (data contract).
-FALLBACK_ENCODINGS = ("utf-8", "cp1258")
+# A file whose first 4 KB hold more NUL bytes than this share (and than 4) is binary, not
+# a CSV (UTF-16 files start with a byte-order mark); a stray NUL is read, and the cleaning drops it.
+BINARY_NUL_SHARE = 0.01
+XLSX_TEXT = Decoded("", "utf-8", 1.0, "an XLSX workbook stores its text as UTF-8 XML")
 
 
 @dataclass
@@ -41,57 +50,56 @@ class RawTable:
     header_map: dict[str, str] = field(default_factory=dict)  # original header -> canonical
     blank_rows: int = 0
     sheets_not_read: dict[str, str] = field(default_factory=dict)  # sheet -> why it was not read
+    decoded: Decoded = XLSX_TEXT  # the encoding and its evidence (text dropped once parsed)
+    rejects: pd.DataFrame = field(default_factory=lambda: RawTable.no_rejects())  # rows set aside by the reader
+
+    @staticmethod
+    def no_rejects() -> pd.DataFrame:
+        return pd.DataFrame(columns=[*SOURCE_COLUMNS, "reason_code", "reason"])
 
 
-def _decode(path: Path, data: bytes) -> str:
-    """Text of a file: BOM first, then strict UTF-8, then Windows-1258 (data contract).
-
-    Windows-1258 writes Vietnamese as base letters plus combining tone marks; the
-    cleaning step turns all text into NFC.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        encodings: tuple[str, ...] = ("utf-8-sig",)
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = ("utf-16",)
-    else:
-        encodings = FALLBACK_ENCODINGS
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError as exc:
-            failure = f"{encoding} fails at byte {exc.start}"
-    raise InputFileError(
-        f"{path}: cannot decode the file ({failure}); expected UTF-8 (with or without BOM), "
-        "UTF-16 with BOM, or Windows-1258"
-    )
-
-
-def _read_delimited(path: Path) -> list[tuple[str, pd.DataFrame]]:
+def _read_delimited(path: Path, limits: ReadLimits) -> tuple[list[tuple[str, pd.DataFrame]], Decoded]:
     data = path.read_bytes()
     if not data.strip():
         raise InputFileError(f"{path}: the file is empty; expected a header row and data rows")
     if data[:4] == b"PK\x03\x04":
         raise InputFileError(f"{path}: this is a zip or XLSX file with a text file's name; rename it to .xlsx")
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    sample = data[:4096]
+    if sample.count(b"\x00") > max(4, BINARY_NUL_SHARE * len(sample)) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputFileError(f"{path}: binary content; expected a CSV (comma, semicolon or tab separated) or XLSX file")
-    text = _decode(path, data)
+    decoded = decode(path, data)
+    text = decoded.text
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     try:
         delimiter = csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
+    check_text_shape(path, text, delimiter, limits)
+    previous = csv.field_size_limit(limits.max_cell_chars)  # the csv module enforces the cell limit
     try:
         frame = pd.read_csv(
             io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, header=None,
             skip_blank_lines=False, engine="python", quotechar='"',
         )
     except (pd.errors.ParserError, csv.Error) as exc:
+        if "field larger than field limit" in str(exc):
+            line = long_line(text, limits.max_cell_chars)
+            raise breach(path, f"line {line}" if line else "", f"a cell of more than {limits.max_cell_chars:,} "
+                         "characters", "max_cell_chars", limits.max_cell_chars) from exc
         raise InputFileError(f"{path}: not a readable {delimiter!r}-separated file ({exc})") from exc
-    return [("", frame)]
+    finally:
+        csv.field_size_limit(previous)
+    return [("", frame)], replace(decoded, text="")
 
 
-def _read_xlsx(path: Path) -> list[tuple[str, pd.DataFrame]]:
-    """Every sheet as text, indexed so that index + 1 is the row number Excel shows."""
+def _read_xlsx(path: Path, limits: ReadLimits) -> list[tuple[str, pd.DataFrame]]:
+    """Every sheet as text, indexed so that index + 1 is the row number Excel shows.
+
+    The archive's parts are measured before openpyxl opens it. The range a sheet declares
+    (``<dimension ref="A1:XFD1048576"/>``) is ignored: openpyxl's read-only mode would pad
+    every row to it. Each row ends at its last cell holding a value.
+    """
+    check_xlsx_archive(path, limits)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a bad file
@@ -99,7 +107,8 @@ def _read_xlsx(path: Path) -> list[tuple[str, pd.DataFrame]]:
     out = []
     try:
         for sheet in book.worksheets:
-            rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            sheet.reset_dimensions()
+            rows = _sheet_rows(path, sheet, limits)
             if not any(any(cell.strip() for cell in row) for row in rows):
                 continue
             width = max(len(row) for row in rows)
@@ -110,6 +119,39 @@ def _read_xlsx(path: Path) -> list[tuple[str, pd.DataFrame]]:
     if not out:
         raise InputFileError(f"{path}: every sheet is empty; expected a header row and data rows")
     return out
+
+
+def _sheet_rows(path: Path, sheet, limits: ReadLimits) -> list[list[str]]:
+    """A read-only sheet's rows as text; a part that is not valid XLSX is an InputFileError."""
+    rows = []
+    try:
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > limits.max_rows:
+                raise breach(path, f"sheet {sheet.title!r}", f"more than {limits.max_rows:,} rows", "max_rows",
+                             limits.max_rows)
+            rows.append(_row_text(path, sheet.title, number, row, limits))
+    except InputFileError:
+        raise
+    except Exception as exc:  # zipfile (a part longer than it says) or the XML parser (a broken part)
+        raise InputFileError(f"{path}: sheet {sheet.title!r} cannot be read as XLSX "
+                             f"({exc.__class__.__name__}: {exc})") from exc
+    return rows
+
+
+def _row_text(path: Path, sheet: str, number: int, row: tuple, limits: ReadLimits) -> list[str]:
+    """One spreadsheet row as text, up to its last value, within the column and cell limits."""
+    end = len(row)
+    while end and (row[end - 1] is None or row[end - 1] == ""):
+        end -= 1
+    if end > limits.max_columns:
+        raise breach(path, f"sheet {sheet!r}, row {number}, column {get_column_letter(end)}",
+                     f"a value in column {end:,}", "max_columns", limits.max_columns)
+    cells = [_cell_text(v) for v in row[:end]]
+    if cells and max(map(len, cells)) > limits.max_cell_chars:
+        column, cell = next((i, c) for i, c in enumerate(cells, start=1) if len(c) > limits.max_cell_chars)
+        raise breach(path, f"sheet {sheet!r}, cell {get_column_letter(column)}{number}",
+                     f"{len(cell):,} characters", "max_cell_chars", limits.max_cell_chars)
+    return cells
 
 
 def _cell_text(value: object) -> str:
@@ -159,6 +201,7 @@ def read_raw(
     path: Path,
     aliases: dict[str, tuple[str, ...]],
     required: tuple[str, ...],
+    limits: ReadLimits | None = None,
 ) -> RawTable:
     """Read one CSV or XLSX file into canonical columns, keeping extra columns aside.
 
@@ -167,8 +210,12 @@ def read_raw(
     Sheets without a header row (notes, totals) are skipped; a file in which no sheet
     has one is an error.
 
-    Raises :class:`InputFileError` naming the file for an unreadable file, a missing
-    header, or a missing required column (with the headers found and the closest alias).
+    Rows of a UTF-8 file holding bytes that are not UTF-8 are not read: they are in
+    ``rejects`` (reason ``bad_bytes``), counted in ``rows_read``.
+
+    Raises :class:`InputFileError` naming the file for an unreadable file, a file beyond
+    ``limits`` (default: :meth:`ReadLimits.from_environment`), a missing header, or a
+    missing required column (with the headers found and the closest alias).
     """
     suffix = path.suffix.lower()
     if suffix in OLD_FORMATS:
@@ -176,12 +223,18 @@ def read_raw(
                              "save it as .xlsx (or export it as CSV), then run again")
     if suffix not in DATA_SUFFIXES:
         raise InputFileError(f"{path}: unsupported file type {suffix or '(none)'!r}; expected one of {', '.join(DATA_SUFFIXES)}")
-    sheets = _read_xlsx(path) if suffix == ".xlsx" else _read_delimited(path)
+    limits = limits or ReadLimits.from_environment()
+    check_file_size(path, limits)
+    sheets, decoded = (_read_xlsx(path, limits), XLSX_TEXT) if suffix == ".xlsx" else _read_delimited(path, limits)
     index = _alias_index(aliases)
-    frames, extras, read, blank = [], [], 0, 0
+    frames, extras, rejected, read, blank = [], [], [], 0, 0
     header_map: dict[str, str] = {}
     not_read: dict[str, str] = {}
-    for sheet, raw in sheets:
+    for number, (sheet, raw) in enumerate(sheets):
+        escaped = escaped_rows(raw, decoded) if decoded.bad_bytes else {}
+        if escaped:  # from here on each undecodable byte shows as U+FFFD
+            raw = raw.map(lambda v: v.replace(decoded.marker, "\ufffd") if isinstance(v, str) else v)
+            sheets[number] = (sheet, raw)
         header_row = _find_header(raw, index)
         if header_row is None:
             filled = int((raw.fillna("").astype(str).apply(lambda col: col.str.strip()) != "").any(axis=1).sum())
@@ -211,6 +264,11 @@ def read_raw(
         frame["source_file"] = path.name
         frame["source_sheet"] = sheet
         frame["source_row"] = source_row
+        bad = body.index.isin(list(escaped))
+        if bad.any():
+            reasons = pd.Series([bad_bytes_reason(row + 1, *escaped[row], headers) for row in body.index[bad]])
+            rejected.append(reject_frame(frame[bad], pd.Series(["bad_bytes"] * len(reasons)), reasons, list(aliases)))
+            frame = frame[~bad]
         frames.append(frame)
         header_map.update({headers[pos]: canonical for pos, canonical in mapping.items()})
         for pos in (i for i, h in enumerate(headers) if i not in mapping):
@@ -228,6 +286,6 @@ def read_raw(
     columns = ["source_file", "source_sheet", "source_row", "column", "value"]
     extra = pd.concat(extras, ignore_index=True) if extras else pd.DataFrame(columns=columns)
     return RawTable(path=path, frame=frame, extras=extra, rows_read=read, header_map=header_map, blank_rows=blank,
-                    sheets_not_read=not_read)
-
+                    sheets_not_read=not_read, decoded=decoded,
+                    rejects=pd.concat(rejected, ignore_index=True) if rejected else RawTable.no_rejects())
 

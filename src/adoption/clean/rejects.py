@@ -26,6 +26,7 @@ REASONS = {
     "weight_invalid": "the row has neither a positive design weight nor a stratum found in the register",
     "period_invalid": "the period is not a quarter (2023-Q1, Quý 1/2023)",
     "value_invalid": "a count is missing or negative, or more workers trained than employed",
+    "bad_bytes": "the line holds bytes that are not valid in the file's encoding (UTF-8): the row is set aside, not guessed",
 }
 
 
@@ -92,3 +93,11 @@ def district_reason(value: str) -> str:
     near = closest_district(value)
     hint = f"; did you mean {near!r}? (not guessed)" if near else ""
     return f"district {value!r} is not one of the 9 district units of Bình Dương{hint}"
+
+
+def bad_bytes_reason(line: int, found: list[int], position: int, value: str, headers: list[str]) -> str:
+    """Why a row of a UTF-8 file holding bytes that are not UTF-8 is set aside, with those bytes."""
+    shown = " ".join(f"0x{b:02x}" for b in found[:8]) + (" ..." if len(found) > 8 else "")
+    column = headers[position] if position < len(headers) and headers[position] else f"column {position + 1}"
+    return (f"line {line} holds {len(found)} byte{'s' if len(found) != 1 else ''} that are not UTF-8 ({shown}), first "
+            f"in {column!r}: {value!r}; the rest of the file is UTF-8, so the row is set aside rather than guessed")

@@ -1,0 +1,233 @@
+"""Deciding a text file's encoding from evidence, per file, never by silent fallback.
+
+Agencies export CSV in UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode
+text") or Windows-1258; files that passed through a Western European machine arrive in
+Windows-1252. Both Windows code pages decode almost every byte, so trying one and then
+the other proves nothing: a byte-order mark decides first; then UTF-8, whose multi-byte
+sequences almost never occur by chance in a code-page file, so a file that is UTF-8 but
+for a few bad bytes stays UTF-8 (the reader sets aside the rows holding them: each such byte
+is replaced by a marker, a Unicode noncharacter absent from the file, and remembered); then
+the two code pages, each judged by how many of the file's words read as words of its language.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..core.errors import InputFileError
+
+# UTF-8 is taken when at least this share of the non-ASCII characters decode as UTF-8.
+UTF8_MIN_SHARE = 0.75
+# A code page is taken when at least this share of the words with non-ASCII letters read
+# as words of its language, and (when the two readings differ) this much more than the other.
+PLAUSIBLE_MIN_SHARE = 0.8
+PLAUSIBLE_MARGIN = 0.2
+# Evidence for a code page is gathered from the first bytes of the file (whole lines).
+EVIDENCE_BYTES = 8 * 1024 * 1024
+CODE_PAGES = {"cp1258": "Windows-1258 (Vietnamese)", "cp1252": "Windows-1252 (Western European)"}
+EXPECTED = "expected UTF-8 (with or without BOM), UTF-16 with BOM, Windows-1258 or Windows-1252"
+
+_ESCAPED = re.compile("[\udc80-\udcff]")
+_ASCII = bytes(range(0x80))
+# Bytes that Windows-1252 and Windows-1258 read differently (0x8a, 0x8e, 0x9a, 0x9e are
+# undefined in Windows-1258); _SAME holds every other byte.
+_DIFFERING = frozenset([0x8A, 0x8E, 0x9A, 0x9E, 0xC3, 0xCC, 0xD0, 0xD2, 0xD5, 0xDD, 0xDE, 0xE3, 0xEC, 0xF0, 0xF2, 0xF5,
+                        0xFD, 0xFE])
+_SAME = bytes(b for b in range(256) if b not in _DIFFERING)
+# A word: a run of ASCII letters and non-ASCII bytes holding at least one non-ASCII byte.
+_WORD = re.compile(rb"[A-Za-z\x80-\xff]*[\x80-\xff][A-Za-z\x80-\xff]*")
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+_SHAPES = {"\u0302": "aeo", "\u0306": "a", "\u031b": "ou"}  # circumflex, breve, horn: on which vowels
+_VOWELS = frozenset("aeiouy")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A file's text and the evidence for the encoding it was read in."""
+
+    text: str  # each byte that is not valid in the encoding is replaced by ``marker``
+    encoding: str  # Python codec name: utf-8, utf-8-sig, utf-16, cp1258, cp1252
+    confidence: float  # 0 to 1: the share of the evidence that agrees with the encoding
+    evidence: str  # one sentence saying why
+    bad_bytes: tuple[int, ...] = ()  # the bytes that are not valid in the encoding (UTF-8 only), in order
+    marker: str = ""  # the noncharacter standing for each of them in ``text``
+
+
+def _marked(text: str) -> tuple[str, tuple[int, ...], str]:
+    """``text`` (decoded with surrogateescape) with each undecodable byte replaced by a
+    marker that pandas and Arrow can carry: the text, the bytes in order, the marker.
+
+    >>> _marked(b"caf\\xe9 ok".decode("utf-8", "surrogateescape"))
+    ('caf\ufdd0 ok', (233,), '\ufdd0')
+    """
+    found = tuple(ord(c) - 0xDC00 for c in _ESCAPED.findall(text))
+    if not found:
+        return text, (), ""
+    marker = next(c for c in map(chr, range(0xFDD0, 0xFDF0)) if c not in text)
+    return _ESCAPED.sub(marker, text), found, marker
+
+
+def escaped_rows(raw: pd.DataFrame, decoded: Decoded) -> dict[int, tuple[list[int], int, str]]:
+    """Rows holding bytes that are not in the file's encoding: row -> (the bytes, the first
+    column holding one, its value with each such byte shown as U+FFFD)."""
+    out = {}
+    found = iter(decoded.bad_bytes)
+    holds = raw.apply(lambda col: col.astype(str).str.contains(decoded.marker, regex=False)).any(axis=1)
+    for row, values in raw[holds.to_numpy()].iterrows():
+        cells = [str(v) for v in values]
+        position = next(i for i, cell in enumerate(cells) if decoded.marker in cell)
+        row_bytes = [next(found) for _ in range(sum(cell.count(decoded.marker) for cell in cells))]
+        out[row] = (row_bytes, position, cells[position].replace(decoded.marker, "\ufffd"))
+    return out
+
+
+def _plausible_vietnamese(word: str) -> bool:
+    """True when every letter is a Vietnamese letter and the word carries at most one tone.
+
+    >>> [_plausible_vietnamese(w) for w in ("Dương", "Nguyễn", "Société", "Müller", "BiÌnh", "ś")]
+    [True, True, False, False, False, False]
+    """
+    tones = 0
+    for char in word:
+        base, *marks = unicodedata.normalize("NFD", char)
+        if base in "đĐ" and not marks:
+            continue
+        if not ("a" <= base.lower() <= "z") or (marks and base.lower() not in _VOWELS):
+            return False
+        for mark in marks:
+            if mark in _TONES:
+                tones += 1
+            elif base.lower() not in _SHAPES.get(mark, ""):
+                return False
+    return tones <= 1 and not _case_flip(word)
+
+
+def _plausible_western(word: str) -> bool:
+    """True when every character is a Latin letter, the case does not flip inside the word
+    and no two accented vowels stand side by side (as Windows-1258 tone marks read in
+    Windows-1252 do: "Dýõng").
+
+    >>> [_plausible_western(w) for w in ("Société", "Müller", "Straße", "informações", "Dýõng", "BiÌnh")]
+    [True, True, True, True, False, False]
+    """
+    previous_accented = False
+    for char in word:
+        if not (char.isalpha() and unicodedata.name(char, "").startswith("LATIN")):
+            return False
+        accented = not char.isascii() and unicodedata.normalize("NFD", char)[0].lower() in _VOWELS
+        if accented and previous_accented:
+            return False
+        previous_accented = accented
+    return not _case_flip(word)
+
+
+def _case_flip(word: str) -> bool:
+    """A lower-case letter followed by an upper-case one ("BiÌnh": a tone mark misread)."""
+    return any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
+
+
+def _letters(word: str) -> str:
+    """``word`` in NFC without the symbols at either end (quotes, the đồng sign, ...)."""
+    word = unicodedata.normalize("NFC", word)
+    start, end = 0, len(word)
+    while start < end and not word[start].isalpha() and unicodedata.category(word[start]) != "Mn":
+        start += 1
+    while end > start and not word[end - 1].isalpha() and unicodedata.category(word[end - 1]) != "Mn":
+        end -= 1
+    return word[start:end]
+
+
+def _bytes(count: int) -> str:
+    return f"{count:,} byte{'s' if count != 1 else ''}"
+
+
+def _line_of(data: bytes, position: int) -> int:
+    return data.count(b"\n", 0, position) + 1
+
+
+def _utf8(data: bytes) -> Decoded | None:
+    """UTF-8 when (almost) every non-ASCII character is valid UTF-8; None otherwise."""
+    non_ascii = len(data.translate(None, _ASCII))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        first = exc.start
+    else:
+        valid = len(text) - (len(data) - non_ascii)  # multi-byte characters
+        return Decoded(text, "utf-8", 1.0, f"every byte is valid UTF-8 ({valid:,} multi-byte characters)")
+    escaped = data.decode("utf-8", errors="surrogateescape")
+    bad = len(escaped) - len(_ESCAPED.sub("", escaped))
+    valid = len(escaped) - (len(data) - non_ascii) - bad
+    share = valid / (valid + bad)
+    if share < UTF8_MIN_SHARE:
+        return None
+    text, found, marker = _marked(escaped)
+    return Decoded(text, "utf-8", round(share, 3),
+                   f"{valid:,} multi-byte UTF-8 characters against {_bytes(bad)} not UTF-8 (first on line "
+                   f"{_line_of(data, first)}); the rows holding those bytes are set aside", found, marker)
+
+
+def _code_page(path, data: bytes) -> Decoded:
+    """Windows-1258 or Windows-1252, whichever reads the file's words as words of its language."""
+    readings: dict[str, str] = {}
+    failures = []
+    for encoding in CODE_PAGES:
+        try:
+            readings[encoding] = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            failures.append(f"{encoding} cannot read byte 0x{data[exc.start]:02x} on line {_line_of(data, exc.start)}")
+    if not readings:
+        raise InputFileError(f"{path}: cannot decode the file (not UTF-8; {'; '.join(failures)}); {EXPECTED}")
+    sample = data[: data.rfind(b"\n", 0, EVIDENCE_BYTES) + 1 or EVIDENCE_BYTES] if len(data) > EVIDENCE_BYTES else data
+    words = Counter(_WORD.findall(sample))
+    total = sum(words.values()) or 1
+    judge = {"cp1258": _plausible_vietnamese, "cp1252": _plausible_western}
+    share = {encoding: sum(n for word, n in words.items() if judge[encoding](_letters(word.decode(encoding))))
+             / total for encoding in readings}
+    best = max(share, key=lambda e: (share[e], e == "cp1258"))
+    other = max((s for e, s in share.items() if e != best), default=0.0)
+    language = {"cp1258": "Vietnamese in Windows-1258", "cp1252": "Western European in Windows-1252"}
+    evidence = f"of {total:,} words with non-ASCII letters, " + " and ".join(
+        f"{share[e]:.0%} read as {language[e]}" for e in share)
+    differs = len(readings) == 1 or len(data.translate(None, _SAME)) > 0
+    if share[best] < PLAUSIBLE_MIN_SHARE or (differs and share[best] - other < PLAUSIBLE_MARGIN):
+        raise InputFileError(
+            f"{path}: cannot tell the file's encoding: it is not UTF-8, and neither code page reads it as text "
+            f"clearly enough ({evidence}{'; ' if failures else ''}{'; '.join(failures)}); {EXPECTED}. Open the file "
+            "in a spreadsheet or text editor that shows it correctly and save it as UTF-8 (text written with old "
+            "Vietnamese fonts, TCVN3 or VNI, must first be converted to Unicode, e.g. with Unikey's converter)"
+        )
+    if not differs:
+        evidence += "; both code pages read this file identically"
+    evidence += "".join(f"; {failure}" for failure in failures)
+    return Decoded(readings[best], best, round(share[best], 3), evidence)
+
+
+def decode(path, data: bytes) -> Decoded:
+    """The text of a file, in the encoding its bytes give evidence for.
+
+    Raises :class:`InputFileError` naming the file when no encoding reads it plausibly.
+
+    >>> decode("f.csv", "Bình Dương".encode()).encoding
+    'utf-8'
+    >>> decode("f.csv", "Bi\\u0300nh Dương, Thu\\u0309 Dâ\\u0300u Mô\\u0323t".encode("cp1258")).encoding
+    'cp1258'
+    >>> decode("f.csv", "Société Générale, Müller & Söhne".encode("cp1252")).encoding
+    'cp1252'
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        text, found, marker = _marked(data[3:].decode("utf-8", errors="surrogateescape"))
+        note = f"; {_bytes(len(found))} not UTF-8, the rows holding them set aside" if found else ""
+        return Decoded(text, "utf-8-sig", 1.0, f"UTF-8 byte-order mark{note}", found, marker)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return Decoded(data.decode("utf-16"), "utf-16", 1.0, "UTF-16 byte-order mark")
+        except UnicodeDecodeError as exc:
+            raise InputFileError(f"{path}: cannot decode the file (it starts with a UTF-16 byte-order mark but "
+                                 f"utf-16 fails at byte {exc.start}); {EXPECTED}") from exc
+    return _utf8(data) or _code_page(path, data)
