@@ -3,7 +3,7 @@ imported, and still a fresh namespace for every report; a failing report in the 
 of a worker's run reports its own error and the reports after it are built."""
 
 import nbformat
-from jupyter_core.utils import run_sync
+from jupyter_client.utils import run_sync
 
 from adoption.core.io import CHECKED_TABLES_ENV, checked_tables
 from adoption.report import build as report_build

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.utils import run_sync
+from jupyter_client.utils import run_sync
 from traitlets import default
 
 from ..core import config
