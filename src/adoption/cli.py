@@ -43,7 +43,7 @@ OutOption = typer.Option(None, "--out", help="Folder for the clean outputs. Defa
 ProcessedOption = typer.Option(None, "--processed", help="Folder of clean data to report on. Default: data/processed/.")
 ReportsOption = typer.Option(None, "--reports", help="Folder for the HTML reports and index.html. Default: reports/.")
 ForceOption = typer.Option(False, "--force", help="Rebuild every report, even those whose notebook, data and code did not change.")
-JobsOption = typer.Option(None, "--jobs", "-j", help="Reports built at the same time, one process each. Default: the number of cores.")
+JobsOption = typer.Option(None, "--jobs", "-j", help="Reports built at the same time, each in a kernel of its own. Default: the number of cores.")
 
 
 def _setup_logging(verbose: bool) -> None:

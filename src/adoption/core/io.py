@@ -8,6 +8,7 @@ stage's own job: :mod:`adoption.clean.read`.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -230,22 +231,51 @@ class CleanData:
         return str(self.quality.get("input_hash", ""))
 
 
+# Clean tables whose bytes this process has checked against the schema: SHA-256 -> table.
+# The build checks the tables once, before any kernel starts, and hands its kernels this
+# record in the environment variable below; a kernel reading the same bytes skips the
+# check (seconds on the default register) instead of repeating it for every report.
+CHECKED_TABLES_ENV = "ADOPTION_CHECKED_TABLES"
+_checked: dict[str, str] = {}
+
+
+def checked_tables() -> dict[str, str]:
+    """The clean tables checked so far, here or by the build that started this process.
+
+    The value to pass to a process as :data:`CHECKED_TABLES_ENV` (as JSON).
+    """
+    inherited = os.environ.get(CHECKED_TABLES_ENV)
+    if inherited:
+        try:
+            _checked.update({str(k): str(v) for k, v in json.loads(inherited).items()})
+        except (ValueError, AttributeError):  # not ours: check everything
+            pass
+    return dict(_checked)
+
+
 def _read_table(path: Path, table: str, *, optional: bool = False) -> pd.DataFrame | None:
-    """A clean table, checked against its schema (a file changed by hand is caught here)."""
+    """A clean table, checked against its schema (a file changed by hand is caught here)
+    unless these very bytes were checked before (:func:`checked_tables`)."""
     if not path.is_file():
         if optional:
             return None
         raise InputFileError(f"{path}: missing; run `adoption clean` again")
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
     try:
-        frame = pd.read_parquet(path)
+        frame = pd.read_parquet(io.BytesIO(data))
+        if checked_tables().get(digest) == table:
+            return schema.with_categories(frame, table)
         for column, allowed in schema.CATEGORIES.get(table, {}).items():
             outside = set(frame[column].dropna().astype(str)) - set(allowed) if column in frame.columns else set()
             if outside:
                 raise SchemaError(f"{table} does not match the data contract:\n  {column}: values outside {list(allowed)}, "
                                   f"e.g. {sorted(outside)[0]!r}")
-        return schema.validate(schema.with_categories(frame, table), table)
+        checked = schema.validate(schema.with_categories(frame, table), table)
     except SchemaError as exc:
         raise SchemaError(f"{path}: {exc}") from None
+    _checked[digest] = table
+    return checked
 
 
 def _read_text_csv(path: Path) -> pd.DataFrame:

@@ -173,6 +173,21 @@ def adoption_by(firms: pd.DataFrame, by: str | tuple[str, str], *, protected: bo
     return table
 
 
+def platforms_of(firms: pd.DataFrame, platforms: pd.DataFrame) -> pd.DataFrame:
+    """The platform records of ``firms`` (matched on the tax code).
+
+    The codes are compared as Python objects: pandas' string dtype's ``isin`` takes over
+    a second on the default register's 100,000 records, the object path milliseconds.
+
+    >>> firms = pd.DataFrame({"tax_code": pd.array(["1", "2"], dtype="string")})
+    >>> platforms = pd.DataFrame({"tax_code": pd.array(["2", "3", "2"], dtype="string")})
+    >>> platforms_of(firms, platforms).index.tolist()
+    [0, 2]
+    """
+    codes = platforms[P.tax_code].astype(object)
+    return platforms[codes.isin(firms[E.tax_code].astype(object)).to_numpy()]
+
+
 def adoption_by_platform(firms: pd.DataFrame, platforms: pd.DataFrame, *, protected: bool = False) -> pd.DataFrame:
     """Firms using each platform category, and their share of the firms in scope.
 
@@ -185,7 +200,7 @@ def adoption_by_platform(firms: pd.DataFrame, platforms: pd.DataFrame, *, protec
     >>> adoption_by_platform(firms, platforms).set_index("platform")["share_of_firms"].to_dict()
     {'ecommerce': 0.5, 'erp': 0.25}
     """
-    mine = platforms[platforms[E.tax_code].isin(firms[E.tax_code]).to_numpy()]
+    mine = platforms_of(firms, platforms)
     counts = mine.groupby("platform", observed=True)[E.tax_code].nunique()
     table = pd.DataFrame({"platform": counts.index.astype(str), "firms": counts.to_numpy()})
     table["share_of_firms"] = table["firms"] / len(firms)
@@ -208,7 +223,7 @@ def adoption_over_time(firms: pd.DataFrame, platforms: pd.DataFrame, *, by: str 
     >>> adoption_over_time(firms, platforms)["adopters"].tolist()
     [1, 1, 2]
     """
-    mine = platforms[platforms[E.tax_code].isin(firms[E.tax_code]).to_numpy()]
+    mine = platforms_of(firms, platforms)
     first = mine.groupby("tax_code", observed=True)[P.adopted_on].min()
     frame = pd.DataFrame({"tax_code": firms[E.tax_code].to_numpy()})
     adopted = first.reindex(frame[E.tax_code]).to_numpy(dtype="datetime64[s]")

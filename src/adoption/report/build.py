@@ -1,25 +1,25 @@
 """Building the report grid: every report over its parameters, incrementally and in
-parallel, one process per report, failures isolated, then the index page.
+parallel (a kernel each, started ahead), failures isolated, then the index page.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from papermill.exceptions import PapermillExecutionError
 
 from ..core import config
-from ..core.io import load_clean
+from ..core.io import CHECKED_TABLES_ENV, checked_tables, load_clean
 from .cache import fingerprint, previous_build
 from .catalogue import CATALOGUE, ReportSpec, available_inputs, check_parameters, find_spec, missing_inputs, notebook_path, output_paths
 from .execute import BuiltReport, run_report
 from .export import write_index
+from .kernels import run_all, start_kernel
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +79,11 @@ def build(
     """Build every report of the catalogue over its grid, then the index page.
 
     A report whose notebook, parameters, input data and package code are those of its last
-    build is skipped unless ``force``. The others run in parallel, one process each, as
-    many at a time as ``jobs_limit`` (default: the number of cores). A failing report is
-    logged with its error and the build goes on; the caller decides the exit code from
-    :attr:`BuildResult.failed`.
+    build is skipped unless ``force``. The others run in parallel, as many at a time as
+    ``jobs_limit`` (default: the number of cores), each in a kernel of its own that was
+    launched while the report before it ran (:func:`adoption.report.kernels.run_all`). A
+    failing report is logged with its error and the build goes on; the caller decides the
+    exit code from :attr:`BuildResult.failed`.
     """
     processed_dir, reports_dir = Path(processed_dir).resolve(), Path(reports_dir).resolve()
     specs = [find_spec(name, catalogue) for name in only] if only else list(catalogue)
@@ -99,27 +100,32 @@ def build(
     workers = max(1, min(jobs_limit or os.cpu_count() or 1, len(todo) or 1))
     log.info("building %d of %d reports, %d at a time", len(todo), len(jobs), workers)
     options = {"processed_dir": processed_dir, "reports_dir": reports_dir, "notebooks_dir": notebooks_dir}
+    # The kernels trust the check of the tables just made, for these very bytes.
+    env = {**os.environ, CHECKED_TABLES_ENV: json.dumps(checked_tables())}
+    lock, done = threading.Lock(), [0]
 
-    def record(number: int, done: int, run) -> None:
+    def launch(job: int):
+        return start_kernel(notebook_path(jobs[todo[job]][0], notebooks_dir).parent, env)
+
+    def record(job: int, kernel) -> None:
+        number = todo[job]
         spec, params = jobs[number]
         try:
-            built = run()
-            log.info("[%d/%d] wrote %s (%.1f s)", done, len(todo), built.html.name, built.seconds)
+            if isinstance(kernel, Exception):
+                raise kernel
+            built = run_report(spec, params, kernel=kernel, **options)
+            message, args = "[%d/%d] wrote %s (%.1f s)", (built.html.name, built.seconds)
         except Exception as exc:  # keep going past a failing report; report it at the end
             error = describe_failure(exc)
-            log.error("[%d/%d] %s %s failed: %s", done, len(todo), spec.name, json.dumps(params, ensure_ascii=False), error)
+            message, args = "[%d/%d] %s %s failed: %s", (spec.name, json.dumps(params, ensure_ascii=False), error)
             built = BuiltReport(spec=spec, params=params, html=output_paths(spec, params, reports_dir)[0], ok=False, error=error,
                                 fault=isinstance(exc, OSError))  # a notebook's own errors arrive as PapermillExecutionError
+        with lock:
+            done[0] += 1
+            (log.info if built.ok else log.error)(message, done[0], len(todo), *args)
         results[number] = built
 
-    if workers == 1:
-        for done, number in enumerate(todo, start=1):
-            record(number, done, lambda number=number: run_report(*jobs[number], **options))
-    elif todo:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(run_report, *jobs[number], **options): number for number in todo}
-            for done, future in enumerate(as_completed(futures), start=1):
-                record(futures[future], done, future.result)
+    run_all(len(todo), workers, launch, record)
     finished = [r for r in results if r is not None]
     index = write_index(finished, reports_dir=reports_dir, processed_dir=processed_dir)
     return BuildResult(index=index, reports=finished)

@@ -1,10 +1,10 @@
-"""Running one report: its notebook through papermill with the project's kernel, then the
-executed notebook and its offline HTML written in place, never half-written."""
+"""Running one report: its notebook through papermill in a kernel of its own (started
+ahead by the build, :mod:`.kernels`), then the executed notebook and its offline HTML
+written in place, never half-written."""
 
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -13,22 +13,14 @@ from pathlib import Path
 
 import nbformat
 import papermill as pm
-from jupyter_client.kernelspec import KernelSpecManager
-from jupyter_client.manager import AsyncKernelManager
-from traitlets import default
-
 from ..core import config
 from ..core.io import load_quality
 from ..core.version import __version__
 from .cache import fingerprint
 from .catalogue import ReportSpec, check_parameters, notebook_path, output_paths
 from .export import export_html, prepare_outputs, write_atomic
+from .kernels import EnvironmentKernelManager, kernel_name, start_kernel
 from .text import label
-
-
-# A report kernel keeps no input history: nothing written to the user's IPython folder
-# (parallel kernels would share one SQLite file), nothing to fail on a full disk.
-KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 
 
 @dataclass
@@ -55,29 +47,6 @@ class BuiltReport:
         return f"{label('index_no_input', lang, inputs=inputs)} ({folders})"
 
 
-class EnvironmentKernelSpecs(KernelSpecManager):
-    """Kernel specs with this environment's own first: the kernel `make` registers here
-    wins over a same-named kernel another checkout registered in the user's folders."""
-
-    @default("kernel_dirs")
-    def _kernel_dirs_default(self) -> list[str]:
-        own = str(Path(sys.prefix) / "share" / "jupyter" / "kernels")
-        return [own] + [d for d in super()._kernel_dirs_default() if d != own]
-
-
-class EnvironmentKernelManager(AsyncKernelManager):
-    """The kernel manager papermill uses, looking kernels up with :class:`EnvironmentKernelSpecs`."""
-
-    @default("kernel_spec_manager")
-    def _kernel_spec_manager_default(self) -> KernelSpecManager:
-        return EnvironmentKernelSpecs(data_dir=self.data_dir)
-
-
-def kernel_name() -> str:
-    """The project's kernel when this environment has it, else the running Python's."""
-    return config.KERNEL_NAME if config.KERNEL_NAME in EnvironmentKernelSpecs().find_kernel_specs() else "python3"
-
-
 def _footer(lang: str, params: dict, synthetic: bool, input_hash: str, built_at: str) -> list[tuple[str, str]]:
     return [
         (label("footer_params", lang), json.dumps(params, ensure_ascii=False)),
@@ -95,10 +64,13 @@ def run_report(
     processed_dir: Path = config.PROCESSED_DIR,
     reports_dir: Path = config.REPORTS_DIR,
     notebooks_dir: Path | None = None,
+    kernel: EnvironmentKernelManager | None = None,
 ) -> BuiltReport:
     """Execute one notebook with ``params`` and export its HTML into ``reports_dir``.
 
-    The kernel runs in the notebook's folder, so folders are made absolute first.
+    ``kernel`` is a kernel launched for this report alone, in the notebook's folder (see
+    :func:`adoption.report.kernels.start_kernel`); without one, a kernel is started here
+    and shut down after. Folders are made absolute first, since the kernel runs elsewhere.
     """
     processed_dir, reports_dir = Path(processed_dir).resolve(), Path(reports_dir).resolve()
     notebook = notebook_path(spec, notebooks_dir)
@@ -108,16 +80,21 @@ def run_report(
     input_hash, synthetic = quality.get("input_hash", ""), bool(quality.get("synthetic"))
     html_path, executed_path = output_paths(spec, checked, reports_dir)
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="adoption-run-") as tmp:
-        out = Path(tmp) / spec.notebook
-        pm.execute_notebook(
-            str(notebook), str(out),
-            parameters={**checked, "processed_dir": str(processed_dir)},
-            kernel_name=kernel_name(), kernel_manager_class=EnvironmentKernelManager, cwd=str(notebook.parent),
-            progress_bar=False, log_output=False, report_mode=False,
-            extra_arguments=KERNEL_ARGUMENTS,
-        )
-        nb = nbformat.read(out, as_version=4)
+    own = kernel is None
+    kernel = start_kernel(notebook.parent) if own else kernel
+    try:
+        with tempfile.TemporaryDirectory(prefix="adoption-run-") as tmp:
+            out = Path(tmp) / spec.notebook
+            pm.execute_notebook(
+                str(notebook), str(out),
+                parameters={**checked, "processed_dir": str(processed_dir)},
+                kernel_name=kernel_name(), km=kernel, progress_bar=False, log_output=False, report_mode=False,
+            )
+            nb = nbformat.read(out, as_version=4)
+    finally:
+        if own:
+            kernel.request_close()
+            kernel.finish_close()
     built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     nb.metadata["title"] = spec.title(lang)
     nb.metadata["adoption"] = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,19 +52,29 @@ def prepare_outputs(nb: nbformat.NotebookNode) -> None:
         cell.outputs = kept
 
 
+_exporters = threading.local()  # one exporter a thread: its templates are loaded once
+
+
+def _exporter() -> HTMLExporter:
+    exporter = getattr(_exporters, "html", None)
+    if exporter is None:
+        exporter = HTMLExporter(
+            template_name="adoption",
+            extra_template_basedirs=[str(config.TEMPLATES_DIR)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
+        # Cells tagged for notebook readers only (an introduction for researchers) stay out.
+        exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}), enabled=True)
+        _exporters.html = exporter
+    return exporter
+
+
 def export_html(nb: nbformat.NotebookNode, lang: str) -> str:
     """Self-contained HTML of an executed notebook: no code, images embedded, no scripts."""
-    exporter = HTMLExporter(
-        template_name="adoption",
-        extra_template_basedirs=[str(config.TEMPLATES_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
-    # Cells tagged for notebook readers only (an introduction for researchers) stay out.
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}), enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"language_code": lang})
+    body, _ = _exporter().from_notebook_node(nb, resources={"language_code": lang})
     return body
 
 

@@ -1,0 +1,5 @@
+"""``python -m adoption.bench``: run the benchmark."""
+
+from . import main
+
+main()

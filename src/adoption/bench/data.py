@@ -1,0 +1,125 @@
+"""The data stages measured apart: the cleaning, and the baseline it is compared with,
+pyarrow's plain parse of the same raw files.
+
+Each runs in a fresh process, so that its peak memory is its own (the resident set's
+high-water mark of that process) and no cache of one warms the other. The baseline is
+what a reader that knows nothing of the files' mess does: pyarrow.csv.read_csv of each
+CSV, told only its encoding (by BOM, else UTF-8, else Windows-1258 when UTF-8 fails) and
+its delimiter (the commonest of comma, semicolon and tab on the first line), with type
+inference and rows of the wrong width skipped; and, for XLSX files, which pyarrow does
+not read, openpyxl's read-only iteration of every cell of every sheet.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.io import data_files
+
+RAW_FOLDERS = ("register", "platforms", "survey", "workforce")
+
+
+@dataclass
+class Measure:
+    """One stage run in its own process."""
+
+    seconds: float
+    rows: int  # raw rows parsed (baseline) or read (cleaning)
+    peak_mib: float  # the process's peak resident memory
+    imports_mib: float  # its peak once the stage's modules were imported, before the stage ran
+    detail: dict
+
+
+def _peak_mib() -> float:
+    """This process's peak resident memory. Linux's VmHWM belongs to the running program;
+    ``ru_maxrss`` would also count the parent's peak, which survives the exec of a child."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _csv_options(path: Path) -> tuple[str, str]:
+    """Encoding and delimiter of a CSV, as a plain reader would be told them."""
+    head = path.open("rb").read(1 << 16)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding, text = "utf-16", head.decode("utf-16", errors="ignore")
+    else:
+        encoding, text = "utf8", head.decode("utf-8", errors="ignore")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(",;\t", key=first.count)
+    return encoding, delimiter
+
+
+def _parse_csv(path: Path) -> int:
+    import pyarrow as pa
+    import pyarrow.csv as pv
+
+    encoding, delimiter = _csv_options(path)
+    parse = pv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=lambda row: "skip")
+    try:
+        return pv.read_csv(path, read_options=pv.ReadOptions(encoding=encoding), parse_options=parse).num_rows
+    except pa.ArrowInvalid:  # not UTF-8: the legacy Vietnamese code page
+        return pv.read_csv(path, read_options=pv.ReadOptions(encoding="cp1258"), parse_options=parse).num_rows
+
+
+def _parse_xlsx(path: Path) -> int:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        return sum(1 for sheet in book.worksheets for _ in sheet.iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
+def plain_parse(raw: Path) -> tuple[int, dict]:
+    """Parse every raw file plainly; the rows parsed, and rows and seconds by reader."""
+    detail = {"csv_rows": 0, "csv_seconds": 0.0, "xlsx_rows": 0, "xlsx_seconds": 0.0, "xlsx_files": 0}
+    for folder in RAW_FOLDERS:
+        for path in data_files(raw / folder):
+            kind = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
+            started = time.perf_counter()
+            detail[f"{kind}_rows"] += _parse_xlsx(path) if kind == "xlsx" else _parse_csv(path)
+            detail[f"{kind}_seconds"] += time.perf_counter() - started
+            detail["xlsx_files"] += kind == "xlsx"
+    return detail["csv_rows"] + detail["xlsx_rows"], detail
+
+
+def clean(raw: Path, out: Path) -> tuple[int, dict]:
+    """The cleaning of ``raw`` into ``out``; the raw rows it read, and what it kept."""
+    from ..clean.pipeline import clean_folder
+
+    result = clean_folder(raw, out)
+    rows = sum(info.get("rows_read", 0) for info in result.quality["files"].values())
+    return rows, {"enterprises": len(result.enterprises), "platform_records": len(result.platforms)}
+
+
+def _child(stage: str, raw: Path, out: Path) -> Measure:
+    """Run one stage in this (fresh) process and measure it."""
+    if stage == "clean":
+        import adoption.clean.pipeline  # noqa: F401  (imports are not the stage)
+        run = lambda: clean(raw, out)  # noqa: E731
+    else:
+        import openpyxl  # noqa: F401
+        import pyarrow.csv  # noqa: F401
+        run = lambda: plain_parse(raw)  # noqa: E731
+    imports = _peak_mib()
+    started = time.perf_counter()
+    rows, detail = run()
+    return Measure(time.perf_counter() - started, rows, _peak_mib(), imports, detail)
+
+
+def measure(stage: str, raw: Path, out: Path | None = None) -> Measure:
+    """Run ``stage`` ("pyarrow" or "clean") in a new process and return its measure."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(_child, stage, Path(raw), Path(out or raw)).result()

@@ -1,0 +1,100 @@
+"""The benchmark run: default data, cleaning against its baseline, build against its
+floor, the rebuild with nothing changed, the HTML sizes; printed and written to
+``docs/benchmarks.md``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from .. import synth
+from ..core import config
+from . import data, machine, notebooks
+from .output import Row, markdown, print_table, write_markdown
+
+# Targets: the default build at most this many times its floor, each HTML under this size.
+BUILD_TO_FLOOR = 1.2
+HTML_BYTES = 2 * 2**20
+DOCS = config.PROJ_ROOT / "docs" / "benchmarks.md"
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def _data_rows(raw: Path, processed: Path) -> tuple[list[Row], list[str]]:
+    """Synthetic data written, parsed plainly and cleaned; rows and notes of the table."""
+    started = time.perf_counter()
+    written = synth.write_synthetic(raw)
+    rows = [Row("synth: write the default data", time.perf_counter() - started,
+                result=f"{written.register_rows:,} register + {written.platform_rows:,} platform rows")]
+    base = data.measure("pyarrow", raw)
+    cleaned = data.measure("clean", raw, processed)
+    detail = base.detail
+    rows.append(Row("baseline: plain parse of the raw files", base.seconds, base.peak_mib,
+                    f"{base.rows:,} rows; {base.rows / base.seconds:,.0f} rows/s"))
+    rows.append(Row("clean: read, normalise, deduplicate, write", cleaned.seconds, cleaned.peak_mib,
+                    f"{cleaned.rows:,} rows read, {cleaned.rows / cleaned.seconds:,.0f} rows/s; "
+                    f"{cleaned.detail['enterprises']:,} enterprises; {cleaned.seconds / base.seconds:.1f}x the plain parse, "
+                    f"{cleaned.seconds / detail['csv_seconds']:.0f}x its pyarrow part alone"))
+    notes = [
+        f"Baseline: `pyarrow.csv.read_csv` of the {detail['csv_rows']:,} CSV rows ({detail['csv_seconds']:.2f} s; "
+        "told each file's encoding and delimiter, types inferred, rows of the wrong width skipped) and, for the "
+        f"{detail['xlsx_files']} XLSX files pyarrow cannot read, openpyxl's read-only iteration of every cell "
+        f"({detail['xlsx_rows']:,} rows, {detail['xlsx_seconds']:.2f} s).",
+        f"Each data stage runs in a fresh process; peak MiB is that process's peak resident memory "
+        f"(imports alone: {base.imports_mib:.0f} MiB for the baseline, {cleaned.imports_mib:.0f} MiB for the cleaning).",
+    ]
+    return rows, notes
+
+
+def _build_rows(processed: Path, tmp: Path, jobs: int | None) -> tuple[list[Row], list[str], list]:
+    """Floor, default build, no-op rebuild and HTML sizes."""
+    specs = notebooks.trivial_catalogue(tmp / "floor-notebooks")
+    floor = notebooks.timed_build(processed_dir=processed, reports_dir=tmp / "floor", catalogue=specs,
+                                  notebooks_dir=tmp / "floor-notebooks", jobs_limit=jobs, force=True)
+    full = notebooks.timed_build(processed_dir=processed, reports_dir=tmp / "reports", jobs_limit=jobs, force=True)
+    again = notebooks.timed_build(processed_dir=processed, reports_dir=tmp / "reports", jobs_limit=jobs)
+    count, ratio = len(full.result.reports), full.seconds / floor.seconds
+    rows = [
+        Row("floor: trivial notebooks, same machinery", floor.seconds,
+            result=f"{len(floor.result.reports)} notebooks, {floor.seconds / len(floor.result.reports):.2f} s each"),
+        Row("build: the default reports (forced)", full.seconds,
+            result=f"{count} reports; {ratio:.2f}x the floor", target=f"<= {BUILD_TO_FLOOR}x: {_verdict(ratio <= BUILD_TO_FLOOR)}"),
+        Row("rebuild with nothing changed", again.seconds,
+            result=f"{sum(r.skipped for r in again.result.reports)} of {count} skipped as up to date"),
+    ]
+    for name, size in sorted(full.sizes.items()):
+        rows.append(Row(f"  {name}", result=f"{size / 2**20:.2f} MB", target=f"< 2 MB: {_verdict(size < HTML_BYTES)}"))
+    notes = [f"Build and floor run {_workers(jobs, count)} at a time on the same clean data "
+             "(the default 65,000-firm register); the floor's notebooks import pandas and matplotlib and draw one chart."]
+    return rows, notes, notebooks.cell_profile(full.result)
+
+
+def _workers(jobs: int | None, count: int) -> int:
+    """Reports at a time, as :func:`adoption.report.build.build` chooses it."""
+    return max(1, min(jobs or os.cpu_count() or 1, count))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m adoption.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-reports", action="store_true", help="Measure the data stages only, not the notebooks.")
+    parser.add_argument("--jobs", type=int, default=None, help="Reports at a time (default: the number of cores).")
+    parser.add_argument("--out", type=Path, default=DOCS, help="Markdown file to write (default: docs/benchmarks.md).")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    described = machine.describe()
+    with tempfile.TemporaryDirectory(prefix="adoption-bench-") as folder:
+        tmp = Path(folder)
+        rows, notes = _data_rows(tmp / "raw", tmp / "processed")
+        profile: list = []
+        if not args.skip_reports:
+            built_rows, built_notes, profile = _build_rows(tmp / "processed", tmp, args.jobs)
+            rows, notes = rows + built_rows, notes + built_notes
+    print_table(rows, "adoption benchmark (one run on this machine)")
+    write_markdown(args.out, markdown(described, rows, profile, notes), "Benchmarks")
+    print(f"wrote {args.out}")
