@@ -89,6 +89,7 @@ def run_report(
                 str(notebook), str(out),
                 parameters={**checked, "processed_dir": str(processed_dir)},
                 kernel_name=kernel_name(), km=kernel, progress_bar=False, log_output=False, report_mode=False,
+                request_save_on_cell_execute=False,
             )
             nb = nbformat.read(out, as_version=4)
     finally:

@@ -35,8 +35,9 @@ log = logging.getLogger(__name__)
 # Imported in every kernel of a build before its notebook runs (and no name bound).
 WARM_MODULES = ("pandas", "matplotlib.pyplot")
 # A report kernel keeps no input history: nothing written to the user's IPython folder
-# (parallel kernels would share one SQLite file), nothing to fail on a full disk.
-KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
+# (parallel kernels would share one SQLite file), nothing to fail on a full disk. Its own
+# log shows errors only: a kernel on the loopback is not news to a user at every report.
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False", "--IPKernelApp.log_level=ERROR"]
 
 
 class EnvironmentKernelSpecs(KernelSpecManager):
