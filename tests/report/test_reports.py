@@ -284,3 +284,24 @@ def test_reports_without_their_input_say_so(tmp_path):
     assert "Chưa lập / not built: không có dữ liệu đầu vào điều tra công nghệ" in index
     assert "no technology survey input in the raw folder (survey/)" in index
     assert not list((tmp_path / "reports").glob("*.vi.html"))
+
+
+def test_a_build_of_one_report_keeps_the_others_in_the_index(built, small_processed, tmp_path):
+    import shutil
+
+    reports = tmp_path / "reports"
+    shutil.copytree(built.index.parent, reports)
+    # One report's last build was made from other data: the index says so.
+    executed = reports / "notebooks" / "workforce-training.en.ipynb"
+    nb = nbformat.read(executed, as_version=4)
+    nb.metadata["adoption"]["fingerprint"] = "from another register"
+    nbformat.write(nb, executed)
+    result = report_build.build(processed_dir=small_processed, reports_dir=reports, only=["ict-sector"])
+    assert [r.html.name for r in result.reports] == ["ict-sector.vi.html", "ict-sector.en.html"]
+    index = result.index.read_text(encoding="utf-8")
+    for name in REPORTS:
+        for lang in ("vi", "en"):
+            assert f'href="{name}.{lang}.html"' in index
+    assert index.count("built from earlier data or code") == 1
+    row = next(line for line in index.split("<tr") if "workforce-training.en.html" in line)
+    assert "built from earlier data or code" in row

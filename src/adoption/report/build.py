@@ -127,5 +127,27 @@ def build(
 
     run_all(len(todo), workers, launch, record)
     finished = [r for r in results if r is not None]
-    index = write_index(finished, reports_dir=reports_dir, processed_dir=processed_dir)
+    earlier = _earlier(catalogue, {spec.name for spec in specs}, reports_dir=reports_dir,
+                       input_hash=quality.get("input_hash", ""), notebooks_dir=notebooks_dir)
+    order = {spec.name: number for number, spec in enumerate(catalogue)}
+    listed = sorted(finished + earlier, key=lambda r: order[r.spec.name])  # stable: grid order within a report
+    index = write_index(listed, reports_dir=reports_dir, processed_dir=processed_dir)
     return BuildResult(index=index, reports=finished)
+
+
+def _earlier(catalogue, selected: set[str], *, reports_dir: Path, input_hash: str, notebooks_dir) -> list[BuiltReport]:
+    """The reports a build with ``--only`` left alone, as their last build left them, so
+    that the index keeps listing them (marked when built from other data or code)."""
+    kept = []
+    for spec in catalogue:
+        if spec.name in selected:
+            continue
+        notebook = notebook_path(spec, notebooks_dir)
+        for params in spec.grid:
+            checked = check_parameters(notebook, params)
+            before = previous_build(spec, checked, reports_dir)
+            if before:
+                kept.append(BuiltReport(spec=spec, params=checked, ok=True, skipped=True, built_at=before.get("built_at", ""),
+                                        html=output_paths(spec, checked, reports_dir)[0],
+                                        stale=before.get("fingerprint") != fingerprint(notebook, checked, input_hash)))
+    return kept

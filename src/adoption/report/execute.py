@@ -37,6 +37,7 @@ class BuiltReport:
     skipped: bool = False  # up to date: same notebook, data, code and parameters as last time
     missing: tuple[str, ...] = ()  # optional inputs it needs and the clean data lack: not built
     fault: bool = False  # failed because the machine refused a read or write (disk full, permissions)
+    stale: bool = False  # left by an earlier build, from other data or code (not selected this time)
 
     def unavailable(self, lang: str = "en") -> str:
         """Why the report was not built, in ``lang``; empty when it was."""

@@ -109,7 +109,7 @@ def write_index(reports: list["BuiltReport"], *, reports_dir: Path, processed_di
             "ok": r.ok,
             "unavailable": " / ".join(r.unavailable(lang) for lang in ("vi", "en")) if r.missing else "",
             "error": r.error,
-            "built_at": r.built_at,
+            "built_at": f"{r.built_at} · {both('index_stale')}" if r.stale else r.built_at,
         }
         for r in reports
     ]
