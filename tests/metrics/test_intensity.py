@@ -13,16 +13,6 @@ from adoption.core.schema import DII_INDICATORS
 from adoption.metrics import intensity
 
 
-@pytest.mark.parametrize("yes, n", [(0, 10), (3, 10), (50, 100), (999, 1000), (1234, 4006)])
-def test_equal_weights_give_the_statsmodels_wilson_interval(yes, n):
-    flags = [True] * yes + [False] * (n - yes)
-    got = intensity.weighted_share(flags, [7.5] * n)
-    low, high = proportion_confint(yes, n, alpha=0.05, method="wilson")
-    assert got["share"] == pytest.approx(yes / n)
-    assert (got["ci_low"], got["ci_high"]) == pytest.approx((low, high), abs=1e-12)
-    assert got["n_eff"] == pytest.approx(n)
-
-
 def _register(strata: dict[str, int]) -> pd.DataFrame:
     rows = []
     for stratum, count in strata.items():
@@ -37,10 +27,14 @@ def _register(strata: dict[str, int]) -> pd.DataFrame:
 
 
 def test_hand_worked_stratified_example():
-    # Stratum 718|micro: 100 firms, 4 sampled, 2 answer yes -> weight 100/4 = 25.
-    # Stratum 724|large: 20 firms, 2 sampled, both yes      -> weight 20/2 = 10.
-    # Share: (2*25 + 2*10) / (4*25 + 2*10) = 70/120.
-    # Kish n_eff: 120^2 / (4*25^2 + 2*10^2) = 14400/2700 = 16/3.
+    # Stratum 718|micro: 100 firms, 4 sampled, 2 answer yes -> weight 100/4 = 25, fpc 1 - 4/100.
+    # Stratum 724|large: 20 firms, 2 sampled, both yes      -> weight 20/2 = 10, fpc 1 - 2/20.
+    # Share: (2*25 + 2*10) / (4*25 + 2*10) = 70/120 = 7/12.
+    # Linearised: u = w (y - 7/12) / 120. In 718|micro u = 125/1440 (yes) or -175/1440 (no),
+    # mean -25/1440, deviations +-150/1440: sum of squares 4 * 150^2 / 1440^2 = 1/23.04;
+    # times fpc 0.96 and n/(n-1) = 4/3: 1/18. In 724|large both u are equal: 0.
+    # Variance 1/18; CV sqrt(1/18) / (7/12) = 0.404: quality F. Design n_eff =
+    # p(1-p)/var = (35/144) * 18 = 4.375, and min(p, 1-p) * n_eff = 1.82 < 5: Wilson.
     register = _register({"718|micro": 100, "724|large": 20})
     codes = list(register["tax_code"].iloc[:4]) + list(register["tax_code"].iloc[100:102])
     answers = ["Có", "Có", "Không", "Không", "Có", "Có"]
@@ -51,14 +45,19 @@ def test_hand_worked_stratified_example():
     raw["erp"] = answers
     stage, _ = clean_survey(raw, register)
     assert stage.clean["weight"].tolist() == [25.0] * 4 + [10.0] * 2
-    got = intensity.weighted_share(stage.clean["erp"], stage.clean["weight"])
-    p, n = 70 / 120, 16 / 3
+    got = intensity.indicator_shares(stage.clean).set_index("item").loc["erp"]
+    p, n = 7 / 12, 4.375
     z = 1.959963984540054
     centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
     half = z / (1 + z**2 / n) * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
     assert got["share"] == pytest.approx(p)
+    assert got["se"] == pytest.approx(math.sqrt(1 / 18))
+    assert got["cv"] == pytest.approx(math.sqrt(1 / 18) / p)
+    assert (got["quality"], got["method"]) == ("F", "wilson")
     assert got["n_eff"] == pytest.approx(n)
     assert (got["ci_low"], got["ci_high"]) == pytest.approx((centre - half, centre + half))
+    protected = intensity.indicator_shares(stage.clean, protected=True).set_index("item").loc["erp"]
+    assert protected["hidden"] and math.isnan(protected["share"])  # quality F is not published
 
 
 def test_survey_weights_add_up_to_the_population(default_data):
@@ -79,7 +78,10 @@ def test_levels_partition_each_group(default_data):
     assert np.allclose(sums, 1.0)
     basic = table[table["item"] == "at_least_basic"].set_index("size_class")["share"]
     assert basic["micro"] < basic["small"] < basic["medium"] < basic["large"]
-    assert (table["ci_low"] <= table["share"]).all() and (table["share"] <= table["ci_high"]).all()
+    sampled = table[table["method"] != "census"]
+    assert (sampled["ci_low"] <= sampled["share"]).all() and (sampled["share"] <= sampled["ci_high"]).all()
+    census = table[table["method"] == "census"]
+    assert (census["size_class"] == "large").all() and census["ci_low"].isna().all()
 
 
 def test_at_least_basic_matches_a_direct_weighted_mean(default_data):
@@ -104,6 +106,7 @@ def test_compare_with_the_eu_on_hand_made_benchmarks():
     survey["dii_score"] = survey[list(DII_INDICATORS)].sum(axis=1)
     survey["weight"] = [25.0, 25.0, 25.0, 25.0, 1.0]
     survey["size_class"] = ["micro", "small", "small", "medium", "large"]
+    survey["stratum"] = ["sme"] * 4 + ["large"]
     benchmarks = pd.DataFrame({
         "key": ["eu_sme_at_least_basic_2023", "eu_sme_target_2030", "eu_large_at_least_basic_2023"],
         "value": [0.4, 0.75, 0.6], "source": ["source A", "source B", "source C"],
@@ -113,6 +116,8 @@ def test_compare_with_the_eu_on_hand_made_benchmarks():
     assert table.loc["sme", "eu_2023"] == 0.4 and table.loc["large", "eu_2023"] == 0.6
     assert table.loc["sme", "eu_target_2030"] == 0.75 and math.isnan(table.loc["large", "eu_target_2030"])
     assert table["source"].tolist() == ["source A", "source C"]
+    # The one large firm is its stratum's whole population (weight 1): a census.
+    assert table.loc["large", "method"] == "census" and math.isnan(table.loc["large", "ci_low"])
 
 
 def test_eu_benchmarks_shipped_with_their_source():
@@ -143,12 +148,17 @@ def test_protected_survey_tables_hide_tiny_groups():
     survey["dii_score"] = survey[list(DII_INDICATORS)].sum(axis=1)
     survey["weight"] = 10.0
     survey["vsic_section"] = ["C"] * 4 + ["J"] * 2 + ["G"] * 3
+    survey["stratum"] = "all"
     table = intensity.level_shares(survey, by="vsic_section", protected=True)
-    assert set(table.loc[table["hidden"], "vsic_section"]) == {"J"}
+    assert table.loc[table["vsic_section"] == "J", "hidden"].all()
     assert table.loc[table["vsic_section"] == "J", ["share", "ci_low", "ci_high"]].isna().all().all()
-    shown = table[table["vsic_section"] != "J"]
-    assert shown["share"].notna().all()
-    assert shown.set_index(["vsic_section", "item"]).loc[("C", "at_least_basic"), "share"] == pytest.approx(0.5)
+    # Sections C and G: shown unless the estimate is too unreliable to publish (quality F).
+    others = table[table["vsic_section"] != "J"]
+    assert (others["hidden"] == (others["quality"] == "F")).all()
+    assert others.loc[~others["hidden"], "share"].notna().all()
+    unprotected = intensity.level_shares(survey, by="vsic_section").set_index(["vsic_section", "item"])
+    assert unprotected.loc[("C", "at_least_basic"), "share"] == pytest.approx(0.5)
+    assert unprotected.loc[("C", "at_least_basic"), "quality"] == "F"  # 4 answers: CV far above 35%
 
 
 def test_score_distribution_matches_weighted_counts(default_data):

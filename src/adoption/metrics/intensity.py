@@ -1,19 +1,14 @@
 """Digital intensity (Eurostat DII, version 3) from the stratified technology survey.
 
-The survey is a sample, so every share carries a design-based 95% interval.
-
-Method: the share is the design-weighted mean ``p = sum(w y) / sum(w)`` over the
-respondents of a group, with ``w`` the design weight (stratum population over stratum
-sample). Its interval is the Wilson score interval computed on Kish's effective sample
-size ``n_eff = (sum w)^2 / sum(w^2)``, which accounts for unequal weights; with equal
-weights it is the ordinary Wilson interval on ``n`` respondents (the tests check this
-against statsmodels). Levels: 0-3 very low, 4-6 low, 7-9 high, 10-12 very high; "at
-least basic" is 4 or more (reference_data/SOURCES.md).
+The survey is a sample, so every share is a design-based estimate: a domain share with
+its linearised variance over the strata, the finite-population correction, its
+coefficient of variation and quality letter, and a 95% interval (Wilson's where the
+normal one breaks down; none for a census). See :mod:`adoption.metrics.design`. Levels:
+0-3 very low, 4-6 low, 7-9 high, 10-12 very high; "at least basic" is 4 or more
+(reference_data/SOURCES.md).
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pandas as pd
@@ -23,11 +18,12 @@ from ..core.errors import ParameterError
 from ..core.schema import DII_INDICATORS, Survey as S
 from ..core.sizes import SIZE_CLASSES
 from . import disclosure
+from .design import TOO_UNRELIABLE, domain_share
 
-Z95 = 1.959963984540054
 LEVELS = (("very_low", 0, 3), ("low", 4, 6), ("high", 7, 9), ("very_high", 10, 12))
 AT_LEAST_BASIC = 4
 SME_CLASSES = ("micro", "small", "medium")
+ESTIMATE_COLUMNS = ["share", "ci_low", "ci_high", "cv", "quality", "method"]
 
 
 def dii_level(score: pd.Series) -> pd.Categorical:
@@ -38,35 +34,6 @@ def dii_level(score: pd.Series) -> pd.Categorical:
     """
     labels = [name for name, _, _ in LEVELS]
     return pd.Categorical(pd.cut(score, bins=[-1, 3, 6, 9, 12], labels=labels), categories=labels, ordered=True)
-
-
-def wilson(p: float, n: float, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for a share ``p`` observed on ``n`` (possibly effective) units.
-
-    >>> [round(x, 4) for x in wilson(0.5, 100)]
-    [0.4038, 0.5962]
-    """
-    if n <= 0 or math.isnan(p):
-        return float("nan"), float("nan")
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def weighted_share(flags, weights) -> dict[str, float]:
-    """Design-weighted share of True, with its 95% interval, respondents and Kish n_eff.
-
-    >>> weighted_share([True, False, True, True], [1, 1, 1, 1])["share"]
-    0.75
-    """
-    y = np.asarray(flags, dtype=float)
-    w = np.asarray(weights, dtype=float)
-    if len(y) == 0 or w.sum() <= 0:
-        return {"share": float("nan"), "ci_low": float("nan"), "ci_high": float("nan"), "respondents": 0, "n_eff": 0.0}
-    p = float((w * y).sum() / w.sum())
-    n_eff = float(w.sum() ** 2 / (w**2).sum())
-    low, high = wilson(p, n_eff)
-    return {"share": p, "ci_low": low, "ci_high": high, "respondents": int(len(y)), "n_eff": n_eff}
 
 
 def _groups(survey: pd.DataFrame, by: str | None):
@@ -82,15 +49,19 @@ def _groups(survey: pd.DataFrame, by: str | None):
 
 
 def _table(survey: pd.DataFrame, by: str | None, items: dict[str, pd.Series], protected: bool = False) -> pd.DataFrame:
+    """Each item's share in each group, every group estimated as a domain of the whole sample."""
     rows = []
     for group, rows_of_group in _groups(survey, by):
+        in_group = survey.index.isin(rows_of_group.index)
         for item, flags in items.items():
-            stats = weighted_share(flags.loc[rows_of_group.index], rows_of_group[S.weight])
+            stats = domain_share(flags.to_numpy(dtype=float), in_group, survey[S.weight], survey[S.stratum].astype(str))
             rows.append({"group": group, "item": item, **stats})
     out = pd.DataFrame(rows)
     if protected:
-        # A group of 1 or 2 respondents would show their answers: hidden (disclosure rule).
-        out = disclosure.hide(out, (out["respondents"] < disclosure.MIN_COUNT).to_numpy(), ["share", "ci_low", "ci_high"])
+        # A group of 1 or 2 respondents would show their answers (disclosure rule); an
+        # estimate of quality F is too unreliable to publish: both hidden.
+        hide = (out["respondents"] < disclosure.MIN_COUNT) | (out["quality"] == TOO_UNRELIABLE)
+        out = disclosure.hide(out, hide.to_numpy(), ["share", "ci_low", "ci_high", "cv"])
     return out.rename(columns={"group": by or "group"})
 
 
@@ -99,16 +70,17 @@ def _example() -> pd.DataFrame:
     frame = pd.DataFrame({name: [True, True, False, False] for name in DII_INDICATORS})
     frame["erp"] = [True, False, False, False]
     frame[S.dii_score] = frame[list(DII_INDICATORS)].sum(axis=1)
-    return frame.assign(weight=25.0, size_class=["micro", "micro", "small", "large"])
+    return frame.assign(weight=25.0, stratum="all", size_class=["micro", "micro", "small", "large"])
 
 
 def indicator_shares(survey: pd.DataFrame, *, by: str | None = None, protected: bool = False) -> pd.DataFrame:
     """Weighted share of firms with each of the 12 indicators, with 95% intervals.
 
     Columns: the group (``by``: ``size_class``, ``vsic_section``, ``district_code`` or
-    ``sme``; else ``group`` = ``all``), ``item`` (the indicator), ``share``, ``ci_low``,
-    ``ci_high``, ``respondents``, ``n_eff``. ``protected=True`` hides groups of fewer
-    than 3 respondents (column ``hidden``).
+    ``sme``; else ``group`` = ``all``), ``item`` (the indicator), ``share``, ``se``,
+    ``cv``, ``quality``, ``ci_low``, ``ci_high``, ``method``, ``respondents``, ``n_eff``
+    (see :func:`adoption.metrics.design.domain_share`). ``protected=True`` hides groups of
+    fewer than 3 respondents and estimates of quality F (column ``hidden``).
 
     >>> float(indicator_shares(_example()).set_index("item").loc["erp", "share"])
     0.25
@@ -156,7 +128,7 @@ def compare_eu(survey: pd.DataFrame, benchmarks: pd.DataFrame | None = None) -> 
                                       ("large", "eu_large_at_least_basic_2023", None)):
         rows.append({
             "group": group,
-            "share": ours.loc[group, "share"], "ci_low": ours.loc[group, "ci_low"], "ci_high": ours.loc[group, "ci_high"],
+            **{column: ours.loc[group, column] for column in ESTIMATE_COLUMNS},
             "eu_2023": bench.loc[eu_key, "value"],
             "eu_target_2030": bench.loc[target_key, "value"] if target_key else float("nan"),
             "source": bench.loc[eu_key, "source"],

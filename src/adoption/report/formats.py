@@ -17,7 +17,7 @@ COLUMN_FORMATS = {
     "workers": "int", "workers_trained": "int", "hours_required": "int", "hours_delivered": "int",
     "gap_hours": "int", "gap_workers": "int", "coverage": "pct", "share_trained": "pct", "share": "pct",
     "eu_2023": "pct", "eu_target_2030": "pct", "budget_vnd": "int", "per_enterprise_vnd": "int",
-    "per_worker_vnd": "int", "year": "plain",
+    "per_worker_vnd": "int", "year": "plain", "cv": "pct",
 }
 
 

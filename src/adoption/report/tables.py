@@ -99,7 +99,7 @@ def metric_table(table: pd.DataFrame, lang: str, *, columns: list[str] | None = 
     >>> metric_table(frame, "en").data.columns.tolist()
     ['Quarter', 'Coverage']
     """
-    columns = columns or [c for c in table.columns if c not in ("hidden", "n_eff", "quarters", "source", "label_en")]
+    columns = columns or [c for c in table.columns if c not in ("hidden", "n_eff", "se", "quarters", "source", "label_en")]
     hidden = table["hidden"].to_numpy(dtype=bool) if "hidden" in table.columns else np.zeros(len(table), bool)
     out = {}
     for column in columns:
