@@ -90,16 +90,18 @@ def test_clean_workforce_spellings_and_rejects():
 def test_protected_park_table_by_hand():
     # Park A: 3 firms, none dominant -> shown. Parks B and E: 2 firms each -> hidden (count).
     # Park C: 4 firms, one holds 950 of 1,000 workers -> hidden (dominance).
-    # Park D: 5 firms of equal size -> shown. Every relation already holds two or more
-    # hidden cells, so no further park is hidden.
+    # Park D: 5 firms of equal size -> shown. Then the audit: C's two largest firms hold
+    # 970, so C must stay uncertain up to 970 / 0.85 = 1,141.2 workers; with A and D shown,
+    # C <= 1,740 - 300 - 300 = 1,140, short by 1.2: the smaller of A and D (a tie: the first,
+    # A) is hidden too, and C may then reach 1,440.
     firms = pd.DataFrame({
         "industrial_park": ["A"] * 3 + ["B"] * 2 + ["C"] * 4 + ["D"] * 5 + ["E"] * 2,
         "employees": [100, 100, 100, 40, 40, 950, 20, 20, 10] + [60] * 5 + [30, 30],
     })
     table = pd.DataFrame({"industrial_park": list("ABCDE"), "workers": [300.0, 80.0, 1000.0, 300.0, 60.0]})
     protected = workforce.protect_parks(table, firms).set_index("industrial_park")
-    assert protected["hidden"].to_dict() == {"A": False, "B": True, "C": True, "D": False, "E": True}
-    assert protected.loc[["B", "C", "E"], "workers"].isna().all() and protected.loc["A", "workers"] == 300
+    assert protected["hidden"].to_dict() == {"A": True, "B": True, "C": True, "D": False, "E": True}
+    assert protected.loc[["A", "B", "C", "E"], "workers"].isna().all() and protected.loc["D", "workers"] == 300
 
 
 def test_a_single_hidden_park_takes_another_with_it():

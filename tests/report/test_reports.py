@@ -305,3 +305,18 @@ def test_a_build_of_one_report_keeps_the_others_in_the_index(built, small_proces
     assert index.count("built from earlier data or code") == 1
     row = next(line for line in index.split("<tr") if "workforce-training.en.html" in line)
     assert "built from earlier data or code" in row
+
+
+def test_disclosure_audit_in_the_provenance(built):
+    report = next(r for r in built.reports if r.spec.name == "ict-sector" and r.params["lang"] == "en")
+    audit = nbformat.read(output_paths_of(report), as_version=4).metadata["adoption"]["disclosure_audit"]
+    assert audit["tables"] >= 4
+    assert audit["smallest_margin"] is None or audit["smallest_margin"] >= 0
+    html = report.html.read_text(encoding="utf-8")
+    assert "Disclosure audit" in html
+    if audit["primary_cells"]:
+        assert "Audited by linear programming" in html
+
+
+def output_paths_of(report):
+    return catalogue.output_paths(report.spec, report.params, report.html.parent)[1]

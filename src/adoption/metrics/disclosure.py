@@ -8,7 +8,10 @@ reference_data/SOURCES.md):
   largest firm, or the two largest, hold more than ``dominance`` of it is not shown;
 * secondary: wherever a row or column (with its total) would hold exactly one hidden
   cell, the smallest other cell is hidden too, until no hidden value can be recomputed
-  by subtraction from the totals.
+  by subtraction from the totals;
+* audit: an attacker with a linear-programming solver and every published cell must not
+  narrow a primary cell down beyond its required protection; where one can, more cells
+  are hidden (:mod:`adoption.metrics.audit`). Every audit is recorded in :data:`AUDITS`.
 
 Hidden cells show :data:`SYMBOL`, explained under each shared table by the report's
 disclosure footnote (:func:`adoption.report.page.disclosure_note`). Firm identifiers
@@ -22,10 +25,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .audit import Audit, enforce
+
 SYMBOL = "x"
 TOTAL = "total"
 MIN_COUNT = 3
 DOMINANCE = 0.85
+# A median (or another order statistic) of fewer firms than this is not shown: in a small
+# group it is one firm's own value.
+MEDIAN_MIN_FIRMS = 10
+# The audits of this process's protected tables, in order: a report shows their summary.
+AUDITS: list[Audit] = []
 
 
 @dataclass
@@ -39,6 +49,7 @@ class Protected:
 
     values: pd.DataFrame
     status: pd.DataFrame
+    audit: Audit | None = None
 
     @property
     def hidden(self) -> pd.DataFrame:
@@ -109,7 +120,11 @@ def protect(
     ...                       "employees": [5, 5, 5, 9, 1, 100, 2, 3]})
     >>> table = protect(firms, "district", value="employees")
     >>> table.status[TOTAL].tolist()
-    ['', 'count', 'dominance', '']
+    ['secondary', 'count', 'dominance', '']
+
+    B has 2 firms, C is dominated (100 of 105). With A (15) shown, B + C = 130 - 15 = 115,
+    so C <= 115, short of the 103 / 0.85 = 121.2 that C's two largest firms require: the
+    audit hides A too, and C may then be anything up to 130.
     """
     counts = _pivot(firms, rows, cols, lambda g: g.size())
     if value is None:
@@ -118,16 +133,26 @@ def protect(
         values = _pivot(firms, rows, cols, lambda g: g[value].sum()).astype(float)
     status = pd.DataFrame("", index=values.index, columns=values.columns)
     status[(counts > 0) & (counts < min_count)] = "count"
+    required: dict[tuple[int, int], tuple[str, float]] = {}
     if value is not None:
         top1 = _pivot(firms, rows, cols, lambda g: g[value].max()).reindex_like(values).astype(float)
         top2 = _pivot(firms, rows, cols, lambda g: g[value].apply(lambda s: s.nlargest(2).sum())).reindex_like(values).astype(float)
         with np.errstate(divide="ignore", invalid="ignore"):
             dominated = ((top1 / values > dominance) | (top2 / values > dominance)) & (values > 0)
         status[(status == "") & dominated] = "dominance"
+        # A hidden total must stay uncertain up to the value at which its one or two
+        # largest firms would no longer dominate it (a cell of 1 or 2 firms: all of it).
+        reach = (top2 / dominance).to_numpy()
+        for cell in map(tuple, np.argwhere((status != "").to_numpy())):
+            required[cell] = ("dominance", float(reach[cell]))
+    else:
+        for cell in map(tuple, np.argwhere((status != "").to_numpy())):
+            required[cell] = ("count", float(min_count))
     primary = (status != "").to_numpy()
-    final = _secondary(values, primary)
+    final, audit = enforce(values.to_numpy(dtype=float), _secondary(values, primary), required)
+    AUDITS.append(audit)
     status = status.mask(final & ~primary, "secondary")
-    return Protected(values=values.mask(status != ""), status=status)
+    return Protected(values=values.mask(status != ""), status=status, audit=audit)
 
 
 def hidden_groups(
@@ -168,3 +193,16 @@ def display(table: Protected, fmt) -> pd.DataFrame:
     """The protected values as text: ``fmt`` for shown cells, :data:`SYMBOL` for hidden ones."""
     shown = table.values.map(lambda v: "" if pd.isna(v) else fmt(v))
     return shown.mask(table.hidden, SYMBOL)
+
+
+def audit_summary() -> dict:
+    """The audits of this process so far: tables, hidden cells checked, primary cells and
+    the smallest margin of protection (in the table's unit; None when nothing was hidden).
+
+    >>> AUDITS.clear(); AUDITS.append(Audit(4, 2, 1.0)); AUDITS.append(Audit(0, 0, float("inf")))
+    >>> audit_summary()
+    {'tables': 2, 'cells_checked': 4, 'primary_cells': 2, 'smallest_margin': 1.0}
+    """
+    margins = [a.smallest_margin for a in AUDITS if a.primary_cells]
+    return {"tables": len(AUDITS), "cells_checked": sum(a.cells_checked for a in AUDITS),
+            "primary_cells": sum(a.primary_cells for a in AUDITS), "smallest_margin": min(margins) if margins else None}

@@ -49,4 +49,6 @@ def ict_sector(firms: pd.DataFrame, *, group: str = "ict", by: str | None = None
         hidden = disclosure.hidden_groups(frame.fillna({"employees": 0}), name, value="employees")
         table = disclosure.hide(table, table[name].map(hidden.to_dict()).to_numpy(),
                                 ["firms", "employees", "mean_employees", "median_employees"])
+        # The median of a small group is one firm's own figure: not shown.
+        table["median_employees"] = table["median_employees"].mask(table["firms"] < disclosure.MEDIAN_MIN_FIRMS)
     return table

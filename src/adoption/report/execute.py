@@ -20,6 +20,7 @@ from .cache import fingerprint
 from .catalogue import ReportSpec, check_parameters, notebook_path, output_paths
 from .export import export_html, prepare_outputs, write_atomic
 from .kernels import EnvironmentKernelManager, kernel_name, start_kernel
+from .page import AUDIT_METADATA
 from .text import label
 
 
@@ -48,14 +49,29 @@ class BuiltReport:
         return f"{label('index_no_input', lang, inputs=inputs)} ({folders})"
 
 
-def _footer(lang: str, params: dict, synthetic: bool, input_hash: str, built_at: str) -> list[tuple[str, str]]:
-    return [
+def _footer(lang: str, params: dict, synthetic: bool, input_hash: str, built_at: str, audit: dict | None) -> list[tuple[str, str]]:
+    rows = [
         (label("footer_params", lang), json.dumps(params, ensure_ascii=False)),
         (label("footer_data", lang), label("footer_synthetic" if synthetic else "footer_real", lang)),
         (label("footer_input_hash", lang), input_hash),
         (label("footer_version", lang), __version__),
         (label("footer_built_at", lang), built_at),
     ]
+    if audit:
+        rows.append((label("footer_audit", lang), json.dumps(audit)))
+    return rows
+
+
+def _audit(nb: nbformat.NotebookNode) -> dict | None:
+    """The disclosure audit the notebook's disclosure note reported, if it showed one."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            found = output.get("metadata", {}).get(AUDIT_METADATA)
+            if found is None:
+                found = output.get("metadata", {}).get("text/markdown", {}).get(AUDIT_METADATA)
+            if found is not None:
+                return dict(found)
+    return None
 
 
 def run_report(
@@ -107,8 +123,10 @@ def run_report(
         "synthetic": synthetic,
         "package_version": __version__,
         "built_at": built_at,
-        "footer": _footer(lang, checked, synthetic, input_hash, built_at),
+        "disclosure_audit": _audit(nb),
     }
+    nb.metadata["adoption"]["footer"] = _footer(lang, checked, synthetic, input_hash, built_at,
+                                                nb.metadata["adoption"]["disclosure_audit"])
     prepare_outputs(nb)
     # The HTML first: the executed notebook records the fingerprint that marks the report
     # up to date, so it must never stand beside an HTML that failed to be written.

@@ -10,10 +10,11 @@ from IPython.display import HTML, Markdown
 from ..core import reference
 from ..core.io import CleanData
 from ..core.schema import Enterprises as E
+from ..metrics import disclosure
 from ..metrics.disclosure import DOMINANCE, MIN_COUNT, SYMBOL
 from ..metrics.scope import coverage
 from .escape import html_text
-from .formats import fmt_int, fmt_pct
+from .formats import fmt_dec, fmt_int, fmt_pct
 from .text import label
 
 
@@ -24,13 +25,36 @@ def disclosure_footnote(lang: str, *, min_count: int = MIN_COUNT, dominance: flo
     (True, True)
     """
     share = f"{dominance:.0%}"
-    return label("disclosure_footnote", lang, symbol=SYMBOL, min_count=min_count,
+    return label("disclosure_footnote", lang, symbol=SYMBOL, min_count=min_count, median_min=disclosure.MEDIAN_MIN_FIRMS,
                  share=share.replace(".", ",") if lang == "vi" else share)
 
 
-def disclosure_note(lang: str) -> Markdown:
-    """The footnote explaining the disclosure symbol, in italics."""
-    return Markdown(f"*{disclosure_footnote(lang)}*")
+# Key of the audit summary in the metadata of the disclosure note's output, which the
+# build copies into the report's provenance (:mod:`adoption.report.execute`).
+AUDIT_METADATA = "adoption_disclosure_audit"
+
+
+class _Note:
+    """Markdown output carrying metadata (IPython shows ``(data, metadata)`` reprs)."""
+
+    def __init__(self, text: str, metadata: dict) -> None:
+        self.text, self.metadata = text, metadata
+
+    def _repr_markdown_(self):
+        return self.text, self.metadata
+
+
+def disclosure_note(lang: str) -> _Note:
+    """The footnote explaining the disclosure symbol, in italics, and what the audit by
+    linear programming of this report's protected tables found."""
+    audit = disclosure.audit_summary()
+    text = f"*{disclosure_footnote(lang)}*"
+    if audit["primary_cells"]:
+        margin = audit["smallest_margin"]
+        text += "\n\n*" + label("disclosure_audit", lang, tables=fmt_int(audit["tables"], lang),
+                                   cells=fmt_int(audit["cells_checked"], lang),
+                                   margin=fmt_dec(margin, lang) if margin != float("inf") else "∞") + "*"
+    return _Note(text, {AUDIT_METADATA: audit})
 
 
 def heading(key: str, lang: str, *, level: int = 2) -> Markdown:
