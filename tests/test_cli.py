@@ -61,12 +61,16 @@ def test_build_without_clean_data(tmp_path):
 
 def test_synth_refuses_to_overwrite(default_raw):
     done = run("synth", "--raw", str(default_raw), check=2)
-    assert "already holds data" in " ".join(done.stderr.split())
+    assert "already holds files in register/" in " ".join(done.stderr.split())
 
 
 def test_report_end_to_end_and_skips_a_current_clean(tmp_path):
     args = ("report", "--raw", str(tmp_path / "raw"), "--processed", str(tmp_path / "processed"),
             "--reports", str(tmp_path / "reports"))
+    # A --raw folder that does not exist is a typo, not a wish for synthetic data.
+    typo = run(*args, check=2)
+    assert "no such folder" in " ".join(typo.stderr.split()) and not (tmp_path / "raw").exists()
+    (tmp_path / "raw").mkdir()  # an empty folder the user names gets the synthetic register
     first = run(*args, check=0)
     index = tmp_path / "reports" / "index.html"
     assert first.stdout.strip().splitlines()[-1] == str(index)

@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .core import config
-from .core.errors import AdoptionError
+from .core.errors import AdoptionError, InputFileError
 from .core.version import __version__, code_hash
 
 app = typer.Typer(
@@ -227,6 +227,10 @@ def report(
     raw_dir = raw or config.RAW_DIR
     processed_dir = processed or config.PROCESSED_DIR
     try:
+        if raw is not None and not Path(raw).is_dir():
+            raise InputFileError(f"{raw}: no such folder; expected a raw folder with register/ (and optionally "
+                                 "platforms/, survey/, workforce/). Synthetic data are written only into the default "
+                                 "data/raw/ when it is empty, or by `adoption synth --raw DIR`")
         if raw_is_empty(raw_dir):
             logging.info("%s is empty: writing the synthetic default register", raw_dir / "register")
             write_synthetic(raw_dir)

@@ -147,10 +147,16 @@ def test_everything_not_read_is_named_with_its_reason(tmp_path):
     notes.append(["chỉ ghi chú"])
     notes.append(["thêm một dòng"])
     book.save(register / "book.xlsx")
+    (register / ".hidden.csv").write_bytes((DATA / "register_small.csv").read_bytes())
+    (register / "~$book.xlsx").write_bytes(b"lock")
+    (tmp_path / "dn_2023.csv").write_bytes((DATA / "register_small.csv").read_bytes())  # beside the folders
     result = clean_raw(tmp_path)
     assert result.quality["not_read"] == [
+        {"path": "dn_2023.csv", "reason": "not in an input folder: only register/, platforms/, survey/, workforce/ are read"},
+        {"path": "register/.hidden.csv", "reason": "a hidden file or folder: rename it without the leading dot to have it read"},
         {"path": "register/2022", "reason": "a sub-folder: files in sub-folders are not read; move them up into the folder itself"},
         {"path": "register/moved.csv", "reason": "a link to a file that does not exist"},
+        {"path": "register/~$book.xlsx", "reason": "an Office lock file (the workbook is open in Excel), not data"},
     ]
     sheets = result.quality["files"]["register/book.xlsx"]["sheets_not_read"]
     assert list(sheets) == ["Ghi chú"] and "2 non-empty rows not read" in sheets["Ghi chú"]

@@ -262,8 +262,9 @@ def test_a_cell_holding_nan_is_text(tmp_path, suffix):
 def test_limits_from_the_environment(tmp_path, monkeypatch):
     assert ReadLimits.from_environment({}) == ReadLimits()
     assert ReadLimits.from_environment({"ADOPTION_MAX_ROWS": "20_000_000"}).max_rows == 20_000_000
-    with pytest.raises(AdoptionError, match="ADOPTION_MAX_CELL_CHARS='lots': expected a positive whole number"):
-        ReadLimits.from_environment({"ADOPTION_MAX_CELL_CHARS": "lots"})
+    for value in ("lots", "0", "-3", "٣", str(2**31)):  # Arabic-Indic three; beyond a C int
+        with pytest.raises(AdoptionError, match=f"ADOPTION_MAX_CELL_CHARS={value!r}: expected a whole number from 1 to"):
+            ReadLimits.from_environment({"ADOPTION_MAX_CELL_CHARS": value})
     raw = _raw(tmp_path)
     _book(raw / "register" / "dn.xlsx")
     assert clean_raw(raw).quality["read_limits"] == ReadLimits().as_dict()

@@ -120,3 +120,33 @@ def test_leftovers_of_a_killed_run_are_removed(tmp_path):
     (out / ".keep-me").write_text("the user's")
     write_outputs(out, _tables(1), {}, {})
     assert sorted(p.name for p in out.iterdir()) == [".keep-me", "enterprises.parquet", "platforms.parquet", "quality.json"]
+
+
+def test_a_hand_edited_quality_record_or_a_broken_table_is_refused(small_processed, tmp_path):
+    import json
+    import shutil
+
+    import pytest
+
+    from adoption.core.errors import InputFileError
+    from adoption.core.io import load_clean, load_quality
+
+    folder = tmp_path / "processed"
+    shutil.copytree(small_processed, folder)
+    quality = json.loads((folder / "quality.json").read_text(encoding="utf-8"))
+    quality["synthetic"] = not quality["synthetic"]  # the label a reader trusts
+    (folder / "quality.json").write_text(json.dumps(quality, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(InputFileError, match="quality.json was changed after `adoption clean` wrote it"):
+        load_clean(folder)
+    (folder / "quality.json").write_text("{\"files\": ", encoding="utf-8")
+    with pytest.raises(InputFileError, match="quality.json: not readable JSON"):
+        load_quality(folder)
+    (folder / "quality.json").write_text("[]", encoding="utf-8")
+    with pytest.raises(InputFileError, match="not the quality record"):
+        load_quality(folder)
+
+    from adoption.core.io import _read_table
+
+    (folder / "bad.parquet").write_bytes(b"PAR1 not really")
+    with pytest.raises(InputFileError, match="bad.parquet: not a readable Parquet table"):
+        _read_table(folder / "bad.parquet", "enterprises")

@@ -208,6 +208,14 @@ def test_unknown_parameter_refused_before_a_kernel_starts():
         catalogue.check_parameters(config.NOTEBOOKS_DIR / "01-adoption-overview.ipynb", {"langg": "vi"})
 
 
+def test_a_notebook_that_is_missing_or_broken_is_named(tmp_path):
+    with pytest.raises(ParameterError, match="nothing.ipynb: no such notebook"):
+        catalogue.check_parameters(tmp_path / "nothing.ipynb", {})
+    (tmp_path / "broken.ipynb").write_text("{\"cells\": [", encoding="utf-8")
+    with pytest.raises(ParameterError, match="broken.ipynb: not a readable notebook"):
+        catalogue.check_parameters(tmp_path / "broken.ipynb", {})
+
+
 def test_bad_values_refused_with_valid_list():
     notebook = config.NOTEBOOKS_DIR / "01-adoption-overview.ipynb"
     with pytest.raises(ParameterError, match="valid values: vi, en"):

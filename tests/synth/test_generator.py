@@ -133,6 +133,49 @@ def test_too_small_a_register_is_refused(tmp_path):
 
 
 def test_refuses_to_overwrite_a_register(default_raw):
-    with pytest.raises(AdoptionError, match="already holds data"):
+    with pytest.raises(AdoptionError, match="already holds files in register/"):
         synth.write_synthetic(default_raw)
 
+
+
+def test_never_writes_beside_a_users_files(tmp_path):
+    """Any file in any of the four input folders (hidden ones too) makes the folder the
+    user's: refused without --force, and --force replaces only the generator's own files."""
+    raw = tmp_path / "raw"
+    for folder, name in (("survey", "khao_sat.csv"), ("register", ".dn.csv"), ("workforce", "~$dao_tao.xlsx")):
+        (raw / folder).mkdir(parents=True)
+        (raw / folder / name).write_text("the user's", encoding="utf-8")
+        assert not synth.raw_is_empty(raw)
+        with pytest.raises(AdoptionError, match="already holds files in register/"):
+            synth.write_synthetic(raw, firms=3_000)
+        (raw / folder / name).unlink()
+    assert synth.raw_is_empty(raw)  # READMEs and empty folders aside, nothing there
+    (raw / "register" / "README.md").write_text("what goes here", encoding="utf-8")
+    assert synth.raw_is_empty(raw)
+
+    synth.write_synthetic(raw, firms=3_000, messiness="none")
+    mine = raw / "register" / "synthetic_mine.csv"  # named like the generator's, but the user's
+    mine.write_text("the user's", encoding="utf-8")
+    synth.write_synthetic(raw, firms=3_000, messiness="none", force=True, seed=7)
+    assert mine.read_text(encoding="utf-8") == "the user's"
+    assert "register/synthetic_mine.csv" not in synthetic_files(raw)
+
+
+def test_an_interrupted_or_broken_manifest_is_refused_by_the_cleaning(tmp_path):
+    from adoption.clean import clean_raw
+    from adoption.core.errors import InputFileError
+    from adoption.core.manifest import mark_writing
+
+    raw = tmp_path / "raw"
+    (raw / "register").mkdir(parents=True)
+    (raw / "register" / "dn.csv").write_text("Mã số thuế,Tên doanh nghiệp,Huyện,Mã ngành\n"
+                                             "0100233488,Công ty A,Dĩ An,2610\n", encoding="utf-8")
+    mark_writing(raw)
+    with pytest.raises(InputFileError, match="SYNTHETIC.json: the synthetic generator was interrupted"):
+        clean_raw(raw)
+    (raw / config.SYNTHETIC_MANIFEST).write_text("{not json", encoding="utf-8")
+    with pytest.raises(InputFileError, match="SYNTHETIC.json: not the generator's JSON"):
+        clean_raw(raw)
+    (raw / config.SYNTHETIC_MANIFEST).write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(InputFileError, match="not the generator's manifest"):
+        clean_raw(raw)

@@ -51,8 +51,8 @@ class ReadLimits:
             name = env_name(setting.name)
             if name in environ:
                 value = environ[name].strip().replace("_", "").replace(",", "")
-                if not value.isdigit() or int(value) < 1:
-                    raise AdoptionError(f"{name}={environ[name]!r}: expected a positive whole number")
+                if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= 2**31 - 1:
+                    raise AdoptionError(f"{name}={environ[name]!r}: expected a whole number from 1 to {2**31 - 1:,}")
                 changes[setting.name] = int(value)
         return replace(cls(), **changes)
 

@@ -67,6 +67,12 @@ def _read_folder(folder: Path, aliases: dict, required: tuple[str, ...], limits:
 def _not_read(raw_dir: Path) -> list[dict[str, str]]:
     """What the raw folders hold but the cleaning does not read, each with the reason."""
     skipped = []
+    expected = {*config.RAW_SOURCES, config.SYNTHETIC_MANIFEST.upper(), "README.MD"}
+    for path in sorted(Path(raw_dir).iterdir()) if Path(raw_dir).is_dir() else []:
+        if path.name.upper() not in {name.upper() for name in expected}:
+            reason = (f"not in an input folder: only {', '.join(f'{f}/' for f in config.RAW_SOURCES)} are read")
+            log.warning("%s not read: %s", path.name, reason)
+            skipped.append({"path": path.name, "reason": reason})
     for folder in config.RAW_SOURCES:
         for name, reason in not_read(raw_dir / folder):
             log.warning("%s/%s not read: %s", folder, name, reason)

@@ -52,9 +52,13 @@ def not_read(folder: Path) -> list[tuple[str, str]]:
         return []
     skipped = []
     for path in sorted(folder.iterdir()):
-        if not _listed(path) or path.is_file():
+        if path.name.upper() == "README.MD" or (path.is_file() and _listed(path)):
             continue
-        if path.is_symlink() and not path.exists():
+        if path.name.startswith("~$"):
+            skipped.append((path.name, "an Office lock file (the workbook is open in Excel), not data"))
+        elif path.name.startswith("."):
+            skipped.append((path.name, "a hidden file or folder: rename it without the leading dot to have it read"))
+        elif path.is_symlink() and not path.exists():
             skipped.append((path.name, "a link to a file that does not exist"))
         elif path.is_dir():
             skipped.append((path.name, "a sub-folder: files in sub-folders are not read; move them up into the folder itself"))
@@ -124,7 +128,9 @@ def write_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], quality: dict,
         for name, frame in csvs.items():
             spreadsheet_safe(frame).to_csv(staged / name, index=False, encoding="utf-8-sig")
         manifest = {path.name: sha256_file(path) for path in sorted(staged.iterdir())}
-        text = json.dumps({**quality, "outputs": manifest}, ensure_ascii=False, indent=2, default=str)
+        record = json.loads(json.dumps({**quality, "outputs": manifest}, default=str))
+        record[_DIGEST] = _quality_digest(record)
+        text = json.dumps(record, ensure_ascii=False, indent=2)
         (staged / config.QUALITY_FILE).write_text(text, encoding="utf-8")
         _swap_in(staged, out_dir)
     finally:
@@ -170,6 +176,16 @@ def _swap_in(staged: Path, out_dir: Path) -> None:
     shutil.rmtree(backup, ignore_errors=True)
 
 
+# Key of quality.json holding the SHA-256 of the rest of it: a hand edit of quality.json
+# (marking synthetic data as real, say) is caught like an edit of a table.
+_DIGEST = "digest"
+
+
+def _quality_digest(quality: dict) -> str:
+    rest = {key: value for key, value in quality.items() if key != _DIGEST}
+    return hashlib.sha256(json.dumps(rest, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
 def verify_outputs(folder: Path, quality: dict) -> list[str]:
     """What is wrong with a folder's set of clean outputs: files its manifest lists that are
     missing or changed, and outputs it does not list (left from another run). Empty when
@@ -178,7 +194,7 @@ def verify_outputs(folder: Path, quality: dict) -> list[str]:
     manifest = quality.get("outputs")
     if not isinstance(manifest, dict):
         return [f"{config.QUALITY_FILE} has no list of outputs (written by an older version of adoption)"]
-    problems = []
+    problems = [] if quality.get(_DIGEST) == _quality_digest(quality) else [f"{config.QUALITY_FILE} was changed after `adoption clean` wrote it"]
     for name, digest in manifest.items():
         path = folder / name
         if not path.is_file():
@@ -264,6 +280,10 @@ def _read_table(path: Path, table: str, *, optional: bool = False) -> pd.DataFra
     digest = hashlib.sha256(data).hexdigest()
     try:
         frame = pd.read_parquet(io.BytesIO(data))
+    except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
+        raise InputFileError(f"{path}: not a readable Parquet table ({exc.__class__.__name__}); "
+                             "run `adoption clean` again") from None
+    try:
         if checked_tables().get(digest) == table:
             return schema.with_categories(frame, table)
         for column, allowed in schema.CATEGORIES.get(table, {}).items():
@@ -289,7 +309,13 @@ def load_quality(processed_dir: Path | str | None = None) -> dict:
     path = (Path(processed_dir) if processed_dir else config.PROCESSED_DIR) / config.QUALITY_FILE
     if not path.is_file():
         raise InputFileError(f"{path.parent}: no clean data ({path.name} missing); run `adoption clean` first")
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        quality = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"{path}: not readable JSON ({exc.__class__.__name__}); run `adoption clean` again") from None
+    if not isinstance(quality, dict) or not isinstance(quality.get("files", {}), dict):
+        raise InputFileError(f"{path}: not the quality record `adoption clean` writes; run `adoption clean` again")
+    return quality
 
 
 def load_clean(processed_dir: Path | str | None = None) -> CleanData:

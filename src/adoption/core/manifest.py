@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import config
+from .errors import InputFileError
 from .io import sha256_file
 from .version import __version__
 
@@ -37,12 +38,42 @@ def write_manifest(raw_dir: Path, files: list[Path], **settings) -> Path:
     return path
 
 
+def mark_writing(raw_dir: Path) -> Path:
+    """Write a ``SYNTHETIC.json`` that says the generator is still writing: until
+    :func:`write_manifest` replaces it, the folder is refused by the cleaning stage, so an
+    interrupted run never passes for a real register."""
+    path = Path(raw_dir) / config.SYNTHETIC_MANIFEST
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"synthetic": True, "generator": "adoption.synth", "writing": True,
+                                "notice_en": NOTICE_EN, "notice_vi": NOTICE_VI, "files": {}}, indent=2), encoding="utf-8")
+    return path
+
+
+def read_manifest(raw_dir: Path) -> dict:
+    """The ``SYNTHETIC.json`` of ``raw_dir`` ({} when there is none).
+
+    Raises :class:`InputFileError` for a manifest that is not the generator's JSON, and
+    for one of an interrupted run.
+    """
+    path = Path(raw_dir) / config.SYNTHETIC_MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"{path}: not the generator's JSON ({exc.__class__.__name__}: {exc}); "
+                             "delete it if the folder holds no synthetic data, or run `adoption synth --force`") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files", {}), dict):
+        raise InputFileError(f"{path}: not the generator's manifest (expected an object with a 'files' object)")
+    if manifest.get("writing"):
+        raise InputFileError(f"{path}: the synthetic generator was interrupted while writing into {raw_dir}; "
+                             "run `adoption synth --force` to write it again")
+    return manifest
+
+
 def synthetic_files(raw_dir: Path) -> dict[str, str]:
     """Files of ``raw_dir`` that the generator wrote and nobody changed since: path -> hash."""
-    manifest_path = Path(raw_dir) / config.SYNTHETIC_MANIFEST
-    if not manifest_path.is_file():
-        return {}
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest = read_manifest(raw_dir)
     unchanged = {}
     for rel, digest in manifest.get("files", {}).items():
         path = Path(raw_dir) / rel

@@ -9,14 +9,20 @@ from functools import lru_cache
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # Control characters (NUL, backspace, escape, ...) that no register means to hold; tabs and
 # line breaks count as whitespace.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Control characters, and invisible format characters that can disguise a name: zero-width
+# spaces and joiners, direction marks and overrides (U+202E turns text around), word
+# joiners, the byte-order mark and the soft hyphen.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def nfc(value: str) -> str:
-    """Return ``value`` in NFC, control characters removed, runs of whitespace collapsed.
+    """Return ``value`` in NFC, control and invisible format characters removed, runs of
+    whitespace collapsed.
 
     >>> nfc("Cong  ty\\u0301 ") == "Cong tý", nfc("Công\\x00 ty\\x1b") == "Công ty"
     (True, True)
+    >>> nfc("Becamex\\u200b\\ufeff\\u202eX") == "BecamexX"
+    True
     """
     return " ".join(_CONTROL.sub("", unicodedata.normalize("NFC", value)).split())
 

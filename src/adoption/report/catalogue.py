@@ -66,7 +66,12 @@ def missing_inputs(spec: ReportSpec, available: set[str]) -> list[str]:
 
 def notebook_parameters(notebook: Path) -> dict[str, dict]:
     """The parameters a notebook declares: name -> default, type and help comment."""
-    return pm.inspect_notebook(str(notebook))
+    try:
+        return pm.inspect_notebook(str(notebook))
+    except FileNotFoundError:
+        raise ParameterError(f"{notebook}: no such notebook") from None
+    except Exception as exc:  # nbformat raises several types for a file that is not a notebook
+        raise ParameterError(f"{notebook}: not a readable notebook ({exc.__class__.__name__})") from None
 
 
 def check_parameters(notebook: Path, params: dict) -> dict:

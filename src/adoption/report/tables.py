@@ -13,7 +13,7 @@ from ..core.schema import Enterprises as E
 from ..metrics.disclosure import SYMBOL
 from .escape import escaped
 from .formats import COLUMN_FORMATS, fmt_dec, fmt_int, fmt_pct, group_labels, value_label
-from .text import label
+from .text import has_label, label
 
 
 def _frame(rows: pd.DataFrame, index_name: str) -> Styler:
@@ -54,7 +54,8 @@ def adoption_table(table: pd.DataFrame, lang: str) -> Styler | Markdown:
 
 def not_available(column: str, lang: str) -> Markdown:
     """The note shown instead of a breakdown that no firm's data allow."""
-    return Markdown(f"*{label('not_available', lang, column=label(column, lang).lower())}*")
+    name = label(column, lang) if has_label(column) else column
+    return Markdown(f"*{label('not_available', lang, column=name.lower())}*")
 
 
 def platform_table(table: pd.DataFrame, lang: str) -> Styler:
@@ -91,7 +92,7 @@ def comparison_table(comparison: pd.DataFrame, lang: str) -> Styler:
     return styled.set_table_styles([{"selector": "td:last-child", "props": [("text-align", "left")]}], overwrite=False)
 
 
-def metric_table(table: pd.DataFrame, lang: str, *, columns: list[str] | None = None) -> Styler:
+def metric_table(table: pd.DataFrame, lang: str, *, columns: list[str] | None = None) -> Styler | Markdown:
     """Any metric table for a reader: labelled columns, group names, formatted numbers,
     ``x`` for hidden cells, and ``ci_low``/``ci_high`` shown as one interval column.
 
@@ -99,6 +100,8 @@ def metric_table(table: pd.DataFrame, lang: str, *, columns: list[str] | None = 
     >>> metric_table(frame, "en").data.columns.tolist()
     ['Quarter', 'Coverage']
     """
+    if table.empty:  # no group with a known value (a register without the column)
+        return not_available(table.columns[0] if len(table.columns) else "value", lang)
     columns = columns or [c for c in table.columns if c not in ("hidden", "n_eff", "se", "quarters", "source", "label_en")]
     hidden = table["hidden"].to_numpy(dtype=bool) if "hidden" in table.columns else np.zeros(len(table), bool)
     out = {}

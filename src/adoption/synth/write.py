@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core import config
-from ..core.errors import AdoptionError
-from ..core.io import data_files, not_read
-from ..core.manifest import write_manifest
+from ..core.errors import AdoptionError, InputFileError
+from ..core.manifest import mark_writing, synthetic_files, write_manifest
 from .files import write_tidy
 from .mess import LEVELS, write_messy
 from .register import generate
@@ -32,10 +31,25 @@ class SynthResult:
 
 
 def raw_is_empty(raw_dir: Path) -> bool:
-    """True when ``raw_dir/register`` holds no file at all (READMEs and hidden files aside):
-    the generator never writes beside a user's own files, whatever their format."""
-    folder = raw_dir / "register"
-    return not data_files(folder) and not not_read(folder)
+    """True when none of the four input folders of ``raw_dir`` holds anything but its
+    README (hidden files count): the generator never writes beside a user's own files,
+    whatever their format or name."""
+    for name in config.RAW_SOURCES:
+        folder = Path(raw_dir) / name
+        if folder.is_dir() and any(p.name.upper() != "README.MD" for p in folder.iterdir()):
+            return False
+    return True
+
+
+def _remove_earlier(raw_dir: Path) -> None:
+    """Delete the files an earlier run of the generator wrote (those its manifest lists
+    and nobody changed since); nothing else is touched."""
+    try:
+        earlier = synthetic_files(raw_dir)
+    except InputFileError:  # an interrupted run's manifest lists nothing: its files are overwritten
+        earlier = {}
+    for rel in earlier:
+        (Path(raw_dir) / rel).unlink(missing_ok=True)
 
 
 def truth_dir_for(raw_dir: Path) -> Path:
@@ -73,17 +87,16 @@ def write_synthetic(
         raise AdoptionError(f"messiness {messiness!r} is not a level; valid values: {', '.join(LEVELS)}")
     if not force and not raw_is_empty(raw_dir):
         raise AdoptionError(
-            f"{raw_dir / 'register'} already holds data; the generator writes only into an empty "
-            "register folder. Use --force to overwrite it with synthetic data."
+            f"{raw_dir} already holds files in register/, platforms/, survey/ or workforce/; the generator "
+            "writes only into empty folders. Use --force to write synthetic data beside them (only files an "
+            "earlier run of the generator wrote are replaced)."
         )
     targets = Targets().scaled(firms)
     register, platforms = generate(seed, targets)
-    reg_dir = raw_dir / "register"
-    plat_dir = raw_dir / "platforms"
-    for folder in (reg_dir, plat_dir):
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("synthetic_*"):
-            old.unlink()
+    _remove_earlier(raw_dir)
+    mark_writing(raw_dir)  # an interrupted run leaves a folder the cleaning refuses
+    for name in ("register", "platforms"):
+        (raw_dir / name).mkdir(parents=True, exist_ok=True)
     truth_path = None
     if messiness == "none":
         written = write_tidy(register, platforms, raw_dir)
@@ -97,9 +110,6 @@ def write_synthetic(
         messy.platform_truth.to_parquet(truth_path / "platform_truth.parquet", index=False)
         (truth_path / "README.md").write_text(TRUTH_README, encoding="utf-8")
         log.info("wrote the ground truth to %s", truth_path)
-    for folder in ("survey", "workforce"):
-        for old in (raw_dir / folder).glob("synthetic_*"):
-            old.unlink()
     written.append(write_survey(survey_sample(register, seed, targets), raw_dir))
     written.append(write_workforce(workforce_records(register, seed), raw_dir))
     for path in written:
