@@ -32,7 +32,9 @@ def test_a_clean_that_runs_out_of_space_keeps_the_previous_set(small_raw, small_
     done = _run_with_file_limit(largest // 2, "clean", "--raw", str(small_raw), "--out", str(out))
     assert done.returncode == 3, done.stdout + done.stderr
     assert "Traceback" not in done.stderr and "error:" in done.stderr
-    assert "File too large" in done.stderr and "free space" in " ".join(done.stderr.split())
+    message = " ".join(done.stderr.split())
+    assert "File too large" in message and "free space" in message
+    assert f"{out}/" in message.replace(" ", "")  # the file that could not be written, by name
     assert _files(out) == before  # the previous set, whole; no hidden staging folder left
 
 
@@ -49,3 +51,58 @@ def test_a_build_that_runs_out_of_space_leaves_no_temporary_files(small_processe
     assert left == [], f"temporary files left behind: {left}"
     assert "2 of 2 reports could not be written" in " ".join(done.stderr.split())
     assert not (reports / "ict-sector.en.html").exists()
+    assert str(reports / "index.html") not in done.stdout  # no index to open: its reports are not there
+
+
+def _start(tmp_path: Path, *args) -> subprocess.Popen:
+    """``adoption *args`` with a temporary folder of its own (where report kernels keep
+    their connection files too), to see what it leaves behind."""
+    import os
+
+    env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}
+    (tmp_path / "tmp").mkdir()
+    return subprocess.Popen([ADOPTION, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def _wait_for(path_test, process: subprocess.Popen, timeout: float = 120) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not path_test():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the run never reached the point to stop it at"
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_sigterm_stops_a_build_cleanly(small_processed, tmp_path):
+    import signal
+
+    reports = tmp_path / "reports"
+    build = _start(tmp_path, "build", "--processed", str(small_processed), "--reports", str(reports), "--jobs", "2")
+    tmp = tmp_path / "tmp"
+    # Stop it once reports run: their temporary folders exist and their kernels are up.
+    _wait_for(lambda: any(tmp.glob("adoption-run-*")) and any(tmp.glob("*.json")), build)
+    build.send_signal(signal.SIGTERM)
+    stdout, stderr = build.communicate(timeout=120)
+    assert build.returncode == 128 + signal.SIGTERM, stderr
+    assert "Traceback" not in stderr and "stopped by SIGTERM" in " ".join(stderr.split())
+    assert "failed" not in stderr  # reports cut short are not reported as failures
+    assert list(tmp.iterdir()) == []  # no temporary folder, no kernel's connection file left
+    assert not list(reports.rglob(".*"))  # no half-written report
+
+
+@pytest.mark.slow
+def test_sigint_stops_a_clean_and_keeps_the_previous_set(default_raw, small_processed, tmp_path):
+    import signal
+
+    out = tmp_path / "processed"
+    shutil.copytree(small_processed, out)
+    before = _files(out)
+    clean = _start(tmp_path, "clean", "--raw", str(default_raw), "--out", str(out))
+    _wait_for(lambda: any(out.glob(".adoption-new-*")), clean)  # while it writes the new set
+    clean.send_signal(signal.SIGINT)
+    _, stderr = clean.communicate(timeout=120)
+    assert clean.returncode == 128 + signal.SIGINT, stderr
+    assert "Traceback" not in stderr and "stopped by SIGINT" in " ".join(stderr.split())
+    assert _files(out) == before

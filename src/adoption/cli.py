@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import sys
 from pathlib import Path
 from typing import Optional
@@ -178,8 +179,9 @@ def _finish_build(result) -> None:
         else:
             mark = f"[red]FAILED[/] {escape(report.error)}"
         out.print(f"  {escape(report.html.name)}: {mark}")
-    typer.echo(str(result.index))  # plain, never wrapped: scripts read this line
     faults = [report for report in result.failed if report.fault]
+    if not faults:  # the index links only reports that were written
+        typer.echo(str(result.index))  # plain, never wrapped: scripts read this line
     if faults:
         console.print(f"[bold red]error:[/] {len(faults)} of {len(result.reports)} reports could not be written: "
                       f"{escape(faults[0].error)} (check the folder, its permissions and free space)")
@@ -284,5 +286,42 @@ def lab(
     os.execve(jupyter, command, env)
 
 
+class Stopped(KeyboardInterrupt):
+    """Raised in the main thread by SIGTERM or SIGHUP (and Ctrl+C): the work stops the way
+    Ctrl+C stops it, so that every clean-up runs (staged outputs removed, the previous set
+    of clean data kept, report kernels shut down, temporary folders deleted)."""
+
+
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def run() -> None:
+    """The ``adoption`` command: the Typer app, stopped cleanly by a signal.
+
+    A signal ends the run with one line on stderr and the shell's code for it (130 for
+    Ctrl+C, 143 for SIGTERM, 129 for SIGHUP); further signals while it cleans up are
+    ignored (SIGKILL still kills).
+    """
+    received: list[int] = []
+
+    def stop(signum, frame) -> None:
+        if not received:
+            received.append(signum)
+            raise Stopped(signum)
+
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, stop)
+    try:
+        app()
+    except SystemExit:
+        if not received:
+            raise
+    if received:
+        name = signal.Signals(received[0]).name
+        console.print(f"[bold red]stopped[/] by {name}: outputs published before it are kept; nothing half-written is left",
+                      highlight=False)
+        raise SystemExit(128 + received[0])
+
+
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    run()

@@ -150,3 +150,34 @@ def test_a_hand_edited_quality_record_or_a_broken_table_is_refused(small_process
     (folder / "bad.parquet").write_bytes(b"PAR1 not really")
     with pytest.raises(InputFileError, match="bad.parquet: not a readable Parquet table"):
         _read_table(folder / "bad.parquet", "enterprises")
+
+
+def test_a_swap_killed_halfway_is_undone_by_the_next_run(tmp_path):
+    """A run killed after moving part of the previous set aside, or after part of the new
+    set arrived: the next run puts the previous set back before it writes (and a reader
+    is told to clean again, not shown a mix)."""
+    import json
+    import os
+
+    import pytest
+
+    from adoption.core.errors import InputFileError
+    from adoption.core.io import load_quality, restore_interrupted, write_outputs
+
+    for moved_aside, arrived in ((["quality.json", "enterprises.parquet"], []),
+                                 (["quality.json", "enterprises.parquet", "platforms.parquet"], ["enterprises.parquet"])):
+        out = tmp_path / f"out-{len(moved_aside)}"
+        write_outputs(out, _tables(1), {"run": "previous"}, {})
+        previous = _snapshot(out)
+        backup = out / ".adoption-old-x"
+        backup.mkdir()
+        for name in moved_aside:
+            os.replace(out / name, backup / name)
+        for name in arrived:
+            (out / name).write_bytes(b"half of the new set")
+        with pytest.raises(InputFileError, match="was stopped while it replaced the clean data"):
+            load_quality(out)
+        assert restore_interrupted(out)
+        assert _snapshot(out) == previous and not backup.exists()
+        assert json.loads((out / "quality.json").read_text(encoding="utf-8"))["run"] == "previous"
+        assert not restore_interrupted(out)  # nothing to do on a settled folder

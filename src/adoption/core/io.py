@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +22,8 @@ import pandas as pd
 
 from . import config, schema
 from .errors import InputFileError, SchemaError
+
+log = logging.getLogger(__name__)
 
 # File types a raw folder may hold (data contract, "Raw inputs").
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
@@ -124,9 +128,11 @@ def write_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], quality: dict,
     staged = Path(tempfile.mkdtemp(dir=out_dir, prefix=_STAGING))
     try:
         for name, frame in tables.items():
-            frame.to_parquet(staged / name, index=False)
+            with _naming(out_dir / name):
+                frame.to_parquet(staged / name, index=False)
         for name, frame in csvs.items():
-            spreadsheet_safe(frame).to_csv(staged / name, index=False, encoding="utf-8-sig")
+            with _naming(out_dir / name):
+                spreadsheet_safe(frame).to_csv(staged / name, index=False, encoding="utf-8-sig")
         manifest = {path.name: sha256_file(path) for path in sorted(staged.iterdir())}
         record = json.loads(json.dumps({**quality, "outputs": manifest}, default=str))
         record[_DIGEST] = _quality_digest(record)
@@ -137,12 +143,52 @@ def write_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], quality: dict,
         shutil.rmtree(staged, ignore_errors=True)
 
 
+@contextmanager
+def _naming(path: Path):
+    """Give an OSError raised while ``path`` is written that file's name (pyarrow's and
+    pandas' errors on a full disk name none)."""
+    try:
+        yield
+    except OSError as exc:
+        if not exc.filename:
+            exc.filename = str(path)
+        raise
+
+
 def _remove_leftovers(out_dir: Path) -> None:
-    """Hidden folders of a run that was killed while writing (the manifest still tells
-    which set is in place)."""
+    """Hidden folders of a run that was killed while writing, once the set they belong to
+    is settled (:func:`restore_interrupted`)."""
+    restore_interrupted(out_dir)
     for path in out_dir.glob(".adoption-*-*"):
         if path.is_dir() and path.name.startswith((_STAGING, _BACKUP)):
             shutil.rmtree(path, ignore_errors=True)
+
+
+def restore_interrupted(out_dir: Path) -> bool:
+    """Put back the previous set of outputs when a run was killed in the middle of its swap
+    (``out_dir`` has no ``quality.json``, a hidden backup folder has one): the files of the
+    new set that had arrived are removed, and the previous set's files, wherever they are,
+    are checked against its manifest. True when a set was restored.
+    """
+    if (out_dir / config.QUALITY_FILE).exists():
+        return False
+    for backup in sorted(out_dir.glob(_BACKUP + "*")):
+        try:
+            quality = json.loads((backup / config.QUALITY_FILE).read_text(encoding="utf-8"))
+            manifest = dict(quality["outputs"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # not a complete backup: the swap had not started moving the set aside
+        for name in config.OUTPUT_FILES:  # what is here is the new set's, or the previous set's not yet moved
+            path = out_dir / name
+            if path.exists() and name != config.QUALITY_FILE and not (
+                    name in manifest and not (backup / name).exists() and sha256_file(path) == manifest[name]):
+                path.unlink()
+        for path in backup.iterdir():
+            os.replace(path, out_dir / path.name)
+        backup.rmdir()
+        log.warning("%s: a run was stopped while it replaced the clean outputs; the previous set is back in place", out_dir)
+        return True
+    return False
 
 
 def _swap_in(staged: Path, out_dir: Path) -> None:
@@ -308,6 +354,9 @@ def load_quality(processed_dir: Path | str | None = None) -> dict:
     """The ``quality.json`` of a processed folder: provenance and accounting, without the tables."""
     path = (Path(processed_dir) if processed_dir else config.PROCESSED_DIR) / config.QUALITY_FILE
     if not path.is_file():
+        if any(path.parent.glob(_BACKUP + "*")):
+            raise InputFileError(f"{path.parent}: a run of `adoption clean` was stopped while it replaced the clean data "
+                                 "(or is replacing them now); run `adoption clean` again")
         raise InputFileError(f"{path.parent}: no clean data ({path.name} missing); run `adoption clean` first")
     try:
         quality = json.loads(path.read_text(encoding="utf-8"))

@@ -19,7 +19,7 @@ from .cache import fingerprint, previous_build
 from .catalogue import CATALOGUE, ReportSpec, available_inputs, check_parameters, find_spec, missing_inputs, notebook_path, output_paths
 from .execute import BuiltReport, run_report
 from .export import write_index
-from .kernels import run_all, start_kernel
+from .kernels import STOPPING, run_all, start_kernel
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +120,8 @@ def build(
             message, args = "[%d/%d] %s %s failed: %s", (spec.name, json.dumps(params, ensure_ascii=False), error)
             built = BuiltReport(spec=spec, params=params, html=output_paths(spec, params, reports_dir)[0], ok=False, error=error,
                                 fault=isinstance(exc, OSError))  # a notebook's own errors arrive as PapermillExecutionError
+        if STOPPING.is_set():  # the build is being stopped: a report cut short is not a failure to report
+            return
         with lock:
             done[0] += 1
             (log.info if built.ok else log.error)(message, done[0], len(todo), *args)

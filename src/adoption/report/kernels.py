@@ -124,8 +124,11 @@ def run_all(
     pending: queue.SimpleQueue[int] = queue.SimpleQueue()
     for job in range(count):
         pending.put(job)
+    everything: list[EnvironmentKernelManager] = []  # every kernel launched, for a stop
 
     def claim() -> tuple[int, EnvironmentKernelManager | Exception] | None:
+        if STOPPING.is_set():
+            return None
         try:
             job = pending.get_nowait()
         except queue.Empty:
@@ -142,6 +145,7 @@ def run_all(
             claimed = claim()
             if claimed is not None and not isinstance(claimed[1], Exception):
                 launched.append(claimed[1])
+                everything.append(claimed[1])
             return claimed
 
         try:
@@ -159,11 +163,33 @@ def run_all(
             for kernel in launched:
                 _close(kernel.finish_close)
 
+    STOPPING.clear()
     threads = [threading.Thread(target=work, name=f"adoption-report-{n}") for n in range(max(1, min(workers, count)))]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.join()
+    except BaseException:  # Ctrl+C or a stop signal in the main thread: end the reports under way
+        STOPPING.set()
+        for kernel in list(everything):
+            _kill(kernel)  # the report running in it fails at once; its worker cleans up and ends
+        for thread in threads:
+            thread.join(timeout=30)
+        raise
+
+
+# Set while a build is being stopped: no new report starts, and the reports under way fail
+# because their kernels were killed (their failures are not news).
+STOPPING = threading.Event()
+
+
+def _kill(kernel: EnvironmentKernelManager) -> None:
+    """Kill a kernel's process from any thread (its manager's own calls belong to the
+    thread that launched it)."""
+    process = getattr(kernel.provisioner, "process", None) if kernel.has_kernel else None
+    if process is not None and process.poll() is None:
+        process.kill()
 
 
 def _close(step: Callable[[], None]) -> None:
