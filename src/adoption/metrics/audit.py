@@ -51,12 +51,11 @@ def intervals(values: np.ndarray, hidden: np.ndarray, only=None) -> tuple[np.nda
     """The smallest and largest value of each hidden cell (of those in ``only``, when
     given) consistent with the published cells and the table's totals (NaN for shown
     cells, inf for an unbounded one)."""
-    from scipy.optimize import linprog  # imported here: a report kernel pays for it only when it audits
-
     cells = [tuple(c) for c in np.argwhere(hidden)]
     low, high = np.full(values.shape, np.nan), np.full(values.shape, np.nan)
     if not cells:
         return low, high
+    from scipy.optimize import linprog  # imported here: a report kernel pays for it only when a cell is hidden
     index = {cell: k for k, cell in enumerate(cells)}
     rows, rhs = [], []
     for parts, total in relations(values.shape):
