@@ -187,3 +187,28 @@ def test_clean_prints_each_files_encoding_and_takes_read_limits_from_the_environ
     message = "".join(failed.stderr.split())
     assert "dn.csv:line1:13columns,beyondthelimitmax_columns=3" in message
     assert "ADOPTION_MAX_COLUMNS" in message and "Traceback" not in failed.stderr
+
+
+def test_a_build_with_nothing_to_do_imports_nothing_heavy(small_processed, tmp_path):
+    """The second run of a scheduled build: every report is up to date, which is known from
+    hashes and provenance records alone, with no kernel, papermill or pandas."""
+    import shutil
+
+    processed = tmp_path / "processed"
+    shutil.copytree(small_processed, processed)
+    args = ["build", "--processed", str(processed), "--reports", str(tmp_path / "reports"), "--only", "ict-sector"]
+    run(*args, check=0)  # --only: this builds the two ict-sector reports and an index listing them
+    args = ["build", "--processed", str(processed), "--reports", str(tmp_path / "reports")]
+    run(*args, check=0)  # now the whole grid
+    probe = ("import sys\nfrom adoption.cli import run\nsys.argv = ['adoption', *sys.argv[1:]]\n"
+             "try:\n    run()\nfinally:\n"
+             "    print('heavy:', sorted(m for m in ('pandas', 'papermill', 'nbconvert', 'jupyter_client') if m in sys.modules),"
+             " file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "heavy: []" in done.stderr and "up to date" in done.stderr
+    assert done.stdout.strip().splitlines()[-1] == str(tmp_path / "reports" / "index.html")
+    # A changed clean table is seen, and the full build takes over (and refuses the mix).
+    (processed / "rejects.csv").write_bytes((processed / "rejects.csv").read_bytes() + b"x\n")
+    refused = run(*args, check=2)
+    assert "rejects.csv was changed" in " ".join(refused.stderr.split())

@@ -87,7 +87,7 @@ def test_sigterm_stops_a_build_cleanly(small_processed, tmp_path):
     stdout, stderr = build.communicate(timeout=120)
     assert build.returncode == 128 + signal.SIGTERM, stderr
     assert "Traceback" not in stderr and "stopped by SIGTERM" in " ".join(stderr.split())
-    assert "failed" not in stderr  # reports cut short are not reported as failures
+    assert "failed" not in stderr, stderr  # reports cut short are not reported as failures
     assert list(tmp.iterdir()) == []  # no temporary folder, no kernel's connection file left
     assert not list(reports.rglob(".*"))  # no half-written report
 

@@ -48,12 +48,15 @@ JobsOption = typer.Option(None, "--jobs", "-j", help="Reports built at the same 
 
 
 def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(message)s",
-        handlers=[RichHandler(console=console, show_path=False, show_time=False, markup=False)],
-        force=True,
-    )
+    """Log to stderr: through rich on a terminal; as plain lines with a timestamp and a level
+    otherwise (cron, systemd, CI), one line a message, for a log file to keep."""
+    if console.is_terminal:
+        handler: logging.Handler = RichHandler(console=console, show_path=False, show_time=False, markup=False)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler], force=True)
     for noisy in ("papermill", "traitlets", "nbconvert"):
         logging.getLogger(noisy).setLevel(logging.WARNING if not verbose else logging.INFO)
 
@@ -160,14 +163,27 @@ def build(
     Reports whose notebook, parameters, input data and package code did not change since
     their last build are kept as they are (see --force).
     """
-    from .report.build import build as run_build
-
+    processed_dir, reports_dir = processed or config.PROCESSED_DIR, reports or config.REPORTS_DIR
     try:
-        result = run_build(processed_dir=processed or config.PROCESSED_DIR, reports_dir=reports or config.REPORTS_DIR,
-                           only=only, jobs_limit=jobs, force=force)
+        result = None if force or only else _nothing_to_build(processed_dir, reports_dir)
+        if result is None:
+            from .report.build import build as run_build
+
+            result = run_build(processed_dir=processed_dir, reports_dir=reports_dir, only=only, jobs_limit=jobs, force=force)
     except (AdoptionError, OSError) as exc:
         _fail(exc)
     _finish_build(result)
+
+
+def _nothing_to_build(processed_dir: Path, reports_dir: Path):
+    """The build as it stands when every report is up to date (checked from hashes and
+    provenance records, with nothing heavy imported); None when something needs building."""
+    from .report.uptodate import current_grid
+
+    result = current_grid(processed_dir=processed_dir, reports_dir=reports_dir)
+    if result is not None:
+        logging.info("all %d reports are up to date with the clean data and the code", len(result.reports))
+    return result
 
 
 def _finish_build(result) -> None:
@@ -222,26 +238,34 @@ def report(
     The clean step is skipped when the raw files and the package version are those the
     clean data were built from.
     """
-    from .clean.pipeline import clean_folder as run_clean
-    from .report.build import build as run_build
-    from .synth import raw_is_empty, write_synthetic
+    from .core.io import raw_is_empty
 
     raw_dir = raw or config.RAW_DIR
     processed_dir = processed or config.PROCESSED_DIR
+    reports_dir = reports or config.REPORTS_DIR
     try:
         if raw is not None and not Path(raw).is_dir():
             raise InputFileError(f"{raw}: no such folder; expected a raw folder with register/ (and optionally "
                                  "platforms/, survey/, workforce/). Synthetic data are written only into the default "
                                  "data/raw/ when it is empty, or by `adoption synth --raw DIR`")
         if raw_is_empty(raw_dir):
+            from .synth import write_synthetic
+
             logging.info("%s is empty: writing the synthetic default register", raw_dir / "register")
             write_synthetic(raw_dir)
+        built = None
         if _clean_is_current(raw_dir, processed_dir):
             logging.info("clean data in %s are up to date with %s", processed_dir, raw_dir)
+            built = None if force else _nothing_to_build(processed_dir, reports_dir)
         else:
+            from .clean.pipeline import clean_folder as run_clean
+
             result = run_clean(raw_dir, processed_dir)
             _print_quality(result.quality, processed_dir)
-        built = run_build(processed_dir=processed_dir, reports_dir=reports or config.REPORTS_DIR, jobs_limit=jobs, force=force)
+        if built is None:
+            from .report.build import build as run_build
+
+            built = run_build(processed_dir=processed_dir, reports_dir=reports_dir, jobs_limit=jobs, force=force)
     except (AdoptionError, OSError) as exc:
         _fail(exc)
     _finish_build(built)

@@ -6,7 +6,9 @@ one belongs would fail here. Expected values are counted from the clean tables w
 pandas, or worked by hand.
 """
 
+import json
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -245,6 +247,44 @@ def test_a_failing_report_does_not_stop_the_build(small_processed, tmp_path):
     assert not (tmp_path / "reports" / "broken.vi.html").exists()
     assert "kernel died" in result.index.read_text(encoding="utf-8")
     assert [r.spec.name for r in result.failed] == ["broken"]
+    # The failed run's executed notebook is kept with papermill's error cell, and linked.
+    kept = nbformat.read(tmp_path / "reports" / "notebooks" / "broken.vi.ipynb", as_version=4)
+    errors = [o for c in kept.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert [(e["ename"], e["evalue"]) for e in errors] == [("RuntimeError", "kernel died")]
+    row = next(line for line in result.index.read_text(encoding="utf-8").split("<tr") if "broken" in line)
+    assert 'href="notebooks/broken.vi.ipynb"' in row and "executed notebook with the error" in row
+    record = json.loads((tmp_path / "reports" / "broken.vi.json").read_text(encoding="utf-8"))
+    assert record["status"] == "failed" and record["error"].startswith("RuntimeError: kernel died")
+    assert record["fingerprint"] is None  # a failed report is never up to date
+    again = report_build.build(processed_dir=small_processed, reports_dir=tmp_path / "reports", catalogue=specs,
+                               notebooks_dir=notebooks, jobs_limit=1)
+    assert [(r.spec.name, r.skipped) for r in again.reports] == [("broken", False), ("ict-sector", True)]
+
+
+def test_provenance_record_beside_each_html(built, small_processed):
+    import hashlib
+    import subprocess
+    import sys
+    from importlib import metadata
+
+    quality = json.loads((small_processed / "quality.json").read_text(encoding="utf-8"))
+    for report in built.reports:
+        record = json.loads(report.html.with_suffix(".json").read_text(encoding="utf-8"))
+        assert record["status"] == "ok" and record["report"] == report.spec.name
+        assert record["params"] == report.params and record["html"] == report.html.name
+        assert (report.html.parent / record["executed_notebook"]).is_file()
+        assert set(record["inputs"]) == set(quality["files"]) and all(len(h) == 64 for h in record["inputs"].values())
+        assert record["clean_tables"] == quality["outputs"]
+        notebook = Path(record["notebook"])
+        assert record["notebook_sha256"] == hashlib.sha256(notebook.read_bytes()).hexdigest()
+        assert record["versions"]["python"] == sys.version.split()[0]
+        assert record["versions"]["pandas"] == metadata.version("pandas")
+        assert {"papermill", "nbconvert", "matplotlib", "seaborn"} <= set(record["versions"])
+        head = subprocess.run(["git", "-C", str(config.PROJ_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True)
+        if head.returncode == 0:
+            assert record["git"]["commit"] == head.stdout.strip()
+            assert isinstance(record["git"]["uncommitted_changes"], bool)
+        assert record["seconds"] > 0 and record["started_at"] <= record["built_at"]
 
 
 def test_committed_notebooks_have_no_outputs():
@@ -300,10 +340,10 @@ def test_a_build_of_one_report_keeps_the_others_in_the_index(built, small_proces
     reports = tmp_path / "reports"
     shutil.copytree(built.index.parent, reports)
     # One report's last build was made from other data: the index says so.
-    executed = reports / "notebooks" / "workforce-training.en.ipynb"
-    nb = nbformat.read(executed, as_version=4)
-    nb.metadata["adoption"]["fingerprint"] = "from another register"
-    nbformat.write(nb, executed)
+    record = reports / "workforce-training.en.json"
+    provenance = json.loads(record.read_text(encoding="utf-8"))
+    provenance["fingerprint"] = "from another register"
+    record.write_text(json.dumps(provenance), encoding="utf-8")
     result = report_build.build(processed_dir=small_processed, reports_dir=reports, only=["ict-sector"])
     assert [r.html.name for r in result.reports] == ["ict-sector.vi.html", "ict-sector.en.html"]
     index = result.index.read_text(encoding="utf-8")

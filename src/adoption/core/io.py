@@ -17,13 +17,15 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from . import config, schema
+from . import config
 from .errors import InputFileError, SchemaError
 
 log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:  # pandas is imported where tables are read or written: checking files needs none of it
+    import pandas as pd
 
 # File types a raw folder may hold (data contract, "Raw inputs").
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
@@ -71,6 +73,17 @@ def not_read(folder: Path) -> list[tuple[str, str]]:
     return skipped
 
 
+def raw_is_empty(raw_dir: Path) -> bool:
+    """True when none of the four input folders of ``raw_dir`` holds anything but its
+    README (hidden files count): the generator never writes beside a user's own files,
+    whatever their format or name."""
+    for name in config.RAW_SOURCES:
+        folder = Path(raw_dir) / name
+        if folder.is_dir() and any(p.name.upper() != "README.MD" for p in folder.iterdir()):
+            return False
+    return True
+
+
 def sha256_file(path: Path) -> str:
     """Hex SHA-256 of a file's bytes."""
     digest = hashlib.sha256()
@@ -91,13 +104,16 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
     A spreadsheet then shows the text instead of running it as a formula.
 
+    >>> import pandas as pd
     >>> spreadsheet_safe(pd.DataFrame({"a": ["=1+1", "ok", "-3", chr(9) + "=2"]}))["a"].str.startswith("'").tolist()
     [True, False, True, True]
     """
+    from pandas.api.types import is_string_dtype
+
     out = frame.copy()
     out.columns = [_safe_cell(c) for c in out.columns]
     for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+        if out[column].dtype == object or is_string_dtype(out[column]):
             out[column] = out[column].map(_safe_cell)
     return out
 
@@ -325,6 +341,10 @@ def _read_table(path: Path, table: str, *, optional: bool = False) -> pd.DataFra
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     try:
+        import pandas as pd
+
+        from . import schema
+
         frame = pd.read_parquet(io.BytesIO(data))
     except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
         raise InputFileError(f"{path}: not a readable Parquet table ({exc.__class__.__name__}); "
@@ -347,6 +367,8 @@ def _read_table(path: Path, table: str, *, optional: bool = False) -> pd.DataFra
 def _read_text_csv(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise InputFileError(f"{path}: missing; run `adoption clean` again")
+    import pandas as pd
+
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 

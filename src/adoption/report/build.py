@@ -8,7 +8,6 @@ import json
 import logging
 import os
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from papermill.exceptions import PapermillExecutionError
@@ -16,24 +15,13 @@ from papermill.exceptions import PapermillExecutionError
 from ..core import config
 from ..core.io import CHECKED_TABLES_ENV, checked_tables, load_clean
 from .cache import fingerprint, previous_build
+from .record import BuildResult, BuiltReport
 from .catalogue import CATALOGUE, ReportSpec, available_inputs, check_parameters, find_spec, missing_inputs, notebook_path, output_paths
-from .execute import BuiltReport, run_report
+from .execute import run_report
 from .export import write_index
 from .kernels import STOPPING, run_all, start_kernel
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class BuildResult:
-    """All reports of a build and the index page."""
-
-    index: Path
-    reports: list[BuiltReport] = field(default_factory=list)
-
-    @property
-    def failed(self) -> list[BuiltReport]:
-        return [r for r in self.reports if not r.ok]
 
 
 def describe_failure(exc: Exception) -> str:
@@ -94,6 +82,7 @@ def build(
     quality = data.quality
     # Parameters are checked once, before any kernel starts.
     jobs = [(spec, check_parameters(notebook_path(spec, notebooks_dir), params)) for spec in specs for params in spec.grid]
+    requested = [dict(params) for spec in specs for params in spec.grid]  # as the grid says, for the records
     results = _settled(jobs, available=available_inputs(quality), reports_dir=reports_dir,
                        input_hash=quality.get("input_hash", ""), force=force, notebooks_dir=notebooks_dir)
     todo = [number for number, result in enumerate(results) if result is None]
@@ -113,13 +102,15 @@ def build(
         try:
             if isinstance(kernel, Exception):
                 raise kernel
-            built = run_report(spec, params, kernel=kernel, **options)
+            built = run_report(spec, params, kernel=kernel, requested=requested[number], **options)
             message, args = "[%d/%d] wrote %s (%.1f s)", (built.html.name, built.seconds)
         except Exception as exc:  # keep going past a failing report; report it at the end
             error = describe_failure(exc)
             message, args = "[%d/%d] %s %s failed: %s", (spec.name, json.dumps(params, ensure_ascii=False), error)
-            built = BuiltReport(spec=spec, params=params, html=output_paths(spec, params, reports_dir)[0], ok=False, error=error,
-                                fault=isinstance(exc, OSError))  # a notebook's own errors arrive as PapermillExecutionError
+            html, executed = output_paths(spec, params, reports_dir)
+            built = BuiltReport(spec=spec, params=params, html=html, ok=False, error=error,
+                                fault=isinstance(exc, OSError),  # a notebook's own errors arrive as PapermillExecutionError
+                                notebook=executed if isinstance(exc, PapermillExecutionError) else None)
         if STOPPING.is_set():  # the build is being stopped: a report cut short is not a failure to report
             return
         with lock:

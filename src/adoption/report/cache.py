@@ -1,34 +1,19 @@
 """Incremental builds: a report whose notebook, parameters, input data and package code are
-those of its last build is kept as it is."""
+those of its last build is kept as it is (its provenance record, :mod:`.record`, says so)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
-import nbformat
-
-from ..core.version import code_hash
 from .catalogue import ReportSpec, output_paths
+from .record import fingerprint, read_record
 
-
-def fingerprint(notebook: Path, params: dict, input_hash: str) -> str:
-    """What a report depends on: its notebook, parameters, the input data and the code."""
-    digest = hashlib.sha256()
-    digest.update(Path(notebook).read_bytes())
-    digest.update(json.dumps(params, sort_keys=True, ensure_ascii=False).encode())
-    digest.update(input_hash.encode())
-    digest.update(code_hash().encode())
-    return digest.hexdigest()
+__all__ = ["fingerprint", "previous_build"]
 
 
 def previous_build(spec: ReportSpec, params: dict, reports_dir: Path) -> dict:
-    """Metadata of the last build of this report, or {} when there is none."""
-    html_path, executed = output_paths(spec, params, reports_dir)
-    if not (html_path.is_file() and executed.is_file()):
-        return {}
-    try:
-        return dict(nbformat.read(executed, as_version=4).metadata.get("adoption", {}))
-    except Exception:  # an unreadable old notebook only means the report is rebuilt
-        return {}
+    """The provenance record of the last successful build of this report whose HTML is
+    still there, or {} when there is none."""
+    html_path, _ = output_paths(spec, params, reports_dir)
+    record = read_record(html_path) if html_path.is_file() else {}
+    return record if record.get("status") == "ok" else {}

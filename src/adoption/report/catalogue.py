@@ -7,11 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import papermill as pm
-
 from ..core import config
 from ..core.errors import ParameterError
-from ..metrics.scope import resolve_district
 from .text import LANGUAGES, check_lang, label
 
 
@@ -66,6 +63,8 @@ def missing_inputs(spec: ReportSpec, available: set[str]) -> list[str]:
 
 def notebook_parameters(notebook: Path) -> dict[str, dict]:
     """The parameters a notebook declares: name -> default, type and help comment."""
+    import papermill as pm  # imported here: a build with nothing to do never needs it
+
     try:
         return pm.inspect_notebook(str(notebook))
     except FileNotFoundError:
@@ -89,6 +88,8 @@ def check_parameters(notebook: Path, params: dict) -> dict:
     if "lang" in checked:
         check_lang(checked["lang"])
     if "district" in checked:
+        from ..metrics.scope import resolve_district
+
         checked["district"] = resolve_district(checked["district"])
     return checked
 

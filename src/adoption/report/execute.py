@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -16,37 +15,12 @@ import papermill as pm
 from ..core import config
 from ..core.io import load_quality
 from ..core.version import __version__
-from .cache import fingerprint
 from .catalogue import ReportSpec, check_parameters, notebook_path, output_paths
 from .export import export_html, prepare_outputs, write_atomic
 from .kernels import EnvironmentKernelManager, kernel_name, start_kernel
 from .page import AUDIT_METADATA
+from .record import BuiltReport, fingerprint, make_record, write_record
 from .text import label
-
-
-@dataclass
-class BuiltReport:
-    """The outcome of one report of the grid."""
-
-    spec: ReportSpec
-    params: dict
-    html: Path
-    ok: bool
-    error: str = ""
-    seconds: float = 0.0
-    built_at: str = ""
-    skipped: bool = False  # up to date: same notebook, data, code and parameters as last time
-    missing: tuple[str, ...] = ()  # optional inputs it needs and the clean data lack: not built
-    fault: bool = False  # failed because the machine refused a read or write (disk full, permissions)
-    stale: bool = False  # left by an earlier build, from other data or code (not selected this time)
-
-    def unavailable(self, lang: str = "en") -> str:
-        """Why the report was not built, in ``lang``; empty when it was."""
-        if not self.missing:
-            return ""
-        inputs = ", ".join(label(f"input_{name}", lang) for name in self.missing)
-        folders = ", ".join(f"{name}/" for name in self.missing)
-        return f"{label('index_no_input', lang, inputs=inputs)} ({folders})"
 
 
 def _footer(lang: str, params: dict, synthetic: bool, input_hash: str, built_at: str, audit: dict | None) -> list[tuple[str, str]]:
@@ -82,12 +56,15 @@ def run_report(
     reports_dir: Path = config.REPORTS_DIR,
     notebooks_dir: Path | None = None,
     kernel: EnvironmentKernelManager | None = None,
+    requested: dict | None = None,
 ) -> BuiltReport:
     """Execute one notebook with ``params`` and export its HTML into ``reports_dir``.
 
     ``kernel`` is a kernel launched for this report alone, in the notebook's folder (see
     :func:`adoption.report.kernels.start_kernel`); without one, a kernel is started here
     and shut down after. Folders are made absolute first, since the kernel runs elsewhere.
+    ``requested`` is the grid's entry ``params`` were checked from (default: ``params``),
+    kept in the provenance record so that a build with nothing to do needs no check.
     """
     processed_dir, reports_dir = Path(processed_dir).resolve(), Path(reports_dir).resolve()
     notebook = notebook_path(spec, notebooks_dir)
@@ -96,24 +73,32 @@ def run_report(
     quality = load_quality(processed_dir)  # provenance only: the notebook loads the tables itself
     input_hash, synthetic = quality.get("input_hash", ""), bool(quality.get("synthetic"))
     html_path, executed_path = output_paths(spec, checked, reports_dir)
-    started = time.monotonic()
+    started, started_at = time.monotonic(), _now()
+    record = {"report": spec.name, "notebook": notebook, "params": checked, "requested": dict(requested if requested is not None else params), "quality": quality,
+              "started_at": started_at, "html": html_path}
     own = kernel is None
     kernel = start_kernel(notebook.parent) if own else kernel
     try:
         with tempfile.TemporaryDirectory(prefix="adoption-run-") as tmp:
             out = Path(tmp) / spec.notebook
-            pm.execute_notebook(
-                str(notebook), str(out),
-                parameters={**checked, "processed_dir": str(processed_dir)},
-                kernel_name=kernel_name(), km=kernel, progress_bar=False, log_output=False, report_mode=False,
-                request_save_on_cell_execute=False,
-            )
+            try:
+                pm.execute_notebook(
+                    str(notebook), str(out),
+                    parameters={**checked, "processed_dir": str(processed_dir)},
+                    kernel_name=kernel_name(), km=kernel, progress_bar=False, log_output=False, report_mode=False,
+                    request_save_on_cell_execute=False,
+                )
+            except pm.PapermillExecutionError as exc:
+                _keep_failed(out, executed_path, record, f"{exc.ename}: {exc.evalue} (notebook cell {exc.exec_count})",
+                             time.monotonic() - started)
+                raise
             nb = nbformat.read(out, as_version=4)
     finally:
         if own:
             kernel.request_close()
             kernel.finish_close()
-    built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    built_at = _now()
+    audit = _audit(nb)
     nb.metadata["title"] = spec.title(lang)
     nb.metadata["adoption"] = {
         "report": spec.name,
@@ -123,14 +108,33 @@ def run_report(
         "synthetic": synthetic,
         "package_version": __version__,
         "built_at": built_at,
-        "disclosure_audit": _audit(nb),
+        "disclosure_audit": audit,
     }
-    nb.metadata["adoption"]["footer"] = _footer(lang, checked, synthetic, input_hash, built_at,
-                                                nb.metadata["adoption"]["disclosure_audit"])
+    nb.metadata["adoption"]["footer"] = _footer(lang, checked, synthetic, input_hash, built_at, audit)
     prepare_outputs(nb)
-    # The HTML first: the executed notebook records the fingerprint that marks the report
-    # up to date, so it must never stand beside an HTML that failed to be written.
+    # The HTML and the executed notebook first: the provenance record, written last, is
+    # what marks the report up to date, so it never stands beside a file that failed.
     write_atomic(html_path, export_html(nb, lang))
     write_atomic(executed_path, nbformat.writes(nb))
-    return BuiltReport(spec=spec, params=checked, html=html_path, ok=True,
-                       seconds=time.monotonic() - started, built_at=built_at)
+    seconds = time.monotonic() - started
+    write_record(html_path, make_record(**record, status="ok", built_at=built_at, seconds=seconds, executed=executed_path,
+                                        audit=audit))
+    return BuiltReport(spec=spec, params=checked, html=html_path, ok=True, seconds=seconds, built_at=built_at,
+                       notebook=executed_path)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _keep_failed(out: Path, executed_path: Path, record: dict, error: str, seconds: float) -> None:
+    """Keep the executed notebook of a failed report, with papermill's error cell, where
+    its executed notebook goes, and record the failure beside its HTML. The HTML of its
+    last good build, if any, stays; the record and the index say it failed this time."""
+    try:
+        if out.is_file():
+            write_atomic(executed_path, out.read_text(encoding="utf-8"))
+        write_record(record["html"], make_record(**record, status="failed", error=error, built_at=_now(), seconds=seconds,
+                                                 executed=executed_path if executed_path.is_file() else None))
+    except OSError:  # the report failed already; a record that cannot be written changes nothing
+        pass

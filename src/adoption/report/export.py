@@ -22,7 +22,7 @@ from ..core.version import __version__
 from .text import both, label
 
 if TYPE_CHECKING:
-    from .execute import BuiltReport
+    from .record import BuiltReport
 
 # Tag of notebook cells that the HTML export leaves out.
 REMOVE_TAG = "remove-in-report"
@@ -108,7 +108,9 @@ def write_index(reports: list["BuiltReport"], *, reports_dir: Path, processed_di
             "params": json.dumps(r.params, ensure_ascii=False),
             "ok": r.ok,
             "unavailable": " / ".join(r.unavailable(lang) for lang in ("vi", "en")) if r.missing else "",
-            "error": r.error,
+            "error": r.error.splitlines()[0] if r.error else "",
+            "notebook": r.notebook.relative_to(reports_dir).as_posix() if not r.ok and r.notebook and r.notebook.is_file()
+            and r.notebook.is_relative_to(reports_dir) else "",
             "built_at": f"{r.built_at} · {both('index_stale')}" if r.stale else r.built_at,
         }
         for r in reports
@@ -118,6 +120,8 @@ def write_index(reports: list["BuiltReport"], *, reports_dir: Path, processed_di
         heading=both("index_heading"),
         columns=[both(key) for key in ("index_report", "index_language", "index_parameters", "index_status")],
         not_built=both("index_not_built"),
+        failed=both("index_failed"),
+        failed_notebook=both("index_failed_notebook"),
         synthetic=bool(quality.get("synthetic")),
         banners=[label("synthetic_banner", lang) for lang in ("vi", "en")],
         reports=rows,

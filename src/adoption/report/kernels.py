@@ -154,7 +154,8 @@ def run_all(
                 following = claim_here()  # its kernel boots while this report runs
                 job, kernel = current
                 try:
-                    run(job, kernel)
+                    if not STOPPING.is_set():  # a kernel launched while the build was being stopped runs nothing
+                        run(job, kernel)
                 finally:
                     if not isinstance(kernel, Exception):
                         _close(kernel.request_close)
@@ -176,6 +177,8 @@ def run_all(
             _kill(kernel)  # the report running in it fails at once; its worker cleans up and ends
         for thread in threads:
             thread.join(timeout=30)
+        for kernel in everything:  # whatever a report's client left behind, killed mid-start
+            _close(kernel.cleanup_connection_file)
         raise
 
 

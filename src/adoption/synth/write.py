@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..core import config
 from ..core.errors import AdoptionError, InputFileError
+from ..core.io import raw_is_empty
 from ..core.manifest import mark_writing, synthetic_files, write_manifest
 from .files import write_tidy
 from .mess import LEVELS, write_messy
@@ -28,17 +29,6 @@ class SynthResult:
     register_rows: int
     platform_rows: int
 
-
-
-def raw_is_empty(raw_dir: Path) -> bool:
-    """True when none of the four input folders of ``raw_dir`` holds anything but its
-    README (hidden files count): the generator never writes beside a user's own files,
-    whatever their format or name."""
-    for name in config.RAW_SOURCES:
-        folder = Path(raw_dir) / name
-        if folder.is_dir() and any(p.name.upper() != "README.MD" for p in folder.iterdir()):
-            return False
-    return True
 
 
 def _remove_earlier(raw_dir: Path) -> None:
