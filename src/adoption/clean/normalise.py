@@ -8,6 +8,7 @@ communes, industrial parks) in :mod:`adoption.clean.places`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -36,18 +37,26 @@ def map_unique(values: pd.Series, func) -> pd.Series:
     return pd.Series([lookup[v] for v in values.to_numpy(dtype=object)], index=values.index, dtype=object)
 
 
-_MISSING_KEYS = frozenset(fold(t) for t in vocab.MISSING_TOKENS)
-_LONGEST_MISSING = max(len(t) for t in vocab.MISSING_TOKENS)
+def _missing_key(value: str) -> str:
+    """``value`` (NFC, see :func:`~adoption.core.text.nfc`) without case, diacritics or spaces;
+    punctuation kept."""
+    decomposed = unicodedata.normalize("NFD", value.casefold().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c) and not c.isspace())
+
+
+_MISSING_KEYS = frozenset(_missing_key(t) for t in vocab.MISSING_TOKENS)
+_LONGEST_MISSING = max(len(t) for t in _MISSING_KEYS)
 
 
 def is_missing(value: str) -> bool:
-    """True for an empty cell or a token that means "no value" (``-``, ``N/A``, ``không``).
+    """True for an empty cell or a token that means "no value" (``-``, ``N/A``, ``không``):
+    the whole cell, punctuation included, so that a value holding a token is a value.
 
-    >>> is_missing(" N/A "), is_missing("0")
-    (True, False)
+    >>> is_missing(" N/A "), is_missing("Khong"), is_missing("\u200b"), is_missing("0"), is_missing("<!-- x")
+    (True, True, True, False, False)
     """
-    text = value.strip()
-    return len(text) <= _LONGEST_MISSING + 2 and fold(text) in _MISSING_KEYS
+    text = nfc(value)
+    return len(text) <= 2 * _LONGEST_MISSING + 2 and _missing_key(text) in _MISSING_KEYS
 
 
 def clean_text(values: pd.Series) -> pd.Series:
@@ -56,7 +65,11 @@ def clean_text(values: pd.Series) -> pd.Series:
     >>> clean_text(pd.Series([" Công  ty ", "-", "N/A"])).tolist()
     ['Công ty', <NA>, <NA>]
     """
-    return map_unique(values, lambda v: None if is_missing(str(v)) else nfc(str(v))).astype("string")
+    def clean(value: object) -> str | None:
+        text = nfc(str(value))
+        return None if is_missing(text) else text
+
+    return map_unique(values, clean).astype("string")
 
 
 _VN_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")

@@ -17,12 +17,13 @@ from .normalise import (
     clean_tax_codes,
     clean_text,
     dates_counted,
+    is_missing,
     map_unique,
     numbers_counted,
     vsic4,
 )
 from .places import commune_code, district_code, district_of_commune, park_name
-from .rejects import REASONS, Stage, changed, district_reason, split
+from .rejects import Stage, changed, district_reason, split
 
 
 def _vsic_reason(value: str) -> str:
@@ -32,6 +33,12 @@ def _vsic_reason(value: str) -> str:
         f"main activity {value!r} is not a VSIC 2018 class of the reference list "
         "(reference_data/vsic2018_codes.csv holds 464 of the 486 classes; see SOURCES.md)"
     )
+
+
+def _name_reason(value: str) -> str:
+    if is_missing(str(value)):
+        return f"the enterprise name is empty ({value!r})" if str(value).strip() else "the enterprise name is empty"
+    return f"the enterprise name {value!r} holds no letter or digit"
 
 
 def _places(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
@@ -65,7 +72,9 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
     known_class = code4.isin(classes.index).fillna(False)
     rejects, keep = split(raw, [
         ("tax_code_invalid", codes.isna(), code_reasons, str),
-        ("name_missing", name.isna(), name, lambda v: REASONS["name_missing"]),
+        # Any letter or digit of any script makes a name, markup-like text included
+        # ("<b>", "<!-- x"): the reports show names as text. Punctuation alone does not.
+        ("name_missing", ~name.str.contains(r"[^\W_]", regex=True).fillna(False), raw["name"], _name_reason),
         ("district_unknown", district.isna(), raw["district"], district_reason),
         ("vsic_invalid", ~known_class, raw["vsic"], _vsic_reason),
     ], list(vocab.REGISTER_HEADER_ALIASES))

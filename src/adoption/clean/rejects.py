@@ -16,7 +16,7 @@ from .places import closest_district
 # Reason codes of rejects.csv, with what each means.
 REASONS = {
     "tax_code_invalid": "the tax code is missing or invalid (digits, length, check digit)",
-    "name_missing": "the enterprise name is empty",
+    "name_missing": "the enterprise name is empty, or holds no letter or digit",
     "district_unknown": "the district is not one of the 9 district units of Bình Dương",
     "vsic_invalid": "the main activity is not a VSIC 2018 class",
     "platform_missing": "the platform is empty",
