@@ -68,7 +68,7 @@ def quality_report(
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "package_version": __version__,
         "code_hash": code_hash("core", "clean"),
-        "raw_dir": str(raw_dir),
+        "raw_dir": str(Path(raw_dir).resolve()),  # as given, a relative path would depend on where the run started
         "synthetic": any(rel in synthetic for rel in files),
         "synthetic_files": sorted(rel for rel in files if rel in synthetic),
         "input_hash": hashlib.sha256(digest.encode()).hexdigest(),
