@@ -105,6 +105,25 @@ def test_utf16_with_bom_is_reported(tmp_path):
         "utf-16", 1.0, "UTF-16 byte-order mark")
 
 
+@pytest.mark.parametrize("mark, codec", [(b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be")])
+def test_utf32_with_bom_is_read_as_utf32_not_utf16(tmp_path, mark, codec):
+    # The little-endian UTF-32 mark FF FE 00 00 begins with UTF-16's FF FE; the big-endian
+    # one starts with two NUL bytes, as a binary file would.
+    text = "MST\tTên DN\tHuyện\tMã ngành\r\n3700145020\tCông ty Đông Á\tThủ Dầu Một\t6810\r\n"
+    result = clean_raw(_register(tmp_path, "dn.txt", mark + text.encode(codec)))
+    assert result.enterprises["name"].tolist() == ["Công ty Đông Á"]
+    info = result.quality["files"]["register/dn.txt"]
+    assert (info["encoding"], info["encoding_confidence"], info["encoding_evidence"]) == (
+        "utf-32", 1.0, "UTF-32 byte-order mark")
+
+
+def test_broken_utf32_is_refused_by_name(tmp_path):
+    data = "MST,Tên DN,Huyện,Mã ngành\n".encode("utf-32") + b"\xff\xff\xff\x7f"  # beyond U+10FFFF
+    with pytest.raises(InputFileError, match=r"dn.csv: cannot decode the file \(it starts with a UTF-32 byte-order mark "
+                                             r"but utf-32 fails at byte 108\)"):
+        clean_raw(_register(tmp_path, "dn.csv", data))
+
+
 def test_too_little_evidence_is_said_not_guessed(tmp_path):
     # One word, "São" in Windows-1252 or "Săo" in Windows-1258: both read plausibly.
     raw = _register(tmp_path, "dn.csv", "tax code,name,district,main activity\n3700145020,São,Di An,6810\n".encode("cp1252"))

@@ -24,7 +24,7 @@ from ..core.errors import InputFileError
 from ..core.io import DATA_SUFFIXES
 from ..core.schema import SOURCE_COLUMNS
 from ..core.text import fold
-from .encoding import Decoded, decode, escaped_rows
+from .encoding import Decoded, decode, escaped_rows, wide_bom
 from .limits import ReadLimits, breach, check_file_size, check_text_shape, check_xlsx_archive, long_line
 from .rejects import bad_bytes_reason, reject_frame
 
@@ -34,7 +34,8 @@ MIN_HEADER_MATCHES = 2
 OLD_FORMATS = {".xls": "an old Excel file (.xls, Excel 97-2003)", ".xlsb": "a binary Excel file (.xlsb)",
                ".ods": "an OpenDocument spreadsheet (.ods)"}
 # A file whose first 4 KB hold more NUL bytes than this share (and than 4) is binary, not
-# a CSV (UTF-16 files start with a byte-order mark); a stray NUL is read, and the cleaning drops it.
+# a CSV (UTF-16 and UTF-32 files start with a byte-order mark); a stray NUL is read, and
+# the cleaning drops it.
 BINARY_NUL_SHARE = 0.01
 XLSX_TEXT = Decoded("", "utf-8", 1.0, "an XLSX workbook stores its text as UTF-8 XML")
 
@@ -65,7 +66,7 @@ def _read_delimited(path: Path, limits: ReadLimits) -> tuple[list[tuple[str, pd.
     if data[:4] == b"PK\x03\x04":
         raise InputFileError(f"{path}: this is a zip or XLSX file with a text file's name; rename it to .xlsx")
     sample = data[:4096]
-    if sample.count(b"\x00") > max(4, BINARY_NUL_SHARE * len(sample)) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if sample.count(b"\x00") > max(4, BINARY_NUL_SHARE * len(sample)) and not wide_bom(data):
         raise InputFileError(f"{path}: binary content; expected a CSV (comma, semicolon or tab separated) or XLSX file")
     decoded = decode(path, data)
     text = decoded.text
