@@ -151,3 +151,30 @@ def test_a_file_of_nul_bytes_is_still_binary(tmp_path):
     raw = _register(tmp_path, "dn.csv", b"MST,Ten\n" + b"\x00\x01\x02\x00" * 200)
     with pytest.raises(InputFileError, match="dn.csv: binary content"):
         clean_raw(raw)
+
+
+# ------------------------------------------------------------------ line ends
+
+
+@pytest.mark.parametrize("encode", [str.encode, cp1258], ids=["utf-8", "cp1258"])
+def test_old_mac_line_ends_are_read_line_by_line(tmp_path, encode):
+    lines = ["MST;Tên DN;Huyện;Mã ngành", "3700145020;Công ty Đông Á;Thủ Dầu Một;6810", "",
+             "0100233488;Công ty Minh Long;Dĩ An;2610"]
+    result = clean_raw(_register(tmp_path, "dn.csv", encode("\r".join(lines) + "\r")))
+    kept = result.enterprises.set_index("tax_code")
+    assert kept["name"].to_dict() == {"3700145020": "Công ty Đông Á", "0100233488": "Công ty Minh Long"}
+    assert kept["source_row"].to_dict() == {"3700145020": 2, "0100233488": 4}  # the lines an editor shows
+    info = result.quality["files"]["register/dn.csv"]
+    assert (info["rows_read"], info["blank_rows_skipped"]) == (2, 1)
+
+
+def test_a_carriage_return_alone_inside_a_row_is_refused_with_its_line(tmp_path):
+    data = b"MST,Ten DN,Huyen,Ma nganh\r\n3700145020,Cong ty A,Di An,6810\r\n0100233488,Cong\rty B,Di An,2610\r\n"
+    with pytest.raises(InputFileError, match=r"dn.csv: line 3 holds a carriage return \(CR\) alone, outside quotes, "
+                                             r"while the file's lines end Windows \(CR LF\).*then run again"):
+        clean_raw(_register(tmp_path, "dn.csv", data))
+
+
+def test_a_carriage_return_inside_quotes_stays_in_its_cell(tmp_path):
+    data = b'MST,Ten DN,Huyen,Ma nganh\n3700145020,"Cong ty\rA",Di An,6810\n'
+    assert clean_raw(_register(tmp_path, "dn.csv", data)).enterprises["name"].tolist() == ["Cong ty A"]
