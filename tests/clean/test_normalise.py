@@ -187,8 +187,8 @@ def test_numbers_too_large_for_any_register_become_null():
     out = C.clean_numbers(pd.Series(["1" + "0" * 30, "123456789012345", "1" + "0" * 18, "1" + "0" * 19]))
     assert out.isna().tolist() == [True, False, False, True]
     assert out.iloc[1:3].astype(int).tolist() == [123_456_789_012_345, 10**18]
-    _, refused = C.numbers_counted(pd.Series(["1" + "0" * 30, "5"]))
-    assert refused == 1
+    _, problems = C.read_numbers(pd.Series(["1" + "0" * 30, "5"]))
+    assert problems.tolist() == ["out_of_range", None]
 
 
 def test_control_characters_do_not_stay_in_names():

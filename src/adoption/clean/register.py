@@ -13,17 +13,18 @@ from . import vocab
 from .normalise import (
     EARLIEST_REGISTRATION,
     MAX_EMPLOYEES,
+    OUT_OF_RANGE,
     clean_category,
     clean_tax_codes,
     clean_text,
-    dates_counted,
     is_missing,
     map_unique,
-    numbers_counted,
+    read_dates,
+    read_numbers,
     vsic4,
 )
 from .places import commune_code, district_code, district_of_commune, park_name
-from .rejects import Stage, changed, district_reason, split
+from .rejects import Stage, changed, district_reason, split, unparsed_values
 
 
 def _vsic_reason(value: str) -> str:
@@ -80,10 +81,13 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
     ], list(vocab.REGISTER_HEADER_ALIASES))
 
     kept = raw[keep]
-    employees, employees_out = numbers_counted(kept["employees"], maximum=MAX_EMPLOYEES)
-    capital, capital_out = numbers_counted(kept["charter_capital_vnd"])
-    revenue, revenue_out = numbers_counted(kept["revenue_vnd"])
-    registered, registered_out = dates_counted(kept["registered_on"], earliest=EARLIEST_REGISTRATION, latest=date.today())
+    # Read in every row, so that a value no row can use is counted even where its row is rejected.
+    employees, employees_problem = read_numbers(raw["employees"], maximum=MAX_EMPLOYEES)
+    capital, capital_problem = read_numbers(raw["charter_capital_vnd"])
+    revenue, revenue_problem = read_numbers(raw["revenue_vnd"])
+    registered, registered_problem = read_dates(raw["registered_on"], earliest=EARLIEST_REGISTRATION, latest=date.today())
+    problems = {"employees": employees_problem, "charter_capital_vnd": capital_problem, "revenue_vnd": revenue_problem,
+                "registered_on": registered_problem}
     districts = reference.districts().set_index("district_code")["district"]
     clean = pd.DataFrame({
         E.tax_code: codes[keep].array,
@@ -93,10 +97,10 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
         E.vsic4: code4[keep].array,
         E.legal_form: clean_category(kept["legal_form"], patterns=vocab.LEGAL_FORM_PATTERNS, categories=LEGAL_FORMS),
         E.ownership: clean_category(kept["ownership"], patterns=vocab.OWNERSHIP_PATTERNS, categories=OWNERSHIPS),
-        E.registered_on: registered.to_numpy(),
-        E.employees: employees.array,
-        E.charter_capital_vnd: capital.array,
-        E.revenue_vnd: revenue.array,
+        E.registered_on: registered[keep].to_numpy(),
+        E.employees: employees[keep].array,
+        E.charter_capital_vnd: capital[keep].array,
+        E.revenue_vnd: revenue[keep].array,
         E.industrial_park: map_unique(kept["industrial_park"], park_name).astype("string").array,
         E.status: clean_category(kept["status"], patterns=vocab.STATUS_PATTERNS, categories=STATUSES),
         E.source_file: kept["source_file"].astype("string").array,
@@ -126,10 +130,8 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
             "vsic": changed(kept["vsic"], clean[E.vsic4]),
             "industrial_park": changed(kept["industrial_park"], clean[E.industrial_park]),
         },
-        out_of_range={
-            "employees": employees_out, "charter_capital_vnd": capital_out,
-            "revenue_vnd": revenue_out, "registered_on": registered_out,
-        },
+        out_of_range={column: int((problem[keep] == OUT_OF_RANGE).sum()) for column, problem in problems.items()},
+        unparsed=unparsed_values(raw, problems, "left empty; the row is not rejected for it"),
         flags={
             "district_commune_conflict": {
                 "meaning": "the commune exists only in another district: district kept, commune left empty",
