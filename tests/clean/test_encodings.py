@@ -105,6 +105,25 @@ def test_utf16_with_bom_is_reported(tmp_path):
         "utf-16", 1.0, "UTF-16 byte-order mark")
 
 
+@pytest.mark.parametrize("mark, codec", [(b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be")])
+def test_utf32_with_bom_is_read_as_utf32_not_utf16(tmp_path, mark, codec):
+    # The little-endian UTF-32 mark FF FE 00 00 begins with UTF-16's FF FE; the big-endian
+    # one starts with two NUL bytes, as a binary file would.
+    text = "MST\tTên DN\tHuyện\tMã ngành\r\n3700145020\tCông ty Đông Á\tThủ Dầu Một\t6810\r\n"
+    result = clean_raw(_register(tmp_path, "dn.txt", mark + text.encode(codec)))
+    assert result.enterprises["name"].tolist() == ["Công ty Đông Á"]
+    info = result.quality["files"]["register/dn.txt"]
+    assert (info["encoding"], info["encoding_confidence"], info["encoding_evidence"]) == (
+        "utf-32", 1.0, "UTF-32 byte-order mark")
+
+
+def test_broken_utf32_is_refused_by_name(tmp_path):
+    data = "MST,Tên DN,Huyện,Mã ngành\n".encode("utf-32") + b"\xff\xff\xff\x7f"  # beyond U+10FFFF
+    with pytest.raises(InputFileError, match=r"dn.csv: cannot decode the file \(it starts with a UTF-32 byte-order mark "
+                                             r"but utf-32 fails at byte 108\)"):
+        clean_raw(_register(tmp_path, "dn.csv", data))
+
+
 def test_too_little_evidence_is_said_not_guessed(tmp_path):
     # One word, "São" in Windows-1252 or "Săo" in Windows-1258: both read plausibly.
     raw = _register(tmp_path, "dn.csv", "tax code,name,district,main activity\n3700145020,São,Di An,6810\n".encode("cp1252"))
@@ -132,3 +151,30 @@ def test_a_file_of_nul_bytes_is_still_binary(tmp_path):
     raw = _register(tmp_path, "dn.csv", b"MST,Ten\n" + b"\x00\x01\x02\x00" * 200)
     with pytest.raises(InputFileError, match="dn.csv: binary content"):
         clean_raw(raw)
+
+
+# ------------------------------------------------------------------ line ends
+
+
+@pytest.mark.parametrize("encode", [str.encode, cp1258], ids=["utf-8", "cp1258"])
+def test_old_mac_line_ends_are_read_line_by_line(tmp_path, encode):
+    lines = ["MST;Tên DN;Huyện;Mã ngành", "3700145020;Công ty Đông Á;Thủ Dầu Một;6810", "",
+             "0100233488;Công ty Minh Long;Dĩ An;2610"]
+    result = clean_raw(_register(tmp_path, "dn.csv", encode("\r".join(lines) + "\r")))
+    kept = result.enterprises.set_index("tax_code")
+    assert kept["name"].to_dict() == {"3700145020": "Công ty Đông Á", "0100233488": "Công ty Minh Long"}
+    assert kept["source_row"].to_dict() == {"3700145020": 2, "0100233488": 4}  # the lines an editor shows
+    info = result.quality["files"]["register/dn.csv"]
+    assert (info["rows_read"], info["blank_rows_skipped"]) == (2, 1)
+
+
+def test_a_carriage_return_alone_inside_a_row_is_refused_with_its_line(tmp_path):
+    data = b"MST,Ten DN,Huyen,Ma nganh\r\n3700145020,Cong ty A,Di An,6810\r\n0100233488,Cong\rty B,Di An,2610\r\n"
+    with pytest.raises(InputFileError, match=r"dn.csv: line 3 holds a carriage return \(CR\) alone, outside quotes, "
+                                             r"while the file's lines end Windows \(CR LF\).*then run again"):
+        clean_raw(_register(tmp_path, "dn.csv", data))
+
+
+def test_a_carriage_return_inside_quotes_stays_in_its_cell(tmp_path):
+    data = b'MST,Ten DN,Huyen,Ma nganh\n3700145020,"Cong ty\rA",Di An,6810\n'
+    assert clean_raw(_register(tmp_path, "dn.csv", data)).enterprises["name"].tolist() == ["Cong ty A"]

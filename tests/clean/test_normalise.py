@@ -187,10 +187,46 @@ def test_numbers_too_large_for_any_register_become_null():
     out = C.clean_numbers(pd.Series(["1" + "0" * 30, "123456789012345", "1" + "0" * 18, "1" + "0" * 19]))
     assert out.isna().tolist() == [True, False, False, True]
     assert out.iloc[1:3].astype(int).tolist() == [123_456_789_012_345, 10**18]
-    _, refused = C.numbers_counted(pd.Series(["1" + "0" * 30, "5"]))
-    assert refused == 1
+    _, problems = C.read_numbers(pd.Series(["1" + "0" * 30, "5"]))
+    assert problems.tolist() == ["out_of_range", None]
 
 
 def test_control_characters_do_not_stay_in_names():
     raw = pd.Series(["Công ty\x00 An Phát", "Công ty\x1b[31m Đỏ", "Tab\there\r\nnext"])
     assert C.clean_text(raw).tolist() == ["Công ty An Phát", "Công ty[31m Đỏ", "Tab here next"]
+
+
+@given(st.integers(min_value=0, max_value=10**12),
+       st.sampled_from([0x30, 0x660, 0x6F0, 0x966, 0xE50, 0xFF10]))  # ASCII, Arabic-Indic, Persian, Devanagari, Thai, full-width
+def test_numbers_read_in_any_scripts_digits(value, zero):
+    digits = "".join(chr(zero + int(d)) for d in str(value))
+    assert C.parse_number(digits) == value
+    assert C.parse_number("".join(chr(zero + int(d)) if d.isdigit() else d for d in f"{value:,}")) == value
+
+
+@pytest.mark.parametrize("raw", ["", "  ", "-", " - ", "--", "–", "—", "...", "…", "N/A", "n / a", "NA", "nan", "None",
+                                 "null", "không", "KHONG", "x", "X", "\u200b", "\u00a0"])
+def test_missing_markers(raw):
+    assert C.is_missing(raw)
+
+
+@pytest.mark.parametrize("raw", ["0", "<!-- x", "<b>", "x-Ray", "N/A Trading", "-5", "(x)", "١٢", "１２", "<>", "không có"])
+def test_values_that_hold_a_missing_marker_are_values(raw):
+    assert not C.is_missing(raw)
+
+
+@pytest.mark.parametrize("raw", ["(5)", "50%", "1e2", "inf", "-inf", "Infinity", "12 người", "10²", "½", "+-3", "1.2.3,4,5"])
+def test_numbers_written_otherwise_are_not_read(raw):
+    assert C.parse_number(raw) is None
+
+
+@pytest.mark.parametrize("raw", ["31/02/2015", "2015-13-01", "00/00/0000", "29/02/2023", "01/01/2015 (dự kiến)",
+                                 "1/2015", "45000,5", "2015-03-01 lúc 8h"])
+def test_dates_written_otherwise_are_not_read(raw):
+    assert C.parse_date(raw) is None
+
+
+@pytest.mark.parametrize("raw", ["２０１５-０３-０１", "01/03/2015 08:30", "2015-03-01T08:30:00", "1/3/2015 8:30:00 PM",
+                                 "42064.75", "٠١/٠٣/٢٠١٥"])
+def test_dates_in_other_digits_or_with_a_time_of_day(raw):
+    assert C.parse_date(raw) == date(2015, 3, 1)

@@ -192,3 +192,11 @@ def test_real_platform_names_count_as_adoption(tmp_path):
     other = result.quality["flags"]["platforms_other"]
     assert other["count"] == 2 and other["names"] == {"Nền tảng nội bộ ABC": 2}
     assert result.rejects.set_index("source_row").loc[11, "reason_code"] == "platform_missing"
+
+
+def test_quality_names_the_raw_folder_by_its_absolute_path(tmp_path, monkeypatch):
+    (tmp_path / "raw" / "register").mkdir(parents=True)
+    (tmp_path / "raw" / "register" / "register_small.csv").write_bytes((DATA / "register_small.csv").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    result = clean_raw(Path("raw"))
+    assert result.quality["raw_dir"] == str(tmp_path.resolve() / "raw")

@@ -2,8 +2,9 @@
 
 For each input file: rows read = rows kept + rows rejected + rows merged, with counts per
 reason and per kind of merge, the encoding each file was read in with the evidence and
-its confidence, null rates, how many values each normaliser changed, values refused as out
-of range, flagged rows, whether the inputs are synthetic, and the hash that identifies them.
+its confidence, null rates, how many values each normaliser changed, values of number and
+date columns that could not be used (per file and column, with examples), values refused
+as out of range, flagged rows, whether the inputs are synthetic, and the hash that identifies them.
 """
 
 from __future__ import annotations
@@ -18,13 +19,38 @@ from ..core.io import sha256_file
 from ..core.manifest import synthetic_files
 from ..core.version import __version__, code_hash
 from .read import RawTable
-from .rejects import REASONS, Stage
+from .rejects import PROBLEMS, REASONS, Stage
+
+
+# Values shown for each file and column in quality.json's "unparsed" (the first ones).
+UNPARSED_EXAMPLES = 3
 
 
 def _count(frame: pd.DataFrame, table: str, name: str) -> int:
     if frame.empty:
         return 0
     return int(((frame["table"] == table) & (frame["source_file"] == name)).sum())
+
+
+def _unparsed(frame: pd.DataFrame, table: str, name: str, headers: dict[str, str]) -> dict[str, dict]:
+    """A file's values that did not become values, per column: how many, of which kind,
+    what happened to their rows, and the first few with where they stand."""
+    if frame.empty:
+        return {}
+    out = {}
+    rows = frame[(frame["table"] == table) & (frame["source_file"] == name)]
+    for column, group in rows.groupby("column", sort=False):
+        counts = group["problem"].value_counts()
+        out[str(column)] = {
+            "header": next((h for h, c in headers.items() if c == column), column),
+            "count": len(group),
+            **{problem: int(counts.get(problem, 0)) for problem in PROBLEMS},
+            "outcome": str(group["outcome"].iloc[0]),
+            "examples": [{"sheet": str(sheet), "row": int(row), "value": str(value), "problem": str(problem)}
+                         for sheet, row, value, problem in group[["source_sheet", "source_row", "value", "problem"]]
+                         .head(UNPARSED_EXAMPLES).itertuples(index=False)],
+        }
+    return out
 
 
 def _null_rates(frame: pd.DataFrame) -> dict[str, float]:
@@ -38,8 +64,11 @@ def quality_report(
     merges: pd.DataFrame,
     register: Stage,
     platforms: Stage,
+    unparsed: pd.DataFrame,
 ) -> dict:
-    """The contents of ``quality.json``; ``kept`` maps each input folder to its files and clean table."""
+    """The contents of ``quality.json``; ``kept`` maps each input folder to its files and
+    clean table; ``unparsed`` holds the values of every table that did not become values
+    (:func:`~adoption.clean.rejects.unparsed_values`, with the table)."""
     files: dict[str, dict] = {}
     registers, enterprises = kept["register"]
     platform_tables, platform_rows = kept["platforms"]
@@ -60,6 +89,7 @@ def quality_report(
                 "encoding": table.decoded.encoding,
                 "encoding_confidence": table.decoded.confidence,
                 "encoding_evidence": table.decoded.evidence,
+                "unparsed": _unparsed(unparsed, folder, name, table.header_map),
             }
     synthetic = synthetic_files(raw_dir)
     digest = "\n".join(f"{rel} {info['sha256']}" for rel, info in sorted(files.items()))
@@ -68,7 +98,7 @@ def quality_report(
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "package_version": __version__,
         "code_hash": code_hash("core", "clean"),
-        "raw_dir": str(raw_dir),
+        "raw_dir": str(Path(raw_dir).resolve()),  # as given, a relative path would depend on where the run started
         "synthetic": any(rel in synthetic for rel in files),
         "synthetic_files": sorted(rel for rel in files if rel in synthetic),
         "input_hash": hashlib.sha256(digest.encode()).hexdigest(),
@@ -79,6 +109,7 @@ def quality_report(
         "null_rates": {"enterprises": _null_rates(enterprises), "platforms": _null_rates(platform_rows)},
         "normalised": {**register.changed, **platforms.changed},
         "out_of_range_set_null": register.out_of_range,
+        "unparsed_meanings": PROBLEMS,
         "flags": {**register.flags, **platforms.flags},
         "totals": {
             "register_rows_read": sum(t.rows_read for t in registers),

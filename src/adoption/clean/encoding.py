@@ -1,7 +1,7 @@
 """Deciding a text file's encoding from evidence, per file, never by silent fallback.
 
 Agencies export CSV in UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode
-text") or Windows-1258; files that passed through a Western European machine arrive in
+text"; some tools write UTF-32 with BOM) or Windows-1258; files that passed through a Western European machine arrive in
 Windows-1252. Both Windows code pages decode almost every byte, so trying one and then
 the other proves nothing: a byte-order mark decides first; then UTF-8, whose multi-byte
 sequences almost never occur by chance in a code-page file, so a file that is UTF-8 but
@@ -30,7 +30,13 @@ PLAUSIBLE_MARGIN = 0.2
 # Evidence for a code page is gathered from the first bytes of the file (whole lines).
 EVIDENCE_BYTES = 8 * 1024 * 1024
 CODE_PAGES = {"cp1258": "Windows-1258 (Vietnamese)", "cp1252": "Windows-1252 (Western European)"}
-EXPECTED = "expected UTF-8 (with or without BOM), UTF-16 with BOM, Windows-1258 or Windows-1252"
+EXPECTED = "expected UTF-8 (with or without BOM), UTF-16 or UTF-32 with BOM, Windows-1258 or Windows-1252"
+# Byte-order marks of the encodings whose text holds NUL bytes by design, longest first:
+# UTF-32's little-endian mark begins with UTF-16's, so it must be tried before it.
+WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32", "UTF-32"), (b"\x00\x00\xfe\xff", "utf-32", "UTF-32"),
+    (b"\xff\xfe", "utf-16", "UTF-16"), (b"\xfe\xff", "utf-16", "UTF-16"),
+)
 
 _ESCAPED = re.compile("[\udc80-\udcff]")
 _ASCII = bytes(range(0x80))
@@ -51,7 +57,7 @@ class Decoded:
     """A file's text and the evidence for the encoding it was read in."""
 
     text: str  # each byte that is not valid in the encoding is replaced by ``marker``
-    encoding: str  # Python codec name: utf-8, utf-8-sig, utf-16, cp1258, cp1252
+    encoding: str  # Python codec name: utf-8, utf-8-sig, utf-16, utf-32, cp1258, cp1252
     confidence: float  # 0 to 1: the share of the evidence that agrees with the encoding
     evidence: str  # one sentence saying why
     bad_bytes: tuple[int, ...] = ()  # the bytes that are not valid in the encoding (UTF-8 only), in order
@@ -224,10 +230,20 @@ def decode(path, data: bytes) -> Decoded:
         text, found, marker = _marked(data[3:].decode("utf-8", errors="surrogateescape"))
         note = f"; {_bytes(len(found))} not UTF-8, the rows holding them set aside" if found else ""
         return Decoded(text, "utf-8-sig", 1.0, f"UTF-8 byte-order mark{note}", found, marker)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return Decoded(data.decode("utf-16"), "utf-16", 1.0, "UTF-16 byte-order mark")
-        except UnicodeDecodeError as exc:
-            raise InputFileError(f"{path}: cannot decode the file (it starts with a UTF-16 byte-order mark but "
-                                 f"utf-16 fails at byte {exc.start}); {EXPECTED}") from exc
+    for mark, encoding, name in WIDE_BOMS:
+        if data.startswith(mark):
+            try:
+                return Decoded(data.decode(encoding), encoding, 1.0, f"{name} byte-order mark")
+            except UnicodeDecodeError as exc:
+                raise InputFileError(f"{path}: cannot decode the file (it starts with a {name} byte-order mark but "
+                                     f"{encoding} fails at byte {exc.start}); {EXPECTED}") from exc
     return _utf8(data) or _code_page(path, data)
+
+
+def wide_bom(data: bytes) -> bool:
+    """True when ``data`` starts with a UTF-16 or UTF-32 byte-order mark (NUL bytes expected).
+
+    >>> wide_bom("a".encode("utf-32")), wide_bom("a".encode("utf-16")), wide_bom(b"a")
+    (True, True, False)
+    """
+    return data.startswith(tuple(mark for mark, _, _ in WIDE_BOMS))

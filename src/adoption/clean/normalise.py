@@ -8,6 +8,7 @@ communes, industrial parks) in :mod:`adoption.clean.places`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -36,18 +37,26 @@ def map_unique(values: pd.Series, func) -> pd.Series:
     return pd.Series([lookup[v] for v in values.to_numpy(dtype=object)], index=values.index, dtype=object)
 
 
-_MISSING_KEYS = frozenset(fold(t) for t in vocab.MISSING_TOKENS)
-_LONGEST_MISSING = max(len(t) for t in vocab.MISSING_TOKENS)
+def _missing_key(value: str) -> str:
+    """``value`` (NFC, see :func:`~adoption.core.text.nfc`) without case, diacritics or spaces;
+    punctuation kept."""
+    decomposed = unicodedata.normalize("NFD", value.casefold().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c) and not c.isspace())
+
+
+_MISSING_KEYS = frozenset(_missing_key(t) for t in vocab.MISSING_TOKENS)
+_LONGEST_MISSING = max(len(t) for t in _MISSING_KEYS)
 
 
 def is_missing(value: str) -> bool:
-    """True for an empty cell or a token that means "no value" (``-``, ``N/A``, ``không``).
+    """True for an empty cell or a token that means "no value" (``-``, ``N/A``, ``không``):
+    the whole cell, punctuation included, so that a value holding a token is a value.
 
-    >>> is_missing(" N/A "), is_missing("0")
-    (True, False)
+    >>> is_missing(" N/A "), is_missing("Khong"), is_missing("\u200b"), is_missing("0"), is_missing("<!-- x")
+    (True, True, True, False, False)
     """
-    text = value.strip()
-    return len(text) <= _LONGEST_MISSING + 2 and fold(text) in _MISSING_KEYS
+    text = nfc(value)
+    return len(text) <= 2 * _LONGEST_MISSING + 2 and _missing_key(text) in _MISSING_KEYS
 
 
 def clean_text(values: pd.Series) -> pd.Series:
@@ -56,21 +65,50 @@ def clean_text(values: pd.Series) -> pd.Series:
     >>> clean_text(pd.Series([" Công  ty ", "-", "N/A"])).tolist()
     ['Công ty', <NA>, <NA>]
     """
-    return map_unique(values, lambda v: None if is_missing(str(v)) else nfc(str(v))).astype("string")
+    def clean(value: object) -> str | None:
+        text = nfc(str(value))
+        return None if is_missing(text) else text
+
+    return map_unique(values, clean).astype("string")
 
 
-_VN_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
-_EN_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
-_PLAIN = re.compile(r"^-?\d+([.,]\d+)?$")
+# Why a value present in a number or date column did not become a value (quality.json,
+# "unparsed"): it is not written in a form the parsers read, or it is read but cannot be
+# true of the column (a negative count, a date in the future).
+UNREADABLE = "unreadable"
+OUT_OF_RANGE = "out_of_range"
+
+
+def _plain_digits(text: str) -> str:
+    """``text`` with every decimal digit as an ASCII digit (full-width ``１２``, Arabic-Indic
+    ``١٢``, ...), full-width punctuation as ASCII (as NFKC writes them) and every space as
+    a plain space. Not NFKC itself: it would turn ``10²`` into ``102`` and ``½`` into ``1⁄2``.
+
+    >>> _plain_digits("１２．５"), _plain_digits("١٢"), _plain_digits("10²")
+    ('12.5', '12', '10²')
+    """
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal()
+                   else chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e"
+                   else " " if c.isspace() else c for c in text)
+
+
+_VN_THOUSANDS = re.compile(r"^-?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$")
+_EN_THOUSANDS = re.compile(r"^-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
+_PLAIN = re.compile(r"^-?[0-9]+([.,][0-9]+)?$")
 
 
 def parse_number(value: str) -> float | None:
-    """Read a number written the Vietnamese or the English way; None when missing or unreadable.
+    """Read a number written the Vietnamese or the English way, in any script's digits;
+    None when missing or unreadable (``(5)``, ``50%``, ``1e2``, ``inf``, ``12 người``).
 
-    >>> [parse_number(v) for v in ["1.234.567", "1.234,5", "1,234,567", "42", "-", "không"]]
-    [1234567.0, 1234.5, 1234567.0, 42.0, None, None]
+    >>> [parse_number(v) for v in ["1.234.567", "1.234,5", "1,234,567", "1,234.5", "42", "１２", "-", "không"]]
+    [1234567.0, 1234.5, 1234567.0, 1234.5, 42.0, 12.0, None, None]
+    >>> [parse_number(v) for v in ["(5)", "50%", "1e2", "inf", "12 người"]]
+    [None, None, None, None, None]
     """
-    text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+    text = "".join(_plain_digits(str(value)).split())
     if is_missing(text):
         return None
     if _VN_THOUSANDS.match(text):
@@ -82,81 +120,101 @@ def parse_number(value: str) -> float | None:
     return None
 
 
+def _problems(values: pd.Series, parsed: pd.Series, refused: pd.Series) -> pd.Series:
+    """For each value: :data:`OUT_OF_RANGE` where ``refused``, :data:`UNREADABLE` where it
+    was present but not ``parsed``, else None (read, or missing)."""
+    present = ~map_unique(values, lambda v: is_missing(str(v))).astype(bool).to_numpy()
+    unread = parsed.isna().to_numpy() & present
+    refused = refused.to_numpy(dtype=bool)
+    return pd.Series([OUT_OF_RANGE if r else UNREADABLE if u else None for r, u in zip(refused, unread)],
+                     index=values.index, dtype=object)
+
+
+def read_numbers(values: pd.Series, *, maximum: float | None = None, whole: bool = True) -> tuple[pd.Series, pd.Series]:
+    """Numbers from text, and why each value that was present did not become one.
+
+    Whole numbers (Int64, rounded) unless ``whole`` is false (Float64). A value is
+    :data:`UNREADABLE` when :func:`parse_number` cannot read it, :data:`OUT_OF_RANGE` when
+    it is negative or above ``maximum`` (at most :data:`MAX_NUMBER`); both become null.
+
+    >>> numbers, problems = read_numbers(pd.Series(["12", "-3", "(5)", "N/A", "١٢", "600"]), maximum=500)
+    >>> numbers.tolist(), problems.tolist()
+    ([12, <NA>, <NA>, <NA>, 12, <NA>], [None, 'out_of_range', 'unreadable', None, None, 'out_of_range'])
+    """
+    limit = MAX_NUMBER if maximum is None else min(maximum, MAX_NUMBER)
+    parsed = map_unique(values, parse_number).astype("Float64")
+    refused = ((parsed < 0) | (parsed > limit)).fillna(False)
+    numbers = parsed.mask(refused)
+    return (numbers.round().astype("Int64") if whole else numbers), _problems(values, parsed, refused)
+
+
 def clean_numbers(values: pd.Series, *, maximum: float | None = None) -> pd.Series:
     """Whole numbers from text; negative, unreadable or above ``maximum`` (at most
-    :data:`MAX_NUMBER`) become null.
+    :data:`MAX_NUMBER`) become null (:func:`read_numbers` also says why).
 
     >>> clean_numbers(pd.Series(["12", "-3", "1.000", "abc", "", "1" + "0" * 30]), maximum=500).tolist()
     [12, <NA>, <NA>, <NA>, <NA>, <NA>]
     """
-    limit = MAX_NUMBER if maximum is None else min(maximum, MAX_NUMBER)
-    parsed = map_unique(values, parse_number).astype("Float64")
-    bad = (parsed < 0) | (parsed > limit)
-    return parsed.mask(bad.fillna(False)).round().astype("Int64")
+    return read_numbers(values, maximum=maximum)[0]
 
 
 _DATE_FORMATS = (
-    (re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$"), "%d/%m/%Y"),
-    (re.compile(r"^\d{1,2}-\d{1,2}-\d{4}$"), "%d-%m-%Y"),
-    (re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$"), "%d.%m.%Y"),
-    (re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$"), "%Y-%m-%d"),
+    (re.compile(r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$"), "%d/%m/%Y"),
+    (re.compile(r"^[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}$"), "%d-%m-%Y"),
+    (re.compile(r"^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}$"), "%d.%m.%Y"),
+    (re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$"), "%Y-%m-%d"),
 )
+# A time of day after the date (exports of date-time cells) is dropped; any other text is not.
+_TIME_OF_DAY = re.compile(r"^(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?: ?[AaPp][Mm])?)?$")
+# Excel serial dates: whole days since 1899-12-30 (4 or 5 digits: 1902 to 2173), a time of
+# day as the fraction.
+_EXCEL_SERIAL = re.compile(r"^[0-9]{4,5}(\.[0-9]+)?$")
 
 
 @lru_cache(maxsize=65_536)
 def parse_date(value: str) -> date | None:
-    """Read ``dd/mm/yyyy``, ``d/m/yyyy``, ``dd-mm-yyyy``, ``yyyy-mm-dd`` or an Excel serial.
+    """Read ``dd/mm/yyyy``, ``d/m/yyyy``, ``dd-mm-yyyy``, ``yyyy-mm-dd`` (a time of day
+    after it dropped) or an Excel serial; None when missing or unreadable (a day that does
+    not exist, such as ``31/02/2020`` or ``00/00/0000``, or text after the date).
 
-    >>> [parse_date(v) for v in ["05/10/2023", "5/1/2020", "2019-03-31", "45000", "31/02/2020"]]
-    [datetime.date(2023, 10, 5), datetime.date(2020, 1, 5), datetime.date(2019, 3, 31), datetime.date(2023, 3, 15), None]
+    >>> [parse_date(v) for v in ["05/10/2023", "5/1/2020", "2019-03-31 08:00", "45000", "45000.5", "31/02/2020"]]
+    [datetime.date(2023, 10, 5), datetime.date(2020, 1, 5), datetime.date(2019, 3, 31), datetime.date(2023, 3, 15), datetime.date(2023, 3, 15), None]
     """
-    text = str(value).strip()
+    text = nfc(_plain_digits(str(value)))
     if is_missing(text):
         return None
-    text = text.split(" ")[0]
     for pattern, fmt in _DATE_FORMATS:
-        if pattern.match(text):
+        day = pattern.match(text.split(" ")[0].split("T")[0])
+        if day and _TIME_OF_DAY.match(text[day.end():]):
             try:
-                return datetime.strptime(text, fmt).date()
+                return datetime.strptime(day.group(), fmt).date()
             except ValueError:
                 return None
-    if re.fullmatch(r"\d{4,5}(\.0+)?", text):
+    if _EXCEL_SERIAL.match(text):
         return date.fromordinal(EXCEL_EPOCH.toordinal() + int(float(text)))
     return None
 
 
-def numbers_counted(values: pd.Series, *, maximum: float | None = None) -> tuple[pd.Series, int]:
-    """:func:`clean_numbers`, and how many readable values were refused as out of range.
+def read_dates(values: pd.Series, *, earliest: date | None = None, latest: date | None = None
+               ) -> tuple[pd.Series, pd.Series]:
+    """Dates from text (NaT where none), and why each value that was present did not
+    become one: :data:`UNREADABLE` (see :func:`parse_date`) or :data:`OUT_OF_RANGE`
+    (outside ``[earliest, latest]``).
 
-    >>> numbers_counted(pd.Series(["12", "-3", "abc"]))[1]
-    1
+    >>> dates, problems = read_dates(pd.Series(["01/01/2099", "02/01/2020", "31/02/2020", "-"]),
+    ...                              earliest=date(1986, 1, 1), latest=date(2030, 1, 1))
+    >>> dates.isna().tolist(), problems.tolist()
+    ([True, False, True, True], ['out_of_range', None, 'unreadable', None])
     """
-    clean = clean_numbers(values, maximum=maximum)
-    readable = map_unique(values, parse_number).notna().to_numpy()
-    return clean, int((readable & clean.isna().to_numpy()).sum())
+    parsed = map_unique(values, parse_date)
+    refused = parsed.map(lambda d: d is not None and bool((earliest and d < earliest) or (latest and d > latest)))
+    dates = pd.to_datetime(parsed.mask(refused, None), errors="coerce").astype("datetime64[s]")
+    return dates, _problems(values, parsed, refused)
 
 
 def clean_dates(values: pd.Series, *, earliest: date | None = None, latest: date | None = None) -> pd.Series:
     """Dates from text; unreadable or outside ``[earliest, latest]`` become null (NaT)."""
-    def in_range(value: str) -> date | None:
-        parsed = parse_date(value)
-        if parsed is None or (earliest and parsed < earliest) or (latest and parsed > latest):
-            return None
-        return parsed
-
-    parsed = map_unique(values, in_range)
-    return pd.to_datetime(parsed, errors="coerce").astype("datetime64[s]")
-
-
-def dates_counted(values: pd.Series, *, earliest: date, latest: date) -> tuple[pd.Series, int]:
-    """:func:`clean_dates`, and how many readable dates were refused as out of range.
-
-    >>> dates_counted(pd.Series(["01/01/2099", "02/01/2020", "?"]), earliest=date(1986, 1, 1), latest=date(2030, 1, 1))[1]
-    1
-    """
-    clean = clean_dates(values, earliest=earliest, latest=latest)
-    readable = map_unique(values, parse_date).notna().to_numpy()
-    return clean, int((readable & clean.isna().to_numpy()).sum())
+    return read_dates(values, earliest=earliest, latest=latest)[0]
 
 
 def _match_patterns(value: str, patterns: tuple[tuple[str, str], ...]) -> str | None:

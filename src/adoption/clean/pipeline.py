@@ -64,6 +64,17 @@ def _read_folder(folder: Path, aliases: dict, required: tuple[str, ...], limits:
     return tables
 
 
+def _warn_unparsed(quality: dict) -> None:
+    """One warning per file and column holding values that did not become values."""
+    for rel, info in quality["files"].items():
+        for column, entry in info["unparsed"].items():
+            kinds = ", ".join(f"{entry[p]:,} {p.replace('_', ' ')}" for p in quality["unparsed_meanings"] if entry[p])
+            shown = ", ".join(f"{'sheet ' + repr(e['sheet']) + ' ' if e['sheet'] else ''}row {e['row']} {e['value']!r}"
+                              for e in entry["examples"])
+            log.warning("%s, column %r (%s): %s value%s not used (%s), e.g. %s; %s", rel, entry["header"], column,
+                        f"{entry['count']:,}", "s" if entry["count"] != 1 else "", kinds, shown, entry["outcome"])
+
+
 def _not_read(raw_dir: Path) -> list[dict[str, str]]:
     """What the raw folders hold but the cleaning does not read, each with the reason."""
     skipped = []
@@ -172,7 +183,11 @@ def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None) 
 
     kept = {"register": (registers, enterprises), "platforms": (platform_tables, platforms),
             "survey": (survey_tables, survey_stage.clean), "workforce": (workforce_tables, workforce_stage.clean)}
-    quality = quality_report(raw_dir, kept, rejects, merges, register, platform_stage)
+    unparsed = pd.concat([stage.unparsed.assign(table=table) for table, stage in (
+        ("register", register), ("platforms", platform_stage), ("survey", survey_stage), ("workforce", workforce_stage))],
+        ignore_index=True)
+    quality = quality_report(raw_dir, kept, rejects, merges, register, platform_stage, unparsed)
+    _warn_unparsed(quality)
     quality["not_read"] = _not_read(raw_dir)
     quality["columns_absent"] = {"register": absent_columns(registers, vocab.REGISTER_HEADER_ALIASES)}
     quality["read_limits"] = limits.as_dict()

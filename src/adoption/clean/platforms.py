@@ -10,8 +10,17 @@ from ..core.schema import PLATFORM_CATEGORIES, Platforms as P, columns
 from . import vocab
 from .duplicates import merge_platforms
 from ..core.text import nfc
-from .normalise import EARLIEST_REGISTRATION, clean_dates, clean_tax_codes, map_unique, platform_category
-from .rejects import Stage, changed, split
+from .normalise import EARLIEST_REGISTRATION, OUT_OF_RANGE, clean_tax_codes, map_unique, platform_category, read_dates
+from .rejects import Stage, changed, split, unparsed_values
+
+
+def _date_reason(why: str) -> str:
+    problem, value = why.split("\x1f", 1)
+    if problem == "missing":
+        return "the adoption date is empty"
+    if problem == OUT_OF_RANGE:
+        return f"adoption date {value!r} is before 1986 or in the future"
+    return f"adoption date {value!r} cannot be read as a date (dd/mm/yyyy, yyyy-mm-dd or an Excel serial)"
 
 
 def clean_platforms(raw: pd.DataFrame, register_codes: pd.Series) -> tuple[Stage, pd.DataFrame]:
@@ -21,12 +30,13 @@ def clean_platforms(raw: pd.DataFrame, register_codes: pd.Series) -> tuple[Stage
     raw = raw.reset_index(drop=True)
     codes, code_reasons = clean_tax_codes(raw["tax_code"])
     platform = map_unique(raw["platform"], platform_category)
-    adopted = clean_dates(raw["adopted_on"], earliest=EARLIEST_REGISTRATION, latest=date.today())
+    adopted, problem = read_dates(raw["adopted_on"], earliest=EARLIEST_REGISTRATION, latest=date.today())
     known = codes.isin(set(register_codes)).fillna(False)
+    why = problem.fillna("missing").astype(str) + "\x1f" + raw["adopted_on"].astype(str)
     rejects, keep = split(raw, [
         ("tax_code_invalid", codes.isna(), code_reasons, str),
         ("platform_missing", platform.isna(), raw["platform"], lambda v: "the platform is empty"),
-        ("date_invalid", adopted.isna(), raw["adopted_on"], lambda v: f"adoption date {v!r} cannot be read as a date from 1986 to today"),
+        ("date_invalid", adopted.isna(), why, _date_reason),
         ("not_in_register", ~known, codes, lambda c: f"tax code {c} is not in the clean register"),
     ], list(vocab.PLATFORM_HEADER_ALIASES))
     clean = pd.DataFrame({
@@ -46,7 +56,8 @@ def clean_platforms(raw: pd.DataFrame, register_codes: pd.Series) -> tuple[Stage
         "names": {str(k): int(v) for k, v in others.head(100).items()},
     }}
     return Stage(clean=kept, rejects=rejects, changed={"platform": changed(raw.loc[keep, "platform"], clean[P.platform])},
-                 flags=flags), merges
+                 flags=flags, unparsed=unparsed_values(raw, {"adopted_on": problem},
+                                                       "the row is rejected (date_invalid): the adoption date is required")), merges
 
 
 def empty_platforms() -> pd.DataFrame:

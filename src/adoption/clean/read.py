@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from difflib import get_close_matches
@@ -24,7 +25,7 @@ from ..core.errors import InputFileError
 from ..core.io import DATA_SUFFIXES
 from ..core.schema import SOURCE_COLUMNS
 from ..core.text import fold
-from .encoding import Decoded, decode, escaped_rows
+from .encoding import Decoded, decode, escaped_rows, wide_bom
 from .limits import ReadLimits, breach, check_file_size, check_text_shape, check_xlsx_archive, long_line
 from .rejects import bad_bytes_reason, reject_frame
 
@@ -34,7 +35,8 @@ MIN_HEADER_MATCHES = 2
 OLD_FORMATS = {".xls": "an old Excel file (.xls, Excel 97-2003)", ".xlsb": "a binary Excel file (.xlsb)",
                ".ods": "an OpenDocument spreadsheet (.ods)"}
 # A file whose first 4 KB hold more NUL bytes than this share (and than 4) is binary, not
-# a CSV (UTF-16 files start with a byte-order mark); a stray NUL is read, and the cleaning drops it.
+# a CSV (UTF-16 and UTF-32 files start with a byte-order mark); a stray NUL is read, and
+# the cleaning drops it.
 BINARY_NUL_SHARE = 0.01
 XLSX_TEXT = Decoded("", "utf-8", 1.0, "an XLSX workbook stores its text as UTF-8 XML")
 
@@ -65,10 +67,10 @@ def _read_delimited(path: Path, limits: ReadLimits) -> tuple[list[tuple[str, pd.
     if data[:4] == b"PK\x03\x04":
         raise InputFileError(f"{path}: this is a zip or XLSX file with a text file's name; rename it to .xlsx")
     sample = data[:4096]
-    if sample.count(b"\x00") > max(4, BINARY_NUL_SHARE * len(sample)) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if sample.count(b"\x00") > max(4, BINARY_NUL_SHARE * len(sample)) and not wide_bom(data):
         raise InputFileError(f"{path}: binary content; expected a CSV (comma, semicolon or tab separated) or XLSX file")
     decoded = decode(path, data)
-    text = decoded.text
+    text = _unix_line_ends(decoded.text)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     try:
         delimiter = csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
@@ -86,10 +88,32 @@ def _read_delimited(path: Path, limits: ReadLimits) -> tuple[list[tuple[str, pd.
             line = long_line(text, limits.max_cell_chars)
             raise breach(path, f"line {line}" if line else "", f"a cell of more than {limits.max_cell_chars:,} "
                          "characters", "max_cell_chars", limits.max_cell_chars) from exc
+        if "new-line character seen in unquoted field" in str(exc):
+            raise InputFileError(_lone_cr_message(path, text)) from exc
         raise InputFileError(f"{path}: not a readable {delimiter!r}-separated file ({exc})") from exc
     finally:
         csv.field_size_limit(previous)
     return [("", frame)], replace(decoded, text="")
+
+
+def _unix_line_ends(text: str) -> str:
+    """``text`` with old Mac line ends (a carriage return alone, and no line feed in the
+    whole file) written as line feeds; any other text as it is.
+
+    >>> _unix_line_ends("a,b\\r1,2\\r"), _unix_line_ends("a,b\\r\\n1,2\\r\\n")
+    ('a,b\\n1,2\\n', 'a,b\\r\\n1,2\\r\\n')
+    """
+    return text.replace("\r", "\n") if "\r" in text and "\n" not in text else text
+
+
+def _lone_cr_message(path: Path, text: str) -> str:
+    """Why a file whose lines end in line feeds but hold a carriage return alone is refused."""
+    lone = re.search("\r(?!\n)", text)
+    where = f"line {text.count(chr(10), 0, lone.start()) + 1}" if lone else "a line"
+    ends = "Windows (CR LF)" if "\r\n" in text else "Unix (LF)"
+    return (f"{path}: {where} holds a carriage return (CR) alone, outside quotes, while the file's lines end "
+            f"{ends}: it is not read, rather than guess whether the CR ends a row or belongs to a cell. Open the file "
+            "in a text editor, remove that character or save the file with one kind of line end, then run again")
 
 
 def _read_xlsx(path: Path, limits: ReadLimits) -> list[tuple[str, pd.DataFrame]]:

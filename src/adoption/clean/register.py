@@ -13,16 +13,18 @@ from . import vocab
 from .normalise import (
     EARLIEST_REGISTRATION,
     MAX_EMPLOYEES,
+    OUT_OF_RANGE,
     clean_category,
     clean_tax_codes,
     clean_text,
-    dates_counted,
+    is_missing,
     map_unique,
-    numbers_counted,
+    read_dates,
+    read_numbers,
     vsic4,
 )
 from .places import commune_code, district_code, district_of_commune, park_name
-from .rejects import REASONS, Stage, changed, district_reason, split
+from .rejects import Stage, changed, district_reason, split, unparsed_values
 
 
 def _vsic_reason(value: str) -> str:
@@ -32,6 +34,12 @@ def _vsic_reason(value: str) -> str:
         f"main activity {value!r} is not a VSIC 2018 class of the reference list "
         "(reference_data/vsic2018_codes.csv holds 464 of the 486 classes; see SOURCES.md)"
     )
+
+
+def _name_reason(value: str) -> str:
+    if is_missing(str(value)):
+        return f"the enterprise name is empty ({value!r})" if str(value).strip() else "the enterprise name is empty"
+    return f"the enterprise name {value!r} holds no letter or digit"
 
 
 def _places(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
@@ -65,16 +73,21 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
     known_class = code4.isin(classes.index).fillna(False)
     rejects, keep = split(raw, [
         ("tax_code_invalid", codes.isna(), code_reasons, str),
-        ("name_missing", name.isna(), name, lambda v: REASONS["name_missing"]),
+        # Any letter or digit of any script makes a name, markup-like text included
+        # ("<b>", "<!-- x"): the reports show names as text. Punctuation alone does not.
+        ("name_missing", ~name.str.contains(r"[^\W_]", regex=True).fillna(False), raw["name"], _name_reason),
         ("district_unknown", district.isna(), raw["district"], district_reason),
         ("vsic_invalid", ~known_class, raw["vsic"], _vsic_reason),
     ], list(vocab.REGISTER_HEADER_ALIASES))
 
     kept = raw[keep]
-    employees, employees_out = numbers_counted(kept["employees"], maximum=MAX_EMPLOYEES)
-    capital, capital_out = numbers_counted(kept["charter_capital_vnd"])
-    revenue, revenue_out = numbers_counted(kept["revenue_vnd"])
-    registered, registered_out = dates_counted(kept["registered_on"], earliest=EARLIEST_REGISTRATION, latest=date.today())
+    # Read in every row, so that a value no row can use is counted even where its row is rejected.
+    employees, employees_problem = read_numbers(raw["employees"], maximum=MAX_EMPLOYEES)
+    capital, capital_problem = read_numbers(raw["charter_capital_vnd"])
+    revenue, revenue_problem = read_numbers(raw["revenue_vnd"])
+    registered, registered_problem = read_dates(raw["registered_on"], earliest=EARLIEST_REGISTRATION, latest=date.today())
+    problems = {"employees": employees_problem, "charter_capital_vnd": capital_problem, "revenue_vnd": revenue_problem,
+                "registered_on": registered_problem}
     districts = reference.districts().set_index("district_code")["district"]
     clean = pd.DataFrame({
         E.tax_code: codes[keep].array,
@@ -84,10 +97,10 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
         E.vsic4: code4[keep].array,
         E.legal_form: clean_category(kept["legal_form"], patterns=vocab.LEGAL_FORM_PATTERNS, categories=LEGAL_FORMS),
         E.ownership: clean_category(kept["ownership"], patterns=vocab.OWNERSHIP_PATTERNS, categories=OWNERSHIPS),
-        E.registered_on: registered.to_numpy(),
-        E.employees: employees.array,
-        E.charter_capital_vnd: capital.array,
-        E.revenue_vnd: revenue.array,
+        E.registered_on: registered[keep].to_numpy(),
+        E.employees: employees[keep].array,
+        E.charter_capital_vnd: capital[keep].array,
+        E.revenue_vnd: revenue[keep].array,
         E.industrial_park: map_unique(kept["industrial_park"], park_name).astype("string").array,
         E.status: clean_category(kept["status"], patterns=vocab.STATUS_PATTERNS, categories=STATUSES),
         E.source_file: kept["source_file"].astype("string").array,
@@ -117,10 +130,8 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
             "vsic": changed(kept["vsic"], clean[E.vsic4]),
             "industrial_park": changed(kept["industrial_park"], clean[E.industrial_park]),
         },
-        out_of_range={
-            "employees": employees_out, "charter_capital_vnd": capital_out,
-            "revenue_vnd": revenue_out, "registered_on": registered_out,
-        },
+        out_of_range={column: int((problem[keep] == OUT_OF_RANGE).sum()) for column, problem in problems.items()},
+        unparsed=unparsed_values(raw, problems, "left empty; the row is not rejected for it"),
         flags={
             "district_commune_conflict": {
                 "meaning": "the commune exists only in another district: district kept, commune left empty",

@@ -16,7 +16,7 @@ from .places import closest_district
 # Reason codes of rejects.csv, with what each means.
 REASONS = {
     "tax_code_invalid": "the tax code is missing or invalid (digits, length, check digit)",
-    "name_missing": "the enterprise name is empty",
+    "name_missing": "the enterprise name is empty, or holds no letter or digit",
     "district_unknown": "the district is not one of the 9 district units of Bình Dương",
     "vsic_invalid": "the main activity is not a VSIC 2018 class",
     "platform_missing": "the platform is empty",
@@ -30,6 +30,17 @@ REASONS = {
 }
 
 
+# Why a value present in a number or date column did not become a value (quality.json,
+# "unparsed", per file and column), with examples of each.
+PROBLEMS = {
+    "unreadable": "not a number or a date in a form the cleaning reads: '(5)', '50%', '1e2', 'inf', '12 người', "
+                  "a day that does not exist ('31/02/2015', '2015-13-01', '00/00/0000'), text after a date",
+    "out_of_range": "read, but impossible for the column: a negative count or amount, more than 500,000 staff, "
+                    "an amount of 10^18 or more, a date before 1986 or in the future, a design weight of 0",
+}
+UNPARSED_COLUMNS = [*SOURCE_COLUMNS, "column", "value", "problem", "outcome"]
+
+
 @dataclass
 class Stage:
     """One table's cleaning outcome, with what quality.json reports about it."""
@@ -39,6 +50,28 @@ class Stage:
     changed: dict[str, int] = field(default_factory=dict)
     out_of_range: dict[str, int] = field(default_factory=dict)
     flags: dict[str, dict] = field(default_factory=dict)
+    # Values present in a number or date column that did not become a value: one row each.
+    unparsed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNPARSED_COLUMNS))
+
+
+def unparsed_values(raw: pd.DataFrame, problems: dict[str, pd.Series], outcome: str) -> pd.DataFrame:
+    """The values of ``raw`` that did not become a value, one row each: where (file, sheet,
+    row), the column, the value as written, the problem (a key of :data:`PROBLEMS`), and
+    what then happened to the row (``outcome``). ``problems`` maps a column to the
+    problem of each of its values (None where the value was read or was missing).
+
+    >>> raw = pd.DataFrame({"source_file": ["a.csv"] * 2, "source_sheet": "", "source_row": [2, 3], "n": ["(5)", "7"]})
+    >>> unparsed_values(raw, {"n": pd.Series(["unreadable", None])}, "left empty")[["source_row", "value", "problem"]].values.tolist()
+    [[2, '(5)', 'unreadable']]
+    """
+    parts = []
+    for column, problem in problems.items():
+        hit = problem.notna().to_numpy()
+        if hit.any():
+            part = raw.loc[hit, SOURCE_COLUMNS].reset_index(drop=True)
+            parts.append(part.assign(column=column, value=raw.loc[hit, column].to_numpy(),
+                                     problem=problem[hit].to_numpy(), outcome=outcome))
+    return pd.concat(parts, ignore_index=True)[UNPARSED_COLUMNS] if parts else pd.DataFrame(columns=UNPARSED_COLUMNS)
 
 
 def first_reason(checks: list[tuple[str, pd.Series, pd.Series, object]], n: int) -> tuple[pd.Series, pd.Series]:

@@ -8,8 +8,8 @@ from ..core.schema import DII_INDICATORS, SOURCE_COLUMNS, Survey as S, columns, 
 from ..core.text import fold
 from . import vocab
 from .duplicates import keep_first
-from .normalise import clean_numbers, clean_tax_codes, clean_text, map_unique
-from .rejects import Stage, split
+from .normalise import OUT_OF_RANGE, clean_tax_codes, clean_text, map_unique, read_numbers
+from .rejects import Stage, split, unparsed_values
 
 
 def _answer(value: str) -> bool | None:
@@ -24,7 +24,6 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     sample, the population counted in the clean register (active head offices of the
     same district and size class). A firm answered twice keeps its first answer.
     """
-    n = len(raw)
     raw = raw.reset_index(drop=True)
     codes, code_reasons = clean_tax_codes(raw["tax_code"])
     firms = enterprises[in_scope_mask(enterprises).to_numpy()].set_index("tax_code")
@@ -35,8 +34,11 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     population = register_stratum.value_counts()
     stratum = clean_text(raw["stratum"])
     stratum = stratum.where(stratum.isin(population.index), codes.map(register_stratum))
-    weight = clean_numbers(raw["weight"]).astype("Float64") if raw["weight"].str.strip().any() else pd.Series([pd.NA] * n, dtype="Float64")
-    no_weight = (weight.isna() | (weight <= 0).fillna(True)) & stratum.isna()
+    # Design weights are fractions (stratum population over sample): read as given, not rounded.
+    weight, weight_problem = read_numbers(raw["weight"], whole=False)
+    zero = (weight == 0).fillna(False)  # no firm stands for no firm: a weight must be positive
+    weight, weight_problem = weight.mask(zero), weight_problem.mask(zero, OUT_OF_RANGE)
+    no_weight = weight.isna() & stratum.isna()
     rejects, keep = split(raw, [
         ("tax_code_invalid", codes.isna(), code_reasons, str),
         ("not_in_register", ~known, codes, lambda c: f"surveyed firm {c} is not an active head office of the clean register"),
@@ -52,7 +54,7 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     given = pd.Series(weight[keep].to_numpy(), index=clean.index)
     clean, merges = keep_first(clean.assign(_given=given), [S.tax_code], "same_tax_code")
     sample = clean[S.stratum].value_counts()
-    clean[S.weight] = [float(g) if pd.notna(g) and g > 0 else population[s] / sample[s] for g, s in zip(clean["_given"], clean[S.stratum])]
+    clean[S.weight] = [float(g) if pd.notna(g) else population[s] / sample[s] for g, s in zip(clean["_given"], clean[S.stratum])]
     clean = clean.drop(columns="_given")
     for column in (S.district_code, S.size_class, S.vsic_section):
         clean[column] = clean[S.tax_code].map(firms[column].astype(str)).astype("string")
@@ -60,4 +62,6 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     clean[S.source_file] = clean[S.source_file].astype("string")
     clean[S.source_sheet] = clean[S.source_sheet].astype("string")
     clean[S.source_row] = clean[S.source_row].astype("int64")
-    return Stage(clean=clean[columns("survey")], rejects=rejects), merges
+    unparsed = unparsed_values(raw, {"weight": weight_problem}, "the weight is computed from the row's stratum; "
+                               "without a stratum the row is rejected (weight_invalid)")
+    return Stage(clean=clean[columns("survey")], rejects=rejects, unparsed=unparsed), merges

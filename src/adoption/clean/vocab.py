@@ -36,9 +36,13 @@ PLATFORM_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 PLATFORM_REQUIRED = ("tax_code", "platform", "adopted_on")
 
-# Cells that mean "no value" (compared after folding). Source: data contract, "Numbers
-# in Vietnamese style"; "x" and "--" as seen in statistical tables for "not applicable".
-MISSING_TOKENS = frozenset({"", "-", "--", "N/A", "NA", "nan", "None", "null", "không", "x"})
+# Cells that mean "no value", compared whole, ignoring case, diacritics and spaces but not
+# punctuation (so that "<!-- x" or "N/A Co." are values, not the marker "x" or "N/A").
+# Source: data contract, "Numbers in Vietnamese style"; "x" and "--" as seen in
+# statistical tables for "not applicable"; the en and em dashes that word processors put
+# for a typed "-"; "..." and "…" left in the blanks of a form.
+MISSING_TOKENS = frozenset({"", "-", "--", "---", "–", "—", "...", "…", "N/A", "NA", "nan", "None", "null", "không",
+                            "x"})
 
 # Prefixes of district-level unit names. Source: GSO unit types (Thành phố, Thị xã,
 # Huyện, Quận) and their abbreviations in registers (TP., TX., H., Q.).

@@ -8,9 +8,9 @@ from ..core import reference
 from ..core.schema import SOURCE_COLUMNS, Workforce as W, columns
 from . import vocab
 from .duplicates import keep_first
-from .normalise import clean_numbers, map_unique, quarter
+from .normalise import map_unique, quarter, read_numbers
 from .places import district_code, park_name
-from .rejects import Stage, district_reason, split
+from .rejects import Stage, district_reason, split, unparsed_values
 
 
 def clean_workforce(raw: pd.DataFrame) -> tuple[Stage, pd.DataFrame]:
@@ -22,9 +22,8 @@ def clean_workforce(raw: pd.DataFrame) -> tuple[Stage, pd.DataFrame]:
     park = map_unique(raw["industrial_park"], park_name).astype("string")
     district = map_unique(raw["district"], district_code).astype("string")
     period = map_unique(raw["period"], quarter).astype("string")
-    workers = clean_numbers(raw["workers"])
-    trained = clean_numbers(raw["workers_trained"])
-    hours = clean_numbers(raw["training_hours"])
+    (workers, workers_problem), (trained, trained_problem), (hours, hours_problem) = (
+        read_numbers(raw[column]) for column in ("workers", "workers_trained", "training_hours"))
     bad_value = workers.isna() | trained.isna() | hours.isna() | (trained > workers).fillna(False)
     rejects, keep = split(raw, [
         ("name_missing", park.isna(), raw["industrial_park"], lambda v: "the industrial park is empty"),
@@ -43,4 +42,7 @@ def clean_workforce(raw: pd.DataFrame) -> tuple[Stage, pd.DataFrame]:
         clean[column] = clean[column].astype("string")
     clean[W.district] = clean[W.district_code].map(districts).astype("string")
     clean, merges = keep_first(clean, [W.industrial_park, W.period], "same_park_and_period")
-    return Stage(clean=clean[columns("workforce")], rejects=rejects), merges
+    unparsed = unparsed_values(raw, {"workers": workers_problem, "workers_trained": trained_problem,
+                                     "training_hours": hours_problem},
+                               "the row is rejected (value_invalid): the three counts are required")
+    return Stage(clean=clean[columns("workforce")], rejects=rejects, unparsed=unparsed), merges
