@@ -189,3 +189,35 @@ def test_one_warning_per_file_and_column(hostile_result):
             "e.g. row 2 '(5)', row 3 '50%', row 4 '1e2'; left empty; the row is not rejected for it") in unparsed
     assert any(w.startswith("register/dn.xlsx, column 'Số lao động' (employees): 2 values not used") and
                "sheet 'DN 2023' row 3 '-3'" in w for w in unparsed)
+
+
+def test_fractional_spreadsheet_numbers_keep_their_value(tmp_path):
+    """A number cell of 1.234 in a workbook is one and a quarter, not 1,234 read the
+    Vietnamese way (where the point groups thousands)."""
+    (tmp_path / "register").mkdir()
+    book = openpyxl.Workbook()
+    book.active.append(["Mã số thuế", "Tên doanh nghiệp", "Huyện", "Mã ngành", "Vốn điều lệ", "Số lao động"])
+    codes = tax_codes(3)
+    for code, capital, workers in zip(codes, (1.234, 1234.0, 2.5), (12.0, 7.0, 3.0)):
+        book.active.append([code, "Công ty A", "Dĩ An", "4711", capital, workers])
+    book.save(tmp_path / "register" / "dn.xlsx")
+    clean = clean_raw(tmp_path).enterprises.set_index("tax_code")
+    # Whole-VND capital: 1.234 rounds to 1, 2.5 to 2 (half to even); 1234.0 stays 1234.
+    assert clean.loc[codes, "charter_capital_vnd"].tolist() == [1, 1234, 2]
+    assert clean.loc[codes, "employees"].tolist() == [12, 7, 3]
+
+
+def test_a_weighted_survey_firm_without_a_stratum_is_rejected_not_fatal(tmp_path):
+    codes = tax_codes(2)
+    _csv(tmp_path / "register" / "dn.csv", REGISTER_HEADER + ",Số lao động", [
+        [codes[0], "A", "Dĩ An", "4711", "12"],   # a size class, so a stratum
+        [codes[1], "B", "Dĩ An", "4711", ""],     # no employees, capital or revenue: size class unknown
+    ])
+    answers = ["Có", "Không"] * 6
+    _csv(tmp_path / "survey" / "s.csv", "MST,Trọng số," + ",".join(DII_INDICATORS),
+         [[codes[0], "3", *answers], [codes[1], "3", *answers]])
+    result = clean_raw(tmp_path)
+    assert result.survey["tax_code"].tolist() == [codes[0]]
+    survey_rejects = result.rejects[result.rejects["source_file"] == "s.csv"]
+    assert survey_rejects["reason_code"].tolist() == ["stratum_unknown"]
+    assert survey_rejects["source_row"].tolist() == [3]

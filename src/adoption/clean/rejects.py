@@ -24,6 +24,7 @@ REASONS = {
     "not_in_register": "the tax code is not in the clean register",
     "answer_invalid": "a survey answer is neither yes nor no",
     "weight_invalid": "the row has neither a positive design weight nor a stratum found in the register",
+    "stratum_unknown": "the surveyed firm's district or size class is unknown in the register, so its stratum is",
     "period_invalid": "the period is not a quarter (2023-Q1, Quý 1/2023)",
     "value_invalid": "a count is missing or negative, or more workers trained than employed",
     "bad_bytes": "the line holds bytes that are not valid in the file's encoding (UTF-8): the row is set aside, not guessed",

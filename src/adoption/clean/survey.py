@@ -39,12 +39,15 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     zero = (weight == 0).fillna(False)  # no firm stands for no firm: a weight must be positive
     weight, weight_problem = weight.mask(zero), weight_problem.mask(zero, OUT_OF_RANGE)
     no_weight = weight.isna() & stratum.isna()
+    no_stratum = stratum.isna() & ~no_weight  # weighted, but the register knows no district or size class for it
     rejects, keep = split(raw, [
         ("tax_code_invalid", codes.isna(), code_reasons, str),
         ("not_in_register", ~known, codes, lambda c: f"surveyed firm {c} is not an active head office of the clean register"),
         ("answer_invalid", bad_answer, raw[list(DII_INDICATORS)].astype(str).agg(" / ".join, axis=1),
          lambda v: f"answers {v!r}: each must be yes or no (Có/Không, 1/0)"),
         ("weight_invalid", no_weight, raw["stratum"], lambda v: f"stratum {v!r} is not a district|size class of the register and no weight is given"),
+        ("stratum_unknown", no_stratum, codes, lambda c: f"firm {c} has a weight, but its district or size class is unknown "
+                                                         "in the register, so its stratum is (variances are computed by stratum)"),
     ], list(vocab.SURVEY_HEADER_ALIASES))
     clean = pd.DataFrame({S.tax_code: codes[keep].astype("string").array, S.stratum: stratum[keep].astype("string").array})
     for name in DII_INDICATORS:
