@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 
 from ..report.build import BuildResult, build
-from ..report.catalogue import CATALOGUE, ReportSpec
+from ..report.catalogue import ReportSpec, default_catalogue
 
 # A trivial report: the parameters every report takes, the two imports, one chart.
 TRIVIAL_CELLS = (
@@ -27,19 +27,19 @@ TRIVIAL_CELLS = (
 )
 
 
-def trivial_catalogue(folder: Path, catalogue: tuple[ReportSpec, ...] = CATALOGUE) -> tuple[ReportSpec, ...]:
+def trivial_catalogue(folder: Path, catalogue: tuple[ReportSpec, ...] | None = None) -> tuple[ReportSpec, ...]:
     """One trivial notebook in ``folder`` for each report of ``catalogue``, over the same grid
     and with the same kernel, so that the floor runs as many notebooks as the build."""
     folder.mkdir(parents=True, exist_ok=True)
     specs = []
-    for spec in catalogue:
+    for spec in default_catalogue() if catalogue is None else catalogue:
         nb = nbformat.v4.new_notebook(
             cells=[nbformat.v4.new_code_cell(code, metadata={"tags": tags}) for code, tags in TRIVIAL_CELLS],
             metadata={"kernelspec": {"name": "adoption", "display_name": "Python (adoption)", "language": "python"}},
         )
         name = f"floor-{spec.name}"
         nbformat.write(nb, folder / f"{name}.ipynb")
-        specs.append(ReportSpec(name, f"{name}.ipynb", spec.title_key, spec.grid))
+        specs.append(ReportSpec(name, f"{name}.ipynb", spec.title_key, spec.grid, titles=spec.titles))
     return tuple(specs)
 
 

@@ -16,7 +16,7 @@ from ..core import config
 from ..core.io import CHECKED_TABLES_ENV, checked_tables, load_clean
 from .cache import fingerprint, previous_build
 from .record import BuildResult, BuiltReport
-from .catalogue import CATALOGUE, ReportSpec, available_inputs, check_parameters, find_spec, missing_inputs, notebook_path, output_paths
+from .catalogue import ReportSpec, default_catalogue, available_inputs, check_parameters, find_spec, missing_inputs, notebook_path, output_paths
 from .execute import run_report
 from .export import write_index
 from .kernels import STOPPING, run_all, start_kernel
@@ -61,7 +61,7 @@ def build(
     only: list[str] | None = None,
     jobs_limit: int | None = None,
     force: bool = False,
-    catalogue: tuple[ReportSpec, ...] = CATALOGUE,
+    catalogue: tuple[ReportSpec, ...] | None = None,
     notebooks_dir: Path | None = None,
 ) -> BuildResult:
     """Build every report of the catalogue over its grid, then the index page.
@@ -74,6 +74,7 @@ def build(
     exit code from :attr:`BuildResult.failed`.
     """
     processed_dir, reports_dir = Path(processed_dir).resolve(), Path(reports_dir).resolve()
+    catalogue = default_catalogue(notebooks_dir) if catalogue is None else catalogue
     specs = [find_spec(name, catalogue) for name in only] if only else list(catalogue)
     # Fail early, with one clear message, when there are no clean data or a table breaks
     # the schema (a file changed by hand): before any kernel starts.

@@ -1,15 +1,29 @@
 """The report catalogue: each report's notebook, the grid of parameters it is built over,
 the inputs it needs, and the check of parameters before any kernel starts.
+
+The catalogue is a build file, ``notebooks/reports.toml``: one ``[[report]]`` block a
+report (see that file for the keys). A researcher turns an exploration notebook into a
+scheduled report by adding a block for it; :func:`load_catalogue` checks the file and
+names the block and key of any mistake.
 """
 
 from __future__ import annotations
 
+import itertools
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core import config
 from ..core.errors import ParameterError
-from .text import LANGUAGES, check_lang, label
+from .text import check_lang, label
+
+BUILD_FILE = "reports.toml"
+# How the index groups the reports.
+KINDS = ("province", "district", "benchmark")
+# Inputs beside the register a report may declare it cannot do without.
+OPTIONAL_INPUTS = ("platforms", "survey", "workforce")
+_KEYS = {"name", "notebook", "title", "title_vi", "title_en", "needs", "kind", "grid"}
 
 
 @dataclass(frozen=True)
@@ -18,32 +32,100 @@ class ReportSpec:
 
     name: str
     notebook: str
-    title_key: str  # key of its title in the text catalogue
+    title_key: str  # key of its title in the text catalogue ("" when ``titles`` gives it)
     grid: tuple[dict, ...]
     needs: tuple[str, ...] = ()  # optional inputs the report cannot do without
+    kind: str = "province"
+    titles: tuple[tuple[str, str], ...] = ()  # (lang, title) given in the build file itself
 
     def title(self, lang: str) -> str:
         """The report's title in ``lang``."""
-        return label(self.title_key, lang)
+        return dict(self.titles)[lang] if self.titles else label(self.title_key, lang)
 
 
-# Every report is built once per language.
-LANGUAGE_GRID = tuple({"lang": lang} for lang in LANGUAGES)
+def expand(grid: dict[str, list]) -> tuple[dict, ...]:
+    """Every combination of a grid's values, in the order the grid is written (the last
+    key varies fastest).
 
-CATALOGUE: tuple[ReportSpec, ...] = (
-    ReportSpec("adoption-overview", "01-adoption-overview.ipynb", "report_title", LANGUAGE_GRID, ("platforms",)),
-    ReportSpec("digital-intensity", "02-digital-intensity.ipynb", "intensity_title", LANGUAGE_GRID, ("survey",)),
-    ReportSpec("ict-sector", "03-ict-sector.ipynb", "ict_title", LANGUAGE_GRID),
-    ReportSpec("workforce-training", "04-workforce-training.ipynb", "workforce_title", LANGUAGE_GRID, ("workforce",)),
-)
+    >>> expand({"district": ["718", "719"], "lang": ["vi", "en"]})[:3]
+    ({'district': '718', 'lang': 'vi'}, {'district': '718', 'lang': 'en'}, {'district': '719', 'lang': 'vi'})
+    >>> expand({})
+    ({},)
+    """
+    keys = list(grid)
+    return tuple(dict(zip(keys, values)) for values in itertools.product(*(grid[k] for k in keys)))
 
 
-def find_spec(name: str, catalogue: tuple[ReportSpec, ...] = CATALOGUE) -> ReportSpec:
+def load_catalogue(path: Path) -> tuple[ReportSpec, ...]:
+    """The reports a build file lists, checked: known keys, a unique name, a notebook that
+    exists beside the file, a title (a text key, or ``title_vi`` and ``title_en``), a grid
+    of lists, known inputs and kinds. Raises :class:`ParameterError` naming the file, the
+    report and the key."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParameterError(f"{path}: no build file; it lists the reports to build (see README, 'Reports')") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ParameterError(f"{path}: not valid TOML ({exc})") from None
+    blocks = data.get("report")
+    if not isinstance(blocks, list) or not blocks or set(data) - {"report"}:
+        raise ParameterError(f"{path}: expected [[report]] blocks and nothing else")
+    specs, names = [], set()
+    for number, block in enumerate(blocks, 1):
+        where = f"{path}, report {number} ({block.get('name', 'no name')!r})"
+        unknown = sorted(set(block) - _KEYS)
+        if unknown:
+            raise ParameterError(f"{where}: unknown key(s) {', '.join(unknown)}; valid keys: {', '.join(sorted(_KEYS))}")
+        name, notebook = block.get("name"), block.get("notebook")
+        if not isinstance(name, str) or not name or name in names:
+            raise ParameterError(f"{where}: 'name' must be a name no other report has")
+        names.add(name)
+        if not isinstance(notebook, str) or not (path.parent / notebook).is_file():
+            raise ParameterError(f"{where}: notebook {notebook!r} is not a file beside {path.name}")
+        titles: tuple[tuple[str, str], ...] = ()
+        if "title_vi" in block or "title_en" in block:
+            if not all(isinstance(block.get(f"title_{lang}"), str) for lang in ("vi", "en")):
+                raise ParameterError(f"{where}: give both title_vi and title_en")
+            titles = (("vi", block["title_vi"]), ("en", block["title_en"]))
+        elif isinstance(block.get("title"), str):
+            try:
+                label(block["title"], "vi")
+            except KeyError:
+                raise ParameterError(f"{where}: title {block['title']!r} is no key of the text catalogue; "
+                                     "give title_vi and title_en instead") from None
+        else:
+            raise ParameterError(f"{where}: give a title (a text key) or title_vi and title_en")
+        needs = block.get("needs", [])
+        if not isinstance(needs, list) or set(needs) - set(OPTIONAL_INPUTS):
+            raise ParameterError(f"{where}: 'needs' lists inputs among {', '.join(OPTIONAL_INPUTS)}")
+        kind = block.get("kind", "province")
+        if kind not in KINDS:
+            raise ParameterError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+        grid = block.get("grid", {})
+        if not isinstance(grid, dict) or not all(isinstance(v, list) and v for v in grid.values()):
+            raise ParameterError(f"{where}: 'grid' maps each parameter to a list of its values, e.g. grid = {{ lang = [\"vi\", \"en\"] }}")
+        specs.append(ReportSpec(name, notebook, block.get("title", ""), expand(grid), tuple(needs), kind, titles))
+    return tuple(specs)
+
+
+def build_file(notebooks_dir: Path | None = None) -> Path:
+    """The build file of a notebooks folder (default: the project's)."""
+    return Path(notebooks_dir or config.NOTEBOOKS_DIR) / BUILD_FILE
+
+
+def default_catalogue(notebooks_dir: Path | None = None) -> tuple[ReportSpec, ...]:
+    """The reports of the build file in ``notebooks_dir`` (default: the project's)."""
+    return load_catalogue(build_file(notebooks_dir))
+
+
+def find_spec(name: str, catalogue: tuple[ReportSpec, ...] | None = None) -> ReportSpec:
     """The catalogue entry called ``name`` (report name or notebook file name).
 
     >>> find_spec("03-ict-sector").name
     'ict-sector'
     """
+    catalogue = default_catalogue() if catalogue is None else catalogue
     for spec in catalogue:
         if name in (spec.name, spec.notebook, Path(spec.notebook).stem):
             return spec

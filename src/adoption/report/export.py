@@ -19,6 +19,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from ..core import config
 from ..core.io import load_quality
 from ..core.version import __version__
+from .catalogue import KINDS
 from .text import both, label
 
 if TYPE_CHECKING:
@@ -112,9 +113,12 @@ def write_index(reports: list["BuiltReport"], *, reports_dir: Path, processed_di
             "notebook": r.notebook.relative_to(reports_dir).as_posix() if not r.ok and r.notebook and r.notebook.is_file()
             and r.notebook.is_relative_to(reports_dir) else "",
             "built_at": f"{r.built_at} · {both('index_stale')}" if r.stale else r.built_at,
+            "kind": getattr(r.spec, "kind", "province"),
         }
         for r in reports
     ]
+    groups = [{"heading": both(f"index_kind_{kind}"), "reports": [row for row in rows if row["kind"] == kind]}
+              for kind in sorted({row["kind"] for row in rows}, key=lambda k: KINDS.index(k) if k in KINDS else len(KINDS))]
     page = env.get_template("index.html.j2").render(
         lang="vi",
         heading=both("index_heading"),
@@ -124,7 +128,7 @@ def write_index(reports: list["BuiltReport"], *, reports_dir: Path, processed_di
         failed_notebook=both("index_failed_notebook"),
         synthetic=bool(quality.get("synthetic")),
         banners=[label("synthetic_banner", lang) for lang in ("vi", "en")],
-        reports=rows,
+        groups=groups,
         version=__version__,
         built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         input_hash_label=both("index_input_hash"),

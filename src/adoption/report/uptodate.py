@@ -16,17 +16,18 @@ from pathlib import Path
 from ..core.errors import AdoptionError
 from ..core.io import load_quality, verify_outputs
 from ..core.version import code_hash
-from .catalogue import CATALOGUE, ReportSpec, available_inputs, missing_inputs, notebook_path, output_paths
+from .catalogue import ReportSpec, available_inputs, default_catalogue, missing_inputs, notebook_path, output_paths
 from .record import BuildResult, BuiltReport, is_current, known_parameters, read_record
 
 
-def current_grid(*, processed_dir: Path, reports_dir: Path, catalogue: tuple[ReportSpec, ...] = CATALOGUE,
+def current_grid(*, processed_dir: Path, reports_dir: Path, catalogue: tuple[ReportSpec, ...] | None = None,
                  notebooks_dir: Path | None = None) -> BuildResult | None:
     """The build as it stands when every report of ``catalogue`` is up to date (each one
     skipped, or not built for want of an input the clean data lack), and its index is
     there; None when anything needs building.
     """
     processed_dir, reports_dir = Path(processed_dir).resolve(), Path(reports_dir).resolve()
+    catalogue = default_catalogue(notebooks_dir) if catalogue is None else catalogue
     index = reports_dir / "index.html"
     if not index.is_file():
         return None
