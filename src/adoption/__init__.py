@@ -54,9 +54,12 @@ _API = {
     "note": "adoption.report.page",
     "sources": "adoption.report.page",
     "title": "adoption.report.page",
+    "key_findings": "adoption.report.page",
+    "how_to_read": "adoption.report.page",
 }
 # Metric modules offered whole: ``ad.intensity.level_shares(...)``.
-_MODULES = {"intensity": "adoption.metrics.intensity", "workforce": "adoption.metrics.workforce"}
+_MODULES = {"intensity": "adoption.metrics.intensity", "workforce": "adoption.metrics.workforce",
+            "benchmark": "adoption.report.benchmark"}
 
 __all__ = sorted([*_API, *_MODULES, "__version__"])
 

@@ -58,3 +58,17 @@ def test_other_reports_render_offline(page, built, name):
     images = page.eval_on_selector_all("img", "els => els.map(e => e.complete && e.naturalWidth > 0)")
     assert all(images)
     assert page.locator("table").count() >= 3
+
+
+@pytest.mark.parametrize("lang, mark", [("vi", "Bình Dương xếp thứ 19 trên 63"), ("en", "Bình Dương ranked 19th of 63")])
+def test_the_benchmark_renders_offline_without_a_synthetic_banner(page, built, lang, mark):
+    [report] = [r for r in built.reports if r.params["lang"] == lang and r.spec.name == "province-benchmark"]
+    page.goto(report.html.as_uri())
+    page.wait_for_load_state("load")
+    assert page.outside_requests == []
+    assert page.locator(".adoption-synthetic-banner").count() == 0
+    assert mark in page.inner_text(".adoption-key-findings")
+    [chart] = page.eval_on_selector_all("img", "els => els.map(e => [e.complete, e.naturalWidth, e.naturalHeight, e.alt])")
+    assert chart[0] and chart[1] > 500 and chart[2] > 800  # the 63 provinces, one row each
+    assert "DTI 2022" in chart[3]  # its alt text names it
+    assert page.locator("table").count() == 4

@@ -132,3 +132,22 @@ def dti_2022_ranks() -> pd.DataFrame:
     ranks = read("dti_2022_provincial_rank.csv").copy()
     ranks["dti2022_rank"] = ranks["dti2022_rank"].astype(int)
     return ranks
+
+
+def provinces() -> pd.DataFrame:
+    """The 63 provinces (before the 2025 reform) with GSO code, name and socio-economic region.
+
+    >>> table = provinces()
+    >>> len(table), table.set_index("gso_code").loc["74", "region_en"]
+    (63, 'Southeast')
+    """
+    names = read("vn_63_provinces_gso_codes_20250301.csv")[["gso_code", "name"]]
+    return names.merge(read("vn_63_provinces_regions.csv"), on="gso_code", how="left", validate="one_to_one")
+
+
+def dti_components() -> pd.DataFrame:
+    """Bình Dương's published DTI ranks (overall by year, and the 2022 components), with sources."""
+    table = read("binhduong_dti_components.csv").copy()
+    for column in ("year", "rank", "of"):
+        table[column] = table[column].astype(int)
+    return table

@@ -23,7 +23,10 @@ BUILD_FILE = "reports.toml"
 KINDS = ("province", "district", "benchmark")
 # Inputs beside the register a report may declare it cannot do without.
 OPTIONAL_INPUTS = ("platforms", "survey", "workforce")
-_KEYS = {"name", "notebook", "title", "title_vi", "title_en", "needs", "kind", "grid"}
+_KEYS = {"name", "notebook", "title", "title_vi", "title_en", "needs", "kind", "grid", "data"}
+# What a report's figures come from: the clean register (synthetic when it is), or
+# published figures only (never synthetic, whatever the clean data are).
+DATA_SOURCES = ("register", "published")
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class ReportSpec:
     needs: tuple[str, ...] = ()  # optional inputs the report cannot do without
     kind: str = "province"
     titles: tuple[tuple[str, str], ...] = ()  # (lang, title) given in the build file itself
+    data: str = "register"  # one of DATA_SOURCES
 
     def title(self, lang: str) -> str:
         """The report's title in ``lang``."""
@@ -102,10 +106,13 @@ def load_catalogue(path: Path) -> tuple[ReportSpec, ...]:
         kind = block.get("kind", "province")
         if kind not in KINDS:
             raise ParameterError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+        source = block.get("data", "register")
+        if source not in DATA_SOURCES:
+            raise ParameterError(f"{where}: data {source!r} is not one of {', '.join(DATA_SOURCES)}")
         grid = block.get("grid", {})
         if not isinstance(grid, dict) or not all(isinstance(v, list) and v for v in grid.values()):
             raise ParameterError(f"{where}: 'grid' maps each parameter to a list of its values, e.g. grid = {{ lang = [\"vi\", \"en\"] }}")
-        specs.append(ReportSpec(name, notebook, block.get("title", ""), expand(grid), tuple(needs), kind, titles))
+        specs.append(ReportSpec(name, notebook, block.get("title", ""), expand(grid), tuple(needs), kind, titles, source))
     return tuple(specs)
 
 

@@ -23,10 +23,11 @@ from .record import BuiltReport, fingerprint, make_record, write_record
 from .text import label
 
 
-def _footer(lang: str, params: dict, synthetic: bool, input_hash: str, built_at: str, audit: dict | None) -> list[tuple[str, str]]:
+def _footer(lang: str, params: dict, synthetic: bool | str, input_hash: str, built_at: str, audit: dict | None) -> list[tuple[str, str]]:
     rows = [
         (label("footer_params", lang), json.dumps(params, ensure_ascii=False)),
-        (label("footer_data", lang), label("footer_synthetic" if synthetic else "footer_real", lang)),
+        (label("footer_data", lang), label("footer_published" if synthetic == "published" else
+                                           "footer_synthetic" if synthetic else "footer_real", lang)),
         (label("footer_input_hash", lang), input_hash),
         (label("footer_version", lang), __version__),
         (label("footer_built_at", lang), built_at),
@@ -71,10 +72,11 @@ def run_report(
     checked = check_parameters(notebook, params)
     lang = checked.get("lang", "vi")
     quality = load_quality(processed_dir)  # provenance only: the notebook loads the tables itself
-    input_hash, synthetic = quality.get("input_hash", ""), bool(quality.get("synthetic"))
+    # A report of published figures only is never synthetic, whatever the clean data are.
+    input_hash, synthetic = quality.get("input_hash", ""), bool(quality.get("synthetic")) and spec.data != "published"
     html_path, executed_path = output_paths(spec, checked, reports_dir)
     started, started_at = time.monotonic(), _now()
-    record = {"report": spec.name, "notebook": notebook, "params": checked, "requested": dict(requested if requested is not None else params), "quality": quality,
+    record = {"report": spec.name, "spec": spec, "notebook": notebook, "params": checked, "requested": dict(requested if requested is not None else params), "quality": quality,
               "started_at": started_at, "html": html_path}
     own = kernel is None
     kernel = start_kernel(notebook.parent) if own else kernel
@@ -110,7 +112,8 @@ def run_report(
         "built_at": built_at,
         "disclosure_audit": audit,
     }
-    nb.metadata["adoption"]["footer"] = _footer(lang, checked, synthetic, input_hash, built_at, audit)
+    nb.metadata["adoption"]["footer"] = _footer(lang, checked, "published" if spec.data == "published" else synthetic,
+                                                input_hash, built_at, audit)
     prepare_outputs(nb)
     # The HTML and the executed notebook first: the provenance record, written last, is
     # what marks the report up to date, so it never stands beside a file that failed.

@@ -71,6 +71,20 @@ def title(lang: str, *, district: str | None = None, report: str = "report_title
                 f"<p><strong>{html_text(place)}</strong>. {html_text(label(scope, lang))}</p>")
 
 
+def key_findings(sentences: list[str], lang: str) -> HTML:
+    """The key findings, first on the page: a few sentences computed from the data by
+    library functions (each report's own), as a list under their heading."""
+    items = "".join(f"<li>{html_text(sentence)}</li>" for sentence in sentences)
+    return HTML(f'<section class="adoption-key-findings"><h2>{html_text(label("key_findings", lang))}</h2>'
+                f"<ul>{items}</ul></section>")
+
+
+def how_to_read(key: str, lang: str) -> HTML:
+    """Two or three sentences on how to read the report (the label ``key``)."""
+    return HTML(f'<p class="adoption-how-to-read"><strong>{html_text(label("how_to_read", lang))}.</strong> '
+                f"{html_text(label(key, lang))}</p>")
+
+
 def note(key: str, lang: str) -> Markdown:
     """A short explanatory note (the label ``key``) in italics."""
     return Markdown(f"*{label(key, lang)}*")

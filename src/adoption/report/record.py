@@ -124,7 +124,7 @@ def versions() -> dict[str, str | None]:
     return found
 
 
-def make_record(*, report: str, notebook: Path, params: dict, requested: dict, quality: dict, status: str,
+def make_record(*, report: str, spec=None, notebook: Path, params: dict, requested: dict, quality: dict, status: str,
                 started_at: str, built_at: str, seconds: float, html: Path | None, executed: Path | None,
                 error: str = "", audit: dict | None = None, code: str | None = None) -> dict:
     """The provenance record of one report's build (see the module's description)."""
@@ -141,7 +141,7 @@ def make_record(*, report: str, notebook: Path, params: dict, requested: dict, q
         "executed_notebook": str(executed.relative_to(record_path(html).parent)) if executed and html else None,
         "fingerprint": fingerprint(notebook, params, quality.get("input_hash", ""), code) if status == "ok" else None,
         "input_hash": quality.get("input_hash", ""),
-        "synthetic": bool(quality.get("synthetic")),
+        "synthetic": bool(quality.get("synthetic")) and getattr(spec, "data", "register") != "published",
         "inputs": {rel: info.get("sha256") for rel, info in quality.get("files", {}).items()},
         "clean_tables": dict(quality.get("outputs", {})),
         "code_hash": code,
