@@ -1,0 +1,88 @@
+"""A district unit against its province: its headline figures beside the province's with
+its rank among the district units on each, and what its businesses look like compared
+with the province's (the mix of sizes and sectors).
+
+Counts and rates come from the clean register (a census): no sampling error. A rank is 1
+for the highest value; units with equal values share the best rank they would take.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..core.errors import ParameterError
+from ..core.schema import Enterprises as E
+from .adoption import headline
+
+# Headline measures a district profile ranks, in the order shown; "higher is better" is
+# not implied: the rank says where the unit stands, from the highest value down.
+RANKED = ("enterprises", "adopters", "adoption_rate", "digital_tech_firms", "digital_tech_workers", "ip_firms",
+          "ip_workers")
+
+
+def district_headline(firms: pd.DataFrame, district: str) -> pd.DataFrame:
+    """Each measure of :data:`RANKED` for the district and the province, the district's
+    share of the province (for counts), and its rank among the district units.
+
+    >>> frame = pd.DataFrame({"district_code": ["718", "718", "719", "720"],
+    ...     "uses_digital_platform": [True, False, True, True], "is_digital_tech": [False] * 4,
+    ...     "employees": pd.array([1, 2, 3, 4], dtype="Int64"), "in_industrial_park": [False] * 4,
+    ...     "industrial_park": [None] * 4, "ownership": ["state"] * 4})
+    >>> table = district_headline(frame, "718").set_index("measure")
+    >>> row = table.loc["adoption_rate"]
+    >>> float(row["district"]), float(row["province"]), int(row["rank"]), int(row["units"])
+    (0.5, 0.75, 3, 3)
+    >>> row = table.loc["enterprises"]
+    >>> int(row["district"]), float(row["share_of_province"]), int(row["rank"])
+    (2, 0.5, 1)
+    """
+    codes = firms[E.district_code].astype(str)
+    if district not in set(codes):
+        raise ParameterError(f"district {district!r} has no firm in scope; units: {', '.join(sorted(set(codes)))}")
+    per_unit = pd.DataFrame({code: headline(group) for code, group in firms.groupby(codes, sort=True)}).T
+    province = headline(firms)
+    rows = []
+    for measure in RANKED:
+        values = pd.to_numeric(per_unit[measure], errors="coerce")
+        mine = values.get(district)
+        is_count = measure != "adoption_rate"
+        known = values.notna()
+        rank = int((values[known] > mine).sum()) + 1 if pd.notna(mine) else None
+        total = province[measure]
+        rows.append({
+            "measure": measure,
+            "district": mine,
+            "province": total,
+            "share_of_province": mine / total if is_count and pd.notna(mine) and pd.notna(total) and total else float("nan"),
+            "rank": rank,
+            "units": int(known.sum()),
+        })
+    table = pd.DataFrame(rows)
+    table["rank"] = table["rank"].astype("Int64")
+    return table
+
+
+def mix(firms: pd.DataFrame, district: str, by: str) -> pd.DataFrame:
+    """The share of the district's firms in each group of ``by`` (size class, VSIC
+    section, ownership) beside the province's share, and the difference in percentage
+    points; groups in their natural order, those with no firm in either left out.
+
+    >>> frame = pd.DataFrame({"district_code": ["718", "718", "719", "719"],
+    ...                       "size_class": pd.Categorical(["micro", "small", "micro", "micro"])})
+    >>> mix(frame, "718", "size_class")[["size_class", "district_share", "province_share", "difference_pp"]].values.tolist()
+    [['micro', 0.5, 0.75, -25.0], ['small', 0.5, 0.25, 25.0]]
+    """
+    if by not in firms.columns:
+        raise ParameterError(f"no column {by!r} to compare the mix by")
+    known = firms[firms[by].notna()]
+    mine = known[known[E.district_code].astype(str) == district]
+    province = known[by].value_counts(sort=False)
+    local = mine[by].value_counts(sort=False).reindex(province.index, fill_value=0)
+    table = pd.DataFrame({by: province.index, "district_firms": local.to_numpy(), "province_firms": province.to_numpy()})
+    table = table[table["province_firms"] > 0]
+    order = list(firms[by].cat.categories) if isinstance(firms[by].dtype, pd.CategoricalDtype) else sorted(table[by])
+    table = table.set_index(by).reindex([g for g in order if g in set(table[by])]).reset_index()
+    table["district_share"] = table["district_firms"] / max(int(table["district_firms"].sum()), 1)
+    table["province_share"] = table["province_firms"] / int(table["province_firms"].sum())
+    table["difference_pp"] = (table["district_share"] - table["province_share"]) * 100
+    return table
