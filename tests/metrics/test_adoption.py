@@ -131,14 +131,92 @@ def test_ict_and_digital_tech_totals(firms):
 
 
 def test_protected_tables_hide_small_groups():
+    # Every firm uses platforms: each group's non-adopters are 0, so no group's adopters
+    # are shown. State has 2 firms: its firm count goes, and one other group's with it.
     frame = pd.DataFrame({
         "ownership": pd.Categorical(["fdi"] * 5 + ["state"] * 2 + ["domestic_private"] * 6),
         "uses_digital_platform": [True] * 13,
     })
     table = metrics.adoption_by(frame, "ownership", protected=True).set_index("ownership")
     assert table.loc["state", "hidden"] and pd.isna(table.loc["state", "firms"])
-    assert table["hidden"].sum() == 2  # the smallest other group goes too: no recomputing from the total
-    assert not table.loc["domestic_private", "hidden"]
+    assert table["firms"].isna().sum() == 2  # no recomputing state's from the total
+    assert table["adopters"].isna().all() and table["adoption_rate"].isna().all() and table["hidden"].all()
+
+
+def _owners(groups: dict[str, tuple[int, int]]) -> pd.DataFrame:
+    """Firms by ownership from (firms, adopters) per group."""
+    rows = [{"ownership": g, "uses_digital_platform": i < adopters} for g, (n, adopters) in groups.items() for i in range(n)]
+    frame = pd.DataFrame(rows)
+    frame["ownership"] = pd.Categorical(frame["ownership"], categories=["state", "domestic_private", "fdi"])
+    return frame
+
+
+def _shown(table: pd.DataFrame, key: str) -> dict:
+    return {k: [None if pd.isna(v) else v for v in row] for k, row in
+            table.set_index(key)[["firms", "adopters", "adoption_rate"]].iterrows()}
+
+
+def test_every_firm_of_a_group_adopting_is_not_shown():
+    # By hand:        adopters  non-adopters | firms
+    #   state              3         0       |   3    non-adopters 0 in a group of 3: hidden
+    #   domestic_private  12         8       |  20
+    #   fdi                6         4       |  10
+    #   total             21        12       |  33
+    # State's adopters would follow from its 3 firms: hidden too. Then the adopters column
+    # and the non-adopters column each hold one hidden cell: the smaller other
+    # non-adopters cell (fdi, 4) goes, and fdi's adopters with it. Attacker: state's
+    # non-adopters n = 3 - a, fdi's adopters 9 - a, fdi's non-adopters 1 + a, with a in
+    # [0, 3]: n anywhere in [0, 3], 3 wide. Every firm count stays.
+    table = metrics.adoption_by(_owners({"state": (3, 3), "domestic_private": (20, 12), "fdi": (10, 6)}),
+                                "ownership", protected=True)
+    assert _shown(table, "ownership") == {"state": [3, None, None], "domestic_private": [20, 12, 0.6], "fdi": [10, None, None]}
+    assert table["hidden"].tolist() == [True, False, True]
+    assert table["share_of_firms"].tolist() == pytest.approx([3 / 33, 20 / 33, 10 / 33])
+
+
+def test_one_adopter_among_ten_is_not_shown():
+    # By hand:        adopters  non-adopters | firms
+    #   state              3         2       |   5    non-adopters 2: hidden
+    #   domestic_private  25        15       |  40
+    #   fdi                1         9       |  10    adopters 1: hidden
+    #   total             29        26       |  55
+    # Both hidden cells' rows and columns then hold one hidden cell: state's adopters and
+    # fdi's non-adopters go too (each settles a row and a column at once). Attacker: fdi's
+    # adopters a, state's 4 - a, fdi's non-adopters 10 - a, state's 1 + a, a in [0, 4]:
+    # fdi's adopters 0-4 and state's non-adopters 1-5, both 4 wide.
+    table = metrics.adoption_by(_owners({"state": (5, 3), "domestic_private": (40, 25), "fdi": (10, 1)}),
+                                "ownership", protected=True)
+    assert _shown(table, "ownership") == {"state": [5, None, None], "domestic_private": [40, 25, 0.625], "fdi": [10, None, None]}
+
+
+def test_two_dimensions_protect_every_line_of_the_split():
+    # Districts A, B by sizes s, l; every cell 10 firms, 5 adopters, except A-l: 10 of 10
+    # (0 non-adopters: hidden). The attacker knows each cell's firms and the one-way
+    # margins (adopters: A 15, B 10, s 10, l 15), so A-l's non-adopters are tied to A-s's,
+    # B-l's and, through them, B-s's: no line of the 2 x 2 x 2 table may hold one hidden
+    # part, and all four cells' adopters go. With t = A-l's adopters: A-s 15 - t, B-l
+    # 15 - t, B-s t - 5, so t in [5, 10] and A-l's non-adopters in [0, 5].
+    rows = [{"district_code": d, "size_class": s, "uses_digital_platform": i < (10 if (d, s) == ("A", "l") else 5)}
+            for d in "AB" for s in "sl" for i in range(10)]
+    table = metrics.adoption_by(pd.DataFrame(rows), ("district", "size_class"), protected=True)
+    assert table["firms"].tolist() == [10, 10, 10, 10]
+    assert table["adopters"].isna().all() and table["adoption_rate"].isna().all()
+    unprotected = metrics.adoption_by(pd.DataFrame(rows), ("district", "size_class"))
+    assert unprotected["adopters"].tolist() == [10, 5, 5, 5]  # l before s: sorted
+
+
+def test_protected_headline_and_comparison_hide_adopters_all_or_none():
+    # 4 firms, all adopting: 0 non-adopters. 10 firms, 5 adopting: both parts 5.
+    everyone = pd.DataFrame({"uses_digital_platform": [True] * 4, "is_digital_tech": False,
+                             "employees": pd.array([1] * 4, dtype="Int64"), "in_industrial_park": False,
+                             "industrial_park": None, "ownership": "fdi"})
+    half = pd.concat([everyone] * 3, ignore_index=True).iloc[:10].assign(uses_digital_platform=[True, False] * 5)
+    assert metrics.headline(everyone, protected=True).attrs["hidden"] == ["adopters", "adoption_rate"]
+    assert metrics.headline(everyone).attrs["hidden"] == []
+    assert metrics.headline(half, protected=True).attrs["hidden"] == []
+    table = metrics.compare_published(everyone, protected=True).set_index("key")
+    assert table.loc["adopters", "hidden"] and pd.isna(table.loc["adopters", "computed"])
+    assert table.loc["enterprises", "computed"] == 4 and not table.loc["enterprises", "hidden"]
 
 
 def test_protected_ict_hides_dominated_totals():

@@ -100,6 +100,25 @@ def test_district_table_matches_a_crosstab(built, firms):
             assert shown[district][1:3] == [fmt_int(size, "en"), fmt_int(adopters, "en")], district
 
 
+@pytest.mark.parametrize("dimension, header", [("ownership", "Ownership"), ("vsic_section", "Sector (VSIC section)")])
+def test_no_group_shows_adopters_all_or_none_or_nearly(built, firms, dimension, header):
+    """Where a group's adopters or non-adopters number 0, 1 or 2 (counted here with plain
+    pandas), its adopters and rate show x; its firms show unless under 3."""
+    rows = table_with(_html(built, "en"), [header, "Enterprises", "Enterprises using digital platforms",
+                                           "Digital-platform adoption rate", "Share of enterprises"])
+    counts = firms.groupby(dimension, observed=True)["uses_digital_platform"].agg(["size", "sum"])
+    assert len(rows) == len(counts)
+    sensitive = 0
+    for row, (size, adopters) in zip(rows, counts.itertuples(index=False)):
+        if adopters < 3 or size - adopters < 3:
+            sensitive += 1
+            assert row[2:4] == ["x", "x"], row
+        if row[2] != "x":
+            assert row[1:3] == [fmt_int(size, "en"), fmt_int(adopters, "en")]
+        assert (row[1] == "x") >= (size < 3)
+    assert sensitive  # the small register has such groups: the test is not empty
+
+
 def test_intensity_report_shows_the_estimates(built, small_data):
     from adoption.metrics import intensity
 
@@ -313,6 +332,13 @@ def test_a_build_of_one_report_keeps_the_others_in_the_index(built, small_proces
     assert index.count("built from earlier data or code") == 1
     row = next(line for line in index.split("<tr") if "workforce-training.en.html" in line)
     assert "built from earlier data or code" in row
+
+
+def test_adoption_tables_audit_in_the_provenance(built):
+    report = next(r for r in built.reports if r.spec.name == "adoption-overview" and r.params["lang"] == "en")
+    audit = nbformat.read(output_paths_of(report), as_version=4).metadata["adoption"]["disclosure_audit"]
+    assert audit["tables"] == 5  # district, sector, size, ownership, inside/outside parks, each split by adoption
+    assert audit["primary_cells"] > 0 and audit["smallest_margin"] >= 0
 
 
 def test_disclosure_audit_in_the_provenance(built):

@@ -24,8 +24,13 @@ COHORTS = (("before 2000", 1900, 1999), ("2000-2009", 2000, 2009), ("2010-2014",
            ("2015-2019", 2015, 2019), ("2020-2023", 2020, 2023), ("2024 or later", 2024, 9999))
 
 
-def headline(firms: pd.DataFrame) -> pd.Series:
+def headline(firms: pd.DataFrame, *, protected: bool = False) -> pd.Series:
     """Headline figures of a set of in-scope firms (see :func:`adoption.metrics.scope.in_scope`).
+
+    ``protected=True`` (shared reports) lists in ``attrs["hidden"]`` the figures not to
+    show: the adopters and the adoption rate when adopters or non-adopters number 0, 1 or
+    2 (:func:`adoption.metrics.disclosure.part_hidden`; every firm of a small district
+    using platforms, say), the rule by which :func:`adoption_by` protects its totals.
 
     >>> frame = pd.DataFrame({"uses_digital_platform": [True, False], "is_digital_tech": [True, False],
     ...     "employees": pd.array([10, 5], dtype="Int64"), "in_industrial_park": [False, True],
@@ -39,7 +44,7 @@ def headline(firms: pd.DataFrame) -> pd.Series:
     in_park = firms[E.in_industrial_park].astype("boolean")
     parks = firms[in_park.fillna(False).to_numpy(dtype=bool)]
     park_known, ownership_known = bool(in_park.notna().any()), bool(firms[E.ownership].notna().any())
-    return pd.Series(
+    figures = pd.Series(
         {
             "enterprises": firms_n,
             "adopters": adopters,
@@ -53,6 +58,8 @@ def headline(firms: pd.DataFrame) -> pd.Series:
         },
         dtype=object,
     )
+    figures.attrs["hidden"] = ["adopters", "adoption_rate"] if protected and disclosure.part_hidden(adopters, firms_n) else []
+    return figures
 
 
 def _known_sum(values: pd.Series) -> int | float:
@@ -79,12 +86,14 @@ _COMPARED = {
 }
 
 
-def compare_published(firms: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.DataFrame:
+def compare_published(firms: pd.DataFrame, published: pd.DataFrame | None = None, *, protected: bool = False) -> pd.DataFrame:
     """Headline figures beside the published 2023 figures, with the source of each.
 
     Columns: ``key``, ``computed``, ``published``, ``difference`` (computed - published),
     ``relative_difference``, ``source``. ``published`` (``key``, ``value``, ``source``)
-    defaults to the reference data's published figures.
+    defaults to the reference data's published figures. ``protected=True`` adds
+    ``hidden``: the computed figures :func:`headline` would not show, with their
+    differences set to null.
 
     >>> frame = pd.DataFrame({"uses_digital_platform": [True, False], "is_digital_tech": [False, False],
     ...     "employees": pd.array([10, 5], dtype="Int64"), "in_industrial_park": [False, False],
@@ -92,7 +101,7 @@ def compare_published(firms: pd.DataFrame, published: pd.DataFrame | None = None
     >>> compare_published(frame).set_index("key").loc["enterprises", ["computed", "published", "difference"]].tolist()
     [2, 65000, -64998]
     """
-    figures = headline(firms)
+    figures = headline(firms, protected=protected)
     published = (reference.published_figures() if published is None else published).set_index("key")
     rows = []
     for key, published_key in _COMPARED.items():
@@ -106,7 +115,11 @@ def compare_published(firms: pd.DataFrame, published: pd.DataFrame | None = None
             "relative_difference": (value - target) / target,
             "source": published.loc[published_key, "source"],
         })
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if protected:
+        hidden = table["key"].isin(figures.attrs["hidden"]).to_numpy()
+        table = disclosure.hide(table, hidden, ["computed", "difference", "relative_difference"])
+    return table
 
 
 def cohort(registered_on: pd.Series) -> pd.Categorical:
@@ -138,9 +151,20 @@ def adoption_by(firms: pd.DataFrame, by: str | tuple[str, str], *, protected: bo
     ``share_of_firms``; groups in their natural order (district code, section letter,
     size class order). The register is a census: rates carry no sampling interval.
 
-    ``protected=True`` (for shared reports) adds ``hidden``: groups of fewer than 3 firms,
-    and the groups hidden with them so that none can be recomputed from the total, have
-    their figures set to null (see :mod:`adoption.disclosure`).
+    ``protected=True`` (for shared reports) protects the table split into adopters and
+    non-adopters (``disclosure.protect(..., split="uses_digital_platform")``): a group's
+    firms are hidden when under 3; its adopters when adopters or non-adopters (firms -
+    adopters, which the table implies) number 0, 1 or 2 while the group has firms, since
+    a group where every firm, or none, uses platforms tells each firm's use; and more cells,
+    chosen and checked by the LP audit, so that none of these can be recovered from the
+    other groups and the totals (all firms, all adopters and, for two dimensions, each
+    one-way margin, as the other tables and the headline publish them). The adoption rate
+    is shown only where firms and adopters both are, the share of firms where firms are.
+    Hidden figures are null and ``hidden`` marks a group with any hidden figure. Where
+    protecting a group needs a margin hidden too (a two-way table whose one-way margins
+    alone tell that two groups have no adopters, say), ``table.attrs["hidden_margins"]``
+    lists it, as (dimension, group, part: ``True`` adopters, ``False`` non-adopters,
+    ``"total"`` firms): the other tables must not show it beside this one.
 
     >>> frame = pd.DataFrame({"ownership": pd.Categorical(["fdi", "fdi", "state"]),
     ...                       "uses_digital_platform": [True, False, True]})
@@ -162,14 +186,13 @@ def adoption_by(firms: pd.DataFrame, by: str | tuple[str, str], *, protected: bo
     if protected and table.empty:  # no firm with a known value: nothing to hide
         table["hidden"] = pd.Series(dtype=bool)
     elif protected:
-        known = frame.dropna(subset=names)
-        if len(names) == 1:
-            hidden = table[names[0]].map(disclosure.hidden_groups(known, names[0]).to_dict()).to_numpy()
-        else:
-            guard = disclosure.protect(known, names[0], names[1])
-            stacked = guard.hidden.drop(index=disclosure.TOTAL, columns=disclosure.TOTAL).stack()
-            hidden = [stacked.get((a, b), False) for a, b in zip(table[names[0]], table[names[1]])]
-        table = disclosure.hide(table, hidden, ["firms", "adopters", "adoption_rate", "share_of_firms"])
+        guard = disclosure.protect(frame.dropna(subset=names), *names, split=E.uses_digital_platform)
+        cells = disclosure.split_hidden(guard, list(zip(*(table[name] for name in names))))
+        hidden = {"firms": cells["group"], "share_of_firms": cells["group"] | cells["all_firms"],
+                  "adopters": cells["with"], "adoption_rate": cells["group"] | cells["with"] | cells["without"]}
+        table = disclosure.hide(table, cells.any(axis=1).to_numpy(), list(hidden),
+                                masks={column: mask.to_numpy() for column, mask in hidden.items()})
+        table.attrs["hidden_margins"] = disclosure.hidden_margins(guard, names)
     return table
 
 

@@ -69,8 +69,11 @@ def platform_table(table: pd.DataFrame, lang: str) -> Styler:
 
 
 def headline_table(figures: pd.Series, lang: str) -> Styler:
-    """Headline figures (from :func:`adoption.metrics.headline`) as a two-column table."""
-    values = [fmt_pct(v, lang) if key == "adoption_rate" else fmt_int(v, lang) for key, v in figures.items()]
+    """Headline figures (from :func:`adoption.metrics.headline`) as a two-column table; the
+    disclosure symbol for those a protected headline hides."""
+    hidden = set(figures.attrs.get("hidden", []))
+    values = [SYMBOL if key in hidden else fmt_pct(v, lang) if key == "adoption_rate" else fmt_int(v, lang)
+              for key, v in figures.items()]
     rows = pd.DataFrame({label("figure", lang): [label(k, lang) for k in figures.index], label("value", lang): values})
     return _frame(rows, label("figure", lang))
 
@@ -80,12 +83,13 @@ def comparison_table(comparison: pd.DataFrame, lang: str) -> Styler:
     def signed(value: int) -> str:
         return ("+" if value > 0 else "") + fmt_int(value, lang)
 
+    hidden = comparison["hidden"] if "hidden" in comparison.columns else pd.Series(False, index=comparison.index)
     rows = pd.DataFrame({
         label("figure", lang): [label(k, lang) for k in comparison["key"]],
-        label("computed", lang): [fmt_int(v, lang) for v in comparison["computed"]],
+        label("computed", lang): _cells(comparison["computed"], fmt_int, lang, hidden),
         label("published", lang): [fmt_int(v, lang) for v in comparison["published"]],
-        label("difference", lang): ["–" if pd.isna(d) else f"{signed(d)} ({fmt_pct(r, lang)})"
-                                    for d, r in zip(comparison["difference"], comparison["relative_difference"])],
+        label("difference", lang): [SYMBOL if flag else "–" if pd.isna(d) else f"{signed(d)} ({fmt_pct(r, lang)})"
+                                    for d, r, flag in zip(comparison["difference"], comparison["relative_difference"], hidden)],
         label("source", lang): comparison["source"].to_numpy(),
     })
     styled = _frame(rows, label("figure", lang))
