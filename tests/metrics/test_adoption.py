@@ -241,3 +241,9 @@ def test_protected_platform_table_hides_rare_categories():
     table = metrics.adoption_by_platform(firms, platforms, protected=True).set_index("platform")
     assert table.loc["ecommerce", "firms"] == 6 and not table.loc["ecommerce", "hidden"]
     assert table.loc["erp", "hidden"] and pd.isna(table.loc["erp", "firms"])
+    # Used by all 10 firms but 1: the one that does not is as exposed as a lone user.
+    platforms = pd.DataFrame({"tax_code": [str(i) for i in range(9)] + ["0", "1", "2"],
+                              "platform": ["cloud_accounting"] * 9 + ["ecommerce"] * 3})
+    table = metrics.adoption_by_platform(firms, platforms, protected=True).set_index("platform")
+    assert table.loc["cloud_accounting", "hidden"] and pd.isna(table.loc["cloud_accounting", "share_of_firms"])
+    assert table.loc["ecommerce", "firms"] == 3 and not table.loc["ecommerce", "hidden"]

@@ -215,8 +215,11 @@ def adoption_by_platform(firms: pd.DataFrame, platforms: pd.DataFrame, *, protec
     """Firms using each platform category, and their share of the firms in scope.
 
     A firm counts in every category it uses, so the rows do not add up to a total:
-    ``protected=True`` hides categories used by fewer than 3 firms, with no secondary
-    suppression needed.
+    ``protected=True`` hides the firms and share of a category used by fewer than 3 firms,
+    or by all the firms in scope but 0, 1 or 2
+    (:func:`adoption.metrics.disclosure.part_hidden`), with no secondary suppression
+    needed. (A category's users are at most the adopters; where the headline shows those,
+    at least 3 firms do not use it.)
 
     >>> firms = pd.DataFrame({"tax_code": ["1", "2", "3", "4"]})
     >>> platforms = pd.DataFrame({"tax_code": ["1", "1", "2"], "platform": ["ecommerce", "erp", "ecommerce"]})
@@ -228,8 +231,8 @@ def adoption_by_platform(firms: pd.DataFrame, platforms: pd.DataFrame, *, protec
     table = pd.DataFrame({"platform": counts.index.astype(str), "firms": counts.to_numpy()})
     table["share_of_firms"] = table["firms"] / len(firms)
     if protected:
-        rare = (table["firms"] > 0) & (table["firms"] < disclosure.MIN_COUNT)
-        table = disclosure.hide(table, rare.to_numpy(), ["firms", "share_of_firms"])
+        rare = [disclosure.part_hidden(users, len(firms)) for users in table["firms"]]
+        table = disclosure.hide(table, rare, ["firms", "share_of_firms"])
     return table.sort_values("firms", ascending=False, kind="stable").reset_index(drop=True)
 
 
