@@ -52,6 +52,7 @@ _API = {
     "disclosure_note": "adoption.report.page",
     "heading": "adoption.report.page",
     "note": "adoption.report.page",
+    "over_time_note": "adoption.report.page",
     "sources": "adoption.report.page",
     "title": "adoption.report.page",
 }

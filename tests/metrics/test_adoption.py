@@ -102,21 +102,79 @@ def test_platform_categories_match_a_plain_count(default_data, firms):
     assert table["firms"].max() <= 45_000
 
 
-def test_adoption_over_time_ends_at_the_headline(default_data, firms):
-    series = metrics.adoption_over_time(firms, default_data.platforms)
-    assert series["adopters"].is_monotonic_increasing
-    assert series["adopters"].iloc[-1] == 45_000
+def test_adoption_over_time_ends_at_the_headline(default_data):
+    series = metrics.adoption_over_time(default_data.enterprises, default_data.platforms)
+    assert series["adopters"].is_monotonic_increasing and series["adopters_today"].is_monotonic_increasing
+    assert series["adopters_today"].iloc[-1] == 45_000 and (series["firms_today"] == 65_000).all()
     assert series["month"].min() == pd.Timestamp("2018-01-01")
+    # The first line: every dated head office with a platform record, whatever its status.
+    heads = default_data.enterprises[~default_data.enterprises["is_branch"]]
     first = default_data.platforms.groupby("tax_code")["adopted_on"].min()
-    first = first[first.index.isin(firms["tax_code"])]
-    by_2020 = series.set_index("month").loc[pd.Timestamp("2020-12-01"), "adopters"]
-    assert by_2020 == (first < pd.Timestamp("2021-01-01")).sum()
+    dated = heads[heads["registered_on"].notna()].set_index("tax_code")
+    assert series["adopters"].iloc[-1] == dated.index.isin(first.index).sum() > 45_000
+    by_2020 = series.set_index("month").loc[pd.Timestamp("2020-12-01")]
+    end_2020 = pd.Timestamp("2021-01-01")
+    assert by_2020["firms"] == (dated["registered_on"] < end_2020).sum()
+    adopted = first.reindex(dated.index)
+    assert by_2020["adopters"] == ((adopted < end_2020) & (dated["registered_on"] < end_2020)).sum()
+    assert series.attrs["undated"] == heads["registered_on"].isna().sum()
 
 
-def test_adoption_over_time_by_group_adds_up(default_data, firms):
-    series = metrics.adoption_over_time(firms, default_data.platforms, by="ownership")
+def test_adoption_over_time_by_group_adds_up(default_data):
+    series = metrics.adoption_over_time(default_data.enterprises, default_data.platforms, by="ownership")
     last = series[series["month"] == series["month"].max()]
-    assert last["adopters"].sum() == 45_000
+    assert last["adopters_today"].sum() == 45_000
+
+
+def _register(rows):
+    frame = pd.DataFrame(rows, columns=["tax_code", "is_branch", "status", "registered_on"])
+    return frame.assign(registered_on=pd.to_datetime(frame["registered_on"]), district_code="718")
+
+
+def test_adoption_over_time_hand_worked():
+    # A registered Dec 2019, first platform Feb 2020; B registered 1 Feb 2020 with a record
+    # of 15 Jan (counted from February); C dissolved, registered 2018, adopted Jan 2020;
+    # D suspended, registered 31 Mar, no platform; A's branch, never counted; F active
+    # with no registration date, adopted Mar; G active, registered in April.
+    # Registered by the end of Jan: A, C (C adopted) -> 1 / 2; Feb: + B (A, B, C adopted)
+    # -> 3 / 3; Mar: + D -> 3 / 4. Today's firms in scope: A, B, F, G = 4; adopted by
+    # Jan: B; Feb: A, B; Mar: A, B, F.
+    enterprises = _register([
+        ("A", False, "active", "2019-12-20"), ("B", False, "active", "2020-02-01"), ("C", False, "dissolved", "2018-05-05"),
+        ("D", False, "suspended", "2020-03-31"), ("A-001", True, "active", "2019-01-01"), ("F", False, "active", None),
+        ("G", False, "active", "2020-04-01")])
+    platforms = pd.DataFrame({"tax_code": ["A", "A", "B", "C", "A-001", "F"], "adopted_on": pd.to_datetime(
+        ["2020-02-10", "2020-03-01", "2020-01-15", "2020-01-05", "2019-11-01", "2020-03-03"])})
+    series = metrics.adoption_over_time(enterprises, platforms)
+    assert series["month"].tolist() == list(pd.date_range("2020-01-01", "2020-03-01", freq="MS"))
+    assert series["firms"].tolist() == [2, 3, 4] and series["adopters"].tolist() == [1, 3, 3]
+    assert series["adoption_rate"].tolist() == [0.5, 1.0, 0.75]
+    assert series["firms_today"].tolist() == [4, 4, 4] and series["adopters_today"].tolist() == [1, 2, 3]
+    assert series["adoption_rate_today"].tolist() == [0.25, 0.5, 0.75]
+    assert series.attrs == {"undated": 1, "firms_today": 4}
+
+
+def test_adoption_over_time_protected():
+    # Ten firms of 2019; first platforms: 1 in January, 3 more in February, 4 more in
+    # March. January: 1 adopter; March: 8 adopters and 2 non-adopters: both hidden.
+    enterprises = _register([(str(i), False, "active", "2019-06-01") for i in range(10)])
+    platforms = pd.DataFrame({"tax_code": [str(i) for i in range(8)],
+                              "adopted_on": pd.to_datetime(["2020-01-09"] + ["2020-02-09"] * 3 + ["2020-03-09"] * 4)})
+    series = metrics.adoption_over_time(enterprises, platforms, protected=True)
+    assert series["adopters"].tolist() == pytest.approx([float("nan"), 4, float("nan")], nan_ok=True)
+    assert series["adoption_rate_today"].tolist() == pytest.approx([float("nan"), 0.4, float("nan")], nan_ok=True)
+    assert series["firms"].tolist() == [10, 10, 10]
+    # By group, each month as one table: X's 10 firms, 5 adopting in January; Y's 10, 1 in
+    # January and 4 more in February. January: Y's 1 adopter is hidden, and X's 5 with it
+    # (the total would give Y's away); February: both 5 of 10.
+    enterprises = _register([(f"{g}{i}", False, "active", "2019-06-01") for g in "XY" for i in range(10)])
+    enterprises["ownership"] = enterprises["tax_code"].str[0]
+    platforms = pd.DataFrame({"tax_code": ["X0", "X1", "X2", "X3", "X4", "Y0", "Y1", "Y2", "Y3", "Y4"],
+                              "adopted_on": pd.to_datetime(["2020-01-09"] * 6 + ["2020-02-09"] * 4)})
+    series = metrics.adoption_over_time(enterprises, platforms, by="ownership", protected=True)
+    rates = series.set_index(["month", "ownership"])["adoption_rate"]
+    assert rates.isna().tolist() == [True, False, True, False]  # Jan X, Feb X, Jan Y, Feb Y
+    assert rates.dropna().tolist() == [0.5, 0.5]
 
 
 def test_ict_and_digital_tech_totals(firms):

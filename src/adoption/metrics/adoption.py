@@ -6,12 +6,14 @@ Definitions are in docs/glossary.md.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..core import reference
 from ..core.errors import ParameterError
-from ..core.schema import Enterprises as E, Platforms as P
+from ..core.schema import Enterprises as E, Platforms as P, in_scope_mask
 from . import disclosure
+from .scope import resolve_district
 
 # Dimensions adoption can be broken down by. Each is a column of the enterprise table,
 # except "district" (read from district_code) and "cohort" (from registered_on).
@@ -236,39 +238,138 @@ def adoption_by_platform(firms: pd.DataFrame, platforms: pd.DataFrame, *, protec
     return table.sort_values("firms", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def adoption_over_time(firms: pd.DataFrame, platforms: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
-    """Cumulative adopters by month, from each firm's first ``adopted_on``.
+def adoption_over_time(
+    enterprises: pd.DataFrame,
+    platforms: pd.DataFrame,
+    *,
+    by: str | None = None,
+    district: str | None = None,
+    protected: bool = False,
+) -> pd.DataFrame:
+    """Cumulative adoption by month, from each firm's first ``adopted_on``, over two
+    populations of head offices (branches are never counted).
 
-    Columns: ``month`` (month start), the group (with ``by``), ``adopters`` (firms whose
-    first platform dates from that month or before) and ``adoption_rate`` (adopters over
-    the firms in scope today, in the group: the denominator does not move).
+    ``enterprises`` is the whole clean register (not only today's firms in scope): each
+    month's denominator holds every head office registered by the end of that month,
+    whatever its status today, so that firms now suspended or dissolved, with their
+    platform records, count in the months they were there. The register has no closure
+    dates: a firm that had closed before a month is still counted in it, and a firm
+    struck off the register is not counted at all. Head offices without a registration
+    date cannot be placed and are left out (``attrs["undated"]`` says how many;
+    ``attrs["firms_today"]``: today's firms in scope).
 
-    >>> firms = pd.DataFrame({"tax_code": ["1", "2"]})
-    >>> platforms = pd.DataFrame({"tax_code": ["1", "2", "2"],
-    ...     "adopted_on": pd.to_datetime(["2020-01-15", "2020-03-01", "2020-05-02"])})
-    >>> adoption_over_time(firms, platforms)["adopters"].tolist()
-    [1, 1, 2]
+    Columns: ``month`` (month start), the group (with ``by``), ``firms`` (head offices
+    registered by the end of the month), ``adopters`` (of them, those whose first
+    platform record is from that month or before; a record older than the registration
+    counts from the registration month), ``adoption_rate`` (adopters / firms), and the
+    second line: ``firms_today`` (today's firms in scope, :func:`adoption.in_scope`: the
+    denominator does not move), ``adopters_today`` (of them, first platform by the end of
+    the month) and ``adoption_rate_today``. ``district`` keeps one district unit.
+
+    ``protected=True`` hides, for each month (and group), the adopters and rate of a line
+    whose adopters or non-adopters number 0, 1 or 2, and its firms when under 3; with
+    ``by``, each month's groups are protected as one table (:func:`adoption_by`'s rule).
+
+    By hand: firm 1 registered in January 2020, adopted in February; firm 2 registered in
+    March, adopted in March; firm 3 registered in 2019, dissolved, adopted in January.
+
+    >>> firms = pd.DataFrame({"tax_code": ["1", "2", "3"], "is_branch": False,
+    ...     "status": ["active", "active", "dissolved"], "district_code": "718",
+    ...     "registered_on": pd.to_datetime(["2020-01-10", "2020-03-05", "2019-06-01"])})
+    >>> platforms = pd.DataFrame({"tax_code": ["1", "2", "3"],
+    ...     "adopted_on": pd.to_datetime(["2020-02-15", "2020-03-20", "2020-01-02"])})
+    >>> series = adoption_over_time(firms, platforms)
+    >>> series[["firms", "adopters", "firms_today", "adopters_today"]].values.tolist()
+    [[2, 1, 2, 0], [2, 2, 2, 1], [3, 3, 2, 2]]
     """
-    mine = platforms_of(firms, platforms)
+    heads = enterprises[~enterprises[E.is_branch].astype(bool).to_numpy()]
+    code = resolve_district(district)
+    if code is not None:
+        heads = heads[(heads[E.district_code] == code).to_numpy()]
+    mine = platforms_of(heads, platforms)
     first = mine.groupby("tax_code", observed=True)[P.adopted_on].min()
-    frame = pd.DataFrame({"tax_code": firms[E.tax_code].to_numpy()})
-    adopted = first.reindex(frame[E.tax_code]).to_numpy(dtype="datetime64[s]")
-    frame["month"] = pd.to_datetime(adopted.astype("datetime64[M]"))
+    frame = pd.DataFrame({
+        "adopted": _months(first.reindex(heads[E.tax_code].astype(object)).to_numpy()),
+        "registered": _months(heads[E.registered_on].to_numpy()),
+        "today": in_scope_mask(heads).to_numpy(dtype=bool),
+    })
     names = []
     if by is not None:
-        name, values = group_key(firms, by)
+        name, values = group_key(heads, by)
         frame[name] = values.to_numpy()
         names = [name]
-    if frame["month"].notna().sum() == 0:
-        return pd.DataFrame(columns=["month", *names, "adopters", "adoption_rate"])
-    months = pd.date_range(frame["month"].min(), frame["month"].max(), freq="MS")
+    columns = ["month", *names, "firms", "adopters", "adoption_rate", "firms_today", "adopters_today", "adoption_rate_today"]
+    counts = {"undated": int(frame["registered"].isna().sum()), "firms_today": int(frame["today"].sum())}
+    if frame["adopted"].notna().sum() == 0:
+        out = pd.DataFrame(columns=columns)
+        out.attrs.update(counts)
+        return out
+    months = pd.date_range(frame["adopted"].min(), frame["adopted"].max(), freq="MS")
+    # A firm enters the first line at its registration, and counts as an adopter from its
+    # first record or its registration, whichever is later.
+    entered = frame["adopted"].where(frame["adopted"] > frame["registered"], frame["registered"]).where(frame["adopted"].notna())
+    frame["entered"] = entered
     groups = frame.groupby(names, observed=True) if names else [((), frame)]
     parts = []
     for group, rows in groups:
-        new = rows["month"].value_counts().reindex(months, fill_value=0).sort_index()
-        part = pd.DataFrame({"month": months, "adopters": new.cumsum().to_numpy()})
-        part["adoption_rate"] = part["adopters"] / len(rows)
-        for name, value in zip(names, group if isinstance(group, tuple) else (group,)):
-            part.insert(1, name, value)
+        part = pd.DataFrame({
+            "month": months,
+            "firms": _count_by(rows["registered"], months),
+            "adopters": _count_by(rows["entered"], months),
+            "firms_today": int(rows["today"].sum()),
+            "adopters_today": _count_by(rows["adopted"][rows["today"].to_numpy()], months),
+        })
+        for column, name in zip(names, group if isinstance(group, tuple) else (group,)):
+            part.insert(1, column, name)
         parts.append(part)
-    return pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["adoption_rate"] = out["adopters"] / out["firms"].where(out["firms"] > 0)
+        out["adoption_rate_today"] = out["adopters_today"] / out["firms_today"].where(out["firms_today"] > 0)
+    out = out[columns]
+    if protected:
+        out = _protect_over_time(out, frame, names, months)
+    out.attrs.update(counts)
+    return out
+
+
+def _months(dates) -> pd.Series:
+    """Month starts of ``dates`` (NaT stays NaT)."""
+    values = pd.to_datetime(pd.Series(dates)).to_numpy(dtype="datetime64[s]")
+    return pd.Series(pd.to_datetime(values.astype("datetime64[M]")))
+
+
+def _count_by(months_of: pd.Series, months: pd.DatetimeIndex) -> np.ndarray:
+    """How many of ``months_of`` (month starts, NaT never) fall in each of ``months`` or before."""
+    known = np.sort(months_of.dropna().to_numpy(dtype="datetime64[ns]"))
+    return np.searchsorted(known, months.to_numpy(dtype="datetime64[ns]"), side="right")
+
+
+def _protect_over_time(out: pd.DataFrame, frame: pd.DataFrame, names: list[str], months: pd.DatetimeIndex) -> pd.DataFrame:
+    """Each month of each line protected as :func:`adoption_by` protects a table."""
+    out = out.astype({"firms": "float64", "adopters": "float64", "firms_today": "float64", "adopters_today": "float64"})
+    lines = (("firms", "adopters", "adoption_rate", "registered", "entered", None),
+             ("firms_today", "adopters_today", "adoption_rate_today", None, "adopted", "today"))
+    for firms, adopters, rate, member, flag, keep in lines:
+        if not names:
+            for row in out.index:
+                f, a = int(out.at[row, firms]), int(out.at[row, adopters])
+                if disclosure.part_hidden(a, f):
+                    out.loc[row, [adopters, rate]] = np.nan
+                if 0 < f < disclosure.MIN_COUNT:
+                    out.loc[row, [firms, rate]] = np.nan
+            continue
+        pool = frame[frame[keep]] if keep else frame
+        for month in months:
+            present = pool[pool[member] <= month] if member else pool
+            split = present.dropna(subset=names).assign(_adopted=lambda f: (f[flag] <= month).to_numpy())
+            # The groups with firms this month (a group registered later has none: nothing to hide).
+            rows = out.index[(out["month"] == month).to_numpy() & out[names[0]].isin(split[names[0]].unique()).to_numpy()]
+            if rows.empty:
+                continue
+            guard = disclosure.protect(split, names[0], split="_adopted")
+            cells = disclosure.split_hidden(guard, list(zip(out.loc[rows, names[0]])))
+            out.loc[rows[cells["group"].to_numpy()], firms] = np.nan
+            out.loc[rows[cells["with"].to_numpy()], adopters] = np.nan
+            out.loc[rows[cells.any(axis=1).to_numpy()], rate] = np.nan
+    return out
