@@ -27,6 +27,30 @@ def test_hand_worked_by_park():
     assert table.loc["B", "gap_workers"] == pytest.approx(75)     # 300 - (300 + 150) / 2
 
 
+def test_worker_quarters_and_the_13_hour_bound_by_hand():
+    # A: 50 trained with 650 h, then 30 with 390 h: 80 worker-quarters, 40 a quarter,
+    # 1,040 / 80 = 13 h each; at most min(50, 650 / 13 = 50) + min(30, 390 / 13 = 30) = 80
+    # of 200 worker-quarters had 13 h (0.4).
+    # B: 300 trained with 3,900 h, then 150 with 3,900 h: 450 worker-quarters (more than
+    # B's 300 workers), 225 a quarter, 7,800 / 450 = 17.3 h each; at most min(300, 300) +
+    # min(150, 300) = 450 of 600 (0.75), though coverage is 1.0: in Q2 the hours went to
+    # 150 workers only.
+    table = workforce.training(RECORDS, by="industrial_park").set_index("industrial_park")
+    assert table["worker_quarters_trained"].tolist() == [80, 450]
+    assert table["trained_per_quarter"].tolist() == [40, 225]
+    assert table["hours_per_trained"].tolist() == pytest.approx([13, 7_800 / 450])
+    assert table["share_13h_at_most"].tolist() == pytest.approx([0.4, 0.75])
+    assert table.loc["B", "worker_quarters_trained"] > table.loc["B", "workers"]
+    # The province: 530 worker-quarters, (80 + 450) / 800 worker-quarters at most.
+    total = workforce.training(RECORDS).iloc[0]
+    assert total["worker_quarters_trained"] == 530 and total["trained_per_quarter"] == 265
+    assert total["share_13h_at_most"] == pytest.approx(530 / 800)
+    # By quarter, the bound is taken park by park: Q2 pooled would give min(180, 4,290 / 13
+    # = 330) = 180, the parks min(30, 30) + min(150, 300) = 180 too; Q1: 50 + 300 = 350.
+    by_quarter = workforce.training(RECORDS, by="period").set_index("period")
+    assert by_quarter["share_13h_at_most"].tolist() == pytest.approx([350 / 400, 180 / 400])
+
+
 def test_hand_worked_province_and_quarter():
     total = workforce.training(RECORDS).iloc[0]
     assert total["workers"] == 400 and total["hours_required"] == 10_400 and total["hours_delivered"] == 8_840

@@ -185,8 +185,10 @@ def test_disclosure_footnote_and_no_firm_identifier(built, small_data):
 
 def test_small_parks_hidden_in_the_workforce_report(built, firms):
     rows = table_with(_html(built, "en", "workforce-training"), [
-        "Industrial park", "Workers", "Workers trained (quarterly, summed)", "Hours required", "Hours delivered",
-        "Coverage", "Share of workers trained", "Hours short", "Workers not trained"])
+        "Industrial park", "Workers (quarterly average)", "Workers trained per quarter (average)",
+        "Worker-quarters trained (a worker trained in two quarters counts twice)", "Share of workers trained per quarter",
+        "Hours required", "Hours delivered", "Coverage (hours delivered / required)", "Hours per worker-quarter trained",
+        "Share that can have had 13 hours a quarter, at most", "Hours short", "Workers not trained per quarter (average)"])
     counts = firms.groupby("industrial_park").size()
     hidden = {row[0] for row in rows if row[1] == "x"}
     assert set(counts[counts < 3].index) <= hidden

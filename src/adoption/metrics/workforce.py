@@ -9,6 +9,7 @@ from the reference data's published figures, with their source.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..core import reference
@@ -24,46 +25,68 @@ BY = ("industrial_park", "district", "period")
 def training(records: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
     """Training required by the 1 hour/week rule against what was delivered.
 
-    Columns: the group (``by``: ``industrial_park``, ``district`` or ``period``; none for
-    the whole province and year), ``workers`` (average over the quarters of the group),
-    ``workers_trained`` (sum over quarters), ``hours_required`` (workers x 13 h per
-    quarter), ``hours_delivered``, ``coverage`` (delivered / required), ``share_trained``
-    (trained / workers, per quarter on average), ``gap_hours`` (required - delivered, not
-    below 0) and ``gap_workers`` (workers not trained, per quarter on average).
+    The records give, for each park and quarter, the workers, the workers trained and the
+    hours delivered: no hours per worker. Columns: the group (``by``: ``industrial_park``,
+    ``district`` or ``period``; none for the whole province and year);
+
+    * ``workers``: workers per quarter (the average over the quarters of the group);
+    * ``trained_per_quarter``: workers trained per quarter (average);
+    * ``worker_quarters_trained``: workers trained, summed over the quarters: a worker
+      trained in two quarters counts twice, so over a year it can exceed the workers;
+    * ``share_trained``: trained per quarter / workers;
+    * ``hours_required`` (workers x 13 h each quarter), ``hours_delivered``, ``coverage``
+      (delivered / required: hours, not workers who complied);
+    * ``hours_per_trained``: hours delivered / worker-quarters trained;
+    * ``share_13h_at_most``: the largest share of worker-quarters that can have had 13
+      hours: in each park and quarter, no more workers than were trained, and no more than
+      the hours delivered / 13; summed, over the workers summed over quarters. How many
+      did, the records cannot tell;
+    * ``gap_hours`` (required - delivered, not below 0) and ``gap_workers`` (workers not
+      trained, per quarter on average).
+
+    By hand: 100 workers in two quarters; 50 trained with 650 h, then 30 with 390 h.
+    Required 2 x 1,300 = 2,600 h; delivered 1,040 h (coverage 0.4); 80 worker-quarters
+    trained, 40 a quarter (share 0.4), 13 h each; at most min(50, 650 / 13) + min(30,
+    390 / 13) = 80 of 200 worker-quarters had 13 h.
 
     >>> records = pd.DataFrame({"industrial_park": ["A", "A"], "district_code": ["718", "718"],
     ...     "period": ["2023-Q1", "2023-Q2"], "workers": [100, 100], "workers_trained": [50, 30],
     ...     "training_hours": [650, 390]})
-    >>> training(records).iloc[0][["hours_required", "hours_delivered", "coverage"]].tolist()
-    [2600.0, 1040.0, 0.4]
+    >>> training(records).iloc[0][["hours_required", "hours_delivered", "coverage", "share_13h_at_most"]].tolist()
+    [2600.0, 1040.0, 0.4, 0.4]
     """
     if by is not None and by not in BY:
         raise ParameterError(f"cannot break training down by {by!r}; valid: {', '.join(BY)}")
-    frame = records.assign(hours_required=records[W.workers].astype(float) * HOURS_PER_WEEK * WEEKS["quarter"])
+    rule = HOURS_PER_WEEK * WEEKS["quarter"]
+    frame = records.assign(
+        hours_required=records[W.workers].astype(float) * rule,
+        # At most this many of a record's workers can have had the quarter's hours.
+        reach_max=np.minimum(records[W.workers_trained].astype(float), records[W.training_hours].astype(float) / rule),
+    )
     key = "district_code" if by == "district" else by
     per_quarter = frame.groupby([key, "period"] if key and key != "period" else [W.period], observed=True).agg(
         workers=("workers", "sum"), workers_trained=("workers_trained", "sum"),
-        hours_required=("hours_required", "sum"), hours_delivered=("training_hours", "sum"),
+        hours_required=("hours_required", "sum"), hours_delivered=("training_hours", "sum"), reach_max=("reach_max", "sum"),
     ).reset_index()
     group = [key] if key else []
+    summed = dict(worker_quarters=("workers", "sum"), worker_quarters_trained=("workers_trained", "sum"),
+                  hours_required=("hours_required", "sum"), hours_delivered=("hours_delivered", "sum"),
+                  reach_max=("reach_max", "sum"), quarters=("period", "nunique"),
+                  workers=("workers", "mean"), trained_per_quarter=("workers_trained", "mean"))
     if group:
-        out = per_quarter.groupby(group, observed=True).agg(
-            workers=("workers", "mean"), workers_trained=("workers_trained", "sum"),
-            quarters=("period", "nunique"), hours_required=("hours_required", "sum"),
-            hours_delivered=("hours_delivered", "sum"), trained_mean=("workers_trained", "mean"),
-        ).reset_index()
+        out = per_quarter.groupby(group, observed=True).agg(**summed).reset_index()
     else:
-        out = pd.DataFrame([{
-            "workers": per_quarter[W.workers].mean(), "workers_trained": per_quarter[W.workers_trained].sum(),
-            "quarters": per_quarter[W.period].nunique(), "hours_required": per_quarter["hours_required"].sum(),
-            "hours_delivered": per_quarter["hours_delivered"].sum(), "trained_mean": per_quarter[W.workers_trained].mean(),
-        }])
+        out = per_quarter.assign(_all=0).groupby("_all").agg(**summed).reset_index(drop=True)
     out["hours_delivered"] = out["hours_delivered"].astype(float)
+    out["share_trained"] = out["trained_per_quarter"] / out[W.workers]
     out["coverage"] = out["hours_delivered"] / out["hours_required"]
-    out["share_trained"] = out["trained_mean"] / out[W.workers]
+    out["hours_per_trained"] = out["hours_delivered"] / out["worker_quarters_trained"].where(out["worker_quarters_trained"] > 0)
+    out["share_13h_at_most"] = out["reach_max"] / out["worker_quarters"]
     out["gap_hours"] = (out["hours_required"] - out["hours_delivered"]).clip(lower=0)
-    out["gap_workers"] = (out[W.workers] - out["trained_mean"]).clip(lower=0)
-    return out.drop(columns="trained_mean")
+    out["gap_workers"] = (out[W.workers] - out["trained_per_quarter"]).clip(lower=0)
+    return out[[*group, "workers", "trained_per_quarter", "worker_quarters_trained", "share_trained", "quarters",
+                "hours_required", "hours_delivered", "coverage", "hours_per_trained", "share_13h_at_most",
+                "gap_hours", "gap_workers"]]
 
 
 def protect_parks(table: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
