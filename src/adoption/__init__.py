@@ -42,6 +42,7 @@ _API = {
     "plot_adoption_over_time": "adoption.report.plots",
     "plot_shares": "adoption.report.plots",
     "adoption_table": "adoption.report.tables",
+    "budget_table": "adoption.report.tables",
     "comparison_table": "adoption.report.tables",
     "headline_table": "adoption.report.tables",
     "metric_table": "adoption.report.tables",

@@ -76,22 +76,38 @@ def test_default_workforce_records(default_data):
 
 
 def test_budget_per_enterprise_and_worker_by_hand():
-    # 4 firms; park workers from the records: quarters of 100 + 300 and 120 + 280 -> 400 on average.
-    firms = pd.DataFrame({"employees": [10, 20, 30, 40], "in_industrial_park": [True, False, False, True]})
-    published = pd.DataFrame({"key": ["dt_budget_2022", "dt_budget_2023"], "value": [2_000, 6_000], "year": [2022, 2023],
-                              "label_en": "budget", "source": ["source 22", "source 23"]})
-    table = workforce.budget(firms, RECORDS.assign(workers=[100, 120, 300, 280]), published).set_index("year")
-    assert table.loc[2022, "per_enterprise_vnd"] == 500 and table.loc[2023, "per_enterprise_vnd"] == 1_500
-    assert table.loc[2022, "per_worker_vnd"] == 5 and table.loc[2023, "per_worker_vnd"] == 15
+    # The register's year is 2023 (its latest registration). Firms registered by the end
+    # of 2022: the 2015, 2019 and 2022-12-31 ones (3; the undated one cannot be placed);
+    # in 2023, all 5 in scope. Workers: 10 + 20 + 30 + 40 + 0 of the undated firm with
+    # no staff known = 100, the register's figure for 2023 only, used for both years.
+    firms = pd.DataFrame({"employees": pd.array([10, 20, 30, 40, None], dtype="Int64"),
+                          "registered_on": pd.to_datetime(["2015-01-01", "2019-06-30", "2022-12-31", "2023-01-01", None])})
+    published = pd.DataFrame({"key": ["dt_budget_2022", "dt_budget_2023"], "value": [3_000, 6_000], "year": [2022, 2023],
+                              "label_vi": "ngân sách", "label_en": "budget", "source": ["source 22", "source 23"]})
+    table = workforce.budget(firms, published).set_index("year")
+    assert table["enterprises"].tolist() == [3, 5] and table["enterprises_year"].tolist() == [2022, 2023]
+    assert table["per_enterprise_vnd"].tolist() == [1_000, 1_200]
+    assert table["workers"].tolist() == [100, 100] and table["workers_year"].tolist() == [2023, 2023]
+    assert table["per_worker_vnd"].tolist() == [30, 60]
     assert table.loc[2023, "source"] == "source 23"
-    # Without records: the employees of park firms (10 + 40).
-    assert workforce.budget(firms, published=published).set_index("year").loc[2022, "per_worker_vnd"] == 40
+    # A budget year after the register's: the register's count, and its year said.
+    later = published.assign(year=[2024, 2025])
+    assert workforce.budget(firms, later)["enterprises_year"].tolist() == [2023, 2023]
+    # No registration dates at all: every firm in scope, the year unknown.
+    undated = workforce.budget(firms.assign(registered_on=pd.NaT), published)
+    assert undated["enterprises"].tolist() == [5, 5] and undated["enterprises_year"].isna().all()
 
 
-def test_budget_on_the_default_data_names_its_source(default_data):
-    table = workforce.budget(in_scope(default_data.enterprises), default_data.workforce)
-    assert table["source"].str.contains("Báo Bình Dương").all()
-    assert (table["per_enterprise_vnd"] * table["enterprises"]).round().tolist() == table["budget_vnd"].round().tolist()
+def test_budget_table_names_each_denominator(default_data):
+    from adoption.report.tables import budget_table
+
+    firms = in_scope(default_data.enterprises)
+    rows = budget_table(workforce.budget(firms), "en").data
+    registered = firms["registered_on"]
+    by_2022 = (registered < pd.Timestamp("2023-01-01")).sum()
+    assert rows.iloc[0, 3] == f"{by_2022:,} (registered by 31 Dec 2022, not recorded as closed in the 2023 register)"
+    assert rows.iloc[1, 3] == f"{len(firms):,} (in scope in the 2023 register)"
+    assert rows.iloc[0, 5].endswith("inside and outside industrial parks, in the 2023 register)")
 
 
 def test_clean_workforce_spellings_and_rejects():

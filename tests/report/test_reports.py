@@ -141,7 +141,7 @@ def test_workforce_report_shows_hours_and_budget(built, small_data, firms):
     html = _html(built, "vi", "workforce-training")
     records = small_data.workforce
     assert f">{fmt_int(records['workers'].sum() * 13, 'vi')}<" in html  # 1 hour a week, 13 weeks a quarter
-    budget = workforce.budget(firms, records).set_index("year")
+    budget = workforce.budget(firms).set_index("year")
     assert f">{fmt_int(budget.loc[2022, 'per_enterprise_vnd'], 'vi')}<" in html
 
 

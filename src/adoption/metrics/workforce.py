@@ -110,34 +110,52 @@ def protect_parks(table: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
     return disclosure.hide(table, flags, [c for c in table.columns if c != "industrial_park"])
 
 
-def budget(firms: pd.DataFrame, records: pd.DataFrame | None = None, published: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The provincial digital-transformation budget per enterprise and per park worker.
+def budget(firms: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The provincial digital-transformation budget of each year per enterprise and per
+    worker, each denominator of the budget's year where the register allows, with the
+    year it is of.
 
-    Per enterprise: budget / in-scope enterprises. Per worker: budget / workers in
-    industrial parks (the workforce records' average over quarters when given, else the
-    employees of in-scope firms in parks). One row per budget year, with its source.
-    ``published`` (``key``, ``value``, ``year``, ``label_en``, ``source``) defaults to the
-    reference data's published figures.
+    ``firms``: the in-scope firms of the register (:func:`adoption.in_scope`). The
+    register is a snapshot, of the year of its latest registration (``register_year``).
+    Enterprises: for a budget year before it, the firms registered by 31 December of that
+    year and not recorded as closed now (firms that closed since cannot be counted: the
+    register has no closure dates; firms without a registration date are left out); for
+    the register's own year or later, every firm in scope. Workers: the employees the
+    register records for every firm in scope, inside and outside industrial parks (the
+    budget is the province's, not the parks'), a figure of the register's year only.
+    ``enterprises_year`` and ``workers_year`` say which year each denominator is of.
+    ``published`` (``key``, ``value``, ``year``, ``label_vi``, ``label_en``, ``source``)
+    defaults to the reference data's published figures.
 
-    >>> firms = pd.DataFrame({"employees": [10, 20], "in_industrial_park": [True, False]})
+    By hand: firms registered in 2020, 2022 and 2023 (the register's year), of 10, 20 and
+    30 employees; 600 in 2022 over the 2 firms of 2022 = 300; 900 in 2023 over 3 = 300;
+    per worker, both years over the 60 employees of 2023: 10 and 15.
+
+    >>> firms = pd.DataFrame({"employees": pd.array([10, 20, 30], dtype="Int64"),
+    ...     "registered_on": pd.to_datetime(["2020-05-01", "2022-12-31", "2023-03-01"])})
     >>> published = pd.DataFrame({"key": ["dt_budget_2022", "dt_budget_2023"], "value": [600, 900],
-    ...     "year": [2022, 2023], "label_en": "budget", "source": "example"})
-    >>> budget(firms, published=published)[["year", "per_enterprise_vnd", "per_worker_vnd"]].values.tolist()
-    [[2022.0, 300.0, 60.0], [2023.0, 450.0, 90.0]]
+    ...     "year": [2022, 2023], "label_vi": "ngân sách", "label_en": "budget", "source": "example"})
+    >>> budget(firms, published)[["year", "enterprises", "enterprises_year", "per_enterprise_vnd", "workers_year",
+    ...                           "per_worker_vnd"]].values.tolist()
+    [[2022.0, 2.0, 2022.0, 300.0, 2023.0, 10.0], [2023.0, 3.0, 2023.0, 300.0, 2023.0, 15.0]]
     """
     published = (reference.published_figures() if published is None else published).set_index("key")
-    if records is not None and len(records):
-        workers = float(records.groupby("period")[W.workers].sum().mean())
-    else:
-        in_park = firms[E.in_industrial_park].astype("boolean").fillna(False).to_numpy(dtype=bool)
-        workers = float(firms.loc[in_park, "employees"].sum(min_count=1))  # NaN when no park or staff is known
+    registered = pd.to_datetime(firms[E.registered_on])
+    register_year = int(registered.max().year) if registered.notna().any() else None
+    workers = float(firms[E.employees].astype("Float64").sum(min_count=1))  # NaN when no staff is known
     rows = []
     for key in ("dt_budget_2022", "dt_budget_2023"):
-        amount = float(published.loc[key, "value"])
+        amount, year = float(published.loc[key, "value"]), int(published.loc[key, "year"])
+        if register_year is not None and year < register_year:
+            enterprises, enterprises_year = int((registered < pd.Timestamp(year + 1, 1, 1)).sum()), year
+        else:
+            enterprises, enterprises_year = len(firms), register_year
         rows.append({
-            "year": int(published.loc[key, "year"]), "budget_vnd": amount, "label_en": published.loc[key, "label_en"],
-            "enterprises": len(firms), "park_workers": workers,
-            "per_enterprise_vnd": amount / len(firms) if len(firms) else float("nan"),
+            "year": year, "budget_vnd": amount, "label_vi": published.loc[key, "label_vi"],
+            "label_en": published.loc[key, "label_en"],
+            "enterprises": enterprises, "enterprises_year": enterprises_year, "register_year": register_year,
+            "per_enterprise_vnd": amount / enterprises if enterprises else float("nan"),
+            "workers": workers, "workers_year": register_year,
             "per_worker_vnd": amount / workers if workers else float("nan"),
             "source": published.loc[key, "source"],
         })

@@ -96,13 +96,48 @@ def comparison_table(comparison: pd.DataFrame, lang: str) -> Styler:
     return styled.set_table_styles([{"selector": "td:last-child", "props": [("text-align", "left")]}], overwrite=False)
 
 
+def budget_table(table: pd.DataFrame, lang: str) -> Styler:
+    """A ``workforce.budget`` table: each year's budget, and each denominator with the year
+    and the firms it counts, in the table itself.
+
+    >>> from adoption.metrics.workforce import budget
+    >>> firms = pd.DataFrame({"employees": pd.array([10, 20, 30], dtype="Int64"),
+    ...     "registered_on": pd.to_datetime(["2020-05-01", "2022-12-31", "2023-03-01"])})
+    >>> budget_table(budget(firms), "en").data.iloc[0, 3]
+    '2 (registered by 31 Dec 2022, not recorded as closed in the 2023 register)'
+    """
+    def basis(row) -> str:
+        if row.register_year is None or pd.isna(row.register_year):
+            return label("basis_register_undated", lang)
+        if row.enterprises_year != row.register_year:
+            return label("basis_registered_by", lang, year=int(row.enterprises_year), register_year=int(row.register_year))
+        return label("basis_register", lang, register_year=int(row.register_year))
+
+    def workers_basis(row) -> str:
+        if row.register_year is None or pd.isna(row.register_year):
+            return label("basis_workers_undated", lang)
+        return label("basis_workers", lang, register_year=int(row.workers_year))
+
+    rows = pd.DataFrame({
+        label("year", lang): table["year"].astype(int).astype(str).to_numpy(),
+        label("budget_kind", lang): table[f"label_{lang}"].to_numpy(),
+        label("budget_vnd", lang): [fmt_int(v, lang) for v in table["budget_vnd"]],
+        label("enterprises_denominator", lang): [f"{fmt_int(row.enterprises, lang)} ({basis(row)})" for row in table.itertuples()],
+        label("per_enterprise_vnd", lang): [fmt_int(v, lang) for v in table["per_enterprise_vnd"]],
+        label("workers_denominator", lang): [f"{fmt_int(row.workers, lang)} ({workers_basis(row)})" for row in table.itertuples()],
+        label("per_worker_vnd", lang): [fmt_int(v, lang) for v in table["per_worker_vnd"]],
+        label("source", lang): table["source"].to_numpy(),
+    })
+    return _frame(rows, label("year", lang))
+
+
 def metric_table(table: pd.DataFrame, lang: str, *, columns: list[str] | None = None) -> Styler | Markdown:
     """Any metric table for a reader: labelled columns, group names, formatted numbers,
     ``x`` for hidden cells, and ``ci_low``/``ci_high`` shown as one interval column.
 
     >>> frame = pd.DataFrame({"period": ["2023-Q1"], "coverage": [0.25]})
     >>> metric_table(frame, "en").data.columns.tolist()
-    ['Quarter', 'Coverage']
+    ['Quarter', 'Coverage (hours delivered / required)']
     """
     if table.empty:  # no group with a known value (a register without the column)
         return not_available(table.columns[0] if len(table.columns) else "value", lang)
