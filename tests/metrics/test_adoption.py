@@ -37,15 +37,24 @@ def test_compare_published_where_the_figures_differ():
     })
     published = pd.DataFrame({
         "key": ["enterprises", "adopters", "digital_tech_firms", "digital_tech_workers", "ip_workers", "industrial_parks", "fdi_projects"],
-        "value": [5, 3, 2, 8, 40, 1, 4], "source": "a hand-made source",
+        "value": [5, 3, 2, 8, 40, 1, 4], "unit": ["firms", "firms", "firms", "workers", "workers", "parks", "projects"],
+        "source": "a hand-made source",
     })
     table = metrics.compare_published(firms, published).set_index("key")
-    assert table["computed"].to_dict() == {"enterprises": 4, "adopters": 3, "digital_tech_firms": 1, "digital_tech_workers": 10,
-                                           "ip_workers": 30, "industrial_parks": 1, "fdi_firms": 1}
-    assert table["difference"].to_dict() == {"enterprises": -1, "adopters": 0, "digital_tech_firms": -1, "digital_tech_workers": 2,
-                                             "ip_workers": -10, "industrial_parks": 0, "fdi_firms": -3}
-    assert table["relative_difference"].tolist() == pytest.approx([-0.2, 0.0, -0.5, 0.25, -0.25, 0.0, -0.75])
+    comparable = table[table["comparable"]]
+    assert comparable["computed"].to_dict() == {"enterprises": 4, "adopters": 3, "digital_tech_firms": 1,
+                                                "digital_tech_workers": 10, "ip_workers": 30, "industrial_parks": 1}
+    assert comparable["difference"].to_dict() == {"enterprises": -1, "adopters": 0, "digital_tech_firms": -1,
+                                                  "digital_tech_workers": 2, "ip_workers": -10, "industrial_parks": 0}
+    assert comparable["relative_difference"].tolist() == pytest.approx([-0.2, 0.0, -0.5, 0.25, -0.25, 0.0])
     assert (table["source"] == "a hand-made source").all()
+    # 4 FDI projects are not 1 FDI enterprise less 3: the published count is shown as what
+    # it is, with no computed figure and no difference.
+    assert not table.loc["fdi_projects", "comparable"] and table.loc["fdi_projects", "published"] == 4
+    assert table.loc["fdi_projects", ["computed", "difference"]].isna().all() and "fdi_firms" not in table.index
+    # Published as FDI enterprises, the same figure would be compared.
+    as_firms = published.assign(unit=published["unit"].replace("projects", "firms"))
+    assert metrics.compare_published(firms, as_firms).set_index("key").loc["fdi_firms", "difference"] == -3
 
 
 @pytest.mark.parametrize("dimension", ["district", "vsic_section", "size_class", "ownership", "in_industrial_park"])

@@ -66,6 +66,9 @@ def test_comparison_shows_computed_beside_published(built, firms, lang):
         assert row[1:4] == [fmt_int(computed[key], lang), fmt_int(published[key], lang),
                             f"{fmt_int(difference, lang)} ({fmt_pct(difference / published[key], lang)})"]
     assert computed["enterprises"] == 3_000 != published["enterprises"]
+    fdi = {"vi": "Dự án FDI (số dự án, không phải số doanh nghiệp)", "en": "FDI projects (a count of projects, not of enterprises)"}[lang]
+    [row] = [r for r in rows if r[0] == fdi]
+    assert row[1:3] == ["–", fmt_int(4_200, lang)] and row[3].startswith({"vi": "không so sánh được", "en": "not comparable"}[lang])
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

@@ -76,15 +76,17 @@ def _known_sum(values: pd.Series) -> int | float:
     return float("nan") if len(values) and values.isna().all() else int(values.sum())
 
 
-# Headline keys compared with the published figure of the same key, and how.
+# Headline keys compared with a published figure, and the unit each headline figure
+# counts. A published figure of another unit (FDI projects against FDI enterprises: a firm
+# can hold several projects) is shown as what it is, without a difference.
 _COMPARED = {
-    "enterprises": "enterprises",
-    "adopters": "adopters",
-    "digital_tech_firms": "digital_tech_firms",
-    "digital_tech_workers": "digital_tech_workers",
-    "ip_workers": "ip_workers",
-    "industrial_parks": "industrial_parks",
-    "fdi_firms": "fdi_projects",
+    "enterprises": ("enterprises", "firms"),
+    "adopters": ("adopters", "firms"),
+    "digital_tech_firms": ("digital_tech_firms", "firms"),
+    "digital_tech_workers": ("digital_tech_workers", "workers"),
+    "ip_workers": ("ip_workers", "workers"),
+    "industrial_parks": ("industrial_parks", "parks"),
+    "fdi_firms": ("fdi_projects", "firms"),
 }
 
 
@@ -92,30 +94,41 @@ def compare_published(firms: pd.DataFrame, published: pd.DataFrame | None = None
     """Headline figures beside the published 2023 figures, with the source of each.
 
     Columns: ``key``, ``computed``, ``published``, ``difference`` (computed - published),
-    ``relative_difference``, ``source``. ``published`` (``key``, ``value``, ``source``)
-    defaults to the reference data's published figures. ``protected=True`` adds
+    ``relative_difference``, ``source``, ``unit`` (of the published figure) and
+    ``comparable``. ``published`` (``key``, ``value``, ``unit``, ``source``) defaults to
+    the reference data's published figures. A published figure that counts something
+    else than its headline figure (FDI projects, where the register counts FDI
+    enterprises) keeps its own key, with no computed figure and no difference
+    (``comparable`` False): the headline shows the enterprises. ``protected=True`` adds
     ``hidden``: the computed figures :func:`headline` would not show, with their
     differences set to null.
 
     >>> frame = pd.DataFrame({"uses_digital_platform": [True, False], "is_digital_tech": [False, False],
     ...     "employees": pd.array([10, 5], dtype="Int64"), "in_industrial_park": [False, False],
     ...     "industrial_park": [None, None], "ownership": ["fdi", "state"]})
-    >>> compare_published(frame).set_index("key").loc["enterprises", ["computed", "published", "difference"]].tolist()
-    [2, 65000, -64998]
+    >>> table = compare_published(frame).set_index("key")
+    >>> table.loc["enterprises", ["computed", "published", "difference"]].tolist()
+    [2.0, 65000.0, -64998.0]
+    >>> row = table.loc["fdi_projects"]
+    >>> pd.isna(row["computed"]), int(row["published"]), row["unit"], bool(row["comparable"])
+    (True, 4200, 'projects', False)
     """
     figures = headline(firms, protected=protected)
     published = (reference.published_figures() if published is None else published).set_index("key")
     rows = []
-    for key, published_key in _COMPARED.items():
-        value = figures[key]  # NaN when the register lacks what it is computed from
-        target = int(published.loc[published_key, "value"])
+    for key, (published_key, unit) in _COMPARED.items():
+        target, their_unit = int(published.loc[published_key, "value"]), published.loc[published_key, "unit"]
+        comparable = their_unit == unit
+        value = figures[key] if comparable else float("nan")  # NaN too when the register lacks what it is computed from
         rows.append({
-            "key": key,
+            "key": key if comparable else published_key,
             "computed": value if pd.isna(value) else int(value),
             "published": target,
             "difference": value - target,
             "relative_difference": (value - target) / target,
             "source": published.loc[published_key, "source"],
+            "unit": their_unit,
+            "comparable": comparable,
         })
     table = pd.DataFrame(rows)
     if protected:
