@@ -122,6 +122,17 @@ def test_no_group_shows_adopters_all_or_none_or_nearly(built, firms, dimension, 
     assert sensitive  # the small register has such groups: the test is not empty
 
 
+@pytest.mark.parametrize("name, heading", [("adoption-overview", "by_size_class"), ("ict-sector", "ict_by_size_class")])
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_size_tables_say_charter_capital_stands_for_total_capital(built, name, heading, lang):
+    from adoption.report.text import label
+
+    html = _html(built, lang, name)
+    words = {"vi": ("tổng nguồn vốn", "vốn điều lệ"), "en": ("total capital", "charter capital")}[lang]
+    after = html[html.index(label(heading, lang)):]
+    assert all(word in after.split("</table>")[1] for word in words)  # in the note under the size table
+
+
 def test_intensity_report_shows_the_estimates(built, small_data):
     from adoption.metrics import intensity
 
