@@ -46,6 +46,7 @@ _API = {
     "comparison_table": "adoption.report.tables",
     "headline_table": "adoption.report.tables",
     "metric_table": "adoption.report.tables",
+    "park_workers_table": "adoption.report.tables",
     "platform_table": "adoption.report.tables",
     "banner": "adoption.report.page",
     "coverage_note": "adoption.report.page",

@@ -110,6 +110,25 @@ def test_budget_table_names_each_denominator(default_data):
     assert rows.iloc[0, 5].endswith("inside and outside industrial parks, in the 2023 register)")
 
 
+def test_park_workers_by_source_on_the_default_data(default_data):
+    firms = in_scope(default_data.enterprises)
+    table = workforce.park_workers(firms, default_data.workforce).set_index("figure")
+    records = default_data.workforce
+    assert table.loc["records", "workers"] == records.groupby("period")["workers"].sum().mean()
+    assert table.loc["records", ["quarters", "first_period", "last_period"]].tolist() == [4, "2023-Q1", "2023-Q4"]
+    parks = firms[firms["industrial_park"].notna()]
+    assert table.loc["register", "workers"] == parks["employees"].sum() and table.loc["register", "firms"] == len(parks)
+    assert table.loc["published", "workers"] == 1_200_000 and "Báo Bình Dương" in table.loc["published", "source"]
+    assert table.loc["records", "source"] == ", ".join(sorted(records["source_file"].unique()))
+    # The synthetic records and register are both near 1.2 million, but not the same figure.
+    assert table.loc["records", "workers"] != table.loc["register", "workers"]
+
+
+def test_park_workers_without_records_or_parks():
+    firms = pd.DataFrame({"employees": pd.array([5], dtype="Int64"), "in_industrial_park": [None], "source_file": "a.csv"})
+    assert workforce.park_workers(firms)["figure"].tolist() == ["published"]
+
+
 def test_clean_workforce_spellings_and_rejects():
     raw = pd.DataFrame({
         "industrial_park": ["Khu công nghiệp Sóng Thần 2", "KCN VSIP X", "KCN Bình Đường", ""],

@@ -78,7 +78,8 @@ def test_headline_table_counts_the_clean_register(built, firms, lang):
     parks = firms[firms["industrial_park"].notna()]
     expected = {
         {"vi": "Doanh nghiệp", "en": "Enterprises"}[lang]: fmt_int(len(firms), lang),
-        {"vi": "Lao động trong khu công nghiệp", "en": "Workers in industrial parks"}[lang]: fmt_int(parks["employees"].sum(), lang),
+        {"vi": "Lao động trong khu công nghiệp (sổ đăng ký: lao động của các doanh nghiệp trong KCN)",
+         "en": "Workers in industrial parks (register: employees of the firms in parks)"}[lang]: fmt_int(parks["employees"].sum(), lang),
         {"vi": "Số khu công nghiệp có doanh nghiệp", "en": "Industrial parks with enterprises"}[lang]: fmt_int(parks["industrial_park"].nunique(), lang),
         {"vi": "Tỷ lệ sử dụng nền tảng số", "en": "Digital-platform adoption rate"}[lang]: fmt_pct(firms["uses_digital_platform"].mean(), lang),
     }
@@ -147,6 +148,20 @@ def test_ict_report_counts_the_digital_group(built, firms):
     html = _html(built, "vi", "ict-sector")
     digital = firms[firms["is_digital_tech"]]
     assert f">{fmt_int(len(digital), 'vi')}<" in html and f">{fmt_int(digital['employees'].sum(), 'vi')}<" in html
+
+
+def test_workforce_report_shows_park_workers_by_source(built, small_data, firms):
+    rows = table_with(_html(built, "en", "workforce-training"), ["Figure", "Workers", "Source"])
+    records = small_data.workforce
+    parks = firms[firms["industrial_park"].notna()]
+    assert rows == [
+        ["Park workforce records: average of 4 quarters, 2023-Q1 to 2023-Q4",
+         fmt_int(records.groupby("period")["workers"].sum().mean(), "en"), ", ".join(sorted(records["source_file"].unique()))],
+        [f"Enterprise register: employees of the {fmt_int(len(parks), 'en')} enterprises in industrial parks",
+         fmt_int(parks["employees"].sum(), "en"), ", ".join(sorted(parks["source_file"].unique()))],
+        ["Published figure", "1,200,000", rows[2][2]],
+    ]
+    assert rows[2][2].startswith("Báo Bình Dương")
 
 
 def test_workforce_report_shows_hours_and_budget(built, small_data, firms):

@@ -110,6 +110,46 @@ def protect_parks(table: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
     return disclosure.hide(table, flags, [c for c in table.columns if c != "industrial_park"])
 
 
+def park_workers(firms: pd.DataFrame, records: pd.DataFrame | None = None, published: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Workers in industrial parks as each source gives them, never one for the other.
+
+    One row per source (``figure``): ``records``, the park workforce records (workers per
+    quarter summed over the parks, averaged over the ``quarters`` from ``first_period`` to
+    ``last_period``); ``register``, the employees the register records for the in-scope
+    firms in parks (``firms`` of them); ``published``, the province's published figure.
+    ``source``: the files read, or the publication. A source that is missing (no records,
+    a register without parks or staff) has no row.
+
+    By hand: records of two quarters, 100 + 300 and 120 + 280 workers: 400 on average;
+    the register's two park firms, 10 + 40 employees: 50.
+
+    >>> records = pd.DataFrame({"period": ["2023-Q1", "2023-Q1", "2023-Q2", "2023-Q2"], "workers": [100, 300, 120, 280],
+    ...                         "source_file": "parks.csv"})
+    >>> firms = pd.DataFrame({"employees": pd.array([10, 20, 40], dtype="Int64"), "in_industrial_park": [True, False, True],
+    ...                       "source_file": ["a.csv", "a.csv", "b.csv"]})
+    >>> published = pd.DataFrame({"key": ["ip_workers"], "value": [1_200], "source": ["a newspaper"]})
+    >>> park_workers(firms, records, published)[["figure", "workers", "source"]].values.tolist()
+    [['records', 400.0, 'parks.csv'], ['register', 50.0, 'a.csv, b.csv'], ['published', 1200.0, 'a newspaper']]
+    """
+    published = (reference.published_figures() if published is None else published).set_index("key")
+    rows = []
+    if records is not None and len(records):
+        quarters = sorted(records[W.period].astype(str).unique())
+        rows.append({"figure": "records", "workers": float(records.groupby(W.period)[W.workers].sum().mean()),
+                     "quarters": len(quarters), "first_period": quarters[0], "last_period": quarters[-1],
+                     "source": ", ".join(sorted(records["source_file"].astype(str).unique()))})
+    in_park = firms[E.in_industrial_park].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    parks = firms[in_park]
+    staff = parks[E.employees].astype("Float64").sum(min_count=1)
+    if len(parks) and pd.notna(staff):
+        rows.append({"figure": "register", "workers": float(staff), "firms": len(parks),
+                     "source": ", ".join(sorted(parks["source_file"].astype(str).unique()))})
+    rows.append({"figure": "published", "workers": float(published.loc["ip_workers", "value"]),
+                 "source": published.loc["ip_workers", "source"]})
+    columns = ["figure", "workers", "firms", "quarters", "first_period", "last_period", "source"]
+    return pd.DataFrame(rows).reindex(columns=columns)
+
+
 def budget(firms: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.DataFrame:
     """The provincial digital-transformation budget of each year per enterprise and per
     worker, each denominator of the budget's year where the register allows, with the

@@ -134,6 +134,31 @@ def budget_table(table: pd.DataFrame, lang: str) -> Styler:
     return _frame(rows, label("year", lang))
 
 
+def park_workers_table(table: pd.DataFrame, lang: str) -> Styler:
+    """A ``workforce.park_workers`` table: each source's workers in industrial parks, what
+    it counts and where it comes from.
+
+    >>> frame = pd.DataFrame({"figure": ["records", "published"], "workers": [1_200_575.5, 1_200_000.0], "firms": None,
+    ...     "quarters": [4, None], "first_period": ["2023-Q1", None], "last_period": ["2023-Q4", None],
+    ...     "source": ["w.csv", "a newspaper"]})
+    >>> park_workers_table(frame, "en").data.values.tolist()[0]
+    ['Park workforce records: average of 4 quarters, 2023-Q1 to 2023-Q4', '1,200,576', 'w.csv']
+    """
+    def what(row) -> str:
+        if row.figure == "records":
+            return label("park_workers_records", lang, quarters=int(row.quarters), first=row.first_period, last=row.last_period)
+        if row.figure == "register":
+            return label("park_workers_register", lang, firms=fmt_int(row.firms, lang))
+        return label("park_workers_published", lang)
+
+    rows = pd.DataFrame({
+        label("figure", lang): [what(row) for row in table.itertuples()],
+        label("park_workers_count", lang): [fmt_int(v, lang) for v in table["workers"]],
+        label("source", lang): table["source"].to_numpy(),
+    })
+    return _frame(rows, label("figure", lang))
+
+
 def metric_table(table: pd.DataFrame, lang: str, *, columns: list[str] | None = None) -> Styler | Markdown:
     """Any metric table for a reader: labelled columns, group names, formatted numbers,
     ``x`` for hidden cells, and ``ci_low``/``ci_high`` shown as one interval column.
