@@ -37,15 +37,24 @@ def test_compare_published_where_the_figures_differ():
     })
     published = pd.DataFrame({
         "key": ["enterprises", "adopters", "digital_tech_firms", "digital_tech_workers", "ip_workers", "industrial_parks", "fdi_projects"],
-        "value": [5, 3, 2, 8, 40, 1, 4], "source": "a hand-made source",
+        "value": [5, 3, 2, 8, 40, 1, 4], "unit": ["firms", "firms", "firms", "workers", "workers", "parks", "projects"],
+        "source": "a hand-made source",
     })
     table = metrics.compare_published(firms, published).set_index("key")
-    assert table["computed"].to_dict() == {"enterprises": 4, "adopters": 3, "digital_tech_firms": 1, "digital_tech_workers": 10,
-                                           "ip_workers": 30, "industrial_parks": 1, "fdi_firms": 1}
-    assert table["difference"].to_dict() == {"enterprises": -1, "adopters": 0, "digital_tech_firms": -1, "digital_tech_workers": 2,
-                                             "ip_workers": -10, "industrial_parks": 0, "fdi_firms": -3}
-    assert table["relative_difference"].tolist() == pytest.approx([-0.2, 0.0, -0.5, 0.25, -0.25, 0.0, -0.75])
+    comparable = table[table["comparable"]]
+    assert comparable["computed"].to_dict() == {"enterprises": 4, "adopters": 3, "digital_tech_firms": 1,
+                                                "digital_tech_workers": 10, "ip_workers": 30, "industrial_parks": 1}
+    assert comparable["difference"].to_dict() == {"enterprises": -1, "adopters": 0, "digital_tech_firms": -1,
+                                                  "digital_tech_workers": 2, "ip_workers": -10, "industrial_parks": 0}
+    assert comparable["relative_difference"].tolist() == pytest.approx([-0.2, 0.0, -0.5, 0.25, -0.25, 0.0])
     assert (table["source"] == "a hand-made source").all()
+    # 4 FDI projects are not 1 FDI enterprise less 3: the published count is shown as what
+    # it is, with no computed figure and no difference.
+    assert not table.loc["fdi_projects", "comparable"] and table.loc["fdi_projects", "published"] == 4
+    assert table.loc["fdi_projects", ["computed", "difference"]].isna().all() and "fdi_firms" not in table.index
+    # Published as FDI enterprises, the same figure would be compared.
+    as_firms = published.assign(unit=published["unit"].replace("projects", "firms"))
+    assert metrics.compare_published(firms, as_firms).set_index("key").loc["fdi_firms", "difference"] == -3
 
 
 @pytest.mark.parametrize("dimension", ["district", "vsic_section", "size_class", "ownership", "in_industrial_park"])
@@ -102,21 +111,79 @@ def test_platform_categories_match_a_plain_count(default_data, firms):
     assert table["firms"].max() <= 45_000
 
 
-def test_adoption_over_time_ends_at_the_headline(default_data, firms):
-    series = metrics.adoption_over_time(firms, default_data.platforms)
-    assert series["adopters"].is_monotonic_increasing
-    assert series["adopters"].iloc[-1] == 45_000
+def test_adoption_over_time_ends_at_the_headline(default_data):
+    series = metrics.adoption_over_time(default_data.enterprises, default_data.platforms)
+    assert series["adopters"].is_monotonic_increasing and series["adopters_today"].is_monotonic_increasing
+    assert series["adopters_today"].iloc[-1] == 45_000 and (series["firms_today"] == 65_000).all()
     assert series["month"].min() == pd.Timestamp("2018-01-01")
+    # The first line: every dated head office with a platform record, whatever its status.
+    heads = default_data.enterprises[~default_data.enterprises["is_branch"]]
     first = default_data.platforms.groupby("tax_code")["adopted_on"].min()
-    first = first[first.index.isin(firms["tax_code"])]
-    by_2020 = series.set_index("month").loc[pd.Timestamp("2020-12-01"), "adopters"]
-    assert by_2020 == (first < pd.Timestamp("2021-01-01")).sum()
+    dated = heads[heads["registered_on"].notna()].set_index("tax_code")
+    assert series["adopters"].iloc[-1] == dated.index.isin(first.index).sum() > 45_000
+    by_2020 = series.set_index("month").loc[pd.Timestamp("2020-12-01")]
+    end_2020 = pd.Timestamp("2021-01-01")
+    assert by_2020["firms"] == (dated["registered_on"] < end_2020).sum()
+    adopted = first.reindex(dated.index)
+    assert by_2020["adopters"] == ((adopted < end_2020) & (dated["registered_on"] < end_2020)).sum()
+    assert series.attrs["undated"] == heads["registered_on"].isna().sum()
 
 
-def test_adoption_over_time_by_group_adds_up(default_data, firms):
-    series = metrics.adoption_over_time(firms, default_data.platforms, by="ownership")
+def test_adoption_over_time_by_group_adds_up(default_data):
+    series = metrics.adoption_over_time(default_data.enterprises, default_data.platforms, by="ownership")
     last = series[series["month"] == series["month"].max()]
-    assert last["adopters"].sum() == 45_000
+    assert last["adopters_today"].sum() == 45_000
+
+
+def _register(rows):
+    frame = pd.DataFrame(rows, columns=["tax_code", "is_branch", "status", "registered_on"])
+    return frame.assign(registered_on=pd.to_datetime(frame["registered_on"]), district_code="718")
+
+
+def test_adoption_over_time_hand_worked():
+    # A registered Dec 2019, first platform Feb 2020; B registered 1 Feb 2020 with a record
+    # of 15 Jan (counted from February); C dissolved, registered 2018, adopted Jan 2020;
+    # D suspended, registered 31 Mar, no platform; A's branch, never counted; F active
+    # with no registration date, adopted Mar; G active, registered in April.
+    # Registered by the end of Jan: A, C (C adopted) -> 1 / 2; Feb: + B (A, B, C adopted)
+    # -> 3 / 3; Mar: + D -> 3 / 4. Today's firms in scope: A, B, F, G = 4; adopted by
+    # Jan: B; Feb: A, B; Mar: A, B, F.
+    enterprises = _register([
+        ("A", False, "active", "2019-12-20"), ("B", False, "active", "2020-02-01"), ("C", False, "dissolved", "2018-05-05"),
+        ("D", False, "suspended", "2020-03-31"), ("A-001", True, "active", "2019-01-01"), ("F", False, "active", None),
+        ("G", False, "active", "2020-04-01")])
+    platforms = pd.DataFrame({"tax_code": ["A", "A", "B", "C", "A-001", "F"], "adopted_on": pd.to_datetime(
+        ["2020-02-10", "2020-03-01", "2020-01-15", "2020-01-05", "2019-11-01", "2020-03-03"])})
+    series = metrics.adoption_over_time(enterprises, platforms)
+    assert series["month"].tolist() == list(pd.date_range("2020-01-01", "2020-03-01", freq="MS"))
+    assert series["firms"].tolist() == [2, 3, 4] and series["adopters"].tolist() == [1, 3, 3]
+    assert series["adoption_rate"].tolist() == [0.5, 1.0, 0.75]
+    assert series["firms_today"].tolist() == [4, 4, 4] and series["adopters_today"].tolist() == [1, 2, 3]
+    assert series["adoption_rate_today"].tolist() == [0.25, 0.5, 0.75]
+    assert series.attrs == {"undated": 1, "firms_today": 4}
+
+
+def test_adoption_over_time_protected():
+    # Ten firms of 2019; first platforms: 1 in January, 3 more in February, 4 more in
+    # March. January: 1 adopter; March: 8 adopters and 2 non-adopters: both hidden.
+    enterprises = _register([(str(i), False, "active", "2019-06-01") for i in range(10)])
+    platforms = pd.DataFrame({"tax_code": [str(i) for i in range(8)],
+                              "adopted_on": pd.to_datetime(["2020-01-09"] + ["2020-02-09"] * 3 + ["2020-03-09"] * 4)})
+    series = metrics.adoption_over_time(enterprises, platforms, protected=True)
+    assert series["adopters"].tolist() == pytest.approx([float("nan"), 4, float("nan")], nan_ok=True)
+    assert series["adoption_rate_today"].tolist() == pytest.approx([float("nan"), 0.4, float("nan")], nan_ok=True)
+    assert series["firms"].tolist() == [10, 10, 10]
+    # By group, each month as one table: X's 10 firms, 5 adopting in January; Y's 10, 1 in
+    # January and 4 more in February. January: Y's 1 adopter is hidden, and X's 5 with it
+    # (the total would give Y's away); February: both 5 of 10.
+    enterprises = _register([(f"{g}{i}", False, "active", "2019-06-01") for g in "XY" for i in range(10)])
+    enterprises["ownership"] = enterprises["tax_code"].str[0]
+    platforms = pd.DataFrame({"tax_code": ["X0", "X1", "X2", "X3", "X4", "Y0", "Y1", "Y2", "Y3", "Y4"],
+                              "adopted_on": pd.to_datetime(["2020-01-09"] * 6 + ["2020-02-09"] * 4)})
+    series = metrics.adoption_over_time(enterprises, platforms, by="ownership", protected=True)
+    rates = series.set_index(["month", "ownership"])["adoption_rate"]
+    assert rates.isna().tolist() == [True, False, True, False]  # Jan X, Feb X, Jan Y, Feb Y
+    assert rates.dropna().tolist() == [0.5, 0.5]
 
 
 def test_ict_and_digital_tech_totals(firms):
@@ -131,14 +198,92 @@ def test_ict_and_digital_tech_totals(firms):
 
 
 def test_protected_tables_hide_small_groups():
+    # Every firm uses platforms: each group's non-adopters are 0, so no group's adopters
+    # are shown. State has 2 firms: its firm count goes, and one other group's with it.
     frame = pd.DataFrame({
         "ownership": pd.Categorical(["fdi"] * 5 + ["state"] * 2 + ["domestic_private"] * 6),
         "uses_digital_platform": [True] * 13,
     })
     table = metrics.adoption_by(frame, "ownership", protected=True).set_index("ownership")
     assert table.loc["state", "hidden"] and pd.isna(table.loc["state", "firms"])
-    assert table["hidden"].sum() == 2  # the smallest other group goes too: no recomputing from the total
-    assert not table.loc["domestic_private", "hidden"]
+    assert table["firms"].isna().sum() == 2  # no recomputing state's from the total
+    assert table["adopters"].isna().all() and table["adoption_rate"].isna().all() and table["hidden"].all()
+
+
+def _owners(groups: dict[str, tuple[int, int]]) -> pd.DataFrame:
+    """Firms by ownership from (firms, adopters) per group."""
+    rows = [{"ownership": g, "uses_digital_platform": i < adopters} for g, (n, adopters) in groups.items() for i in range(n)]
+    frame = pd.DataFrame(rows)
+    frame["ownership"] = pd.Categorical(frame["ownership"], categories=["state", "domestic_private", "fdi"])
+    return frame
+
+
+def _shown(table: pd.DataFrame, key: str) -> dict:
+    return {k: [None if pd.isna(v) else v for v in row] for k, row in
+            table.set_index(key)[["firms", "adopters", "adoption_rate"]].iterrows()}
+
+
+def test_every_firm_of_a_group_adopting_is_not_shown():
+    # By hand:        adopters  non-adopters | firms
+    #   state              3         0       |   3    non-adopters 0 in a group of 3: hidden
+    #   domestic_private  12         8       |  20
+    #   fdi                6         4       |  10
+    #   total             21        12       |  33
+    # State's adopters would follow from its 3 firms: hidden too. Then the adopters column
+    # and the non-adopters column each hold one hidden cell: the smaller other
+    # non-adopters cell (fdi, 4) goes, and fdi's adopters with it. Attacker: state's
+    # non-adopters n = 3 - a, fdi's adopters 9 - a, fdi's non-adopters 1 + a, with a in
+    # [0, 3]: n anywhere in [0, 3], 3 wide. Every firm count stays.
+    table = metrics.adoption_by(_owners({"state": (3, 3), "domestic_private": (20, 12), "fdi": (10, 6)}),
+                                "ownership", protected=True)
+    assert _shown(table, "ownership") == {"state": [3, None, None], "domestic_private": [20, 12, 0.6], "fdi": [10, None, None]}
+    assert table["hidden"].tolist() == [True, False, True]
+    assert table["share_of_firms"].tolist() == pytest.approx([3 / 33, 20 / 33, 10 / 33])
+
+
+def test_one_adopter_among_ten_is_not_shown():
+    # By hand:        adopters  non-adopters | firms
+    #   state              3         2       |   5    non-adopters 2: hidden
+    #   domestic_private  25        15       |  40
+    #   fdi                1         9       |  10    adopters 1: hidden
+    #   total             29        26       |  55
+    # Both hidden cells' rows and columns then hold one hidden cell: state's adopters and
+    # fdi's non-adopters go too (each settles a row and a column at once). Attacker: fdi's
+    # adopters a, state's 4 - a, fdi's non-adopters 10 - a, state's 1 + a, a in [0, 4]:
+    # fdi's adopters 0-4 and state's non-adopters 1-5, both 4 wide.
+    table = metrics.adoption_by(_owners({"state": (5, 3), "domestic_private": (40, 25), "fdi": (10, 1)}),
+                                "ownership", protected=True)
+    assert _shown(table, "ownership") == {"state": [5, None, None], "domestic_private": [40, 25, 0.625], "fdi": [10, None, None]}
+
+
+def test_two_dimensions_protect_every_line_of_the_split():
+    # Districts A, B by sizes s, l; every cell 10 firms, 5 adopters, except A-l: 10 of 10
+    # (0 non-adopters: hidden). The attacker knows each cell's firms and the one-way
+    # margins (adopters: A 15, B 10, s 10, l 15), so A-l's non-adopters are tied to A-s's,
+    # B-l's and, through them, B-s's: no line of the 2 x 2 x 2 table may hold one hidden
+    # part, and all four cells' adopters go. With t = A-l's adopters: A-s 15 - t, B-l
+    # 15 - t, B-s t - 5, so t in [5, 10] and A-l's non-adopters in [0, 5].
+    rows = [{"district_code": d, "size_class": s, "uses_digital_platform": i < (10 if (d, s) == ("A", "l") else 5)}
+            for d in "AB" for s in "sl" for i in range(10)]
+    table = metrics.adoption_by(pd.DataFrame(rows), ("district", "size_class"), protected=True)
+    assert table["firms"].tolist() == [10, 10, 10, 10]
+    assert table["adopters"].isna().all() and table["adoption_rate"].isna().all()
+    unprotected = metrics.adoption_by(pd.DataFrame(rows), ("district", "size_class"))
+    assert unprotected["adopters"].tolist() == [10, 5, 5, 5]  # l before s: sorted
+
+
+def test_protected_headline_and_comparison_hide_adopters_all_or_none():
+    # 4 firms, all adopting: 0 non-adopters. 10 firms, 5 adopting: both parts 5.
+    everyone = pd.DataFrame({"uses_digital_platform": [True] * 4, "is_digital_tech": False,
+                             "employees": pd.array([1] * 4, dtype="Int64"), "in_industrial_park": False,
+                             "industrial_park": None, "ownership": "fdi"})
+    half = pd.concat([everyone] * 3, ignore_index=True).iloc[:10].assign(uses_digital_platform=[True, False] * 5)
+    assert metrics.headline(everyone, protected=True).attrs["hidden"] == ["adopters", "adoption_rate"]
+    assert metrics.headline(everyone).attrs["hidden"] == []
+    assert metrics.headline(half, protected=True).attrs["hidden"] == []
+    table = metrics.compare_published(everyone, protected=True).set_index("key")
+    assert table.loc["adopters", "hidden"] and pd.isna(table.loc["adopters", "computed"])
+    assert table.loc["enterprises", "computed"] == 4 and not table.loc["enterprises", "hidden"]
 
 
 def test_protected_ict_hides_dominated_totals():
@@ -163,3 +308,9 @@ def test_protected_platform_table_hides_rare_categories():
     table = metrics.adoption_by_platform(firms, platforms, protected=True).set_index("platform")
     assert table.loc["ecommerce", "firms"] == 6 and not table.loc["ecommerce", "hidden"]
     assert table.loc["erp", "hidden"] and pd.isna(table.loc["erp", "firms"])
+    # Used by all 10 firms but 1: the one that does not is as exposed as a lone user.
+    platforms = pd.DataFrame({"tax_code": [str(i) for i in range(9)] + ["0", "1", "2"],
+                              "platform": ["cloud_accounting"] * 9 + ["ecommerce"] * 3})
+    table = metrics.adoption_by_platform(firms, platforms, protected=True).set_index("platform")
+    assert table.loc["cloud_accounting", "hidden"] and pd.isna(table.loc["cloud_accounting", "share_of_firms"])
+    assert table.loc["ecommerce", "firms"] == 3 and not table.loc["ecommerce", "hidden"]

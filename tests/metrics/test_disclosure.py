@@ -93,7 +93,8 @@ def test_no_primary_cell_can_be_narrowed_by_linear_programming():
     """120 random two-way count tables: after protection, the attacker's interval of every
     primary cell (by an LP written here, apart from the package's) is at least 3 wide.
     The suppression of lone cells alone, before the audit, leaves some exposed."""
-    from adoption.metrics.disclosure import Protected, _secondary
+    from adoption.metrics.audit import close_lines
+    from adoption.metrics.disclosure import Protected
 
     before_audit = after_audit = 0
     for firms in _random_tables(120):
@@ -101,7 +102,7 @@ def test_no_primary_cell_can_be_narrowed_by_linear_programming():
         true_values = protect(firms, "district", "size", min_count=0).values
         after_audit += bool(_exposed(table, true_values))
         primary = (table.status.isin(["count"])).to_numpy()
-        lone = _secondary(true_values, primary)
+        lone = close_lines(true_values, primary)
         status = table.status.where(primary, "").mask(lone & ~primary, "secondary")
         before_audit += bool(_exposed(Protected(values=true_values.mask(lone), status=status), true_values))
     assert after_audit == 0
@@ -162,3 +163,113 @@ def test_a_dominated_total_keeps_its_protection():
     upper = -linprog(goal, A_eq=[np.ones(len(hidden))], b_eq=[true_values.loc[TOTAL, TOTAL] - shown],
                      bounds=[(0, None)] * len(hidden)).fun
     assert upper >= 970 / 0.85
+
+
+# Adopters among firms: an attacker holding every published figure of an adoption_by
+# table, with an LP written here apart from the package's audit. Unknowns: each hidden
+# firm count f and adopter count a; known: the shown ones, and the firms, adopters and
+# non-adopters of every margin (the headline; with two dimensions, the one-way tables
+# too) but those the table says must stay hidden; 0 <= a <= f. Each sensitive figure
+# (firms under 3; adopters or non-adopters f - a under 3, none included, in a group with
+# firms) must keep an interval 3 wide.
+
+
+def _attacker_intervals(table, truth, keys, margins):
+    groups = [tuple(row) for row in truth[keys].itertuples(index=False)]
+    true = {g: (int(f), int(a)) for g, f, a in zip(groups, truth["firms"], truth["adopters"])}
+    shown = {g: (f, a) for g, f, a in zip(groups, table["firms"], table["adopters"])}
+    unknown = [(g, k) for g in groups for k in (0, 1) if pd.isna(shown[g][k])]
+    index = {u: i for i, u in enumerate(unknown)}
+
+    def linear(g, k):
+        """(coefficients, constant) of group g's firms (k=0), adopters (k=1) or non-adopters (k=2)."""
+        if k == 2:
+            (cf, kf), (ca, ka) = linear(g, 0), linear(g, 1)
+            return cf - ca, kf - ka
+        row = np.zeros(len(unknown))
+        if (g, k) in index:
+            row[index[(g, k)]] = 1.0
+            return row, 0.0
+        return row, float(shown[g][k])
+
+    a_eq, b_eq, a_ub, b_ub = [], [], [], []
+    for members, known_totals in margins:
+        for k, total in known_totals.items():
+            row, known = np.zeros(len(unknown)), 0.0
+            for g in members:
+                coef, const = linear(g, k)
+                row, known = row + coef, known + const
+            a_eq.append(row)
+            b_eq.append(total - known)
+    for g in groups:  # no fewer than 0 non-adopters
+        coef, const = linear(g, 2)
+        a_ub.append(-coef)
+        b_ub.append(const)
+    out = []
+    for g in groups:
+        f, a = true[g]
+        sensitive = [k for k, n in ((0, f), (1, a), (2, f - a)) if f > 0 and n < 3 and (k or n > 0)]
+        for k in sensitive:
+            coef, const = linear(g, k)
+            if not coef.any():
+                out.append((g, k, const, const))
+                continue
+            ends = [linprog(sign * coef, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq or None, b_eq=b_eq or None, bounds=(0, None),
+                            method="highs") for sign in (1, -1)]
+            high = (-ends[1].fun + const) if ends[1].status == 0 else float("inf")
+            out.append((g, k, ends[0].fun + const, high))
+    return out
+
+
+def _narrowed(table, truth, keys, margins):
+    return [i for i in _attacker_intervals(table, truth, keys, margins) if i[3] - i[2] < 3 - 1e-9]
+
+
+def _random_adopters(rng, dims):
+    """Firms with random group sizes (some empty, with two dimensions) and adoption, from
+    all to none."""
+    rows = []
+    for cell in itertools.product(*[range(n) for n in dims]):
+        size = int(rng.choice([0, 1, 2, 3, 4, 5, 8, 12, 30][len(dims) == 1:]))
+        adopters = int(rng.binomial(size, float(rng.choice([0.0, 0.1, 0.5, 0.9, 1.0]))))
+        rows += [{**{key: f"{key[0]}{v}" for key, v in zip(("ownership", "size_class"), cell)},
+                  "uses_digital_platform": i < adopters} for i in range(size)]
+    return pd.DataFrame(rows)
+
+
+def _margins(frame, keys, hidden):
+    """(groups, {0: firms, 1: adopters, 2: non-adopters}) of the whole table and, with two
+    dimensions, of each one-way group, without the parts listed in ``hidden``."""
+    parts = [("all", TOTAL, frame)]
+    parts += [(key, value, part) for key in keys * (len(keys) > 1) for value, part in frame.groupby(key)]
+    out = []
+    for dimension, value, part in parts:
+        adopters = int(part["uses_digital_platform"].sum())
+        known = {k: n for k, n, name in ((0, len(part), TOTAL), (1, adopters, True), (2, len(part) - adopters, False))
+                 if (dimension, value, name) not in hidden}
+        out.append(({tuple(row) for row in part[keys].drop_duplicates().itertuples(index=False)}, known))
+    return out
+
+
+@pytest.mark.parametrize("dims", [(6,), (4, 3)])
+def test_no_adopter_cell_can_be_narrowed_by_linear_programming(dims):
+    """40 random adoption tables (one or two dimensions): after protection, no sensitive
+    figure's interval is under 3 wide. Hiding only the sensitive figures leaves some
+    narrowed, so the attacker has teeth."""
+    from adoption.metrics.adoption import adoption_by
+
+    rng = np.random.default_rng(20260301 + len(dims))
+    keys = ["ownership", "size_class"][:len(dims)]
+    by = keys[0] if len(dims) == 1 else tuple(keys)
+    exposed, naive_exposed = [], 0
+    for _ in range(40):
+        frame = _random_adopters(rng, dims)
+        truth = adoption_by(frame, by)
+        table = adoption_by(frame, by, protected=True)
+        assert table[keys].equals(truth[keys])
+        exposed += _narrowed(table, truth, keys, _margins(frame, keys, table.attrs["hidden_margins"]))
+        sensitive = (truth["firms"] < 3) | (truth["adopters"] < 3) | (truth["firms"] - truth["adopters"] < 3)
+        naive = truth.assign(firms=truth["firms"].where(truth["firms"] >= 3), adopters=truth["adopters"].where(~sensitive))
+        naive_exposed += bool(_narrowed(naive, truth, keys, _margins(frame, keys, [])))
+    assert exposed == []
+    assert naive_exposed > 0

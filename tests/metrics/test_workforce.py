@@ -27,6 +27,30 @@ def test_hand_worked_by_park():
     assert table.loc["B", "gap_workers"] == pytest.approx(75)     # 300 - (300 + 150) / 2
 
 
+def test_worker_quarters_and_the_13_hour_bound_by_hand():
+    # A: 50 trained with 650 h, then 30 with 390 h: 80 worker-quarters, 40 a quarter,
+    # 1,040 / 80 = 13 h each; at most min(50, 650 / 13 = 50) + min(30, 390 / 13 = 30) = 80
+    # of 200 worker-quarters had 13 h (0.4).
+    # B: 300 trained with 3,900 h, then 150 with 3,900 h: 450 worker-quarters (more than
+    # B's 300 workers), 225 a quarter, 7,800 / 450 = 17.3 h each; at most min(300, 300) +
+    # min(150, 300) = 450 of 600 (0.75), though coverage is 1.0: in Q2 the hours went to
+    # 150 workers only.
+    table = workforce.training(RECORDS, by="industrial_park").set_index("industrial_park")
+    assert table["worker_quarters_trained"].tolist() == [80, 450]
+    assert table["trained_per_quarter"].tolist() == [40, 225]
+    assert table["hours_per_trained"].tolist() == pytest.approx([13, 7_800 / 450])
+    assert table["share_13h_at_most"].tolist() == pytest.approx([0.4, 0.75])
+    assert table.loc["B", "worker_quarters_trained"] > table.loc["B", "workers"]
+    # The province: 530 worker-quarters, (80 + 450) / 800 worker-quarters at most.
+    total = workforce.training(RECORDS).iloc[0]
+    assert total["worker_quarters_trained"] == 530 and total["trained_per_quarter"] == 265
+    assert total["share_13h_at_most"] == pytest.approx(530 / 800)
+    # By quarter, the bound is taken park by park: Q2 pooled would give min(180, 4,290 / 13
+    # = 330) = 180, the parks min(30, 30) + min(150, 300) = 180 too; Q1: 50 + 300 = 350.
+    by_quarter = workforce.training(RECORDS, by="period").set_index("period")
+    assert by_quarter["share_13h_at_most"].tolist() == pytest.approx([350 / 400, 180 / 400])
+
+
 def test_hand_worked_province_and_quarter():
     total = workforce.training(RECORDS).iloc[0]
     assert total["workers"] == 400 and total["hours_required"] == 10_400 and total["hours_delivered"] == 8_840
@@ -52,22 +76,57 @@ def test_default_workforce_records(default_data):
 
 
 def test_budget_per_enterprise_and_worker_by_hand():
-    # 4 firms; park workers from the records: quarters of 100 + 300 and 120 + 280 -> 400 on average.
-    firms = pd.DataFrame({"employees": [10, 20, 30, 40], "in_industrial_park": [True, False, False, True]})
-    published = pd.DataFrame({"key": ["dt_budget_2022", "dt_budget_2023"], "value": [2_000, 6_000], "year": [2022, 2023],
-                              "label_en": "budget", "source": ["source 22", "source 23"]})
-    table = workforce.budget(firms, RECORDS.assign(workers=[100, 120, 300, 280]), published).set_index("year")
-    assert table.loc[2022, "per_enterprise_vnd"] == 500 and table.loc[2023, "per_enterprise_vnd"] == 1_500
-    assert table.loc[2022, "per_worker_vnd"] == 5 and table.loc[2023, "per_worker_vnd"] == 15
+    # The register's year is 2023 (its latest registration). Firms registered by the end
+    # of 2022: the 2015, 2019 and 2022-12-31 ones (3; the undated one cannot be placed);
+    # in 2023, all 5 in scope. Workers: 10 + 20 + 30 + 40 + 0 of the undated firm with
+    # no staff known = 100, the register's figure for 2023 only, used for both years.
+    firms = pd.DataFrame({"employees": pd.array([10, 20, 30, 40, None], dtype="Int64"),
+                          "registered_on": pd.to_datetime(["2015-01-01", "2019-06-30", "2022-12-31", "2023-01-01", None])})
+    published = pd.DataFrame({"key": ["dt_budget_2022", "dt_budget_2023"], "value": [3_000, 6_000], "year": [2022, 2023],
+                              "label_vi": "ngân sách", "label_en": "budget", "source": ["source 22", "source 23"]})
+    table = workforce.budget(firms, published).set_index("year")
+    assert table["enterprises"].tolist() == [3, 5] and table["enterprises_year"].tolist() == [2022, 2023]
+    assert table["per_enterprise_vnd"].tolist() == [1_000, 1_200]
+    assert table["workers"].tolist() == [100, 100] and table["workers_year"].tolist() == [2023, 2023]
+    assert table["per_worker_vnd"].tolist() == [30, 60]
     assert table.loc[2023, "source"] == "source 23"
-    # Without records: the employees of park firms (10 + 40).
-    assert workforce.budget(firms, published=published).set_index("year").loc[2022, "per_worker_vnd"] == 40
+    # A budget year after the register's: the register's count, and its year said.
+    later = published.assign(year=[2024, 2025])
+    assert workforce.budget(firms, later)["enterprises_year"].tolist() == [2023, 2023]
+    # No registration dates at all: every firm in scope, the year unknown.
+    undated = workforce.budget(firms.assign(registered_on=pd.NaT), published)
+    assert undated["enterprises"].tolist() == [5, 5] and undated["enterprises_year"].isna().all()
 
 
-def test_budget_on_the_default_data_names_its_source(default_data):
-    table = workforce.budget(in_scope(default_data.enterprises), default_data.workforce)
-    assert table["source"].str.contains("Báo Bình Dương").all()
-    assert (table["per_enterprise_vnd"] * table["enterprises"]).round().tolist() == table["budget_vnd"].round().tolist()
+def test_budget_table_names_each_denominator(default_data):
+    from adoption.report.tables import budget_table
+
+    firms = in_scope(default_data.enterprises)
+    rows = budget_table(workforce.budget(firms), "en").data
+    registered = firms["registered_on"]
+    by_2022 = (registered < pd.Timestamp("2023-01-01")).sum()
+    assert rows.iloc[0, 3] == f"{by_2022:,} (registered by 31 Dec 2022, not recorded as closed in the 2023 register)"
+    assert rows.iloc[1, 3] == f"{len(firms):,} (in scope in the 2023 register)"
+    assert rows.iloc[0, 5].endswith("inside and outside industrial parks, in the 2023 register)")
+
+
+def test_park_workers_by_source_on_the_default_data(default_data):
+    firms = in_scope(default_data.enterprises)
+    table = workforce.park_workers(firms, default_data.workforce).set_index("figure")
+    records = default_data.workforce
+    assert table.loc["records", "workers"] == records.groupby("period")["workers"].sum().mean()
+    assert table.loc["records", ["quarters", "first_period", "last_period"]].tolist() == [4, "2023-Q1", "2023-Q4"]
+    parks = firms[firms["industrial_park"].notna()]
+    assert table.loc["register", "workers"] == parks["employees"].sum() and table.loc["register", "firms"] == len(parks)
+    assert table.loc["published", "workers"] == 1_200_000 and "Báo Bình Dương" in table.loc["published", "source"]
+    assert table.loc["records", "source"] == ", ".join(sorted(records["source_file"].unique()))
+    # The synthetic records and register are both near 1.2 million, but not the same figure.
+    assert table.loc["records", "workers"] != table.loc["register", "workers"]
+
+
+def test_park_workers_without_records_or_parks():
+    firms = pd.DataFrame({"employees": pd.array([5], dtype="Int64"), "in_industrial_park": [None], "source_file": "a.csv"})
+    assert workforce.park_workers(firms)["figure"].tolist() == ["published"]
 
 
 def test_clean_workforce_spellings_and_rejects():

@@ -65,7 +65,8 @@ def test_reports_build_and_say_what_they_could_not_show(partial, small_data, lan
     values = dict(table_with(html, {"vi": ["Chỉ tiêu", "Giá trị"], "en": ["Figure", "Value"]}[lang]))
     assert values[{"vi": "Doanh nghiệp", "en": "Enterprises"}[lang]] == fmt_int(len(head_offices), lang)
     # Figures from columns the register lacks are shown as unknown, never as 0.
-    assert values[{"vi": "Lao động trong khu công nghiệp", "en": "Workers in industrial parks"}[lang]] == "–"
+    assert values[{"vi": "Lao động trong khu công nghiệp (sổ đăng ký: lao động của các doanh nghiệp trong KCN)",
+                   "en": "Workers in industrial parks (register: employees of the firms in parks)"}[lang]] == "–"
     # Ownership is known for the firms of the first file only: the share is said.
     known = int(head_offices["ownership"].notna().sum())
     assert 0 < known <= int((head_offices["source_file"] == first_file).sum())

@@ -69,6 +69,9 @@ def test_comparison_shows_computed_beside_published(built, firms, lang):
         assert row[1:4] == [fmt_int(computed[key], lang), fmt_int(published[key], lang),
                             f"{fmt_int(difference, lang)} ({fmt_pct(difference / published[key], lang)})"]
     assert computed["enterprises"] == 3_000 != published["enterprises"]
+    fdi = {"vi": "Dự án FDI (số dự án, không phải số doanh nghiệp)", "en": "FDI projects (a count of projects, not of enterprises)"}[lang]
+    [row] = [r for r in rows if r[0] == fdi]
+    assert row[1:3] == ["–", fmt_int(4_200, lang)] and row[3].startswith({"vi": "không so sánh được", "en": "not comparable"}[lang])
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -78,7 +81,8 @@ def test_headline_table_counts_the_clean_register(built, firms, lang):
     parks = firms[firms["industrial_park"].notna()]
     expected = {
         {"vi": "Doanh nghiệp", "en": "Enterprises"}[lang]: fmt_int(len(firms), lang),
-        {"vi": "Lao động trong khu công nghiệp", "en": "Workers in industrial parks"}[lang]: fmt_int(parks["employees"].sum(), lang),
+        {"vi": "Lao động trong khu công nghiệp (sổ đăng ký: lao động của các doanh nghiệp trong KCN)",
+         "en": "Workers in industrial parks (register: employees of the firms in parks)"}[lang]: fmt_int(parks["employees"].sum(), lang),
         {"vi": "Số khu công nghiệp có doanh nghiệp", "en": "Industrial parks with enterprises"}[lang]: fmt_int(parks["industrial_park"].nunique(), lang),
         {"vi": "Tỷ lệ sử dụng nền tảng số", "en": "Digital-platform adoption rate"}[lang]: fmt_pct(firms["uses_digital_platform"].mean(), lang),
     }
@@ -103,6 +107,36 @@ def test_district_table_matches_a_crosstab(built, firms):
             assert shown[district][1:3] == [fmt_int(size, "en"), fmt_int(adopters, "en")], district
 
 
+@pytest.mark.parametrize("dimension, header", [("ownership", "Ownership"), ("vsic_section", "Sector (VSIC section)")])
+def test_no_group_shows_adopters_all_or_none_or_nearly(built, firms, dimension, header):
+    """Where a group's adopters or non-adopters number 0, 1 or 2 (counted here with plain
+    pandas), its adopters and rate show x; its firms show unless under 3."""
+    rows = table_with(_html(built, "en"), [header, "Enterprises", "Enterprises using digital platforms",
+                                           "Digital-platform adoption rate", "Share of enterprises"])
+    counts = firms.groupby(dimension, observed=True)["uses_digital_platform"].agg(["size", "sum"])
+    assert len(rows) == len(counts)
+    sensitive = 0
+    for row, (size, adopters) in zip(rows, counts.itertuples(index=False)):
+        if adopters < 3 or size - adopters < 3:
+            sensitive += 1
+            assert row[2:4] == ["x", "x"], row
+        if row[2] != "x":
+            assert row[1:3] == [fmt_int(size, "en"), fmt_int(adopters, "en")]
+        assert (row[1] == "x") >= (size < 3)
+    assert sensitive  # the small register has such groups: the test is not empty
+
+
+@pytest.mark.parametrize("name, heading", [("adoption-overview", "by_size_class"), ("ict-sector", "ict_by_size_class")])
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_size_tables_say_charter_capital_stands_for_total_capital(built, name, heading, lang):
+    from adoption.report.text import label
+
+    html = _html(built, lang, name)
+    words = {"vi": ("tổng nguồn vốn", "vốn điều lệ"), "en": ("total capital", "charter capital")}[lang]
+    after = html[html.index(label(heading, lang)):]
+    assert all(word in after.split("</table>")[1] for word in words)  # in the note under the size table
+
+
 def test_intensity_report_shows_the_estimates(built, small_data):
     from adoption.metrics import intensity
 
@@ -119,13 +153,27 @@ def test_ict_report_counts_the_digital_group(built, firms):
     assert f">{fmt_int(len(digital), 'vi')}<" in html and f">{fmt_int(digital['employees'].sum(), 'vi')}<" in html
 
 
+def test_workforce_report_shows_park_workers_by_source(built, small_data, firms):
+    rows = table_with(_html(built, "en", "workforce-training"), ["Figure", "Workers", "Source"])
+    records = small_data.workforce
+    parks = firms[firms["industrial_park"].notna()]
+    assert rows == [
+        ["Park workforce records: average of 4 quarters, 2023-Q1 to 2023-Q4",
+         fmt_int(records.groupby("period")["workers"].sum().mean(), "en"), ", ".join(sorted(records["source_file"].unique()))],
+        [f"Enterprise register: employees of the {fmt_int(len(parks), 'en')} enterprises in industrial parks",
+         fmt_int(parks["employees"].sum(), "en"), ", ".join(sorted(parks["source_file"].unique()))],
+        ["Published figure", "1,200,000", rows[2][2]],
+    ]
+    assert rows[2][2].startswith("Báo Bình Dương")
+
+
 def test_workforce_report_shows_hours_and_budget(built, small_data, firms):
     from adoption.metrics import workforce
 
     html = _html(built, "vi", "workforce-training")
     records = small_data.workforce
     assert f">{fmt_int(records['workers'].sum() * 13, 'vi')}<" in html  # 1 hour a week, 13 weeks a quarter
-    budget = workforce.budget(firms, records).set_index("year")
+    budget = workforce.budget(firms).set_index("year")
     assert f">{fmt_int(budget.loc[2022, 'per_enterprise_vnd'], 'vi')}<" in html
 
 
@@ -169,8 +217,10 @@ def test_disclosure_footnote_and_no_firm_identifier(built, small_data):
 
 def test_small_parks_hidden_in_the_workforce_report(built, firms):
     rows = table_with(_html(built, "en", "workforce-training"), [
-        "Industrial park", "Workers", "Workers trained (quarterly, summed)", "Hours required", "Hours delivered",
-        "Coverage", "Share of workers trained", "Hours short", "Workers not trained"])
+        "Industrial park", "Workers (quarterly average)", "Workers trained per quarter (average)",
+        "Worker-quarters trained (a worker trained in two quarters counts twice)", "Share of workers trained per quarter",
+        "Hours required", "Hours delivered", "Coverage (hours delivered / required)", "Hours per worker-quarter trained",
+        "Share that can have had 13 hours a quarter, at most", "Hours short", "Workers not trained per quarter (average)"])
     counts = firms.groupby("industrial_park").size()
     hidden = {row[0] for row in rows if row[1] == "x"}
     assert set(counts[counts < 3].index) <= hidden
@@ -354,6 +404,13 @@ def test_a_build_of_one_report_keeps_the_others_in_the_index(built, small_proces
     assert index.count("built from earlier data or code") == 1
     row = next(line for line in index.split("<tr") if "workforce-training.en.html" in line)
     assert "built from earlier data or code" in row
+
+
+def test_adoption_tables_audit_in_the_provenance(built):
+    report = next(r for r in built.reports if r.spec.name == "adoption-overview" and r.params["lang"] == "en")
+    audit = nbformat.read(output_paths_of(report), as_version=4).metadata["adoption"]["disclosure_audit"]
+    assert audit["tables"] == 5  # district, sector, size, ownership, inside/outside parks, each split by adoption
+    assert audit["primary_cells"] > 0 and audit["smallest_margin"] >= 0
 
 
 def test_disclosure_audit_in_the_provenance(built):

@@ -2,6 +2,12 @@
 
 A rule of law, not a cleaning step: the cleaner derives each firm's class with it and the
 generator stratifies its survey by it.
+
+The decree's capital is total capital (tổng nguồn vốn, the balance-sheet total) and its
+staff the year's average of workers paying social insurance. A register gives charter
+capital (vốn điều lệ) and employees: the cleaner passes those, so its classes are an
+approximation of the decree's (a firm classed by capital may fall in a smaller class),
+which docs/glossary.md and the reports state.
 """
 
 from __future__ import annotations

@@ -6,12 +6,14 @@ Definitions are in docs/glossary.md.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..core import reference
 from ..core.errors import ParameterError
-from ..core.schema import Enterprises as E, Platforms as P
+from ..core.schema import Enterprises as E, Platforms as P, in_scope_mask
 from . import disclosure
+from .scope import resolve_district
 
 # Dimensions adoption can be broken down by. Each is a column of the enterprise table,
 # except "district" (read from district_code) and "cohort" (from registered_on).
@@ -24,8 +26,13 @@ COHORTS = (("before 2000", 1900, 1999), ("2000-2009", 2000, 2009), ("2010-2014",
            ("2015-2019", 2015, 2019), ("2020-2023", 2020, 2023), ("2024 or later", 2024, 9999))
 
 
-def headline(firms: pd.DataFrame) -> pd.Series:
+def headline(firms: pd.DataFrame, *, protected: bool = False) -> pd.Series:
     """Headline figures of a set of in-scope firms (see :func:`adoption.metrics.scope.in_scope`).
+
+    ``protected=True`` (shared reports) lists in ``attrs["hidden"]`` the figures not to
+    show: the adopters and the adoption rate when adopters or non-adopters number 0, 1 or
+    2 (:func:`adoption.metrics.disclosure.part_hidden`; every firm of a small district
+    using platforms, say), the rule by which :func:`adoption_by` protects its totals.
 
     >>> frame = pd.DataFrame({"uses_digital_platform": [True, False], "is_digital_tech": [True, False],
     ...     "employees": pd.array([10, 5], dtype="Int64"), "in_industrial_park": [False, True],
@@ -39,7 +46,7 @@ def headline(firms: pd.DataFrame) -> pd.Series:
     in_park = firms[E.in_industrial_park].astype("boolean")
     parks = firms[in_park.fillna(False).to_numpy(dtype=bool)]
     park_known, ownership_known = bool(in_park.notna().any()), bool(firms[E.ownership].notna().any())
-    return pd.Series(
+    figures = pd.Series(
         {
             "enterprises": firms_n,
             "adopters": adopters,
@@ -53,6 +60,8 @@ def headline(firms: pd.DataFrame) -> pd.Series:
         },
         dtype=object,
     )
+    figures.attrs["hidden"] = ["adopters", "adoption_rate"] if protected and disclosure.part_hidden(adopters, firms_n) else []
+    return figures
 
 
 def _known_sum(values: pd.Series) -> int | float:
@@ -67,46 +76,65 @@ def _known_sum(values: pd.Series) -> int | float:
     return float("nan") if len(values) and values.isna().all() else int(values.sum())
 
 
-# Headline keys compared with the published figure of the same key, and how.
+# Headline keys compared with a published figure, and the unit each headline figure
+# counts. A published figure of another unit (FDI projects against FDI enterprises: a firm
+# can hold several projects) is shown as what it is, without a difference.
 _COMPARED = {
-    "enterprises": "enterprises",
-    "adopters": "adopters",
-    "digital_tech_firms": "digital_tech_firms",
-    "digital_tech_workers": "digital_tech_workers",
-    "ip_workers": "ip_workers",
-    "industrial_parks": "industrial_parks",
-    "fdi_firms": "fdi_projects",
+    "enterprises": ("enterprises", "firms"),
+    "adopters": ("adopters", "firms"),
+    "digital_tech_firms": ("digital_tech_firms", "firms"),
+    "digital_tech_workers": ("digital_tech_workers", "workers"),
+    "ip_workers": ("ip_workers", "workers"),
+    "industrial_parks": ("industrial_parks", "parks"),
+    "fdi_firms": ("fdi_projects", "firms"),
 }
 
 
-def compare_published(firms: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.DataFrame:
+def compare_published(firms: pd.DataFrame, published: pd.DataFrame | None = None, *, protected: bool = False) -> pd.DataFrame:
     """Headline figures beside the published 2023 figures, with the source of each.
 
     Columns: ``key``, ``computed``, ``published``, ``difference`` (computed - published),
-    ``relative_difference``, ``source``. ``published`` (``key``, ``value``, ``source``)
-    defaults to the reference data's published figures.
+    ``relative_difference``, ``source``, ``unit`` (of the published figure) and
+    ``comparable``. ``published`` (``key``, ``value``, ``unit``, ``source``) defaults to
+    the reference data's published figures. A published figure that counts something
+    else than its headline figure (FDI projects, where the register counts FDI
+    enterprises) keeps its own key, with no computed figure and no difference
+    (``comparable`` False): the headline shows the enterprises. ``protected=True`` adds
+    ``hidden``: the computed figures :func:`headline` would not show, with their
+    differences set to null.
 
     >>> frame = pd.DataFrame({"uses_digital_platform": [True, False], "is_digital_tech": [False, False],
     ...     "employees": pd.array([10, 5], dtype="Int64"), "in_industrial_park": [False, False],
     ...     "industrial_park": [None, None], "ownership": ["fdi", "state"]})
-    >>> compare_published(frame).set_index("key").loc["enterprises", ["computed", "published", "difference"]].tolist()
-    [2, 65000, -64998]
+    >>> table = compare_published(frame).set_index("key")
+    >>> table.loc["enterprises", ["computed", "published", "difference"]].tolist()
+    [2.0, 65000.0, -64998.0]
+    >>> row = table.loc["fdi_projects"]
+    >>> pd.isna(row["computed"]), int(row["published"]), row["unit"], bool(row["comparable"])
+    (True, 4200, 'projects', False)
     """
-    figures = headline(firms)
+    figures = headline(firms, protected=protected)
     published = (reference.published_figures() if published is None else published).set_index("key")
     rows = []
-    for key, published_key in _COMPARED.items():
-        value = figures[key]  # NaN when the register lacks what it is computed from
-        target = int(published.loc[published_key, "value"])
+    for key, (published_key, unit) in _COMPARED.items():
+        target, their_unit = int(published.loc[published_key, "value"]), published.loc[published_key, "unit"]
+        comparable = their_unit == unit
+        value = figures[key] if comparable else float("nan")  # NaN too when the register lacks what it is computed from
         rows.append({
-            "key": key,
+            "key": key if comparable else published_key,
             "computed": value if pd.isna(value) else int(value),
             "published": target,
             "difference": value - target,
             "relative_difference": (value - target) / target,
             "source": published.loc[published_key, "source"],
+            "unit": their_unit,
+            "comparable": comparable,
         })
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if protected:
+        hidden = table["key"].isin(figures.attrs["hidden"]).to_numpy()
+        table = disclosure.hide(table, hidden, ["computed", "difference", "relative_difference"])
+    return table
 
 
 def cohort(registered_on: pd.Series) -> pd.Categorical:
@@ -138,9 +166,20 @@ def adoption_by(firms: pd.DataFrame, by: str | tuple[str, str], *, protected: bo
     ``share_of_firms``; groups in their natural order (district code, section letter,
     size class order). The register is a census: rates carry no sampling interval.
 
-    ``protected=True`` (for shared reports) adds ``hidden``: groups of fewer than 3 firms,
-    and the groups hidden with them so that none can be recomputed from the total, have
-    their figures set to null (see :mod:`adoption.disclosure`).
+    ``protected=True`` (for shared reports) protects the table split into adopters and
+    non-adopters (``disclosure.protect(..., split="uses_digital_platform")``): a group's
+    firms are hidden when under 3; its adopters when adopters or non-adopters (firms -
+    adopters, which the table implies) number 0, 1 or 2 while the group has firms, since
+    a group where every firm, or none, uses platforms tells each firm's use; and more cells,
+    chosen and checked by the LP audit, so that none of these can be recovered from the
+    other groups and the totals (all firms, all adopters and, for two dimensions, each
+    one-way margin, as the other tables and the headline publish them). The adoption rate
+    is shown only where firms and adopters both are, the share of firms where firms are.
+    Hidden figures are null and ``hidden`` marks a group with any hidden figure. Where
+    protecting a group needs a margin hidden too (a two-way table whose one-way margins
+    alone tell that two groups have no adopters, say), ``table.attrs["hidden_margins"]``
+    lists it, as (dimension, group, part: ``True`` adopters, ``False`` non-adopters,
+    ``"total"`` firms): the other tables must not show it beside this one.
 
     >>> frame = pd.DataFrame({"ownership": pd.Categorical(["fdi", "fdi", "state"]),
     ...                       "uses_digital_platform": [True, False, True]})
@@ -162,14 +201,13 @@ def adoption_by(firms: pd.DataFrame, by: str | tuple[str, str], *, protected: bo
     if protected and table.empty:  # no firm with a known value: nothing to hide
         table["hidden"] = pd.Series(dtype=bool)
     elif protected:
-        known = frame.dropna(subset=names)
-        if len(names) == 1:
-            hidden = table[names[0]].map(disclosure.hidden_groups(known, names[0]).to_dict()).to_numpy()
-        else:
-            guard = disclosure.protect(known, names[0], names[1])
-            stacked = guard.hidden.drop(index=disclosure.TOTAL, columns=disclosure.TOTAL).stack()
-            hidden = [stacked.get((a, b), False) for a, b in zip(table[names[0]], table[names[1]])]
-        table = disclosure.hide(table, hidden, ["firms", "adopters", "adoption_rate", "share_of_firms"])
+        guard = disclosure.protect(frame.dropna(subset=names), *names, split=E.uses_digital_platform)
+        cells = disclosure.split_hidden(guard, list(zip(*(table[name] for name in names))))
+        hidden = {"firms": cells["group"], "share_of_firms": cells["group"] | cells["all_firms"],
+                  "adopters": cells["with"], "adoption_rate": cells["group"] | cells["with"] | cells["without"]}
+        table = disclosure.hide(table, cells.any(axis=1).to_numpy(), list(hidden),
+                                masks={column: mask.to_numpy() for column, mask in hidden.items()})
+        table.attrs["hidden_margins"] = disclosure.hidden_margins(guard, names)
     return table
 
 
@@ -192,8 +230,11 @@ def adoption_by_platform(firms: pd.DataFrame, platforms: pd.DataFrame, *, protec
     """Firms using each platform category, and their share of the firms in scope.
 
     A firm counts in every category it uses, so the rows do not add up to a total:
-    ``protected=True`` hides categories used by fewer than 3 firms, with no secondary
-    suppression needed.
+    ``protected=True`` hides the firms and share of a category used by fewer than 3 firms,
+    or by all the firms in scope but 0, 1 or 2
+    (:func:`adoption.metrics.disclosure.part_hidden`), with no secondary suppression
+    needed. (A category's users are at most the adopters; where the headline shows those,
+    at least 3 firms do not use it.)
 
     >>> firms = pd.DataFrame({"tax_code": ["1", "2", "3", "4"]})
     >>> platforms = pd.DataFrame({"tax_code": ["1", "1", "2"], "platform": ["ecommerce", "erp", "ecommerce"]})
@@ -205,44 +246,143 @@ def adoption_by_platform(firms: pd.DataFrame, platforms: pd.DataFrame, *, protec
     table = pd.DataFrame({"platform": counts.index.astype(str), "firms": counts.to_numpy()})
     table["share_of_firms"] = table["firms"] / len(firms)
     if protected:
-        rare = (table["firms"] > 0) & (table["firms"] < disclosure.MIN_COUNT)
-        table = disclosure.hide(table, rare.to_numpy(), ["firms", "share_of_firms"])
+        rare = [disclosure.part_hidden(users, len(firms)) for users in table["firms"]]
+        table = disclosure.hide(table, rare, ["firms", "share_of_firms"])
     return table.sort_values("firms", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def adoption_over_time(firms: pd.DataFrame, platforms: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
-    """Cumulative adopters by month, from each firm's first ``adopted_on``.
+def adoption_over_time(
+    enterprises: pd.DataFrame,
+    platforms: pd.DataFrame,
+    *,
+    by: str | None = None,
+    district: str | None = None,
+    protected: bool = False,
+) -> pd.DataFrame:
+    """Cumulative adoption by month, from each firm's first ``adopted_on``, over two
+    populations of head offices (branches are never counted).
 
-    Columns: ``month`` (month start), the group (with ``by``), ``adopters`` (firms whose
-    first platform dates from that month or before) and ``adoption_rate`` (adopters over
-    the firms in scope today, in the group: the denominator does not move).
+    ``enterprises`` is the whole clean register (not only today's firms in scope): each
+    month's denominator holds every head office registered by the end of that month,
+    whatever its status today, so that firms now suspended or dissolved, with their
+    platform records, count in the months they were there. The register has no closure
+    dates: a firm that had closed before a month is still counted in it, and a firm
+    struck off the register is not counted at all. Head offices without a registration
+    date cannot be placed and are left out (``attrs["undated"]`` says how many;
+    ``attrs["firms_today"]``: today's firms in scope).
 
-    >>> firms = pd.DataFrame({"tax_code": ["1", "2"]})
-    >>> platforms = pd.DataFrame({"tax_code": ["1", "2", "2"],
-    ...     "adopted_on": pd.to_datetime(["2020-01-15", "2020-03-01", "2020-05-02"])})
-    >>> adoption_over_time(firms, platforms)["adopters"].tolist()
-    [1, 1, 2]
+    Columns: ``month`` (month start), the group (with ``by``), ``firms`` (head offices
+    registered by the end of the month), ``adopters`` (of them, those whose first
+    platform record is from that month or before; a record older than the registration
+    counts from the registration month), ``adoption_rate`` (adopters / firms), and the
+    second line: ``firms_today`` (today's firms in scope, :func:`adoption.in_scope`: the
+    denominator does not move), ``adopters_today`` (of them, first platform by the end of
+    the month) and ``adoption_rate_today``. ``district`` keeps one district unit.
+
+    ``protected=True`` hides, for each month (and group), the adopters and rate of a line
+    whose adopters or non-adopters number 0, 1 or 2, and its firms when under 3; with
+    ``by``, each month's groups are protected as one table (:func:`adoption_by`'s rule).
+
+    By hand: firm 1 registered in January 2020, adopted in February; firm 2 registered in
+    March, adopted in March; firm 3 registered in 2019, dissolved, adopted in January.
+
+    >>> firms = pd.DataFrame({"tax_code": ["1", "2", "3"], "is_branch": False,
+    ...     "status": ["active", "active", "dissolved"], "district_code": "718",
+    ...     "registered_on": pd.to_datetime(["2020-01-10", "2020-03-05", "2019-06-01"])})
+    >>> platforms = pd.DataFrame({"tax_code": ["1", "2", "3"],
+    ...     "adopted_on": pd.to_datetime(["2020-02-15", "2020-03-20", "2020-01-02"])})
+    >>> series = adoption_over_time(firms, platforms)
+    >>> series[["firms", "adopters", "firms_today", "adopters_today"]].values.tolist()
+    [[2, 1, 2, 0], [2, 2, 2, 1], [3, 3, 2, 2]]
     """
-    mine = platforms_of(firms, platforms)
+    heads = enterprises[~enterprises[E.is_branch].astype(bool).to_numpy()]
+    code = resolve_district(district)
+    if code is not None:
+        heads = heads[(heads[E.district_code] == code).to_numpy()]
+    mine = platforms_of(heads, platforms)
     first = mine.groupby("tax_code", observed=True)[P.adopted_on].min()
-    frame = pd.DataFrame({"tax_code": firms[E.tax_code].to_numpy()})
-    adopted = first.reindex(frame[E.tax_code]).to_numpy(dtype="datetime64[s]")
-    frame["month"] = pd.to_datetime(adopted.astype("datetime64[M]"))
+    frame = pd.DataFrame({
+        "adopted": _months(first.reindex(heads[E.tax_code].astype(object)).to_numpy()),
+        "registered": _months(heads[E.registered_on].to_numpy()),
+        "today": in_scope_mask(heads).to_numpy(dtype=bool),
+    })
     names = []
     if by is not None:
-        name, values = group_key(firms, by)
+        name, values = group_key(heads, by)
         frame[name] = values.to_numpy()
         names = [name]
-    if frame["month"].notna().sum() == 0:
-        return pd.DataFrame(columns=["month", *names, "adopters", "adoption_rate"])
-    months = pd.date_range(frame["month"].min(), frame["month"].max(), freq="MS")
+    columns = ["month", *names, "firms", "adopters", "adoption_rate", "firms_today", "adopters_today", "adoption_rate_today"]
+    counts = {"undated": int(frame["registered"].isna().sum()), "firms_today": int(frame["today"].sum())}
+    if frame["adopted"].notna().sum() == 0:
+        out = pd.DataFrame(columns=columns)
+        out.attrs.update(counts)
+        return out
+    months = pd.date_range(frame["adopted"].min(), frame["adopted"].max(), freq="MS")
+    # A firm enters the first line at its registration, and counts as an adopter from its
+    # first record or its registration, whichever is later.
+    entered = frame["adopted"].where(frame["adopted"] > frame["registered"], frame["registered"]).where(frame["adopted"].notna())
+    frame["entered"] = entered
     groups = frame.groupby(names, observed=True) if names else [((), frame)]
     parts = []
     for group, rows in groups:
-        new = rows["month"].value_counts().reindex(months, fill_value=0).sort_index()
-        part = pd.DataFrame({"month": months, "adopters": new.cumsum().to_numpy()})
-        part["adoption_rate"] = part["adopters"] / len(rows)
-        for name, value in zip(names, group if isinstance(group, tuple) else (group,)):
-            part.insert(1, name, value)
+        part = pd.DataFrame({
+            "month": months,
+            "firms": _count_by(rows["registered"], months),
+            "adopters": _count_by(rows["entered"], months),
+            "firms_today": int(rows["today"].sum()),
+            "adopters_today": _count_by(rows["adopted"][rows["today"].to_numpy()], months),
+        })
+        for column, name in zip(names, group if isinstance(group, tuple) else (group,)):
+            part.insert(1, column, name)
         parts.append(part)
-    return pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["adoption_rate"] = out["adopters"] / out["firms"].where(out["firms"] > 0)
+        out["adoption_rate_today"] = out["adopters_today"] / out["firms_today"].where(out["firms_today"] > 0)
+    out = out[columns]
+    if protected:
+        out = _protect_over_time(out, frame, names, months)
+    out.attrs.update(counts)
+    return out
+
+
+def _months(dates) -> pd.Series:
+    """Month starts of ``dates`` (NaT stays NaT)."""
+    values = pd.to_datetime(pd.Series(dates)).to_numpy(dtype="datetime64[s]")
+    return pd.Series(pd.to_datetime(values.astype("datetime64[M]")))
+
+
+def _count_by(months_of: pd.Series, months: pd.DatetimeIndex) -> np.ndarray:
+    """How many of ``months_of`` (month starts, NaT never) fall in each of ``months`` or before."""
+    known = np.sort(months_of.dropna().to_numpy(dtype="datetime64[ns]"))
+    return np.searchsorted(known, months.to_numpy(dtype="datetime64[ns]"), side="right")
+
+
+def _protect_over_time(out: pd.DataFrame, frame: pd.DataFrame, names: list[str], months: pd.DatetimeIndex) -> pd.DataFrame:
+    """Each month of each line protected as :func:`adoption_by` protects a table."""
+    out = out.astype({"firms": "float64", "adopters": "float64", "firms_today": "float64", "adopters_today": "float64"})
+    lines = (("firms", "adopters", "adoption_rate", "registered", "entered", None),
+             ("firms_today", "adopters_today", "adoption_rate_today", None, "adopted", "today"))
+    for firms, adopters, rate, member, flag, keep in lines:
+        if not names:
+            for row in out.index:
+                f, a = int(out.at[row, firms]), int(out.at[row, adopters])
+                if disclosure.part_hidden(a, f):
+                    out.loc[row, [adopters, rate]] = np.nan
+                if 0 < f < disclosure.MIN_COUNT:
+                    out.loc[row, [firms, rate]] = np.nan
+            continue
+        pool = frame[frame[keep]] if keep else frame
+        for month in months:
+            present = pool[pool[member] <= month] if member else pool
+            split = present.dropna(subset=names).assign(_adopted=lambda f: (f[flag] <= month).to_numpy())
+            # The groups with firms this month (a group registered later has none: nothing to hide).
+            rows = out.index[(out["month"] == month).to_numpy() & out[names[0]].isin(split[names[0]].unique()).to_numpy()]
+            if rows.empty:
+                continue
+            guard = disclosure.protect(split, names[0], split="_adopted")
+            cells = disclosure.split_hidden(guard, list(zip(out.loc[rows, names[0]])))
+            out.loc[rows[cells["group"].to_numpy()], firms] = np.nan
+            out.loc[rows[cells["with"].to_numpy()], adopters] = np.nan
+            out.loc[rows[cells.any(axis=1).to_numpy()], rate] = np.nan
+    return out

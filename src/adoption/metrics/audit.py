@@ -4,16 +4,20 @@ Hiding cells is not protection enough: from the published cells and the totals, 
 attacker can often narrow a hidden cell down to a small interval, or recover it exactly
 (two hidden blocks joined by one small cell, say). For every hidden cell, the audit
 computes the smallest and largest value it can take given everything published (every
-row and column adds up to its total; no cell is negative), with scipy's ``linprog``
+row and column adds up to its total, and in a three-way table every line along each axis;
+no cell is negative), with scipy's ``linprog``
 (HiGHS). Each primary cell must keep its required protection:
 
-* a count cell (1 or 2 firms): the attacker's interval is at least ``min_count`` wide;
+* a count cell (1 or 2 firms; in a table split by an attribute, also 0 firms of a part of
+  a group that has firms): the attacker's interval is at least ``min_count`` wide;
 * a dominated total: the attacker's upper bound reaches ``largest / dominance`` for the
   largest one and two contributions, the value below which the rule would not hide it
   (for a cell of 1,000 employees, 950 in one firm, at 85%: 1,117.6, a protection of 118).
 
-Where a cell falls short, :func:`enforce` hides one more cell of its row or column (the
-smallest non-zero one) and audits again, until every primary cell is protected.
+Where a cell falls short, :func:`enforce` hides one more cell of a line through it (its
+row or column; the smallest non-zero one of the lowest rank, inner cells before totals),
+hides what that line would otherwise give away, and audits again, until every primary
+cell is protected.
 """
 
 from __future__ import annotations
@@ -33,24 +37,35 @@ class Audit:
     smallest_margin: float
 
 
-def relations(shape: tuple[int, int]) -> list[tuple[list[tuple[int, int]], tuple[int, int]]]:
-    """The additive relations of a table whose last row and column are totals: the cells
-    of each line and the cell holding their sum. A one-column table has its column only.
+def relations(shape: tuple[int, ...]) -> list[tuple[list[tuple[int, ...]], tuple[int, ...]]]:
+    """The additive relations of a table whose last index on every axis is the total: for
+    each axis and each position on the other axes, the cells along the axis and the cell
+    holding their sum. An axis of length 1 holds only its total and gives no relation (a
+    one-column table has its column only). A table of three axes (districts x sizes x
+    using platforms or not, say) has every two-way margin as a relation.
 
     >>> relations((3, 1))
     [([(0, 0), (1, 0)], (2, 0))]
+    >>> len(relations((3, 3))), len(relations((3, 3, 3)))
+    (6, 27)
     """
-    n_rows, n_cols = shape
-    out = [([(i, j) for i in range(n_rows - 1)], (n_rows - 1, j)) for j in range(n_cols)]
-    if n_cols > 1:
-        out += [([(i, j) for j in range(n_cols - 1)], (i, n_cols - 1)) for i in range(n_rows)]
+    out = []
+    for axis, size in enumerate(shape):
+        if size < 2:
+            continue
+        others = shape[:axis] + shape[axis + 1:]
+        for rest in np.ndindex(*others):
+            def at(k: int, rest=rest, axis=axis) -> tuple[int, ...]:
+                return tuple(int(i) for i in rest[:axis] + (k,) + rest[axis:])
+            out.append(([at(k) for k in range(size - 1)], at(size - 1)))
     return out
 
 
-def intervals(values: np.ndarray, hidden: np.ndarray, only=None) -> tuple[np.ndarray, np.ndarray]:
+def intervals(values: np.ndarray, hidden: np.ndarray, only=None, lines=None) -> tuple[np.ndarray, np.ndarray]:
     """The smallest and largest value of each hidden cell (of those in ``only``, when
     given) consistent with the published cells and the table's totals (NaN for shown
-    cells, inf for an unbounded one)."""
+    cells, inf for an unbounded one). ``lines``: the table's :func:`relations`, when
+    already at hand."""
     cells = [tuple(c) for c in np.argwhere(hidden)]
     low, high = np.full(values.shape, np.nan), np.full(values.shape, np.nan)
     if not cells:
@@ -58,7 +73,7 @@ def intervals(values: np.ndarray, hidden: np.ndarray, only=None) -> tuple[np.nda
     from scipy.optimize import linprog  # imported here: a report kernel pays for it only when a cell is hidden
     index = {cell: k for k, cell in enumerate(cells)}
     rows, rhs = [], []
-    for parts, total in relations(values.shape):
+    for parts, total in relations(values.shape) if lines is None else lines:
         if not any(hidden[c] for c in parts + [total]):
             continue
         row = np.zeros(len(cells))
@@ -95,37 +110,101 @@ def margins(values: np.ndarray, low: np.ndarray, high: np.ndarray, required: dic
     return out
 
 
-def enforce(values: np.ndarray, hidden: np.ndarray, required: dict) -> tuple[np.ndarray, Audit]:
+def rank_by_totals(shape: tuple[int, ...], *, split: bool = False) -> np.ndarray:
+    """The order in which cells are hidden as secondaries, lowest first: inner cells, then
+    margins, then the grand total (the number of axes on which the cell is a total, twice
+    over). With ``split``, the last axis splits each group into parts: a group's total
+    (its firms) comes after its parts but before any margin of the grouping axes, which the
+    other tables publish.
+
+    >>> rank_by_totals((2, 2)).tolist()
+    [[0, 2], [2, 4]]
+    >>> rank_by_totals((2, 3), split=True).tolist()
+    [[0, 0, 1], [2, 2, 3]]
+    """
+    grid = np.indices(shape)
+    at_total = [grid[axis] == size - 1 for axis, size in enumerate(shape)]
+    grouping = at_total[:-1] if split else at_total
+    rank = 2 * sum(total.astype(int) for total in grouping)
+    return rank + (at_total[-1].astype(int) if split else 0)
+
+
+def close_lines(values, hidden: np.ndarray, rank: np.ndarray | None = None) -> np.ndarray:
+    """Hide more cells until no relation (a row, a column, a line of a three-way table,
+    each with its total) holds exactly one hidden cell, which its line would give away:
+    of the line's shown cells, one of the lowest ``rank`` (:func:`rank_by_totals`: inner
+    cells before totals), settling most other such lines, then the smallest. The
+    secondary suppression of :func:`adoption.metrics.disclosure.protect`, and the step
+    after each cell :func:`enforce` hides."""
+    hidden = np.array(hidden, dtype=bool)
+    data = np.asarray(values, dtype=float).reshape(hidden.shape)
+    rank = rank_by_totals(hidden.shape) if rank is None else rank
+    lines = [parts + [total] for parts, total in relations(hidden.shape)]
+    changed = True
+    while changed:
+        changed = False
+        for cells in lines:
+            if sum(hidden[c] for c in cells) != 1:
+                continue
+            candidates = lowest([c for c in cells if not hidden[c]], rank)
+            if not candidates:
+                continue
+            nonzero = [c for c in candidates if data[c] > 0] or candidates
+
+            def lone_elsewhere(cell):
+                # Relations through this cell that also hold a single hidden cell: hiding
+                # it settles them too, which keeps the number of hidden cells small.
+                return sum(1 for other in lines if other is not cells and cell in other
+                           and sum(hidden[c] for c in other) == 1)
+
+            hidden[min(nonzero, key=lambda c: (-lone_elsewhere(c), data[c], c))] = True
+            changed = True
+    return hidden
+
+
+def enforce(values: np.ndarray, hidden: np.ndarray, required: dict, rank: np.ndarray | None = None) -> tuple[np.ndarray, Audit]:
     """Hide more cells until every primary cell in ``required`` keeps its protection
     against the attacker of :func:`intervals`; returns the hidden cells and the audit.
+    ``rank`` orders the cells that may be hidden (:func:`rank_by_totals` by default).
     """
     hidden = hidden.copy()
+    lines = relations(values.shape)
+    rank = rank_by_totals(values.shape) if rank is None else rank
     while True:
-        low, high = intervals(values, hidden, only=required)
+        low, high = intervals(values, hidden, only=required, lines=lines)
         found = margins(values, low, high, required)
         exposed = {cell: margin for cell, margin in found.items() if margin < -1e-9}
         if not exposed:
             smallest = min(found.values()) if found else float("inf")
             return hidden, Audit(int(hidden.sum()), len(required), smallest)
-        candidates = _candidates(hidden, sorted(exposed, key=lambda c: (exposed[c], c)))
+        candidates = _candidates(hidden, sorted(exposed, key=lambda c: (exposed[c], c)), lines, rank)
         if not candidates:  # every cell is hidden: nothing more to hide
             return hidden, Audit(int(hidden.sum()), len(required), min(found.values()))
         positive = [c for c in candidates if values[c] > 0] or candidates
         hidden[min(positive, key=lambda c: (values[c], c))] = True
+        hidden = close_lines(values, hidden, rank)  # a cell its line gives away protects nothing
 
 
-def _candidates(hidden: np.ndarray, exposed: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Cells to hide next: shown cells of the most exposed cell's row and column (inner
-    cells before totals); if all of those are hidden, of the next exposed cell's; else any
-    shown cell of the table."""
-    n_rows, n_cols = hidden.shape
+def lowest(cells: list, rank: np.ndarray) -> list:
+    """The cells of the lowest rank among ``cells``."""
+    if not cells:
+        return []
+    least = min(rank[c] for c in cells)
+    return [c for c in cells if rank[c] == least]
 
-    def inner(c):
-        return c[0] != n_rows - 1 and (n_cols == 1 or c[1] != n_cols - 1)
 
+def _candidates(hidden: np.ndarray, exposed: list[tuple[int, ...]], lines: list, rank: np.ndarray) -> list[tuple[int, ...]]:
+    """Cells to hide next, always of the lowest rank still shown (inner cells before
+    totals, so that a margin other tables publish is hidden only when nothing else is
+    left): those of the relations through the most exposed cell (its row and column in a
+    two-way table); if none is of that rank, through the next exposed cell; else any."""
+    shown = [tuple(int(i) for i in c) for c in np.argwhere(~hidden)]
+    if not shown:
+        return []
+    least = min(rank[c] for c in shown)
     for cell in exposed:
-        line = [c for c in [(cell[0], j) for j in range(n_cols)] + [(i, cell[1]) for i in range(n_rows)] if not hidden[c]]
+        line = [c for parts, total in lines if cell == total or cell in parts for c in parts + [total]
+                if not hidden[c] and rank[c] == least]
         if line:
-            return [c for c in line if inner(c)] or line
-    shown = [tuple(c) for c in np.argwhere(~hidden)]
-    return [c for c in shown if inner(c)] or shown
+            return line
+    return [c for c in shown if rank[c] == least]

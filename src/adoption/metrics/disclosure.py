@@ -3,12 +3,18 @@
 Rules used by statistics offices (OECD glossary, INSEE, INE Portugal; see
 reference_data/SOURCES.md):
 
-* primary, by count: a cell counting 1 or 2 firms (fewer than ``min_count``) is not shown;
+* primary, by count: a cell counting 1 or 2 firms (fewer than ``min_count``) is not shown
+  (an empty cell is shown: it describes no firm);
+* primary, by attribute: where a group is split into the firms with and without an
+  attribute (using digital platforms), each part is such a cell, and a part of 0 firms
+  too: it says that every firm of the group has the attribute, or that none has
+  (``protect(..., split=...)``). "State: 3 firms, 3 using platforms" and "FDI: 10 firms,
+  1 using platforms" are both hidden, though no group is under 3 firms;
 * primary, by dominance: a cell of a total (employees, capital, revenue) where the
   largest firm, or the two largest, hold more than ``dominance`` of it is not shown;
-* secondary: wherever a row or column (with its total) would hold exactly one hidden
-  cell, the smallest other cell is hidden too, until no hidden value can be recomputed
-  by subtraction from the totals;
+* secondary: wherever a row or column (with its total; in a split two-way table, any line
+  of the three-way table) would hold exactly one hidden cell, the smallest other cell is
+  hidden too, until no hidden value can be recomputed by subtraction from the totals;
 * audit: an attacker with a linear-programming solver and every published cell must not
   narrow a primary cell down beyond its required protection; where one can, more cells
   are hidden (:mod:`adoption.metrics.audit`). Every audit is recorded in :data:`AUDITS`.
@@ -20,15 +26,19 @@ never reach a protected table: it holds only group labels and aggregates.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .audit import Audit, enforce
+from ..core.errors import ParameterError
+from .audit import Audit, close_lines, enforce, rank_by_totals
 
 SYMBOL = "x"
 TOTAL = "total"
+# The parts of a group split by a yes/no attribute: the firms without it, then with it.
+SPLIT = [False, True]
 MIN_COUNT = 3
 DOMINANCE = 0.85
 # A median (or another order statistic) of fewer firms than this is not shown: in a small
@@ -43,8 +53,9 @@ class Protected:
     """A table with its totals, and why each hidden cell is hidden.
 
     ``values``: groups as rows (and columns), with a ``total`` row and column; hidden cells
-    are NaN. ``status``: the same shape, ``""`` for a shown cell, else ``count``,
-    ``dominance`` or ``secondary``.
+    are NaN. Split by an attribute, the parts (:data:`SPLIT`, then ``total``) are the
+    columns, or the second level of the columns under each column group. ``status``: the
+    same shape, ``""`` for a shown cell, else ``count``, ``dominance`` or ``secondary``.
     """
 
     values: pd.DataFrame
@@ -56,53 +67,44 @@ class Protected:
         return self.status != ""
 
 
-def _pivot(firms: pd.DataFrame, rows: str, cols: str | None, func) -> pd.DataFrame:
-    keys = [rows] + ([cols] if cols else [])
-    grouped = firms.groupby(keys, observed=True, sort=True)
-    cell = func(grouped)
-    table = cell.unstack(cols, fill_value=0) if cols else cell.to_frame(TOTAL)
-    row_total = func(firms.groupby(rows, observed=True, sort=True))
-    col_total = func(firms.groupby(cols, observed=True, sort=True)) if cols else None
-    grand = func(firms.assign(_all=TOTAL).groupby("_all"))
-    if cols:
-        table[TOTAL] = row_total
-        table.loc[TOTAL] = list(col_total.reindex(table.columns[:-1]).fillna(0)) + [grand.iloc[0]]
-    else:
-        table.loc[TOTAL] = grand.iloc[0]
-    table.index = table.index.astype(object)
-    table.columns = table.columns.astype(object)
-    return table
+def _levels(firms: pd.DataFrame, keys: list[str]) -> list[list]:
+    """The groups along each key: sorted, those with firms only."""
+    return [list(firms.groupby(key, observed=True, sort=True).size().index) for key in keys]
 
 
-def _secondary(values: pd.DataFrame, hidden: np.ndarray) -> np.ndarray:
-    """Hide more cells until no row or column relation holds exactly one hidden cell."""
-    hidden = hidden.copy()
-    n_rows, n_cols = hidden.shape
-    data = values.to_numpy(dtype=float)
-    # Each relation: the cells of a line, including its total (the last row/column).
-    columns = [[(i, j) for i in range(n_rows)] for j in range(n_cols)]
-    relations = columns + ([[(i, j) for j in range(n_cols)] for i in range(n_rows)] if n_cols > 1 else [])
-    changed = True
-    while changed:
-        changed = False
-        for cells in relations:
-            if sum(hidden[c] for c in cells) != 1:
-                continue
-            candidates = [c for c in cells if not hidden[c] and c[0] != n_rows - 1 and (n_cols == 1 or c[1] != n_cols - 1)]
-            candidates = candidates or [c for c in cells if not hidden[c]]
-            if not candidates:
-                continue
-            nonzero = [c for c in candidates if data[c] > 0] or candidates
+def _cube(firms: pd.DataFrame, keys: list[str], func, levels: list[list]) -> np.ndarray:
+    """``func`` of the firms of every cell of the table by ``keys`` and of every margin: an
+    array with one axis per key, the groups of ``levels`` along it and the total last."""
+    out = np.zeros(tuple(len(groups) + 1 for groups in levels))
+    for kept in itertools.product((True, False), repeat=len(keys)):  # False: the axis is summed up
+        by = [key for key, keep in zip(keys, kept) if keep]
+        if not by:
+            out[(-1,) * len(keys)] = func(firms.assign(_all=TOTAL).groupby("_all")).iloc[0]
+            continue
+        result = func(firms.groupby(by, observed=True, sort=True))
+        where, level = [], 0
+        for axis, keep in enumerate(kept):
+            if keep:
+                labels = result.index.get_level_values(level) if len(by) > 1 else result.index
+                where.append(pd.Index(levels[axis], dtype=object).get_indexer(labels.astype(object)))
+                level += 1
+            else:
+                where.append(np.full(len(result), len(levels[axis])))
+        out[tuple(where)] = result.to_numpy(dtype=float)
+    return out
 
-            def lone_elsewhere(cell):
-                # Relations through this cell that also hold a single hidden cell: hiding
-                # it settles them too, which keeps the number of hidden cells small.
-                return sum(1 for other in relations if other is not cells and cell in other
-                           and sum(hidden[c] for c in other) == 1)
 
-            hidden[min(nonzero, key=lambda c: (-lone_elsewhere(c), data[c], c))] = True
-            changed = True
-    return hidden
+def _frame(cube: np.ndarray, levels: list[list]) -> pd.DataFrame:
+    """A cube as a table: the first key's groups as rows; the second key's as columns, or
+    (with a third) the pairs of the second and third keys' groups; a total last on each."""
+    labels = [list(groups) + [TOTAL] for groups in levels]
+    index = pd.Index(labels[0], dtype=object)
+    if len(labels) == 1:
+        return pd.DataFrame(cube.reshape(-1, 1), index=index, columns=pd.Index([TOTAL], dtype=object))
+    if len(labels) == 2:
+        return pd.DataFrame(cube, index=index, columns=pd.Index(labels[1], dtype=object))
+    columns = pd.MultiIndex.from_product([pd.Index(labels[1], dtype=object), pd.Index(labels[2], dtype=object)])
+    return pd.DataFrame(cube.reshape(cube.shape[0], -1), index=index, columns=columns)
 
 
 def protect(
@@ -111,6 +113,7 @@ def protect(
     cols: str | None = None,
     *,
     value: str | None = None,
+    split: str | None = None,
     min_count: int = MIN_COUNT,
     dominance: float = DOMINANCE,
 ) -> Protected:
@@ -125,34 +128,63 @@ def protect(
     B has 2 firms, C is dominated (100 of 105). With A (15) shown, B + C = 130 - 15 = 115,
     so C <= 115, short of the 103 / 0.85 = 121.2 that C's two largest firms require: the
     audit hides A too, and C may then be anything up to 130.
+
+    ``split`` (a yes/no column of the firms, such as ``uses_digital_platform``) splits
+    each group into the firms with and without it: the table gains an axis (its columns,
+    or with ``cols`` pairs of columns), and the firms of each part are cells under the
+    same rule, with one difference. An empty group describes no firm, so it is shown; an
+    empty part of a group that has firms describes all of them (none of the group's firms
+    has the attribute, or every one has), so a part of 0, 1 or 2 firms is hidden. The
+    LP audit then keeps each such part at least ``min_count`` wide, through the group
+    totals and every other published line.
+
+    >>> firms = pd.DataFrame({"owner": ["state"] * 3 + ["private"] * 8,
+    ...                       "uses": [True] * 3 + [True] * 4 + [False] * 4})
+    >>> table = protect(firms, "owner", split="uses")
+    >>> table.status.columns.tolist(), table.status.loc["state"].tolist()
+    ([False, True, 'total'], ['count', 'secondary', ''])
+
+    State: 3 firms, 3 using (and 0 not): both parts are hidden, and so are private's, since
+    each could be recomputed from the column totals; each group's firm count stays.
     """
-    counts = _pivot(firms, rows, cols, lambda g: g.size())
-    if value is None:
-        values = counts.astype(float)
-    else:
-        values = _pivot(firms, rows, cols, lambda g: g[value].sum()).astype(float)
-    status = pd.DataFrame("", index=values.index, columns=values.columns)
+    if split is not None and value is not None:
+        raise ParameterError("a table split by an attribute counts firms: give split or value, not both")
+    keys = [rows] + ([cols] if cols else []) + ([split] if split else [])
+    levels = _levels(firms, keys)
+    if split is not None:  # both parts, even where no firm has the attribute (or every one has)
+        firms = firms.assign(**{split: firms[split].astype(bool)})
+        levels[-1] = SPLIT
+    counts = _cube(firms, keys, lambda g: g.size(), levels)
+    values = counts if value is None else _cube(firms, keys, lambda g: g[value].sum(), levels)
+    status = np.full(counts.shape, "", dtype=object)
     status[(counts > 0) & (counts < min_count)] = "count"
-    required: dict[tuple[int, int], tuple[str, float]] = {}
+    if split is not None:
+        # A part (with or without the attribute) of a group that has firms: an empty part is
+        # as telling as a part of one firm.
+        group_firms = counts[..., -1:]
+        status[..., :-1][(counts[..., :-1] < min_count) & (group_firms > 0)] = "count"
+    required: dict[tuple[int, ...], tuple[str, float]] = {}
     if value is not None:
-        top1 = _pivot(firms, rows, cols, lambda g: g[value].max()).reindex_like(values).astype(float)
-        top2 = _pivot(firms, rows, cols, lambda g: g[value].apply(lambda s: s.nlargest(2).sum())).reindex_like(values).astype(float)
+        top1 = _cube(firms, keys, lambda g: g[value].max(), levels)
+        top2 = _cube(firms, keys, lambda g: g[value].apply(lambda s: s.nlargest(2).sum()), levels)
         with np.errstate(divide="ignore", invalid="ignore"):
             dominated = ((top1 / values > dominance) | (top2 / values > dominance)) & (values > 0)
         status[(status == "") & dominated] = "dominance"
         # A hidden total must stay uncertain up to the value at which its one or two
         # largest firms would no longer dominate it (a cell of 1 or 2 firms: all of it).
-        reach = (top2 / dominance).to_numpy()
-        for cell in map(tuple, np.argwhere((status != "").to_numpy())):
+        reach = top2 / dominance
+        for cell in map(tuple, np.argwhere(status != "")):
             required[cell] = ("dominance", float(reach[cell]))
     else:
-        for cell in map(tuple, np.argwhere((status != "").to_numpy())):
+        for cell in map(tuple, np.argwhere(status != "")):
             required[cell] = ("count", float(min_count))
-    primary = (status != "").to_numpy()
-    final, audit = enforce(values.to_numpy(dtype=float), _secondary(values, primary), required)
+    primary = status != ""
+    rank = rank_by_totals(values.shape, split=split is not None)
+    final, audit = enforce(values, close_lines(values, primary, rank), required, rank)
     AUDITS.append(audit)
-    status = status.mask(final & ~primary, "secondary")
-    return Protected(values=values.mask(status != ""), status=status, audit=audit)
+    status[final & ~primary] = "secondary"
+    table, why = _frame(values, levels), _frame(status, levels)
+    return Protected(values=table.mask(why != ""), status=why, audit=audit)
 
 
 def hidden_groups(
@@ -176,17 +208,81 @@ def hidden_groups(
     return hidden.drop(TOTAL)
 
 
-def hide(table: pd.DataFrame, hidden, columns: list[str]) -> pd.DataFrame:
-    """A copy of ``table`` with a ``hidden`` column and ``columns`` set to null where hidden.
+def hide(table: pd.DataFrame, hidden, columns: list[str], *, masks: dict | None = None) -> pd.DataFrame:
+    """A copy of ``table`` with a ``hidden`` column and ``columns`` set to null where hidden,
+    or where a column's own mask in ``masks`` says so (a group may show some figures).
 
     >>> hide(pd.DataFrame({"g": ["a", "b"], "n": [5, 1]}), [False, True], ["n"])["n"].tolist()
     [5.0, nan]
     """
     out = table.copy()
     out["hidden"] = pd.Series(hidden, index=out.index).fillna(False).astype(bool)
+    masks = masks or {}
     for column in columns:
-        out[column] = out[column].astype("float64").mask(out["hidden"])
+        mask = pd.Series(masks[column], index=out.index).astype(bool) if column in masks else out["hidden"]
+        out[column] = out[column].astype("float64").mask(mask)
     return out
+
+
+def split_hidden(table: Protected, groups: list[tuple]) -> pd.DataFrame:
+    """Which figures of each group of a table protected with ``split`` are hidden: one row
+    per group (a tuple of the ``rows`` value, and the ``cols`` value when given), columns
+    ``without``, ``with`` (the two parts), ``group`` (its firms) and ``all_firms`` (the
+    table's grand total).
+
+    >>> firms = pd.DataFrame({"owner": ["state"] * 3 + ["private"] * 8, "uses": [True] * 7 + [False] * 4})
+    >>> split_hidden(protect(firms, "owner", split="uses"), [("state",)]).iloc[0].tolist()
+    [True, True, False, False]
+    """
+    hidden = table.hidden
+    two_way = isinstance(hidden.columns, pd.MultiIndex)
+
+    def at(group: tuple, part) -> bool:
+        return bool(hidden.loc[group[0], (group[1], part) if two_way else part])
+
+    grand = (TOTAL, TOTAL) if two_way else (TOTAL,)
+    return pd.DataFrame(
+        [{"without": at(g, False), "with": at(g, True), "group": at(g, TOTAL), "all_firms": at(grand, TOTAL)} for g in groups],
+        columns=["without", "with", "group", "all_firms"],
+    )
+
+
+def hidden_margins(table: Protected, names: list[str]) -> list[tuple[str, object, object]]:
+    """The margins of a table protected with ``split`` that its protection hides: each as
+    (dimension, group, part), the dimension ``"all"`` (group ``total``) for the grand
+    totals, part ``False``, ``True`` or ``total`` (the firms). Other tables of the same
+    firms (the one-way tables, the headline) must not show these, or the hidden cells of
+    this one can be narrowed down: a margin is hidden only where no cell inside the table
+    can protect a sensitive one.
+
+    >>> firms = pd.DataFrame({"owner": ["state"] * 3 + ["private"] * 8, "uses": [True] * 7 + [False] * 4})
+    >>> hidden_margins(protect(firms, "owner", split="uses"), ["owner"])
+    []
+    """
+    hidden = table.hidden
+    out = []
+    for row in hidden.index:
+        for column in hidden.columns:
+            cell = (row, *column) if isinstance(column, tuple) else (row, column)
+            at_total = [value == TOTAL for value in cell[:-1]]
+            if any(at_total) and hidden.loc[row, column]:
+                if all(at_total):
+                    out.append(("all", TOTAL, cell[-1]))
+                else:
+                    axis = at_total.index(False)
+                    out.append((names[axis], cell[axis], cell[-1]))
+    return out
+
+
+def part_hidden(part: int, group: int, *, min_count: int = MIN_COUNT) -> bool:
+    """The rule for a group split in two shown on its own (the province's adopters in a
+    headline, a month of a series): hidden when the group has firms and either part
+    counts fewer than ``min_count``, none included (see :func:`protect`).
+
+    >>> part_hidden(3, 3), part_hidden(1, 10), part_hidden(45_000, 65_000), part_hidden(0, 0)
+    (True, True, False, False)
+    """
+    return group > 0 and (part < min_count or group - part < min_count)
 
 
 def display(table: Protected, fmt) -> pd.DataFrame:

@@ -14,7 +14,8 @@ from .text import check_lang, has_label, label
 # How each column of a metric table is shown: "int", "pct", "dec" (one decimal).
 COLUMN_FORMATS = {
     "firms": "int", "employees": "int", "mean_employees": "dec", "median_employees": "dec", "respondents": "int",
-    "workers": "int", "workers_trained": "int", "hours_required": "int", "hours_delivered": "int",
+    "workers": "int", "trained_per_quarter": "int", "worker_quarters_trained": "int", "hours_required": "int",
+    "hours_delivered": "int", "hours_per_trained": "dec", "share_13h_at_most": "pct",
     "gap_hours": "int", "gap_workers": "int", "coverage": "pct", "share_trained": "pct", "share": "pct",
     "eu_2023": "pct", "eu_target_2030": "pct", "budget_vnd": "int", "per_enterprise_vnd": "int",
     "per_worker_vnd": "int", "year": "plain", "cv": "pct",

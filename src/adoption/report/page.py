@@ -90,6 +90,13 @@ def note(key: str, lang: str) -> Markdown:
     return Markdown(f"*{label(key, lang)}*")
 
 
+def over_time_note(series, lang: str) -> Markdown:
+    """What the lines of :func:`adoption.metrics.adoption.adoption_over_time` divide by,
+    and what the register cannot tell about earlier months, in italics."""
+    return Markdown("*" + label("over_time_note", lang, undated=fmt_int(series.attrs.get("undated", 0), lang),
+                                today=fmt_int(series.attrs.get("firms_today"), lang)) + "*")
+
+
 def banner(data: CleanData, lang: str) -> HTML:
     """A visible banner when the data are synthetic; empty output otherwise."""
     if not data.synthetic:

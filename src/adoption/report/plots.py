@@ -61,26 +61,39 @@ def plot_adoption_by(table: pd.DataFrame, *, lang: str = "vi", ax: Axes | None =
 
 
 def plot_adoption_over_time(series: pd.DataFrame, *, lang: str = "vi", ax: Axes | None = None) -> Axes:
-    """Line of the cumulative adoption rate by month, from ``adoption_over_time``
-    (one line per group when the table has a group column).
+    """Lines of the cumulative adoption rate by month, from ``adoption_over_time``: over the
+    head offices registered by then (solid) and over today's firms in scope (dashed); with
+    a group column, one solid line per group. Hidden months (a protected series) are gaps.
+
+    >>> frame = pd.DataFrame({"month": pd.to_datetime(["2020-01-01", "2020-02-01"]), "adoption_rate": [0.2, 0.3],
+    ...                       "adoption_rate_today": [0.1, 0.25]})
+    >>> [line.get_label() for line in plot_adoption_over_time(frame, lang="en").get_lines()]
+    ['Of the head offices registered by then (any status today)', "Of today's enterprises in scope"]
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 3.6), layout="constrained")
-    groups = [c for c in series.columns if c not in ("month", "adopters", "adoption_rate")]
+    groups = [c for c in series.columns if c not in _OVER_TIME_FIGURES]
     if groups:
         names = group_labels(series[[groups[0]]], lang).to_numpy()
         for name in pd.unique(names):
             rows = series[names == name]
-            ax.plot(rows["month"], rows["adoption_rate"], label=chart_text(name))
-        ax.legend(frameon=False)
+            ax.plot(rows["month"], rows["adoption_rate"].astype(float), label=chart_text(name))
     else:
-        ax.plot(series["month"], series["adoption_rate"], color=BAR_COLOUR)
+        ax.plot(series["month"], series["adoption_rate"].astype(float), color=BAR_COLOUR,
+                label=chart_text(label("over_time_registered", lang)))
+        ax.plot(series["month"], series["adoption_rate_today"].astype(float), color=BAR_COLOUR, linestyle="--",
+                label=chart_text(label("over_time_today", lang)))
+    ax.legend(frameon=False)
     ax.set_ylim(0, 1)
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
     ax.set_xlabel(label("month", lang))
     ax.set_ylabel(label("adoption_rate", lang))
     _despine(ax)
     return ax
+
+
+# The figures of an adoption_over_time table; any other column is its group.
+_OVER_TIME_FIGURES = ("month", "firms", "adopters", "adoption_rate", "firms_today", "adopters_today", "adoption_rate_today")
 
 
 def plot_shares(table: pd.DataFrame, *, value: str = "share", lang: str = "vi", ax: Axes | None = None) -> Axes:

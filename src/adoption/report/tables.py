@@ -69,27 +69,94 @@ def platform_table(table: pd.DataFrame, lang: str) -> Styler:
 
 
 def headline_table(figures: pd.Series, lang: str) -> Styler:
-    """Headline figures (from :func:`adoption.metrics.headline`) as a two-column table."""
-    values = [fmt_pct(v, lang) if key == "adoption_rate" else fmt_int(v, lang) for key, v in figures.items()]
+    """Headline figures (from :func:`adoption.metrics.headline`) as a two-column table; the
+    disclosure symbol for those a protected headline hides."""
+    hidden = set(figures.attrs.get("hidden", []))
+    values = [SYMBOL if key in hidden else fmt_pct(v, lang) if key == "adoption_rate" else fmt_int(v, lang)
+              for key, v in figures.items()]
     rows = pd.DataFrame({label("figure", lang): [label(k, lang) for k in figures.index], label("value", lang): values})
     return _frame(rows, label("figure", lang))
 
 
 def comparison_table(comparison: pd.DataFrame, lang: str) -> Styler:
-    """A ``compare_published`` table with labels and numbers formatted for ``lang``."""
+    """A ``compare_published`` table with labels and numbers formatted for ``lang``; a
+    published figure of another unit says it is not comparable instead of a difference."""
     def signed(value: int) -> str:
         return ("+" if value > 0 else "") + fmt_int(value, lang)
 
+    hidden = comparison["hidden"] if "hidden" in comparison.columns else pd.Series(False, index=comparison.index)
+    comparable = comparison["comparable"] if "comparable" in comparison.columns else pd.Series(True, index=comparison.index)
     rows = pd.DataFrame({
         label("figure", lang): [label(k, lang) for k in comparison["key"]],
-        label("computed", lang): [fmt_int(v, lang) for v in comparison["computed"]],
+        label("computed", lang): _cells(comparison["computed"], fmt_int, lang, hidden),
         label("published", lang): [fmt_int(v, lang) for v in comparison["published"]],
-        label("difference", lang): ["–" if pd.isna(d) else f"{signed(d)} ({fmt_pct(r, lang)})"
-                                    for d, r in zip(comparison["difference"], comparison["relative_difference"])],
+        label("difference", lang): [SYMBOL if flag else label("not_comparable", lang) if not same else "–" if pd.isna(d)
+                                    else f"{signed(d)} ({fmt_pct(r, lang)})" for d, r, flag, same in
+                                    zip(comparison["difference"], comparison["relative_difference"], hidden, comparable)],
         label("source", lang): comparison["source"].to_numpy(),
     })
     styled = _frame(rows, label("figure", lang))
     return styled.set_table_styles([{"selector": "td:last-child", "props": [("text-align", "left")]}], overwrite=False)
+
+
+def budget_table(table: pd.DataFrame, lang: str) -> Styler:
+    """A ``workforce.budget`` table: each year's budget, and each denominator with the year
+    and the firms it counts, in the table itself.
+
+    >>> from adoption.metrics.workforce import budget
+    >>> firms = pd.DataFrame({"employees": pd.array([10, 20, 30], dtype="Int64"),
+    ...     "registered_on": pd.to_datetime(["2020-05-01", "2022-12-31", "2023-03-01"])})
+    >>> budget_table(budget(firms), "en").data.iloc[0, 3]
+    '2 (registered by 31 Dec 2022, not recorded as closed in the 2023 register)'
+    """
+    def basis(row) -> str:
+        if row.register_year is None or pd.isna(row.register_year):
+            return label("basis_register_undated", lang)
+        if row.enterprises_year != row.register_year:
+            return label("basis_registered_by", lang, year=int(row.enterprises_year), register_year=int(row.register_year))
+        return label("basis_register", lang, register_year=int(row.register_year))
+
+    def workers_basis(row) -> str:
+        if row.register_year is None or pd.isna(row.register_year):
+            return label("basis_workers_undated", lang)
+        return label("basis_workers", lang, register_year=int(row.workers_year))
+
+    rows = pd.DataFrame({
+        label("year", lang): table["year"].astype(int).astype(str).to_numpy(),
+        label("budget_kind", lang): table[f"label_{lang}"].to_numpy(),
+        label("budget_vnd", lang): [fmt_int(v, lang) for v in table["budget_vnd"]],
+        label("enterprises_denominator", lang): [f"{fmt_int(row.enterprises, lang)} ({basis(row)})" for row in table.itertuples()],
+        label("per_enterprise_vnd", lang): [fmt_int(v, lang) for v in table["per_enterprise_vnd"]],
+        label("workers_denominator", lang): [f"{fmt_int(row.workers, lang)} ({workers_basis(row)})" for row in table.itertuples()],
+        label("per_worker_vnd", lang): [fmt_int(v, lang) for v in table["per_worker_vnd"]],
+        label("source", lang): table["source"].to_numpy(),
+    })
+    return _frame(rows, label("year", lang))
+
+
+def park_workers_table(table: pd.DataFrame, lang: str) -> Styler:
+    """A ``workforce.park_workers`` table: each source's workers in industrial parks, what
+    it counts and where it comes from.
+
+    >>> frame = pd.DataFrame({"figure": ["records", "published"], "workers": [1_200_575.5, 1_200_000.0], "firms": None,
+    ...     "quarters": [4, None], "first_period": ["2023-Q1", None], "last_period": ["2023-Q4", None],
+    ...     "source": ["w.csv", "a newspaper"]})
+    >>> park_workers_table(frame, "en").data.values.tolist()[0]
+    ['Park workforce records: average of 4 quarters, 2023-Q1 to 2023-Q4', '1,200,576', 'w.csv']
+    """
+    def what(row) -> str:
+        if row.figure == "records":
+            return label("park_workers_records", lang, quarters=int(row.quarters), first=row.first_period, last=row.last_period)
+        if row.figure == "register":
+            return label("park_workers_register", lang, firms=fmt_int(row.firms, lang))
+        return label("park_workers_published", lang)
+
+    rows = pd.DataFrame({
+        label("figure", lang): [what(row) for row in table.itertuples()],
+        label("park_workers_count", lang): [fmt_int(v, lang) for v in table["workers"]],
+        label("source", lang): table["source"].to_numpy(),
+    })
+    return _frame(rows, label("figure", lang))
 
 
 def metric_table(table: pd.DataFrame, lang: str, *, columns: list[str] | None = None) -> Styler | Markdown:
@@ -98,7 +165,7 @@ def metric_table(table: pd.DataFrame, lang: str, *, columns: list[str] | None = 
 
     >>> frame = pd.DataFrame({"period": ["2023-Q1"], "coverage": [0.25]})
     >>> metric_table(frame, "en").data.columns.tolist()
-    ['Quarter', 'Coverage']
+    ['Quarter', 'Coverage (hours delivered / required)']
     """
     if table.empty:  # no group with a known value (a register without the column)
         return not_available(table.columns[0] if len(table.columns) else "value", lang)
