@@ -72,3 +72,15 @@ def test_the_benchmark_renders_offline_without_a_synthetic_banner(page, built, l
     assert chart[0] and chart[1] > 500 and chart[2] > 800  # the 63 provinces, one row each
     assert "DTI 2022" in chart[3]  # its alt text names it
     assert page.locator("table").count() == 4
+
+
+def test_a_district_profile_renders_offline_with_its_findings_and_charts(page, built):
+    [report] = [r for r in built.reports if r.spec.name == "district-profile" and r.params == {"district": "721", "lang": "vi"}]
+    page.goto(report.html.as_uri())
+    page.wait_for_load_state("load")
+    assert page.outside_requests == []
+    assert page.locator(".adoption-synthetic-banner").is_visible()
+    assert "Thành phố Bến Cát có" in page.inner_text(".adoption-key-findings")
+    images = page.eval_on_selector_all("img", "els => els.map(e => [e.complete && e.naturalWidth > 300, e.alt])")
+    assert images and all(ok and alt for ok, alt in images)
+    assert page.locator("table").count() >= 8

@@ -1,0 +1,139 @@
+"""The district profile's parts: key findings, the district beside the province with its
+rank among the district units, the mix of its businesses, and adoption by commune sorted
+by value with the province's rate as a reference line."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.ticker import PercentFormatter
+from pandas.io.formats.style import Styler
+
+from ..core import reference
+from ..metrics.district import district_headline, mix
+from .benchmark import ordinal
+from .escape import chart_text
+from .formats import fmt_int, fmt_pct, group_labels, value_label
+from .plots import BAR_COLOUR
+from .tables import _frame, not_available
+from .text import label
+
+REFERENCE_COLOUR = "#b45309"
+
+
+def district_name(district: str) -> str:
+    """The district unit's name from the reference list."""
+    return reference.districts().set_index("district_code").loc[district, "district"]
+
+
+def _value(measure: str, value, lang: str) -> str:
+    return fmt_pct(value, lang) if measure == "adoption_rate" else fmt_int(value, lang)
+
+
+def headline_table(firms: pd.DataFrame, district: str, lang: str) -> Styler:
+    """The district's headline figures beside the province's, its share of the province
+    and its rank among the district units (1: the highest value)."""
+    table = district_headline(firms, district)
+    frame = pd.DataFrame({
+        label("district_measure", lang): [label(m, lang) for m in table["measure"]],
+        district_name(district): [_value(m, v, lang) for m, v in zip(table["measure"], table["district"])],
+        label("province", lang): [_value(m, v, lang) for m, v in zip(table["measure"], table["province"])],
+        label("district_share_of_province", lang): ["–" if pd.isna(v) else fmt_pct(v, lang) for v in table["share_of_province"]],
+        label("district_rank", lang): ["–" if pd.isna(r) else f"{ordinal(int(r), lang)} / {u}" for r, u in zip(table["rank"], table["units"])],
+    })
+    return _frame(frame, frame.columns[0])
+
+
+def findings(firms: pd.DataFrame, district: str, lang: str, by_commune: pd.DataFrame | None = None) -> list[str]:
+    """Three to four sentences computed from the data: the district's size and adoption
+    against the province, its rank, the communes with the highest and lowest adoption
+    (among those shown), and the sector where its mix differs most from the province's."""
+    table = district_headline(firms, district).set_index("measure")
+    name = district_name(district)
+    rate, province_rate = table.loc["adoption_rate", "district"], table.loc["adoption_rate", "province"]
+    sentences = [label("district_finding_size", lang, district=name, firms=fmt_int(table.loc["enterprises", "district"], lang),
+                       share=fmt_pct(table.loc["enterprises", "share_of_province"], lang),
+                       rank=ordinal(int(table.loc["enterprises", "rank"]), lang), units=int(table.loc["enterprises", "units"]))]
+    gap = (rate - province_rate) * 100
+    sentences.append(label("district_finding_rate", lang, rate=fmt_pct(rate, lang), province=fmt_pct(province_rate, lang),
+                           gap=f"{abs(gap):.1f}".replace(".", "," if lang == "vi" else "."),
+                           direction=label("district_above" if gap > 0 else "district_below" if gap < 0 else "district_level", lang),
+                           rank=ordinal(int(table.loc["adoption_rate", "rank"]), lang), units=int(table.loc["adoption_rate", "units"])))
+    if by_commune is not None:
+        shown = by_commune[~by_commune["hidden"]] if "hidden" in by_commune else by_commune
+        shown = shown.dropna(subset=["adoption_rate"])
+        if len(shown) >= 2:
+            top, low = shown.loc[shown["adoption_rate"].idxmax()], shown.loc[shown["adoption_rate"].idxmin()]
+            sentences.append(label("district_finding_communes", lang,
+                                   top=value_label("commune_code", top["commune_code"], lang), top_rate=fmt_pct(top["adoption_rate"], lang),
+                                   low=value_label("commune_code", low["commune_code"], lang), low_rate=fmt_pct(low["adoption_rate"], lang)))
+    sectors = mix(firms, district, "vsic_section")
+    if not sectors.empty:
+        widest = sectors.loc[sectors["difference_pp"].abs().idxmax()]
+        sentences.append(label("district_finding_mix", lang, sector=value_label("vsic_section", widest["vsic_section"], lang),
+                               district_share=fmt_pct(widest["district_share"], lang),
+                               province_share=fmt_pct(widest["province_share"], lang)))
+    return sentences
+
+
+def mix_table(firms: pd.DataFrame, district: str, by: str, lang: str) -> Styler:
+    """The district's mix of firms by ``by`` beside the province's, in percentage points."""
+    table = mix(firms, district, by)
+    if table.empty:
+        return not_available(by, lang)
+    frame = pd.DataFrame({
+        label(by, lang): group_labels(table, lang).astype(str).to_numpy(),
+        label("district_firms", lang): [fmt_int(v, lang) for v in table["district_firms"]],
+        label("district_share", lang): [fmt_pct(v, lang) for v in table["district_share"]],
+        label("province_share", lang): [fmt_pct(v, lang) for v in table["province_share"]],
+        label("difference_pp", lang): [f"{v:+.1f}".replace(".", "," if lang == "vi" else ".") for v in table["difference_pp"]],
+    })
+    return _frame(frame, frame.columns[0])
+
+
+def plot_sorted(table: pd.DataFrame, reference_rate: float, *, lang: str = "vi", ax: Axes | None = None) -> Axes | None:
+    """The adoption rate of each group of an ``adoption_by`` table as horizontal bars,
+    highest first, with the province's rate as a dashed reference line; hidden groups get
+    no bar. None when no group is shown."""
+    if "hidden" in table.columns:
+        table = table[~table["hidden"].astype(bool)]
+    table = table.dropna(subset=["adoption_rate"]).sort_values("adoption_rate", ascending=False, kind="stable")
+    if table.empty:
+        return None
+    names = group_labels(table, lang).astype(str).to_numpy()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.4 * len(table) + 1.4), layout="constrained")
+    positions = list(range(len(table)))
+    ax.barh(positions, table["adoption_rate"].to_numpy(), color=BAR_COLOUR, height=0.75)
+    ax.set_yticks(positions, labels=[chart_text(n) for n in names])
+    ax.set_ylim(len(table) - 0.5, -0.5)
+    ax.axvline(reference_rate, color=REFERENCE_COLOUR, linestyle="--", linewidth=1.5,
+               label=label("district_province_rate", lang, rate=fmt_pct(reference_rate, lang)))
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    ax.set_xlabel(label("adoption_rate", lang) + " (%)")
+    for position, rate in zip(positions, table["adoption_rate"]):
+        ax.text(rate + 0.01, position, fmt_pct(rate, lang), va="center", fontsize=8)
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return ax
+
+
+def parks_table(data, firms: pd.DataFrame, district: str, lang: str):
+    """The district's industrial parks: workers, training and coverage of the 1 hour/week
+    rule from the park records, parks that could reveal one firm hidden; a note when the
+    raw folder had no workforce records or the district has no park in them."""
+    from ..metrics import workforce
+    from .tables import metric_table
+
+    records = data.workforce
+    if records is None:
+        return not_available("industrial_park", lang)
+    mine = records[records["district_code"].astype(str) == district]
+    if mine.empty:
+        return not_available("industrial_park", lang)
+    table = workforce.protect_parks(workforce.training(mine, by="industrial_park"), firms)
+    return metric_table(table, lang, columns=["industrial_park", "workers", "trained_per_quarter", "hours_required",
+                                              "hours_delivered", "coverage"])

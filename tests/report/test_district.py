@@ -1,0 +1,89 @@
+"""District profiles: one per district unit and language, from the build file's grid;
+figures recounted here with plain pandas, ranks among the units by hand."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from adoption.core import reference
+from adoption.metrics.district import district_headline, mix
+from adoption.report.district import findings
+
+CODES = ["718", "719", "720", "721", "722", "723", "724", "725", "726"]
+
+
+@pytest.fixture(scope="module")
+def firms(small_data):
+    """Active head offices, selected with plain pandas (not the library's in_scope)."""
+    enterprises = small_data.enterprises
+    return enterprises[(enterprises["status"].astype(str) == "active") & ~enterprises["tax_code"].str.contains("-")]
+
+
+def test_a_profile_for_every_district_in_both_languages(built):
+    profiles = sorted(r.html.name for r in built.reports if r.spec.name == "district-profile")
+    assert profiles == sorted(f"district-profile.{code}.{lang}.html" for code in CODES for lang in ("vi", "en"))
+    assert all(r.ok for r in built.reports), [r.error for r in built.reports if not r.ok]
+    index = built.index.read_text(encoding="utf-8")
+    assert "Hồ sơ cấp huyện / District profiles" in index
+
+
+@pytest.mark.parametrize("code", ["718", "721", "726"])
+def test_headline_and_ranks_match_a_recount(firms, code):
+    counts = firms.groupby("district_code").size()
+    rates = firms.groupby("district_code")["uses_digital_platform"].mean()
+    table = district_headline(firms, code).set_index("measure")
+    assert int(table.loc["enterprises", "district"]) == counts[code]
+    assert int(table.loc["enterprises", "province"]) == len(firms)
+    assert int(table.loc["enterprises", "rank"]) == 1 + sum(counts > counts[code])
+    assert table.loc["adoption_rate", "district"] == pytest.approx(rates[code])
+    assert int(table.loc["adoption_rate", "rank"]) == 1 + sum(rates > rates[code])
+    assert int(table.loc["adoption_rate", "units"]) == len(CODES)
+    sizes = mix(firms, code, "size_class").set_index("size_class")
+    local = firms[firms["district_code"] == code]["size_class"].value_counts(normalize=True)
+    for size, share in local.items():
+        assert sizes.loc[size, "district_share"] == pytest.approx(share)
+
+
+def test_findings_say_what_the_recount_says(firms):
+    code = "721"
+    name = reference.districts().set_index("district_code").loc[code, "district"]
+    mine = firms[firms["district_code"] == code]
+    rate, province = mine["uses_digital_platform"].mean(), firms["uses_digital_platform"].mean()
+    rank = 1 + sum(firms.groupby("district_code")["uses_digital_platform"].mean() > rate)
+    ordinal = {1: "1st", 2: "2nd", 3: "3rd"}.get(rank, f"{rank}th")
+    sentences = findings(firms, code, "en")
+    assert sentences[0].startswith(f"{name} has {len(mine):,} operating enterprises")
+    gap = abs(rate - province) * 100
+    side = "above" if rate > province else "below"
+    assert sentences[1] == (f"{rate * 100:.1f}% of its enterprises use digital platforms, {gap:.1f} percentage points "
+                            f"{side} the province ({province * 100:.1f}%); {ordinal} of 9.")
+
+
+def test_every_profile_passes_the_disclosure_audit(built, firms):
+    """On the small register communes are tiny: cells are hidden, and the LP audit in each
+    profile's provenance finds every hidden cell protected."""
+    audited = []
+    for report in (r for r in built.reports if r.spec.name == "district-profile"):
+        record = json.loads(report.html.with_suffix(".json").read_text(encoding="utf-8"))
+        audit = record["disclosure_audit"]
+        assert audit is not None and audit["tables"] >= 4  # commune, sector, size, ownership
+        if audit["primary_cells"]:
+            assert audit["smallest_margin"] >= 0
+            audited.append(report.params["district"])
+    tiny = firms.groupby(["district_code", "commune_code"]).size()
+    assert set(audited) >= {code for (code, _), n in tiny.items() if n < 3}  # where communes are tiny, cells were checked
+
+
+def test_tiny_communes_are_hidden_in_the_html(built, firms):
+    from adoption.report.formats import value_label
+
+    counts = firms.groupby(["district_code", "commune_code"]).size()
+    tiny = counts[counts < 3]
+    assert len(tiny)  # the small register has communes of 1 or 2 firms
+    for (code, commune), n in tiny.items():
+        report = next(r for r in built.reports
+                      if r.spec.name == "district-profile" and r.params == {"district": code, "lang": "en"})
+        page = report.html.read_text(encoding="utf-8")
+        row = next(part for part in page.split("<tr") if f">{value_label('commune_code', commune, 'en')}<" in part)
+        assert f">{n}<" not in row.replace(" ", "") and ">x<" in row
