@@ -39,7 +39,9 @@ def firms(small_data):
 def test_every_report_of_the_grid_built(built):
     assert all(r.ok for r in built.reports), [r.error for r in built.reports]
     names = REPORTS + ["province-benchmark"]  # the benchmark has no register data: tested in test_benchmark.py
-    assert sorted(r.html.name for r in built.reports) == sorted(f"{n}.{lang}.html" for n in names for lang in ("vi", "en"))
+    profiles = [f"district-profile.{code}" for code in ("718", "719", "720", "721", "722", "723", "724", "725", "726")]
+    assert sorted(r.html.name for r in built.reports) == sorted(
+        f"{n}.{lang}.html" for n in names + profiles for lang in ("vi", "en"))  # profiles: test_district.py
 
 
 @pytest.mark.parametrize("name", REPORTS)

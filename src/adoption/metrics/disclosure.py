@@ -26,6 +26,7 @@ never reach a protected table: it holds only group labels and aggregates.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from dataclasses import dataclass
 
@@ -45,7 +46,20 @@ DOMINANCE = 0.85
 # group it is one firm's own value.
 MEDIAN_MIN_FIRMS = 10
 # The audits of this process's protected tables, in order: a report shows their summary.
+# A table protected twice (shown, and used again for a key finding) counts once.
 AUDITS: list[Audit] = []
+_AUDITED: set[str] = set()
+
+
+def _record(audit: Audit, values: np.ndarray, hidden: np.ndarray) -> None:
+    """Add ``audit`` to :data:`AUDITS` unless the same table was audited already."""
+    if not AUDITS:
+        _AUDITED.clear()  # AUDITS was emptied: forget what it held
+    signature = hashlib.sha256(str(values.shape).encode() + np.ascontiguousarray(values, dtype=float).tobytes()
+                               + np.ascontiguousarray(hidden, dtype=bool).tobytes()).hexdigest()
+    if signature not in _AUDITED:
+        _AUDITED.add(signature)
+        AUDITS.append(audit)
 
 
 @dataclass
@@ -181,7 +195,7 @@ def protect(
     primary = status != ""
     rank = rank_by_totals(values.shape, split=split is not None)
     final, audit = enforce(values, close_lines(values, primary, rank), required, rank)
-    AUDITS.append(audit)
+    _record(audit, values, final)
     status[final & ~primary] = "secondary"
     table, why = _frame(values, levels), _frame(status, levels)
     return Protected(values=table.mask(why != ""), status=why, audit=audit)

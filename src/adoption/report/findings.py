@@ -1,0 +1,105 @@
+"""Key findings of the province reports: three to five sentences each, every number in
+them computed here from the data by the metrics functions, none claiming a cause.
+
+Group comparisons use the tables a report shows, protected: a hidden group is never named
+as the highest or lowest. Each function returns the sentences; :func:`adoption.report.page.key_findings`
+shows them first on the page.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..metrics import adoption, ict, intensity, workforce
+from .formats import fmt_int, fmt_pct, value_label
+from .text import label
+
+
+def _pp(value: float, lang: str) -> str:
+    """Percentage points with one decimal, in the language's decimal mark."""
+    text = f"{abs(value) * 100:.1f}"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def _extremes(table: pd.DataFrame, key: str, value: str) -> tuple[pd.Series, pd.Series] | None:
+    """The shown rows with the highest and lowest ``value`` (None with fewer than two)."""
+    shown = table[~table["hidden"].astype(bool)] if "hidden" in table.columns else table
+    shown = shown.dropna(subset=[value])
+    if len(shown) < 2:
+        return None
+    return shown.loc[shown[value].idxmax()], shown.loc[shown[value].idxmin()]
+
+
+def _spread(firms: pd.DataFrame, by: str, lang: str, sentence: str) -> list[str]:
+    """The highest and lowest adoption rate among the shown groups of ``by``."""
+    ends = _extremes(adoption.adoption_by(firms, by, protected=True), adoption.group_key(firms, by)[0], "adoption_rate")
+    if ends is None:
+        return []
+    key = adoption.group_key(firms, by)[0]
+    top, low = ends
+    return [label(sentence, lang, top=value_label(key, top[key], lang), top_rate=fmt_pct(top["adoption_rate"], lang),
+                  low=value_label(key, low[key], lang), low_rate=fmt_pct(low["adoption_rate"], lang),
+                  gap=_pp(top["adoption_rate"] - low["adoption_rate"], lang))]
+
+
+def overview(firms: pd.DataFrame, lang: str) -> list[str]:
+    """The adopters among the firms, the spread between district units and between
+    sectors, and the gap between the largest and the smallest firms."""
+    figures = adoption.headline(firms)
+    sentences = [label("finding_adopters", lang, adopters=fmt_int(figures["adopters"], lang),
+                       firms=fmt_int(figures["enterprises"], lang), rate=fmt_pct(figures["adoption_rate"], lang))]
+    sentences += _spread(firms, "district", lang, "finding_districts")
+    sentences += _spread(firms, "vsic_section", lang, "finding_sectors")
+    sizes = adoption.adoption_by(firms, "size_class", protected=True).set_index("size_class")
+    if {"micro", "large"} <= set(sizes.index) and not sizes.loc[["micro", "large"], "hidden"].any():
+        large, micro = sizes.loc["large", "adoption_rate"], sizes.loc["micro", "adoption_rate"]
+        sentences.append(label("finding_sizes", lang, large=fmt_pct(large, lang), micro=fmt_pct(micro, lang),
+                               gap=_pp(large - micro, lang)))
+    return sentences
+
+
+def digital_intensity(survey: pd.DataFrame, lang: str) -> list[str]:
+    """Each group's share of firms with at least basic digital intensity against the EU
+    2023 share, and the SMEs' distance to the 2030 target."""
+    table = intensity.compare_eu(survey)
+    sentences = []
+    for _, row in table.iterrows():
+        if pd.isna(row["share"]) or row.get("quality") == "F":
+            continue
+        kind = "census" if row["method"] == "census" else "estimate"
+        sentences.append(label(f"finding_intensity_{kind}", lang, group=value_label("group", row["group"], lang).lower(),
+                               share=fmt_pct(row["share"], lang), eu=fmt_pct(row["eu_2023"], lang),
+                               low=fmt_pct(row["ci_low"], lang), high=fmt_pct(row["ci_high"], lang)))
+        if pd.notna(row["eu_target_2030"]):
+            sentences.append(label("finding_intensity_target", lang, target=fmt_pct(row["eu_target_2030"], lang),
+                                   gap=_pp(row["eu_target_2030"] - row["share"], lang)))
+    return sentences
+
+
+def ict_sector(firms: pd.DataFrame, lang: str) -> list[str]:
+    """The electronics-IT-digital group's firms and workers, its share of the register's
+    workers, and the ICT sector inside it."""
+    digital, core = ict.ict_sector(firms, group="digital_tech"), ict.ict_sector(firms, group="ict")
+    workers = firms["employees"].sum()
+    sentences = [label("finding_digital_group", lang, firms=fmt_int(digital["firms"].iloc[0], lang),
+                       workers=fmt_int(digital["employees"].iloc[0], lang),
+                       share=fmt_pct(digital["employees"].iloc[0] / workers if workers else float("nan"), lang))]
+    sentences.append(label("finding_ict_core", lang, firms=fmt_int(core["firms"].iloc[0], lang),
+                           workers=fmt_int(core["employees"].iloc[0], lang)))
+    return sentences
+
+
+def training(records: pd.DataFrame, lang: str) -> list[str]:
+    """Hours delivered against the hours the rule requires, the shortfall, and the
+    quarters with the highest and lowest coverage."""
+    whole = workforce.training(records).iloc[0]
+    sentences = [label("finding_coverage", lang, delivered=fmt_int(whole["hours_delivered"], lang),
+                       required=fmt_int(whole["hours_required"], lang), coverage=fmt_pct(whole["coverage"], lang),
+                       gap=fmt_int(whole["gap_hours"], lang))]
+    quarters = workforce.training(records, by="period")
+    ends = _extremes(quarters, "period", "coverage")
+    if ends is not None:
+        top, low = ends
+        sentences.append(label("finding_quarters", lang, top=top["period"], top_rate=fmt_pct(top["coverage"], lang),
+                               low=low["period"], low_rate=fmt_pct(low["coverage"], lang)))
+    return sentences

@@ -1,0 +1,64 @@
+"""Key findings: each sentence's numbers recounted here with plain pandas."""
+
+import pandas as pd
+import pytest
+
+from adoption.core import reference
+from adoption.report import findings
+
+
+@pytest.fixture(scope="module")
+def firms(small_data):
+    enterprises = small_data.enterprises
+    return enterprises[(enterprises["status"].astype(str) == "active") & ~enterprises["tax_code"].str.contains("-")]
+
+
+def test_overview_findings(firms):
+    adopters, total = int(firms["uses_digital_platform"].sum()), len(firms)
+    en = findings.overview(firms, "en")
+    assert en[0] == f"{adopters:,} of {total:,} operating enterprises ({adopters / total * 100:.1f}%) use at least one digital platform."
+    rates = firms.groupby("district_code")["uses_digital_platform"].mean()
+    names = reference.districts().set_index("district_code")["district"]
+    top, low = rates.idxmax(), rates.idxmin()
+    assert en[1] == (f"Among the district units, adoption is highest in {names[top]} ({rates[top] * 100:.1f}%) and lowest in "
+                     f"{names[low]} ({rates[low] * 100:.1f}%), {(rates[top] - rates[low]) * 100:.1f} percentage points apart.")
+    sizes = firms.groupby(firms["size_class"].astype(str))["uses_digital_platform"].mean()
+    assert en[-1] == (f"By size: {sizes['large'] * 100:.1f}% of large firms and {sizes['micro'] * 100:.1f}% of micro firms, "
+                      f"{abs(sizes['large'] - sizes['micro']) * 100:.1f} percentage points apart.")
+
+
+def test_a_hidden_group_is_never_named(firms):
+    """Only two firms in one sector, both adopters: that sector's rate is hidden, so it is
+    never the 'highest'."""
+    tiny = firms.head(2).copy()
+    tiny["vsic_section"] = "Q"
+    tiny["uses_digital_platform"] = True
+    rest = firms.iloc[2:]
+    sentence = next(s for s in findings.overview(pd.concat([tiny, rest[rest["vsic_section"] != "Q"]]), "en")
+                    if s.startswith("Among sectors"))
+    assert "Q. " not in sentence
+
+
+def test_training_findings(small_data):
+    records = small_data.workforce
+    required = records.groupby("period")["workers"].sum() * 13
+    delivered = records.groupby("period")["training_hours"].sum()
+    quarters = records["period"].nunique()
+    hours_required = required.sum()
+    en = findings.training(records, "en")
+    assert en[0] == (f"Industrial parks delivered {delivered.sum():,} training hours of the {hours_required:,} the 1 hour/week "
+                     f"rule requires ({delivered.sum() / hours_required * 100:.1f}%), {hours_required - delivered.sum():,} hours short.")
+    coverage = delivered / required
+    assert en[1] == (f"Coverage was highest in {coverage.idxmax()} ({coverage.max() * 100:.1f}%) and lowest in "
+                     f"{coverage.idxmin()} ({coverage.min() * 100:.1f}%).")
+    assert quarters == 4
+
+
+def test_ict_findings(firms):
+    digital = firms[firms["is_digital_tech"]]
+    en = findings.ict_sector(firms, "en")
+    share = digital["employees"].sum() / firms["employees"].sum()
+    assert en[0] == (f"The electronics-IT-digital group counts {len(digital):,} firms with {int(digital['employees'].sum()):,} "
+                     f"workers, {share * 100:.1f}% of the workers of operating enterprises.")
+    core = firms[firms["is_ict"]]
+    assert en[1] == f"Of these, the ICT sector as the OECD defines it has {len(core):,} firms and {int(core['employees'].sum()):,} workers."
