@@ -33,8 +33,11 @@ def trivial_catalogue(folder: Path, catalogue: tuple[ReportSpec, ...] | None = N
     folder.mkdir(parents=True, exist_ok=True)
     specs = []
     for spec in default_catalogue() if catalogue is None else catalogue:
+        extra = sorted({key for params in spec.grid for key in params} - {"lang", "processed_dir"})
+        cells = [(code + "".join(f"\n{key} = None" for key in extra) if "parameters" in tags else code, tags)
+                 for code, tags in TRIVIAL_CELLS]  # every parameter the report's grid sets
         nb = nbformat.v4.new_notebook(
-            cells=[nbformat.v4.new_code_cell(code, metadata={"tags": tags}) for code, tags in TRIVIAL_CELLS],
+            cells=[nbformat.v4.new_code_cell(code, metadata={"tags": tags}) for code, tags in cells],
             metadata={"kernelspec": {"name": "adoption", "display_name": "Python (adoption)", "language": "python"}},
         )
         name = f"floor-{spec.name}"
