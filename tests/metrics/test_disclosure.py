@@ -110,10 +110,13 @@ def test_no_primary_cell_can_be_narrowed_by_linear_programming():
 
 
 def test_the_audit_is_recorded():
+    disclosure.AUDITS.clear()  # as a new kernel starts
     table = protect(_firms(HAND), "district", "size")
     assert table.audit.primary_cells == 2 and table.audit.cells_checked == 4
     assert table.audit.smallest_margin >= 0
-    assert disclosure.AUDITS[-1] is table.audit
+    assert disclosure.AUDITS == [table.audit]
+    protect(_firms(HAND), "district", "size")  # the same table again (a key finding, say): counted once
+    assert disclosure.AUDITS == [table.audit]
 
 
 def test_dominance_on_a_total():
@@ -273,3 +276,25 @@ def test_no_adopter_cell_can_be_narrowed_by_linear_programming(dims):
         naive_exposed += bool(_narrowed(naive, truth, keys, _margins(frame, keys, [])))
     assert exposed == []
     assert naive_exposed > 0
+
+
+def test_the_headline_hides_small_counts_and_dominated_totals():
+    """A district of hand-made firms: 2 FDI firms, 1 digital firm, and park workers held
+    950 of 1,000 by one firm; each hidden by its rule, the rest shown."""
+    import pandas as pd
+
+    from adoption.metrics.adoption import headline
+
+    n = 12
+    firms = pd.DataFrame({
+        "uses_digital_platform": [True] * 6 + [False] * 6,
+        "is_digital_tech": [True] + [False] * (n - 1),
+        "employees": pd.array([5] + [950, 30, 20] + [10] * (n - 4), dtype="Int64"),
+        "in_industrial_park": [False] + [True] * 3 + [False] * (n - 4),
+        "industrial_park": [None] + ["KCN A"] * 3 + [None] * (n - 4),
+        "ownership": ["fdi", "fdi"] + ["domestic_private"] * (n - 2),
+    })
+    figures = headline(firms, protected=True)
+    assert sorted(figures.attrs["hidden"]) == ["digital_tech_firms", "digital_tech_workers", "fdi_firms", "ip_workers"]
+    assert figures["ip_firms"] == 3 and "ip_firms" not in figures.attrs["hidden"]  # 3 firms: shown
+    assert headline(firms).attrs["hidden"] == []  # unprotected, for analysts

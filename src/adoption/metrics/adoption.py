@@ -32,7 +32,10 @@ def headline(firms: pd.DataFrame, *, protected: bool = False) -> pd.Series:
     ``protected=True`` (shared reports) lists in ``attrs["hidden"]`` the figures not to
     show: the adopters and the adoption rate when adopters or non-adopters number 0, 1 or
     2 (:func:`adoption.metrics.disclosure.part_hidden`; every firm of a small district
-    using platforms, say), the rule by which :func:`adoption_by` protects its totals.
+    using platforms, say), the rule by which :func:`adoption_by` protects its totals; a
+    count of 1 or 2 firms (enterprises, digital-group, park or FDI firms); and a workers
+    total whose largest one or two firms hold over 85% of it
+    (:func:`adoption.metrics.disclosure.dominated`).
 
     >>> frame = pd.DataFrame({"uses_digital_platform": [True, False], "is_digital_tech": [True, False],
     ...     "employees": pd.array([10, 5], dtype="Int64"), "in_industrial_park": [False, True],
@@ -60,7 +63,18 @@ def headline(firms: pd.DataFrame, *, protected: bool = False) -> pd.Series:
         },
         dtype=object,
     )
-    figures.attrs["hidden"] = ["adopters", "adoption_rate"] if protected and disclosure.part_hidden(adopters, firms_n) else []
+    hidden = []
+    if protected:
+        if disclosure.part_hidden(adopters, firms_n):
+            hidden += ["adopters", "adoption_rate"]
+        # Count rule: 1 or 2 firms of a kind are hidden (0 describes no firm).
+        hidden += [key for key in ("enterprises", "digital_tech_firms", "ip_firms", "fdi_firms")
+                   if pd.notna(figures[key]) and 0 < figures[key] < disclosure.MIN_COUNT]
+        # Dominance rule: a workers total held over 85% by its largest one or two firms.
+        for key, group in (("digital_tech_workers", digital), ("ip_workers", parks)):
+            if pd.notna(figures[key]) and disclosure.dominated(group[E.employees]):
+                hidden.append(key)
+    figures.attrs["hidden"] = hidden
     return figures
 
 

@@ -299,6 +299,18 @@ def part_hidden(part: int, group: int, *, min_count: int = MIN_COUNT) -> bool:
     return group > 0 and (part < min_count or group - part < min_count)
 
 
+def dominated(values: pd.Series, *, dominance: float = DOMINANCE) -> bool:
+    """The dominance rule for one total shown on its own: True when its largest one or
+    two contributions hold more than ``dominance`` of it (unknown values count as 0).
+
+    >>> dominated(pd.Series([950, 30, 20])), dominated(pd.Series([40, 30, 20, 10])), dominated(pd.Series([], dtype=float))
+    (True, False, False)
+    """
+    known = pd.to_numeric(values, errors="coerce").fillna(0).astype(float)
+    total = known.sum()
+    return bool(total > 0 and known.nlargest(2).sum() > dominance * total)
+
+
 def display(table: Protected, fmt) -> pd.DataFrame:
     """The protected values as text: ``fmt`` for shown cells, :data:`SYMBOL` for hidden ones."""
     shown = table.values.map(lambda v: "" if pd.isna(v) else fmt(v))

@@ -22,7 +22,9 @@ RANKED = ("enterprises", "adopters", "adoption_rate", "digital_tech_firms", "dig
 
 def district_headline(firms: pd.DataFrame, district: str) -> pd.DataFrame:
     """Each measure of :data:`RANKED` for the district and the province, the district's
-    share of the province (for counts), and its rank among the district units.
+    share of the province (for counts), its rank among the district units, and ``hidden``:
+    the district's figures a shared report must not show (see
+    :func:`adoption.metrics.adoption.headline`).
 
     >>> frame = pd.DataFrame({"district_code": ["718", "718", "719", "720"],
     ...     "uses_digital_platform": [True, False, True, True], "is_digital_tech": [False] * 4,
@@ -59,6 +61,10 @@ def district_headline(firms: pd.DataFrame, district: str) -> pd.DataFrame:
         })
     table = pd.DataFrame(rows)
     table["rank"] = table["rank"].astype("Int64")
+    # What the district's own protected headline hides (1 or 2 firms, a dominated workers
+    # total) is hidden here too, with its share: the province's figures are large.
+    hidden = set(headline(firms[codes == district], protected=True).attrs["hidden"])
+    table["hidden"] = table["measure"].isin(hidden)
     return table
 
 

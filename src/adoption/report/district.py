@@ -11,6 +11,7 @@ from matplotlib.ticker import PercentFormatter
 from pandas.io.formats.style import Styler
 
 from ..core import reference
+from ..metrics.disclosure import SYMBOL
 from ..metrics.district import district_headline, mix
 from .benchmark import ordinal
 from .escape import chart_text
@@ -35,11 +36,13 @@ def headline_table(firms: pd.DataFrame, district: str, lang: str) -> Styler:
     """The district's headline figures beside the province's, its share of the province
     and its rank among the district units (1: the highest value)."""
     table = district_headline(firms, district)
+    hidden = table["hidden"].to_numpy(dtype=bool)
     frame = pd.DataFrame({
         label("district_measure", lang): [label(m, lang) for m in table["measure"]],
-        district_name(district): [_value(m, v, lang) for m, v in zip(table["measure"], table["district"])],
+        district_name(district): [SYMBOL if h else _value(m, v, lang) for m, v, h in zip(table["measure"], table["district"], hidden)],
         label("province", lang): [_value(m, v, lang) for m, v in zip(table["measure"], table["province"])],
-        label("district_share_of_province", lang): ["–" if pd.isna(v) else fmt_pct(v, lang) for v in table["share_of_province"]],
+        label("district_share_of_province", lang): [SYMBOL if h else "–" if pd.isna(v) else fmt_pct(v, lang)
+                                                    for v, h in zip(table["share_of_province"], hidden)],
         label("district_rank", lang): ["–" if pd.isna(r) else f"{ordinal(int(r), lang)} / {u}" for r, u in zip(table["rank"], table["units"])],
     })
     return _frame(frame, frame.columns[0])
@@ -50,6 +53,8 @@ def findings(firms: pd.DataFrame, district: str, lang: str, by_commune: pd.DataF
     against the province, its rank, the communes with the highest and lowest adoption
     (among those shown), and the sector where its mix differs most from the province's."""
     table = district_headline(firms, district).set_index("measure")
+    if table.loc[["enterprises", "adoption_rate"], "hidden"].any():
+        return []  # figures the profile's own tables hide are not told here either
     name = district_name(district)
     rate, province_rate = table.loc["adoption_rate", "district"], table.loc["adoption_rate", "province"]
     sentences = [label("district_finding_size", lang, district=name, firms=fmt_int(table.loc["enterprises", "district"], lang),

@@ -45,9 +45,10 @@ def _spread(firms: pd.DataFrame, by: str, lang: str, sentence: str) -> list[str]
 def overview(firms: pd.DataFrame, lang: str) -> list[str]:
     """The adopters among the firms, the spread between district units and between
     sectors, and the gap between the largest and the smallest firms."""
-    figures = adoption.headline(firms)
-    sentences = [label("finding_adopters", lang, adopters=fmt_int(figures["adopters"], lang),
-                       firms=fmt_int(figures["enterprises"], lang), rate=fmt_pct(figures["adoption_rate"], lang))]
+    figures = adoption.headline(firms, protected=True)
+    sentences = [] if {"adopters", "enterprises"} & set(figures.attrs["hidden"]) else [
+        label("finding_adopters", lang, adopters=fmt_int(figures["adopters"], lang),
+              firms=fmt_int(figures["enterprises"], lang), rate=fmt_pct(figures["adoption_rate"], lang))]
     sentences += _spread(firms, "district", lang, "finding_districts")
     sentences += _spread(firms, "vsic_section", lang, "finding_sectors")
     sizes = adoption.adoption_by(firms, "size_class", protected=True).set_index("size_class")
@@ -80,6 +81,8 @@ def ict_sector(firms: pd.DataFrame, lang: str) -> list[str]:
     """The electronics-IT-digital group's firms and workers, its share of the register's
     workers, and the ICT sector inside it."""
     digital, core = ict.ict_sector(firms, group="digital_tech"), ict.ict_sector(firms, group="ict")
+    if {"digital_tech_firms", "digital_tech_workers"} & set(adoption.headline(firms, protected=True).attrs["hidden"]):
+        return []  # a group of 1 or 2 firms, or one dominated by its largest: the tables hide it too
     workers = firms["employees"].sum()
     sentences = [label("finding_digital_group", lang, firms=fmt_int(digital["firms"].iloc[0], lang),
                        workers=fmt_int(digital["employees"].iloc[0], lang),
