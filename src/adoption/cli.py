@@ -209,7 +209,8 @@ def _finish_build(result) -> None:
 
 
 def _clean_is_current(raw_dir: Path, processed_dir: Path) -> bool:
-    from .core.io import data_files, sha256_file, verify_outputs
+    from .core.io import data_files
+    from .core.outputs import sha256_file, verify_outputs
 
     quality_path = processed_dir / config.QUALITY_FILE
     if not quality_path.is_file() or not (processed_dir / config.ENTERPRISES_FILE).is_file():

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from adoption.core.io import spreadsheet_safe
+from adoption.core.outputs import spreadsheet_safe
 
 
 def test_spreadsheet_safe_cells():
@@ -13,7 +13,7 @@ def test_spreadsheet_safe_cells():
 def test_outputs_written_all_or_nothing(tmp_path):
     import pytest
 
-    from adoption.core.io import write_outputs
+    from adoption.core.outputs import write_outputs
 
     out = tmp_path / "out"
     out.mkdir()
@@ -28,7 +28,7 @@ def test_outputs_written_all_or_nothing(tmp_path):
 
 
 def test_csv_for_people_is_spreadsheet_safe_and_excel_readable(tmp_path):
-    from adoption.core.io import write_outputs
+    from adoption.core.outputs import write_outputs
 
     write_outputs(tmp_path, {}, {}, {"merges.csv": pd.DataFrame({"source_file": ["=HYPERLINK(1)+1.csv", "Dĩ An.csv"]})})
     raw = (tmp_path / "merges.csv").read_bytes()
@@ -51,7 +51,8 @@ def test_a_failed_swap_puts_the_previous_set_back(tmp_path, monkeypatch):
 
     import pytest
 
-    from adoption.core import io as core_io
+    from adoption.core import outputs as core_io
+    from adoption.core.io import load_quality
 
     out = tmp_path / "out"
     core_io.write_outputs(out, _tables(3), {"run": 1}, {"rejects.csv": pd.DataFrame({"a": ["old"]})})
@@ -71,7 +72,7 @@ def test_a_failed_swap_puts_the_previous_set_back(tmp_path, monkeypatch):
             core_io.write_outputs(out, _tables(5), {"run": 2}, {"merges.csv": pd.DataFrame({"a": ["new"]})})
         monkeypatch.setattr(core_io.os, "replace", real_replace)
         assert _snapshot(out) == before, f"move {failing} failed and left a mix"
-    assert core_io.verify_outputs(out, core_io.load_quality(out)) == []
+    assert core_io.verify_outputs(out, load_quality(out)) == []
 
 
 def test_the_manifest_lists_the_set_and_load_clean_refuses_a_mix(small_processed, tmp_path):
@@ -81,7 +82,8 @@ def test_the_manifest_lists_the_set_and_load_clean_refuses_a_mix(small_processed
     import pytest
 
     from adoption.core.errors import InputFileError
-    from adoption.core.io import load_clean, sha256_file
+    from adoption.core.io import load_clean
+    from adoption.core.outputs import sha256_file
 
     folder = tmp_path / "processed"
     shutil.copytree(small_processed, folder)
@@ -111,7 +113,7 @@ def test_the_manifest_lists_the_set_and_load_clean_refuses_a_mix(small_processed
 
 
 def test_leftovers_of_a_killed_run_are_removed(tmp_path):
-    from adoption.core.io import write_outputs
+    from adoption.core.outputs import write_outputs
 
     out = tmp_path / "out"
     (out / ".adoption-new-abc").mkdir(parents=True)
@@ -162,7 +164,8 @@ def test_a_swap_killed_halfway_is_undone_by_the_next_run(tmp_path):
     import pytest
 
     from adoption.core.errors import InputFileError
-    from adoption.core.io import load_quality, restore_interrupted, write_outputs
+    from adoption.core.io import load_quality
+    from adoption.core.outputs import restore_interrupted, write_outputs
 
     for moved_aside, arrived in ((["quality.json", "enterprises.parquet"], []),
                                  (["quality.json", "enterprises.parquet", "platforms.parquet"], ["enterprises.parquet"])):

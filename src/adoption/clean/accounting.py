@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..core.io import sha256_file
+from ..core.outputs import sha256_file
 from ..core.manifest import synthetic_files
 from ..core.version import __version__, code_hash
 from .read import RawTable

@@ -15,7 +15,8 @@ import pandas as pd
 
 from ..core import config
 from ..core.errors import InputFileError
-from ..core.io import data_files, not_read, write_outputs
+from ..core.io import data_files, not_read
+from ..core.outputs import write_outputs
 from ..core.schema import SOURCE_COLUMNS, Enterprises as E, columns, validate
 from . import vocab
 from .accounting import quality_report

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import config
 from .errors import InputFileError
-from .io import sha256_file
+from .outputs import sha256_file
 from .version import __version__
 
 NOTICE_EN = "Synthetic data: generated and calibrated to published figures, not a real register."

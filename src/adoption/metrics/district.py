@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..core.errors import ParameterError
 from ..core.schema import Enterprises as E
-from .adoption import headline
+from .headline import headline
 
 # Headline measures a district profile ranks, in the order shown; "higher is better" is
 # not implied: the rank says where the unit stands, from the highest value down.
@@ -24,7 +24,7 @@ def district_headline(firms: pd.DataFrame, district: str) -> pd.DataFrame:
     """Each measure of :data:`RANKED` for the district and the province, the district's
     share of the province (for counts), its rank among the district units, and ``hidden``:
     the district's figures a shared report must not show (see
-    :func:`adoption.metrics.adoption.headline`).
+    :func:`adoption.metrics.headline.headline`).
 
     >>> frame = pd.DataFrame({"district_code": ["718", "718", "719", "720"],
     ...     "uses_digital_platform": [True, False, True, True], "is_digital_tech": [False] * 4,

@@ -12,8 +12,9 @@ from pandas.io.formats.style import Styler
 
 from ..metrics import benchmark
 from .escape import chart_text, html_text
+from .plots import _despine
 from .formats import fmt_int, fmt_pct
-from .tables import _frame
+from .tables import text_table
 from .text import label
 
 HIGHLIGHT, PEER, OTHER = "#b45309", "#2a6f97", "#b8c4ce"
@@ -95,20 +96,14 @@ def plot_ranks(code: str = benchmark.PROVINCE_CODE, *, lang: str = "vi", ax: Axe
     spot = benchmark.position(code)
     ax.legend(handles, [label("province", lang), spot[f"region_{lang}"], label("bench_other_provinces", lang)],
               loc="lower right", fontsize=8, frameon=False)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    _despine(ax)
     return ax
-
-
-def _table(rows: dict[str, list]) -> Styler:
-    frame = pd.DataFrame(rows)
-    return _frame(frame, frame.columns[0])
 
 
 def components_table(lang: str) -> Styler:
     """The province's DTI 2022 ranks, overall then by component, with sources."""
     parts = benchmark.components()
-    return _table({
+    return text_table({
         label("bench_component", lang): [_name(row, lang) for _, row in parts.iterrows()],
         label("bench_rank", lang): [f"{ordinal(int(r), lang)} / {int(n)}" for r, n in zip(parts["rank"], parts["of"])],
         label("source", lang): parts["source"].tolist(),
@@ -118,7 +113,7 @@ def components_table(lang: str) -> Styler:
 def region_table(lang: str, code: str = benchmark.PROVINCE_CODE) -> Styler:
     """The provinces of the region with their DTI 2022 rank nationally and in the region."""
     peers = benchmark.region_peers(code)
-    return _table({
+    return text_table({
         label("bench_province", lang): peers["province"].tolist(),
         label("bench_region_rank", lang): [ordinal(int(r), lang) for r in peers["region_rank"]],
         label("bench_rank", lang): [f"{ordinal(int(r), lang)} / 63" for r in peers["rank"]],
@@ -128,7 +123,7 @@ def region_table(lang: str, code: str = benchmark.PROVINCE_CODE) -> Styler:
 def history_table(lang: str) -> Styler:
     """The province's overall DTI rank by year, with how each is known."""
     history = benchmark.rank_history()
-    return _table({
+    return text_table({
         label("year", lang): history["year"].astype(str).tolist(),
         label("bench_rank", lang): [f"{ordinal(int(r), lang)} / {int(n)}" for r, n in zip(history["rank"], history["of"])],
         label("source", lang): history["source"].tolist(),
@@ -138,7 +133,7 @@ def history_table(lang: str) -> Styler:
 def budget_table(lang: str) -> Styler:
     """The published digital-transformation budget by year, in billion VND, with sources."""
     money = benchmark.budget()
-    return _table({
+    return text_table({
         label("year", lang): money["year"].astype(str).tolist(),
         label("bench_budget_what", lang): money[f"label_{lang}"].tolist(),
         label("bench_budget_bn", lang): [fmt_int(v / 1e9, lang) for v in money["budget_vnd"]],

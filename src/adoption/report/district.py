@@ -14,10 +14,10 @@ from ..core import reference
 from ..metrics.disclosure import SYMBOL
 from ..metrics.district import district_headline, mix
 from .benchmark import ordinal
-from .escape import chart_text
-from .formats import fmt_int, fmt_pct, group_labels, value_label
-from .plots import BAR_COLOUR
-from .tables import _frame, not_available
+from .findings import extremes
+from .formats import fmt_dec, fmt_int, fmt_pct, group_labels, value_label
+from .plots import _bars, _despine
+from .tables import not_available, text_table
 from .text import label
 
 REFERENCE_COLOUR = "#b45309"
@@ -37,7 +37,7 @@ def headline_table(firms: pd.DataFrame, district: str, lang: str) -> Styler:
     and its rank among the district units (1: the highest value)."""
     table = district_headline(firms, district)
     hidden = table["hidden"].to_numpy(dtype=bool)
-    frame = pd.DataFrame({
+    return text_table({
         label("district_measure", lang): [label(m, lang) for m in table["measure"]],
         district_name(district): [SYMBOL if h else _value(m, v, lang) for m, v, h in zip(table["measure"], table["district"], hidden)],
         label("province", lang): [_value(m, v, lang) for m, v in zip(table["measure"], table["province"])],
@@ -45,7 +45,6 @@ def headline_table(firms: pd.DataFrame, district: str, lang: str) -> Styler:
                                                     for v, h in zip(table["share_of_province"], hidden)],
         label("district_rank", lang): ["–" if pd.isna(r) else f"{ordinal(int(r), lang)} / {u}" for r, u in zip(table["rank"], table["units"])],
     })
-    return _frame(frame, frame.columns[0])
 
 
 def findings(firms: pd.DataFrame, district: str, lang: str, by_commune: pd.DataFrame | None = None) -> list[str]:
@@ -62,17 +61,15 @@ def findings(firms: pd.DataFrame, district: str, lang: str, by_commune: pd.DataF
                        rank=ordinal(int(table.loc["enterprises", "rank"]), lang), units=int(table.loc["enterprises", "units"]))]
     gap = (rate - province_rate) * 100
     sentences.append(label("district_finding_rate", lang, rate=fmt_pct(rate, lang), province=fmt_pct(province_rate, lang),
-                           gap=f"{abs(gap):.1f}".replace(".", "," if lang == "vi" else "."),
+                           gap=fmt_dec(abs(gap), lang),
                            direction=label("district_above" if gap > 0 else "district_below" if gap < 0 else "district_level", lang),
                            rank=ordinal(int(table.loc["adoption_rate", "rank"]), lang), units=int(table.loc["adoption_rate", "units"])))
-    if by_commune is not None:
-        shown = by_commune[~by_commune["hidden"]] if "hidden" in by_commune else by_commune
-        shown = shown.dropna(subset=["adoption_rate"])
-        if len(shown) >= 2:
-            top, low = shown.loc[shown["adoption_rate"].idxmax()], shown.loc[shown["adoption_rate"].idxmin()]
-            sentences.append(label("district_finding_communes", lang,
-                                   top=value_label("commune_code", top["commune_code"], lang), top_rate=fmt_pct(top["adoption_rate"], lang),
-                                   low=value_label("commune_code", low["commune_code"], lang), low_rate=fmt_pct(low["adoption_rate"], lang)))
+    ends = None if by_commune is None else extremes(by_commune, "adoption_rate")
+    if ends is not None:
+        top, low = ends
+        sentences.append(label("district_finding_communes", lang,
+                               top=value_label("commune_code", top["commune_code"], lang), top_rate=fmt_pct(top["adoption_rate"], lang),
+                               low=value_label("commune_code", low["commune_code"], lang), low_rate=fmt_pct(low["adoption_rate"], lang)))
     sectors = mix(firms, district, "vsic_section")
     if not sectors.empty:
         widest = sectors.loc[sectors["difference_pp"].abs().idxmax()]
@@ -87,14 +84,13 @@ def mix_table(firms: pd.DataFrame, district: str, by: str, lang: str) -> Styler:
     table = mix(firms, district, by)
     if table.empty:
         return not_available(by, lang)
-    frame = pd.DataFrame({
+    return text_table({
         label(by, lang): group_labels(table, lang).astype(str).to_numpy(),
         label("district_firms", lang): [fmt_int(v, lang) for v in table["district_firms"]],
         label("district_share", lang): [fmt_pct(v, lang) for v in table["district_share"]],
         label("province_share", lang): [fmt_pct(v, lang) for v in table["province_share"]],
-        label("difference_pp", lang): [f"{v:+.1f}".replace(".", "," if lang == "vi" else ".") for v in table["difference_pp"]],
+        label("difference_pp", lang): [("+" if v > 0 else "") + fmt_dec(v, lang) for v in table["difference_pp"]],
     })
-    return _frame(frame, frame.columns[0])
 
 
 def plot_sorted(table: pd.DataFrame, reference_rate: float, *, lang: str = "vi", ax: Axes | None = None) -> Axes | None:
@@ -109,10 +105,8 @@ def plot_sorted(table: pd.DataFrame, reference_rate: float, *, lang: str = "vi",
     names = group_labels(table, lang).astype(str).to_numpy()
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.4 * len(table) + 1.4), layout="constrained")
+    _bars(ax, names, table["adoption_rate"].to_numpy())
     positions = list(range(len(table)))
-    ax.barh(positions, table["adoption_rate"].to_numpy(), color=BAR_COLOUR, height=0.75)
-    ax.set_yticks(positions, labels=[chart_text(n) for n in names])
-    ax.set_ylim(len(table) - 0.5, -0.5)
     ax.axvline(reference_rate, color=REFERENCE_COLOUR, linestyle="--", linewidth=1.5,
                label=label("district_province_rate", lang, rate=fmt_pct(reference_rate, lang)))
     ax.set_xlim(0, 1)
@@ -121,8 +115,7 @@ def plot_sorted(table: pd.DataFrame, reference_rate: float, *, lang: str = "vi",
     for position, rate in zip(positions, table["adoption_rate"]):
         ax.text(rate + 0.01, position, fmt_pct(rate, lang), va="center", fontsize=8)
     ax.legend(loc="lower right", fontsize=8, frameon=False)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    _despine(ax)
     return ax
 
 

@@ -23,11 +23,10 @@ from .record import BuiltReport, fingerprint, make_record, write_record
 from .text import label
 
 
-def _footer(lang: str, params: dict, synthetic: bool | str, input_hash: str, built_at: str, audit: dict | None) -> list[tuple[str, str]]:
+def _footer(lang: str, params: dict, data_key: str, input_hash: str, built_at: str, audit: dict | None) -> list[tuple[str, str]]:
     rows = [
         (label("footer_params", lang), json.dumps(params, ensure_ascii=False)),
-        (label("footer_data", lang), label("footer_published" if synthetic == "published" else
-                                           "footer_synthetic" if synthetic else "footer_real", lang)),
+        (label("footer_data", lang), label(data_key, lang)),
         (label("footer_input_hash", lang), input_hash),
         (label("footer_version", lang), __version__),
         (label("footer_built_at", lang), built_at),
@@ -112,7 +111,8 @@ def run_report(
         "built_at": built_at,
         "disclosure_audit": audit,
     }
-    nb.metadata["adoption"]["footer"] = _footer(lang, checked, "published" if spec.data == "published" else synthetic,
+    nb.metadata["adoption"]["footer"] = _footer(lang, checked, "footer_published" if spec.data == "published" else
+                                                "footer_synthetic" if synthetic else "footer_real",
                                                 input_hash, built_at, audit)
     prepare_outputs(nb)
     # The HTML and the executed notebook first: the provenance record, written last, is

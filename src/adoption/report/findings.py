@@ -11,17 +11,11 @@ from __future__ import annotations
 import pandas as pd
 
 from ..metrics import adoption, ict, intensity, workforce
-from .formats import fmt_int, fmt_pct, value_label
+from .formats import fmt_dec, fmt_int, fmt_pct, value_label
 from .text import label
 
 
-def _pp(value: float, lang: str) -> str:
-    """Percentage points with one decimal, in the language's decimal mark."""
-    text = f"{abs(value) * 100:.1f}"
-    return text.replace(".", ",") if lang == "vi" else text
-
-
-def _extremes(table: pd.DataFrame, key: str, value: str) -> tuple[pd.Series, pd.Series] | None:
+def extremes(table: pd.DataFrame, value: str) -> tuple[pd.Series, pd.Series] | None:
     """The shown rows with the highest and lowest ``value`` (None with fewer than two)."""
     shown = table[~table["hidden"].astype(bool)] if "hidden" in table.columns else table
     shown = shown.dropna(subset=[value])
@@ -32,14 +26,14 @@ def _extremes(table: pd.DataFrame, key: str, value: str) -> tuple[pd.Series, pd.
 
 def _spread(firms: pd.DataFrame, by: str, lang: str, sentence: str) -> list[str]:
     """The highest and lowest adoption rate among the shown groups of ``by``."""
-    ends = _extremes(adoption.adoption_by(firms, by, protected=True), adoption.group_key(firms, by)[0], "adoption_rate")
+    key = adoption.group_key(firms, by)[0]
+    ends = extremes(adoption.adoption_by(firms, by, protected=True), "adoption_rate")
     if ends is None:
         return []
-    key = adoption.group_key(firms, by)[0]
     top, low = ends
     return [label(sentence, lang, top=value_label(key, top[key], lang), top_rate=fmt_pct(top["adoption_rate"], lang),
                   low=value_label(key, low[key], lang), low_rate=fmt_pct(low["adoption_rate"], lang),
-                  gap=_pp(top["adoption_rate"] - low["adoption_rate"], lang))]
+                  gap=fmt_dec((top["adoption_rate"] - low["adoption_rate"]) * 100, lang))]
 
 
 def overview(firms: pd.DataFrame, lang: str) -> list[str]:
@@ -55,7 +49,7 @@ def overview(firms: pd.DataFrame, lang: str) -> list[str]:
     if {"micro", "large"} <= set(sizes.index) and not sizes.loc[["micro", "large"], "hidden"].any():
         large, micro = sizes.loc["large", "adoption_rate"], sizes.loc["micro", "adoption_rate"]
         sentences.append(label("finding_sizes", lang, large=fmt_pct(large, lang), micro=fmt_pct(micro, lang),
-                               gap=_pp(large - micro, lang)))
+                               gap=fmt_dec(abs(large - micro) * 100, lang)))
     return sentences
 
 
@@ -73,7 +67,7 @@ def digital_intensity(survey: pd.DataFrame, lang: str) -> list[str]:
                                low=fmt_pct(row["ci_low"], lang), high=fmt_pct(row["ci_high"], lang)))
         if pd.notna(row["eu_target_2030"]):
             sentences.append(label("finding_intensity_target", lang, target=fmt_pct(row["eu_target_2030"], lang),
-                                   gap=_pp(row["eu_target_2030"] - row["share"], lang)))
+                                   gap=fmt_dec(abs(row["eu_target_2030"] - row["share"]) * 100, lang)))
     return sentences
 
 
@@ -100,7 +94,7 @@ def training(records: pd.DataFrame, lang: str) -> list[str]:
                        required=fmt_int(whole["hours_required"], lang), coverage=fmt_pct(whole["coverage"], lang),
                        gap=fmt_int(whole["gap_hours"], lang))]
     quarters = workforce.training(records, by="period")
-    ends = _extremes(quarters, "period", "coverage")
+    ends = extremes(quarters, "coverage")
     if ends is not None:
         top, low = ends
         sentences.append(label("finding_quarters", lang, top=top["period"], top_rate=fmt_pct(top["coverage"], lang),

@@ -22,6 +22,17 @@ def _frame(rows: pd.DataFrame, index_name: str) -> Styler:
     return styled.set_table_styles([{"selector": "td:first-child", "props": [("text-align", "left")]}])
 
 
+def text_table(columns: dict[str, list[str]]) -> Styler:
+    """A table of text already formatted for the reader, one list a column, first column
+    left-aligned, every cell escaped.
+
+    >>> text_table({"Rank": ["1st"], "Source": ["dti.gov.vn"]}).data.columns.tolist()
+    ['Rank', 'Source']
+    """
+    frame = pd.DataFrame(columns)
+    return _frame(frame, frame.columns[0])
+
+
 def _cells(values: pd.Series, fmt, lang: str, hidden=None) -> list[str]:
     """Formatted values: the disclosure symbol for hidden ones, a dash for other nulls.
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core.errors import AdoptionError
-from ..core.io import load_quality, verify_outputs
+from ..core.io import load_quality
+from ..core.outputs import verify_outputs
 from ..core.version import code_hash
 from .catalogue import ReportSpec, available_inputs, default_catalogue, missing_inputs, notebook_path, output_paths
 from .record import BuildResult, BuiltReport, is_current, known_parameters, read_record
