@@ -25,7 +25,7 @@ def test_report_renders_offline_with_banner_charts_and_text(page, built, tmp_pat
     assert banner in shown.inner_text()
     assert page.locator("h2", has_text=heading).first.is_visible()
     images = page.eval_on_selector_all("img", "els => els.map(e => [e.complete, e.naturalWidth, e.naturalHeight])")
-    assert len(images) == 6
+    assert len(images) == 8
     assert all(done and width > 300 and height > 100 for done, width, height in images)
     body = page.inner_text("body")
     assert "import adoption" not in body

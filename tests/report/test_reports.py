@@ -7,16 +7,18 @@ pandas, or worked by hand.
 """
 
 import json
+import html
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from adoption.core import config
+from adoption.core import config, reference
 from adoption.core.errors import ParameterError
 from adoption.report import build as report_build
 from adoption.report import cache, catalogue
+from adoption.metrics.adoption import adoption_by
 from adoption.report.formats import fmt_int, fmt_pct
 from htmltables import table_with
 
@@ -196,15 +198,32 @@ def test_html_stands_alone(built, lang):
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     assert "@import url(" not in html
     images = re.findall(r'<img[^>]+src="([^"]{0,40})', html)
-    assert len(images) == 6
+    assert len(images) == 8
     assert all(src.startswith("data:image/png;base64,") for src in images)
 
 
-def test_charts_have_alt_text_naming_their_section(built):
-    alts = re.findall(r'<img[^>]+alt="([^"]*)"', _html(built, "vi"))
-    assert alts[0] == "Doanh nghiệp sử dụng nền tảng số theo thời gian (lũy kế theo tháng)"
-    assert alts[1] == "Tỷ lệ sử dụng nền tảng số theo huyện, thị xã, thành phố"
-    assert len(alts) == 6 and all(alts)
+def test_charts_have_alt_text_saying_what_they_show(built, small_data):
+    """Each chart's alt text is its title and the values drawn, recounted here: the bars
+    by district unit highest first, with the rate of all firms as the reference line."""
+    alts = [html.unescape(a) for a in re.findall(r'<img[^>]+alt="([^"]*)"', _html(built, "en"))]
+    assert len(alts) == 8 and all(alts)
+    assert alts[0].startswith("Enterprises using digital platforms over time (cumulative, by month)")
+    firms = small_data.enterprises
+    firms = firms[(firms["status"].astype(str) == "active") & ~firms["tax_code"].str.contains("-")]
+    rates = firms.groupby("district_code")["uses_digital_platform"].mean().sort_values(ascending=False, kind="stable")
+    names = reference.districts().set_index("district_code")["district"]
+    listed = "; ".join(f"{names[code]} {rate * 100:.1f}%" for code, rate in rates.items())
+    overall = firms["uses_digital_platform"].mean()
+    [bars] = [a for a in alts if a.startswith("Digital-platform adoption by district unit:")]
+    assert bars == f"Digital-platform adoption by district unit: {listed}. Reference line: All enterprises counted: {overall * 100:.1f}%."
+    [heat] = [a for a in alts if a.startswith("Adoption rate by district unit and size.")]
+    rates = firms.groupby(["district_code", firms["size_class"].astype(str)])["uses_digital_platform"].mean()
+    protected = adoption_by(firms, ("district", "size_class"), protected=True)  # which cells the protection hides
+    hidden = set(zip(protected.loc[protected["hidden"], "district_code"], protected.loc[protected["hidden"], "size_class"].astype(str)))
+    shown = rates[[pair not in hidden for pair in rates.index]]
+    (top_district, top_size), (low_district, low_size) = shown.idxmax(), shown.idxmin()
+    assert f"Highest: {names[top_district]} × {top_size.capitalize()} {shown.max() * 100:.1f}%" in heat
+    assert f"lowest: {names[low_district]} × {low_size.capitalize()} {shown.min() * 100:.1f}%" in heat
 
 
 def test_disclosure_footnote_and_no_firm_identifier(built, small_data):
@@ -411,7 +430,10 @@ def test_a_build_of_one_report_keeps_the_others_in_the_index(built, small_proces
 def test_adoption_tables_audit_in_the_provenance(built):
     report = next(r for r in built.reports if r.spec.name == "adoption-overview" and r.params["lang"] == "en")
     audit = nbformat.read(output_paths_of(report), as_version=4).metadata["adoption"]["disclosure_audit"]
-    assert audit["tables"] == 5  # district, sector, size, ownership, inside/outside parks, each split by adoption
+    # district, sector, size, ownership, inside/outside parks (each split by adoption), the
+    # district-by-size heatmap, and each month of the series by district (one table a month
+    # and line; identical tables counted once)
+    assert audit["tables"] > 6
     assert audit["primary_cells"] > 0 and audit["smallest_margin"] >= 0
 
 

@@ -110,6 +110,12 @@ def score_distribution(survey: pd.DataFrame) -> pd.DataFrame:
     return _table(survey, None, items).rename(columns={"item": "score"})
 
 
+def eu_benchmarks() -> pd.DataFrame:
+    """The EU figures the survey is set against (Eurostat DII version 3, 2023) and the 2030
+    target: ``key``, ``value``, ``label_en``, ``label_vi``, ``source``."""
+    return reference.dii_benchmarks()
+
+
 def compare_eu(survey: pd.DataFrame, benchmarks: pd.DataFrame | None = None) -> pd.DataFrame:
     """Share at least basic for SMEs and large firms beside the EU 2023 figures and the
     2030 target, each with its source. ``benchmarks`` (``key``, ``value``, ``source``)

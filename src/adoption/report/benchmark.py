@@ -12,12 +12,14 @@ from pandas.io.formats.style import Styler
 
 from ..metrics import benchmark
 from .escape import chart_text, html_text
-from .plots import _despine
+from .alt import describe
+from .plots import PALETTE, _despine
 from .formats import fmt_int, fmt_pct
 from .tables import text_table
 from .text import label
 
-HIGHLIGHT, PEER, OTHER = "#b45309", "#2a6f97", "#b8c4ce"
+# The province in the reference colour, its region in the data colour, the rest in grey.
+HIGHLIGHT, PEER, OTHER = PALETTE["reference"], PALETTE["data"], PALETTE["context"]
 
 
 def ordinal(rank: int, lang: str) -> str:
@@ -96,6 +98,10 @@ def plot_ranks(code: str = benchmark.PROVINCE_CODE, *, lang: str = "vi", ax: Axe
     spot = benchmark.position(code)
     ax.legend(handles, [label("province", lang), spot[f"region_{lang}"], label("bench_other_provinces", lang)],
               loc="lower right", fontsize=8, frameon=False)
+    peers = benchmark.region_peers(code)
+    describe(ax.figure, label("alt_ranks", lang, title=label("bench_chart_title", lang), province=label("province", lang),
+                              rank=spot["rank"], of=spot["of"], region=spot[f"region_{lang}"],
+                              peers="; ".join(f"{name} {int(rank)}" for name, rank in zip(peers["province"], peers["rank"]))))
     _despine(ax)
     return ax
 

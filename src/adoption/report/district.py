@@ -4,10 +4,8 @@ by value with the province's rate as a reference line."""
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.ticker import PercentFormatter
 from pandas.io.formats.style import Styler
 
 from ..core import reference
@@ -16,11 +14,9 @@ from ..metrics.district import district_headline, mix
 from .benchmark import ordinal
 from .findings import extremes
 from .formats import fmt_dec, fmt_int, fmt_pct, group_labels, value_label
-from .plots import _bars, _despine
+from .plots import plot_adoption_by
 from .tables import not_available, text_table
 from .text import label
-
-REFERENCE_COLOUR = "#b45309"
 
 
 def district_name(district: str) -> str:
@@ -97,26 +93,8 @@ def plot_sorted(table: pd.DataFrame, reference_rate: float, *, lang: str = "vi",
     """The adoption rate of each group of an ``adoption_by`` table as horizontal bars,
     highest first, with the province's rate as a dashed reference line; hidden groups get
     no bar. None when no group is shown."""
-    if "hidden" in table.columns:
-        table = table[~table["hidden"].astype(bool)]
-    table = table.dropna(subset=["adoption_rate"]).sort_values("adoption_rate", ascending=False, kind="stable")
-    if table.empty:
-        return None
-    names = group_labels(table, lang).astype(str).to_numpy()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.4 * len(table) + 1.4), layout="constrained")
-    _bars(ax, names, table["adoption_rate"].to_numpy())
-    positions = list(range(len(table)))
-    ax.axvline(reference_rate, color=REFERENCE_COLOUR, linestyle="--", linewidth=1.5,
-               label=label("district_province_rate", lang, rate=fmt_pct(reference_rate, lang)))
-    ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
-    ax.set_xlabel(label("adoption_rate", lang) + " (%)")
-    for position, rate in zip(positions, table["adoption_rate"]):
-        ax.text(rate + 0.01, position, fmt_pct(rate, lang), va="center", fontsize=8)
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
-    _despine(ax)
-    return ax
+    return plot_adoption_by(table, lang=lang, reference=reference_rate, ax=ax,
+                            reference_label=label("district_province_rate", lang, rate=fmt_pct(reference_rate, lang)))
 
 
 def parks_table(data, firms: pd.DataFrame, district: str, lang: str):

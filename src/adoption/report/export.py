@@ -32,8 +32,9 @@ REMOVE_TAG = "remove-in-report"
 def prepare_outputs(nb: nbformat.NotebookNode) -> None:
     """Drop stderr streams (warnings, progress bars) and give each chart an alt text.
 
-    A chart's alt text is the heading shown above it, so a screen reader says what the
-    chart is about.
+    A chart drawn by the package carries its own alt text, written from the data it shows
+    (:mod:`adoption.report.alt`); any other chart gets the heading shown above it, so a
+    screen reader says at least what the chart is about.
     """
     heading = ""
     for cell in nb.cells:
@@ -48,7 +49,8 @@ def prepare_outputs(nb: nbformat.NotebookNode) -> None:
             if markdown.lstrip().startswith("#"):
                 heading = markdown.strip().splitlines()[0].lstrip("#").strip()
             if "image/png" in data:
-                output.setdefault("metadata", {}).setdefault("image/png", {})["alt"] = heading
+                image = output.setdefault("metadata", {}).setdefault("image/png", {})
+                image["alt"] = image.get("alt") or heading
             kept.append(output)
         cell.outputs = kept
 

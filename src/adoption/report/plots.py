@@ -2,29 +2,46 @@
 and never saves, shows or changes global settings.
 
 Matplotlib's bundled DejaVu Sans covers Vietnamese, so labels keep their diacritics.
-Plain matplotlib, not seaborn: importing seaborn pulls in scipy.stats, over a second of
-start-up for every report kernel, for bars and lines that matplotlib draws as well.
+Bars and lines are plain matplotlib: importing seaborn pulls in scipy.stats (about 0.8 s
+of a report kernel's start) for charts that matplotlib draws as well. The charts where
+seaborn does real work (a heatmap, small multiples, estimates by method) are in
+:mod:`adoption.report.charts`, which imports it only when one is drawn.
+
+One palette for every chart (:data:`PALETTE`): a dark blue for the data, an orange for
+reference lines and a light grey for context, told apart by colour-blind readers (blue
+against orange) and in grey (CIE L* about 32, 71 and 85), and cividis, whose lightness
+rises evenly, for heatmaps.
 """
 
 from __future__ import annotations
+
+import textwrap
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
+from .alt import chart_alt, describe, listing
 from .escape import chart_text
 from .formats import fmt_pct, group_labels, value_label
-from .text import label
+from .text import has_label, label
 
-BAR_COLOUR = "#2a6f97"
+# The house palette: data, reference lines (the province, a benchmark), context, heatmaps.
+PALETTE = {"data": "#1f4e79", "reference": "#e69f00", "context": "#d4d4d4"}
+SEQUENTIAL = "cividis"
+BAR_COLOUR = PALETTE["data"]
+REFERENCE_COLOUR = PALETTE["reference"]
+
+# Dimensions whose groups have an order of their own: their bars are not sorted by value.
+NATURAL_ORDER = ("size_class", "cohort", "period", "month")
 
 
 def _bars(ax: Axes, names, values) -> None:
-    """Horizontal bars, first name at the top; names shown literally."""
+    """Horizontal bars, first name at the top; names shown literally, long ones on two lines."""
     positions = range(len(values))
     ax.barh(list(positions), values, color=BAR_COLOUR, height=0.8)
-    ax.set_yticks(list(positions), labels=[chart_text(name) for name in names])
+    ax.set_yticks(list(positions), labels=[chart_text(textwrap.fill(str(name), 40)) for name in names])
     ax.set_ylim(len(values) - 0.5, -0.5)
 
 
@@ -33,29 +50,96 @@ def _despine(ax: Axes) -> None:
         ax.spines[side].set_visible(False)
 
 
-def plot_adoption_by(table: pd.DataFrame, *, lang: str = "vi", ax: Axes | None = None) -> Axes | None:
-    """Horizontal bars of the adoption rate of each group in an ``adoption_by`` table;
-    nothing (None) for an empty table, which :func:`adoption_table` explains.
+def chart_title(table: pd.DataFrame, lang: str) -> str:
+    """The title of a chart of ``table``: the heading of its dimension when the catalogue
+    has one ("Adoption by district"), else the label of the dimension itself."""
+    key = str(table.columns[0])
+    for candidate in (f"by_{key}", f"by_{key.removesuffix('_code')}", key):
+        if has_label(candidate):
+            return label(candidate, lang)
+    return key
+
+
+def lower_first(text: str) -> str:
+    """A label inside a sentence: "Quy mô" -> "quy mô"; "VSIC section" stays as it is.
+
+    >>> lower_first("Size"), lower_first("VSIC section")
+    ('size', 'VSIC section')
+    """
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def label_key(column: str) -> str:
+    """The catalogue key naming a column: a code column by the unit it codes."""
+    return column.removesuffix("_code")
+
+
+def over_time_alt(title: str, names, lines, months: pd.Series, lang: str) -> str:
+    """The alt text of lines by month: the title, the months covered and each line's last
+    shown value."""
+    months = pd.to_datetime(months)
+    last = [pd.Series(values, dtype=float).dropna() for values in lines]
+    return label("alt_over_time", lang, title=title, first=f"{months.min():%m/%Y}", last=f"{months.max():%m/%Y}",
+                 values=listing(names, [v.iloc[-1] if len(v) else float("nan") for v in last], lang))
+
+
+def reference_line(ax: Axes, value: float, text: str, bars: int) -> None:
+    """A dashed vertical line at ``value`` across horizontal bars, named by ``text``
+    written at its top, in a row of its own above the first bar."""
+    ax.axvline(value, color=REFERENCE_COLOUR, linestyle="--", linewidth=1.8)
+    ax.set_ylim(bars - 0.5, -1.3)
+    right = value > 0.6  # the name on the side with room
+    ax.text(value - 0.01 if right else value + 0.01, -0.9, chart_text(text), ha="right" if right else "left",
+            va="center", fontsize=8, color="black")
+
+
+def percent_axis(axis, lang: str, key: str = "adoption_rate") -> None:
+    """A 0-100% axis labelled with its measure and unit."""
+    axis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    axis.set_label_text(f"{label(key, lang)} (%)")
+
+
+def plot_adoption_by(table: pd.DataFrame, *, lang: str = "vi", reference: float | None = None,
+                     reference_label: str | None = None, ax: Axes | None = None) -> Axes | None:
+    """Horizontal bars of the adoption rate of each group in an ``adoption_by`` table,
+    highest first (groups with an order of their own, such as size classes, keep it), with
+    ``reference`` (the rate of every firm shown, the province's) as a dashed line;
+    nothing (None) when no group is shown, which :func:`adoption_table` explains. Hidden
+    groups of a protected table get no bar.
 
     >>> from adoption.metrics.adoption import adoption_by
-    >>> frame = pd.DataFrame({"ownership": pd.Categorical(["fdi", "state"]), "uses_digital_platform": [True, False]})
-    >>> plot_adoption_by(adoption_by(frame, "ownership"), lang="en").get_xlabel()
-    'Digital-platform adoption rate'
+    >>> frame = pd.DataFrame({"ownership": pd.Categorical(["fdi", "state", "state"]), "uses_digital_platform": [False, True, False]})
+    >>> ax = plot_adoption_by(adoption_by(frame, "ownership"), lang="en", reference=1 / 3)
+    >>> ax.get_xlabel(), [t.get_text() for t in ax.get_yticklabels()]
+    ('Digital-platform adoption rate (%)', ['State', 'Foreign-invested (FDI)'])
     """
-    if "hidden" in table.columns:  # a protected table: hidden groups get no bar
-        table = table[~table["hidden"]]
+    hidden = int(table["hidden"].astype(bool).sum()) if "hidden" in table.columns else 0
+    if hidden:  # a protected table: hidden groups get no bar
+        table = table[~table["hidden"].astype(bool)]
+    table = table.dropna(subset=["adoption_rate"])
     if table.empty:
         return None
+    if table.columns[0] not in NATURAL_ORDER:
+        table = table.sort_values("adoption_rate", ascending=False, kind="stable")
     names = group_labels(table, lang).astype(str).to_numpy()
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 1.2), layout="constrained")
-    _bars(ax, names, table["adoption_rate"].to_numpy())
+        _, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 1.4), layout="constrained")
+    rates = table["adoption_rate"].astype(float).to_numpy()
+    _bars(ax, names, rates)
+    shown_reference = None
+    if reference is not None and not pd.isna(reference):
+        shown_reference = reference_label or label("reference_all", lang, rate=fmt_pct(reference, lang))
+        reference_line(ax, float(reference), shown_reference, len(rates))
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
-    ax.set_xlabel(label("adoption_rate", lang))
+    percent_axis(ax.xaxis, lang)
     ax.set_ylabel("")
-    for position, rate in enumerate(table["adoption_rate"]):
-        ax.text(rate + 0.01, position, fmt_pct(rate, lang), va="center", fontsize=9)
+    title = chart_title(table, lang)
+    ax.set_title(chart_text(title), loc="left", fontsize=11)
+    describe(ax.figure, chart_alt(title, names, rates, lang, reference=shown_reference, hidden=hidden))
+    for position, rate in enumerate(rates):  # inside the bar's end, clear of a reference line
+        inside = rate >= 0.15
+        ax.text(rate - 0.01 if inside else rate + 0.01, position, fmt_pct(rate, lang), va="center", fontsize=9,
+                ha="right" if inside else "left", color="white" if inside else "black")
     _despine(ax)
     return ax
 
@@ -85,9 +169,11 @@ def plot_adoption_over_time(series: pd.DataFrame, *, lang: str = "vi", ax: Axes 
                 label=chart_text(label("over_time_today", lang)))
     ax.legend(frameon=False)
     ax.set_ylim(0, 1)
-    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    percent_axis(ax.yaxis, lang)
     ax.set_xlabel(label("month", lang))
-    ax.set_ylabel(label("adoption_rate", lang))
+    ax.set_title(chart_text(label("over_time", lang)), loc="left", fontsize=11)
+    describe(ax.figure, over_time_alt(label("over_time", lang), [line.get_label() for line in ax.get_lines()],
+                                      [line.get_ydata() for line in ax.get_lines()], series["month"], lang))
     _despine(ax)
     return ax
 
@@ -106,8 +192,9 @@ def plot_shares(table: pd.DataFrame, *, value: str = "share", lang: str = "vi", 
     >>> len(plot_shares(frame, lang="en").patches)
     2
     """
-    if "hidden" in table.columns:
-        table = table[~table["hidden"]]
+    hidden = int(table["hidden"].astype(bool).sum()) if "hidden" in table.columns else 0
+    if hidden:
+        table = table[~table["hidden"].astype(bool)]
     key = table.columns[0]
     names = [value_label(key, v, lang) for v in table[key]]
     if ax is None:
@@ -119,9 +206,12 @@ def plot_shares(table: pd.DataFrame, *, value: str = "share", lang: str = "vi", 
         high = table["ci_high"].astype(float).to_numpy() - values
         ax.errorbar(values, range(len(values)), xerr=[low, high], fmt="none", ecolor="#222222", capsize=3, linewidth=1)
     ax.set_xlim(0, max(1.0, float(values.max()) * 1.1 if len(values) else 1.0))
-    ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
-    ax.set_xlabel(label(value, lang))
+    percent_axis(ax.xaxis, lang, value)
     ax.set_ylabel("")
+    title = label("value_by", lang, value=label(value, lang), by=lower_first(label(label_key(key), lang)))
+    ax.set_title(chart_text(title), loc="left", fontsize=11)
+    intervals = list(zip(table["ci_low"], table["ci_high"])) if {"ci_low", "ci_high"} <= set(table.columns) else None
+    describe(ax.figure, chart_alt(title, names, values, lang, hidden=hidden, intervals=intervals))
     for position, share in enumerate(values):
         ax.text(share + 0.01, position - 0.3, fmt_pct(share, lang), va="center", fontsize=9)
     _despine(ax)

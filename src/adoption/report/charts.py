@@ -1,0 +1,196 @@
+"""Charts where seaborn does the work: a heatmap of adoption by two dimensions, small
+multiples of adoption over time (one panel a group, the whole beside each), and survey
+estimates with their intervals, marked by how each was estimated.
+
+Seaborn is imported inside each function: with scipy.stats it adds about 0.8 s to a
+report kernel's start, paid only by the reports that draw one of these. Colours come from
+the house palette of :mod:`adoption.report.plots`. Every chart has a title, axes labelled
+with their units, and hidden cells of a protected table drawn as hidden, never as zero.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from ..metrics.disclosure import SYMBOL
+from .escape import chart_text
+from .formats import fmt_pct, value_label
+from .alt import chart_alt, describe, listing
+from .plots import (BAR_COLOUR, PALETTE, REFERENCE_COLOUR, SEQUENTIAL, _despine, label_key, lower_first, over_time_alt,
+                    percent_axis)
+from .text import label
+
+
+def _labels(column: str, values, lang: str) -> list[str]:
+    return [chart_text(value_label(column, v, lang)) for v in values]
+
+
+def plot_heatmap(table: pd.DataFrame, *, lang: str = "vi", ax: Axes | None = None) -> Axes | None:
+    """The adoption rate of each pair of groups of a two-dimensional ``adoption_by`` table
+    (rows: its first column, columns: its second) as a heatmap with the rate written in
+    each cell; hidden cells are grey and marked with the suppression symbol, pairs with no
+    firm are left blank. None when every cell is hidden or empty.
+
+    >>> from adoption.metrics.adoption import adoption_by
+    >>> frame = pd.DataFrame({"ownership": pd.Categorical(["fdi", "state", "state"]),
+    ...     "size_class": pd.Categorical(["micro", "micro", "large"]), "uses_digital_platform": [True, False, True]})
+    >>> ax = plot_heatmap(adoption_by(frame, ("ownership", "size_class")), lang="en")
+    >>> [t.get_text() for t in ax.texts]  # fdi: (large) none, micro 1 of 1; state: large 1 of 1, micro 0 of 1
+    ['100.0%', '100.0%', '0.0%']
+    """
+    import seaborn as sns
+
+    rows, cols = table.columns[0], table.columns[1]
+    hidden = table["hidden"].astype(bool) if "hidden" in table.columns else pd.Series(False, index=table.index)
+    shown = table.assign(adoption_rate=table["adoption_rate"].where(~hidden))
+    if shown["adoption_rate"].isna().all():
+        return None
+    rates = shown.pivot_table(index=rows, columns=cols, values="adoption_rate", aggfunc="first", observed=True, dropna=False)
+    pairs = set(zip(table.loc[hidden, rows], table.loc[hidden, cols]))
+    secret = pd.DataFrame([[(r, c) in pairs for c in rates.columns] for r in rates.index], index=rates.index,
+                          columns=rates.columns, dtype=bool)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.5 * len(rates.columns) + 3.5, 0.45 * len(rates) + 1.6), layout="constrained")
+    ax.set_facecolor(PALETTE["context"])  # hidden cells show the background
+    annotations = np.where(secret.to_numpy(), SYMBOL,
+                           np.vectorize(lambda v: "" if pd.isna(v) else fmt_pct(v, lang))(rates.to_numpy(dtype=float)))
+    sns.heatmap(rates.astype(float), ax=ax, cmap=SEQUENTIAL, vmin=0, vmax=1, annot=annotations, fmt="",
+                linewidths=0.5, linecolor="white", mask=rates.isna().to_numpy() & ~secret.to_numpy(),
+                cbar_kws={"label": f"{label('adoption_rate', lang)} (%)", "format": _percent_ticks()})
+    for (i, j) in zip(*np.nonzero(secret.to_numpy())):  # hidden cells: grey with the symbol
+        ax.text(j + 0.5, i + 0.5, SYMBOL, ha="center", va="center", fontsize=9, color="black")
+    ax.set_yticks(np.arange(len(rates)) + 0.5, labels=_labels(rows, rates.index, lang), rotation=0)
+    ax.set_xticks(np.arange(len(rates.columns)) + 0.5, labels=_labels(cols, rates.columns, lang), rotation=0)
+    ax.set_ylabel(chart_text(label(label_key(rows), lang)))
+    ax.set_xlabel(chart_text(label(label_key(cols), lang)))
+    title = label("by_two", lang, rows=lower_first(label(label_key(rows), lang)),
+                  cols=lower_first(label(label_key(cols), lang)))
+    ax.set_title(chart_text(title), loc="left", fontsize=11)
+    cells = shown.dropna(subset=["adoption_rate"]).sort_values("adoption_rate", kind="stable")
+    pair = [f"{value_label(rows, r, lang)} × {value_label(cols, c, lang)}" for r, c in zip(cells[rows], cells[cols])]
+    text = label("alt_heatmap", lang, title=title, high=listing(pair[-1:], cells["adoption_rate"].iloc[-1:], lang),
+                 low=listing(pair[:1], cells["adoption_rate"].iloc[:1], lang))
+    describe(ax.figure, text + (" " + label("alt_hidden", lang, count=int(secret.to_numpy().sum())) if secret.to_numpy().any() else ""))
+    return ax
+
+
+def _percent_ticks():
+    from matplotlib.ticker import PercentFormatter
+
+    return PercentFormatter(xmax=1, decimals=0)
+
+
+def plot_over_time_facets(by_group: pd.DataFrame, whole: pd.DataFrame | None = None, *, lang: str = "vi",
+                          columns: int = 3):
+    """Small multiples of an ``adoption_over_time(..., by=...)`` table: one panel a group
+    with its cumulative adoption rate (over the head offices registered by then), on the
+    same axes, and ``whole`` (the same table without ``by``) as a dashed reference line in
+    every panel. Hidden months are gaps. Returns the seaborn FacetGrid.
+
+    >>> months = pd.to_datetime(["2020-01-01", "2020-02-01"] * 2)
+    >>> table = pd.DataFrame({"month": months, "ownership": ["fdi", "fdi", "state", "state"],
+    ...                       "adoption_rate": [0.1, 0.2, 0.3, None]})
+    >>> [ax.get_title() for ax in plot_over_time_facets(table, lang="en").axes.flat]
+    ['Foreign-invested (FDI)', 'State']
+    """
+    import seaborn as sns
+
+    group = next(c for c in by_group.columns if c not in _OVER_TIME_FIGURES)
+    frame = by_group.assign(panel=_labels(group, by_group[group], lang))
+    order = list(pd.unique(frame["panel"]))
+    grid = sns.FacetGrid(frame, col="panel", col_order=order, col_wrap=min(columns, len(order)), height=2.1,
+                         aspect=1.45, sharex=True, sharey=True, despine=True)
+
+    def draw(data, **_):
+        ax = plt.gca()
+        if whole is not None:
+            ax.plot(whole["month"], whole["adoption_rate"].astype(float), color=REFERENCE_COLOUR, linestyle="--",
+                    linewidth=1.2)
+        ax.plot(data["month"], data["adoption_rate"].astype(float), color=BAR_COLOUR, linewidth=1.8)
+
+    grid.map_dataframe(draw)
+    grid.set_titles("{col_name}", size=9)
+    grid.set(ylim=(0, 1))
+    for ax in grid.axes.flat:
+        percent_axis(ax.yaxis, lang)
+        ax.set_ylabel("")
+        ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+        ax.set_xlabel(label("month", lang) if ax.get_subplotspec().is_last_row() else "")
+    handles = [plt.Line2D([], [], color=BAR_COLOUR, linewidth=1.8, label=chart_text(label("facet_group_line", lang)))]
+    if whole is not None:
+        handles.append(plt.Line2D([], [], color=REFERENCE_COLOUR, linestyle="--", linewidth=1.2,
+                                  label=chart_text(label("facet_whole_line", lang))))
+    grid.figure.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False, fontsize=8,
+                       bbox_to_anchor=(0.5, 0.0))
+    grid.figure.suptitle(chart_text(label("over_time_facets", lang)), x=0.01, ha="left", fontsize=11)
+    grid.figure.supylabel(f"{label('adoption_rate', lang)} (%)", x=0.0, fontsize=9)
+    describe(grid.figure, over_time_alt(label("over_time_facets", lang), order,
+                                        [frame.loc[frame["panel"] == name, "adoption_rate"] for name in order],
+                                        frame["month"], lang))
+    grid.figure.subplots_adjust(left=0.1, top=0.9, bottom=0.2)
+    return grid
+
+
+_OVER_TIME_FIGURES = ("month", "firms", "adopters", "adoption_rate", "firms_today", "adopters_today",
+                      "adoption_rate_today", "hidden")
+
+
+def plot_estimates(table: pd.DataFrame, *, value: str = "share", benchmarks: pd.DataFrame | None = None,
+                   lang: str = "vi", ax: Axes | None = None) -> Axes | None:
+    """Survey estimates of a share by the table's first column as points with their 95%
+    intervals as lines; the marker says how each was estimated (design-based, Wilson,
+    census: a census has no interval). ``benchmarks`` (``label``, ``value``) are drawn as
+    vertical reference lines. Hidden rows get no point; None when none is shown.
+
+    >>> frame = pd.DataFrame({"size_class": ["micro", "large"], "share": [0.36, 0.95], "ci_low": [0.33, None],
+    ...                       "ci_high": [0.39, None], "method": ["taylor", "census"]})
+    >>> ax = plot_estimates(frame, lang="en")
+    >>> [t.get_text() for t in ax.texts], [t.get_text() for t in ax.get_legend().get_texts()]
+    (['36.0%', '95.0%'], ['design-based (stratified, linearised)', 'census: no sampling error'])
+    """
+    import seaborn as sns
+
+    hidden = int(table["hidden"].astype(bool).sum()) if "hidden" in table.columns else 0
+    if hidden:
+        table = table[~table["hidden"].astype(bool)]
+    table = table.dropna(subset=[value])
+    if table.empty:
+        return None
+    key = table.columns[0]
+    frame = pd.DataFrame({
+        "name": _labels(key, table[key], lang),
+        "value": table[value].astype(float).to_numpy(),
+        "how": [label(f"method_{m}", lang) for m in table.get("method", pd.Series("taylor", index=table.index))],
+    })
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.5 * len(frame) + 1.8), layout="constrained")
+    positions = np.arange(len(frame))
+    if {"ci_low", "ci_high"} <= set(table.columns):
+        ax.hlines(positions, table["ci_low"].astype(float), table["ci_high"].astype(float), color=BAR_COLOUR, linewidth=2)
+    markers = {label(f"method_{m}", lang): shape for m, shape in (("taylor", "o"), ("wilson", "s"), ("census", "D"))}
+    sns.scatterplot(x=frame["value"].to_numpy(), y=positions, style=frame["how"].to_numpy(), markers=markers,
+                    color=BAR_COLOUR, s=60, ax=ax, zorder=3)
+    references = []
+    if benchmarks is not None:
+        names = benchmarks[f"label_{lang}"] if f"label_{lang}" in benchmarks.columns else benchmarks["label"]
+        for name, level, dash in zip(names, benchmarks["value"], ("--", ":", "-.", (0, (5, 1)))):
+            references.append(f"{name}: {fmt_pct(level, lang)}")
+            ax.axvline(float(level), color=REFERENCE_COLOUR, linestyle=dash, linewidth=1.5, label=chart_text(references[-1]))
+    for position, estimate in zip(positions, frame["value"]):
+        ax.text(estimate, position - 0.28, fmt_pct(estimate, lang), ha="center", fontsize=8)
+    ax.set_yticks(positions, labels=frame["name"].tolist())
+    ax.set_ylim(len(frame) - 0.5, -0.7)
+    ax.set_xlim(0, 1)
+    percent_axis(ax.xaxis, lang, value)
+    ax.set_ylabel("")
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.18), fontsize=8, frameon=False)
+    title = label("estimates_chart", lang, by=lower_first(label(label_key(key), lang)))
+    ax.set_title(chart_text(title), loc="left", fontsize=11)
+    intervals = list(zip(table["ci_low"], table["ci_high"])) if {"ci_low", "ci_high"} <= set(table.columns) else None
+    describe(ax.figure, chart_alt(title, [value_label(key, v, lang) for v in table[key]], frame["value"], lang,
+                                  reference="; ".join(references) or None, hidden=hidden, intervals=intervals))
+    _despine(ax)
+    return ax
