@@ -450,3 +450,16 @@ def test_disclosure_audit_in_the_provenance(built):
 
 def output_paths_of(report):
     return catalogue.output_paths(report.spec, report.params, report.html.parent)[1]
+
+
+def test_each_published_figure_has_its_source_under_its_table_and_in_the_report_sources(built):
+    """The EU figures are cited under the table that sets the survey against them, and the
+    sources at the end list what this report showed: Eurostat in the intensity report,
+    the newspaper of the 2023 figures in the overview, not each other's."""
+    eurostat = "Eurostat, Digital Intensity Index version 3 (2023)"
+    intensity = _html(built, "en", "digital-intensity")
+    assert re.search(r"<caption>Source: " + re.escape(eurostat), intensity)
+    end = intensity.split("Where the numbers come from")[-1]
+    assert eurostat in end and "Báo Bình Dương" not in end
+    overview = _html(built, "en").split("Where the numbers come from")[-1]
+    assert "Báo Bình Dương" in overview and "Eurostat" not in overview

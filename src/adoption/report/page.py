@@ -15,6 +15,7 @@ from ..metrics.disclosure import DOMINANCE, MIN_COUNT, SYMBOL
 from ..metrics.scope import coverage
 from .escape import html_text
 from .formats import fmt_dec, fmt_int, fmt_pct
+from .tables import CITED
 from .text import label
 
 
@@ -106,17 +107,18 @@ def banner(data: CleanData, lang: str) -> HTML:
 
 
 def sources(data: CleanData, lang: str) -> HTML:
-    """Where the numbers come from: input files (with row counts), published figures,
-    reference data. File names and sources are data: shown literally, never as markup."""
+    """Where the numbers come from: input files (with row counts), the published figures
+    this report's tables showed (:data:`adoption.report.tables.CITED`), reference data.
+    File names and sources are data: shown literally, never as markup."""
     files = "".join(
         f"<li><code>{html_text(rel)}</code>: {fmt_int(info['rows_read'], lang)} {html_text(label('rows', lang))}</li>"
         for rel, info in sorted(data.quality.get("files", {}).items())
     )
-    published = "".join(f"<li>{html_text(source)}</li>" for source in reference.published_figures()["source"].drop_duplicates())
+    published = "".join(f"<li>{html_text(source)}</li>" for source in CITED)
+    shown = f"<p><strong>{html_text(label('published_sources', lang))}</strong></p><ul>{published}</ul>" if published else ""
     return HTML(
         f"<p><strong>{html_text(label('register_files', lang))}</strong></p><ul>{files}</ul>"
-        f"<p><strong>{html_text(label('published_sources', lang))}</strong></p><ul>{published}</ul>"
-        f"<p>{html_text(label('reference_sources', lang))}</p>"
+        f"{shown}<p>{html_text(label('reference_sources', lang))}</p>"
     )
 
 

@@ -11,7 +11,7 @@ from pandas.io.formats.style import Styler
 
 from ..core.schema import Enterprises as E
 from ..metrics.disclosure import SYMBOL
-from .escape import escaped
+from .escape import escaped, html_text
 from .formats import COLUMN_FORMATS, fmt_dec, fmt_int, fmt_pct, group_labels, value_label
 from .text import has_label, label
 
@@ -20,6 +20,25 @@ def _frame(rows: pd.DataFrame, index_name: str) -> Styler:
     """Rows of formatted text as a table without the positional index, every cell escaped."""
     styled = escaped(rows.style.hide(axis="index"))
     return styled.set_table_styles([{"selector": "td:first-child", "props": [("text-align", "left")]}])
+
+
+# The sources of the published figures the tables of this report have shown, in order of
+# first use; :func:`adoption.report.page.sources` lists them at the end. A report kernel
+# starts empty, so each report lists its own.
+CITED: dict[str, None] = {}
+
+
+def cite(styled: Styler, sources, lang: str, *, caption: bool = True) -> Styler:
+    """Record the published ``sources`` a table uses and, with ``caption``, write them under
+    it ("Source: ..."), escaped like every cell."""
+    names = list(dict.fromkeys(str(s).strip() for s in sources if not pd.isna(s) and str(s).strip()))
+    CITED.update(dict.fromkeys(names))
+    if not caption or not names:
+        return styled
+    styled = styled.set_caption(html_text(label("source_line", lang, sources="; ".join(names))))
+    return styled.set_table_styles([{"selector": "caption", "props": [("caption-side", "bottom"), ("text-align", "left"),
+                                                                      ("font-size", "0.85em"), ("padding-top", "0.4em")]}],
+                                   overwrite=False)
 
 
 def text_table(columns: dict[str, list[str]]) -> Styler:
@@ -107,6 +126,7 @@ def comparison_table(comparison: pd.DataFrame, lang: str) -> Styler:
         label("source", lang): comparison["source"].to_numpy(),
     })
     styled = _frame(rows, label("figure", lang))
+    styled = cite(styled, comparison["source"], lang, caption=False)
     return styled.set_table_styles([{"selector": "td:last-child", "props": [("text-align", "left")]}], overwrite=False)
 
 
@@ -142,7 +162,7 @@ def budget_table(table: pd.DataFrame, lang: str) -> Styler:
         label("per_worker_vnd", lang): [fmt_int(v, lang) for v in table["per_worker_vnd"]],
         label("source", lang): table["source"].to_numpy(),
     })
-    return _frame(rows, label("year", lang))
+    return cite(_frame(rows, label("year", lang)), table["source"], lang, caption=False)
 
 
 def park_workers_table(table: pd.DataFrame, lang: str) -> Styler:
@@ -167,7 +187,8 @@ def park_workers_table(table: pd.DataFrame, lang: str) -> Styler:
         label("park_workers_count", lang): [fmt_int(v, lang) for v in table["workers"]],
         label("source", lang): table["source"].to_numpy(),
     })
-    return _frame(rows, label("figure", lang))
+    published = table.loc[table["figure"] == "published", "source"]  # the others are input files
+    return cite(_frame(rows, label("figure", lang)), published, lang, caption=False)
 
 
 def metric_table(table: pd.DataFrame, lang: str, *, columns: list[str] | None = None) -> Styler | Markdown:
@@ -200,4 +221,5 @@ def metric_table(table: pd.DataFrame, lang: str, *, columns: list[str] | None = 
         else:
             out[label(column, lang)] = [value_label(column, v, lang) for v in values]
     rows = pd.DataFrame(out)
-    return _frame(rows, rows.columns[0])
+    styled = _frame(rows, rows.columns[0])
+    return cite(styled, table["source"], lang) if "source" in table.columns and "source" not in columns else styled
