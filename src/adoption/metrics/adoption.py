@@ -230,7 +230,7 @@ def adoption_over_time(
         out["adoption_rate_today"] = out["adopters_today"] / out["firms_today"].where(out["firms_today"] > 0)
     out = out[columns]
     if protected:
-        out = _protect_over_time(out, frame, names, months)
+        out = _protect_over_time(out, names)
     out.attrs.update(counts)
     return out
 
@@ -247,12 +247,12 @@ def _count_by(months_of: pd.Series, months: pd.DatetimeIndex) -> np.ndarray:
     return np.searchsorted(known, months.to_numpy(dtype="datetime64[ns]"), side="right")
 
 
-def _protect_over_time(out: pd.DataFrame, frame: pd.DataFrame, names: list[str], months: pd.DatetimeIndex) -> pd.DataFrame:
-    """Each month of each line protected as :func:`adoption_by` protects a table."""
+def _protect_over_time(out: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Each month of each line protected as :func:`adoption_by` protects a table, from the
+    counts the series already holds (a month's groups split into adopters and the rest)."""
     out = out.astype({"firms": "float64", "adopters": "float64", "firms_today": "float64", "adopters_today": "float64"})
-    lines = (("firms", "adopters", "adoption_rate", "registered", "entered", None),
-             ("firms_today", "adopters_today", "adoption_rate_today", None, "adopted", "today"))
-    for firms, adopters, rate, member, flag, keep in lines:
+    lines = (("firms", "adopters", "adoption_rate"), ("firms_today", "adopters_today", "adoption_rate_today"))
+    for firms, adopters, rate in lines:
         if not names:
             for row in out.index:
                 f, a = int(out.at[row, firms]), int(out.at[row, adopters])
@@ -261,17 +261,20 @@ def _protect_over_time(out: pd.DataFrame, frame: pd.DataFrame, names: list[str],
                 if 0 < f < disclosure.MIN_COUNT:
                     out.loc[row, [firms, rate]] = np.nan
             continue
-        pool = frame[frame[keep]] if keep else frame
-        for month in months:
-            present = pool[pool[member] <= month] if member else pool
-            split = present.dropna(subset=names).assign(_adopted=lambda f: (f[flag] <= month).to_numpy())
-            # The groups with firms this month (a group registered later has none: nothing to hide).
-            rows = out.index[(out["month"] == month).to_numpy() & out[names[0]].isin(split[names[0]].unique()).to_numpy()]
+        counted = out[["month", names[0], firms, adopters]].copy()  # before this line's cells are hidden
+        for month, rows in counted.groupby("month", sort=False).groups.items():
+            rows = rows[(counted.loc[rows, firms] > 0).to_numpy()]  # groups with firms this month
             if rows.empty:
                 continue
-            guard = disclosure.protect(split, names[0], split="_adopted")
-            cells = disclosure.split_hidden(guard, list(zip(out.loc[rows, names[0]])))
-            out.loc[rows[cells["group"].to_numpy()], firms] = np.nan
-            out.loc[rows[cells["with"].to_numpy()], adopters] = np.nan
-            out.loc[rows[cells.any(axis=1).to_numpy()], rate] = np.nan
+            month_counts = counted.loc[rows].sort_values(names[0], kind="stable")
+            total, with_ = month_counts[firms].to_numpy(float), month_counts[adopters].to_numpy(float)
+            cube = np.column_stack([total - with_, with_, total])
+            cube = np.vstack([cube, cube.sum(axis=0)])
+            groups = month_counts[names[0]].tolist()
+            guard = disclosure.protect_counts(cube, [groups, disclosure.SPLIT], split=True)
+            cells = disclosure.split_hidden(guard, [(g,) for g in groups])
+            index = month_counts.index
+            out.loc[index[cells["group"].to_numpy()], firms] = np.nan
+            out.loc[index[cells["with"].to_numpy()], adopters] = np.nan
+            out.loc[index[cells.any(axis=1).to_numpy()], rate] = np.nan
     return out

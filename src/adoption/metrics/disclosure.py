@@ -169,36 +169,59 @@ def protect(
         firms = firms.assign(**{split: firms[split].astype(bool)})
         levels[-1] = SPLIT
     counts = _cube(firms, keys, lambda g: g.size(), levels)
-    values = counts if value is None else _cube(firms, keys, lambda g: g[value].sum(), levels)
+    if value is None:
+        return protect_counts(counts, levels, split=split is not None, min_count=min_count)
+    values = _cube(firms, keys, lambda g: g[value].sum(), levels)
+    status = _primary(counts, split=split is not None, min_count=min_count)
+    top1 = _cube(firms, keys, lambda g: g[value].max(), levels)
+    top2 = _cube(firms, keys, lambda g: g[value].apply(lambda s: s.nlargest(2).sum()), levels)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dominated = ((top1 / values > dominance) | (top2 / values > dominance)) & (values > 0)
+    status[(status == "") & dominated] = "dominance"
+    # A hidden total must stay uncertain up to the value at which its one or two largest
+    # firms would no longer dominate it (a cell of 1 or 2 firms: all of it).
+    reach = top2 / dominance
+    required = {cell: ("dominance", float(reach[cell])) for cell in map(tuple, np.argwhere(status != ""))}
+    return _secondary(values, status, required, levels, split=split is not None)
+
+
+def _primary(counts: np.ndarray, *, split: bool, min_count: int) -> np.ndarray:
+    """``count`` where a cell has 1 to ``min_count - 1`` firms; split by an attribute, also
+    where a part of a group that has firms has fewer than ``min_count`` (0 included)."""
     status = np.full(counts.shape, "", dtype=object)
     status[(counts > 0) & (counts < min_count)] = "count"
-    if split is not None:
+    if split:
         # A part (with or without the attribute) of a group that has firms: an empty part is
         # as telling as a part of one firm.
         group_firms = counts[..., -1:]
         status[..., :-1][(counts[..., :-1] < min_count) & (group_firms > 0)] = "count"
-    required: dict[tuple[int, ...], tuple[str, float]] = {}
-    if value is not None:
-        top1 = _cube(firms, keys, lambda g: g[value].max(), levels)
-        top2 = _cube(firms, keys, lambda g: g[value].apply(lambda s: s.nlargest(2).sum()), levels)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            dominated = ((top1 / values > dominance) | (top2 / values > dominance)) & (values > 0)
-        status[(status == "") & dominated] = "dominance"
-        # A hidden total must stay uncertain up to the value at which its one or two
-        # largest firms would no longer dominate it (a cell of 1 or 2 firms: all of it).
-        reach = top2 / dominance
-        for cell in map(tuple, np.argwhere(status != "")):
-            required[cell] = ("dominance", float(reach[cell]))
-    else:
-        for cell in map(tuple, np.argwhere(status != "")):
-            required[cell] = ("count", float(min_count))
+    return status
+
+
+def _secondary(values: np.ndarray, status: np.ndarray, required: dict, levels: list[list], *, split: bool) -> Protected:
+    """The cells to hide besides the primary ones, found and proved by the LP audit."""
     primary = status != ""
-    rank = rank_by_totals(values.shape, split=split is not None)
+    rank = rank_by_totals(values.shape, split=split)
     final, audit = enforce(values, close_lines(values, primary, rank), required, rank)
     _record(audit, values, final)
     status[final & ~primary] = "secondary"
     table, why = _frame(values, levels), _frame(status, levels)
     return Protected(values=table.mask(why != ""), status=why, audit=audit)
+
+
+def protect_counts(counts: np.ndarray, levels: list[list], *, split: bool = False, min_count: int = MIN_COUNT) -> Protected:
+    """:func:`protect` of a table of firm counts already counted: ``counts`` has one axis
+    per key with the groups of ``levels`` along it and the total last (split by an
+    attribute, the last axis is ``[without, with, total]``). For series that count the
+    same firms month after month without grouping them again.
+
+    >>> protect_counts(np.array([[0.0, 3, 3], [4, 4, 8], [4, 7, 11]]), [["state", "private"], SPLIT], split=True
+    ...                ).status.loc["state"].tolist()
+    ['count', 'secondary', '']
+    """
+    status = _primary(counts, split=split, min_count=min_count)
+    required = {cell: ("count", float(min_count)) for cell in map(tuple, np.argwhere(status != ""))}
+    return _secondary(counts, status, required, levels, split=split)
 
 
 def hidden_groups(
