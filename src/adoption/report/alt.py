@@ -41,16 +41,21 @@ def describe(figure: Figure, text: str) -> None:
 
 
 def _png_with_alt(figure: Figure):
+    """The figure as the inline backend draws it, with its alt text. A figure laid out by
+    matplotlib's constrained layout already fits its canvas: it is drawn once, without the
+    extra drawing that ``bbox_inches="tight"`` does to measure it."""
     from IPython.core.pylabtools import print_figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-    data = print_figure(figure, "png", bbox_inches="tight", base64=True)
+    fitted = isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine)
+    data = print_figure(figure, "png", bbox_inches=None if fitted else "tight", base64=True)
     text = getattr(figure, "adoption_alt", None)
     return (data, {"alt": text}) if text else data
 
 
 def _install() -> None:
-    """In an IPython kernel, draw figures to PNG through :func:`_png_with_alt` (the same
-    drawing as the inline backend's, plus the alt text); elsewhere nothing."""
+    """In an IPython kernel, draw figures to PNG through :func:`_png_with_alt` (the inline
+    backend's drawing, plus the alt text); elsewhere nothing."""
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython comes with the report stack
