@@ -463,3 +463,16 @@ def test_each_published_figure_has_its_source_under_its_table_and_in_the_report_
     assert eurostat in end and "Báo Bình Dương" not in end
     overview = _html(built, "en").split("Where the numbers come from")[-1]
     assert "Báo Bình Dương" in overview and "Eurostat" not in overview
+
+
+def test_the_coverage_chart_sorts_districts_against_the_total(built, small_data):
+    """The training coverage by district unit, highest first, with the total as the
+    reference line: hours delivered over 13 hours a worker a quarter, recounted here."""
+    records = small_data.workforce
+    by_district = records.groupby("district_code")
+    coverage = (by_district["training_hours"].sum() / (by_district["workers"].sum() * 13)).sort_values(ascending=False, kind="stable")
+    total = records["training_hours"].sum() / (records["workers"].sum() * 13)
+    names = reference.districts().set_index("district_code")["district"]
+    alts = [html.unescape(a) for a in re.findall(r'<img[^>]+alt="([^"]*)"', _html(built, "en", "workforce-training"))]
+    listed = "; ".join(f"{names[code]} {share * 100:.1f}%" for code, share in coverage.items())
+    assert alts == [f"Coverage (hours delivered / required) by district unit: {listed}. Reference line: Total: {total * 100:.1f}%."]

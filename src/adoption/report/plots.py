@@ -182,10 +182,12 @@ def plot_adoption_over_time(series: pd.DataFrame, *, lang: str = "vi", ax: Axes 
 _OVER_TIME_FIGURES = ("month", "firms", "adopters", "adoption_rate", "firms_today", "adopters_today", "adoption_rate_today")
 
 
-def plot_shares(table: pd.DataFrame, *, value: str = "share", lang: str = "vi", ax: Axes | None = None) -> Axes:
+def plot_shares(table: pd.DataFrame, *, value: str = "share", lang: str = "vi", reference: float | None = None,
+                ax: Axes | None = None) -> Axes:
     """Horizontal bars of a share column (``share``, ``coverage``, ...) by the table's first
-    column, with 95% intervals as error bars when the table has ``ci_low``/``ci_high``.
-    Hidden rows of a protected table get no bar.
+    column, highest first unless the groups have an order of their own, with 95% intervals
+    as error bars when the table has ``ci_low``/``ci_high`` and ``reference`` (the total)
+    as a dashed line. Hidden rows of a protected table get no bar.
 
     >>> frame = pd.DataFrame({"size_class": ["micro", "large"], "share": [0.3, 0.9],
     ...                       "ci_low": [0.25, 0.85], "ci_high": [0.35, 0.95]})
@@ -195,6 +197,8 @@ def plot_shares(table: pd.DataFrame, *, value: str = "share", lang: str = "vi", 
     hidden = int(table["hidden"].astype(bool).sum()) if "hidden" in table.columns else 0
     if hidden:
         table = table[~table["hidden"].astype(bool)]
+    if table.columns[0] not in NATURAL_ORDER:
+        table = table.sort_values(value, ascending=False, kind="stable")
     key = table.columns[0]
     names = [value_label(key, v, lang) for v in table[key]]
     if ax is None:
@@ -205,13 +209,17 @@ def plot_shares(table: pd.DataFrame, *, value: str = "share", lang: str = "vi", 
         low = values - table["ci_low"].astype(float).to_numpy()
         high = table["ci_high"].astype(float).to_numpy() - values
         ax.errorbar(values, range(len(values)), xerr=[low, high], fmt="none", ecolor="#222222", capsize=3, linewidth=1)
+    shown_reference = None
+    if reference is not None and not pd.isna(reference):
+        shown_reference = label("reference_total", lang, rate=fmt_pct(reference, lang))
+        reference_line(ax, float(reference), shown_reference, len(values))
     ax.set_xlim(0, max(1.0, float(values.max()) * 1.1 if len(values) else 1.0))
     percent_axis(ax.xaxis, lang, value)
     ax.set_ylabel("")
     title = label("value_by", lang, value=label(value, lang), by=lower_first(label(label_key(key), lang)))
     ax.set_title(chart_text(title), loc="left", fontsize=11)
     intervals = list(zip(table["ci_low"], table["ci_high"])) if {"ci_low", "ci_high"} <= set(table.columns) else None
-    describe(ax.figure, chart_alt(title, names, values, lang, hidden=hidden, intervals=intervals))
+    describe(ax.figure, chart_alt(title, names, values, lang, reference=shown_reference, hidden=hidden, intervals=intervals))
     for position, share in enumerate(values):
         ax.text(share + 0.01, position - 0.3, fmt_pct(share, lang), va="center", fontsize=9)
     _despine(ax)
