@@ -55,6 +55,7 @@ class Address:
     commune: str | None = None
     outside: str | None = None
     near: str | None = None  # the unit a misspelt district part is close to (a hint only)
+    commune_written: str | None = None  # the commune part as written, for messages
 
 
 def address_parts(value: str) -> list[str]:
@@ -65,10 +66,13 @@ def address_parts(value: str) -> list[str]:
     >>> address_parts("Ấp 2 Thị xã Bến Cát - Bình Dương")
     ['ap 2', 'thi xa ben cat', 'binh duong']
     """
-    parts = []
-    for chunk in _SEPARATORS.split(nfc(str(value))):
-        parts += [fold(piece) for piece in _UNIT_START.split(chunk)]
-    return [part for part in parts if part]
+    return [folded for folded, _ in _pieces(value)]
+
+
+def _pieces(value: str) -> list[tuple[str, str]]:
+    """The parts of an address: (folded, as written)."""
+    pieces = [piece.strip() for chunk in _SEPARATORS.split(nfc(str(value))) for piece in _UNIT_START.split(chunk)]
+    return [(fold(piece), piece) for piece in pieces if fold(piece)]
 
 
 @lru_cache(maxsize=1)
@@ -90,6 +94,24 @@ def _province(part: str) -> tuple[str | None, str | None]:
     return None, _other_provinces().get(key)
 
 
+def _split_province(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The pieces with a province written without a comma before it (``... TP.Thủ Dầu Một
+    Bình Dương``) split off the last one, unless what precedes it is only a unit type
+    (``Phường Bình Dương`` is a ward)."""
+    if not pieces:
+        return pieces
+    folded, written = pieces[-1]
+    words = folded.split()
+    for size in range(min(len(words) - 1, 5), 0, -1):
+        head, tail = " ".join(words[:-size]), " ".join(words[-size:])
+        if head in (*vocab.COMMUNE_PREFIXES, *vocab.DISTRICT_PREFIXES, *PROVINCE_PREFIXES):
+            continue
+        if _province(tail) != (None, None):
+            cut = len(written.split()) - size  # folding keeps the words of a name
+            return [*pieces[:-1], (head, " ".join(written.split()[:cut])), (tail, " ".join(written.split()[cut:]))]
+    return pieces
+
+
 def _is_district_level(part: str) -> bool:
     return strip_prefix(part, vocab.DISTRICT_PREFIXES) != part
 
@@ -101,23 +123,25 @@ def _near_district(part: str) -> str | None:
     return names[close[0]] if close else None
 
 
-def _commune_part(parts: list[str]) -> str | None:
-    """The last part that names a commune-level unit by its type, else the last part."""
-    typed = [p for p in parts if strip_prefix(p, vocab.COMMUNE_PREFIXES) != p]
-    return typed[-1] if typed else (parts[-1] if parts else None)
+def _commune_part(parts: list[str]) -> int | None:
+    """Where the commune is: the last part that names a commune-level unit by its type,
+    else the last part."""
+    typed = [i for i, p in enumerate(parts) if strip_prefix(p, vocab.COMMUNE_PREFIXES) != p]
+    return typed[-1] if typed else (len(parts) - 1 if parts else None)
 
 
 def read_address(value: str) -> Address:
     """The province, district unit and commune part of an address.
 
     >>> read_address("Số 12, Phường Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương")
-    Address(province='binh_duong', district='718', commune='phuong phu cuong', outside=None, near=None)
+    Address(province='binh_duong', district='718', commune='phuong phu cuong', outside=None, near=None, commune_written='Phường Phú Cường')
     >>> read_address("45 Lê Lợi, P. Bến Nghé, Q.1, TP.HCM").outside
-    'q 1'
+    'Q.1'
     >>> read_address("KCN Amata, Phường Long Bình, TP. Biên Hòa, Tỉnh Đồng Nai").outside
     'Tỉnh Đồng Nai'
     """
-    parts = address_parts(value)
+    pieces = _split_province(_pieces(value))
+    parts = [folded for folded, _ in pieces]
     while parts and parts[-1] in COUNTRY_KEYS:
         parts.pop()
     province = None
@@ -132,5 +156,9 @@ def read_address(value: str) -> Address:
         parts.pop()
     elif parts and _is_district_level(parts[-1]):
         near = _near_district(parts[-1])
-        return Address(province=province, near=near) if near else Address(province=province, outside=parts[-1])
-    return Address(province=province, district=district, commune=_commune_part(parts))
+        written = pieces[len(parts) - 1][1]
+        return Address(province=province, near=near) if near else Address(province=province, outside=written)
+    at = _commune_part(parts)
+    if at is None:
+        return Address(province=province, district=district)
+    return Address(province=province, district=district, commune=parts[at], commune_written=pieces[at][1])

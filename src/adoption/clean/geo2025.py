@@ -100,7 +100,7 @@ def readings(value: str) -> tuple[Pairs, Pairs]:
     >>> sorted({_pairs().loc[i, "commune2025_code"] for i in old}), sorted({_pairs().loc[i, "commune2025_code"] for i in new})
     (['25780', '25792'], ['25780'])
     >>> [len(r) for r in readings("Phường Phú An")], [len(r) for r in readings("Xã Phú An")]
-    ([0, 2], [1, 0])
+    ([0, 3], [1, 0])
     """
     key = _key(value)
     old = frozenset().union(*(pairs_of("old_commune_code", c) for c in _old_index().get(key, ())))
@@ -186,28 +186,34 @@ def from_address(value: str) -> Evidence:
         return Evidence()
     first = {"binh_duong": "old", "hcm": "new"}.get(address.province)
     found = _either(address.commune, first=first, source="address")
-    if not found.pairs and address.province == "hcm" and not found.hint and address.commune != strip_prefix(
-            address.commune, vocab.COMMUNE_PREFIXES):
-        return Evidence(outside=f"{address.commune} (Thành phố Hồ Chí Minh)")
+    typed = address.commune != strip_prefix(address.commune, vocab.COMMUNE_PREFIXES)
+    if not found.pairs and address.province == "hcm" and typed:
+        # Another ward or commune of the city, which has hundreds: a name near one of former
+        # Bình Dương is no evidence of a misspelling, so no hint.
+        return Evidence(outside=f"{address.commune_written}, Thành phố Hồ Chí Minh")
     return found
 
 
 # The clean columns of the new map, and what quality.json counts of them.
 GEO_COLUMNS = ("commune2025_code", "commune2025", "commune2025_candidates", "geo_source")
-SCOPE = ("the former Bình Dương area: its 9 district units and 91 communes before 1 July 2025, "
-         "the 36 units of Ho Chi Minh City made from them since")
+SCOPE = ("former Bình Dương (its 9 district units before 1 July 2025, the 36 units of Ho Chi Minh City "
+         "made from them since)")
+
+
+def _hint(hint: str | None) -> str:
+    return f"; did you mean {hint!r}? (not guessed)" if hint else ""
 
 
 def _place_reason(commune: str, address: str, hint: str | None) -> str:
     written = [f"{label} {value!r}" for label, value in (("commune", commune), ("address", address)) if value.strip()]
-    said = (", ".join(written) + " name") if written else "no district, commune or address names"
-    near = f"; did you mean {hint!r}? (not guessed)" if hint else ""
-    return f"the district is empty and {said} no unit of {SCOPE}{near}"
+    if not written:
+        return "no district, commune or address is given: the firm cannot be placed"
+    said = " and ".join(written) + (" name" if len(written) > 1 else " names")
+    return f"the district is empty and {said} no unit of {SCOPE}{_hint(hint)}"
 
 
 def _outside_reason(address: str, where: str) -> str:
-    return (f"the address {address!r} places the firm in {where}, outside {SCOPE}; "
-            "the reports cover that area only")
+    return f"the address {address!r} places the firm in {where}, outside {SCOPE}, the area the reports cover"
 
 
 def _settle(cols: Evidence, addr: Evidence) -> tuple[Pairs, bool, str | None, bool]:

@@ -226,7 +226,7 @@ def _missing_column_message(path: Path, missing: list, headers: list[str], unmat
             if close:
                 best = (header, folded[close[0]])
                 break
-        names = " or ".join(repr(c) for c in columns)
+        names = " or ".join(filter(None, (", ".join(repr(c) for c in columns[:-1]), repr(columns[-1]))))
         hint = f"{'at least one of ' if len(columns) > 1 else ''}{names} (accepted headers: {', '.join(accepted)})"
         if best:
             hint += f"; header {best[0]!r} is closest, to alias {best[1]!r}"

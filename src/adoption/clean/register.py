@@ -134,7 +134,7 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
             "tax_code": changed(kept["tax_code"], clean[E.tax_code]),
             "name": changed(kept["name"], clean[E.name]),
             "district": changed(kept["district"], clean[E.district]),
-            "district_filled_from_commune": int((filled & pd.Series(keep)).sum()),
+            "district_filled_from_commune": int((filled & geo["district_code"].notna() & pd.Series(keep)).sum()),
             "commune_not_matched": int((clean_text(kept["commune"]).notna().to_numpy() & clean[E.commune_code].isna().to_numpy()
                                         & clean["commune2025_code"].isna().to_numpy()
                                         & clean["commune2025_candidates"].isna().to_numpy()).sum()),
