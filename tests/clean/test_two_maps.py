@@ -92,7 +92,7 @@ def _places(result, tax_code):
     # new map, in the commune column
     ("3700000089", ("718", None, "25747", None, "new_units")),
     ("3700000096", (None, None, "25840", None, "new_units")),
-    ("3700000106", ("720", None, None, "25780|25792", "old_units")),
+    ("3700000106", ("720", None, None, "25780|25792", "new_units")),  # a name of both maps
     ("3700000226", ("721", "25855", "25768", None, "old_units")),
     ("3700000233", (None, None, "25768", None, "new_units")),
     ("3700000240", ("718", "25741", None, "25747|25750", "old_units")),
@@ -139,8 +139,8 @@ def test_rows_outside_or_nowhere_are_rejected_with_their_reason(result):
 
 def test_quality_counts_sources_and_undecided_rows(result):
     flags = result.quality["flags"]
-    # address rows: 120, 138, 145, 152, 265, 272, 297; new units: 057, 089, 096, 233; the rest old units.
-    assert flags["geo_source"]["counts"] == {"old_units": 8, "new_units": 4, "address": 7}
+    # address rows: 120, 138, 145, 152, 265, 272, 297; new units: 057, 089, 096, 106, 233; the rest old units.
+    assert flags["geo_source"]["counts"] == {"old_units": 7, "new_units": 5, "address": 7}
     assert flags["commune2025_undecided"]["count"] == 4  # 025, 106, 138, 240
     assert flags["commune2025_decided_by_address"]["count"] == 1  # 113
     assert flags["address_conflict"]["count"] == 1  # 258

@@ -152,8 +152,8 @@ def _either(value: str, *, first: str | None, source: str) -> Evidence:
     found = old | new
     if not found:
         return Evidence(hint=near_unit(value))
-    if source != "address":
-        source = "old_units" if old else "new_units"
+    if source != "address":  # a name of both maps is counted as naming the 2025 unit
+        source = "new_units" if new else "old_units"
     return Evidence(found, True, source)
 
 

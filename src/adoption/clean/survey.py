@@ -30,7 +30,10 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     known = codes.isin(set(firms.index)).fillna(False)
     answers = pd.DataFrame({name: map_unique(raw[name], _answer) for name in DII_INDICATORS})
     bad_answer = answers.isna().any(axis=1)
-    register_stratum = firms["district_code"].astype(str) + "|" + firms["size_class"].astype(str)
+    # No stratum for a firm whose district the register does not determine (a 2025 unit
+    # that spans two former districts, say).
+    register_stratum = (firms["district_code"].astype(str) + "|" + firms["size_class"].astype(str)).where(
+        firms["district_code"].notna())
     population = register_stratum.value_counts()
     stratum = clean_text(raw["stratum"])
     stratum = stratum.where(stratum.isin(population.index), codes.map(register_stratum))
