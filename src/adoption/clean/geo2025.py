@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from ..core import reference
@@ -44,6 +45,13 @@ Pairs = frozenset[int]
 @lru_cache(maxsize=1)
 def _pairs() -> pd.DataFrame:
     return reference.crosswalk_2025()
+
+
+@lru_cache(maxsize=1)
+def _rows() -> list[tuple[str, str, str]]:
+    """Each crosswalk pair as (old district, old commune, 2025 unit), by position."""
+    pairs = _pairs()
+    return list(zip(pairs["old_district_code"], pairs["old_commune_code"], pairs["commune2025_code"]))
 
 
 @lru_cache(maxsize=None)
@@ -108,11 +116,20 @@ def readings(value: str) -> tuple[Pairs, Pairs]:
     return old, new
 
 
+@lru_cache(maxsize=1)
+def _bare_names() -> dict[str, str]:
+    """Bare folded name -> official name, of the units of both maps (a 2025 name last)."""
+    names = [*reference.admin_units()["commune"], *reference.units_2025()["commune2025"]]
+    return {strip_prefix(fold(name), vocab.COMMUNE_PREFIXES): name for name in names}
+
+
 def near_unit(value: str) -> str | None:
-    """The unit of either map whose name is nearest to a misspelling, for messages only."""
-    names = dict(zip(reference.admin_units()["commune"], reference.admin_units()["commune"]))
-    names |= dict(zip(reference.units_2025()["commune2025"], reference.units_2025()["commune2025"]))
-    bare = {strip_prefix(fold(name), vocab.COMMUNE_PREFIXES): name for name in names}
+    """The unit of either map whose name is nearest to a misspelling, for messages only.
+
+    >>> near_unit("Phường Thủ Dầu Mộtt"), near_unit("Phường Bến Nghé")
+    ('Phường Thủ Dầu Một', None)
+    """
+    bare = _bare_names()
     close = get_close_matches(strip_prefix(_key(value), vocab.COMMUNE_PREFIXES), list(bare), n=1, cutoff=0.8)
     return bare[close[0]] if close else None
 
@@ -241,9 +258,8 @@ def _locate_one(district: str | None, commune: str, address: str, old_commune: s
         row["reason"] = (_outside_reason(address, addr.outside) if row["outcome"] == "outside_scope"
                          else _place_reason(commune, address, cols.hint or addr.hint))
         return row
-    table = _pairs().loc[sorted(pairs)]
-    districts, communes = set(table["old_district_code"]), set(table["old_commune_code"])
-    units = sorted(set(table["commune2025_code"]))
+    districts, communes, units = (set(found) for found in zip(*(_rows()[i] for i in pairs)))
+    units = sorted(units)
     row["district_code"] = next(iter(districts)) if len(districts) == 1 else None
     row["commune_code"] = next(iter(communes)) if level and len(communes) == 1 else None
     if len(units) == 1:
@@ -251,7 +267,7 @@ def _locate_one(district: str | None, commune: str, address: str, old_commune: s
     elif level:
         row["commune2025_candidates"] = "|".join(units)
     if cols.pairs and addr.pairs and not conflict:
-        row["decided_by_address"] = len(units) == 1 < len({_pairs().loc[i, "commune2025_code"] for i in cols.pairs})
+        row["decided_by_address"] = len(units) == 1 < len({_rows()[i][2] for i in cols.pairs})
     return row
 
 
@@ -270,11 +286,13 @@ def locate(raw: pd.DataFrame, district: pd.Series, commune: pd.Series, filled: p
         raw["address"].fillna("").astype(str), commune.astype(object).where(commune.notna(), None),
         (~filled.astype(bool)).to_numpy(), raw["source_file"].isin(old_files).to_numpy(),
     ))
-    cache: dict[tuple, dict] = {}
-    rows = [cache[key] if key in cache else cache.setdefault(key, _locate_one(*key)) for key in keys]
-    out = pd.DataFrame(rows, index=raw.index, columns=[
+    # Registers repeat their spellings: each distinct row of places is located once.
+    distinct: dict[tuple, int] = {}
+    which = np.fromiter((distinct.setdefault(key, len(distinct)) for key in keys), dtype=np.int64, count=len(keys))
+    located = pd.DataFrame([_locate_one(*key) for key in distinct], columns=[
         "district_code", "commune_code", "commune2025_code", "commune2025_candidates", "geo_source", "outcome",
         "reason", "address_conflict", "decided_by_address"])
+    out = located.iloc[which].set_axis(raw.index)
     names = reference.units_2025().set_index("commune2025_code")["commune2025"]
     for column in ("district_code", "commune_code", "commune2025_code", "commune2025_candidates"):
         out[column] = out[column].astype("string")
