@@ -131,6 +131,8 @@ def test_rows_outside_or_nowhere_are_rejected_with_their_reason(result):
     }
     assert "Phường Bến Thành, Thành phố Hồ Chí Minh, outside former Bình Dương" in rejects.loc["3700000177", "reason"]
     assert "did you mean" not in rejects.loc["3700000177", "reason"]  # the city has hundreds of other wards
+    # Tân Định of the city's centre; Bến Cát's former Tân Định (25852) is now Phường Hòa Lợi (25849).
+    assert "a former Bình Dương commune of that name is now Phường Hòa Lợi" in rejects.loc["3700000307", "reason"]
     assert "Tỉnh Đồng Nai" in rejects.loc["3700000184", "reason"]
     assert "in Q.1, outside former Bình Dương" in rejects.loc["3700000191", "reason"]
     assert "did you mean 'Phường Thủ Dầu Một'? (not guessed)" in rejects.loc["3700000201", "reason"]
@@ -184,3 +186,13 @@ def test_a_file_without_district_commune_or_address_is_refused(tmp_path):
 def test_address_parts_in_any_habit(address, province, district, commune):
     found = read_address(address)
     assert (found.province, found.district, found.commune, found.outside) == (province, district, commune, None)
+
+
+@pytest.mark.parametrize("address, outside", [
+    ("Số 1, Xã Tân Hòa, Tỉnh Đồng Tháp Mười", "Tỉnh Đồng Tháp Mười"),  # a province by its type, not one of the 63
+    ("Ấp 2, Xã Phước Vĩnh An, Huyện Củ Chi, TP. Hồ Chí Minh", "Huyện Củ Chi"),
+    ("Lô 5, KCN Hố Nai, Trảng Bom, Đồng Nai", "Tỉnh Đồng Nai"),
+    ("12 Võ Văn Ngân, TP. Thủ Đức", "TP. Thủ Đức"),
+])
+def test_address_outside_former_binh_duong(address, outside):
+    assert read_address(address).outside == outside

@@ -147,6 +147,8 @@ def read_address(value: str) -> Address:
     province = None
     if parts:
         province, other = _province(parts[-1])
+        if not province and not other and parts[-1].startswith("tinh "):
+            other = pieces[len(parts) - 1][1]  # a province by its type, not one of the 63
         if other:
             return Address(outside=other)
         if province:

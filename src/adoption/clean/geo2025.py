@@ -117,6 +117,12 @@ def readings(value: str) -> tuple[Pairs, Pairs]:
 
 
 @lru_cache(maxsize=1)
+def _name_2025() -> dict[str, str]:
+    units = reference.units_2025()
+    return dict(zip(units["commune2025_code"], units["commune2025"]))
+
+
+@lru_cache(maxsize=1)
 def _bare_names() -> dict[str, str]:
     """Bare folded name -> official name, of the units of both maps (a 2025 name last)."""
     names = [*reference.admin_units()["commune"], *reference.units_2025()["commune2025"]]
@@ -206,8 +212,14 @@ def from_address(value: str) -> Evidence:
     typed = address.commune != strip_prefix(address.commune, vocab.COMMUNE_PREFIXES)
     if not found.pairs and address.province == "hcm" and typed:
         # Another ward or commune of the city, which has hundreds: a name near one of former
-        # Bình Dương is no evidence of a misspelling, so no hint.
-        return Evidence(outside=f"{address.commune_written}, Thành phố Hồ Chí Minh")
+        # Bình Dương is no evidence of a misspelling, so no hint. A former commune of that
+        # name is said, since its firms are now in another unit.
+        where = f"{address.commune_written}, Thành phố Hồ Chí Minh"
+        former, _ = readings(address.commune)
+        if former:
+            now = " or ".join(sorted({_name_2025()[_rows()[i][2]] for i in former}))
+            where += f" (a former Bình Dương commune of that name is now {now}, under which the city's map lists it)"
+        return Evidence(outside=where)
     return found
 
 
@@ -293,7 +305,7 @@ def locate(raw: pd.DataFrame, district: pd.Series, commune: pd.Series, filled: p
         "district_code", "commune_code", "commune2025_code", "commune2025_candidates", "geo_source", "outcome",
         "reason", "address_conflict", "decided_by_address"])
     out = located.iloc[which].set_axis(raw.index)
-    names = reference.units_2025().set_index("commune2025_code")["commune2025"]
+    names = pd.Series(_name_2025(), dtype="string")
     for column in ("district_code", "commune_code", "commune2025_code", "commune2025_candidates"):
         out[column] = out[column].astype("string")
     out.insert(3, "commune2025", out["commune2025_code"].map(names).astype("string"))
