@@ -196,3 +196,25 @@ def test_address_parts_in_any_habit(address, province, district, commune):
 ])
 def test_address_outside_former_binh_duong(address, outside):
     assert read_address(address).outside == outside
+
+
+def test_a_surveyed_firm_without_a_district_has_no_stratum():
+    from adoption.clean.survey import clean_survey
+    from adoption.core.schema import DII_INDICATORS
+
+    firms = pd.DataFrame({
+        "tax_code": ["3700000018", "3700000025", "3700000032"], "status": pd.Categorical(["active"] * 3),
+        "is_branch": [False] * 3, "district_code": pd.array(["718", None, None], dtype="string"),
+        "size_class": pd.Categorical(["small"] * 3), "vsic_section": ["G"] * 3,
+    })
+    raw = pd.DataFrame({
+        "tax_code": ["3700000018", "3700000025", "3700000032"],
+        "stratum": ["", "718|small", ""],  # a stratum written for a firm whose district is unknown
+        "weight": ["", "", "2,5"],          # a weight, but no stratum for the variance
+        **{name: ["Có", "Không", "1"] for name in DII_INDICATORS},
+        "source_file": "khao_sat.csv", "source_sheet": "", "source_row": [2, 3, 4],
+    })
+    stage, _ = clean_survey(raw, firms)
+    assert stage.clean["tax_code"].tolist() == ["3700000018"]
+    assert stage.clean["stratum"].tolist() == ["718|small"]
+    assert stage.rejects.set_index("source_row")["reason_code"].to_dict() == {3: "weight_invalid", 4: "stratum_unknown"}

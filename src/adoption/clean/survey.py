@@ -36,7 +36,9 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
         firms["district_code"].notna())
     population = register_stratum.value_counts()
     stratum = clean_text(raw["stratum"])
-    stratum = stratum.where(stratum.isin(population.index), codes.map(register_stratum))
+    # A stratum written in the file counts only for a firm whose district the register knows.
+    located = codes.map(firms["district_code"].notna()).fillna(False).astype(bool)
+    stratum = stratum.where(stratum.isin(population.index) & located, codes.map(register_stratum))
     # Design weights are fractions (stratum population over sample): read as given, not rounded.
     weight, weight_problem = read_numbers(raw["weight"], whole=False)
     zero = (weight == 0).fillna(False)  # no firm stands for no firm: a weight must be positive
