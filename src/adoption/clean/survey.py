@@ -37,7 +37,7 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     population = register_stratum.value_counts()
     stratum = clean_text(raw["stratum"])
     # A stratum written in the file counts only for a firm whose district the register knows.
-    located = codes.map(firms["district_code"].notna()).fillna(False).astype(bool)
+    located = codes.isin(set(firms.index[firms["district_code"].notna().to_numpy()])).fillna(False)
     stratum = stratum.where(stratum.isin(population.index) & located, codes.map(register_stratum))
     # Design weights are fractions (stratum population over sample): read as given, not rounded.
     weight, weight_problem = read_numbers(raw["weight"], whole=False)
