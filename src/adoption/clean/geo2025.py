@@ -325,8 +325,9 @@ def geo_flags(located: pd.DataFrame, raw: pd.DataFrame, source_columns: list[str
     return {
         "geo_source": {"meaning": "kept rows by what located them: old units (district, commune), a 2025 unit "
                                   "named, or the address alone", "counts": {k: int(v) for k, v in counts.items()}},
-        "commune2025_undecided": flag("a split former commune and nothing to settle which 2025 unit: both kept in "
-                                      "commune2025_candidates, commune2025_code empty",
+        "commune2025_undecided": flag("the row allows two 2025 units (a split former commune, or a name of both "
+                                      "maps) and nothing settles which: both in commune2025_candidates, "
+                                      "commune2025_code empty",
                                       located["commune2025_candidates"].notna()),
         "commune2025_decided_by_address": flag("the address settled the 2025 unit the columns left open",
                                                located["decided_by_address"]),
