@@ -17,15 +17,26 @@ def test_column_names_are_constants_of_the_schema():
 
 def test_error_names_table_column_rule_and_count(small_data):
     broken = small_data.enterprises.assign(employees=small_data.enterprises["employees"].astype("float64"))
-    broken.loc[broken.index[:7], "district"] = None
+    broken.loc[broken.index[:7], "name"] = None
     broken.loc[broken.index[10:13], "tax_code"] = "12345"
     with pytest.raises(SchemaError) as err:
         schema.validate(broken, "enterprises")
     message = str(err.value)
     assert message.startswith("enterprises does not match the data contract")
     assert "employees: dtype float64, expected Int64" in message
-    assert "district: 7 rows are null, none allowed" in message
+    assert "name: 7 rows are null, none allowed" in message
     assert "tax_code: 3 rows break str_matches" in message
+
+
+def test_two_maps_rules(small_data):
+    firms = small_data.enterprises.copy()
+    firms.loc[firms.index[:2], ["district_code", "district"]] = None  # the old map may be unknown
+    schema.validate(firms, "enterprises")
+    named = firms.index[firms["commune2025_code"].notna()]
+    firms.loc[named[0], "commune2025_candidates"] = "25747|25750"
+    firms.loc[named[1], "commune2025"] = None
+    with pytest.raises(SchemaError, match=r"2 rows break commune2025_candidates only where commune2025_code is empty"):
+        schema.validate(firms, "enterprises")
 
 
 def test_cross_column_rules(small_data):

@@ -26,7 +26,7 @@ def _district_index() -> dict[str, str]:
     return index
 
 
-def _strip_prefix(key: str, prefixes: tuple[str, ...]) -> str:
+def strip_prefix(key: str, prefixes: tuple[str, ...]) -> str:
     for prefix in sorted(prefixes, key=len, reverse=True):
         if key.startswith(prefix + " "):
             return key[len(prefix) + 1 :]
@@ -43,7 +43,7 @@ def district_code(value: str) -> str | None:
     index = _district_index()
     if key in index:
         return index[key]
-    return index.get(_strip_prefix(key, vocab.DISTRICT_PREFIXES))
+    return index.get(strip_prefix(key, vocab.DISTRICT_PREFIXES))
 
 
 def _commune_keys(value: str) -> list[str]:
@@ -54,7 +54,7 @@ def _commune_keys(value: str) -> list[str]:
     for abbrev, full in vocab.COMMUNE_ABBREVIATIONS.items():
         if key.startswith(abbrev + " "):
             keys.append(full + key[len(abbrev):])
-    keys.append(_strip_prefix(key, vocab.COMMUNE_PREFIXES))
+    keys.append(strip_prefix(key, vocab.COMMUNE_PREFIXES))
     return keys
 
 
@@ -72,7 +72,7 @@ def _commune_index() -> dict[tuple[str, str], str]:
     return _unique_index(
         ((row.district_code, key), row.commune_code)
         for row in units.itertuples()
-        for key in (fold(row.commune), _strip_prefix(fold(row.commune), vocab.COMMUNE_PREFIXES), row.commune_code)
+        for key in (fold(row.commune), strip_prefix(fold(row.commune), vocab.COMMUNE_PREFIXES), row.commune_code)
     )
 
 
@@ -95,7 +95,7 @@ def _commune_to_district() -> dict[str, str]:
     return _unique_index(
         (key, row.district_code)
         for row in units.itertuples()
-        for key in (fold(row.commune), _strip_prefix(fold(row.commune), vocab.COMMUNE_PREFIXES), row.commune_code)
+        for key in (fold(row.commune), strip_prefix(fold(row.commune), vocab.COMMUNE_PREFIXES), row.commune_code)
     )
 
 
@@ -124,7 +124,7 @@ def closest_district(value: str) -> str | None:
     'Thành phố Thủ Dầu Một'
     """
     keys = _district_names()
-    key = _strip_prefix(fold(str(value)), vocab.DISTRICT_PREFIXES)
+    key = strip_prefix(fold(str(value)), vocab.DISTRICT_PREFIXES)
     close = get_close_matches(key, list(keys), n=1, cutoff=0.6)
     if not close:
         close = [k for k in keys if k in key]
@@ -136,7 +136,7 @@ def _park_index() -> dict[str, str]:
     index = {}
     names = list(reference.industrial_parks()["park_name"]) + list(reference.reference_parks()["park_name_vi"])
     for name in names:
-        key = _strip_prefix(fold(name), vocab.PARK_PREFIXES)
+        key = strip_prefix(fold(name), vocab.PARK_PREFIXES)
         index.setdefault(key, name)
     return index
 
@@ -150,7 +150,7 @@ def park_name(value: str) -> str | None:
     text = str(value)
     if not text.strip() or is_missing(text):
         return None
-    key = _strip_prefix(fold(text), vocab.PARK_PREFIXES)
+    key = strip_prefix(fold(text), vocab.PARK_PREFIXES)
     return _park_index().get(key, nfc(text))
 
 

@@ -212,11 +212,13 @@ def _find_header(frame: pd.DataFrame, index: dict[str, str]) -> int | None:
     return None
 
 
-def _missing_column_message(path: Path, missing: list[str], headers: list[str], unmatched: list[str],
+def _missing_column_message(path: Path, missing: list, headers: list[str], unmatched: list[str],
                             aliases: dict[str, tuple[str, ...]]) -> str:
     hints = []
-    for column in missing:
-        accepted = aliases[column]
+    for wanted in missing:
+        # A tuple of columns is required as "at least one of them".
+        columns = wanted if isinstance(wanted, tuple) else (wanted,)
+        accepted = tuple(alias for column in columns for alias in aliases[column])
         folded = {fold(a): a for a in accepted}
         best = None
         for header in unmatched:
@@ -224,17 +226,22 @@ def _missing_column_message(path: Path, missing: list[str], headers: list[str], 
             if close:
                 best = (header, folded[close[0]])
                 break
-        hint = f"'{column}' (accepted headers: {', '.join(accepted)})"
+        names = " or ".join(filter(None, (", ".join(repr(c) for c in columns[:-1]), repr(columns[-1]))))
+        hint = f"{'at least one of ' if len(columns) > 1 else ''}{names} (accepted headers: {', '.join(accepted)})"
         if best:
             hint += f"; header {best[0]!r} is closest, to alias {best[1]!r}"
         hints.append(hint)
     return f"{path}: missing required column {'; '.join(hints)}. Headers found: {headers}"
 
 
+def _first_alias(aliases: dict[str, tuple[str, ...]], wanted) -> str:
+    return aliases[wanted[0] if isinstance(wanted, tuple) else wanted][0]
+
+
 def read_raw(
     path: Path,
     aliases: dict[str, tuple[str, ...]],
-    required: tuple[str, ...],
+    required: tuple,
     limits: ReadLimits | None = None,
 ) -> RawTable:
     """Read one CSV or XLSX file into canonical columns, keeping extra columns aside.
@@ -249,7 +256,8 @@ def read_raw(
 
     Raises :class:`InputFileError` naming the file for an unreadable file, a file beyond
     ``limits`` (default: :meth:`ReadLimits.from_environment`), a missing header, or a
-    missing required column (with the headers found and the closest alias).
+    missing required column (with the headers found and the closest alias). An item of
+    ``required`` that is a tuple of columns asks for at least one of them.
     """
     suffix = path.suffix.lower()
     if suffix in OLD_FORMATS:
@@ -273,7 +281,7 @@ def read_raw(
         if header_row is None:
             filled = int((raw.fillna("").astype(str).apply(lambda col: col.str.strip()) != "").any(axis=1).sum())
             not_read[sheet] = (f"no header row in its first 30 rows (expected headers such as "
-                               f"{', '.join(aliases[c][0] for c in required)}); {filled} non-empty rows not read")
+                               f"{', '.join(_first_alias(aliases, c) for c in required)}); {filled} non-empty rows not read")
             continue
         headers = [str(v).strip() for v in raw.iloc[header_row]]
         mapping: dict[int, str] = {}
@@ -281,7 +289,8 @@ def read_raw(
             canonical = index.get(fold(header))
             if canonical and canonical not in mapping.values():
                 mapping[position] = canonical
-        missing = [c for c in required if c not in mapping.values()]
+        found = set(mapping.values())
+        missing = [c for c in required if not found.intersection(c if isinstance(c, tuple) else (c,))]
         if missing:
             unmatched = [h for i, h in enumerate(headers) if i not in mapping and h]
             raise InputFileError(_missing_column_message(path, missing, headers, unmatched, aliases))
@@ -314,7 +323,7 @@ def read_raw(
         first = [str(v) for v in sheets[0][1].iloc[0]] if len(sheets[0][1]) else []
         raise InputFileError(
             f"{path}: no header row found in the first 30 rows of any sheet; expected headers such as "
-            f"{', '.join(aliases[c][0] for c in required)}; the first row holds {first}"
+            f"{', '.join(_first_alias(aliases, c) for c in required)}; the first row holds {first}"
         )
     frame = pd.concat(frames, ignore_index=True)
     columns = ["source_file", "source_sheet", "source_row", "column", "value"]

@@ -23,6 +23,7 @@ from .normalise import (
     read_numbers,
     vsic4,
 )
+from .geo2025 import GEO_COLUMNS, geo_flags, locate
 from .places import commune_code, district_code, district_of_commune, park_name
 from .rejects import Stage, changed, district_reason, split, unparsed_values
 
@@ -68,6 +69,10 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
     codes, code_reasons = clean_tax_codes(raw["tax_code"])
     name = clean_text(raw["name"])
     district, commune, filled, conflict = _places(raw)
+    # Files with a district column were written before the reform (see geo2025).
+    old_files = set(raw["source_file"]) - set((absent or {}).get("district", []))
+    geo = locate(raw, district, commune, filled, old_files=old_files)
+    unknown_district = clean_text(raw["district"]).notna() & district.isna()
     classes = reference.vsic_classes().set_index("vsic4")
     code4 = map_unique(raw["vsic"], vsic4).astype("string")
     known_class = code4.isin(classes.index).fillna(False)
@@ -76,7 +81,9 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
         # Any letter or digit of any script makes a name, markup-like text included
         # ("<b>", "<!-- x"): the reports show names as text. Punctuation alone does not.
         ("name_missing", ~name.str.contains(r"[^\W_]", regex=True).fillna(False), raw["name"], _name_reason),
-        ("district_unknown", district.isna(), raw["district"], district_reason),
+        ("district_unknown", unknown_district, raw["district"], district_reason),
+        ("outside_scope", geo["outcome"] == "outside_scope", geo["reason"], str),
+        ("place_unknown", geo["outcome"] == "place_unknown", geo["reason"], str),
         ("vsic_invalid", ~known_class, raw["vsic"], _vsic_reason),
     ], list(vocab.REGISTER_HEADER_ALIASES))
 
@@ -92,8 +99,9 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
     clean = pd.DataFrame({
         E.tax_code: codes[keep].array,
         E.name: name[keep].array,
-        E.district_code: district[keep].array,
-        E.commune_code: commune[keep].array,
+        E.district_code: geo["district_code"][keep].array,
+        E.commune_code: geo["commune_code"][keep].array,
+        **{column: geo[column][keep].array for column in GEO_COLUMNS},
         E.vsic4: code4[keep].array,
         E.legal_form: clean_category(kept["legal_form"], patterns=vocab.LEGAL_FORM_PATTERNS, categories=LEGAL_FORMS),
         E.ownership: clean_category(kept["ownership"], patterns=vocab.OWNERSHIP_PATTERNS, categories=OWNERSHIPS),
@@ -117,7 +125,8 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
     clean[E.in_industrial_park] = clean[E.industrial_park].notna().astype("boolean").where(park_known.to_numpy(), pd.NA)
     clean[E.size_class] = size_class(clean[E.employees], clean[E.revenue_vnd], clean[E.charter_capital_vnd], clean[E.vsic_section])
 
-    conflicts = raw[conflict.to_numpy(dtype=bool) & keep]
+    # A commune that is a 2025 unit of the district named is no conflict.
+    conflicts = raw[conflict.to_numpy(dtype=bool) & keep & (geo["geo_source"] != "new_units").to_numpy()]
     return Stage(
         clean=clean,
         rejects=rejects,
@@ -125,8 +134,10 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
             "tax_code": changed(kept["tax_code"], clean[E.tax_code]),
             "name": changed(kept["name"], clean[E.name]),
             "district": changed(kept["district"], clean[E.district]),
-            "district_filled_from_commune": int((filled & pd.Series(keep)).sum()),
-            "commune_not_matched": int((clean_text(kept["commune"]).notna().to_numpy() & clean[E.commune_code].isna().to_numpy()).sum()),
+            "district_filled_from_commune": int((filled & geo["district_code"].notna() & pd.Series(keep)).sum()),
+            "commune_not_matched": int((clean_text(kept["commune"]).notna().to_numpy() & clean[E.commune_code].isna().to_numpy()
+                                        & clean["commune2025_code"].isna().to_numpy()
+                                        & clean["commune2025_candidates"].isna().to_numpy()).sum()),
             "vsic": changed(kept["vsic"], clean[E.vsic4]),
             "industrial_park": changed(kept["industrial_park"], clean[E.industrial_park]),
         },
@@ -137,6 +148,7 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
                 "meaning": "the commune exists only in another district: district kept, commune left empty",
                 "count": len(conflicts),
                 "rows": conflicts[SOURCE_COLUMNS + ["district", "commune"]].head(50).to_dict("records"),
-            }
+            },
+            **geo_flags(geo[keep], kept, SOURCE_COLUMNS),
         },
     )

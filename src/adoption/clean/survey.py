@@ -30,10 +30,15 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     known = codes.isin(set(firms.index)).fillna(False)
     answers = pd.DataFrame({name: map_unique(raw[name], _answer) for name in DII_INDICATORS})
     bad_answer = answers.isna().any(axis=1)
-    register_stratum = firms["district_code"].astype(str) + "|" + firms["size_class"].astype(str)
+    # No stratum for a firm whose district the register does not determine (a 2025 unit
+    # that spans two former districts, say).
+    register_stratum = (firms["district_code"].astype(str) + "|" + firms["size_class"].astype(str)).where(
+        firms["district_code"].notna())
     population = register_stratum.value_counts()
     stratum = clean_text(raw["stratum"])
-    stratum = stratum.where(stratum.isin(population.index), codes.map(register_stratum))
+    # A stratum written in the file counts only for a firm whose district the register knows.
+    located = codes.isin(set(firms.index[firms["district_code"].notna().to_numpy()])).fillna(False)
+    stratum = stratum.where(stratum.isin(population.index) & located, codes.map(register_stratum))
     # Design weights are fractions (stratum population over sample): read as given, not rounded.
     weight, weight_problem = read_numbers(raw["weight"], whole=False)
     zero = (weight == 0).fillna(False)  # no firm stands for no firm: a weight must be positive

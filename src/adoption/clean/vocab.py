@@ -17,6 +17,7 @@ REGISTER_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "district": ("Huyện/Thị xã/Thành phố", "Quận/Huyện", "Huyện", "Địa bàn", "district"),
     "vsic": ("Ngành nghề kinh doanh chính", "Mã ngành", "Ngành chính", "VSIC", "main activity"),
     "commune": ("Phường/Xã/Thị trấn", "Phường/Xã", "Xã/Phường", "ward", "commune"),
+    "address": ("Địa chỉ", "Địa chỉ trụ sở", "Địa chỉ trụ sở chính", "Địa chỉ kinh doanh", "address"),
     "legal_form": ("Loại hình doanh nghiệp", "Loại hình DN", "Loại hình", "legal form", "legal_form"),
     "ownership": ("Thành phần kinh tế", "Loại hình sở hữu", "Sở hữu", "ownership"),
     "registered_on": ("Ngày cấp", "Ngày thành lập", "Ngày đăng ký", "registration date", "registered_on"),
@@ -26,7 +27,8 @@ REGISTER_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "industrial_park": ("Khu công nghiệp", "KCN", "industrial park", "industrial_park"),
     "status": ("Tình trạng hoạt động", "Trạng thái", "Tình trạng", "status"),
 }
-REGISTER_REQUIRED = ("tax_code", "name", "district", "vsic")
+# A tuple: at least one of them (data contract, "Since 1 July 2025: two maps").
+REGISTER_REQUIRED = ("tax_code", "name", "vsic", ("district", "commune", "address"))
 
 # Platform-use records. Source: data contract, "Platform records".
 PLATFORM_HEADER_ALIASES: dict[str, tuple[str, ...]] = {

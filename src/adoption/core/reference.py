@@ -45,6 +45,38 @@ def admin_units() -> pd.DataFrame:
     )
 
 
+def crosswalk_2025() -> pd.DataFrame:
+    """Each former Bình Dương commune (91) with the unit(s) of Ho Chi Minh City it became
+    on 1 July 2025: one row per pair; ``share`` is ``whole``, ``unchanged``, ``partial``
+    or ``remainder`` (16 communes were split between two units).
+
+    >>> pairs = crosswalk_2025()
+    >>> pairs["old_commune_code"].nunique(), pairs["commune2025_code"].nunique(), int(pairs["is_split"].sum())
+    (91, 36, 32)
+    """
+    raw = read("binhduong_2025_crosswalk.csv")
+    return pd.DataFrame({
+        "old_commune_code": raw["old_commune_code"],
+        "old_district_code": raw["old_district_code"],
+        "commune2025_code": raw["new_unit_code"],
+        "commune2025": raw["new_unit_name"],
+        "commune2025_type": raw["new_unit_type"],
+        "is_split": raw["is_split"] == "yes",
+        "share": raw["share_of_old_unit"],
+    })
+
+
+def units_2025() -> pd.DataFrame:
+    """The 36 commune-level units of Ho Chi Minh City made from former Bình Dương, with GSO
+    codes (a code may equal a former commune's: not the same territory).
+
+    >>> units_2025().set_index("commune2025_code").loc["25747", "commune2025"]
+    'Phường Thủ Dầu Một'
+    """
+    pairs = crosswalk_2025()
+    return pairs.drop_duplicates("commune2025_code")[["commune2025_code", "commune2025", "commune2025_type"]].reset_index(drop=True)
+
+
 def districts() -> pd.DataFrame:
     """The 9 district units: ``district_code``, ``district`` (official name), short name.
 

@@ -22,6 +22,8 @@ from .sizes import SIZE_CLASSES
 LEGAL_FORMS = ("llc_one_member", "llc_multi_member", "joint_stock", "private_enterprise", "partnership", "other")
 OWNERSHIPS = ("state", "domestic_private", "fdi")
 STATUSES = ("active", "suspended", "dissolving", "dissolved")
+# What located a firm (data contract, "Since 1 July 2025: two maps").
+GEO_SOURCES = ("old_units", "new_units", "address")
 PLATFORM_CATEGORIES = (
     "ecommerce", "digital_payment", "cloud_accounting", "management_software", "digital_marketing",
     "online_public_services", "other",
@@ -46,9 +48,15 @@ class Enterprises(pa.DataFrameModel):
     tax_code: Series[pd.StringDtype] = pa.Field(str_matches=TAX_CODE_PATTERN, unique=True)
     is_branch: Series[bool]
     name: Series[pd.StringDtype]
-    district_code: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{3}$")
-    district: Series[pd.StringDtype]
+    # Old map (before 1 July 2025): null where the row does not determine it.
+    district_code: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{3}$")
+    district: Series[pd.StringDtype] = pa.Field(nullable=True)
     commune_code: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{5}$")
+    # New map (Ho Chi Minh City units since 1 July 2025); a code may equal an old one.
+    commune2025_code: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{5}$")
+    commune2025: Series[pd.StringDtype] = pa.Field(nullable=True)
+    commune2025_candidates: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{5}(\|\d{5})+$")
+    geo_source: Series[pd.CategoricalDtype] = _category(GEO_SOURCES, nullable=False)
     vsic4: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{4}$")
     vsic_division: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{2}$")
     vsic_section: Series[pd.StringDtype] = pa.Field(str_matches=r"^[A-U]$")
@@ -79,6 +87,12 @@ class Enterprises(pa.DataFrameModel):
     def park_flag_matches_park(cls, frame: pd.DataFrame) -> Series[bool]:
         flag, named = frame["in_industrial_park"], frame["industrial_park"].notna()
         return (flag.isna() & ~named) | (flag == named).fillna(False)
+
+    @pa.dataframe_check(error="commune2025_candidates only where commune2025_code is empty; commune2025 named "
+                              "exactly where its code is")
+    def one_2025_unit_or_candidates(cls, frame: pd.DataFrame) -> Series[bool]:
+        code = frame["commune2025_code"].notna()
+        return ~(code & frame["commune2025_candidates"].notna()) & (code == frame["commune2025"].notna())
 
     @pa.dataframe_check(error="is_branch is true exactly where the tax code has a branch suffix")
     def branch_flag_matches_code(cls, frame: pd.DataFrame) -> Series[bool]:
@@ -170,7 +184,8 @@ TABLES: dict[str, type[pa.DataFrameModel]] = {
 
 # The categories of each categorical column, by table.
 CATEGORIES = {
-    "enterprises": {"legal_form": LEGAL_FORMS, "ownership": OWNERSHIPS, "size_class": SIZE_CLASSES, "status": STATUSES},
+    "enterprises": {"legal_form": LEGAL_FORMS, "ownership": OWNERSHIPS, "size_class": SIZE_CLASSES, "status": STATUSES,
+                    "geo_source": GEO_SOURCES},
     "platforms": {"platform": PLATFORM_CATEGORIES},
 }
 

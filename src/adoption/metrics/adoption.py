@@ -187,7 +187,7 @@ def adoption_over_time(
     heads = enterprises[~enterprises[E.is_branch].astype(bool).to_numpy()]
     code = resolve_district(district)
     if code is not None:
-        heads = heads[(heads[E.district_code] == code).to_numpy()]
+        heads = heads[(heads[E.district_code] == code).fillna(False).to_numpy(dtype=bool)]
     mine = platforms_of(heads, platforms)
     first = mine.groupby("tax_code", observed=True)[P.adopted_on].min()
     frame = pd.DataFrame({

@@ -38,9 +38,10 @@ def district_headline(firms: pd.DataFrame, district: str) -> pd.DataFrame:
     >>> int(row["district"]), float(row["share_of_province"]), int(row["rank"])
     (2, 0.5, 1)
     """
-    codes = firms[E.district_code].astype(str)
+    # Units are the districts named; firms whose district is not known count in the province only.
+    codes = firms[E.district_code].astype(object).where(firms[E.district_code].notna(), None)
     if district not in set(codes):
-        raise ParameterError(f"district {district!r} has no firm in scope; units: {', '.join(sorted(set(codes)))}")
+        raise ParameterError(f"district {district!r} has no firm in scope; units: {', '.join(sorted(set(codes.dropna())))}")
     per_unit = pd.DataFrame({code: headline(group) for code, group in firms.groupby(codes, sort=True)}).T
     province = headline(firms)
     rows = []
@@ -81,7 +82,7 @@ def mix(firms: pd.DataFrame, district: str, by: str) -> pd.DataFrame:
     if by not in firms.columns:
         raise ParameterError(f"no column {by!r} to compare the mix by")
     known = firms[firms[by].notna()]
-    mine = known[known[E.district_code].astype(str) == district]
+    mine = known[(known[E.district_code] == district).fillna(False).to_numpy(dtype=bool)]
     province = known[by].value_counts(sort=False)
     local = mine[by].value_counts(sort=False).reindex(province.index, fill_value=0)
     table = pd.DataFrame({by: province.index, "district_firms": local.to_numpy(), "province_firms": province.to_numpy()})

@@ -43,7 +43,8 @@ def in_scope(enterprises: pd.DataFrame, *, district: str | None = None) -> pd.Da
     keep = in_scope_mask(enterprises)
     code = resolve_district(district)
     if code is not None:
-        keep &= enterprises[E.district_code] == code
+        # A firm whose district the register does not determine is in no district.
+        keep &= (enterprises[E.district_code] == code).fillna(False)
     return enterprises[keep.to_numpy(dtype=bool)]
 
 
@@ -53,6 +54,7 @@ DERIVED_FROM = {
     E.size_class: ("employees", "revenue_vnd", "charter_capital_vnd"), E.employees: ("employees",),
     E.in_industrial_park: ("industrial_park",), E.industrial_park: ("industrial_park",),
     E.commune_code: ("commune",), E.registered_on: ("registered_on",),
+    E.district_code: ("district", "commune", "address"),
 }
 
 
