@@ -27,6 +27,7 @@ from .read import RawTable, read_raw
 from .register import clean_register
 from .rejects import Stage, no_rejects
 from .survey import clean_survey
+from .vsic import header_versions
 from .workforce import clean_workforce
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,8 @@ def _register(tables: list[RawTable], folder: Path) -> tuple[Stage, pd.DataFrame
     """The register cleaned and de-duplicated: the stage, the enterprises and the merges."""
     raw = _concat(tables)
     log.info("cleaning %s register rows", f"{len(raw):,}")
-    stage = clean_register(raw, absent=absent_columns(tables, vocab.REGISTER_HEADER_ALIASES))
+    stage = clean_register(raw, absent=absent_columns(tables, vocab.REGISTER_HEADER_ALIASES),
+                           vsic_versions=header_versions(tables))
     if stage.clean.empty:
         names = ", ".join(t.path.name for t in tables)
         raise InputFileError(

@@ -32,6 +32,11 @@ DII_INDICATORS = (
     "buys_advanced_cloud", "social_media_2plus", "social_media_any", "data_analytics", "ai_any", "erp", "crm",
 )
 
+# The version a main activity was read in, and what decided it (data contract, "Since 15
+# November 2025"; adoption.clean.vsic).
+VSIC_VERSIONS = ("2018", "2025", "ambiguous")
+VSIC_EVIDENCE = ("header", "description", "one_version_only", "registered_after_2025_11_15")
+
 TAX_CODE_PATTERN = r"^\d{10}(-\d{3})?$"
 SOURCE_COLUMNS = ["source_file", "source_sheet", "source_row"]
 
@@ -49,9 +54,16 @@ class Enterprises(pa.DataFrameModel):
     district_code: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{3}$")
     district: Series[pd.StringDtype]
     commune_code: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{5}$")
-    vsic4: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{4}$")
-    vsic_division: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{2}$")
-    vsic_section: Series[pd.StringDtype] = pa.Field(str_matches=r"^[A-U]$")
+    # The VSIC 2018 class, division and section (null where the code and the conversion do
+    # not determine them), and the VSIC 2025 ones beside them (sections differ from K on).
+    vsic4: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{4}$")
+    vsic_division: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{2}$")
+    vsic_section: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^[A-U]$")
+    vsic_version: Series[pd.CategoricalDtype] = _category(VSIC_VERSIONS, nullable=False)
+    vsic2025_4: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{4}$")
+    vsic2025_division: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{2}$")
+    vsic2025_section: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^[A-V]$")
+    vsic_evidence: Series[pd.CategoricalDtype] = _category(VSIC_EVIDENCE)
     legal_form: Series[pd.CategoricalDtype] = _category(LEGAL_FORMS)
     ownership: Series[pd.CategoricalDtype] = _category(OWNERSHIPS)
     registered_on: Series[pa.DateTime] = pa.Field(nullable=True)
@@ -79,6 +91,10 @@ class Enterprises(pa.DataFrameModel):
     def park_flag_matches_park(cls, frame: pd.DataFrame) -> Series[bool]:
         flag, named = frame["in_industrial_park"], frame["industrial_park"].notna()
         return (flag.isna() & ~named) | (flag == named).fillna(False)
+
+    @pa.dataframe_check(error="vsic_evidence is null exactly where vsic_version is ambiguous")
+    def vsic_evidence_matches_version(cls, frame: pd.DataFrame) -> Series[bool]:
+        return frame["vsic_evidence"].isna() == (frame["vsic_version"] == "ambiguous")
 
     @pa.dataframe_check(error="is_branch is true exactly where the tax code has a branch suffix")
     def branch_flag_matches_code(cls, frame: pd.DataFrame) -> Series[bool]:
@@ -170,7 +186,8 @@ TABLES: dict[str, type[pa.DataFrameModel]] = {
 
 # The categories of each categorical column, by table.
 CATEGORIES = {
-    "enterprises": {"legal_form": LEGAL_FORMS, "ownership": OWNERSHIPS, "size_class": SIZE_CLASSES, "status": STATUSES},
+    "enterprises": {"legal_form": LEGAL_FORMS, "ownership": OWNERSHIPS, "size_class": SIZE_CLASSES, "status": STATUSES,
+                    "vsic_version": VSIC_VERSIONS, "vsic_evidence": VSIC_EVIDENCE},
     "platforms": {"platform": PLATFORM_CATEGORIES},
 }
 
