@@ -6,6 +6,7 @@ import pytest
 from adoption.clean import clean_raw
 from adoption.clean.vsic import header_version, read_vsic, split_code
 from adoption.core import schema
+from adoption.core.errors import ParameterError
 
 COLUMNS = ["vsic_version", "vsic_evidence", "vsic4", "vsic2025_4", "vsic_division", "vsic_section",
            "vsic2025_division", "vsic2025_section"]
@@ -213,3 +214,16 @@ def test_quality_counts_versions_ambiguity_and_conflicts(mixed):
     for name, info in mixed.quality["files"].items():
         assert info["rows_read"] == info["rows_kept"] + info["rows_rejected"] + info["rows_merged"], name
     assert mixed.quality["files"]["register/tong_hop.csv"]["rows_merged"] == 1
+
+
+def test_a_setting_names_the_version_of_files_whose_header_does_not(tmp_path):
+    _register(tmp_path, "cu_2023.csv", "Ngành nghề kinh doanh chính", [("3700145020", "4661", "03/06/1976")])
+    _register(tmp_path, "moi_2026.csv", "Mã ngành VSIC 2025", [("0100233488", "4661", "05/01/2026")])
+    result = clean_raw(tmp_path, vsic_version="2018")
+    firms = result.enterprises.set_index("tax_code")
+    assert firms.loc["3700145020", ["vsic_version", "vsic_evidence", "vsic4"]].tolist() == ["2018", "header", "4661"]
+    assert firms.loc["0100233488", ["vsic_version", "vsic4"]].tolist() == ["2025", "4511"]  # the header wins
+    named = result.quality["flags"]["vsic_version"]["files_naming_version"]
+    assert named == {"cu_2023.csv": "2018", "moi_2026.csv": "2025"}
+    with pytest.raises(ParameterError, match="expected one of 2018, 2025"):
+        clean_raw(tmp_path, vsic_version="2007")

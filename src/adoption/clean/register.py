@@ -137,6 +137,6 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
                 "count": len(conflicts),
                 "rows": conflicts[SOURCE_COLUMNS + ["district", "commune"]].head(50).to_dict("records"),
             },
-            **vsic_flags(vsic[keep], kept),
+            **vsic_flags(vsic[keep], kept, vsic_versions),
         },
     )

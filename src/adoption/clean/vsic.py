@@ -30,6 +30,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ..core import classification
+from ..core.errors import ParameterError
 from ..core.schema import SOURCE_COLUMNS, VSIC_EVIDENCE, Enterprises as E
 from ..core.text import fold
 from . import vocab
@@ -77,14 +78,19 @@ def header_version(header: str) -> str | None:
     return None
 
 
-def header_versions(tables) -> dict[str, str]:
-    """For each raw register file (:class:`~adoption.clean.read.RawTable`) whose
-    main-activity header names a version, in every sheet alike: file name -> version."""
+def header_versions(tables, setting: str | None = None) -> dict[str, str]:
+    """For each raw register file (:class:`~adoption.clean.read.RawTable`): the version its
+    main-activity header names (in every sheet alike), or else ``setting``, the version a
+    user states for the files (``"2018"`` or ``"2025"``): file name -> version."""
+    if setting is not None and setting not in classification.VERSIONS:
+        raise ParameterError(f"VSIC version {setting!r}: expected one of {', '.join(classification.VERSIONS)}")
     named = {}
     for table in tables:
         versions = {header_version(h) for h, canonical in table.header_map.items() if canonical == "vsic"}
         if len(versions) == 1 and None not in versions:
             named[table.path.name] = versions.pop()
+        elif setting is not None:
+            named[table.path.name] = setting
     return named
 
 
@@ -233,10 +239,11 @@ def vsic_reason(value: str) -> str:
     )
 
 
-def vsic_flags(read: pd.DataFrame, raw: pd.DataFrame) -> dict[str, dict]:
-    """What quality.json reports of the versions: counts by version and evidence, and the
-    rows (first 50) read as ambiguous, with conflicting evidence, or in a class partly in
-    a sector group. ``read`` and ``raw`` hold the same (kept) rows in the same order."""
+def vsic_flags(read: pd.DataFrame, raw: pd.DataFrame, named: dict[str, str] | None = None) -> dict[str, dict]:
+    """What quality.json reports of the versions: counts by version and evidence, the files
+    whose header or setting ``named`` a version, and the rows (first 50) read as ambiguous,
+    with conflicting evidence, or in a class partly in a sector group. ``read`` and ``raw``
+    hold the same (kept) rows in the same order."""
     shown = raw[SOURCE_COLUMNS + ["vsic"]].reset_index(drop=True)
 
     def rows(mask: pd.Series) -> dict:
@@ -250,6 +257,7 @@ def vsic_flags(read: pd.DataFrame, raw: pd.DataFrame) -> dict[str, dict]:
             "count": int(version.notna().sum()),
             "by_version": {v: int((version == v).sum()) for v in (*classification.VERSIONS, AMBIGUOUS)},
             "by_evidence": {e: int((read["vsic_evidence"] == e).sum()) for e in EVIDENCE},
+            "files_naming_version": dict(sorted((named or {}).items())),
         },
         "vsic_ambiguous": {
             "meaning": "a code of both VSIC 2018 and VSIC 2025 with no evidence of its version: kept; its classes and "
