@@ -141,7 +141,7 @@ class Survey(pa.DataFrameModel):
     weight: Series[float] = pa.Field(gt=0)
     district_code: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{3}$")
     size_class: Series[pd.StringDtype] = pa.Field(nullable=True, isin=list(SIZE_CLASSES))  # null: no staff figure in the register
-    vsic_section: Series[pd.StringDtype] = pa.Field(str_matches=r"^[A-U]$")
+    vsic_section: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^[A-U]$")  # null: not determined (VSIC 2025 code)
     dii_score: Series[int] = pa.Field(in_range={"min_value": 0, "max_value": len(DII_INDICATORS)})
 
     class Config:
