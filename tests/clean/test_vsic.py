@@ -227,3 +227,16 @@ def test_a_setting_names_the_version_of_files_whose_header_does_not(tmp_path):
     assert named == {"cu_2023.csv": "2018", "moi_2026.csv": "2025"}
     with pytest.raises(ParameterError, match="expected one of 2018, 2025"):
         clean_raw(tmp_path, vsic_version="2007")
+
+
+def test_the_most_complete_duplicate_wins_whatever_its_code_tells(tmp_path):
+    # The same firm twice: once with its staff and an ambiguous code, once with a code whose
+    # name makes it VSIC 2018 but no staff. The record with staff is the more complete.
+    (tmp_path / "register").mkdir()
+    (tmp_path / "register" / "dn.csv").write_text(
+        "Mã số thuế,Tên doanh nghiệp,Huyện/Thị xã/Thành phố,Ngành nghề kinh doanh chính,Số lao động\n"
+        "3700145020,Becamex,Thủ Dầu Một,4661,900\n"
+        f"3700145020,Becamex,Thủ Dầu Một,\"4661 - {FUELS_2018}\",\n", encoding="utf-8")
+    result = clean_raw(tmp_path)
+    [firm] = result.enterprises.to_dict("records")
+    assert (firm["source_row"], firm["employees"], firm["vsic_version"]) == (2, 900, "ambiguous")
