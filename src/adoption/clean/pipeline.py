@@ -106,7 +106,8 @@ def absent_columns(tables: list[RawTable], aliases: dict) -> dict[str, list[str]
     return {column: files for column, files in absent.items() if files}
 
 
-def _register(tables: list[RawTable], folder: Path, vsic_version: str | None = None) -> tuple[Stage, pd.DataFrame, pd.DataFrame]:
+def _register(tables: list[RawTable], folder: Path,
+              vsic_version: str | None = None) -> tuple[Stage, pd.DataFrame, pd.DataFrame]:
     """The register cleaned and de-duplicated: the stage, the enterprises and the merges."""
     raw = _concat(tables)
     log.info("cleaning %s register rows", f"{len(raw):,}")
