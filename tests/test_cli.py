@@ -1,5 +1,6 @@
 """The `adoption` command as a user runs it: real processes, real files."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -52,6 +53,19 @@ def test_clean_any_folder(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == [
         "enterprises.parquet", "extra_columns.parquet", "merges.csv", "platforms.parquet", "quality.json", "rejects.csv",
     ]
+
+
+def test_clean_takes_the_vsic_version_of_files_that_do_not_name_it(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "register").mkdir(parents=True)
+    shutil.copy(DATA / "register_small.csv", raw / "register")
+    out = tmp_path / "out"
+    run("clean", "--raw", str(raw), "--out", str(out), "--vsic-version", "2018", check=0)
+    flags = json.loads((out / "quality.json").read_text(encoding="utf-8"))["flags"]
+    assert flags["vsic_version"]["files_naming_version"] == {"register_small.csv": "2018"}
+    assert flags["vsic_ambiguous"]["count"] == 0
+    done = run("clean", "--raw", str(raw), "--out", str(tmp_path / "other"), "--vsic-version", "2007", check=2)
+    assert "VSIC version '2007'" in done.stderr
 
 
 def test_build_without_clean_data(tmp_path):

@@ -56,6 +56,8 @@ _API = {
     "coverage": "adoption.metrics.scope",
     "disclosure_note": "adoption.report.page",
     "heading": "adoption.report.page",
+    "classification_note": "adoption.report.page",
+    "sector_column": "adoption.metrics.sectors",
     "note": "adoption.report.page",
     "over_time_note": "adoption.report.page",
     "sources": "adoption.report.page",

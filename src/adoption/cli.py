@@ -112,8 +112,15 @@ def synth(
               f"firms besides) and {result.platform_rows:,} platform records (synthetic, {messiness}) to {escape(str(result.raw_dir))}")
 
 
+VsicVersionOption = typer.Option(
+    None, "--vsic-version",
+    help="VSIC version (2018 or 2025) of the register files whose main-activity header names none. "
+         "Default: each code's version is decided from the evidence its row holds.")
+
+
 @app.command()
-def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption) -> None:
+def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption,
+          vsic_version: Optional[str] = VsicVersionOption) -> None:
     """Read and clean the raw register and platform records into the data contract's tables.
 
     Writes enterprises.parquet, platforms.parquet, rejects.csv (every row not used, with
@@ -124,7 +131,7 @@ def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption) 
     raw_dir = raw or config.RAW_DIR
     target = out_dir or config.PROCESSED_DIR
     try:
-        result = run_clean(raw_dir, target)
+        result = run_clean(raw_dir, target, vsic_version=vsic_version)
     except (AdoptionError, OSError) as exc:
         _fail(exc)
     _print_quality(result.quality, target)

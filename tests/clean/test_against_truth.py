@@ -1,5 +1,7 @@
 """Cleaning measured against the ground truth of the messy synthetic register."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -10,7 +12,8 @@ from adoption.metrics.scope import in_scope
 from adoption.synth import files as synth_files
 
 KEY = ["source_file", "source_sheet", "source_row"]
-FIELDS = ["tax_code", "district_code", "commune_code", "vsic4", "legal_form", "ownership", "status"]
+FIELDS = ["tax_code", "district_code", "commune_code", "legal_form", "ownership", "status"]
+CROSSWALK = Path(__file__).parents[2] / "src" / "adoption" / "core" / "reference_data" / "vsic2018_2025_crosswalk.csv"
 
 
 def _keyed(frame):
@@ -56,6 +59,27 @@ def test_field_accuracy_at_least_99_5_percent(joined, field):
     want = joined[f"{field}_truth"].astype(object).where(joined[f"{field}_truth"].notna(), None)
     accuracy = ((got == want) | (got.isna() & want.isna())).mean()
     assert accuracy >= 0.995, f"{field}: {accuracy:.4%}"
+
+
+def test_vsic4_right_where_filled_and_null_only_where_the_version_cannot_be_told(joined):
+    # The synthetic register is VSIC 2018 with no header naming it: a code of both versions
+    # with no description is ambiguous, and its 2018 class is left null exactly where its
+    # VSIC 2025 reading converts to other 2018 classes than itself (the official table).
+    filled = joined["vsic4"].notna()
+    accuracy = (joined.loc[filled, "vsic4"] == joined.loc[filled, "vsic4_truth"]).mean()
+    assert accuracy >= 0.995, f"vsic4: {accuracy:.4%}"
+    table = pd.read_csv(CROSSWALK, dtype=str)
+    classes = table[table["level"] == "4"]
+    sources = classes.groupby("vsic2025_code")["vsic2018_code"].agg(frozenset)
+    differ = {code for code, old in sources.items() if old != {code}}
+    unplaced = joined[~filled]
+    assert (unplaced["vsic_version"] == "ambiguous").all()
+    assert unplaced["vsic4_truth"].isin(differ).mean() >= 0.995
+    ambiguous = joined[joined["vsic_version"] == "ambiguous"]
+    assert ambiguous["vsic4"].isna().sum() == ambiguous["vsic4_truth"].isin(differ).sum()
+    # Rows whose code stands beside its VSIC 2018 name are read as VSIC 2018.
+    assert (joined.loc[joined["vsic_evidence"] == "description", "vsic_version"] == "2018").all()
+    assert 0 < (~filled).mean() < 0.25
 
 
 def test_every_kept_row_is_a_real_firm(joined):

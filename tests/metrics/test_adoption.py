@@ -194,7 +194,16 @@ def test_ict_and_digital_tech_totals(firms):
     assert digital["median_employees"] == pytest.approx(employees.median())
     ict = ict_metrics.ict_sector(firms, group="ict", by="vsic4")
     assert ict["firms"].sum() == firms["is_ict"].sum()
-    assert set(ict["vsic4"]) <= set(firms.loc[firms["is_ict"], "vsic4"])
+    ict_firms = firms[firms["is_ict"]]
+    # A firm whose VSIC 2018 class is unknown (a code of both versions, no evidence) is a row
+    # of its own, never dropped nor spread.
+    assert set(ict["vsic4"]) == set(ict_firms["vsic4"].dropna()) | {"unplaced"}
+    assert ict.set_index("vsic4").loc["unplaced", "firms"] == ict_firms["vsic4"].isna().sum() > 0
+    by_2025 = ict_metrics.ict_sector(firms, group="ict", by="vsic4", classification="vsic2025")
+    assert by_2025["firms"].sum() == len(ict_firms)
+    assert by_2025.set_index("vsic2025_4").loc["unplaced", "firms"] == ict_firms["vsic2025_4"].isna().sum()
+    with pytest.raises(ParameterError, match="vsic2025"):
+        ict_metrics.ict_sector(firms, classification="vsic2007")
 
 
 def test_protected_tables_hide_small_groups():

@@ -9,7 +9,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from adoption.clean.survey import clean_survey
 from adoption.clean.tax_code import check_digit
-from adoption.core.schema import DII_INDICATORS
+from adoption.core.schema import DII_INDICATORS, validate
 from adoption.metrics import intensity
 
 
@@ -168,3 +168,17 @@ def test_score_distribution_matches_weighted_counts(default_data):
     for score in (0, 4, 12):
         expected = np.average(survey["dii_score"] == score, weights=survey["weight"])
         assert table.loc[str(score), "share"] == pytest.approx(expected)
+
+
+def test_a_surveyed_firm_whose_vsic_2018_section_is_unknown_keeps_a_null_section():
+    # A firm registered with a VSIC 2025 code that the conversion places in no single 2018
+    # section (6039 takes 2018 4791 and 6312, sections G and J).
+    register = _register({"718|micro": 3})
+    register["vsic_section"] = pd.array(["C", None, "G"], dtype="string")
+    raw = pd.DataFrame({"tax_code": register["tax_code"], "stratum": "718|micro", "weight": "",
+                        "source_file": "s.csv", "source_sheet": "", "source_row": range(2, 5)})
+    for name in DII_INDICATORS:
+        raw[name] = "Có"
+    stage, _ = clean_survey(raw, register)
+    assert stage.clean["vsic_section"].isna().tolist() == [False, True, False]
+    validate(stage.clean, "survey")

@@ -62,3 +62,14 @@ def test_ict_findings(firms):
                      f"workers, {share * 100:.1f}% of the workers of operating enterprises.")
     core = firms[firms["is_ict"]]
     assert en[1] == f"Of these, the ICT sector as the OECD defines it has {len(core):,} firms and {int(core['employees'].sum()):,} workers."
+
+
+def test_firms_no_section_can_hold_are_never_named_a_sector(firms):
+    """A hundred firms whose VSIC 2018 section is unknown, 90 of them adopters: the highest
+    rate shown, yet no sector."""
+    unplaced = firms.head(100).copy()
+    unplaced["vsic_section"] = pd.array([None] * 100, dtype="string")
+    unplaced["uses_digital_platform"] = [True] * 90 + [False] * 10
+    sentence = next(s for s in findings.overview(pd.concat([unplaced, firms.iloc[100:]]), "en")
+                    if s.startswith("Among sectors"))
+    assert "placed" not in sentence and "unplaced" not in sentence

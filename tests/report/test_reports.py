@@ -157,6 +157,37 @@ def test_ict_report_counts_the_digital_group(built, firms):
     assert f">{fmt_int(len(digital), 'vi')}<" in html and f">{fmt_int(digital['employees'].sum(), 'vi')}<" in html
 
 
+ICT_COLUMNS = ["Enterprises", "Employees", "Mean employees per firm", "Median employees"]
+
+
+def _unplaced_row(rows, count):
+    [row] = [r for r in rows if r[0] == "Cannot be placed in this classification"]
+    assert row[1] == (fmt_int(count, "en") if count >= 3 else "x")
+
+
+def test_ict_report_names_its_classification_and_counts_firms_it_cannot_place(built, firms):
+    html = _html(built, "en", "ict-sector")
+    assert "Electronics-IT-digital group by VSIC 2018 class" in html and "Sector tables use VSIC 2018." in html
+    digital = firms[firms["is_digital_tech"]]
+    rows = table_with(html, ["Sector (VSIC 2018 class)", *ICT_COLUMNS])
+    _unplaced_row(rows, digital["vsic4"].isna().sum())  # codes of both versions read without evidence
+    assert len(rows) == digital["vsic4"].nunique() + 1
+
+
+def test_ict_report_by_vsic2025_classes(small_processed, firms, tmp_path):
+    spec = catalogue.ReportSpec("ict-sector", "03-ict-sector.ipynb", "ict_title",
+                                ({"lang": "en", "classification": "vsic2025"},))
+    [report] = report_build.build(processed_dir=small_processed, reports_dir=tmp_path, catalogue=(spec,), jobs_limit=1).reports
+    assert report.ok, report.error
+    html = report.html.read_text(encoding="utf-8")
+    assert "Electronics-IT-digital group by VSIC 2025 class" in html and "Sector tables use VSIC 2025." in html
+    digital = firms[firms["is_digital_tech"]]
+    rows = table_with(html, ["Sector (VSIC 2025 class)", *ICT_COLUMNS])
+    # VSIC 2018 codes that the official conversion splits (6201 into 6211 and 6219) cannot be placed.
+    _unplaced_row(rows, digital["vsic2025_4"].isna().sum())
+    assert any(row[0].startswith("6220 ") for row in rows)  # 2018 6202 is 2025 6220
+
+
 def test_workforce_report_shows_park_workers_by_source(built, small_data, firms):
     rows = table_with(_html(built, "en", "workforce-training"), ["Figure", "Workers", "Source"])
     records = small_data.workforce
@@ -297,6 +328,8 @@ def test_bad_values_refused_with_valid_list():
     with pytest.raises(ParameterError, match="valid values: 718"):
         catalogue.check_parameters(notebook, {"district": "Hà Nội"})
     assert catalogue.check_parameters(notebook, {"district": "tp ben cat"}) == {"district": "721"}
+    with pytest.raises(ParameterError, match="valid values: vsic2018, vsic2025"):
+        catalogue.check_parameters(notebook, {"classification": "vsic2007"})
 
 
 def test_a_failing_report_does_not_stop_the_build(small_processed, tmp_path):

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..core.schema import SOURCE_COLUMNS
+from ..core.schema import SOURCE_COLUMNS, Enterprises as E
+
+# How far the classification places a main activity (its version, and the classes the
+# official conversion determines) tells nothing of how complete a firm's record is.
+_CLASSIFICATION = (E.vsic4, E.vsic_division, E.vsic_section, E.vsic_version, E.vsic2025_4, E.vsic2025_division,
+                   E.vsic2025_section, E.vsic_evidence)
 
 KEPT_COLUMNS = ["kept_source_file", "kept_source_sheet", "kept_source_row"]
 
@@ -35,7 +40,7 @@ def merge_register(clean: pd.DataFrame, raw_key: pd.Series) -> tuple[pd.DataFram
     >>> kept["source_row"].tolist(), merges[["source_row", "kind", "kept_source_row"]].values.tolist()
     ([2, 4], [[3, 'same_tax_code', 2]])
     """
-    completeness = clean.notna().sum(axis=1)
+    completeness = clean.drop(columns=[c for c in _CLASSIFICATION if c in clean.columns]).notna().sum(axis=1)
     order = clean.assign(_complete=completeness, _raw=raw_key.to_numpy()).sort_values(
         ["tax_code", "_complete", "source_file", "source_sheet", "source_row"],
         ascending=[True, False, False, False, False], kind="stable",

@@ -249,19 +249,6 @@ def clean_tax_codes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return codes, reasons
 
 
-_VSIC_CODE = re.compile(r"^\s*(?:[A-Ua-u]\s*[-.:]?\s*)?(\d{4,5})\b")
-
-
-def vsic4(value: str) -> str | None:
-    """The 4-digit VSIC class from a code written in any usual way; None if none is found.
-
-    >>> [vsic4(v) for v in ["2610", "26100", "C2610", "C - 2610", "2610 - Sản xuất linh kiện điện tử", "abc"]]
-    ['2610', '2610', '2610', '2610', '2610', None]
-    """
-    match = _VSIC_CODE.match(str(value))
-    return match.group(1)[:4] if match else None
-
-
 _QUARTER = (
     re.compile(r"^(?P<year>\d{4})\s*[-/ ]?\s*q(?:uy)?\s*(?P<q>[1-4])$"),
     re.compile(r"^q(?:uy)?\s*(?P<q>[1-4])\s*[-/ ]?\s*(?:nam\s*)?(?P<year>\d{4})$"),

@@ -27,6 +27,7 @@ from .read import RawTable, read_raw
 from .register import clean_register
 from .rejects import Stage, no_rejects
 from .survey import clean_survey
+from .vsic import header_versions
 from .workforce import clean_workforce
 
 log = logging.getLogger(__name__)
@@ -105,11 +106,13 @@ def absent_columns(tables: list[RawTable], aliases: dict) -> dict[str, list[str]
     return {column: files for column, files in absent.items() if files}
 
 
-def _register(tables: list[RawTable], folder: Path) -> tuple[Stage, pd.DataFrame, pd.DataFrame]:
+def _register(tables: list[RawTable], folder: Path,
+              vsic_version: str | None = None) -> tuple[Stage, pd.DataFrame, pd.DataFrame]:
     """The register cleaned and de-duplicated: the stage, the enterprises and the merges."""
     raw = _concat(tables)
     log.info("cleaning %s register rows", f"{len(raw):,}")
-    stage = clean_register(raw, absent=absent_columns(tables, vocab.REGISTER_HEADER_ALIASES))
+    stage = clean_register(raw, absent=absent_columns(tables, vocab.REGISTER_HEADER_ALIASES),
+                           vsic_versions=header_versions(tables, vsic_version))
     if stage.clean.empty:
         names = ", ".join(t.path.name for t in tables)
         raise InputFileError(
@@ -130,9 +133,12 @@ def _with_read_rejects(tables: list[RawTable], rejects: pd.DataFrame) -> pd.Data
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else rejects
 
 
-def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None) -> CleanResult:
+def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None, *,
+              vsic_version: str | None = None) -> CleanResult:
     """Read and clean every raw input of ``raw_dir`` (laid out as ``data/raw/``), each file
-    within ``limits`` (default: :meth:`ReadLimits.from_environment`).
+    within ``limits`` (default: :meth:`ReadLimits.from_environment`). ``vsic_version``
+    (``"2018"`` or ``"2025"``) states the VSIC version of the register files whose
+    main-activity header names none (see :mod:`adoption.clean.vsic`).
 
     >>> result = clean_raw()  # doctest: +SKIP
     >>> result.quality["files"]["register/synthetic_register_718.csv"]["rows_read"]  # doctest: +SKIP
@@ -145,7 +151,7 @@ def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None) 
     survey_tables = _read_folder(raw_dir / "survey", vocab.SURVEY_HEADER_ALIASES, vocab.SURVEY_REQUIRED, limits, needed=False)
     workforce_tables = _read_folder(raw_dir / "workforce", vocab.WORKFORCE_HEADER_ALIASES, vocab.WORKFORCE_REQUIRED, limits, needed=False)
 
-    register, enterprises, reg_merges = _register(registers, raw_dir / "register")
+    register, enterprises, reg_merges = _register(registers, raw_dir / "register", vsic_version)
     if platform_tables:
         log.info("cleaning %s platform rows", f"{sum(t.rows_read for t in platform_tables):,}")
         platform_stage, plat_merges = clean_platforms(_concat(platform_tables), enterprises[E.tax_code])
@@ -197,12 +203,12 @@ def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None) 
 
 
 def clean_folder(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR,
-                 limits: ReadLimits | None = None) -> CleanResult:
+                 limits: ReadLimits | None = None, *, vsic_version: str | None = None) -> CleanResult:
     """Clean ``raw_dir`` and write the contract's outputs into ``out_dir``.
 
     Nothing is written when cleaning fails.
     """
-    result = clean_raw(raw_dir, limits)
+    result = clean_raw(raw_dir, limits, vsic_version=vsic_version)
     tables = {config.ENTERPRISES_FILE: result.enterprises, config.PLATFORMS_FILE: result.platforms}
     if result.survey is not None:
         tables[config.SURVEY_FILE] = result.survey

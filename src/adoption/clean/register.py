@@ -7,7 +7,9 @@ from datetime import date
 import pandas as pd
 
 from ..core import reference
-from ..core.schema import LEGAL_FORMS, OWNERSHIPS, SOURCE_COLUMNS, STATUSES, Enterprises as E
+from ..core.schema import (
+    LEGAL_FORMS, OWNERSHIPS, SOURCE_COLUMNS, STATUSES, VSIC_EVIDENCE, VSIC_VERSIONS, Enterprises as E,
+)
 from ..core.sizes import size_class
 from . import vocab
 from .normalise import (
@@ -21,20 +23,18 @@ from .normalise import (
     map_unique,
     read_dates,
     read_numbers,
-    vsic4,
 )
 from .geo2025 import GEO_COLUMNS, geo_flags, locate
 from .places import commune_code, district_code, district_of_commune, park_name
 from .rejects import Stage, changed, district_reason, split, unparsed_values
+from .vsic import read_vsic, vsic_flags, vsic_reason
 
 
-def _vsic_reason(value: str) -> str:
-    if not str(value).strip():
-        return "the main activity (VSIC code) is empty"
-    return (
-        f"main activity {value!r} is not a VSIC 2018 class of the reference list "
-        "(reference_data/vsic2018_codes.csv holds 464 of the 486 classes; see SOURCES.md)"
-    )
+# The columns the main activity fills (adoption.clean.vsic), with their types.
+_VSIC_COLUMNS = {E.vsic4: "string", E.vsic_division: "string", E.vsic_section: "string",
+                 E.vsic_version: pd.CategoricalDtype(list(VSIC_VERSIONS)), E.vsic2025_4: "string",
+                 E.vsic2025_division: "string", E.vsic2025_section: "string",
+                 E.vsic_evidence: pd.CategoricalDtype(list(VSIC_EVIDENCE)), E.is_ict: bool, E.is_digital_tech: bool}
 
 
 def _name_reason(value: str) -> str:
@@ -59,11 +59,14 @@ def _places(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Seri
     return district, commune, filled, conflict
 
 
-def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None) -> Stage:
+def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None, *,
+                   vsic_versions: dict[str, str] | None = None) -> Stage:
     """Normalise raw register rows into clean rows and rejected rows; the input is not modified.
 
     ``absent`` names, for each optional column, the files that have no such column: their
-    rows' industrial-park flag is unknown (null), not false.
+    rows' industrial-park flag is unknown (null), not false. ``vsic_versions`` names, for a
+    file, the VSIC version its main-activity header (or a setting) names: evidence of the
+    version of its codes (see :mod:`adoption.clean.vsic`).
     """
     raw = raw.reset_index(drop=True)
     codes, code_reasons = clean_tax_codes(raw["tax_code"])
@@ -73,9 +76,8 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
     old_files = set(raw["source_file"]) - set((absent or {}).get("district", []))
     geo = locate(raw, district, commune, filled, old_files=old_files)
     unknown_district = clean_text(raw["district"]).notna() & district.isna()
-    classes = reference.vsic_classes().set_index("vsic4")
-    code4 = map_unique(raw["vsic"], vsic4).astype("string")
-    known_class = code4.isin(classes.index).fillna(False)
+    registered, registered_problem = read_dates(raw["registered_on"], earliest=EARLIEST_REGISTRATION, latest=date.today())
+    vsic = read_vsic(raw["vsic"], header=raw["source_file"].map(vsic_versions or {}), registered=registered)
     rejects, keep = split(raw, [
         ("tax_code_invalid", codes.isna(), code_reasons, str),
         # Any letter or digit of any script makes a name, markup-like text included
@@ -84,7 +86,7 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
         ("district_unknown", unknown_district, raw["district"], district_reason),
         ("outside_scope", geo["outcome"] == "outside_scope", geo["reason"], str),
         ("place_unknown", geo["outcome"] == "place_unknown", geo["reason"], str),
-        ("vsic_invalid", ~known_class, raw["vsic"], _vsic_reason),
+        ("vsic_invalid", vsic["vsic_version"].isna(), raw["vsic"], vsic_reason),
     ], list(vocab.REGISTER_HEADER_ALIASES))
 
     kept = raw[keep]
@@ -92,7 +94,6 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
     employees, employees_problem = read_numbers(raw["employees"], maximum=MAX_EMPLOYEES)
     capital, capital_problem = read_numbers(raw["charter_capital_vnd"])
     revenue, revenue_problem = read_numbers(raw["revenue_vnd"])
-    registered, registered_problem = read_dates(raw["registered_on"], earliest=EARLIEST_REGISTRATION, latest=date.today())
     problems = {"employees": employees_problem, "charter_capital_vnd": capital_problem, "revenue_vnd": revenue_problem,
                 "registered_on": registered_problem}
     districts = reference.districts().set_index("district_code")["district"]
@@ -102,7 +103,7 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
         E.district_code: geo["district_code"][keep].array,
         E.commune_code: geo["commune_code"][keep].array,
         **{column: geo[column][keep].array for column in GEO_COLUMNS},
-        E.vsic4: code4[keep].array,
+        **{column: vsic.loc[keep, column].astype(dtype).array for column, dtype in _VSIC_COLUMNS.items()},
         E.legal_form: clean_category(kept["legal_form"], patterns=vocab.LEGAL_FORM_PATTERNS, categories=LEGAL_FORMS),
         E.ownership: clean_category(kept["ownership"], patterns=vocab.OWNERSHIP_PATTERNS, categories=OWNERSHIPS),
         E.registered_on: registered[keep].to_numpy(),
@@ -117,13 +118,11 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
     })
     clean[E.is_branch] = clean[E.tax_code].str.contains("-", regex=False).astype(bool)
     clean[E.district] = clean[E.district_code].map(districts).astype("string")
-    clean[E.vsic_division] = clean[E.vsic4].str[:2].astype("string")
-    clean[E.vsic_section] = clean[E.vsic4].map(classes["vsic_section"]).astype("string")
-    clean[E.is_ict] = clean[E.vsic4].map(classes["is_ict"]).astype(bool)
-    clean[E.is_digital_tech] = clean[E.vsic4].map(classes["is_digital_tech"]).astype(bool)
     park_known = ~clean[E.source_file].isin((absent or {}).get("industrial_park", []))
     clean[E.in_industrial_park] = clean[E.industrial_park].notna().astype("boolean").where(park_known.to_numpy(), pd.NA)
-    clean[E.size_class] = size_class(clean[E.employees], clean[E.revenue_vnd], clean[E.charter_capital_vnd], clean[E.vsic_section])
+    # Sections A to F (agriculture, industry, construction) are the same in both versions.
+    sector = clean[E.vsic_section].fillna(clean[E.vsic2025_section])
+    clean[E.size_class] = size_class(clean[E.employees], clean[E.revenue_vnd], clean[E.charter_capital_vnd], sector)
 
     # A commune that is a 2025 unit of the district named is no conflict.
     conflicts = raw[conflict.to_numpy(dtype=bool) & keep & (geo["geo_source"] != "new_units").to_numpy()]
@@ -138,7 +137,7 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
             "commune_not_matched": int((clean_text(kept["commune"]).notna().to_numpy() & clean[E.commune_code].isna().to_numpy()
                                         & clean["commune2025_code"].isna().to_numpy()
                                         & clean["commune2025_candidates"].isna().to_numpy()).sum()),
-            "vsic": changed(kept["vsic"], clean[E.vsic4]),
+            "vsic": changed(kept["vsic"], vsic.loc[keep, "code"]),
             "industrial_park": changed(kept["industrial_park"], clean[E.industrial_park]),
         },
         out_of_range={column: int((problem[keep] == OUT_OF_RANGE).sum()) for column, problem in problems.items()},
@@ -150,5 +149,6 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
                 "rows": conflicts[SOURCE_COLUMNS + ["district", "commune"]].head(50).to_dict("records"),
             },
             **geo_flags(geo[keep], kept, SOURCE_COLUMNS),
+            **vsic_flags(vsic[keep], kept, vsic_versions),
         },
     )

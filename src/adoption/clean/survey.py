@@ -65,7 +65,7 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     clean[S.weight] = [float(g) if pd.notna(g) else population[s] / sample[s] for g, s in zip(clean["_given"], clean[S.stratum])]
     clean = clean.drop(columns="_given")
     for column in (S.district_code, S.size_class, S.vsic_section):
-        clean[column] = clean[S.tax_code].map(firms[column].astype(str)).astype("string")
+        clean[column] = clean[S.tax_code].map(firms[column].astype("string")).astype("string")
     clean[S.dii_score] = clean[list(DII_INDICATORS)].sum(axis=1).astype("int64")
     clean[S.source_file] = clean[S.source_file].astype("string")
     clean[S.source_sheet] = clean[S.source_sheet].astype("string")

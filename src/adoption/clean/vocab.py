@@ -9,13 +9,24 @@ from __future__ import annotations
 
 from ..core.schema import DII_INDICATORS
 
+# Headers of the main-activity column that name the classification's version: aliases of
+# ``vsic``, and evidence of the version of every code under them. Source: data contract,
+# "Since 15 November 2025" (`Mã ngành VSIC 2025`, `VSIC 2018`), and the register's own
+# column names with the version added, as exports since Decision 36/2025/QĐ-TTg write them.
+VSIC_VERSION_HEADERS: dict[str, tuple[str, ...]] = {
+    version: (f"Mã ngành VSIC {version}", f"VSIC {version}", f"Ngành nghề kinh doanh chính VSIC {version}",
+              f"Ngành chính VSIC {version}", f"Mã ngành kinh tế VSIC {version}", f"main activity VSIC {version}")
+    for version in ("2018", "2025")
+}
+
 # Header aliases per canonical column. Source: data contract, "Register columns"
 # (the minimum list), plus spellings seen in provincial business-registration exports.
 REGISTER_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "tax_code": ("Mã số thuế", "MST", "Mã số doanh nghiệp", "Mã DN", "tax code", "tax id", "tax_code"),
     "name": ("Tên doanh nghiệp", "Tên DN", "Tên công ty", "enterprise name", "name"),
     "district": ("Huyện/Thị xã/Thành phố", "Quận/Huyện", "Huyện", "Địa bàn", "district"),
-    "vsic": ("Ngành nghề kinh doanh chính", "Mã ngành", "Ngành chính", "VSIC", "main activity"),
+    "vsic": ("Ngành nghề kinh doanh chính", "Mã ngành", "Ngành chính", "VSIC", "main activity",
+             *VSIC_VERSION_HEADERS["2018"], *VSIC_VERSION_HEADERS["2025"]),
     "commune": ("Phường/Xã/Thị trấn", "Phường/Xã", "Xã/Phường", "ward", "commune"),
     "address": ("Địa chỉ", "Địa chỉ trụ sở", "Địa chỉ trụ sở chính", "Địa chỉ kinh doanh", "address"),
     "legal_form": ("Loại hình doanh nghiệp", "Loại hình DN", "Loại hình", "legal form", "legal_form"),

@@ -34,6 +34,11 @@ DII_INDICATORS = (
     "buys_advanced_cloud", "social_media_2plus", "social_media_any", "data_analytics", "ai_any", "erp", "crm",
 )
 
+# The version a main activity was read in, and what decided it (data contract, "Since 15
+# November 2025"; adoption.clean.vsic).
+VSIC_VERSIONS = ("2018", "2025", "ambiguous")
+VSIC_EVIDENCE = ("header", "description", "one_version_only", "registered_after_2025_11_15")
+
 TAX_CODE_PATTERN = r"^\d{10}(-\d{3})?$"
 SOURCE_COLUMNS = ["source_file", "source_sheet", "source_row"]
 
@@ -57,9 +62,16 @@ class Enterprises(pa.DataFrameModel):
     commune2025: Series[pd.StringDtype] = pa.Field(nullable=True)
     commune2025_candidates: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{5}(\|\d{5})+$")
     geo_source: Series[pd.CategoricalDtype] = _category(GEO_SOURCES, nullable=False)
-    vsic4: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{4}$")
-    vsic_division: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{2}$")
-    vsic_section: Series[pd.StringDtype] = pa.Field(str_matches=r"^[A-U]$")
+    # The VSIC 2018 class, division and section (null where the code and the conversion do
+    # not determine them), and the VSIC 2025 ones beside them (sections differ from K on).
+    vsic4: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{4}$")
+    vsic_division: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{2}$")
+    vsic_section: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^[A-U]$")
+    vsic_version: Series[pd.CategoricalDtype] = _category(VSIC_VERSIONS, nullable=False)
+    vsic2025_4: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{4}$")
+    vsic2025_division: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{2}$")
+    vsic2025_section: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^[A-V]$")
+    vsic_evidence: Series[pd.CategoricalDtype] = _category(VSIC_EVIDENCE)
     legal_form: Series[pd.CategoricalDtype] = _category(LEGAL_FORMS)
     ownership: Series[pd.CategoricalDtype] = _category(OWNERSHIPS)
     registered_on: Series[pa.DateTime] = pa.Field(nullable=True)
@@ -93,6 +105,10 @@ class Enterprises(pa.DataFrameModel):
     def one_2025_unit_or_candidates(cls, frame: pd.DataFrame) -> Series[bool]:
         code = frame["commune2025_code"].notna()
         return ~(code & frame["commune2025_candidates"].notna()) & (code == frame["commune2025"].notna())
+
+    @pa.dataframe_check(error="vsic_evidence is null exactly where vsic_version is ambiguous")
+    def vsic_evidence_matches_version(cls, frame: pd.DataFrame) -> Series[bool]:
+        return frame["vsic_evidence"].isna() == (frame["vsic_version"] == "ambiguous")
 
     @pa.dataframe_check(error="is_branch is true exactly where the tax code has a branch suffix")
     def branch_flag_matches_code(cls, frame: pd.DataFrame) -> Series[bool]:
@@ -139,7 +155,7 @@ class Survey(pa.DataFrameModel):
     weight: Series[float] = pa.Field(gt=0)
     district_code: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{3}$")
     size_class: Series[pd.StringDtype] = pa.Field(nullable=True, isin=list(SIZE_CLASSES))  # null: no staff figure in the register
-    vsic_section: Series[pd.StringDtype] = pa.Field(str_matches=r"^[A-U]$")
+    vsic_section: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^[A-U]$")  # null: not determined (VSIC 2025 code)
     dii_score: Series[int] = pa.Field(in_range={"min_value": 0, "max_value": len(DII_INDICATORS)})
 
     class Config:
@@ -185,7 +201,7 @@ TABLES: dict[str, type[pa.DataFrameModel]] = {
 # The categories of each categorical column, by table.
 CATEGORIES = {
     "enterprises": {"legal_form": LEGAL_FORMS, "ownership": OWNERSHIPS, "size_class": SIZE_CLASSES, "status": STATUSES,
-                    "geo_source": GEO_SOURCES},
+                    "geo_source": GEO_SOURCES, "vsic_version": VSIC_VERSIONS, "vsic_evidence": VSIC_EVIDENCE},
     "platforms": {"platform": PLATFORM_CATEGORIES},
 }
 

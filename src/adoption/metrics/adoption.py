@@ -14,12 +14,13 @@ from ..core.schema import Enterprises as E, Platforms as P, in_scope_mask
 from . import disclosure
 from .headline import compare_published, headline  # noqa: F401 - part of this module's API
 from .scope import resolve_district
+from .sectors import SECTOR_COLUMNS, placed
 
 # Dimensions adoption can be broken down by. Each is a column of the enterprise table,
 # except "district" (read from district_code) and "cohort" (from registered_on).
 DIMENSIONS = (
     "district", "commune_code", "vsic_section", "vsic_division", "size_class", "ownership",
-    "in_industrial_park", "cohort",
+    "in_industrial_park", "cohort", "vsic2025_section", "vsic2025_division",
 )
 # Registration cohorts: (label, first year, last year).
 COHORTS = (("before 2000", 1900, 1999), ("2000-2009", 2000, 2009), ("2010-2014", 2010, 2014),
@@ -45,6 +46,8 @@ def group_key(firms: pd.DataFrame, by: str) -> tuple[str, pd.Series]:
         return "district_code", firms[E.district_code]
     if by == "cohort":
         return "cohort", pd.Series(cohort(firms[E.registered_on]), index=firms.index)
+    if by in SECTOR_COLUMNS:  # a firm the classification cannot place is a group of its own
+        return by, placed(firms[by])
     return by, firms[by]
 
 

@@ -9,15 +9,23 @@ from ..core.errors import ParameterError
 from ..core.schema import Enterprises as E
 from . import disclosure
 from .adoption import group_key
+from .sectors import placed, sector_columns
 
 # Which flag each sector group reads.
 SECTOR_GROUPS = {"ict": "is_ict", "digital_tech": "is_digital_tech"}
 
 
-def ict_sector(firms: pd.DataFrame, *, group: str = "ict", by: str | None = None, protected: bool = False) -> pd.DataFrame:
+def ict_sector(firms: pd.DataFrame, *, group: str = "ict", by: str | None = None, protected: bool = False,
+               classification: str = "vsic2018") -> pd.DataFrame:
     """Firms and employees of the OECD ICT sector (``group="ict"``) or the wider
     electronics-IT-digital group (``"digital_tech"``), overall or by ``by`` (a dimension
     of :data:`adoption.metrics.adoption.DIMENSIONS` or ``"vsic4"``).
+
+    ``by="vsic4"``, ``"vsic_division"`` or ``"vsic_section"`` breaks the group down by the
+    class, division or section of ``classification`` (``"vsic2018"`` or ``"vsic2025"``; the
+    key column is that classification's, e.g. ``vsic2025_4``), with the firms it cannot
+    place in a group ``"unplaced"``. Each firm's membership of the group is its own flag,
+    decided in the version its code was read in.
 
     Columns: the group key (with ``by``), ``firms``, ``employees``, ``mean_employees``,
     ``median_employees``. ``protected=True`` hides groups of fewer than 3 firms and
@@ -29,6 +37,7 @@ def ict_sector(firms: pd.DataFrame, *, group: str = "ict", by: str | None = None
     """
     if group not in SECTOR_GROUPS:
         raise ParameterError(f"group {group!r} is not a sector group; valid values: {', '.join(SECTOR_GROUPS)}")
+    columns = sector_columns(classification)
     mine = firms[firms[SECTOR_GROUPS[group]].to_numpy(dtype=bool)]
     employees = mine[E.employees].astype("Float64")
     if by is None:
@@ -38,7 +47,8 @@ def ict_sector(firms: pd.DataFrame, *, group: str = "ict", by: str | None = None
             "mean_employees": float(known.mean()) if len(known) else float("nan"),
             "median_employees": float(known.median()) if len(known) else float("nan"),
         }])
-    name, values = ("vsic4", mine[E.vsic4]) if by == "vsic4" else group_key(mine, by)
+    by = columns.get(by, by)
+    name, values = (by, placed(mine[by])) if by in (E.vsic4, E.vsic2025_4) else group_key(mine, by)
     frame = pd.DataFrame({name: values.array, "employees": employees.to_numpy(dtype=float, na_value=np.nan)})
     grouped = frame.groupby(name, observed=True, sort=True)[E.employees]
     table = pd.DataFrame({

@@ -180,6 +180,10 @@ def check_parameters(notebook: Path, params: dict) -> dict:
         from ..metrics.scope import resolve_district
 
         checked["district"] = resolve_district(checked["district"])
+    if "classification" in checked:
+        from ..metrics.sectors import sector_columns
+
+        sector_columns(checked["classification"])
     return checked
 
 

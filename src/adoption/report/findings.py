@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..metrics import adoption, ict, intensity, workforce
+from ..metrics.sectors import UNPLACED
 from .formats import fmt_dec, fmt_int, fmt_pct, value_label
 from .text import label
 
@@ -27,7 +28,9 @@ def extremes(table: pd.DataFrame, value: str) -> tuple[pd.Series, pd.Series] | N
 def _spread(firms: pd.DataFrame, by: str, lang: str, sentence: str) -> list[str]:
     """The highest and lowest adoption rate among the shown groups of ``by``."""
     key = adoption.group_key(firms, by)[0]
-    ends = extremes(adoption.adoption_by(firms, by, protected=True), "adoption_rate")
+    table = adoption.adoption_by(firms, by, protected=True)
+    # Firms a classification cannot place are no sector: never the highest or the lowest.
+    ends = extremes(table[table[key] != UNPLACED], "adoption_rate")
     if ends is None:
         return []
     top, low = ends

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from ..core import reference
+from ..core import classification, reference
 from ..core.schema import Enterprises as E
 from .text import check_lang, has_label, label
 
@@ -67,6 +67,13 @@ def _names(column: str, lang: str) -> dict[str, str]:
     if column == E.vsic4:
         codes = reference.vsic_codes()
         return {code: f"{code} {name}" for code, name in zip(codes["code"], codes["name_vi"])}
+    if column == E.vsic2025_4:
+        codes = classification.vsic2025_codes()
+        return {code: f"{code} {name}" for code, name in zip(codes["code"], codes["name_vi"])}
+    if column == E.vsic2025_section:
+        codes = classification.vsic2025_codes()
+        sections = codes[codes["level"] == "1"]
+        return {section: f"{section}. {name.capitalize()}" for section, name in zip(sections["code"], sections["name_vi"])}
     if column == E.vsic_section:
         sections = reference.vsic_sections()
         names = sections["name_vi" if lang == "vi" else "name_en_isic_rev4"]

@@ -58,9 +58,17 @@ def disclosure_note(lang: str) -> _Note:
     return _Note(text, {AUDIT_METADATA: audit})
 
 
-def heading(key: str, lang: str, *, level: int = 2) -> Markdown:
-    """A Markdown heading from the label ``key``, for a notebook cell's output."""
-    return Markdown(f"{'#' * level} {label(key, lang)}")
+def heading(key: str, lang: str, *, level: int = 2, classification: str | None = None) -> Markdown:
+    """A Markdown heading from the label ``key``, for a notebook cell's output; a sector
+    table's heading names its ``classification`` (``"vsic2018"`` or ``"vsic2025"``)."""
+    values = {"classification": label(f"classification_{classification}", lang)} if classification else {}
+    return Markdown(f"{'#' * level} {label(key, lang, **values)}")
+
+
+def classification_note(classification: str, lang: str) -> Markdown:
+    """Under a sector table: the classification it uses, how each code's version is
+    decided, and the row of firms it cannot place, in italics."""
+    return Markdown("*" + label("classification_note", lang, classification=label(f"classification_{classification}", lang)) + "*")
 
 
 def title(lang: str, *, district: str | None = None, report: str = "report_title", scope: str = "scope_note") -> HTML:
