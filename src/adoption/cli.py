@@ -118,9 +118,15 @@ VsicVersionOption = typer.Option(
          "Default: each code's version is decided from the evidence its row holds.")
 
 
+ExtractedOnOption = typer.Option(
+    None, "--extracted-on", metavar="YYYY-MM-DD",
+    help="Date the register was extracted. An extract from before 15 November 2025 holds VSIC 2018 codes only. "
+         "Default: the raw folder's name when it is a date, else the synthetic data's manifest, else unknown.")
+
+
 @app.command()
 def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption,
-          vsic_version: Optional[str] = VsicVersionOption) -> None:
+          vsic_version: Optional[str] = VsicVersionOption, extracted_on: Optional[str] = ExtractedOnOption) -> None:
     """Read and clean the raw register and platform records into the data contract's tables.
 
     Writes enterprises.parquet, platforms.parquet, rejects.csv (every row not used, with
@@ -131,7 +137,7 @@ def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption,
     raw_dir = raw or config.RAW_DIR
     target = out_dir or config.PROCESSED_DIR
     try:
-        result = run_clean(raw_dir, target, vsic_version=vsic_version)
+        result = run_clean(raw_dir, target, vsic_version=vsic_version, extracted_on=extracted_on)
     except (AdoptionError, OSError) as exc:
         _fail(exc)
     _print_quality(result.quality, target)

@@ -12,7 +12,7 @@ from adoption.metrics.scope import in_scope
 from adoption.synth import files as synth_files
 
 KEY = ["source_file", "source_sheet", "source_row"]
-FIELDS = ["tax_code", "district_code", "commune_code", "legal_form", "ownership", "status"]
+FIELDS = ["tax_code", "district_code", "commune_code", "vsic4", "legal_form", "ownership", "status"]
 CROSSWALK = Path(__file__).parents[2] / "src" / "adoption" / "core" / "reference_data" / "vsic2018_2025_crosswalk.csv"
 
 
@@ -61,25 +61,40 @@ def test_field_accuracy_at_least_99_5_percent(joined, field):
     assert accuracy >= 0.995, f"{field}: {accuracy:.4%}"
 
 
-def test_vsic4_right_where_filled_and_null_only_where_the_version_cannot_be_told(joined):
-    # The synthetic register is VSIC 2018 with no header naming it: a code of both versions
-    # with no description is ambiguous, and its 2018 class is left null exactly where its
-    # VSIC 2025 reading converts to other 2018 classes than itself (the official table).
-    filled = joined["vsic4"].notna()
-    accuracy = (joined.loc[filled, "vsic4"] == joined.loc[filled, "vsic4_truth"]).mean()
-    assert accuracy >= 0.995, f"vsic4: {accuracy:.4%}"
+def test_an_extract_from_before_vsic_2025_is_read_in_vsic_2018(joined, default_data):
+    # The synthetic register is the extract of 30 September 2023 (its manifest says so):
+    # VSIC 2025 did not exist, so every code is a VSIC 2018 code, and its class is known.
+    assert default_data.quality["extract"] == {"date": "2023-09-30", "from": "synthetic manifest", "vsic_version": "2018"}
+    assert (joined["vsic_version"] == "2018").all() and (joined["vsic_evidence"] == "header").all()
+    assert joined["vsic4"].notna().all()
+
+
+def test_without_its_date_a_code_of_both_versions_is_ambiguous(small_raw, tmp_path):
+    """The same register with no extract date: a code of both versions written without
+    its name is ambiguous, its 2018 class left null exactly where its VSIC 2025 reading
+    converts to other 2018 classes (the official table), and never guessed."""
+    import json
+    import shutil
+
+    raw = shutil.copytree(small_raw, tmp_path / "raw")
+    manifest = json.loads((raw / "SYNTHETIC.json").read_text(encoding="utf-8"))
+    del manifest["extracted_on"]
+    (raw / "SYNTHETIC.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = clean_raw(raw)
+    firms = result.enterprises
+    assert result.quality["extract"] == {"date": None}
     table = pd.read_csv(CROSSWALK, dtype=str)
     classes = table[table["level"] == "4"]
     sources = classes.groupby("vsic2025_code")["vsic2018_code"].agg(frozenset)
     differ = {code for code, old in sources.items() if old != {code}}
-    unplaced = joined[~filled]
-    assert (unplaced["vsic_version"] == "ambiguous").all()
-    assert unplaced["vsic4_truth"].isin(differ).mean() >= 0.995
-    ambiguous = joined[joined["vsic_version"] == "ambiguous"]
-    assert ambiguous["vsic4"].isna().sum() == ambiguous["vsic4_truth"].isin(differ).sum()
+    ambiguous = firms[firms["vsic_version"] == "ambiguous"]
+    assert len(ambiguous) > 0
+    assert (firms.loc[firms["vsic4"].isna(), "vsic_version"] == "ambiguous").all()
+    # an ambiguous code keeps its 2018 class only where both readings give that class
+    assert not ambiguous.loc[ambiguous["vsic4"].notna(), "vsic4"].isin(differ).any()
     # Rows whose code stands beside its VSIC 2018 name are read as VSIC 2018.
-    assert (joined.loc[joined["vsic_evidence"] == "description", "vsic_version"] == "2018").all()
-    assert 0 < (~filled).mean() < 0.25
+    assert (firms.loc[firms["vsic_evidence"] == "description", "vsic_version"] == "2018").all()
+    assert 0 < firms["vsic4"].isna().mean() < 0.25
 
 
 def test_every_kept_row_is_a_real_firm(joined):

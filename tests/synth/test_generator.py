@@ -48,11 +48,8 @@ def test_real_admin_units_and_vsic_classes(default_data):
     assert set(enterprises["district_code"]) == set(units["district_code"])
     assert enterprises["commune_code"].dropna().isin(units["commune_code"]).all()
     assert enterprises["commune_code"].nunique() == 91
-    # A code of both VSIC versions written without its name is ambiguous, its 2018 class
-    # left null where the 2025 reading is another class; every class given is a real one.
-    assert enterprises["vsic4"].dropna().isin(reference.vsic_classes()["vsic4"]).all()
-    assert (enterprises.loc[enterprises["vsic4"].isna(), "vsic_version"] == "ambiguous").all()
-    assert enterprises["vsic4"].notna().mean() > 0.75
+    # An extract of 2023 holds VSIC 2018 codes: every class is a real VSIC 2018 class.
+    assert enterprises["vsic4"].isin(reference.vsic_classes()["vsic4"]).all()
 
 
 def test_tax_codes_valid_mostly_with_prefix_37(default_data):

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from ..core import config
-from ..core.errors import InputFileError
+from ..core.classification import IN_FORCE_2025
+from ..core.errors import InputFileError, ParameterError
 from ..core.io import data_files, not_read
+from ..core.manifest import read_manifest
 from ..core.outputs import write_outputs
 from ..core.schema import SOURCE_COLUMNS, Enterprises as E, columns, validate
 from . import vocab
@@ -133,12 +136,36 @@ def _with_read_rejects(tables: list[RawTable], rejects: pd.DataFrame) -> pd.Data
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else rejects
 
 
+def extract_date(raw_dir: Path, given: str | None = None) -> dict:
+    """The date the raw folder's register was extracted, and what says so: ``given`` (a
+    setting), the folder's own name (``2023-09-30``: a folder of a series of extracts) or
+    the synthetic data's manifest; ``{"date": None}`` when nothing does.
+
+    >>> extract_date(Path("data/raw/2024-06-30"))
+    {'date': '2024-06-30', 'from': 'folder name'}
+    """
+    if given is not None:
+        try:
+            return {"date": date.fromisoformat(str(given)).isoformat(), "from": "setting"}
+        except ValueError:
+            raise ParameterError(f"extract date {given!r}: expected a date as YYYY-MM-DD") from None
+    try:
+        return {"date": date.fromisoformat(Path(raw_dir).name).isoformat(), "from": "folder name"}
+    except ValueError:
+        pass
+    stated = read_manifest(raw_dir).get("extracted_on")
+    return {"date": stated, "from": "synthetic manifest"} if stated else {"date": None}
+
+
 def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None, *,
-              vsic_version: str | None = None) -> CleanResult:
+              vsic_version: str | None = None, extracted_on: str | None = None) -> CleanResult:
     """Read and clean every raw input of ``raw_dir`` (laid out as ``data/raw/``), each file
     within ``limits`` (default: :meth:`ReadLimits.from_environment`). ``vsic_version``
     (``"2018"`` or ``"2025"``) states the VSIC version of the register files whose
-    main-activity header names none (see :mod:`adoption.clean.vsic`).
+    main-activity header names none (see :mod:`adoption.clean.vsic`). ``extracted_on``
+    (``YYYY-MM-DD``) is the date the register was extracted (see :func:`extract_date`): an
+    extract from before VSIC 2025 came into force (15 November 2025) holds VSIC 2018 codes
+    only, as if ``vsic_version="2018"`` were given.
 
     >>> result = clean_raw()  # doctest: +SKIP
     >>> result.quality["files"]["register/synthetic_register_718.csv"]["rows_read"]  # doctest: +SKIP
@@ -146,6 +173,11 @@ def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None, 
     """
     raw_dir = Path(raw_dir)
     limits = limits or ReadLimits.from_environment()
+    extract = extract_date(raw_dir, extracted_on)
+    if vsic_version is None and extract["date"] is not None and date.fromisoformat(extract["date"]) < IN_FORCE_2025:
+        # VSIC 2025 did not exist yet: every code of this extract is a VSIC 2018 code.
+        vsic_version = "2018"
+        extract["vsic_version"] = "2018"
     registers = _read_folder(raw_dir / "register", vocab.REGISTER_HEADER_ALIASES, vocab.REGISTER_REQUIRED, limits, needed=True)
     platform_tables = _read_folder(raw_dir / "platforms", vocab.PLATFORM_HEADER_ALIASES, vocab.PLATFORM_REQUIRED, limits, needed=False)
     survey_tables = _read_folder(raw_dir / "survey", vocab.SURVEY_HEADER_ALIASES, vocab.SURVEY_REQUIRED, limits, needed=False)
@@ -198,17 +230,19 @@ def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None, 
     quality["not_read"] = _not_read(raw_dir)
     quality["columns_absent"] = {"register": absent_columns(registers, vocab.REGISTER_HEADER_ALIASES)}
     quality["read_limits"] = limits.as_dict()
+    quality["extract"] = extract
     return CleanResult(enterprises=enterprises, platforms=platforms, survey=survey, workforce=workforce,
                        rejects=rejects, merges=merges, extras=extras, quality=quality)
 
 
 def clean_folder(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR,
-                 limits: ReadLimits | None = None, *, vsic_version: str | None = None) -> CleanResult:
+                 limits: ReadLimits | None = None, *, vsic_version: str | None = None,
+                 extracted_on: str | None = None) -> CleanResult:
     """Clean ``raw_dir`` and write the contract's outputs into ``out_dir``.
 
     Nothing is written when cleaning fails.
     """
-    result = clean_raw(raw_dir, limits, vsic_version=vsic_version)
+    result = clean_raw(raw_dir, limits, vsic_version=vsic_version, extracted_on=extracted_on)
     tables = {config.ENTERPRISES_FILE: result.enterprises, config.PLATFORMS_FILE: result.platforms}
     if result.survey is not None:
         tables[config.SURVEY_FILE] = result.survey

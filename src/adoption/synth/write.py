@@ -14,7 +14,7 @@ from .files import write_tidy
 from .mess import LEVELS, write_messy
 from .register import generate
 from .survey import survey_sample, write_survey
-from .targets import DEFAULT_FIRMS, DEFAULT_SEED, Targets
+from .targets import DATA_CUTOFF, DEFAULT_FIRMS, DEFAULT_SEED, Targets
 from .workforce import workforce_records, write_workforce
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,8 @@ def write_synthetic(
     for path in written:
         log.info("wrote %s", path.relative_to(raw_dir))
     write_manifest(raw_dir, written, seed=seed, messiness=messiness,
-                   truth_dir=str(truth_path) if truth_path else None, firms=firms)
+                   truth_dir=str(truth_path) if truth_path else None, firms=firms,
+                   extracted_on=DATA_CUTOFF.isoformat())
     return SynthResult(raw_dir=raw_dir, files=written, register_rows=len(register), platform_rows=len(platforms))
 
 
