@@ -327,3 +327,14 @@ def test_protected_platform_table_hides_rare_categories():
     table = metrics.adoption_by_platform(firms, platforms, protected=True).set_index("platform")
     assert table.loc["cloud_accounting", "hidden"] and pd.isna(table.loc["cloud_accounting", "share_of_firms"])
     assert table.loc["ecommerce", "firms"] == 3 and not table.loc["ecommerce", "hidden"]
+
+
+def test_adoption_on_the_2025_map_shows_unassignable_firms_as_such():
+    """Two firms in Phường Thủ Dầu Một (25747), one in a former commune split between two
+    units with nothing to settle which, one located nowhere on the 2025 map."""
+    frame = pd.DataFrame({"commune2025_code": pd.array(["25747", "25747", None, None], dtype="string"),
+                          "commune2025_candidates": pd.array([None, None, "25816|25822", None], dtype="string"),
+                          "uses_digital_platform": [True, False, True, True]})
+    table = metrics.adoption_by(frame, "commune2025")
+    assert table["commune2025_code"].tolist() == ["25747", "not_assignable"]
+    assert table["firms"].tolist() == [2, 1] and table["adopters"].tolist() == [1, 1]

@@ -20,8 +20,11 @@ from .sectors import SECTOR_COLUMNS, placed
 # except "district" (read from district_code) and "cohort" (from registered_on).
 DIMENSIONS = (
     "district", "commune_code", "vsic_section", "vsic_division", "size_class", "ownership",
-    "in_industrial_park", "cohort", "vsic2025_section", "vsic2025_division",
+    "in_industrial_park", "cohort", "vsic2025_section", "vsic2025_division", "commune2025",
 )
+# The group of firms in a former commune split between two 2025 units with nothing in
+# their row to say which: shown as what it is, never spread over the units.
+NOT_ASSIGNABLE = "not_assignable"
 # Registration cohorts: (label, first year, last year).
 COHORTS = (("before 2000", 1900, 1999), ("2000-2009", 2000, 2009), ("2010-2014", 2010, 2014),
            ("2015-2019", 2015, 2019), ("2020-2023", 2020, 2023), ("2024 or later", 2024, 9999))
@@ -46,6 +49,10 @@ def group_key(firms: pd.DataFrame, by: str) -> tuple[str, pd.Series]:
         return "district_code", firms[E.district_code]
     if by == "cohort":
         return "cohort", pd.Series(cohort(firms[E.registered_on]), index=firms.index)
+    if by == "commune2025":  # the 2025 map: the unit, or "not assignable" for a split commune
+        code = firms["commune2025_code"].astype("string")
+        undecided = code.isna().to_numpy() & firms["commune2025_candidates"].notna().to_numpy()
+        return "commune2025_code", code.mask(undecided, NOT_ASSIGNABLE)
     if by in SECTOR_COLUMNS:  # a firm the classification cannot place is a group of its own
         return by, placed(firms[by])
     return by, firms[by]

@@ -64,6 +64,9 @@ def _names(column: str, lang: str) -> dict[str, str]:
     if column == E.commune_code:
         units = reference.admin_units()
         return dict(zip(units["commune_code"], units["commune"]))
+    if column == "commune2025_code":
+        units = reference.units_2025()
+        return dict(zip(units["commune2025_code"], units["commune2025"]))
     if column == E.vsic4:
         codes = reference.vsic_codes()
         return {code: f"{code} {name}" for code, name in zip(codes["code"], codes["name_vi"])}

@@ -1,0 +1,146 @@
+"""A series of extracts: each extract's figures on one map, and what changed between
+consecutive extracts (the flows of :mod:`adoption.metrics.panel`), by unit, protected.
+
+A series is a folder holding one processed folder per extract, named by its extract date
+(``data/processed/2023-09-30/``, ``data/processed/2024-12-31/``, ...). The map is that of
+2023 (the 9 district units) or that of 2025 (the 36 wards and communes of Ho Chi Minh City
+made from former Bình Dương): a firm the map cannot place is a line of its own, never
+spread over the units.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from ..core.errors import ParameterError
+from ..core.io import CleanData, load_clean
+from ..core.schema import Enterprises as E
+from . import disclosure, panel
+from .adoption import NOT_ASSIGNABLE, adoption_by, group_key
+from .scope import in_scope
+
+# The maps a report can show, and the dimension each groups firms by.
+MAPS = {"2023": "district", "2025": "commune2025"}
+# Firms the map cannot place at all (on the 2023 map: located on the 2025 map only).
+UNPLACED = "unplaced"
+
+
+def check_map(value: str) -> str:
+    """``value`` if it is a map, else a clear error.
+
+    >>> check_map("2025")
+    '2025'
+    """
+    if str(value) not in MAPS:
+        raise ParameterError(f"map {value!r}: expected one of {', '.join(MAPS)} (the 2023 district units or the 2025 units)")
+    return str(value)
+
+
+def extract_folders(root: Path | str) -> list[tuple[str, Path]]:
+    """The extracts of a series: ``(date, folder)`` for each sub-folder of ``root`` named by
+    a date (``YYYY-MM-DD``) that holds clean tables, oldest first."""
+    found = []
+    for folder in sorted(Path(root).iterdir()) if Path(root).is_dir() else []:
+        try:
+            day = date.fromisoformat(folder.name).isoformat()
+        except ValueError:
+            continue
+        if (folder / "enterprises.parquet").is_file():
+            found.append((day, folder))
+    return found
+
+
+def load_series(root: Path | str) -> dict[str, CleanData]:
+    """Every extract of a series, loaded and checked: extract date -> its clean data."""
+    folders = extract_folders(root)
+    if len(folders) < 2:
+        raise ParameterError(f"{root}: a series needs at least two extracts, each a folder named by its date "
+                             f"(YYYY-MM-DD) holding clean tables; found {len(folders)}")
+    return {day: load_clean(folder) for day, folder in folders}
+
+
+def _placed(firms: pd.DataFrame, map_: str) -> pd.DataFrame:
+    """``firms`` with the firms ``map_`` cannot place at all given the unit ``unplaced``."""
+    if check_map(map_) == "2023":
+        return firms.assign(**{E.district_code: firms[E.district_code].astype("string").fillna(UNPLACED)})
+    code = firms["commune2025_code"].astype("string")
+    nowhere = code.isna() & firms["commune2025_candidates"].isna()
+    return firms.assign(commune2025_code=code.mask(nowhere, UNPLACED))
+
+
+def unit_key(firms: pd.DataFrame, map_: str) -> pd.Series:
+    """Each firm's unit on ``map_``: a district code (2023), a 2025 unit code or
+    ``not_assignable`` (2025); ``unplaced`` where the map cannot place the firm at all.
+
+    >>> firms = pd.DataFrame({"district_code": ["718", None], "commune2025_code": [None, "25747"],
+    ...                       "commune2025_candidates": ["25816|25822", None]})
+    >>> unit_key(firms, "2023").tolist(), unit_key(firms, "2025").tolist()
+    (['718', 'unplaced'], ['not_assignable', '25747'])
+    """
+    _, key = group_key(_placed(firms, map_), MAPS[map_])
+    return key.astype("string")
+
+
+def figures(series: dict[str, CleanData]) -> pd.DataFrame:
+    """Each extract's enterprises in scope, adopters and adoption rate (the same on any map)."""
+    rows = []
+    for day, data in series.items():
+        firms = in_scope(data.enterprises)
+        adopters = int(firms[E.uses_digital_platform].sum())
+        rows.append({"extract": day, "enterprises": len(firms), "adopters": adopters,
+                     "adoption_rate": adopters / len(firms) if len(firms) else float("nan")})
+    return pd.DataFrame(rows)
+
+
+def rates_by_unit(series: dict[str, CleanData], map_: str) -> pd.DataFrame:
+    """The adoption rate of each unit of ``map_`` in each extract, protected as every
+    adoption table is: one row a unit (and the firms the map cannot place), one column an
+    extract; null where hidden or where the unit had no firm."""
+    columns = {}
+    for day, data in series.items():
+        table = adoption_by(_placed(in_scope(data.enterprises), map_), MAPS[map_], protected=True)
+        columns[day] = table.set_index(table.columns[0])["adoption_rate"]
+    out = pd.DataFrame(columns)
+    out.index.name = "unit"
+    return out.reset_index()
+
+
+def changes(series: dict[str, CleanData], map_: str | None = None) -> pd.DataFrame:
+    """What changed between each extract and the one before: head offices that entered,
+    left, closed, changed status, moved, changed activity (and those the extracts cannot
+    tell), started using a platform. With ``map_``, by unit of that map for the latest
+    pair, each flow protected like a count table (a unit with 1 or 2 firms in a flow is
+    hidden, with what would reveal it)."""
+    days = list(series)
+    if map_ is None:
+        parts = []
+        for before, after in zip(days, days[1:]):
+            flows = panel.flows(series[before].enterprises, series[after].enterprises,
+                                previous_platforms=series[before].platforms, current_platforms=series[after].platforms)
+            parts.append(panel.flow_counts(flows).assign(previous=before, extract=after))
+        return pd.concat(parts, ignore_index=True)[["previous", "extract", *panel.FLOWS, "moved_unknown", "activity_unknown"]]
+    before, after = days[-2], days[-1]
+    flows = panel.flows(series[before].enterprises, series[after].enterprises,
+                        previous_platforms=series[before].platforms, current_platforms=series[after].platforms)
+    flows = flows[~flows[E.is_branch]].copy()
+    placed = pd.concat([series[after].enterprises, series[before].enterprises]).drop_duplicates(E.tax_code)
+    units = unit_key(placed, map_)
+    flows["unit"] = flows[E.tax_code].map(dict(zip(placed[E.tax_code], units))).fillna(UNPLACED)
+    out = pd.DataFrame(index=pd.Index(sorted(flows["unit"].unique()), name="unit"))
+    hidden = pd.DataFrame(False, index=out.index, columns=list(panel.FLOWS))
+    for flow in panel.FLOWS:
+        members = flows[flows[flow].fillna(False).astype(bool)]
+        out[flow] = members.groupby("unit").size().reindex(out.index, fill_value=0)
+        if len(members):
+            shown = disclosure.hidden_groups(members, "unit").reindex(out.index, fill_value=False)
+            hidden[flow] = shown.to_numpy(dtype=bool)
+    out = out.astype("float64").mask(hidden)
+    out.attrs["hidden"] = int(hidden.to_numpy().sum())
+    return out.reset_index()
+
+
+__all__ = ["MAPS", "NOT_ASSIGNABLE", "UNPLACED", "changes", "check_map", "extract_folders", "figures", "load_series",
+           "rates_by_unit", "unit_key"]
