@@ -68,7 +68,7 @@ _API = {
 # Metric modules offered whole: ``ad.intensity.level_shares(...)``.
 _MODULES = {"intensity": "adoption.metrics.intensity", "workforce": "adoption.metrics.workforce",
             "benchmark": "adoption.report.benchmark", "district": "adoption.report.district",
-            "findings": "adoption.report.findings"}
+            "findings": "adoption.report.findings", "trend": "adoption.report.trend"}
 
 __all__ = sorted([*_API, *_MODULES, "__version__"])
 

@@ -207,7 +207,9 @@ def _finish_build(result) -> None:
             mark = "[green]up to date[/]" if report.skipped else "[green]ok[/]"
         else:
             mark = f"[red]FAILED[/] {escape(report.error)}"
-        out.print(f"  {escape(report.html.name)}: {mark}")
+        # a series' extracts each have a folder: name the report by its place in the build
+        where = report.html.relative_to(result.index.parent) if report.html.is_relative_to(result.index.parent) else report.html
+        out.print(f"  {escape(where.as_posix())}: {mark}")
     faults = [report for report in result.failed if report.fault]
     if not faults:  # the index links only reports that were written
         typer.echo(str(result.index))  # plain, never wrapped: scripts read this line

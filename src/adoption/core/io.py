@@ -14,6 +14,7 @@ import json
 import logging
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -186,9 +187,45 @@ def _read_text_csv(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
+def extract_folders(root: Path | str) -> list[tuple[str, Path]]:
+    """The extracts of a series: ``(date, folder)`` for each sub-folder of ``root`` named by
+    its extract date (``YYYY-MM-DD``) that holds clean data, oldest first."""
+    root = Path(root)
+    found = []
+    for folder in sorted(root.iterdir()) if root.is_dir() else []:
+        try:
+            day = date.fromisoformat(folder.name).isoformat()
+        except ValueError:
+            continue
+        if (folder / config.QUALITY_FILE).is_file():
+            found.append((day, folder))
+    return found
+
+
+def is_series(processed_dir: Path | str) -> bool:
+    """True for a folder of extracts (dated sub-folders of clean data, none at its top)."""
+    return not (Path(processed_dir) / config.QUALITY_FILE).is_file() and bool(extract_folders(processed_dir))
+
+
+def _series_quality(root: Path) -> dict:
+    """The provenance of a series: its extracts, every input file by extract, one hash."""
+    parts = {day: load_quality(folder) for day, folder in extract_folders(root)}
+    digest = hashlib.sha256("".join(f"{day}:{q.get('input_hash', '')};" for day, q in parts.items()).encode()).hexdigest()
+    return {
+        "series": list(parts),
+        "synthetic": any(bool(q.get("synthetic")) for q in parts.values()),
+        "input_hash": digest,
+        "files": {f"{day}/{rel}": info for day, q in parts.items() for rel, info in q.get("files", {}).items()},
+        "outputs": {f"{day}/{name}": sha for day, q in parts.items() for name, sha in q.get("outputs", {}).items()},
+    }
+
+
 def load_quality(processed_dir: Path | str | None = None) -> dict:
-    """The ``quality.json`` of a processed folder: provenance and accounting, without the tables."""
+    """The ``quality.json`` of a processed folder: provenance and accounting, without the
+    tables; for a folder of extracts (:func:`is_series`), that of the whole series."""
     path = (Path(processed_dir) if processed_dir else config.PROCESSED_DIR) / config.QUALITY_FILE
+    if not path.is_file() and is_series(path.parent):
+        return _series_quality(path.parent)
     if not path.is_file():
         if any(path.parent.glob(_BACKUP + "*")):
             raise InputFileError(f"{path.parent}: a run of `adoption clean` was stopped while it replaced the clean data "

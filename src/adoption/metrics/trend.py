@@ -10,13 +10,13 @@ spread over the units.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
+from ..core import config
 from ..core.errors import ParameterError
-from ..core.io import CleanData, load_clean
+from ..core.io import CleanData, extract_folders, load_clean
 from ..core.schema import Enterprises as E
 from . import disclosure, panel
 from .adoption import NOT_ASSIGNABLE, adoption_by, group_key
@@ -39,22 +39,10 @@ def check_map(value: str) -> str:
     return str(value)
 
 
-def extract_folders(root: Path | str) -> list[tuple[str, Path]]:
-    """The extracts of a series: ``(date, folder)`` for each sub-folder of ``root`` named by
-    a date (``YYYY-MM-DD``) that holds clean tables, oldest first."""
-    found = []
-    for folder in sorted(Path(root).iterdir()) if Path(root).is_dir() else []:
-        try:
-            day = date.fromisoformat(folder.name).isoformat()
-        except ValueError:
-            continue
-        if (folder / "enterprises.parquet").is_file():
-            found.append((day, folder))
-    return found
-
-
-def load_series(root: Path | str) -> dict[str, CleanData]:
-    """Every extract of a series, loaded and checked: extract date -> its clean data."""
+def load_series(root: Path | str | None = None) -> dict[str, CleanData]:
+    """Every extract of a series (default: ``data/processed/``), loaded and checked:
+    extract date -> its clean data."""
+    root = Path(root) if root else config.PROCESSED_DIR
     folders = extract_folders(root)
     if len(folders) < 2:
         raise ParameterError(f"{root}: a series needs at least two extracts, each a folder named by its date "

@@ -13,7 +13,7 @@ from pathlib import Path
 from papermill.exceptions import PapermillExecutionError
 
 from ..core import config
-from ..core.io import CHECKED_TABLES_ENV, checked_tables, load_clean
+from ..core.io import CHECKED_TABLES_ENV, checked_tables, extract_folders, is_series, load_clean, load_quality
 from .cache import fingerprint, previous_build
 from .record import BuildResult, BuiltReport
 from .catalogue import ReportSpec, default_catalogue, available_inputs, check_parameters, find_spec, missing_inputs, notebook_path, output_paths
@@ -76,11 +76,26 @@ def build(
     processed_dir, reports_dir = Path(processed_dir).resolve(), Path(reports_dir).resolve()
     catalogue = default_catalogue(notebooks_dir) if catalogue is None else catalogue
     specs = [find_spec(name, catalogue) for name in only] if only else list(catalogue)
-    # Fail early, with one clear message, when there are no clean data or a table breaks
-    # the schema (a file changed by hand): before any kernel starts.
-    data = load_clean(processed_dir)
-    _ = (data.survey, data.workforce)  # read to check them too
-    quality = data.quality
+    settings = {"jobs_limit": jobs_limit, "force": force, "notebooks_dir": notebooks_dir}
+    earlier_extracts: list[BuiltReport] = []
+    if is_series(processed_dir):
+        # A folder of extracts: each extract's reports into a folder of its own, then the
+        # reports across extracts here.
+        each = tuple(spec for spec in catalogue if "series" not in spec.needs)
+        for day, folder in extract_folders(processed_dir):
+            log.info("extract of %s", day)
+            names = [spec.name for spec in specs if spec in each]
+            earlier_extracts += build(processed_dir=folder, reports_dir=reports_dir / day, only=names or None,
+                                      catalogue=each, **settings).reports if names else []
+        catalogue = tuple(spec for spec in catalogue if "series" in spec.needs)
+        specs = [spec for spec in specs if spec in catalogue]
+        quality = load_quality(processed_dir)  # each extract's tables were checked by its build
+    else:
+        # Fail early, with one clear message, when there are no clean data or a table breaks
+        # the schema (a file changed by hand): before any kernel starts.
+        data = load_clean(processed_dir)
+        _ = (data.survey, data.workforce)  # read to check them too
+        quality = data.quality
     # Parameters are checked once, before any kernel starts.
     jobs = [(spec, check_parameters(notebook_path(spec, notebooks_dir), params)) for spec in specs for params in spec.grid]
     requested = [dict(params) for spec in specs for params in spec.grid]  # as the grid says, for the records
@@ -125,8 +140,8 @@ def build(
                        input_hash=quality.get("input_hash", ""), notebooks_dir=notebooks_dir)
     order = {spec.name: number for number, spec in enumerate(catalogue)}
     listed = sorted(finished + earlier, key=lambda r: order[r.spec.name])  # stable: grid order within a report
-    index = write_index(listed, reports_dir=reports_dir, processed_dir=processed_dir)
-    return BuildResult(index=index, reports=finished)
+    index = write_index(listed + earlier_extracts, reports_dir=reports_dir, processed_dir=processed_dir)
+    return BuildResult(index=index, reports=finished + earlier_extracts)
 
 
 def _earlier(catalogue, selected: set[str], *, reports_dir: Path, input_hash: str, notebooks_dir) -> list[BuiltReport]:

@@ -20,9 +20,10 @@ from .text import check_lang, label
 
 BUILD_FILE = "reports.toml"
 # How the index groups the reports.
-KINDS = ("province", "district", "benchmark")
+KINDS = ("province", "district", "benchmark", "series")
 # Inputs beside the register a report may declare it cannot do without.
-OPTIONAL_INPUTS = ("platforms", "survey", "workforce")
+# "series": two extracts or more (a folder of dated extracts), for reports across extracts.
+OPTIONAL_INPUTS = ("platforms", "survey", "workforce", "series")
 _KEYS = {"name", "notebook", "title", "title_vi", "title_en", "needs", "kind", "grid", "data"}
 # What a report's figures come from: the clean register (synthetic when it is), or
 # published figures only (never synthetic, whatever the clean data are).
@@ -141,8 +142,10 @@ def find_spec(name: str, catalogue: tuple[ReportSpec, ...] | None = None) -> Rep
 
 
 def available_inputs(quality: dict) -> set[str]:
-    """The raw inputs (register, platforms, survey, workforce) that gave at least one clean row."""
-    return {info["table"] for info in quality.get("files", {}).values() if info.get("rows_kept", 0) > 0}
+    """The raw inputs (register, platforms, survey, workforce) that gave at least one clean
+    row, and ``series`` for a folder of two extracts or more."""
+    found = {info["table"] for info in quality.get("files", {}).values() if info.get("rows_kept", 0) > 0}
+    return found | ({"series"} if len(quality.get("series", [])) >= 2 else set())
 
 
 def missing_inputs(spec: ReportSpec, available: set[str]) -> list[str]:

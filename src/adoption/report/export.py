@@ -106,7 +106,8 @@ def write_index(reports: list["BuiltReport"], *, reports_dir: Path, processed_di
     rows = [
         {
             "title": r.spec.title(r.params.get("lang", "vi")),
-            "href": r.html.name,
+            "href": r.html.relative_to(reports_dir).as_posix() if r.html.is_relative_to(reports_dir) else r.html.name,
+            "extract": r.html.parent.name if r.html.parent != reports_dir else "",
             "lang": r.params.get("lang", ""),
             "params": json.dumps(r.params, ensure_ascii=False),
             "ok": r.ok,
@@ -119,8 +120,13 @@ def write_index(reports: list["BuiltReport"], *, reports_dir: Path, processed_di
         }
         for r in reports
     ]
-    groups = [{"heading": both(f"index_kind_{kind}"), "reports": [row for row in rows if row["kind"] == kind]}
-              for kind in sorted({row["kind"] for row in rows}, key=lambda k: KINDS.index(k) if k in KINDS else len(KINDS))]
+    # Reports of one folder grouped by kind; those of a series' extracts (a sub-folder
+    # each), after them, one group an extract, the latest first.
+    here = [row for row in rows if not row["extract"]]
+    groups = [{"heading": both(f"index_kind_{kind}"), "reports": [row for row in here if row["kind"] == kind]}
+              for kind in sorted({row["kind"] for row in here}, key=lambda k: KINDS.index(k) if k in KINDS else len(KINDS))]
+    groups += [{"heading": f"{both('trend_extract')}: {day}", "reports": [row for row in rows if row["extract"] == day]}
+               for day in sorted({row["extract"] for row in rows if row["extract"]}, reverse=True)]
     page = env.get_template("index.html.j2").render(
         lang="vi",
         heading=both("index_heading"),

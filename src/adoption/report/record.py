@@ -50,6 +50,8 @@ class BuiltReport:
         """Why the report was not built, in ``lang``; empty when it was."""
         if not self.missing:
             return ""
+        if "series" in self.missing:  # not an input folder: the data are one extract, not a series
+            return label("index_no_series", lang)
         inputs = ", ".join(label(f"input_{name}", lang) for name in self.missing)
         folders = ", ".join(f"{name}/" for name in self.missing)
         return f"{label('index_no_input', lang, inputs=inputs)} ({folders})"
