@@ -68,6 +68,22 @@ def test_clean_takes_the_vsic_version_of_files_that_do_not_name_it(tmp_path):
     assert "VSIC version '2007'" in done.stderr
 
 
+def test_clean_a_series_of_extracts_each_into_its_own_folder(tmp_path):
+    """A raw folder of extracts, one folder per extract date: each cleaned into the folder of
+    the same name, its date taken from the folder's name (before VSIC 2025: read as 2018)."""
+    for day in ("2023-09-30", "2026-03-31"):
+        (tmp_path / "raw" / day / "register").mkdir(parents=True)
+        shutil.copy(DATA / "register_small.csv", tmp_path / "raw" / day / "register")
+    (tmp_path / "raw" / "notes").mkdir()  # not an extract
+    out = tmp_path / "out"
+    run("clean", "--raw", str(tmp_path / "raw"), "--out", str(out), check=0)
+    assert sorted(p.name for p in out.iterdir()) == ["2023-09-30", "2026-03-31"]
+    early, late = (json.loads((out / day / "quality.json").read_text(encoding="utf-8")) for day in ("2023-09-30", "2026-03-31"))
+    assert early["extract"] == {"date": "2023-09-30", "from": "folder name", "vsic_version": "2018"}
+    assert late["extract"] == {"date": "2026-03-31", "from": "folder name"}  # VSIC 2025 in force: decided code by code
+    assert early["flags"]["vsic_ambiguous"]["count"] == 0
+
+
 def test_build_without_clean_data(tmp_path):
     done = run("build", "--processed", str(tmp_path / "none"), "--reports", str(tmp_path / "r"), check=2)
     assert "run `adoption clean` first" in " ".join(done.stderr.split())

@@ -137,10 +137,21 @@ def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption,
     raw_dir = raw or config.RAW_DIR
     target = out_dir or config.PROCESSED_DIR
     try:
-        result = run_clean(raw_dir, target, vsic_version=vsic_version, extracted_on=extracted_on)
+        for folder, into in _extracts_of(raw_dir, target):
+            result = run_clean(folder, into, vsic_version=vsic_version, extracted_on=extracted_on)
+            _print_quality(result.quality, into)
     except (AdoptionError, OSError) as exc:
         _fail(exc)
-    _print_quality(result.quality, target)
+
+
+def _extracts_of(raw_dir: Path, processed_dir: Path) -> list[tuple[Path, Path]]:
+    """Each raw folder to clean and the folder its clean data go to: the raw folder itself,
+    or for a series (a folder per extract date) each extract into a folder of the same
+    name."""
+    from .core.io import raw_extracts
+
+    series = raw_extracts(raw_dir)
+    return [(folder, Path(processed_dir) / day) for day, folder in series] or [(Path(raw_dir), Path(processed_dir))]
 
 
 def _print_quality(quality: dict, target: Path) -> None:
@@ -270,14 +281,15 @@ def report(
             logging.info("%s is empty: writing the synthetic default register", raw_dir / "register")
             write_synthetic(raw_dir)
         built = None
-        if _clean_is_current(raw_dir, processed_dir):
+        stale = [(folder, into) for folder, into in _extracts_of(raw_dir, processed_dir) if not _clean_is_current(folder, into)]
+        if not stale:
             logging.info("clean data in %s are up to date with %s", processed_dir, raw_dir)
             built = None if force else _nothing_to_build(processed_dir, reports_dir)
-        else:
+        for folder, into in stale:
             from .clean.pipeline import clean_folder as run_clean
 
-            result = run_clean(raw_dir, processed_dir)
-            _print_quality(result.quality, processed_dir)
+            result = run_clean(folder, into)
+            _print_quality(result.quality, into)
         if built is None:
             from .report.build import build as run_build
 

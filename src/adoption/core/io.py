@@ -76,7 +76,9 @@ def not_read(folder: Path) -> list[tuple[str, str]]:
 def raw_is_empty(raw_dir: Path) -> bool:
     """True when none of the four input folders of ``raw_dir`` holds anything but its
     README (hidden files count): the generator never writes beside a user's own files,
-    whatever their format or name."""
+    whatever their format or name. A folder of extracts is never empty."""
+    if raw_extracts(raw_dir):
+        return False
     for name in config.RAW_SOURCES:
         folder = Path(raw_dir) / name
         if folder.is_dir() and any(p.name.upper() != "README.MD" for p in folder.iterdir()):
@@ -187,9 +189,10 @@ def _read_text_csv(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
-def extract_folders(root: Path | str) -> list[tuple[str, Path]]:
+def extract_folders(root: Path | str, *, holding: str = config.QUALITY_FILE) -> list[tuple[str, Path]]:
     """The extracts of a series: ``(date, folder)`` for each sub-folder of ``root`` named by
-    its extract date (``YYYY-MM-DD``) that holds clean data, oldest first."""
+    its extract date (``YYYY-MM-DD``) that holds ``holding`` (clean data; ``"register"``
+    for a raw series), oldest first."""
     root = Path(root)
     found = []
     for folder in sorted(root.iterdir()) if root.is_dir() else []:
@@ -197,9 +200,17 @@ def extract_folders(root: Path | str) -> list[tuple[str, Path]]:
             day = date.fromisoformat(folder.name).isoformat()
         except ValueError:
             continue
-        if (folder / config.QUALITY_FILE).is_file():
+        if (folder / holding).exists():
             found.append((day, folder))
     return found
+
+
+def raw_extracts(raw_dir: Path | str) -> list[tuple[str, Path]]:
+    """The extracts of a raw folder that is a series (a folder per extract date, each laid
+    out like ``data/raw/``); none for a raw folder of one extract."""
+    if (Path(raw_dir) / "register").is_dir():
+        return []
+    return extract_folders(raw_dir, holding="register")
 
 
 def is_series(processed_dir: Path | str) -> bool:
