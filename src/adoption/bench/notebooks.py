@@ -42,7 +42,8 @@ def trivial_catalogue(folder: Path, catalogue: tuple[ReportSpec, ...] | None = N
         )
         name = f"floor-{spec.name}"
         nbformat.write(nb, folder / f"{name}.ipynb")
-        specs.append(ReportSpec(name, f"{name}.ipynb", spec.title_key, spec.grid, titles=spec.titles))
+        # the same needs: a report the data cannot feed (the trend report of one extract) is not run in either
+        specs.append(ReportSpec(name, f"{name}.ipynb", spec.title_key, spec.grid, needs=spec.needs, titles=spec.titles))
     return tuple(specs)
 
 
@@ -74,7 +75,7 @@ def cell_profile(result: BuildResult, top: int = 3) -> list[tuple[str, float, fl
     """
     rows = []
     for report in result.reports:
-        if report.skipped or not report.ok:
+        if report.skipped or report.missing or not report.ok:
             continue
         executed = report.html.parent / "notebooks" / report.html.with_suffix(".ipynb").name
         nb = nbformat.read(executed, as_version=4)
