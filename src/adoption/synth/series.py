@@ -145,8 +145,10 @@ def _entrants(register: pd.DataFrame, n: int, start: date, end: date, used: set[
     new = active.iloc[rng.integers(len(active), size=n)].reset_index(drop=True)
     codes: list[str] = []
     while len(codes) < n:
-        codes += [c for c in _tax_codes(rng, n) if c not in used and c not in codes][: n - len(codes)]
-    used.update(codes)
+        for code in _tax_codes(rng, n):
+            if code not in used and len(codes) < n:
+                codes.append(code)
+                used.add(code)
     new["tax_code"] = codes
     new["name"] = _names(rng, new)
     new["registered_on"] = _dates(rng, np.full(n, np.datetime64(start + timedelta(days=1))), end)
