@@ -279,6 +279,12 @@ def test_firms_registered_since_vsic_2025_are_read_in_it(root, cleaned):
     truth = _truth(root, DATES[2])
     joined = _keyed(firms[recent]).merge(truth, on=KEY, suffixes=("", "_truth"))
     assert (joined["vsic2025_4"] == joined["vsic2025_4_truth"]).all()
+    # Files that write each code with its name: older firms' codes read in VSIC 2018.
+    described = firms["source_file"].isin([f"synthetic_register_{c}.csv" for c in synth.scheme2025.VSIC_DESCRIBED_FILES])
+    assert firms.loc[described & ~recent, "vsic4"].notna().mean() >= 0.95  # a few names are alike in both versions
+    assert firms.loc[described & ~recent, "vsic_version"].isin(["2018", "ambiguous"]).all()
+    # Elsewhere a code of both versions with nothing beside it stays ambiguous, never guessed.
+    assert firms.loc[~described & ~recent, "vsic4"].notna().mean() < 0.9
     earlier = cleaned[DATES[1]].enterprises
     assert (earlier["vsic_version"] == "2018").all()
 

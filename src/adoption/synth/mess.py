@@ -221,7 +221,7 @@ def write_messy(register: pd.DataFrame, platforms: pd.DataFrame, raw_dir: Path, 
     if new_map:
         text = scheme2025.write_places(text, register, later)
     if "vsic2025_4" in register.columns:
-        text = scheme2025.write_vsic(text, register)
+        text = scheme2025.write_vsic(text, register, in_force=extracted_on >= scheme2025.VSIC_2025_FROM)
     text = text.assign(_expected="kept", _entity=register["tax_code"].to_numpy())
     extra = _extra_rows(text.drop(columns=["_expected", "_entity"]), register, spell)
     if new_map:

@@ -11,9 +11,10 @@ name of a former commune that became another unit (``Xã Minh Thạnh``, ``Phư�
 Hiệp``: the former communes of those names were split) is always written with an address
 in the city's scheme, which says which map the name is of.
 
-Firms registered since 15 November 2025 carry a VSIC 2025 code; in the files of
-:data:`VSIC_DESCRIBED_FILES` the code is written with its VSIC 2025 name beside it, as
-some agencies' exports do.
+Firms registered since 15 November 2025 carry a VSIC 2025 code; from that date the files
+of :data:`VSIC_DESCRIBED_FILES` write every code with its name beside it, in the code's
+version (VSIC 2025 for those firms, VSIC 2018 for older ones), as some agencies' exports
+do.
 
 The choices here are the generator's own, taken from the reference lists, never from the
 cleaner (:mod:`adoption.clean`).
@@ -142,15 +143,18 @@ def main_2025_class(vsic4: str) -> str:
     return vsic4 if vsic4 in targets else targets[0]
 
 
-def write_vsic(text: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
+def write_vsic(text: pd.DataFrame, register: pd.DataFrame, *, in_force: bool) -> pd.DataFrame:
     """The main activity of firms with a VSIC 2025 class (``vsic2025_4``) written as that
-    code, with its VSIC 2025 name in the files of :data:`VSIC_DESCRIBED_FILES`."""
+    code. Once VSIC 2025 is ``in_force`` (the extract is of 15 November 2025 or later), the
+    files of :data:`VSIC_DESCRIBED_FILES` write every code with its name in its version:
+    VSIC 2025 for those firms, VSIC 2018 for the others."""
     codes = classification.vsic2025_codes()
-    names = dict(zip(codes["code"], codes["name_vi"]))
+    names = {"2025": dict(zip(codes["code"], codes["name_vi"])),
+             "2018": dict(zip(reference.vsic_classes()["vsic4"], reference.vsic_classes()["name_vi"]))}
     new = register["vsic2025_4"].notna().to_numpy()
-    described = register["district_code"].isin(VSIC_DESCRIBED_FILES).to_numpy()
+    described = register["district_code"].isin(VSIC_DESCRIBED_FILES).to_numpy() & in_force
     vsic = text["vsic"].to_numpy(dtype=object).copy()
-    for row in np.flatnonzero(new):
-        code = register["vsic2025_4"].iat[row]
-        vsic[row] = f"{code} - {names[code]}" if described[row] else code
+    for row in np.flatnonzero(new | described):
+        version, code = ("2025", register["vsic2025_4"].iat[row]) if new[row] else ("2018", register["vsic4"].iat[row])
+        vsic[row] = f"{code} - {names[version][code]}" if described[row] else code
     return text.assign(vsic=vsic)
