@@ -93,6 +93,8 @@ def synth(
     messiness: str = typer.Option("realistic", help="none (tidy CSV), realistic (mixed formats, spellings, duplicates, junk rows) or heavy (three times the realistic rates)."),
     truth: Optional[Path] = typer.Option(None, "--truth", help="Folder for the ground truth of a messy register. Default: beside --raw, named <raw>_truth."),
     firms: int = typer.Option(65_000, "--firms", min=1_000, help="Active head offices to generate. The default 65,000 reproduces the published figures; other sizes scale every count (and are still labelled synthetic)."),
+    series: bool = typer.Option(False, "--series", help="Write a series of extracts of one evolving population into --raw, one folder per extract date: 2023-09-30, 2024-12-31 and 2025-12-31 (see --extracts)."),
+    extracts: Optional[str] = typer.Option(None, "--extracts", metavar="YYYY-MM-DD,...", help="Write a series with these extract dates (increasing, from 2023-09-30), comma-separated; implies --series."),
 ) -> None:
     """Write the synthetic Bình Dương 2023 register and platform records (marked synthetic).
 
@@ -100,9 +102,32 @@ def synth(
     enterprises, 45,000 using digital platforms, 1,300 electronics-IT-digital firms with
     55,720 workers. See data/README.md for what is published and what is assumed, and
     adoption/synth/mess.py for the kinds and rates of mess.
-    """
-    from .synth import write_synthetic
 
+    With --series or --extracts: one folder per extract date under --raw (each laid out
+    like data/raw/, with its own SYNTHETIC.json; ground truth beside it as <date>_truth).
+    The 2023-09-30 extract is the register above; later ones follow the rates of entry,
+    exit, status change, adoption and moves in adoption/synth/series.py, and are written
+    as registers were on their date (Bến Cát a city from 2024, the 2025 map of Ho Chi Minh
+    City from 1 July 2025, VSIC 2025 for firms registered from 15 November 2025).
+    """
+    from .synth import write_series, write_synthetic
+
+    if series or extracts:
+        if truth is not None:
+            _fail(AdoptionError("--truth is for a single extract: in a series each extract's ground truth goes "
+                                "beside it, as <date>_truth"))
+        try:
+            dates = [d for d in extracts.split(",") if d.strip()] if extracts else None
+            written = write_series(raw or config.RAW_DIR, *([dates] if dates else []), seed=seed, force=force,
+                                   messiness=messiness, firms=firms)
+        except ValueError as exc:
+            _fail(AdoptionError(f"--extracts {extracts!r}: expected dates as YYYY-MM-DD separated by commas ({exc})"))
+        except (AdoptionError, OSError) as exc:
+            _fail(exc)
+        for result in written:
+            out.print(f"wrote the extract of {escape(result.raw_dir.name)}: {result.register_rows:,} register rows and "
+                      f"{result.platform_rows:,} platform records (synthetic, {messiness}) to {escape(str(result.raw_dir))}")
+        return
     try:
         result = write_synthetic(raw or config.RAW_DIR, seed=seed, force=force, messiness=messiness, truth_dir=truth,
                                  firms=firms)

@@ -16,6 +16,7 @@ import openpyxl
 import pandas as pd
 
 from ..core import reference
+from .scheme2025 import NEW_MAP_FROM
 from .spellings import (
     DISTRICT_NAMES_2023,
     LEGAL_FORM_TEXT,
@@ -26,6 +27,7 @@ from .spellings import (
     STATUS_TEXT,
     TITLE_ROWS,
 )
+from .targets import DATA_CUTOFF
 
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
@@ -128,22 +130,29 @@ def xlsx_cells(frame: pd.DataFrame, *, serial_dates: bool) -> list[list[object]]
 
 
 
-def register_text(register: pd.DataFrame) -> pd.DataFrame:
-    """The register as an agency would export it: Vietnamese headers and labels."""
+def register_text(register: pd.DataFrame, *, extracted_on: date = DATA_CUTOFF) -> pd.DataFrame:
+    """The register as an agency would export it on ``extracted_on``: Vietnamese headers
+    and labels; Bến Cát a town before 2024; on the 2025 map (no district, the 2025 unit in
+    the commune column) from 1 July 2025; VSIC 2025 codes for firms that have one."""
     units = reference.admin_units()
-    district_names = dict(zip(units["district_code"], units["district"])) | DISTRICT_NAMES_2023
+    district_names = dict(zip(units["district_code"], units["district"])) | (DISTRICT_NAMES_2023 if extracted_on.year < 2024 else {})
     commune_names = dict(zip(units["commune_code"], units["commune"]))
+    commune = register["commune_code"].map(commune_names)
+    if extracted_on >= NEW_MAP_FROM:
+        new_units = reference.units_2025()
+        commune = register["commune2025_code"].map(dict(zip(new_units["commune2025_code"], new_units["commune2025"])))
+    vsic = register["vsic2025_4"].fillna(register["vsic4"]) if "vsic2025_4" in register.columns else register["vsic4"]
 
     def number(values: pd.Series) -> pd.Series:
         return values.map(lambda v: "" if pd.isna(v) else str(int(v)))
 
-    return pd.DataFrame(
+    text = pd.DataFrame(
         {
             REGISTER_HEADERS["tax_code"]: register["tax_code"],
             REGISTER_HEADERS["name"]: register["name"],
             REGISTER_HEADERS["district"]: register["district_code"].map(district_names),
-            REGISTER_HEADERS["commune"]: register["commune_code"].map(commune_names),
-            REGISTER_HEADERS["vsic"]: register["vsic4"],
+            REGISTER_HEADERS["commune"]: commune,
+            REGISTER_HEADERS["vsic"]: vsic,
             REGISTER_HEADERS["legal_form"]: register["legal_form"].map(LEGAL_FORM_TEXT),
             REGISTER_HEADERS["ownership"]: register["ownership"].map(OWNERSHIP_TEXT),
             REGISTER_HEADERS["registered_on"]: pd.to_datetime(register["registered_on"]).dt.strftime("%d/%m/%Y"),
@@ -154,13 +163,15 @@ def register_text(register: pd.DataFrame) -> pd.DataFrame:
             REGISTER_HEADERS["status"]: register["status"].map(STATUS_TEXT),
         }
     )
+    return text.drop(columns=REGISTER_HEADERS["district"]) if extracted_on >= NEW_MAP_FROM else text
 
 
 
-def write_tidy(register: pd.DataFrame, platforms: pd.DataFrame, raw_dir: Path) -> list[Path]:
+def write_tidy(register: pd.DataFrame, platforms: pd.DataFrame, raw_dir: Path, *,
+               extracted_on: date = DATA_CUTOFF) -> list[Path]:
     """One UTF-8 CSV per district and one platform file, with canonical spellings."""
     written: list[Path] = []
-    text = register_text(register)
+    text = register_text(register, extracted_on=extracted_on)
     for code, rows in text.groupby(register["district_code"].to_numpy(), sort=True):
         path = raw_dir / "register" / f"synthetic_register_{code}.csv"
         rows.to_csv(path, index=False, encoding="utf-8")
@@ -172,7 +183,7 @@ def write_tidy(register: pd.DataFrame, platforms: pd.DataFrame, raw_dir: Path) -
             PLATFORM_HEADERS["adopted_on"]: pd.to_datetime(platforms["adopted_on"]).dt.strftime("%d/%m/%Y"),
         }
     )
-    plat_path = raw_dir / "platforms" / "synthetic_platforms_2023.csv"
+    plat_path = raw_dir / "platforms" / f"synthetic_platforms_{extracted_on.year}.csv"
     plat_text.to_csv(plat_path, index=False, encoding="utf-8")
     written.append(plat_path)
     return written

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ import pandas as pd
 
 from ..core import reference
 from ..core.schema import Enterprises as E
+from . import scheme2025
 from .files import write_csv, write_xlsx, xlsx_cells
 from .spellings import (
     FILE_PLAN,
@@ -37,6 +39,7 @@ from .spellings import (
     STATUS_SPELLINGS,
     Speller,
 )
+from .targets import DATA_CUTOFF
 
 # Kinds of mess and the share of rows each touches at the "realistic" level.
 RATES = {
@@ -90,8 +93,8 @@ def _text_rows(register: pd.DataFrame, spell: Speller, rng: np.random.Generator)
     whole = lambda series: series.map(lambda v: str(int(v)) if pd.notna(v) else "").to_numpy()  # noqa: E731
     apply("tax_code_format", "tax_code", register["tax_code"], spell.tax_code, as_text)
     out["name"] = register["name"].to_numpy()
-    names_2023 = {**spell.district_name, "721": "Thị xã Bến Cát"}
-    apply("district_spelling", "district", register["district_code"], spell.district, lambda c: c.map(names_2023).to_numpy())
+    names = spell.district_name if spell.ben_cat_city else {**spell.district_name, "721": "Thị xã Bến Cát"}
+    apply("district_spelling", "district", register["district_code"], spell.district, lambda c: c.map(names).to_numpy())
     apply("commune_spelling", "commune", register["commune_code"], spell.commune, lambda c: c.map(spell.commune_name).to_numpy())
     # Leave the district empty only where the commune, as spelled, names it alone.
     one_district = spell.names_one_district()
@@ -117,7 +120,9 @@ def _text_rows(register: pd.DataFrame, spell: Speller, rng: np.random.Generator)
 
 def _absurd(text: pd.DataFrame, register: pd.DataFrame, spell: Speller) -> None:
     """Absurd values in cells outside the published totals: the cleaning step sets them null."""
-    eligible = (~register["is_digital_tech"] & ~register["in_park"]).to_numpy()
+    eligible = (~register["is_digital_tech"] & ~register["in_park"]).to_numpy().copy()
+    if "vsic2025_4" in register.columns:  # the registration date is the evidence of a VSIC 2025 code
+        eligible &= register["vsic2025_4"].isna().to_numpy()
     mask = spell.hit("absurd_value", len(text)) & eligible
     for row in np.flatnonzero(mask):
         kind = int(spell.rng.integers(4))
@@ -199,16 +204,31 @@ def _platform_text(platforms: pd.DataFrame, spell: Speller) -> pd.DataFrame:
     return _interleave(text, pd.concat([later, junk]), spell.rng)
 
 
-def write_messy(register: pd.DataFrame, platforms: pd.DataFrame, raw_dir: Path, *, level: str, seed: int) -> MessyFiles:
-    """Write the register and platform records as messy exports; return files and ground truth."""
+def write_messy(register: pd.DataFrame, platforms: pd.DataFrame, raw_dir: Path, *, level: str, seed: int,
+                extracted_on: date = DATA_CUTOFF) -> MessyFiles:
+    """Write the register and platform records as messy exports; return files and ground truth.
+
+    ``extracted_on`` decides how places and activities are written: Bến Cát as a town
+    before 2024 and a city from then; on the 2025 map from 1 July 2025, and firms with a
+    VSIC 2025 class (``vsic2025_4``) in that version (see :mod:`adoption.synth.scheme2025`).
+    """
     rng = np.random.default_rng(seed + 1)
-    spell = Speller(rng, RATES, LEVELS[level])
+    spell = Speller(rng, RATES, LEVELS[level], ben_cat_city=extracted_on.year >= 2024)
     text = _text_rows(register, spell, rng)
     _absurd(text, register, spell)
+    new_map = extracted_on >= scheme2025.NEW_MAP_FROM
+    later = np.random.default_rng([seed, extracted_on.toordinal()])  # draws of later extracts only
+    if new_map:
+        text = scheme2025.write_places(text, register, later)
+    if "vsic2025_4" in register.columns:
+        text = scheme2025.write_vsic(text, register, in_force=extracted_on >= scheme2025.VSIC_2025_FROM)
     text = text.assign(_expected="kept", _entity=register["tax_code"].to_numpy())
     extra = _extra_rows(text.drop(columns=["_expected", "_entity"]), register, spell)
+    if new_map:
+        extra = scheme2025.write_outside(extra, frozenset(OTHER_PROVINCE_DISTRICTS), later)
     # The truth speaks the clean tables' language: their column names and codes.
-    truth_fields = register[[E.tax_code, E.district_code, E.commune_code, E.vsic4, E.legal_form, E.ownership, E.status]]
+    fields = [E.tax_code, E.district_code, E.commune_code, E.vsic4, E.legal_form, E.ownership, E.status]
+    truth_fields = register[fields + [c for c in ("commune2025_code", "vsic2025_4") if c in register.columns]]
     files, truth_parts = [], []
     districts_short = reference.districts().set_index("district_code")["district_short"]
     for code in sorted(FILE_PLAN):
@@ -217,6 +237,9 @@ def write_messy(register: pd.DataFrame, platforms: pd.DataFrame, raw_dir: Path, 
         extra_mine = extra[extra.index.isin(register.index[mine])]
         rows = _interleave(text[mine], extra_mine, rng)
         header_map = HEADERS[headers]
+        if new_map:
+            header_map = {**{k: v for k, v in header_map.items() if k != "district"},
+                          "address": scheme2025.ADDRESS_HEADERS[headers]}
         columns = list(header_map)
         body = rows[columns].copy()
         if form == "NFD":
@@ -245,7 +268,7 @@ def write_messy(register: pd.DataFrame, platforms: pd.DataFrame, raw_dir: Path, 
     for number, (chunk, encoding, delimiter) in enumerate(
         ((plat_text.iloc[:half], "utf-8", ","), (plat_text.iloc[half:], "utf-8-sig", ";")), start=1
     ):
-        path = raw_dir / "platforms" / f"synthetic_platforms_2023_part{number}.csv"
+        path = raw_dir / "platforms" / f"synthetic_platforms_{extracted_on.year}_part{number}.csv"
         lines = write_csv(path, ["Mã số thuế", "Nền tảng", "Ngày bắt đầu sử dụng"],
                            chunk[["tax_code", "platform", "adopted_on"]].astype(str).values.tolist(),
                            encoding=encoding, delimiter=delimiter)

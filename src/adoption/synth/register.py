@@ -227,6 +227,19 @@ def _names(rng: np.random.Generator, frame: pd.DataFrame) -> np.ndarray:
     return np.where(frame["ownership"] == "fdi", fdi_name, domestic_name)
 
 
+def platform_categories(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The platform categories of ``n`` users, each using one at least (shares of
+    :data:`~adoption.synth.targets.PLATFORM_SHARES`): the categories, and the user and
+    category index of each record."""
+    categories = np.array(list(PLATFORM_SHARES))
+    shares = np.array(list(PLATFORM_SHARES.values()))
+    chosen = rng.random((n, len(categories))) < shares
+    none = ~chosen.any(axis=1)
+    chosen[np.flatnonzero(none), rng.choice(len(categories), size=int(none.sum()), p=shares / shares.sum())] = True
+    firm_idx, cat_idx = np.nonzero(chosen)
+    return categories, firm_idx, cat_idx
+
+
 def _platform_records(rng: np.random.Generator, heads: pd.DataFrame, targets: Targets) -> pd.DataFrame:
     """Platform-use rows: exactly ``targets.adopters`` active adopters, some inactive ones too."""
     active = np.flatnonzero(heads["status"].to_numpy() == "active")
@@ -241,12 +254,7 @@ def _platform_records(rng: np.random.Generator, heads: pd.DataFrame, targets: Ta
     former = rng.choice(inactive, size=int(len(inactive) * 0.4), replace=False)
     users = heads.iloc[np.concatenate([adopters, former])]
 
-    categories = np.array(list(PLATFORM_SHARES))
-    shares = np.array(list(PLATFORM_SHARES.values()))
-    chosen = rng.random((len(users), len(categories))) < shares
-    none = ~chosen.any(axis=1)
-    chosen[np.flatnonzero(none), rng.choice(len(categories), size=int(none.sum()), p=shares / shares.sum())] = True
-    firm_idx, cat_idx = np.nonzero(chosen)
+    categories, firm_idx, cat_idx = platform_categories(rng, len(users))
 
     start = np.maximum(users["registered_on"].to_numpy().astype("datetime64[D]"), np.datetime64(ADOPTION_START))
     first = _dates(rng, start, DATA_CUTOFF, shape=1.6)

@@ -131,8 +131,9 @@ TITLE_ROWS = ("DANH SÁCH DOANH NGHIỆP TRÊN ĐỊA BÀN", "Dữ liệu tổng
 class Speller:
     """Spelling variants drawn with one generator, so that output is deterministic."""
 
-    def __init__(self, rng: np.random.Generator, rates: dict[str, float], factor: float):
+    def __init__(self, rng: np.random.Generator, rates: dict[str, float], factor: float, *, ben_cat_city: bool = False):
         self.rng = rng
+        self.ben_cat_city = ben_cat_city  # from 2024 Bến Cát is a city, and only so written
         # Python's generator for the many single picks: numpy's per-call cost is high.
         self.py = random.Random(int(rng.integers(2**31)))
         self.rates = rates
@@ -157,7 +158,7 @@ class Speller:
     def district(self, code: str) -> str:
         short = self.district_short[code]
         kind = self.district_type[code]
-        if code == "721":  # a town (thị xã) in 2023, a city from 2024: both spellings occur
+        if code == "721" and not self.ben_cat_city:  # a town (thị xã) in 2023, a city from 2024: both spellings occur
             prefixes = ("TX.", "TP.", "Thị xã", "Thành phố")
         else:
             prefixes = {"Thành phố": ("TP.", "TP", "Thành phố"), "Huyện": ("H.", "Huyện")}[kind]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+
+import pandas as pd
 
 from ..core import config
 from ..core.errors import AdoptionError, InputFileError
@@ -83,16 +86,27 @@ def write_synthetic(
         )
     targets = Targets().scaled(firms)
     register, platforms = generate(seed, targets)
+    return write_extract(raw_dir, register, platforms, seed=seed, messiness=messiness, truth_dir=truth_dir,
+                         firms=firms, extracted_on=DATA_CUTOFF)
+
+
+def write_extract(raw_dir: Path, register: pd.DataFrame, platforms: pd.DataFrame, *, seed: int, messiness: str,
+                  truth_dir: Path | None, firms: int, extracted_on: date) -> SynthResult:
+    """Write one extract of canonical frames (as :func:`~adoption.synth.register.generate`
+    makes them) into ``raw_dir``, written as an agency would write it on ``extracted_on``
+    (see :func:`~adoption.synth.mess.write_messy`), with its manifest and ground truth."""
+    raw_dir = Path(raw_dir)
+    targets = Targets().scaled(firms)
     _remove_earlier(raw_dir)
     mark_writing(raw_dir)  # an interrupted run leaves a folder the cleaning refuses
     for name in ("register", "platforms"):
         (raw_dir / name).mkdir(parents=True, exist_ok=True)
     truth_path = None
     if messiness == "none":
-        written = write_tidy(register, platforms, raw_dir)
+        written = write_tidy(register, platforms, raw_dir, extracted_on=extracted_on)
     else:
         log.info("writing %s exports (mixed formats, spellings, duplicates, junk rows)", messiness)
-        messy = write_messy(register, platforms, raw_dir, level=messiness, seed=seed)
+        messy = write_messy(register, platforms, raw_dir, level=messiness, seed=seed, extracted_on=extracted_on)
         written = messy.files
         truth_path = Path(truth_dir) if truth_dir else truth_dir_for(raw_dir)
         truth_path.mkdir(parents=True, exist_ok=True)
@@ -106,7 +120,7 @@ def write_synthetic(
         log.info("wrote %s", path.relative_to(raw_dir))
     write_manifest(raw_dir, written, seed=seed, messiness=messiness,
                    truth_dir=str(truth_path) if truth_path else None, firms=firms,
-                   extracted_on=DATA_CUTOFF.isoformat())
+                   extracted_on=extracted_on.isoformat())
     return SynthResult(raw_dir=raw_dir, files=written, register_rows=len(register), platform_rows=len(platforms))
 
 
