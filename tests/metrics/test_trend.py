@@ -67,7 +67,9 @@ def test_rates_by_unit_show_what_the_map_cannot_place(series):
     table = trend.rates_by_unit(data, "2023").set_index("unit")
     after = _in_scope(data["2024-12-31"].enterprises)
     unplaced = after[after["tax_code"].isin(remapped)]
-    assert pd.isna(table.loc["unplaced", "2023-09-30"])  # every firm was placed in 2023
+    assert pd.isna(table.loc["unplaced", "2023-09-30"])  # every firm was placed in 2023: no firm there, nothing hidden
+    hidden = trend.rates_by_unit(data, "2023").attrs["hidden"].set_axis(table.index)
+    assert not hidden.loc["unplaced", "2023-09-30"]
     if len(unplaced) >= 3 and 3 <= unplaced["uses_digital_platform"].sum() <= len(unplaced) - 3:
         assert table.loc["unplaced", "2024-12-31"] == pytest.approx(unplaced["uses_digital_platform"].mean())
     on_2025 = trend.rates_by_unit(data, "2025").set_index("unit")

@@ -86,13 +86,18 @@ def figures(series: dict[str, CleanData]) -> pd.DataFrame:
 def rates_by_unit(series: dict[str, CleanData], map_: str) -> pd.DataFrame:
     """The adoption rate of each unit of ``map_`` in each extract, protected as every
     adoption table is: one row a unit (and the firms the map cannot place), one column an
-    extract; null where hidden or where the unit had no firm."""
-    columns = {}
+    extract; null where hidden or where the unit had no firm (``attrs["hidden"]``: which
+    cells are hidden)."""
+    columns, hidden = {}, {}
     for day, data in series.items():
         table = adoption_by(_placed(in_scope(data.enterprises), map_), MAPS[map_], protected=True)
-        columns[day] = table.set_index(table.columns[0])["adoption_rate"]
+        table = table.set_index(table.columns[0])
+        columns[day], hidden[day] = table["adoption_rate"], table["hidden"].astype(bool)
     out = pd.DataFrame(columns)
     out.index.name = "unit"
+    # which cells are hidden (a null that is not hidden is a unit without firms in that extract)
+    out.attrs["hidden"] = pd.DataFrame({day: flags.reindex(out.index, fill_value=False) for day, flags in hidden.items()}
+                                       ).reset_index(drop=True)
     return out.reset_index()
 
 

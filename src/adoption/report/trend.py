@@ -63,12 +63,13 @@ def _unit_name(unit: str, map_: str, lang: str) -> str:
 
 
 def rates_table(series: dict[str, CleanData], map_: str, lang: str) -> Styler:
-    """The adoption rate of each unit of the map in each extract; hidden and empty cells
-    marked."""
+    """The adoption rate of each unit of the map in each extract; hidden cells marked with
+    the symbol, a unit without firms in an extract with a dash."""
     table = trend.rates_by_unit(series, map_)
+    hidden = table.attrs["hidden"]
     columns = {label(f"trend_unit_{map_}", lang): [_unit_name(u, map_, lang) for u in table["unit"]]}
-    for day in series:
-        columns[day] = [SYMBOL if pd.isna(v) else fmt_pct(v, lang) for v in table[day]]
+    for day in series:  # hidden: the symbol; no firm there in that extract: a dash
+        columns[day] = [SYMBOL if secret else "–" if pd.isna(v) else fmt_pct(v, lang) for v, secret in zip(table[day], hidden[day])]
     return text_table(columns)
 
 
