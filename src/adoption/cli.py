@@ -155,28 +155,22 @@ def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption,
     """Read and clean the raw register and platform records into the data contract's tables.
 
     Writes enterprises.parquet, platforms.parquet, rejects.csv (every row not used, with
-    its reason) and quality.json (row accounting, reasons, null rates) into --out.
+    its reason) and quality.json (row accounting, reasons, null rates) into --out. A raw
+    folder of extracts (a folder per extract date) is cleaned extract by extract, each into
+    the folder of the same name under --out.
     """
     from .clean.pipeline import clean_folder as run_clean
+    from .core.io import clean_targets
 
     raw_dir = raw or config.RAW_DIR
     target = out_dir or config.PROCESSED_DIR
     try:
-        for folder, into in _extracts_of(raw_dir, target):
+        for folder, into in clean_targets(raw_dir, target):
             result = run_clean(folder, into, vsic_version=vsic_version, extracted_on=extracted_on)
             _print_quality(result.quality, into)
     except (AdoptionError, OSError) as exc:
         _fail(exc)
 
-
-def _extracts_of(raw_dir: Path, processed_dir: Path) -> list[tuple[Path, Path]]:
-    """Each raw folder to clean and the folder its clean data go to: the raw folder itself,
-    or for a series (a folder per extract date) each extract into a folder of the same
-    name."""
-    from .core.io import raw_extracts
-
-    series = raw_extracts(raw_dir)
-    return [(folder, Path(processed_dir) / day) for day, folder in series] or [(Path(raw_dir), Path(processed_dir))]
 
 
 def _print_quality(quality: dict, target: Path) -> None:
@@ -290,7 +284,7 @@ def report(
     The clean step is skipped when the raw files and the package version are those the
     clean data were built from.
     """
-    from .core.io import raw_is_empty
+    from .core.io import clean_targets, raw_is_empty
 
     raw_dir = raw or config.RAW_DIR
     processed_dir = processed or config.PROCESSED_DIR
@@ -306,7 +300,7 @@ def report(
             logging.info("%s is empty: writing the synthetic default register", raw_dir / "register")
             write_synthetic(raw_dir)
         built = None
-        stale = [(folder, into) for folder, into in _extracts_of(raw_dir, processed_dir) if not _clean_is_current(folder, into)]
+        stale = [(folder, into) for folder, into in clean_targets(raw_dir, processed_dir) if not _clean_is_current(folder, into)]
         if not stale:
             logging.info("clean data in %s are up to date with %s", processed_dir, raw_dir)
             built = None if force else _nothing_to_build(processed_dir, reports_dir)

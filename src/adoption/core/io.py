@@ -73,6 +73,14 @@ def not_read(folder: Path) -> list[tuple[str, str]]:
     return skipped
 
 
+def clean_targets(raw_dir: Path, processed_dir: Path) -> list[tuple[Path, Path]]:
+    """Each raw folder to clean and the folder its clean data go to: the raw folder itself,
+    or for a series (a folder per extract date) each extract into a folder of the same
+    name."""
+    series = raw_extracts(raw_dir)
+    return [(folder, Path(processed_dir) / day) for day, folder in series] or [(Path(raw_dir), Path(processed_dir))]
+
+
 def raw_is_empty(raw_dir: Path) -> bool:
     """True when none of the four input folders of ``raw_dir`` holds anything but its
     README (hidden files count): the generator never writes beside a user's own files,
