@@ -19,8 +19,10 @@ from ..metrics.disclosure import SYMBOL
 from .escape import chart_text
 from .formats import fmt_pct, value_label
 from .alt import chart_alt, describe, listing
-from .plots import (BAR_COLOUR, PALETTE, REFERENCE_COLOUR, SEQUENTIAL, _despine, label_key, lower_first, over_time_alt,
-                    percent_axis)
+from .plots import (
+    BAR_COLOUR, OVER_TIME_FIGURES, PALETTE, REFERENCE_COLOUR, SEQUENTIAL, _despine, label_key, lower_first, over_time_alt,
+    percent_axis, shown_rows,
+)
 from .text import label
 
 
@@ -98,7 +100,7 @@ def plot_over_time_facets(by_group: pd.DataFrame, whole: pd.DataFrame | None = N
     """
     import seaborn as sns
 
-    group = next(c for c in by_group.columns if c not in _OVER_TIME_FIGURES)
+    group = next(c for c in by_group.columns if c not in OVER_TIME_FIGURES)
     frame = by_group.assign(panel=_labels(group, by_group[group], lang))
     order = list(pd.unique(frame["panel"]))
     grid = sns.FacetGrid(frame, col="panel", col_order=order, col_wrap=min(columns, len(order)), height=2.1,
@@ -134,10 +136,6 @@ def plot_over_time_facets(by_group: pd.DataFrame, whole: pd.DataFrame | None = N
     return grid
 
 
-_OVER_TIME_FIGURES = ("month", "firms", "adopters", "adoption_rate", "firms_today", "adopters_today",
-                      "adoption_rate_today", "hidden")
-
-
 def plot_estimates(table: pd.DataFrame, *, value: str = "share", benchmarks: pd.DataFrame | None = None,
                    lang: str = "vi", ax: Axes | None = None) -> Axes | None:
     """Survey estimates of a share by the table's first column as points with their 95%
@@ -153,9 +151,7 @@ def plot_estimates(table: pd.DataFrame, *, value: str = "share", benchmarks: pd.
     """
     import seaborn as sns
 
-    hidden = int(table["hidden"].astype(bool).sum()) if "hidden" in table.columns else 0
-    if hidden:
-        table = table[~table["hidden"].astype(bool)]
+    table, hidden = shown_rows(table)
     table = table.dropna(subset=[value])
     if table.empty:
         return None

@@ -13,7 +13,7 @@ from ..metrics.disclosure import SYMBOL
 from ..metrics.district import district_headline, mix
 from .benchmark import ordinal
 from .findings import extremes
-from .formats import fmt_dec, fmt_int, fmt_pct, group_labels, value_label
+from .formats import fmt_dec, fmt_int, fmt_pct, fmt_signed, group_labels, value_label
 from .plots import plot_adoption_by
 from .tables import not_available, text_table
 from .text import label
@@ -85,7 +85,7 @@ def mix_table(firms: pd.DataFrame, district: str, by: str, lang: str) -> Styler:
         label("district_firms", lang): [fmt_int(v, lang) for v in table["district_firms"]],
         label("district_share", lang): [fmt_pct(v, lang) for v in table["district_share"]],
         label("province_share", lang): [fmt_pct(v, lang) for v in table["province_share"]],
-        label("difference_pp", lang): [("+" if v > 0 else "") + fmt_dec(v, lang) for v in table["difference_pp"]],
+        label("difference_pp", lang): [fmt_signed(v, lang) for v in table["difference_pp"]],
     })
 
 

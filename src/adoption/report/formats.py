@@ -55,6 +55,15 @@ def fmt_dec(value: float, lang: str) -> str:
     return fmt_pct(value / 100, lang).rstrip("%")
 
 
+def fmt_signed(value: float, lang: str, fmt=fmt_dec) -> str:
+    """A difference with its sign: ``+`` before a gain, the minus of ``fmt`` before a loss.
+
+    >>> fmt_signed(1.25, "vi"), fmt_signed(-3, "en", fmt_int), fmt_signed(0, "en")
+    ('+1,2', '-3', '0.0')
+    """
+    return ("+" if value > 0 else "") + fmt(value, lang)
+
+
 @lru_cache(maxsize=None)
 def _names(column: str, lang: str) -> dict[str, str]:
     """Code -> reader-facing name for the columns that hold reference codes."""

@@ -60,6 +60,14 @@ def chart_title(table: pd.DataFrame, lang: str) -> str:
     return key
 
 
+def shown_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The rows of a (protected) table a chart draws, and how many it hides."""
+    if "hidden" not in table.columns:
+        return table, 0
+    hidden = table["hidden"].astype(bool)
+    return table[~hidden], int(hidden.sum())
+
+
 def lower_first(text: str) -> str:
     """A label inside a sentence: "Quy mô" -> "quy mô"; "VSIC section" stays as it is.
 
@@ -113,9 +121,7 @@ def plot_adoption_by(table: pd.DataFrame, *, lang: str = "vi", reference: float 
     >>> ax.get_xlabel(), [t.get_text() for t in ax.get_yticklabels()]
     ('Digital-platform adoption rate (%)', ['State', 'Foreign-invested (FDI)'])
     """
-    hidden = int(table["hidden"].astype(bool).sum()) if "hidden" in table.columns else 0
-    if hidden:  # a protected table: hidden groups get no bar
-        table = table[~table["hidden"].astype(bool)]
+    table, hidden = shown_rows(table)
     table = table.dropna(subset=["adoption_rate"])
     if table.empty:
         return None
@@ -156,7 +162,7 @@ def plot_adoption_over_time(series: pd.DataFrame, *, lang: str = "vi", ax: Axes 
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 3.6), layout="constrained")
-    groups = [c for c in series.columns if c not in _OVER_TIME_FIGURES]
+    groups = [c for c in series.columns if c not in OVER_TIME_FIGURES]
     if groups:
         names = group_labels(series[[groups[0]]], lang).to_numpy()
         for name in pd.unique(names):
@@ -179,7 +185,8 @@ def plot_adoption_over_time(series: pd.DataFrame, *, lang: str = "vi", ax: Axes 
 
 
 # The figures of an adoption_over_time table; any other column is its group.
-_OVER_TIME_FIGURES = ("month", "firms", "adopters", "adoption_rate", "firms_today", "adopters_today", "adoption_rate_today")
+OVER_TIME_FIGURES = ("month", "firms", "adopters", "adoption_rate", "firms_today", "adopters_today", "adoption_rate_today",
+                     "hidden")
 
 
 def plot_shares(table: pd.DataFrame, *, value: str = "share", lang: str = "vi", reference: float | None = None,
@@ -194,9 +201,7 @@ def plot_shares(table: pd.DataFrame, *, value: str = "share", lang: str = "vi", 
     >>> len(plot_shares(frame, lang="en").patches)
     2
     """
-    hidden = int(table["hidden"].astype(bool).sum()) if "hidden" in table.columns else 0
-    if hidden:
-        table = table[~table["hidden"].astype(bool)]
+    table, hidden = shown_rows(table)
     if table.columns[0] not in NATURAL_ORDER:
         table = table.sort_values(value, ascending=False, kind="stable")
     key = table.columns[0]

@@ -12,7 +12,7 @@ from pandas.io.formats.style import Styler
 from ..core.schema import Enterprises as E
 from ..metrics.disclosure import SYMBOL
 from .escape import escaped, html_text
-from .formats import COLUMN_FORMATS, fmt_dec, fmt_int, fmt_pct, group_labels, value_label
+from .formats import COLUMN_FORMATS, fmt_dec, fmt_int, fmt_pct, fmt_signed, group_labels, value_label
 from .text import has_label, label
 
 
@@ -111,9 +111,6 @@ def headline_table(figures: pd.Series, lang: str) -> Styler:
 def comparison_table(comparison: pd.DataFrame, lang: str) -> Styler:
     """A ``compare_published`` table with labels and numbers formatted for ``lang``; a
     published figure of another unit says it is not comparable instead of a difference."""
-    def signed(value: int) -> str:
-        return ("+" if value > 0 else "") + fmt_int(value, lang)
-
     hidden = comparison["hidden"] if "hidden" in comparison.columns else pd.Series(False, index=comparison.index)
     comparable = comparison["comparable"] if "comparable" in comparison.columns else pd.Series(True, index=comparison.index)
     rows = pd.DataFrame({
@@ -121,7 +118,7 @@ def comparison_table(comparison: pd.DataFrame, lang: str) -> Styler:
         label("computed", lang): _cells(comparison["computed"], fmt_int, lang, hidden),
         label("published", lang): [fmt_int(v, lang) for v in comparison["published"]],
         label("difference", lang): [SYMBOL if flag else label("not_comparable", lang) if not same else "–" if pd.isna(d)
-                                    else f"{signed(d)} ({fmt_pct(r, lang)})" for d, r, flag, same in
+                                    else f"{fmt_signed(d, lang, fmt_int)} ({fmt_pct(r, lang)})" for d, r, flag, same in
                                     zip(comparison["difference"], comparison["relative_difference"], hidden, comparable)],
         label("source", lang): comparison["source"].to_numpy(),
     })

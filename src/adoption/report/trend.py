@@ -10,39 +10,34 @@ from pandas.io.formats.style import Styler
 
 from ..core.io import CleanData
 from ..metrics import trend
-from ..metrics.trend import check_map, load_series  # noqa: F401 - the trend notebook's entry points
+from ..metrics.trend import changes, check_map, load_series  # noqa: F401 - the trend notebook's entry points
 from ..metrics.disclosure import SYMBOL
 from ..metrics.panel import FLOWS
-from .escape import html_text
-from .formats import fmt_dec, fmt_int, fmt_pct, value_label
+from . import page
+from .formats import fmt_int, fmt_pct, fmt_signed, value_label
 from .tables import text_table
 from .text import label
 
 
 def banner(series: dict[str, CleanData], lang: str) -> HTML:
     """The synthetic-data banner when any extract of the series is synthetic."""
-    if not any(data.synthetic for data in series.values()):
-        return HTML("")
-    return HTML(f'<div class="adoption-synthetic-banner" role="alert">{html_text(label("synthetic_banner", lang))}</div>')
+    return page.banner(max(series.values(), key=lambda data: data.synthetic), lang)  # a synthetic one if any
 
 
-def findings(series: dict[str, CleanData], lang: str) -> list[str]:
+def findings(series: dict[str, CleanData], flows: pd.DataFrame, lang: str) -> list[str]:
     """The latest change in sentences: the adoption rate then and now, and the head offices
-    that entered, left and started using a platform between the last two extracts."""
+    that entered, left and started using a platform between the last two extracts
+    (``flows``: :func:`adoption.metrics.trend.changes` of the series)."""
     figures = trend.figures(series)
     before, after = figures.iloc[-2], figures.iloc[-1]
-    change = trend.changes(series).iloc[-1]
+    change = flows.iloc[-1]
     return [
         label("trend_finding_rate", lang, previous=before["extract"], extract=after["extract"],
               before=fmt_pct(before["adoption_rate"], lang), after=fmt_pct(after["adoption_rate"], lang),
-              points=_signed((after["adoption_rate"] - before["adoption_rate"]) * 100, lang)),
+              points=fmt_signed((after["adoption_rate"] - before["adoption_rate"]) * 100, lang)),
         label("trend_finding_flows", lang, entered=fmt_int(change["entered"], lang), left=fmt_int(change["left"], lang),
               started=fmt_int(change["started_platform"], lang), moved=fmt_int(change["moved"], lang)),
     ]
-
-
-def _signed(value: float, lang: str) -> str:
-    return ("+" if value > 0 else "") + fmt_dec(value, lang)
 
 
 def figures_table(series: dict[str, CleanData], lang: str) -> Styler:
@@ -73,9 +68,9 @@ def rates_table(series: dict[str, CleanData], map_: str, lang: str) -> Styler:
     return text_table(columns)
 
 
-def changes_table(series: dict[str, CleanData], lang: str) -> Styler:
-    """The head offices in each flow between consecutive extracts."""
-    table = trend.changes(series)
+def changes_table(table: pd.DataFrame, lang: str) -> Styler:
+    """The head offices in each flow between consecutive extracts, from
+    :func:`adoption.metrics.trend.changes`."""
     columns = {label("trend_between", lang): [f"{a} → {b}" for a, b in zip(table["previous"], table["extract"])]}
     for flow in (*FLOWS, "moved_unknown"):
         columns[label(f"flow_{flow}", lang)] = [fmt_int(v, lang) for v in table[flow]]
