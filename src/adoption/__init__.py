@@ -68,7 +68,8 @@ _API = {
 # Metric modules offered whole: ``ad.intensity.level_shares(...)``.
 _MODULES = {"intensity": "adoption.metrics.intensity", "workforce": "adoption.metrics.workforce",
             "benchmark": "adoption.report.benchmark", "district": "adoption.report.district",
-            "findings": "adoption.report.findings", "trend": "adoption.report.trend"}
+            "findings": "adoption.report.findings", "trend": "adoption.report.trend",
+            "maps": "adoption.metrics.maps"}
 
 __all__ = sorted([*_API, *_MODULES, "__version__"])
 

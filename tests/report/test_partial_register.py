@@ -39,7 +39,7 @@ def partial(small_raw, tmp_path_factory):
 
 
 def _html(built, name, lang):
-    [report] = [r for r in built.reports if r.spec.name == name and r.params["lang"] == lang]
+    [report] = [r for r in built.reports if r.spec.name == name and r.params["lang"] == lang and r.params.get("map", "2023") == "2023"]
     assert report.ok, report.error
     return report.html.read_text(encoding="utf-8")
 

@@ -25,8 +25,8 @@ from htmltables import table_with
 REPORTS = ["adoption-overview", "digital-intensity", "ict-sector", "workforce-training"]
 
 
-def _html(built, lang, name="adoption-overview"):
-    [page] = [r for r in built.reports if r.params["lang"] == lang and r.spec.name == name]
+def _html(built, lang, name="adoption-overview", map_="2023"):
+    [page] = [r for r in built.reports if r.params["lang"] == lang and r.spec.name == name and r.params.get("map", "2023") == map_]
     assert page.ok, page.error
     return page.html.read_text(encoding="utf-8")
 
@@ -303,7 +303,7 @@ def test_footer_provenance(built, small_data):
 
 
 def test_executed_notebook_kept_for_researchers(built):
-    path = built.index.parent / "notebooks" / "adoption-overview.vi.ipynb"
+    path = built.index.parent / "notebooks" / "adoption-overview.vi.2023.ipynb"
     nb = nbformat.read(path, as_version=4)
     assert nb.metadata["adoption"]["synthetic"] is True
     assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
@@ -415,7 +415,7 @@ def test_second_build_skips_unchanged_reports(built, small_processed):
     again = report_build.build(processed_dir=small_processed, reports_dir=built.index.parent)
     assert all(r.ok and (r.skipped or r.missing) for r in again.reports)
     assert {r.html.name: r.html.stat().st_mtime_ns for r in _written(again)} == before
-    assert 'href="adoption-overview.vi.html"' in again.index.read_text(encoding="utf-8")
+    assert 'href="adoption-overview.vi.2023.html"' in again.index.read_text(encoding="utf-8")
 
 
 def test_fingerprint_follows_notebook_params_and_data():

@@ -20,6 +20,7 @@ from adoption.report.formats import fmt_int
 from htmltables import table_with
 
 FILE_2025 = "723"  # Tân Uyên: most of its communes went to units shared with Bắc Tân Uyên or Thủ Dầu Một
+UNIT = "Phuong Tan Uyen"  # 25888, made of communes of two former districts (723 and 726), written without diacritics
 
 
 @pytest.fixture(scope="module")
@@ -43,11 +44,12 @@ def two_maps(small_raw, small_data, tmp_path_factory):
                    "status": "Tình trạng hoạt động"}
         frame[list(columns)].rename(columns=columns).to_csv(raw / "register" / f"{path.stem}.csv", index=False)
     result = clean_folder(raw, root / "processed")
-    specs = (catalogue.ReportSpec("adoption-overview", "01-adoption-overview.ipynb", "report_title", ({"lang": "en"},),
-                                  needs=("platforms",)),
-             catalogue.ReportSpec("ict-sector", "03-ict-sector.ipynb", "ict_title", ({"lang": "en"},)),
+    specs = (catalogue.ReportSpec("adoption-overview", "01-adoption-overview.ipynb", "report_title",
+                                  ({"lang": "en"}, {"lang": "en", "map": "2025"}), needs=("platforms",)),
+             catalogue.ReportSpec("ict-sector", "03-ict-sector.ipynb", "ict_title", ({"lang": "en"}, {"lang": "en", "map": "2025"})),
              catalogue.ReportSpec("district-profile", "06-district-profile.ipynb", "district_title",
-                                  ({"district": "723", "lang": "en"},), needs=("platforms",), kind="district"))
+                                  ({"district": "723", "lang": "en"}, {"district": UNIT, "lang": "en", "map": "2025"}),
+                                  needs=("platforms",), kind="district"))
     built = build(processed_dir=root / "processed", reports_dir=root / "reports", jobs_limit=1, catalogue=specs)
     return result, built
 
@@ -72,8 +74,72 @@ def test_reports_build_and_say_how_many_districts_are_known(two_maps):
     firms = result.enterprises
     heads = firms[~firms["tax_code"].str.contains("-") & (firms["status"].astype(str) == "active").to_numpy()]
     known = int(heads["district_code"].notna().sum())
-    html = next(r for r in built.reports if r.spec.name == "adoption-overview").html.read_text(encoding="utf-8")
+    html = _page(built, "adoption-overview", "2023")
     assert f"District unit: known for {fmt_int(known, 'en')} of {fmt_int(len(heads), 'en')} firms" in html
     # The headline counts every firm of the province, its district known or not.
     values = dict(table_with(html, ["Figure", "Value"]))
     assert values["Enterprises"] == fmt_int(len(heads), "en")
+
+
+def _page(built, name, map_):
+    report = next(r for r in built.reports if r.spec.name == name and r.params.get("map", "2023") == map_)
+    assert report.ok, report.error
+    return report.html.read_text(encoding="utf-8")
+
+
+def _heads(result):
+    firms = result.enterprises
+    return firms[~firms["tax_code"].str.contains("-") & (firms["status"].astype(str) == "active").to_numpy()]
+
+
+@pytest.mark.slow
+def test_the_overview_on_the_2025_map_counts_each_unit_and_the_unassignable(two_maps):
+    result, built = two_maps
+    heads = _heads(result)
+    html = _page(built, "adoption-overview", "2025")
+    assert "Map: since 1 July 2025" in html and "Former Bình Dương province (Ho Chi Minh City)" in html
+    rows = table_with(html, ["Ward or commune (since 1 July 2025)", "Enterprises", "Enterprises using digital platforms",
+                             "Digital-platform adoption rate", "Share of enterprises"])
+    shown = {name: firms for name, firms, *_ in rows}
+    # Counted here from the clean columns and the reference names, not through the library's grouping.
+    names = pd.read_csv(config.REFERENCE_DIR / "binhduong_2025_crosswalk.csv", dtype=str).drop_duplicates("new_unit_code") \
+        .set_index("new_unit_code")["new_unit_name"]
+    located = heads[heads["commune2025_code"].notna()]
+    counts = located["commune2025_code"].astype(str).value_counts()
+    for code, count in counts.items():  # a count is shown as it is, or hidden (x): under 3, or to protect another
+        assert shown[names[code]] in (fmt_int(count, "en"), "x"), code
+        assert count >= 3 or shown[names[code]] == "x", code
+    assert sum(shown[names[code]] != "x" for code in counts.index) > len(counts) / 2
+    undecided = int((heads["commune2025_code"].isna() & heads["commune2025_candidates"].notna()).sum())
+    assert undecided > 0  # old-scheme files name communes split in 2025
+    [row] = [r for r in rows if r[0].startswith("Not assignable")]
+    assert row[1] == fmt_int(undecided, "en")
+    assert len(rows) == located["commune2025_code"].nunique() + 1
+    # The 2023 map's overview of the same data has a table by district unit instead.
+    assert "Ward or commune (since 1 July 2025)" not in _page(built, "adoption-overview", "2023")
+
+
+@pytest.mark.slow
+def test_the_ict_report_on_the_2025_map_is_by_unit(two_maps):
+    _, built = two_maps
+    html = _page(built, "ict-sector", "2025")
+    assert "Electronics-IT-digital group by ward or commune (the map since 1 July 2025)" in html
+    assert "Electronics-IT-digital group by district unit" in _page(built, "ict-sector", "2023")
+
+
+@pytest.mark.slow
+def test_a_unit_profile_on_the_2025_map_ranks_among_the_units(two_maps):
+    result, built = two_maps
+    heads = _heads(result)
+    html = _page(built, "district-profile", "2025")
+    assert "<strong>Phường Tân Uyên</strong>" in html
+    counts = heads["commune2025_code"].dropna().astype(str).value_counts()
+    mine = int(counts["25888"])
+    rank = int((counts > mine).sum()) + 1
+    rows = {r[0]: r for r in table_with(html, ["Measure", "Phường Tân Uyên", "Former Bình Dương province (Ho Chi Minh City)",
+                                               "Share of the area", "Rank among the wards and communes"])}
+    assert rows["Enterprises"][1] == fmt_int(mine, "en")
+    assert rows["Enterprises"][2] == fmt_int(len(heads), "en")
+    assert rows["Enterprises"][4].endswith(f"/ {len(counts)}") and rows["Enterprises"][4].startswith(str(rank))
+    # Its parts are the former communes its firms were registered in, on the map before July 2025.
+    assert "Digital-platform adoption by former commune (the map before 1 July 2025)" in html

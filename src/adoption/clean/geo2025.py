@@ -116,6 +116,15 @@ def readings(value: str) -> tuple[Pairs, Pairs]:
     return old, new
 
 
+def new_units(value: str) -> frozenset[str]:
+    """The codes of the 2025 units a spelling names (as a new unit, not a former commune).
+
+    >>> sorted(new_units("P. Thu Dau Mot")), sorted(new_units("Phường Bến Nghé"))
+    (['25747'], [])
+    """
+    return _new_index().get(_key(value), frozenset())
+
+
 @lru_cache(maxsize=1)
 def _name_2025() -> dict[str, str]:
     units = reference.units_2025()

@@ -13,7 +13,7 @@ from ..core.errors import ParameterError
 from ..core.schema import Enterprises as E, Platforms as P, in_scope_mask
 from . import disclosure
 from .headline import compare_published, headline  # noqa: F401 - part of this module's API
-from .scope import resolve_district
+from .maps import DEFAULT_MAP, resolve_unit, unit_mask
 from .sectors import SECTOR_COLUMNS, placed
 
 # Dimensions adoption can be broken down by. Each is a column of the enterprise table,
@@ -156,6 +156,7 @@ def adoption_over_time(
     *,
     by: str | None = None,
     district: str | None = None,
+    map_: str = DEFAULT_MAP,
     protected: bool = False,
 ) -> pd.DataFrame:
     """Cumulative adoption by month, from each firm's first ``adopted_on``, over two
@@ -176,7 +177,8 @@ def adoption_over_time(
     counts from the registration month), ``adoption_rate`` (adopters / firms), and the
     second line: ``firms_today`` (today's firms in scope, :func:`adoption.in_scope`: the
     denominator does not move), ``adopters_today`` (of them, first platform by the end of
-    the month) and ``adoption_rate_today``. ``district`` keeps one district unit.
+    the month) and ``adoption_rate_today``. ``district`` keeps one unit of ``map_`` (a
+    district unit on the 2023 map, a ward or commune on the 2025 map).
 
     ``protected=True`` hides, for each month (and group), the adopters and rate of a line
     whose adopters or non-adopters number 0, 1 or 2, and its firms when under 3; with
@@ -195,9 +197,9 @@ def adoption_over_time(
     [[2, 1, 2, 0], [2, 2, 2, 1], [3, 3, 2, 2]]
     """
     heads = enterprises[~enterprises[E.is_branch].astype(bool).to_numpy()]
-    code = resolve_district(district)
+    code = resolve_unit(district, map_)
     if code is not None:
-        heads = heads[(heads[E.district_code] == code).fillna(False).to_numpy(dtype=bool)]
+        heads = heads[unit_mask(heads, code, map_).to_numpy()]
     mine = platforms_of(heads, platforms)
     first = mine.groupby("tax_code", observed=True)[P.adopted_on].min()
     frame = pd.DataFrame({

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..core.errors import ParameterError
-from ..core.schema import Enterprises as E
 from .headline import headline
+from .maps import DEFAULT_MAP, unit_column
 
 # Headline measures a district profile ranks, in the order shown; "higher is better" is
 # not implied: the rank says where the unit stands, from the highest value down.
@@ -20,9 +20,10 @@ RANKED = ("enterprises", "adopters", "adoption_rate", "digital_tech_firms", "dig
           "ip_workers")
 
 
-def district_headline(firms: pd.DataFrame, district: str) -> pd.DataFrame:
-    """Each measure of :data:`RANKED` for the district and the province, the district's
-    share of the province (for counts), its rank among the district units, and ``hidden``:
+def district_headline(firms: pd.DataFrame, district: str, map_: str = DEFAULT_MAP) -> pd.DataFrame:
+    """Each measure of :data:`RANKED` for the unit ``district`` of ``map_`` (a district
+    unit on the 2023 map, a ward or commune on the 2025 map) and the whole area, the unit's
+    share of the area (for counts), its rank among the units of the map, and ``hidden``:
     the district's figures a shared report must not show (see
     :func:`adoption.metrics.headline.headline`).
 
@@ -38,10 +39,11 @@ def district_headline(firms: pd.DataFrame, district: str) -> pd.DataFrame:
     >>> int(row["district"]), float(row["share_of_province"]), int(row["rank"])
     (2, 0.5, 1)
     """
-    # Units are the districts named; firms whose district is not known count in the province only.
-    codes = firms[E.district_code].astype(object).where(firms[E.district_code].notna(), None)
+    # Units are those named; firms whose unit is not known count in the whole area only.
+    column = firms[unit_column(map_)]
+    codes = column.astype(object).where(column.notna(), None)
     if district not in set(codes):
-        raise ParameterError(f"district {district!r} has no firm in scope; units: {', '.join(sorted(set(codes.dropna())))}")
+        raise ParameterError(f"unit {district!r} has no firm in scope; units: {', '.join(sorted(set(codes.dropna())))}")
     per_unit = pd.DataFrame({code: headline(group) for code, group in firms.groupby(codes, sort=True)}).T
     province = headline(firms)
     rows = []
@@ -69,10 +71,10 @@ def district_headline(firms: pd.DataFrame, district: str) -> pd.DataFrame:
     return table
 
 
-def mix(firms: pd.DataFrame, district: str, by: str) -> pd.DataFrame:
-    """The share of the district's firms in each group of ``by`` (size class, VSIC
-    section, ownership) beside the province's share, and the difference in percentage
-    points; groups in their natural order, those with no firm in either left out.
+def mix(firms: pd.DataFrame, district: str, by: str, map_: str = DEFAULT_MAP) -> pd.DataFrame:
+    """The share of the firms of unit ``district`` (of ``map_``) in each group of ``by``
+    (size class, VSIC section, ownership) beside the whole area's share, and the difference
+    in percentage points; groups in their natural order, those with no firm in either left out.
 
     >>> frame = pd.DataFrame({"district_code": ["718", "718", "719", "719"],
     ...                       "size_class": pd.Categorical(["micro", "small", "micro", "micro"])})
@@ -82,7 +84,7 @@ def mix(firms: pd.DataFrame, district: str, by: str) -> pd.DataFrame:
     if by not in firms.columns:
         raise ParameterError(f"no column {by!r} to compare the mix by")
     known = firms[firms[by].notna()]
-    mine = known[(known[E.district_code] == district).fillna(False).to_numpy(dtype=bool)]
+    mine = known[(known[unit_column(map_)] == district).fillna(False).to_numpy(dtype=bool)]
     province = known[by].value_counts(sort=False)
     local = mine[by].value_counts(sort=False).reindex(province.index, fill_value=0)
     table = pd.DataFrame({by: province.index, "district_firms": local.to_numpy(), "province_firms": province.to_numpy()})

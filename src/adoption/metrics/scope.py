@@ -5,35 +5,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..clean.places import district_code
-from ..core import reference
-from ..core.errors import ParameterError
 from ..core.schema import Enterprises as E, in_scope_mask
+from .maps import DEFAULT_MAP, resolve_district, resolve_unit, unit_mask
+
+__all__ = ["in_scope", "resolve_district", "coverage", "DERIVED_FROM"]
 
 
-def resolve_district(value: str | None) -> str | None:
-    """GSO code of a district given in any spelling, None for the whole province.
-
-    Raises :class:`ParameterError` listing the valid values for anything else.
-
-    >>> resolve_district("TX. Bến Cát"), resolve_district(None)
-    ('721', None)
-    """
-    if value is None or str(value).strip() == "":
-        return None
-    code = district_code(str(value))
-    if code is None:
-        valid = reference.districts()
-        listing = ", ".join(f"{c} ({n})" for c, n in zip(valid[E.district_code], valid["district_short"]))
-        raise ParameterError(f"district {value!r} is not a district unit of Bình Dương; valid values: {listing}")
-    return code
-
-
-def in_scope(enterprises: pd.DataFrame, *, district: str | None = None) -> pd.DataFrame:
+def in_scope(enterprises: pd.DataFrame, *, district: str | None = None, map_: str = DEFAULT_MAP) -> pd.DataFrame:
     """The firms the headline counts: head offices the register does not record as suspended,
     dissolving or dissolved (see :func:`adoption.core.schema.in_scope_mask`).
 
-    ``district`` (any spelling or GSO code) keeps one district unit.
+    ``district`` (any spelling or code) keeps one unit of ``map_``: a district unit on the
+    2023 map, a ward or commune on the 2025 map (:mod:`adoption.metrics.maps`).
 
     >>> frame = pd.DataFrame({"status": ["active", "active", "dissolved"], "is_branch": [False, True, False],
     ...                       "district_code": ["718", "718", "718"]})
@@ -41,10 +24,10 @@ def in_scope(enterprises: pd.DataFrame, *, district: str | None = None) -> pd.Da
     1
     """
     keep = in_scope_mask(enterprises)
-    code = resolve_district(district)
+    code = resolve_unit(district, map_)
     if code is not None:
-        # A firm whose district the register does not determine is in no district.
-        keep &= (enterprises[E.district_code] == code).fillna(False)
+        # A firm whose unit the register does not determine is in no unit.
+        keep &= unit_mask(enterprises, code, map_).to_numpy()
     return enterprises[keep.to_numpy(dtype=bool)]
 
 
@@ -55,6 +38,7 @@ DERIVED_FROM = {
     E.in_industrial_park: ("industrial_park",), E.industrial_park: ("industrial_park",),
     E.commune_code: ("commune",), E.registered_on: ("registered_on",),
     E.district_code: ("district", "commune", "address"),
+    "commune2025_code": ("district", "commune", "address"),
 }
 
 

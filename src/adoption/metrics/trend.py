@@ -20,23 +20,11 @@ from ..core.io import CleanData, extract_folders, load_clean
 from ..core.schema import Enterprises as E
 from . import disclosure, panel
 from .adoption import NOT_ASSIGNABLE, adoption_by, group_key
+from .maps import MAPS, check_map
 from .scope import in_scope
 
-# The maps a report can show, and the dimension each groups firms by.
-MAPS = {"2023": "district", "2025": "commune2025"}
 # Firms the map cannot place at all (on the 2023 map: located on the 2025 map only).
 UNPLACED = "unplaced"
-
-
-def check_map(value: str) -> str:
-    """``value`` if it is a map, else a clear error.
-
-    >>> check_map("2025")
-    '2025'
-    """
-    if str(value) not in MAPS:
-        raise ParameterError(f"map {value!r}: expected one of {', '.join(MAPS)} (the 2023 district units or the 2025 units)")
-    return str(value)
 
 
 def load_series(root: Path | str | None = None) -> dict[str, CleanData]:

@@ -168,7 +168,8 @@ def notebook_parameters(notebook: Path) -> dict[str, dict]:
 def check_parameters(notebook: Path, params: dict) -> dict:
     """Refuse unknown parameter names and invalid values before any kernel starts.
 
-    Returns the parameters with ``district`` resolved to its GSO code.
+    Returns the parameters with ``district`` resolved to its code on the report's ``map``
+    (the 2023 map unless ``map`` is given).
     """
     declared = notebook_parameters(notebook)
     unknown = sorted(set(params) - set(declared))
@@ -179,10 +180,13 @@ def check_parameters(notebook: Path, params: dict) -> dict:
     checked = dict(params)
     if "lang" in checked:
         check_lang(checked["lang"])
-    if "district" in checked:
-        from ..metrics.scope import resolve_district
+    if "map" in checked or "district" in checked:
+        from ..metrics.maps import DEFAULT_MAP, check_map, resolve_unit
 
-        checked["district"] = resolve_district(checked["district"])
+        if "map" in checked:
+            checked["map"] = check_map(checked["map"])
+        if "district" in checked:
+            checked["district"] = resolve_unit(checked["district"], checked.get("map", DEFAULT_MAP))
     if "classification" in checked:
         from ..metrics.sectors import sector_columns
 

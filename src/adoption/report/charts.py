@@ -23,7 +23,7 @@ from .plots import (
     BAR_COLOUR, OVER_TIME_FIGURES, PALETTE, REFERENCE_COLOUR, SEQUENTIAL, _despine, label_key, lower_first, over_time_alt,
     percent_axis, shown_rows,
 )
-from .text import label
+from .text import label, on_map
 
 
 def _labels(column: str, values, lang: str) -> list[str]:
@@ -86,11 +86,13 @@ def _percent_ticks():
 
 
 def plot_over_time_facets(by_group: pd.DataFrame, whole: pd.DataFrame | None = None, *, lang: str = "vi",
-                          columns: int = 3):
+                          columns: int | None = None, map_: str | None = None):
     """Small multiples of an ``adoption_over_time(..., by=...)`` table: one panel a group
     with its cumulative adoption rate (over the head offices registered by then), on the
     same axes, and ``whole`` (the same table without ``by``) as a dashed reference line in
-    every panel. Hidden months are gaps. Returns the seaborn FacetGrid.
+    every panel. Hidden months are gaps. Panels go ``columns`` to a row (default: 3, or 6
+    when there are more than 12, as the 36 units of the 2025 map); the title names the
+    units of ``map_``. Returns the seaborn FacetGrid.
 
     >>> months = pd.to_datetime(["2020-01-01", "2020-02-01"] * 2)
     >>> table = pd.DataFrame({"month": months, "ownership": ["fdi", "fdi", "state", "state"],
@@ -103,8 +105,9 @@ def plot_over_time_facets(by_group: pd.DataFrame, whole: pd.DataFrame | None = N
     group = next(c for c in by_group.columns if c not in OVER_TIME_FIGURES)
     frame = by_group.assign(panel=_labels(group, by_group[group], lang))
     order = list(pd.unique(frame["panel"]))
-    grid = sns.FacetGrid(frame, col="panel", col_order=order, col_wrap=min(columns, len(order)), height=2.1,
-                         aspect=1.45, sharex=True, sharey=True, despine=True)
+    columns = columns or (6 if len(order) > 12 else 3)
+    grid = sns.FacetGrid(frame, col="panel", col_order=order, col_wrap=min(columns, len(order)),
+                         height=2.1 if columns <= 3 else 1.6, aspect=1.45, sharex=True, sharey=True, despine=True)
 
     def draw(data, **_):
         ax = plt.gca()
@@ -116,7 +119,12 @@ def plot_over_time_facets(by_group: pd.DataFrame, whole: pd.DataFrame | None = N
     grid.map_dataframe(draw)
     grid.set_titles("{col_name}", size=9)
     grid.set(ylim=(0, 1))
+    from matplotlib.dates import DateFormatter, YearLocator
+
     for ax in grid.axes.flat:
+        if columns > 3:  # narrow panels: a year every third
+            ax.xaxis.set_major_locator(YearLocator(3))
+            ax.xaxis.set_major_formatter(DateFormatter("%Y"))
         percent_axis(ax.yaxis, lang)
         ax.set_ylabel("")
         ax.tick_params(axis="x", labelrotation=30, labelsize=8)
@@ -127,12 +135,13 @@ def plot_over_time_facets(by_group: pd.DataFrame, whole: pd.DataFrame | None = N
                                   label=chart_text(label("facet_whole_line", lang))))
     grid.figure.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False, fontsize=8,
                        bbox_to_anchor=(0.5, 0.0))
-    grid.figure.suptitle(chart_text(label("over_time_facets", lang)), x=0.01, ha="left", fontsize=11)
+    title = label(on_map("over_time_facets", map_), lang)
+    grid.figure.suptitle(chart_text(title), x=0.01, ha="left", fontsize=11)
     grid.figure.supylabel(f"{label('adoption_rate', lang)} (%)", x=0.0, fontsize=9)
-    describe(grid.figure, over_time_alt(label("over_time_facets", lang), order,
-                                        [frame.loc[frame["panel"] == name, "adoption_rate"] for name in order],
+    describe(grid.figure, over_time_alt(title, order, [frame.loc[frame["panel"] == name, "adoption_rate"] for name in order],
                                         frame["month"], lang))
-    grid.figure.subplots_adjust(left=0.1, top=0.9, bottom=0.2)
+    height = grid.figure.get_figheight()  # title and legend take the same inches however many rows
+    grid.figure.subplots_adjust(left=0.1, top=max(0.9, 1 - 0.6 / height), bottom=min(0.2, 1.3 / height))
     return grid
 
 

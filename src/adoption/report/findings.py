@@ -11,9 +11,10 @@ from __future__ import annotations
 import pandas as pd
 
 from ..metrics import adoption, ict, intensity, workforce
+from ..metrics.maps import DEFAULT_MAP, unit_dimension
 from ..metrics.sectors import UNPLACED
 from .formats import fmt_dec, fmt_int, fmt_pct, value_label
-from .text import label
+from .text import label, on_map
 
 
 def extremes(table: pd.DataFrame, value: str) -> tuple[pd.Series, pd.Series] | None:
@@ -29,8 +30,8 @@ def _spread(firms: pd.DataFrame, by: str, lang: str, sentence: str) -> list[str]
     """The highest and lowest adoption rate among the shown groups of ``by``."""
     key = adoption.group_key(firms, by)[0]
     table = adoption.adoption_by(firms, by, protected=True)
-    # Firms a classification cannot place are no sector: never the highest or the lowest.
-    ends = extremes(table[table[key] != UNPLACED], "adoption_rate")
+    # Firms a classification or a map cannot place are no group: never the highest or the lowest.
+    ends = extremes(table[~table[key].isin([UNPLACED, adoption.NOT_ASSIGNABLE])], "adoption_rate")
     if ends is None:
         return []
     top, low = ends
@@ -39,14 +40,14 @@ def _spread(firms: pd.DataFrame, by: str, lang: str, sentence: str) -> list[str]
                   gap=fmt_dec((top["adoption_rate"] - low["adoption_rate"]) * 100, lang))]
 
 
-def overview(firms: pd.DataFrame, lang: str) -> list[str]:
-    """The adopters among the firms, the spread between district units and between
+def overview(firms: pd.DataFrame, lang: str, map_: str = DEFAULT_MAP) -> list[str]:
+    """The adopters among the firms, the spread between the units of ``map_`` and between
     sectors, and the gap between the largest and the smallest firms."""
     figures = adoption.headline(firms, protected=True)
     sentences = [] if {"adopters", "enterprises"} & set(figures.attrs["hidden"]) else [
         label("finding_adopters", lang, adopters=fmt_int(figures["adopters"], lang),
               firms=fmt_int(figures["enterprises"], lang), rate=fmt_pct(figures["adoption_rate"], lang))]
-    sentences += _spread(firms, "district", lang, "finding_districts")
+    sentences += _spread(firms, unit_dimension(map_), lang, on_map("finding_districts", map_))
     sentences += _spread(firms, "vsic_section", lang, "finding_sectors")
     sizes = adoption.adoption_by(firms, "size_class", protected=True).set_index("size_class")
     if {"micro", "large"} <= set(sizes.index) and not sizes.loc[["micro", "large"], "hidden"].any():

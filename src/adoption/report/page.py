@@ -7,16 +7,16 @@ from __future__ import annotations
 
 from IPython.display import HTML, Markdown
 
-from ..core import reference
 from ..core.io import CleanData
 from ..core.schema import Enterprises as E
 from ..metrics import disclosure
 from ..metrics.disclosure import DOMINANCE, MIN_COUNT, SYMBOL
+from ..metrics.maps import DEFAULT_MAP, check_map, unit_name
 from ..metrics.scope import coverage
 from .escape import html_text
 from .formats import fmt_dec, fmt_int, fmt_pct
 from .tables import CITED
-from .text import label
+from .text import label, on_map
 
 
 def disclosure_footnote(lang: str, *, min_count: int = MIN_COUNT, dominance: float = DOMINANCE) -> str:
@@ -58,11 +58,13 @@ def disclosure_note(lang: str) -> _Note:
     return _Note(text, {AUDIT_METADATA: audit})
 
 
-def heading(key: str, lang: str, *, level: int = 2, classification: str | None = None) -> Markdown:
-    """A Markdown heading from the label ``key``, for a notebook cell's output; a sector
-    table's heading names its ``classification`` (``"vsic2018"`` or ``"vsic2025"``)."""
+def heading(key: str, lang: str, *, level: int = 2, classification: str | None = None,
+            map_: str | None = None) -> Markdown:
+    """A Markdown heading from the label ``key`` (in its wording for ``map_``, see
+    :func:`adoption.report.text.on_map`), for a notebook cell's output; a sector table's
+    heading names its ``classification`` (``"vsic2018"`` or ``"vsic2025"``)."""
     values = {"classification": label(f"classification_{classification}", lang)} if classification else {}
-    return Markdown(f"{'#' * level} {label(key, lang, **values)}")
+    return Markdown(f"{'#' * level} {label(on_map(key, map_), lang, **values)}")
 
 
 def classification_note(classification: str, lang: str) -> Markdown:
@@ -71,13 +73,15 @@ def classification_note(classification: str, lang: str) -> Markdown:
     return Markdown("*" + label("classification_note", lang, classification=label(f"classification_{classification}", lang)) + "*")
 
 
-def title(lang: str, *, district: str | None = None, report: str = "report_title", scope: str = "scope_note") -> HTML:
-    """The report title (label ``report``), naming the district when the report covers one."""
-    place = label("province", lang)
-    if district:
-        place = reference.districts().set_index("district_code").loc[district, "district"]
-    return HTML(f"<h1>{html_text(label(report, lang))}</h1>\n"
-                f"<p><strong>{html_text(place)}</strong>. {html_text(label(scope, lang))}</p>")
+def title(lang: str, *, district: str | None = None, report: str = "report_title", scope: str = "scope_note",
+          map_: str = DEFAULT_MAP) -> HTML:
+    """The report title (label ``report``), the area it covers (the province on the 2023
+    map, the former province's area of Ho Chi Minh City on the 2025 map, or the one unit
+    ``district`` of that map) and the map its places are shown on."""
+    place = unit_name(district, map_) if district else label(on_map("province", map_), lang)
+    return HTML(f"<h1>{html_text(label(on_map(report, map_), lang))}</h1>\n"
+                f"<p><strong>{html_text(place)}</strong>. {html_text(label(on_map(scope, map_), lang))}</p>\n"
+                f'<p class="adoption-map">{html_text(label(f"map_{check_map(map_)}", lang))}</p>')
 
 
 def key_findings(sentences: list[str], lang: str) -> HTML:
@@ -88,15 +92,15 @@ def key_findings(sentences: list[str], lang: str) -> HTML:
                 f"<ul>{items}</ul></section>")
 
 
-def how_to_read(key: str, lang: str) -> HTML:
-    """Two or three sentences on how to read the report (the label ``key``)."""
+def how_to_read(key: str, lang: str, *, map_: str | None = None) -> HTML:
+    """Two or three sentences on how to read the report (the label ``key``, in its wording for ``map_``)."""
     return HTML(f'<p class="adoption-how-to-read"><strong>{html_text(label("how_to_read", lang))}.</strong> '
-                f"{html_text(label(key, lang))}</p>")
+                f"{html_text(label(on_map(key, map_), lang))}</p>")
 
 
-def note(key: str, lang: str) -> Markdown:
-    """A short explanatory note (the label ``key``) in italics."""
-    return Markdown(f"*{label(key, lang)}*")
+def note(key: str, lang: str, *, map_: str | None = None) -> Markdown:
+    """A short explanatory note (the label ``key``, in its wording for ``map_``) in italics."""
+    return Markdown(f"*{label(on_map(key, map_), lang)}*")
 
 
 def over_time_note(series, lang: str) -> Markdown:

@@ -54,9 +54,12 @@ def chart_title(table: pd.DataFrame, lang: str) -> str:
     """The title of a chart of ``table``: the heading of its dimension when the catalogue
     has one ("Adoption by district"), else the label of the dimension itself."""
     key = str(table.columns[0])
+    # A sector heading names its classification: the version of the column's codes.
+    classification = label("classification_vsic2025" if key.startswith("vsic2025") else "classification_vsic2018", lang)
     for candidate in (f"by_{key}", f"by_{key.removesuffix('_code')}", key):
         if has_label(candidate):
-            return label(candidate, lang)
+            text = label(candidate, lang)
+            return text.format(classification=classification) if "{classification}" in text else text
     return key
 
 

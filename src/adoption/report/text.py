@@ -56,6 +56,17 @@ def label(key: str, lang: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+def on_map(key: str, map_: str | None) -> str:
+    """The key of ``key``'s text for a report on ``map_``: ``<key>_2025`` where the
+    catalogue words it differently for the 2025 map, ``key`` otherwise.
+
+    >>> on_map("by_district", "2025"), on_map("by_district", "2023"), on_map("lang", "2025")
+    ('by_district_2025', 'by_district', 'lang')
+    """
+    variant = f"{key}_{map_}"
+    return variant if map_ and map_ != "2023" and variant in catalogue() else key
+
+
 def both(key: str, **values) -> str:
     """The text of ``key`` in Vietnamese and English, ``vi / en``, for bilingual pages.
 
