@@ -48,8 +48,9 @@ def test_every_report_of_the_grid_built(built):
     assert all(r.ok for r in built.reports), [r.error for r in built.reports]
     names = REPORTS + ["province-benchmark"]  # the benchmark has no register data: tested in test_benchmark.py
     profiles = [f"district-profile.{code}" for code in ("718", "719", "720", "721", "722", "723", "724", "725", "726")]
-    assert sorted(r.html.name for r in _written(built)) == sorted(
-        f"{n}.{lang}.html" for n in names + profiles for lang in ("vi", "en"))  # profiles: test_district.py
+    overview = [f"adoption-overview.{lang}.{map_}.html" for lang in ("vi", "en") for map_ in ("2023", "2025")]
+    assert sorted(r.html.name for r in _written(built)) == sorted(overview + [
+        f"{n}.{lang}.html" for n in names[1:] + profiles for lang in ("vi", "en")])  # profiles: test_district.py
     assert sorted((r.html.name, r.missing) for r in built.reports if r.missing) == [
         (f"trend.{lang}.{map_}.html", ("series",)) for lang in ("en", "vi") for map_ in ("2023", "2025")]
 
@@ -299,7 +300,7 @@ def test_footer_provenance(built, small_data):
     footer = html.split('<footer class="adoption-footer">')[1]
     assert small_data.input_hash in footer
     assert "adoption version" in footer and "Built at" in footer
-    assert '{&#34;lang&#34;: &#34;en&#34;' in footer or '{"lang": "en"' in footer
+    assert '&#34;lang&#34;: &#34;en&#34;' in footer or '"lang": "en"' in footer
 
 
 def test_executed_notebook_kept_for_researchers(built):
@@ -319,7 +320,7 @@ def test_index_links_every_report(built):
 
 
 def test_unknown_parameter_refused_before_a_kernel_starts():
-    with pytest.raises(ParameterError, match="valid parameters: lang, district, processed_dir"):
+    with pytest.raises(ParameterError, match="valid parameters: lang, district, map, processed_dir"):
         catalogue.check_parameters(config.NOTEBOOKS_DIR / "01-adoption-overview.ipynb", {"langg": "vi"})
 
 
@@ -464,7 +465,8 @@ def test_a_build_of_one_report_keeps_the_others_in_the_index(built, small_proces
     index = result.index.read_text(encoding="utf-8")
     for name in REPORTS:
         for lang in ("vi", "en"):
-            assert f'href="{name}.{lang}.html"' in index
+            suffixes = (".2023", ".2025") if name == "adoption-overview" else ("",)
+            assert all(f'href="{name}.{lang}{suffix}.html"' in index for suffix in suffixes)
     assert index.count("built from earlier data or code") == 1
     row = next(line for line in index.split("<tr") if "workforce-training.en.html" in line)
     assert "built from earlier data or code" in row
@@ -519,3 +521,22 @@ def test_the_coverage_chart_sorts_districts_against_the_total(built, small_data)
     alts = [html.unescape(a) for a in re.findall(r'<img[^>]+alt="([^"]*)"', _html(built, "en", "workforce-training"))]
     listed = "; ".join(f"{names[code]} {share * 100:.1f}%" for code, share in coverage.items())
     assert alts == [f"Coverage (hours delivered / required) by district unit: {listed}. Reference line: Total: {total * 100:.1f}%."]
+
+
+def test_no_report_shows_an_unfilled_placeholder(built):
+    """Every text of the catalogue with a {placeholder} is filled where a report uses it:
+    headings, notes, chart titles and the alt texts written from them."""
+    for report in _written(built):
+        text = html.unescape(report.html.read_text(encoding="utf-8"))
+        assert not re.findall(r"\{[a-z_]+\}", text), report.html.name
+
+
+def test_the_overview_on_the_2025_map_names_its_units(built, small_data):
+    page = _html(built, "en", map_="2025")
+    assert "Map: since 1 July 2025" in page
+    assert "Digital-platform adoption by ward or commune (the map since 1 July 2025)" in page
+    assert "Adoption by ward or commune and size (medium and large firms together)" in page
+    # one small-multiple panel a unit: the alt text of the chart lists them all
+    units = reference.units_2025()
+    located = set(small_data.enterprises["commune2025_code"].dropna().astype(str))
+    assert all(name in page for code, name in zip(units["commune2025_code"], units["commune2025"]) if code in located)

@@ -20,8 +20,12 @@ from .sectors import SECTOR_COLUMNS, placed
 # except "district" (read from district_code) and "cohort" (from registered_on).
 DIMENSIONS = (
     "district", "commune_code", "vsic_section", "vsic_division", "size_class", "ownership",
-    "in_industrial_park", "cohort", "vsic2025_section", "vsic2025_division", "commune2025",
+    "in_industrial_park", "cohort", "vsic2025_section", "vsic2025_division", "commune2025", "size_band",
 )
+# Size bands: the size classes with medium and large firms together, for tables of many
+# small groups (the 36 units of the 2025 map by size), where medium and large firms apart
+# are too few to show without hiding most cells.
+SIZE_BANDS = {"micro": "micro", "small": "small", "medium": "medium_large", "large": "medium_large"}
 # The group of firms in a former commune split between two 2025 units with nothing in
 # their row to say which: shown as what it is, never spread over the units.
 NOT_ASSIGNABLE = "not_assignable"
@@ -49,6 +53,10 @@ def group_key(firms: pd.DataFrame, by: str) -> tuple[str, pd.Series]:
         return "district_code", firms[E.district_code]
     if by == "cohort":
         return "cohort", pd.Series(cohort(firms[E.registered_on]), index=firms.index)
+    if by == "size_band":
+        bands = firms[E.size_class].astype("string").map(SIZE_BANDS)
+        return "size_band", pd.Series(pd.Categorical(bands, categories=list(dict.fromkeys(SIZE_BANDS.values())),
+                                                     ordered=True), index=firms.index)
     if by == "commune2025":  # the 2025 map: the unit, or "not assignable" for a split commune
         code = firms["commune2025_code"].astype("string")
         undecided = code.isna().to_numpy() & firms["commune2025_candidates"].notna().to_numpy()

@@ -22,6 +22,10 @@ MAPS = {"2023": "district", "2025": "commune2025"}
 # The clean column holding a firm's unit on each map.
 UNIT_COLUMN = {"2023": "district_code", "2025": "commune2025_code"}
 DEFAULT_MAP = "2023"
+# The size dimension of a table of units by size: on the 2025 map, with 36 units, medium
+# and large firms together (:data:`adoption.metrics.adoption.SIZE_BANDS`); apart, most of
+# the table's cells would have to be hidden to protect the few small ones.
+UNIT_BY_SIZE = {"2023": "size_class", "2025": "size_band"}
 
 
 def check_map(value) -> str:
@@ -44,6 +48,11 @@ def unit_dimension(map_: str) -> str:
 def unit_column(map_: str) -> str:
     """The clean column holding each firm's unit on ``map_``."""
     return UNIT_COLUMN[check_map(map_)]
+
+
+def size_dimension(map_: str) -> str:
+    """The size dimension crossed with ``map_``'s units (:data:`UNIT_BY_SIZE`)."""
+    return UNIT_BY_SIZE[check_map(map_)]
 
 
 def units(map_: str) -> pd.DataFrame:
