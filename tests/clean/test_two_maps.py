@@ -198,7 +198,7 @@ def test_address_outside_former_binh_duong(address, outside):
     assert read_address(address).outside == outside
 
 
-def test_a_surveyed_firm_without_a_district_has_no_stratum():
+def test_a_stratum_written_for_a_firm_without_a_district_stands():
     from adoption.clean.survey import clean_survey
     from adoption.core.schema import DII_INDICATORS
 
@@ -215,6 +215,10 @@ def test_a_surveyed_firm_without_a_district_has_no_stratum():
         "source_file": "khao_sat.csv", "source_sheet": "", "source_row": [2, 3, 4],
     })
     stage, _ = clean_survey(raw, firms)
-    assert stage.clean["tax_code"].tolist() == ["3700000018"]
-    assert stage.clean["stratum"].tolist() == ["718|small"]
-    assert stage.rejects.set_index("source_row")["reason_code"].to_dict() == {3: "weight_invalid", 4: "stratum_unknown"}
+    # The file's stratum is the design's: the firm the register cannot place counts in it,
+    # so 718|small holds 2 firms, both surveyed: weight 2 / 2.
+    assert stage.clean["tax_code"].tolist() == ["3700000018", "3700000025"]
+    assert stage.clean["stratum"].tolist() == ["718|small", "718|small"]
+    assert stage.clean["weight"].tolist() == [1.0, 1.0]
+    assert stage.clean["district_code"].tolist() == ["718", pd.NA]
+    assert stage.rejects.set_index("source_row")["reason_code"].to_dict() == {4: "stratum_unknown"}

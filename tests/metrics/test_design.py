@@ -73,3 +73,18 @@ def test_large_firms_are_a_census_in_the_default_survey(default_data):
     in_strata = survey[survey["stratum"].isin(large_strata)]
     take_all = bool((in_strata.groupby("stratum")["weight"].max() == 1.0).all())
     assert (large["method"] == "census") == take_all
+
+
+def test_sampled_strata_of_one_respondent_are_collapsed_for_the_variance():
+    # Two wards' micro firms, 10 each, one surveyed in each (weight 10): alone, neither
+    # stratum has a variance. Collapsed: p = 10 / 20 = 1/2; u = w (y - 1/2) / 20 = +-1/4,
+    # mean 0, sum of squares 1/8; each own fpc 1 - 1/10 and n/(n-1) = 2: var = 0.9 * 2 / 8.
+    # A take-all stratum of one large firm (weight 1) adds nothing and joins no one.
+    got = domain_share([1, 0, 1], [True, True, False], [10.0, 10.0, 1.0], ["25840|micro", "25760|micro", "25747|large"])
+    assert got["share"] == pytest.approx(0.5)
+    assert got["se"] == pytest.approx(math.sqrt(0.9 * 2 / 8))
+    # A lone one joins the smallest sampled stratum of its size class: 25747|micro holds
+    # 2 of 20 (weight 10). p = 1/3; u = 10 (y - 1/3) / 30 = 2/9, -1/9, -1/9, mean 0, sum of
+    # squares 6/81; fpc 0.9 for all three, n/(n-1) = 3/2: var = 0.9 * 1.5 * 6/81 = 0.1.
+    got = domain_share([1, 0, 0], [True] * 3, [10.0] * 3, ["25840|micro", "25747|micro", "25747|micro"])
+    assert got["se"] == pytest.approx(math.sqrt(0.1))

@@ -289,6 +289,28 @@ def test_firms_registered_since_vsic_2025_are_read_in_it(root, cleaned):
     assert (earlier["vsic_version"] == "2018").all()
 
 
+@pytest.mark.parametrize("name, key, unit", [(DATES[0], "district|size_class", "district_code"),
+                                             (DATES[1], "district|size_class", "district_code"),
+                                             (DATES[2], "commune2025|size_class", "commune2025_code")])
+def test_each_survey_is_kept_on_the_map_of_its_date(root, cleaned, name, key, unit):
+    result = cleaned[name]
+    written = pd.read_csv(root / name / "survey" / "synthetic_survey_2023.csv", dtype=str)["Tầng mẫu"]
+    # The agency's frame on the extract date: 3-digit districts before 1 July 2025, 5-digit units after.
+    assert written.str.fullmatch(r"\d{3}\|\w+" if unit == "district_code" else r"\d{5}\|\w+").all()
+    reasons = result.rejects.loc[result.rejects["table"] == "survey", "reason_code"]
+    assert not reasons.isin(["weight_invalid", "stratum_unknown"]).any()
+    assert len(result.survey) == len(written)
+    assert result.quality["survey"]["strata"] == key
+    # The weights add up to the in-scope firms of the respondents' strata, counted here from
+    # the clean register: the register's stratum, or for a firm it cannot place, its row's.
+    firms = in_scope(result.enterprises).set_index("tax_code")
+    stratum = (firms[unit].astype("string") + "|" + firms["size_class"].astype("string"))
+    stratum = stratum.fillna(result.survey.set_index("tax_code")["stratum"].reindex(stratum.index))
+    assert result.survey["weight"].sum() == pytest.approx(stratum.isin(set(result.survey["stratum"])).sum())
+    if name == DATES[2]:  # a 2025 unit of two former districts leaves surveyed firms without a district
+        assert result.survey["district_code"].isna().any()
+
+
 def test_cli_writes_a_series(tmp_path):
     adoption = str(Path(sys.executable).parent / "adoption")
     raw = tmp_path / "raw"

@@ -231,6 +231,7 @@ def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None, 
     quality["columns_absent"] = {"register": absent_columns(registers, vocab.REGISTER_HEADER_ALIASES)}
     quality["read_limits"] = limits.as_dict()
     quality["extract"] = extract
+    quality["survey"] = survey_stage.flags.get("survey", {})  # the register key of the design strata
     return CleanResult(enterprises=enterprises, platforms=platforms, survey=survey, workforce=workforce,
                        rejects=rejects, merges=merges, extras=extras, quality=quality)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..core.schema import DII_INDICATORS, SOURCE_COLUMNS, Survey as S, columns, in_scope_mask
+from ..core.schema import DII_INDICATORS, SOURCE_COLUMNS, STRATUM_KEYS, Survey as S, columns, in_scope_mask
 from ..core.text import fold
 from . import vocab
 from .duplicates import keep_first
@@ -17,12 +17,54 @@ def _answer(value: str) -> bool | None:
     return True if key in vocab.YES_TOKENS else False if key in vocab.NO_TOKENS else None
 
 
+def _strata_of(frame: pd.DataFrame, key: str) -> pd.Series:
+    """Each row's stratum on ``key`` (its columns' values joined by ``|``); null where one is unknown."""
+    parts = [frame[column].astype("string") for column in STRATUM_KEYS[key]]
+    joined = parts[0].str.cat(parts[1:], sep="|")
+    return joined.where(pd.concat(parts, axis=1).notna().all(axis=1))
+
+
+def _written(values: pd.Series) -> pd.Series:
+    """A stratum as a file writes it, in the register's spelling: ``721 | Small`` is ``721|small``."""
+    return clean_text(values).str.replace(r"\s*\|\s*", "|", regex=True).str.lower()
+
+
+def recognise_strata(written: pd.Series, codes: pd.Series, firms: pd.DataFrame) -> tuple[str, str, dict[str, int]]:
+    """The register key the survey's strata are built of (a name of :data:`STRATUM_KEYS`),
+    what decided it (``file`` or ``register``) and, for each key, how many rows it matched.
+
+    The key whose register strata the most written strata name; when the file names none
+    (no stratum column, or none the register knows), the key on which the register
+    places the most surveyed firms (``codes``, indexed like ``written``). Ties go to the
+    key listed first.
+
+    >>> firms = pd.DataFrame({"district_code": ["721", None], "commune2025_code": ["25747", "25750"],
+    ...                       "size_class": ["small", "small"]}, index=["1", "2"])
+    >>> recognise_strata(pd.Series(["25750|small", "x"]), pd.Series(["1", "2"]), firms)
+    ('commune2025|size_class', 'file', {'district|size_class': 0, 'commune2025|size_class': 1})
+    >>> recognise_strata(pd.Series([None, None]), pd.Series(["1", "2"]), firms)[:2]
+    ('commune2025|size_class', 'register')
+    """
+    keys = [k for k, columns in STRATUM_KEYS.items() if set(columns) <= set(firms.columns)]
+    strata = {k: _strata_of(firms, k) for k in keys}
+    matched = {k: int(written.isin(set(strata[k].dropna())).fillna(False).sum()) for k in keys}
+    if max(matched.values()) > 0:
+        return max(keys, key=lambda k: matched[k]), "file", matched
+    placed = {k: int(codes.map(strata[k]).notna().sum()) for k in keys}
+    return max(keys, key=lambda k: placed[k]), "register", matched
+
+
 def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, pd.DataFrame]:
     """Survey rows joined to the in-scope register, with design weights and DII scores.
 
-    Weights: the file's ``weight`` where given; otherwise stratum population over stratum
-    sample, the population counted in the clean register (active head offices of the
-    same district and size class). A firm answered twice keeps its first answer.
+    The strata are those the file writes, on the register key they are built of (the
+    2023 map's ``district|size_class`` or the 2025 map's ``commune2025|size_class``, see
+    :func:`recognise_strata`); a row without a stratum the register knows takes its firm's
+    stratum on that key. Weights: the file's ``weight`` where given; otherwise stratum
+    population over stratum sample, the population counted in the clean register
+    (in-scope head offices of the stratum; a firm the register cannot place on the key
+    counts in the stratum its survey row gives). A firm answered twice keeps its first answer.
+    ``stage.flags["survey"]`` says which key was used and why (``quality.json``, ``survey``).
     """
     raw = raw.reset_index(drop=True)
     codes, code_reasons = clean_tax_codes(raw["tax_code"])
@@ -30,29 +72,30 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     known = codes.isin(set(firms.index)).fillna(False)
     answers = pd.DataFrame({name: map_unique(raw[name], _answer) for name in DII_INDICATORS})
     bad_answer = answers.isna().any(axis=1)
-    # No stratum for a firm whose district the register does not determine (a 2025 unit
-    # that spans two former districts, say).
-    register_stratum = (firms["district_code"].astype(str) + "|" + firms["size_class"].astype(str)).where(
-        firms["district_code"].notna())
-    population = register_stratum.value_counts()
-    stratum = clean_text(raw["stratum"])
-    # A stratum written in the file counts only for a firm whose district the register knows.
-    located = codes.isin(set(firms.index[firms["district_code"].notna().to_numpy()])).fillna(False)
-    stratum = stratum.where(stratum.isin(population.index) & located, codes.map(register_stratum))
+    written = _written(raw["stratum"])
+    key, decided_by, matched = recognise_strata(written, codes, firms)
+    register_stratum = _strata_of(firms, key)
+    # The stratum the file writes is the design's: kept even where the register now places
+    # the firm elsewhere (it moved) or nowhere (a 2025 unit of two districts).
+    from_file = written.isin(set(register_stratum.dropna())).fillna(False).astype(bool)
+    stratum = written.where(from_file, codes.map(register_stratum))
     # Design weights are fractions (stratum population over sample): read as given, not rounded.
     weight, weight_problem = read_numbers(raw["weight"], whole=False)
     zero = (weight == 0).fillna(False)  # no firm stands for no firm: a weight must be positive
     weight, weight_problem = weight.mask(zero), weight_problem.mask(zero, OUT_OF_RANGE)
     no_weight = weight.isna() & stratum.isna()
-    no_stratum = stratum.isna() & ~no_weight  # weighted, but the register knows no district or size class for it
+    no_stratum = stratum.isna() & ~no_weight  # weighted, but neither the file nor the register gives a stratum
     rejects, keep = split(raw, [
         ("tax_code_invalid", codes.isna(), code_reasons, str),
         ("not_in_register", ~known, codes, lambda c: f"surveyed firm {c} is not an active head office of the clean register"),
         ("answer_invalid", bad_answer, raw[list(DII_INDICATORS)].astype(str).agg(" / ".join, axis=1),
          lambda v: f"answers {v!r}: each must be yes or no (Có/Không, 1/0)"),
-        ("weight_invalid", no_weight, raw["stratum"], lambda v: f"stratum {v!r} is not a district|size class of the register and no weight is given"),
-        ("stratum_unknown", no_stratum, codes, lambda c: f"firm {c} has a weight, but its district or size class is unknown "
-                                                         "in the register, so its stratum is (variances are computed by stratum)"),
+        ("weight_invalid", no_weight, pd.Series(zip(raw["stratum"], codes)), lambda v: (
+            f"stratum {v[0]!r} is not a {key} stratum of the register, the register gives firm {v[1]} none on that "
+            "key, and no weight is given")),
+        ("stratum_unknown", no_stratum, codes, lambda c: f"firm {c} has a weight, but no stratum: the file gives none the "
+                                                         f"register knows and the register gives none on {key} "
+                                                         "(variances are computed by stratum)"),
     ], list(vocab.SURVEY_HEADER_ALIASES))
     clean = pd.DataFrame({S.tax_code: codes[keep].astype("string").array, S.stratum: stratum[keep].astype("string").array})
     for name in DII_INDICATORS:
@@ -61,7 +104,9 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
         clean[column] = raw.loc[keep, column].to_numpy()
     given = pd.Series(weight[keep].to_numpy(), index=clean.index)
     clean, merges = keep_first(clean.assign(_given=given), [S.tax_code], "same_tax_code")
-    sample = clean[S.stratum].value_counts()
+    # A firm the register cannot place on the key belongs to the stratum its row gives.
+    placed = register_stratum.fillna(clean.set_index(S.tax_code)[S.stratum].reindex(register_stratum.index))
+    population, sample = placed.value_counts(), clean[S.stratum].value_counts()
     clean[S.weight] = [float(g) if pd.notna(g) else population[s] / sample[s] for g, s in zip(clean["_given"], clean[S.stratum])]
     clean = clean.drop(columns="_given")
     for column in (S.district_code, S.size_class, S.vsic_section):
@@ -72,4 +117,7 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     clean[S.source_row] = clean[S.source_row].astype("int64")
     unparsed = unparsed_values(raw, {"weight": weight_problem}, "the weight is computed from the row's stratum; "
                                "without a stratum the row is rejected (weight_invalid)")
-    return Stage(clean=clean[columns("survey")], rejects=rejects, unparsed=unparsed), merges
+    design = {"strata": key, "strata_decided_by": decided_by, "rows_matching": matched,
+              "rows_stratum_from_register": int((keep & ~from_file & stratum.notna()).sum()),
+              "in_scope_firms_without_stratum": int(placed.isna().sum())}
+    return Stage(clean=clean[columns("survey")], rejects=rejects, unparsed=unparsed, flags={"survey": design}), merges

@@ -39,6 +39,15 @@ DII_INDICATORS = (
 VSIC_VERSIONS = ("2018", "2025", "ambiguous")
 VSIC_EVIDENCE = ("header", "description", "one_version_only", "registered_after_2025_11_15")
 
+# The register keys a survey's design strata may be built of: a name (as quality.json
+# records it) and the columns whose values, joined by "|", make a stratum ("721|small",
+# "25747|small"). The 2023 map first: where the evidence ties, it is the older frame
+# (docs/glossary.md, "Digital intensity"; adoption.clean.survey.recognise_strata).
+STRATUM_KEYS: dict[str, tuple[str, ...]] = {
+    "district|size_class": ("district_code", "size_class"),
+    "commune2025|size_class": ("commune2025_code", "size_class"),
+}
+
 TAX_CODE_PATTERN = r"^\d{10}(-\d{3})?$"
 SOURCE_COLUMNS = ["source_file", "source_sheet", "source_row"]
 
@@ -153,7 +162,7 @@ class Survey(pa.DataFrameModel):
     source_sheet: Series[pd.StringDtype]
     source_row: Series[int] = pa.Field(ge=1)
     weight: Series[float] = pa.Field(gt=0)
-    district_code: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{3}$")
+    district_code: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{3}$")  # null: a 2025 unit of two districts
     size_class: Series[pd.StringDtype] = pa.Field(nullable=True, isin=list(SIZE_CLASSES))  # null: no staff figure in the register
     vsic_section: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^[A-U]$")  # null: not determined (VSIC 2025 code)
     dii_score: Series[int] = pa.Field(in_range={"min_value": 0, "max_value": len(DII_INDICATORS)})

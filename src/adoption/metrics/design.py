@@ -14,6 +14,10 @@ Every respondent enters the variance, those outside the domain with ``z = 0``: a
 is estimated as a domain, not as a sample of its own. ``N_h`` is the sum of the stratum's
 weights (the weights are ``N_h / n_h``); a take-all stratum (``n_h = N_h``) adds no
 variance, so a domain observed only in take-all strata is a census, with no interval.
+A sampled stratum with a single respondent (``n_h = 1 < N_h``, common when strata are
+the 36 units of the 2025 map by size class) has a variance that cannot be estimated: for
+the variance only, it is collapsed with the others of its size class
+(:func:`variance_strata`), which errs on the side of a larger variance, never a smaller one.
 The interval is ``p +/- 1.96 sqrt(var)``, except where the normal approximation breaks
 down (fewer than :data:`MIN_EXPECTED` effective yes or no answers, or a share of 0 or 1
 in sampled strata): there it is the Wilson interval on the design's effective sample
@@ -77,6 +81,42 @@ def stratum_fpc(strata, weights) -> np.ndarray:
     return np.clip(1 - n / np.maximum(np.round(population), n), 0.0, 1.0)
 
 
+def variance_strata(strata, weights) -> np.ndarray:
+    """The strata the variance is computed over: the design's, except that each sampled
+    stratum of a single respondent (``n_h = 1 < N_h``, ``N_h`` the sum of its weights) is
+    collapsed with the others of its size class (a label's text after its last ``|``):
+    those of one respondent together; a lone one with the smallest stratum of its size
+    class that has a sampling error (of any class when its own has none). A take-all
+    stratum of one firm adds no variance and stays as it is; so does a lone stratum with
+    nothing to join (the estimate then has no sampling error from it).
+
+    >>> variance_strata(["721|micro", "722|micro", "723|micro", "723|micro", "724|large"], [5, 4, 3, 3, 1]).tolist()
+    ['micro (collapsed)', 'micro (collapsed)', '723|micro', '723|micro', '724|large']
+    >>> variance_strata(["721|micro", "723|micro", "723|micro"], [5, 3, 3]).tolist()
+    ['723|micro', '723|micro', '723|micro']
+    """
+    labels = np.asarray(strata).astype(str).astype(object)
+    frame = pd.DataFrame({"stratum": labels, "w": np.asarray(weights, dtype=float)})
+    grouped = frame.groupby("stratum", sort=False)["w"]
+    n = grouped.transform("size").to_numpy(float)
+    population = np.maximum(np.round(grouped.transform("sum").to_numpy(float)), n)
+    lone = (n == 1) & (population > 1)
+    if not lone.any():
+        return labels
+    out = labels.copy()
+    size = np.array([label.rsplit("|", 1)[-1] for label in labels], dtype=object)
+    sampled = (n >= 2) & (population > n)
+    for cls in sorted(set(size[lone])):
+        rows = np.flatnonzero(lone & (size == cls))
+        if len(rows) >= 2:
+            out[rows] = f"{cls} (collapsed)"
+            continue
+        hosts = sampled & (size == cls) if (sampled & (size == cls)).any() else sampled
+        if hosts.any():  # the smallest such stratum, the first by label among equals
+            out[rows] = min(zip(n[hosts], labels[hosts]))[1]
+    return out
+
+
 def domain_share(y, in_domain, weights, strata) -> dict:
     """Share of ``y`` among the respondents ``in_domain``, estimated from the whole sample
     (``weights``, ``strata``): ``share``, ``se``, ``cv``, ``quality``, ``ci_low``,
@@ -99,7 +139,7 @@ def domain_share(y, in_domain, weights, strata) -> dict:
                 "method": "", "respondents": respondents, "n_eff": 0.0}
     p = float((w * y * d).sum() / total)
     z = np.where(d, (y - p) / total, 0.0)
-    var = _stratified_variance(w * z, strata, stratum_fpc(strata, w))
+    var = _stratified_variance(w * z, variance_strata(strata, w), stratum_fpc(strata, w))
     se = math.sqrt(var)
     sampled = bool((stratum_fpc(strata, w)[d] > 0).any())
     if not sampled:  # every respondent of the domain in a take-all stratum: a census
@@ -120,8 +160,8 @@ def domain_share(y, in_domain, weights, strata) -> dict:
 
 
 def _stratified_variance(u: np.ndarray, strata: np.ndarray, fpc: np.ndarray) -> float:
-    """``sum_h (1 - f_h) n_h / (n_h - 1) sum_i (u_i - mean_h u)^2``; a stratum of one
-    respondent adds nothing (its variance cannot be estimated)."""
+    """``sum_h (1 - f_h) n_h / (n_h - 1) sum_i (u_i - mean_h u)^2``, ``f_h`` each respondent's
+    own; a stratum of one respondent adds nothing (see :func:`variance_strata`)."""
     frame = pd.DataFrame({"stratum": strata, "u": u, "fpc": fpc})
     grouped = frame.groupby("stratum", sort=False)
     n = grouped["u"].transform("size").to_numpy(float)

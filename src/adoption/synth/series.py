@@ -29,7 +29,7 @@ moves                         2% of the head offices that stay, outside industri
 
 Entrants use a platform in 30% of cases. Extracts are written as registers were written
 on their date (:mod:`adoption.synth.scheme2025`): Bến Cát a city from 2024; the 2025 map
-from 1 July 2025; VSIC 2025 codes for firms registered from 15 November 2025. The same
+from 1 July 2025, the survey's strata included; VSIC 2025 codes for firms registered from 15 November 2025. The same
 seed gives the same series.
 """
 

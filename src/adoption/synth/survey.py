@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..core import reference
+from ..core.schema import STRATUM_KEYS
 from ..core.sizes import size_class
 from .targets import DEFAULT_SEED, Targets
 
@@ -17,10 +18,14 @@ SURVEY_FIRM_EFFECT = 0.8
 SURVEY_ANSWERS = {True: "Có", False: "Không"}
 
 
-def survey_sample(register: pd.DataFrame, seed: int = DEFAULT_SEED, targets: Targets = Targets()) -> pd.DataFrame:
+def survey_sample(register: pd.DataFrame, seed: int = DEFAULT_SEED, targets: Targets = Targets(), *,
+                  strata: str = "district|size_class") -> pd.DataFrame:
     """A stratified technology survey of the active head offices, with the 12 DII answers.
 
-    Strata are district x size class (Decree 80/2021); every large firm is taken, and
+    Strata are a unit of the map on ``strata`` (a key of
+    :data:`~adoption.core.schema.STRATUM_KEYS`: the district, or since 1 July 2025 the
+    ward or commune of Ho Chi Minh City, ``commune2025|size_class``) x size class (Decree
+    80/2021), written ``721|small``; every large firm is taken, and
     ``targets.survey_others`` other firms are allocated to the other strata in proportion to
     their size (at least :data:`SURVEY_MIN_PER_STRATUM` each, or the whole stratum when
     smaller). Answers are drawn with the shares of the reference data's ``dii_indicators.csv``
@@ -33,7 +38,8 @@ def survey_sample(register: pd.DataFrame, seed: int = DEFAULT_SEED, targets: Tar
         pd.Series(heads["employees"].to_numpy(), dtype="Int64"), pd.Series(heads["revenue_vnd"].to_numpy(), dtype="Float64"),
         pd.Series(heads["charter_capital_vnd"].to_numpy(), dtype="Float64"), heads["vsic_section"],
     ).astype(object))
-    stratum = heads["district_code"].to_numpy().astype(object) + "|" + size
+    unit, _ = STRATUM_KEYS[strata]
+    stratum = heads[unit].to_numpy().astype(object) + "|" + size
     population = pd.Series(stratum).value_counts().sort_index()
     large = population[population.index.str.endswith("|large")]
     others = population.drop(large.index)

@@ -16,6 +16,7 @@ from ..core.manifest import mark_writing, synthetic_files, write_manifest
 from .files import write_tidy
 from .mess import LEVELS, write_messy
 from .register import generate
+from .scheme2025 import NEW_MAP_FROM
 from .survey import survey_sample, write_survey
 from .targets import DATA_CUTOFF, DEFAULT_FIRMS, DEFAULT_SEED, Targets
 from .workforce import workforce_records, write_workforce
@@ -114,7 +115,9 @@ def write_extract(raw_dir: Path, register: pd.DataFrame, platforms: pd.DataFrame
         messy.platform_truth.to_parquet(truth_path / "platform_truth.parquet", index=False)
         (truth_path / "README.md").write_text(TRUTH_README, encoding="utf-8")
         log.info("wrote the ground truth to %s", truth_path)
-    written.append(write_survey(survey_sample(register, seed, targets), raw_dir))
+    # The agency draws its survey from the frame of its day: the 2025 map once districts are gone.
+    strata = "commune2025|size_class" if extracted_on >= NEW_MAP_FROM else "district|size_class"
+    written.append(write_survey(survey_sample(register, seed, targets, strata=strata), raw_dir))
     written.append(write_workforce(workforce_records(register, seed), raw_dir))
     for path in written:
         log.info("wrote %s", path.relative_to(raw_dir))
