@@ -87,3 +87,17 @@ def test_tiny_communes_are_hidden_in_the_html(built, firms):
         page = report.html.read_text(encoding="utf-8")
         row = next(part for part in page.split("<tr") if f">{value_label('commune_code', commune, 'en')}<" in part)
         assert f">{n}<" not in row.replace(" ", "") and ">x<" in row
+
+
+def test_a_hidden_figure_has_no_rank_either(built):
+    """A rank places a figure between two others that other profiles publish: where a
+    profile hides the figure, it hides the rank."""
+    from htmltables import tables
+
+    checked = 0
+    for report in (r for r in built.reports if r.spec.name == "district-profile" and r.params["lang"] == "en"):
+        [table] = [t for t in tables(report.html.read_text(encoding="utf-8")) if t and t[0][0] == "Measure"]
+        for row in table[1:]:
+            assert (row[1] == "x") == (row[-1] == "x"), (report.html.name, row)
+            checked += row[1] == "x"
+    assert checked  # the small register hides some unit's figure

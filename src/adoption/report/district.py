@@ -43,7 +43,9 @@ def headline_table(firms: pd.DataFrame, district: str, lang: str, map_: str = DE
         label(on_map("province", map_), lang): [_value(m, v, lang) for m, v in zip(table["measure"], table["province"])],
         label(on_map("district_share_of_province", map_), lang): [SYMBOL if h else "–" if pd.isna(v) else fmt_pct(v, lang)
                                                                   for v, h in zip(table["share_of_province"], hidden)],
-        label(on_map("district_rank", map_), lang): ["–" if pd.isna(r) else f"{ordinal(int(r), lang)} / {u}" for r, u in zip(table["rank"], table["units"])],
+        # A hidden figure's rank is hidden too: it would place the figure between two others.
+        label(on_map("district_rank", map_), lang): [SYMBOL if h else "–" if pd.isna(r) else f"{ordinal(int(r), lang)} / {u}"
+                                                     for r, u, h in zip(table["rank"], table["units"], hidden)],
     })
 
 
@@ -99,7 +101,7 @@ def plot_sorted(table: pd.DataFrame, reference_rate: float, *, lang: str = "vi",
     """The adoption rate of each group of an ``adoption_by`` table as horizontal bars,
     highest first, with the whole area's rate as a dashed reference line; hidden groups get
     no bar. None when no group is shown."""
-    return plot_adoption_by(table, lang=lang, reference=reference_rate, ax=ax,
+    return plot_adoption_by(table, lang=lang, reference=reference_rate, ax=ax, title=label(on_map("by_commune", map_), lang),
                             reference_label=label(on_map("district_province_rate", map_), lang, rate=fmt_pct(reference_rate, lang)))
 
 

@@ -111,12 +111,13 @@ def percent_axis(axis, lang: str, key: str = "adoption_rate") -> None:
 
 
 def plot_adoption_by(table: pd.DataFrame, *, lang: str = "vi", reference: float | None = None,
-                     reference_label: str | None = None, ax: Axes | None = None) -> Axes | None:
+                     reference_label: str | None = None, ax: Axes | None = None, title: str | None = None) -> Axes | None:
     """Horizontal bars of the adoption rate of each group in an ``adoption_by`` table,
     highest first (groups with an order of their own, such as size classes, keep it), with
     ``reference`` (the rate of every firm shown, the province's) as a dashed line;
     nothing (None) when no group is shown, which :func:`adoption_table` explains. Hidden
-    groups of a protected table get no bar.
+    groups of a protected table get no bar. ``title``: the chart's title, by default the
+    heading of the table's dimension (:func:`chart_title`).
 
     >>> from adoption.metrics.adoption import adoption_by
     >>> frame = pd.DataFrame({"ownership": pd.Categorical(["fdi", "state", "state"]), "uses_digital_platform": [False, True, False]})
@@ -142,7 +143,7 @@ def plot_adoption_by(table: pd.DataFrame, *, lang: str = "vi", reference: float 
     ax.set_xlim(0, 1)
     percent_axis(ax.xaxis, lang)
     ax.set_ylabel("")
-    title = chart_title(table, lang)
+    title = title or chart_title(table, lang)
     ax.set_title(chart_text(title), loc="left", fontsize=11)
     describe(ax.figure, chart_alt(title, names, rates, lang, reference=shown_reference, hidden=hidden))
     for position, rate in enumerate(rates):  # inside the bar's end, clear of a reference line
