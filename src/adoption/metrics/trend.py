@@ -27,7 +27,28 @@ from .scope import in_scope
 UNPLACED = "unplaced"
 
 
-def load_series(root: Path | str | None = None) -> dict[str, CleanData]:
+class Series(dict):
+    """Extract date -> clean data, in date order, with the flows between two extracts
+    (:func:`adoption.metrics.panel.flows`) linked once however many tables use them."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._flows: dict[tuple[str, str], pd.DataFrame] = {}
+
+    def flows(self, before: str, after: str) -> pd.DataFrame:
+        """The firms of extracts ``before`` and ``after`` linked by tax code."""
+        if (before, after) not in self._flows:
+            self._flows[before, after] = panel.flows(self[before].enterprises, self[after].enterprises,
+                                                     previous_platforms=self[before].platforms,
+                                                     current_platforms=self[after].platforms)
+        return self._flows[before, after]
+
+
+def _linked(series: dict[str, CleanData]) -> Series:
+    return series if isinstance(series, Series) else Series(series)
+
+
+def load_series(root: Path | str | None = None) -> Series:
     """Every extract of a series (default: ``data/processed/``), loaded and checked:
     extract date -> its clean data."""
     root = Path(root) if root else config.PROCESSED_DIR
@@ -35,7 +56,7 @@ def load_series(root: Path | str | None = None) -> dict[str, CleanData]:
     if len(folders) < 2:
         raise ParameterError(f"{root}: a series needs at least two extracts, each a folder named by its date "
                              f"(YYYY-MM-DD) holding clean tables; found {len(folders)}")
-    return {day: load_clean(folder) for day, folder in folders}
+    return Series((day, load_clean(folder)) for day, folder in folders)
 
 
 def _placed(firms: pd.DataFrame, map_: str) -> pd.DataFrame:
@@ -95,17 +116,14 @@ def changes(series: dict[str, CleanData], map_: str | None = None) -> pd.DataFra
     tell), started using a platform. With ``map_``, by unit of that map for the latest
     pair, each flow protected like a count table (a unit with 1 or 2 firms in a flow is
     hidden, with what would reveal it)."""
+    series = _linked(series)
     days = list(series)
     if map_ is None:
-        parts = []
-        for before, after in zip(days, days[1:]):
-            flows = panel.flows(series[before].enterprises, series[after].enterprises,
-                                previous_platforms=series[before].platforms, current_platforms=series[after].platforms)
-            parts.append(panel.flow_counts(flows).assign(previous=before, extract=after))
+        parts = [panel.flow_counts(series.flows(before, after)).assign(previous=before, extract=after)
+                 for before, after in zip(days, days[1:])]
         return pd.concat(parts, ignore_index=True)[["previous", "extract", *panel.FLOWS, "moved_unknown", "activity_unknown"]]
     before, after = days[-2], days[-1]
-    flows = panel.flows(series[before].enterprises, series[after].enterprises,
-                        previous_platforms=series[before].platforms, current_platforms=series[after].platforms)
+    flows = series.flows(before, after)
     flows = flows[~flows[E.is_branch]].copy()
     placed = pd.concat([series[after].enterprises, series[before].enterprises]).drop_duplicates(E.tax_code)
     units = unit_key(placed, map_)
@@ -123,5 +141,5 @@ def changes(series: dict[str, CleanData], map_: str | None = None) -> pd.DataFra
     return out.reset_index()
 
 
-__all__ = ["MAPS", "NOT_ASSIGNABLE", "UNPLACED", "changes", "check_map", "extract_folders", "figures", "load_series",
+__all__ = ["MAPS", "NOT_ASSIGNABLE", "Series", "UNPLACED", "changes", "check_map", "extract_folders", "figures", "load_series",
            "rates_by_unit", "unit_key"]
