@@ -20,6 +20,7 @@ from adoption.report import build as report_build
 from adoption.report import cache, catalogue
 from adoption.metrics.adoption import adoption_by
 from adoption.report.formats import fmt_int, fmt_pct
+import htmltables
 from htmltables import table_with
 
 REPORTS = ["adoption-overview", "digital-intensity", "ict-sector", "workforce-training"]
@@ -521,6 +522,19 @@ def test_the_coverage_chart_sorts_districts_against_the_total(built, small_data)
     alts = [html.unescape(a) for a in re.findall(r'<img[^>]+alt="([^"]*)"', _html(built, "en", "workforce-training"))]
     listed = "; ".join(f"{names[code]} {share * 100:.1f}%" for code, share in coverage.items())
     assert alts == [f"Coverage (hours delivered / required) by district unit: {listed}. Reference line: Total: {total * 100:.1f}%."]
+
+
+def test_the_workforce_table_by_district_shows_each_districts_hours(built, small_data):
+    """The table under the coverage chart: one row a district unit with the hours the
+    rule requires, recounted here (13 hours a worker a quarter)."""
+    records = small_data.workforce
+    required = records.groupby("district_code")["workers"].sum() * 13
+    names = reference.districts().set_index("district_code")["district"]
+    page = _html(built, "en", "workforce-training")
+    [table] = [t for t in htmltables.tables(page) if t and t[0][0] == "District unit"]
+    column = table[0].index("Hours required")
+    shown = {row[0]: row[column] for row in table[1:]}
+    assert shown == {names[code]: fmt_int(hours, "en") for code, hours in required.items()}
 
 
 def test_no_report_shows_an_unfilled_placeholder(built):
