@@ -12,6 +12,7 @@ import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from ..core.schema import LEGAL_FORMS  # noqa: F401 - the example of clean_category uses it
@@ -31,10 +32,21 @@ EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def map_unique(values: pd.Series, func) -> pd.Series:
-    """``values.map(func)``, calling ``func`` once per distinct value (registers repeat a lot)."""
-    uniques = pd.unique(values.to_numpy(dtype=object))
-    lookup = dict(zip(uniques, (func(u) for u in uniques)))
-    return pd.Series([lookup[v] for v in values.to_numpy(dtype=object)], index=values.index, dtype=object)
+    """``values.map(func)``, calling ``func`` once per distinct value (registers repeat a lot).
+
+    >>> map_unique(pd.Series(["a", "b", "a"]), str.upper).tolist()
+    ['A', 'B', 'A']
+    """
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    return pd.Series(_results(func, uniques)[codes], index=values.index, dtype=object)
+
+
+def _results(func, uniques) -> np.ndarray:
+    """``func`` of each value, as an object array (one element per value, tuples included)."""
+    out = np.empty(len(uniques), dtype=object)
+    for position, value in enumerate(uniques):
+        out[position] = func(value)
+    return out
 
 
 def _missing_key(value: str) -> str:
@@ -243,10 +255,10 @@ def clean_tax_codes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     >>> codes.tolist()
     ['3700145020', '0100233488', <NA>]
     """
-    pairs = map_unique(values, mst.normalise)
-    codes = pairs.map(lambda p: p[0]).astype("string")
-    reasons = pairs.map(lambda p: p[1]).astype("string")
-    return codes, reasons
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    normal, reasons = mst.normalise_many(uniques)
+    return (pd.Series(normal[codes], index=values.index, dtype=object).astype("string"),
+            pd.Series(reasons[codes], index=values.index, dtype=object).astype("string"))
 
 
 _QUARTER = (

@@ -13,21 +13,19 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
 from difflib import get_close_matches
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from ..core.errors import InputFileError
 from ..core.io import DATA_SUFFIXES
 from ..core.schema import SOURCE_COLUMNS
 from ..core.text import fold
 from .encoding import Decoded, decode, escaped_rows, wide_bom
-from .limits import ReadLimits, breach, check_file_size, check_text_shape, check_xlsx_archive, long_line
+from .limits import ReadLimits, breach, check_file_size, check_text_shape, long_line
 from .rejects import bad_bytes_reason, reject_frame
+from .xlsx import read_xlsx
 
 # A header row must match at least this many aliases to be taken as the header.
 MIN_HEADER_MATCHES = 2
@@ -116,90 +114,6 @@ def _lone_cr_message(path: Path, text: str) -> str:
             "in a text editor, remove that character or save the file with one kind of line end, then run again")
 
 
-def _read_xlsx(path: Path, limits: ReadLimits) -> list[tuple[str, pd.DataFrame]]:
-    """Every sheet as text, indexed so that index + 1 is the row number Excel shows.
-
-    The archive's parts are measured before openpyxl opens it. The range a sheet declares
-    (``<dimension ref="A1:XFD1048576"/>``) is ignored: openpyxl's read-only mode would pad
-    every row to it. Each row ends at its last cell holding a value.
-    """
-    check_xlsx_archive(path, limits)
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several unrelated types for a bad file
-        raise InputFileError(f"{path}: cannot open as XLSX ({exc.__class__.__name__}: {exc})") from exc
-    out = []
-    try:
-        for sheet in book.worksheets:
-            sheet.reset_dimensions()
-            rows = _sheet_rows(path, sheet, limits)
-            if not any(any(cell.strip() for cell in row) for row in rows):
-                continue
-            width = max(len(row) for row in rows)
-            frame = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
-            out.append((sheet.title, frame))
-    finally:
-        book.close()
-    if not out:
-        raise InputFileError(f"{path}: every sheet is empty; expected a header row and data rows")
-    return out
-
-
-def _sheet_rows(path: Path, sheet, limits: ReadLimits) -> list[list[str]]:
-    """A read-only sheet's rows as text; a part that is not valid XLSX is an InputFileError."""
-    rows = []
-    try:
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > limits.max_rows:
-                raise breach(path, f"sheet {sheet.title!r}", f"more than {limits.max_rows:,} rows", "max_rows",
-                             limits.max_rows)
-            rows.append(_row_text(path, sheet.title, number, row, limits))
-    except InputFileError:
-        raise
-    except Exception as exc:  # zipfile (a part longer than it says) or the XML parser (a broken part)
-        raise InputFileError(f"{path}: sheet {sheet.title!r} cannot be read as XLSX "
-                             f"({exc.__class__.__name__}: {exc})") from exc
-    return rows
-
-
-def _row_text(path: Path, sheet: str, number: int, row: tuple, limits: ReadLimits) -> list[str]:
-    """One spreadsheet row as text, up to its last value, within the column and cell limits."""
-    end = len(row)
-    while end and (row[end - 1] is None or row[end - 1] == ""):
-        end -= 1
-    if end > limits.max_columns:
-        raise breach(path, f"sheet {sheet!r}, row {number}, column {get_column_letter(end)}",
-                     f"a value in column {end:,}", "max_columns", limits.max_columns)
-    cells = [_cell_text(v) for v in row[:end]]
-    if cells and max(map(len, cells)) > limits.max_cell_chars:
-        column, cell = next((i, c) for i, c in enumerate(cells, start=1) if len(c) > limits.max_cell_chars)
-        raise breach(path, f"sheet {sheet!r}, cell {get_column_letter(column)}{number}",
-                     f"{len(cell):,} characters", "max_cell_chars", limits.max_cell_chars)
-    return cells
-
-
-def _cell_text(value: object) -> str:
-    """A spreadsheet cell as the text the cleaning reads. A fractional number keeps a
-    decimal point that cannot pass for a thousands separator: 1.234 is written 1.2340,
-    which the number parser reads as 1.234, not as 1234 the Vietnamese way.
-
-    >>> [_cell_text(v) for v in (1.234, 1234.0, 0.5, 12.345678, 1e-7, None)]
-    ['1.2340', '1234', '0.5', '12.345678', '0.0000001', '']
-    """
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, float):
-        text = repr(value) if "e" not in repr(value) else f"{value:.{abs(int(repr(value).split('e')[1])) + 15}f}".rstrip("0")
-        return text + "0" if re.fullmatch(r"-?[0-9]{1,3}\.[0-9]{3}", text) else text
-    if isinstance(value, (datetime, date)):
-        return value.strftime("%Y-%m-%d")
-    return str(value)
-
-
 def _alias_index(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return {fold(alias): canonical for canonical, names in aliases.items() for alias in names}
 
@@ -267,7 +181,7 @@ def read_raw(
         raise InputFileError(f"{path}: unsupported file type {suffix or '(none)'!r}; expected one of {', '.join(DATA_SUFFIXES)}")
     limits = limits or ReadLimits.from_environment()
     check_file_size(path, limits)
-    sheets, decoded = (_read_xlsx(path, limits), XLSX_TEXT) if suffix == ".xlsx" else _read_delimited(path, limits)
+    sheets, decoded = (read_xlsx(path, limits), XLSX_TEXT) if suffix == ".xlsx" else _read_delimited(path, limits)
     index = _alias_index(aliases)
     frames, extras, rejected, read, blank = [], [], [], 0, 0
     header_map: dict[str, str] = {}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 from stdnum import exceptions as stdnum_errors
 from stdnum.vn import mst
 
@@ -91,3 +92,36 @@ def normalise(value: object) -> tuple[str | None, str | None]:
     except stdnum_errors.ValidationError as exc:  # length and format are checked above; kept for safety
         return None, f"tax code {value!r} is not valid ({exc.message})"
     return (text + "-" + suffix if suffix else text), None
+
+
+_NORMAL = re.compile(r"[0-9]{10}(?:-[0-9]{3})?")
+_WEIGHTS = np.array([31, 29, 23, 19, 17, 13, 7, 5, 3])
+
+
+def normalise_many(values) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`normalise` of each value: the codes and the reasons, as object arrays.
+
+    Codes already in normal form are checked at once (python-stdnum's rule: sequence number
+    not 0000000, branch suffix not 000, check digit); every other value goes through
+    :func:`normalise`.
+
+    >>> codes, reasons = normalise_many(["3700145020", "3700145020-001", "0100233480", 100233488])
+    >>> codes.tolist(), reasons.tolist()
+    (['3700145020', '3700145020-001', None, '0100233488'], [None, None, 'check digit is 0, expected 8', None])
+    """
+    values = list(values)
+    codes = np.full(len(values), None, dtype=object)
+    reasons = np.full(len(values), None, dtype=object)
+    normal = np.array([isinstance(v, str) and _NORMAL.fullmatch(v) is not None for v in values], dtype=bool)
+    if normal.any():
+        text = np.array([v for v, n in zip(values, normal) if n], dtype=object)
+        digits = np.frombuffer("".join(t[:10] for t in text).encode("ascii"), dtype=np.uint8).reshape(-1, 10) - 48
+        check = 10 - (digits[:, :9] @ _WEIGHTS) % 11
+        suffix = np.array([t[11:] for t in text], dtype=object)
+        valid = (check == digits[:, 9]) & digits[:, 2:9].any(axis=1) & (suffix != "000")
+        where = np.flatnonzero(normal)
+        codes[where[valid]] = text[valid]
+        normal[where[~valid]] = False
+    for position in np.flatnonzero(~normal):
+        codes[position], reasons[position] = normalise(values[position])
+    return codes, reasons

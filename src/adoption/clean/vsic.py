@@ -145,6 +145,8 @@ def readings() -> pd.DataFrame:
     """
     old, new = (classification.classes(v).set_index("code") for v in classification.VERSIONS)
     to_2025, to_2018 = classification.links()
+    # Each class as a dict of its columns, by code (a code not in the table is a KeyError, as with .loc).
+    old_rows, new_rows = (dict(zip(t.index, t.to_dict("records"))) for t in (old, new))
     rows = []
     for version, codes in (("2018", old.index), ("2025", new.index), (AMBIGUOUS, old.index.intersection(new.index))):
         for code in codes:
@@ -153,14 +155,14 @@ def readings() -> pd.DataFrame:
             if version == AMBIGUOUS:
                 as_2018 |= set(to_2018.get(code, ()))
                 as_2025 |= set(to_2025.get(code, ()))
-            own = [t.loc[code] for t, v in ((old, "2018"), (new, "2025")) if version in (v, AMBIGUOUS)]
+            own = [t[code] for t, v in ((old_rows, "2018"), (new_rows, "2025")) if version in (v, AMBIGUOUS)]
             flags = {flag: [bool(row[flag]) for row in own] for flag in (E.is_ict, E.is_digital_tech)}
             rows.append({
                 "vsic_version": version, "code": code,
                 E.vsic4: _one(as_2018), E.vsic_division: _one(c[:2] for c in as_2018),
-                E.vsic_section: _one(old.loc[c, "section"] for c in as_2018),
+                E.vsic_section: _one(old_rows[c]["section"] for c in as_2018),
                 E.vsic2025_4: _one(as_2025), E.vsic2025_division: _one(c[:2] for c in as_2025),
-                E.vsic2025_section: _one(new.loc[c, "section"] for c in as_2025),
+                E.vsic2025_section: _one(new_rows[c]["section"] for c in as_2025),
                 # A flag the readings disagree on is not set; the row is counted as undecided.
                 **{flag: all(values) for flag, values in flags.items()},
                 "flags_undecided": any(len(set(values)) > 1 for values in flags.values()),

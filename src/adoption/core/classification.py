@@ -79,9 +79,15 @@ def vsic2025_classes() -> pd.DataFrame:
     >>> classes.loc[["6211", "6220", "4661", "5912"], ["is_ict", "is_ict_in_part"]].to_numpy().tolist()
     [[True, False], [True, False], [False, False], [False, True]]
     """
+    return _vsic2025_classes().copy()
+
+
+@lru_cache(maxsize=1)
+def _vsic2025_classes() -> pd.DataFrame:
+    """:func:`vsic2025_classes`, built once (callers get a copy)."""
     codes = vsic2025_codes()
     classes = codes[codes["level"] == "4"]
-    old = reference.vsic_classes().set_index("vsic4")
+    old = reference.vsic_classes()
     _, to_2018 = links()
     sources = [sorted(to_2018.get(code, ())) for code in classes["code"]]
     out = pd.DataFrame({
@@ -92,9 +98,11 @@ def vsic2025_classes() -> pd.DataFrame:
         "from_2018": ["|".join(s) for s in sources],
     })
     for flag in ("is_ict", "is_digital_tech"):
-        shares = [old.loc[s, flag].mean() if s else 0.0 for s in sources]
-        out[flag] = [share == 1.0 for share in shares]
-        out[f"{flag}_in_part"] = [0.0 < share < 1.0 for share in shares]
+        # A source missing from the 2018 classes is an error, as a lookup by label was.
+        in_group = dict(zip(old["vsic4"], old[flag].astype(bool)))
+        counts = [(sum(in_group[c] for c in s), len(s)) for s in sources]
+        out[flag] = [bool(n) and k == n for k, n in counts]
+        out[f"{flag}_in_part"] = [0 < k < n for k, n in counts]
     return out
 
 

@@ -1,0 +1,263 @@
+"""Reading XLSX workbooks: every sheet as rows of text.
+
+Two readers give the same text. python-calamine (Rust) reads a workbook about ten times
+faster than openpyxl, and is used where it is known to give openpyxl's values; openpyxl
+(read-only mode) reads every other workbook. calamine differs where a workbook holds:
+
+- error cells (``#N/A``: openpyxl gives the error's text, calamine an empty cell),
+  strings with spaces at either end not marked ``xml:space`` (calamine trims them),
+  escaped characters (``_x000D_``), phonetic runs, ISO date cells, values written with
+  spaces around them, rows or cells without their reference, elements with a namespace
+  prefix, or the 1904 date system;
+- a number format other than those checked cell by cell against openpyxl
+  (:data:`CHECKED_NUMBER_FORMATS`, :data:`CHECKED_DATE_FORMATS`): the two libraries tell
+  dates from numbers each their own way; a number beyond the last date under a date format;
+- numbers of 2^53 or more (openpyxl keeps the digits, calamine a float), times of day
+  and durations (a negative serial under a date format is a date to openpyxl, a time to
+  calamine);
+- chart or macro sheets, or parts it cannot read.
+
+Such a workbook is read by openpyxl, as are workbooks the checks cannot open; the checks
+look at the raw XML before and at calamine's values after. A sheet's rows run to its last
+``<row>`` element, as openpyxl reads them, empty rows included.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date, datetime, time, timedelta
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+
+from ..core.errors import InputFileError
+from .limits import ReadLimits, breach, check_xlsx_archive
+
+# Number formats whose cells calamine and openpyxl read alike, checked cell by cell (whole,
+# fractional and boolean values, serials 1 to 2,958,465) with openpyxl 3.1.5 and
+# python-calamine 0.9.1: Excel's built-in formats (ids 0-22, 37-49, as openpyxl knows
+# them) and these custom format codes, the usual ones of registers and Excel's date styles.
+# Those that openpyxl reads as dates are apart: a serial beyond 31/12/9999 under one is an
+# error to openpyxl (#VALUE!) and a number to calamine.
+CHECKED_BUILTIN_IDS = frozenset([*range(0, 23), *range(37, 50)])
+DATE_BUILTIN_IDS = frozenset([*range(14, 23), 45, 46, 47])
+CHECKED_NUMBER_FORMATS = frozenset([
+    "General", "0", "0.0", "0.00", "0.000", "000", "0000000000", "#,##0", "#,##0.0", "#,##0.00", "#,##0.000", "@", "@;@",
+    "General;General", "0%", "0.00%", "0.00E+00", "# ?/?", "[Red]0.00", "#,##0;-#,##0", "#,##0_);(#,##0)",
+    "#,##0_);[Red](#,##0)", '#,##0 "đ"', '"VND" #,##0', '_-* #,##0_-;-* #,##0_-;_-* "-"_-;_-@_-',
+])
+CHECKED_DATE_FORMATS = frozenset([
+    "dd/mm/yyyy", "yyyy-mm-dd", "d/m/yyyy", "m/d/yy", "d-mmm-yy", "mm-dd-yy", "dd/mm/yy", "dd-mm-yyyy", "d/m/yy",
+    "dd.mm.yyyy", "mm/dd/yyyy", "dd/mm/yyyy;@", "[$-1010000]d/m/yyyy;@", "[$-42A]dd/mm/yyyy", "[$-409]d-mmm-yyyy",
+    "[$-409]mmmm d, yyyy;@", "d mmmm yyyy", '"Ngày "dd', "dd", "mmm", "yyyy", "h:mm", "h:mm:ss", "[h]:mm:ss", "mm:ss",
+    "ss.0", "dd/mm/yyyy hh:mm", "yyyy-mm-dd hh:mm:ss",
+])
+# Markers in a sheet's XML (or the shared strings) of what calamine reads otherwise than openpyxl.
+_SHEET_RISKS = re.compile(rb'<c\b[^>]*\bt="(?:e|d)"|<v>\s|\s</v>|<row(?![^>]*\sr=")[\s/>]|<c(?![^>]*\sr=")[\s/>]'
+                          rb'|<\w+:(?:c|row|v|is|t|sheetData)\b')
+_STRING_RISKS = re.compile(rb"<t>\s|<t>[^<]*\s</t>|<rPh\b|_x[0-9A-Fa-f]{4}_")
+_NUMBER_FORMAT = re.compile(rb'<numFmt\b[^>]*?\bnumFmtId="(\d+)"[^>]*?\bformatCode="([^"]*)"')
+_CELL_FORMATS = re.compile(rb"<cellXfs\b.*?</cellXfs>", re.DOTALL)
+_CELL_FORMAT = re.compile(rb"<xf\b[^>]*>")
+_FORMAT_ID = re.compile(rb'\bnumFmtId="(\d+)"')
+# A cell of a given style holding a number of 7 digits or more (from 1,000,000: beyond the
+# last date, 2,958,465, or close to it).
+_LARGE_NUMBER = re.compile(rb'<c\b[^>]*?\bs="(\d+)"[^>]*>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<v>-?\d{7,}')
+_LAST_ROW = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
+_SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
+_REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
+_REL_REVERSED = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+# Floats from 2^53 up do not hold every whole number: openpyxl's digits may differ.
+_EXACT = 2.0**53
+
+
+def _column_letter(number: int) -> str:
+    """Excel's letters of a column: 1 -> A, 27 -> AA, 1001 -> ALM (as openpyxl writes them).
+
+    >>> [_column_letter(n) for n in (1, 26, 27, 1001, 16384)]
+    ['A', 'Z', 'AA', 'ALM', 'XFD']
+    """
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as the text the cleaning reads. A fractional number keeps a
+    decimal point that cannot pass for a thousands separator: 1.234 is written 1.2340,
+    which the number parser reads as 1.234, not as 1234 the Vietnamese way.
+
+    >>> [cell_text(v) for v in (1.234, 1234.0, 0.5, 12.345678, 1e-7, None)]
+    ['1.2340', '1234', '0.5', '12.345678', '0.0000001', '']
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        text = repr(value) if "e" not in repr(value) else f"{value:.{abs(int(repr(value).split('e')[1])) + 15}f}".rstrip("0")
+        return text + "0" if re.fullmatch(r"-?[0-9]{1,3}\.[0-9]{3}", text) else text
+    if isinstance(value, (datetime, date)):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def _row_text(path: Path, sheet: str, number: int, row, limits: ReadLimits) -> list[str]:
+    """One spreadsheet row as text, up to its last value, within the column and cell limits."""
+    end = len(row)
+    while end and (row[end - 1] is None or row[end - 1] == ""):
+        end -= 1
+    if end > limits.max_columns:
+        raise breach(path, f"sheet {sheet!r}, row {number}, column {_column_letter(end)}",
+                     f"a value in column {end:,}", "max_columns", limits.max_columns)
+    cells = [cell_text(v) for v in row[:end]]
+    if cells and max(map(len, cells)) > limits.max_cell_chars:
+        column, cell = next((i, c) for i, c in enumerate(cells, start=1) if len(c) > limits.max_cell_chars)
+        raise breach(path, f"sheet {sheet!r}, cell {_column_letter(column)}{number}",
+                     f"{len(cell):,} characters", "max_cell_chars", limits.max_cell_chars)
+    return cells
+
+
+def _rows_text(path: Path, sheet: str, rows, limits: ReadLimits) -> list[list[str]]:
+    """Every row as text, in order, each checked against ``limits`` (the first breach is raised)."""
+    out = []
+    for number, row in enumerate(rows, start=1):
+        if number > limits.max_rows:
+            raise breach(path, f"sheet {sheet!r}", f"more than {limits.max_rows:,} rows", "max_rows", limits.max_rows)
+        out.append(_row_text(path, sheet, number, row, limits))
+    return out
+
+
+def _openpyxl_sheets(path: Path, limits: ReadLimits) -> list[tuple[str, list[list[str]]]]:
+    """Every worksheet's rows as text, read by openpyxl in read-only mode. The range a sheet
+    declares (``<dimension ref="A1:XFD1048576"/>``) is ignored: openpyxl would pad every
+    row to it."""
+    import openpyxl  # only for the workbooks calamine does not read as openpyxl does
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several unrelated types for a bad file
+        raise InputFileError(f"{path}: cannot open as XLSX ({exc.__class__.__name__}: {exc})") from exc
+    out = []
+    try:
+        for sheet in book.worksheets:
+            sheet.reset_dimensions()
+            try:
+                rows = _rows_text(path, sheet.title, sheet.iter_rows(values_only=True), limits)
+            except InputFileError:
+                raise
+            except Exception as exc:  # zipfile (a part longer than it says) or the XML parser (a broken part)
+                raise InputFileError(f"{path}: sheet {sheet.title!r} cannot be read as XLSX "
+                                     f"({exc.__class__.__name__}: {exc})") from exc
+            out.append((sheet.title, rows))
+    finally:
+        book.close()
+    return out
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the archive part holding it, from the workbook and its relationships."""
+    rels = archive.read("xl/_rels/workbook.xml.rels")
+    targets = {rid: target for rid, target in _REL.findall(rels)}
+    targets.update({rid: target for target, rid in _REL_REVERSED.findall(rels)})
+    parts = {}
+    for name, rid in _SHEET.findall(archive.read("xl/workbook.xml")):
+        target = targets[rid].decode()
+        part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        parts[_unescape(name.decode("utf-8"))] = part
+    return parts
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+
+
+def _date_styles(archive: zipfile.ZipFile) -> frozenset[int] | None:
+    """The cell styles whose number format openpyxl reads as a date; None when a style
+    uses a format that was not checked."""
+    if "xl/styles.xml" not in archive.namelist():
+        return frozenset()
+    styles = archive.read("xl/styles.xml")
+    codes = {int(i): _unescape(code.decode("utf-8")) for i, code in _NUMBER_FORMAT.findall(styles)}
+    block = _CELL_FORMATS.search(styles)
+    dates = set()
+    for style, xf in enumerate(_CELL_FORMAT.findall(block.group()) if block else []):
+        found = _FORMAT_ID.search(xf)
+        number = int(found.group(1)) if found else 0
+        if number in codes:
+            if codes[number] not in CHECKED_NUMBER_FORMATS | CHECKED_DATE_FORMATS:
+                return None
+            if codes[number] in CHECKED_DATE_FORMATS:
+                dates.add(style)
+        elif number not in CHECKED_BUILTIN_IDS:
+            return None
+        elif number in DATE_BUILTIN_IDS:
+            dates.add(style)
+    return frozenset(dates)
+
+
+def _calamine_sheets(path: Path, limits: ReadLimits) -> list[tuple[str, list[list[str]]]] | None:
+    """Every worksheet's rows as text, read by calamine; None when the workbook holds
+    anything calamine reads otherwise than openpyxl (see the module's docstring)."""
+    import python_calamine
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "xl/sharedStrings.xml" in names and _STRING_RISKS.search(archive.read("xl/sharedStrings.xml")):
+                return None
+            dates = _date_styles(archive)
+            if re.search(rb'date1904="(?:1|true)"', archive.read("xl/workbook.xml")) or dates is None:
+                return None
+            last_rows = {}
+            for sheet, part in _sheet_parts(archive).items():
+                xml = archive.read(part)
+                if _SHEET_RISKS.search(xml) or _STRING_RISKS.search(xml):
+                    return None
+                if dates and any(int(style) in dates for style in _LARGE_NUMBER.findall(xml)):
+                    return None
+                numbers = _LAST_ROW.findall(xml[xml.rfind(b"<row"):] if b"<row" in xml else b"")
+                last_rows[sheet] = int(numbers[-1]) if numbers else 0
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        if any(m.typ != python_calamine.SheetTypeEnum.WorkSheet for m in book.sheets_metadata):
+            return None
+        if sorted(book.sheet_names) != sorted(last_rows):
+            return None
+        out = []
+        for name in book.sheet_names:
+            values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            if any(isinstance(v, (time, timedelta)) or (isinstance(v, float) and v.is_integer() and abs(v) >= _EXACT)
+                   for row in values for v in row):
+                return None
+            if len(values) > last_rows[name]:
+                return None
+            out.append((name, values + [[]] * (last_rows[name] - len(values))))
+    except Exception:  # anything calamine or the checks cannot read: openpyxl reads it, or says why not
+        return None
+    return [(name, _rows_text(path, name, values, limits)) for name, values in out]
+
+
+def read_xlsx(path: Path, limits: ReadLimits) -> list[tuple[str, pd.DataFrame]]:
+    """Every sheet as text, indexed so that index + 1 is the row number Excel shows.
+
+    The archive's parts are measured before either reader opens it. Each row ends at its
+    last cell holding a value; sheets holding no value are left out.
+    """
+    check_xlsx_archive(path, limits)
+    sheets = _calamine_sheets(path, limits)
+    if sheets is None:
+        sheets = _openpyxl_sheets(path, limits)
+    out = []
+    for title, rows in sheets:
+        if not any(any(cell.strip() for cell in row) for row in rows):
+            continue
+        width = max(len(row) for row in rows)
+        out.append((title, pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)))
+    if not out:
+        raise InputFileError(f"{path}: every sheet is empty; expected a header row and data rows")
+    return out
