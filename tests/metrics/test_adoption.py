@@ -338,3 +338,16 @@ def test_adoption_on_the_2025_map_shows_unassignable_firms_as_such():
     table = metrics.adoption_by(frame, "commune2025")
     assert table["commune2025_code"].tolist() == ["25747", "not_assignable"]
     assert table["firms"].tolist() == [2, 1] and table["adopters"].tolist() == [1, 1]
+
+
+def test_over_time_by_a_dimension_no_firm_has_is_empty_not_an_error():
+    """A register located by district only places no firm on the 2025 map: the series by
+    unit has no line, and says so by being empty."""
+    firms = pd.DataFrame({"tax_code": ["1", "2"], "is_branch": False, "status": "active", "district_code": "718",
+                          "commune2025_code": pd.array([None, None], dtype="string"),
+                          "commune2025_candidates": pd.array([None, None], dtype="string"),
+                          "registered_on": pd.to_datetime(["2020-01-10", "2020-03-05"])})
+    platforms = pd.DataFrame({"tax_code": ["1"], "adopted_on": pd.to_datetime(["2020-02-15"])})
+    series = metrics.adoption_over_time(firms, platforms, by="commune2025", protected=True)
+    assert series.empty and "commune2025_code" in series.columns
+    assert len(metrics.adoption_over_time(firms, platforms, protected=True)) == 1  # the whole still has its month (February 2020)

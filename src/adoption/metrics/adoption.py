@@ -244,6 +244,10 @@ def adoption_over_time(
         for column, name in zip(names, group if isinstance(group, tuple) else (group,)):
             part.insert(1, column, name)
         parts.append(part)
+    if not parts:  # no firm has a known value of ``by``
+        out = pd.DataFrame(columns=columns)
+        out.attrs.update(counts)
+        return out
     out = pd.concat(parts, ignore_index=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["adoption_rate"] = out["adopters"] / out["firms"].where(out["firms"] > 0)

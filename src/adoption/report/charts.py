@@ -92,7 +92,7 @@ def plot_over_time_facets(by_group: pd.DataFrame, whole: pd.DataFrame | None = N
     same axes, and ``whole`` (the same table without ``by``) as a dashed reference line in
     every panel. Hidden months are gaps. Panels go ``columns`` to a row (default: 3, or 6
     when there are more than 12, as the 36 units of the 2025 map); the title names the
-    units of ``map_``. Returns the seaborn FacetGrid.
+    units of ``map_``. Returns the seaborn FacetGrid, or None when no group is shown.
 
     >>> months = pd.to_datetime(["2020-01-01", "2020-02-01"] * 2)
     >>> table = pd.DataFrame({"month": months, "ownership": ["fdi", "fdi", "state", "state"],
@@ -102,6 +102,8 @@ def plot_over_time_facets(by_group: pd.DataFrame, whole: pd.DataFrame | None = N
     """
     import seaborn as sns
 
+    if by_group.empty or by_group["adoption_rate"].isna().all():
+        return None  # no group with a known value, or every month hidden: nothing to draw
     group = next(c for c in by_group.columns if c not in OVER_TIME_FIGURES)
     frame = by_group.assign(panel=_labels(group, by_group[group], lang))
     order = list(pd.unique(frame["panel"]))
