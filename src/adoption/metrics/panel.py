@@ -67,10 +67,16 @@ def _changed(before: pd.DataFrame, after: pd.DataFrame, columns: tuple[str, ...]
 
 
 def _platforms(platforms: pd.DataFrame | None) -> dict[str, frozenset]:
+    """Each tax code's platform categories. One pass over the rows: a groupby iterated
+    group by group took a minute on the default register's 50,000 platform users."""
     if platforms is None or platforms.empty:
         return {}
-    grouped = platforms.groupby(platforms["tax_code"].astype(str), observed=True)["platform"]
-    return {code: frozenset(map(str, values)) for code, values in grouped}
+    codes = platforms["tax_code"].astype(str)
+    known = codes.notna().to_numpy()
+    found: dict[str, set[str]] = {}
+    for code, platform in zip(codes[known].tolist(), platforms["platform"][known].tolist()):
+        found.setdefault(code, set()).add(str(platform))
+    return {code: frozenset(values) for code, values in found.items()}
 
 
 def flows(previous: pd.DataFrame, current: pd.DataFrame, *, previous_platforms: pd.DataFrame | None = None,
