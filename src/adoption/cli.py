@@ -102,7 +102,8 @@ def synth(
     55,720 workers. See data/README.md for what is published and what is assumed, and
     adoption/synth/mess.py for the kinds and rates of mess.
 
-    With --series or --extracts: one folder per extract date under --raw (each laid out
+    With --series or --extracts: the default data of `adoption report` (which writes the
+    series into an empty raw folder), one folder per extract date under --raw (each laid out
     like data/raw/, with its own SYNTHETIC.json; ground truth beside it as <date>_truth).
     The 2023-09-30 extract is the register above; later ones follow the rates of entry,
     exit, status change, adoption and moves in adoption/synth/series.py, and are written
@@ -260,10 +261,11 @@ def report(
     jobs: Optional[int] = JobsOption,
     force: bool = ForceOption,
 ) -> None:
-    """The main job: default data if the register folder is empty, clean, build, print index.html.
+    """The main job: default data if the raw folder is empty, clean, build, print index.html.
 
-    The clean step is skipped when the raw files and the package version are those the
-    clean data were built from.
+    The default data are a synthetic series of extracts (as `adoption synth --series`
+    writes it). The clean step is skipped for each extract whose raw files and cleaning
+    code are those its clean data were built from.
     """
     from .core.io import clean_is_current, clean_targets, raw_is_empty
 
@@ -276,10 +278,10 @@ def report(
                                  "platforms/, survey/, workforce/). Synthetic data are written only into the default "
                                  "data/raw/ when it is empty, or by `adoption synth --raw DIR`")
         if raw_is_empty(raw_dir):
-            from .synth import write_synthetic
+            from .synth import write_series
 
-            logging.info("%s is empty: writing the synthetic default register", raw_dir / "register")
-            write_synthetic(raw_dir)
+            logging.info("%s is empty: writing the synthetic default data, a series of extracts", raw_dir)
+            write_series(raw_dir)
         built = None
         stale = [(folder, into) for folder, into in clean_targets(raw_dir, processed_dir) if not clean_is_current(folder, into)]
         if not stale:
