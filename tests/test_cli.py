@@ -10,6 +10,11 @@ from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
 ADOPTION = str(Path(sys.executable).parent / "adoption")
+# Runs `adoption` in this interpreter, then says which heavy modules it imported.
+PROBE = ("import sys\nfrom adoption.cli import run\nsys.argv = ['adoption', *sys.argv[1:]]\n"
+         "try:\n    run()\nfinally:\n"
+         "    print('heavy:', sorted(m for m in ('pandas', 'papermill', 'nbconvert', 'jupyter_client') if m in sys.modules),"
+         " file=sys.stderr)\n")
 
 
 def run(*args, check=None, env=None):
@@ -100,14 +105,30 @@ def test_report_end_to_end_and_skips_a_current_clean(tmp_path):
     # A --raw folder that does not exist is a typo, not a wish for synthetic data.
     typo = run(*args, check=2)
     assert "no such folder" in " ".join(typo.stderr.split()) and not (tmp_path / "raw").exists()
-    (tmp_path / "raw").mkdir()  # an empty folder the user names gets the synthetic register
+    (tmp_path / "raw").mkdir()  # an empty folder the user names gets the default data: a series of three extracts
     first = run(*args, check=0)
     index = tmp_path / "reports" / "index.html"
     assert first.stdout.strip().splitlines()[-1] == str(index)
     assert index.is_file()
-    assert (tmp_path / "raw" / "SYNTHETIC.json").is_file()
-    second = run(*args, check=0)
-    assert "up to date" in " ".join(second.stderr.split())
+    dates = ["2023-09-30", "2024-12-31", "2025-12-31"]
+    assert sorted(p.name for p in (tmp_path / "raw").iterdir()) == sorted(dates + [f"{d}_truth" for d in dates])
+    assert all((tmp_path / "raw" / d / "SYNTHETIC.json").is_file() for d in dates)
+    assert all((tmp_path / "raw" / f"{d}_truth" / "register_truth.parquet").is_file() for d in dates)
+    assert sorted(p.name for p in (tmp_path / "processed").iterdir()) == dates
+    page = index.read_text(encoding="utf-8")
+    for link in ("trend.vi.2023.html", "trend.en.2025.html", *(f"{d}/adoption-overview.vi.2023.html" for d in dates)):
+        assert f'href="{link}"' in page and (tmp_path / "reports" / link).is_file()
+    # The first extract is the register of the published figures.
+    overview = (tmp_path / "reports" / "2023-09-30" / "adoption-overview.en.2023.html").read_text(encoding="utf-8")
+    assert "65,000" in overview and "45,000" in overview
+    # The second run has nothing to do, and knows it from hashes and records alone.
+    from adoption.report.catalogue import default_catalogue
+
+    specs = default_catalogue()
+    count = sum(len(s.grid) * (1 if "series" in s.needs else len(dates)) for s in specs)
+    second = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert f"all {count} reports are up to date" in " ".join(second.stderr.split()) and "heavy: []" in second.stderr
 
 
 def test_lab_serves_the_notebooks_with_the_project_kernel():
@@ -230,11 +251,7 @@ def test_a_build_with_nothing_to_do_imports_nothing_heavy(small_processed, tmp_p
     run(*args, check=0)  # --only: this builds the two ict-sector reports and an index listing them
     args = ["build", "--processed", str(processed), "--reports", str(tmp_path / "reports")]
     run(*args, check=0)  # now the whole grid
-    probe = ("import sys\nfrom adoption.cli import run\nsys.argv = ['adoption', *sys.argv[1:]]\n"
-             "try:\n    run()\nfinally:\n"
-             "    print('heavy:', sorted(m for m in ('pandas', 'papermill', 'nbconvert', 'jupyter_client') if m in sys.modules),"
-             " file=sys.stderr)\n")
-    done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "heavy: []" in done.stderr and "up to date" in done.stderr
     assert done.stdout.strip().splitlines()[-1] == str(tmp_path / "reports" / "index.html")

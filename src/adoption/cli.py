@@ -7,7 +7,6 @@ that is a file). Codes 2 and 3 print one message, never a traceback.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -24,7 +23,7 @@ from rich.table import Table
 
 from .core import config
 from .core.errors import AdoptionError, InputFileError
-from .core.version import __version__, code_hash
+from .core.version import __version__
 
 app = typer.Typer(
     help=(
@@ -103,7 +102,8 @@ def synth(
     55,720 workers. See data/README.md for what is published and what is assumed, and
     adoption/synth/mess.py for the kinds and rates of mess.
 
-    With --series or --extracts: one folder per extract date under --raw (each laid out
+    With --series or --extracts: the default data of `adoption report` (which writes the
+    series into an empty raw folder), one folder per extract date under --raw (each laid out
     like data/raw/, with its own SYNTHETIC.json; ground truth beside it as <date>_truth).
     The 2023-09-30 extract is the register above; later ones follow the rates of entry,
     exit, status change, adoption and moves in adoption/synth/series.py, and are written
@@ -253,24 +253,6 @@ def _finish_build(result) -> None:
         raise typer.Exit(code=1)
 
 
-def _clean_is_current(raw_dir: Path, processed_dir: Path) -> bool:
-    from .core.io import data_files
-    from .core.outputs import sha256_file, verify_outputs
-
-    quality_path = processed_dir / config.QUALITY_FILE
-    if not quality_path.is_file() or not (processed_dir / config.ENTERPRISES_FILE).is_file():
-        return False
-    quality = json.loads(quality_path.read_text(encoding="utf-8"))
-    current = {
-        f"{folder}/{path.name}": sha256_file(path)
-        for folder in config.RAW_SOURCES
-        for path in data_files(raw_dir / folder)
-    }
-    recorded = {rel: info.get("sha256") for rel, info in quality.get("files", {}).items()}
-    return (current == recorded and quality.get("code_hash") == code_hash("core", "clean")
-            and not verify_outputs(processed_dir, quality))
-
-
 @app.command()
 def report(
     raw: Optional[Path] = RawOption,
@@ -279,12 +261,13 @@ def report(
     jobs: Optional[int] = JobsOption,
     force: bool = ForceOption,
 ) -> None:
-    """The main job: default data if the register folder is empty, clean, build, print index.html.
+    """The main job: default data if the raw folder is empty, clean, build, print index.html.
 
-    The clean step is skipped when the raw files and the package version are those the
-    clean data were built from.
+    The default data are a synthetic series of extracts (as `adoption synth --series`
+    writes it). The clean step is skipped for each extract whose raw files and cleaning
+    code are those its clean data were built from.
     """
-    from .core.io import clean_targets, raw_is_empty
+    from .core.io import clean_is_current, clean_targets, raw_is_empty
 
     raw_dir = raw or config.RAW_DIR
     processed_dir = processed or config.PROCESSED_DIR
@@ -295,12 +278,12 @@ def report(
                                  "platforms/, survey/, workforce/). Synthetic data are written only into the default "
                                  "data/raw/ when it is empty, or by `adoption synth --raw DIR`")
         if raw_is_empty(raw_dir):
-            from .synth import write_synthetic
+            from .synth import write_series
 
-            logging.info("%s is empty: writing the synthetic default register", raw_dir / "register")
-            write_synthetic(raw_dir)
+            logging.info("%s is empty: writing the synthetic default data, a series of extracts", raw_dir)
+            write_series(raw_dir)
         built = None
-        stale = [(folder, into) for folder, into in clean_targets(raw_dir, processed_dir) if not _clean_is_current(folder, into)]
+        stale = [(folder, into) for folder, into in clean_targets(raw_dir, processed_dir) if not clean_is_current(folder, into)]
         if not stale:
             logging.info("clean data in %s are up to date with %s", processed_dir, raw_dir)
             built = None if force else _nothing_to_build(processed_dir, reports_dir)

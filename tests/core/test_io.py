@@ -1,6 +1,7 @@
 """Shared input and output: spreadsheet-safe CSVs, outputs written all or nothing."""
 
 import pandas as pd
+import pytest
 
 from adoption.core.outputs import spreadsheet_safe
 
@@ -184,3 +185,46 @@ def test_a_swap_killed_halfway_is_undone_by_the_next_run(tmp_path):
         assert _snapshot(out) == previous and not backup.exists()
         assert json.loads((out / "quality.json").read_text(encoding="utf-8"))["run"] == "previous"
         assert not restore_interrupted(out)  # nothing to do on a settled folder
+
+
+def test_a_register_folder_with_its_readme_alone_beside_extract_folders_is_a_series(tmp_path):
+    """The layout of a checkout: data/raw/register/ may be there with its README only,
+    beside the dated folders of a series; its files, once copied in, make one extract."""
+    import shutil
+    from pathlib import Path
+
+    from adoption.clean.pipeline import clean_folder
+    from adoption.core.io import clean_targets, raw_is_empty
+
+    small = Path(__file__).parents[1] / "data" / "register_small.csv"
+    raw, out = tmp_path / "raw", tmp_path / "processed"
+    (raw / "register").mkdir(parents=True)
+    (raw / "register" / "README.md").write_text("what goes here", encoding="utf-8")
+    assert raw_is_empty(raw) and clean_targets(raw, out) == [(raw, out)]
+    for day in ("2024-12-31", "2023-09-30"):
+        (raw / day / "register").mkdir(parents=True)
+        shutil.copy(small, raw / day / "register")
+    (raw / "2023-09-30_truth").mkdir()  # the generator's ground truth: no extract
+    assert not raw_is_empty(raw)
+    targets = clean_targets(raw, out)
+    assert targets == [(raw / "2023-09-30", out / "2023-09-30"), (raw / "2024-12-31", out / "2024-12-31")]
+    for folder, into in targets:
+        clean_folder(folder, into)
+    assert sorted(p.name for p in out.iterdir()) == ["2023-09-30", "2024-12-31"]
+    shutil.copy(small, raw / "register")  # files in register/: one extract, the dated folders not read
+    assert clean_targets(raw, out) == [(raw, out)]
+
+
+def test_a_series_is_not_cleaned_beside_the_clean_data_of_one_extract(small_processed, tmp_path):
+    """The build would read the one extract and never see the series: refused, by name."""
+    import shutil
+
+    from adoption.core.errors import InputFileError
+    from adoption.core.io import clean_targets
+
+    raw, out = tmp_path / "raw", tmp_path / "processed"
+    (raw / "2023-09-30" / "register").mkdir(parents=True)
+    shutil.copytree(small_processed, out)
+    with pytest.raises(InputFileError, match="holds the clean data of one extract") as refused:
+        clean_targets(raw, out)
+    assert str(out) in str(refused.value) and "series" in str(refused.value)

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 from . import config
 from .errors import InputFileError, SchemaError
-from .outputs import _BACKUP, verify_outputs
+from .outputs import _BACKUP, sha256_file, verify_outputs
+from .version import code_hash
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +77,19 @@ def not_read(folder: Path) -> list[tuple[str, str]]:
 def clean_targets(raw_dir: Path, processed_dir: Path) -> list[tuple[Path, Path]]:
     """Each raw folder to clean and the folder its clean data go to: the raw folder itself,
     or for a series (a folder per extract date) each extract into a folder of the same
-    name."""
+    name. Refuses a series when ``processed_dir`` holds the clean data of one extract."""
     series = raw_extracts(raw_dir)
+    if series and (Path(processed_dir) / config.QUALITY_FILE).is_file():
+        # The build would read that one extract and never see the series' folders beside it.
+        raise InputFileError(f"{processed_dir} holds the clean data of one extract ({config.QUALITY_FILE}), and {raw_dir} "
+                             "is a series of extracts, cleaned into a folder per date: delete the clean files of the one "
+                             "extract (and its reports), or give the series another folder (--out, --processed)")
     return [(folder, Path(processed_dir) / day) for day, folder in series] or [(Path(raw_dir), Path(processed_dir))]
+
+
+def _holds_files(folder: Path) -> bool:
+    """True when ``folder`` holds anything but a README (hidden files count)."""
+    return folder.is_dir() and any(p.name.upper() != "README.MD" for p in folder.iterdir())
 
 
 def raw_is_empty(raw_dir: Path) -> bool:
@@ -87,11 +98,22 @@ def raw_is_empty(raw_dir: Path) -> bool:
     whatever their format or name. A folder of extracts is never empty."""
     if raw_extracts(raw_dir):
         return False
-    for name in config.RAW_SOURCES:
-        folder = Path(raw_dir) / name
-        if folder.is_dir() and any(p.name.upper() != "README.MD" for p in folder.iterdir()):
-            return False
-    return True
+    return not any(_holds_files(Path(raw_dir) / name) for name in config.RAW_SOURCES)
+
+
+def clean_is_current(raw_dir: Path, processed_dir: Path) -> bool:
+    """True when ``processed_dir`` holds the clean set of ``raw_dir``'s very files, made by
+    this cleaning code, as ``adoption clean`` wrote it (from hashes alone: no pandas)."""
+    processed_dir = Path(processed_dir)
+    quality_path = processed_dir / config.QUALITY_FILE
+    if not quality_path.is_file() or not (processed_dir / config.ENTERPRISES_FILE).is_file():
+        return False
+    quality = json.loads(quality_path.read_text(encoding="utf-8"))
+    current = {f"{folder}/{path.name}": sha256_file(path)
+               for folder in config.RAW_SOURCES for path in data_files(Path(raw_dir) / folder)}
+    recorded = {rel: info.get("sha256") for rel, info in quality.get("files", {}).items()}
+    return (current == recorded and quality.get("code_hash") == code_hash("core", "clean")
+            and not verify_outputs(processed_dir, quality))
 
 
 @dataclass
@@ -215,8 +237,18 @@ def extract_folders(root: Path | str, *, holding: str = config.QUALITY_FILE) -> 
 
 def raw_extracts(raw_dir: Path | str) -> list[tuple[str, Path]]:
     """The extracts of a raw folder that is a series (a folder per extract date, each laid
-    out like ``data/raw/``); none for a raw folder of one extract."""
-    if (Path(raw_dir) / "register").is_dir():
+    out like ``data/raw/``); none for a raw folder of one extract (its ``register/`` holds
+    files: a ``register/`` with its README alone does not make one).
+
+    >>> import tempfile; root = Path(tempfile.mkdtemp())
+    >>> for folder in ("register", "2023-09-30/register", "2024-12-31/register", "2024-12-31_truth"):
+    ...     (root / folder).mkdir(parents=True)
+    >>> [day for day, _ in raw_extracts(root)]
+    ['2023-09-30', '2024-12-31']
+    >>> _ = (root / "register" / "dn.csv").write_text("MST"); raw_extracts(root)
+    []
+    """
+    if _holds_files(Path(raw_dir) / "register"):
         return []
     return extract_folders(raw_dir, holding="register")
 
