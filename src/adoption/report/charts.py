@@ -2,8 +2,8 @@
 multiples of adoption over time (one panel a group, the whole beside each), and survey
 estimates with their intervals, marked by how each was estimated.
 
-Seaborn is imported inside each function: with scipy.stats it adds about 0.8 s to a
-report kernel's start, paid only by the reports that draw one of these. Colours come from
+Seaborn is imported inside the functions that use it: with scipy.stats it adds about
+0.8 s to a report kernel's start, paid only by the reports that draw one of them. Colours come from
 the house palette of :mod:`adoption.report.plots`. Every chart has a title, axes labelled
 with their units, and hidden cells of a protected table drawn as hidden, never as zero.
 """
@@ -85,14 +85,24 @@ def _percent_ticks():
     return PercentFormatter(xmax=1, decimals=0)
 
 
+class Facets:
+    """Small multiples: the ``figure`` and its panels (``axes``, one a group, in order)."""
+
+    def __init__(self, figure, axes) -> None:
+        self.figure, self.axes = figure, np.asarray(axes)
+
+
 def plot_over_time_facets(by_group: pd.DataFrame, whole: pd.DataFrame | None = None, *, lang: str = "vi",
-                          columns: int | None = None, map_: str | None = None):
+                          columns: int | None = None, map_: str | None = None) -> Facets | None:
     """Small multiples of an ``adoption_over_time(..., by=...)`` table: one panel a group
     with its cumulative adoption rate (over the head offices registered by then), on the
     same axes, and ``whole`` (the same table without ``by``) as a dashed reference line in
     every panel. Hidden months are gaps. Panels go ``columns`` to a row (default: 3, or 6
     when there are more than 12, as the 36 units of the 2025 map); the title names the
-    units of ``map_``. Returns the seaborn FacetGrid, or None when no group is shown.
+    units of ``map_``. Returns the :class:`Facets`, or None when no group is shown.
+
+    Drawn on a plain grid of subplots placed by fixed margins: a layout engine measuring
+    36 panels' text took most of the chart's time.
 
     >>> months = pd.to_datetime(["2020-01-01", "2020-02-01"] * 2)
     >>> table = pd.DataFrame({"month": months, "ownership": ["fdi", "fdi", "state", "state"],
@@ -100,51 +110,54 @@ def plot_over_time_facets(by_group: pd.DataFrame, whole: pd.DataFrame | None = N
     >>> [ax.get_title() for ax in plot_over_time_facets(table, lang="en").axes.flat]
     ['Foreign-invested (FDI)', 'State']
     """
-    import seaborn as sns
+    from matplotlib.dates import DateFormatter, YearLocator
 
     if by_group.empty or by_group["adoption_rate"].isna().all():
         return None  # no group with a known value, or every month hidden: nothing to draw
     group = next(c for c in by_group.columns if c not in OVER_TIME_FIGURES)
-    frame = by_group.assign(panel=_labels(group, by_group[group], lang))
+    # A panel's title (and its name in the alt text) is the group's name without its explanation in brackets, which the
+    # tables give in full ("Not assignable (a former commune split ...)").
+    frame = by_group.assign(panel=[name.split(" (")[0] for name in _labels(group, by_group[group], lang)])
     order = list(pd.unique(frame["panel"]))
-    columns = columns or (6 if len(order) > 12 else 3)
-    grid = sns.FacetGrid(frame, col="panel", col_order=order, col_wrap=min(columns, len(order)),
-                         height=2.1 if columns <= 3 else 1.6, aspect=1.45, sharex=True, sharey=True, despine=True)
-
-    def draw(data, **_):
-        ax = plt.gca()
+    columns = min(columns or (6 if len(order) > 12 else 3), len(order))
+    rows = -(-len(order) // columns)
+    height = 2.1 if columns <= 3 else 1.6
+    figure, grid = plt.subplots(rows, columns, sharex=True, sharey=True, squeeze=False,
+                                figsize=(columns * height * 1.45, rows * height))
+    panels = list(grid.flat[:len(order)])
+    for ax in grid.flat[len(order):]:
+        ax.remove()
+    for position, (name, ax) in enumerate(zip(order, panels)):
         if whole is not None:
             ax.plot(whole["month"], whole["adoption_rate"].astype(float), color=REFERENCE_COLOUR, linestyle="--",
                     linewidth=1.2)
-        ax.plot(data["month"], data["adoption_rate"].astype(float), color=BAR_COLOUR, linewidth=1.8)
-
-    grid.map_dataframe(draw)
-    grid.set_titles("{col_name}", size=9)
-    grid.set(ylim=(0, 1))
-    from matplotlib.dates import DateFormatter, YearLocator
-
-    for ax in grid.axes.flat:
+        rows_of = frame[frame["panel"] == name]
+        ax.plot(rows_of["month"], rows_of["adoption_rate"].astype(float), color=BAR_COLOUR, linewidth=1.8)
+        ax.set_title(name, fontsize=9)
+        ax.set_ylim(0, 1)
+        _despine(ax)
+        bottom = position + columns >= len(order)  # no panel below: this one shows the months
+        ax.tick_params(axis="x", labelbottom=bottom, labelrotation=30, labelsize=8)
+        ax.set_xlabel(label("month", lang) if bottom else "")
         if columns > 3:  # narrow panels: a year every third
             ax.xaxis.set_major_locator(YearLocator(3))
             ax.xaxis.set_major_formatter(DateFormatter("%Y"))
-        percent_axis(ax.yaxis, lang)
-        ax.set_ylabel("")
-        ax.tick_params(axis="x", labelrotation=30, labelsize=8)
-        ax.set_xlabel(label("month", lang) if ax.get_subplotspec().is_last_row() else "")
+    percent_axis(panels[0].yaxis, lang)  # shared by every panel
+    panels[0].set_ylabel("")
     handles = [plt.Line2D([], [], color=BAR_COLOUR, linewidth=1.8, label=chart_text(label("facet_group_line", lang)))]
     if whole is not None:
         handles.append(plt.Line2D([], [], color=REFERENCE_COLOUR, linestyle="--", linewidth=1.2,
                                   label=chart_text(label("facet_whole_line", lang))))
-    grid.figure.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False, fontsize=8,
-                       bbox_to_anchor=(0.5, 0.0))
+    figure.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False, fontsize=8,
+                  bbox_to_anchor=(0.5, 0.0))
     title = label(on_map("over_time_facets", map_), lang)
-    grid.figure.suptitle(chart_text(title), x=0.01, ha="left", fontsize=11)
-    grid.figure.supylabel(f"{label('adoption_rate', lang)} (%)", x=0.0, fontsize=9)
-    describe(grid.figure, over_time_alt(title, order, [frame.loc[frame["panel"] == name, "adoption_rate"] for name in order],
-                                        frame["month"], lang))
-    height = grid.figure.get_figheight()  # title and legend take the same inches however many rows
-    grid.figure.subplots_adjust(left=0.1, top=max(0.9, 1 - 0.6 / height), bottom=min(0.2, 1.3 / height))
-    return grid
+    figure.suptitle(chart_text(title), x=0.01, ha="left", fontsize=11)
+    figure.supylabel(f"{label('adoption_rate', lang)} (%)", x=0.0, fontsize=9)
+    describe(figure, over_time_alt(title, order, [frame.loc[frame["panel"] == name, "adoption_rate"] for name in order],
+                                   frame["month"], lang))
+    inches = figure.get_figheight()  # title, month labels and legend take the same inches however many rows
+    figure.subplots_adjust(left=0.1, right=0.98, top=1 - 0.55 / inches, bottom=1.25 / inches, hspace=0.45, wspace=0.12)
+    return Facets(figure, panels)
 
 
 def plot_estimates(table: pd.DataFrame, *, value: str = "share", benchmarks: pd.DataFrame | None = None,
