@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from ..metrics.adoption import NOT_ASSIGNABLE
 from ..metrics.disclosure import SYMBOL
 from .escape import chart_text
 from .formats import fmt_pct, value_label
@@ -115,9 +116,11 @@ def plot_over_time_facets(by_group: pd.DataFrame, whole: pd.DataFrame | None = N
     if by_group.empty or by_group["adoption_rate"].isna().all():
         return None  # no group with a known value, or every month hidden: nothing to draw
     group = next(c for c in by_group.columns if c not in OVER_TIME_FIGURES)
-    # A panel's title (and its name in the alt text) is the group's name without its explanation in brackets, which the
-    # tables give in full ("Not assignable (a former commune split ...)").
-    frame = by_group.assign(panel=[name.split(" (")[0] for name in _labels(group, by_group[group], lang)])
+    # The unassignable firms' panel is titled without the explanation the table gives in
+    # full ("Not assignable (a former commune split ...)"): it would run over its neighbours.
+    names = _labels(group, by_group[group], lang)
+    frame = by_group.assign(panel=[name.split(" (")[0] if value == NOT_ASSIGNABLE else name
+                                   for name, value in zip(names, by_group[group])])
     order = list(pd.unique(frame["panel"]))
     columns = min(columns or (6 if len(order) > 12 else 3), len(order))
     rows = -(-len(order) // columns)
