@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from papermill.exceptions import PapermillExecutionError
@@ -54,6 +55,53 @@ def _settled(jobs, *, available: set[str], reports_dir: Path, input_hash: str, f
     return results
 
 
+@dataclass
+class _Plan:
+    """The reports of one processed folder (one extract, or the reports across a series):
+    the jobs of its grid, those that need no run settled, and where they go."""
+
+    catalogue: tuple[ReportSpec, ...]
+    specs: list[ReportSpec]
+    processed_dir: Path
+    reports_dir: Path
+    quality: dict
+    jobs: list = field(default_factory=list)
+    requested: list = field(default_factory=list)
+    results: list = field(default_factory=list)
+
+
+def _plan(catalogue, specs, *, processed_dir: Path, reports_dir: Path, quality: dict, force: bool, notebooks_dir) -> _Plan:
+    """Parameters checked and every up-to-date or unbuildable report settled, before any kernel starts."""
+    plan = _Plan(catalogue, specs, processed_dir, reports_dir, quality)
+    plan.jobs = [(spec, check_parameters(notebook_path(spec, notebooks_dir), params)) for spec in specs for params in spec.grid]
+    plan.requested = [dict(params) for spec in specs for params in spec.grid]  # as the grid says, for the records
+    plan.results = _settled(plan.jobs, available=available_inputs(quality), reports_dir=reports_dir,
+                            input_hash=quality.get("input_hash", ""), force=force, notebooks_dir=notebooks_dir)
+    return plan
+
+
+def _plans(processed_dir: Path, reports_dir: Path, catalogue, specs, *, force: bool, notebooks_dir) -> list[_Plan]:
+    """One plan for one extract; for a series, one an extract (its reports into a folder
+    of its own) and, last, one for the reports across the extracts."""
+    settings = {"force": force, "notebooks_dir": notebooks_dir}
+    if not is_series(processed_dir):
+        # Fail early, with one clear message, when there are no clean data or a table breaks
+        # the schema (a file changed by hand): before any kernel starts.
+        data = load_clean(processed_dir)
+        _ = (data.survey, data.workforce)  # read to check them too
+        return [_plan(catalogue, specs, processed_dir=processed_dir, reports_dir=reports_dir, quality=data.quality, **settings)]
+    each = tuple(spec for spec in catalogue if "series" not in spec.needs)
+    plans = []
+    for day, folder in extract_folders(processed_dir):
+        mine = [spec for spec in specs if spec in each]
+        if mine:
+            plans += _plans(folder.resolve(), reports_dir / day, each, mine, **settings)
+    across = tuple(spec for spec in catalogue if "series" in spec.needs)
+    quality = load_quality(processed_dir)  # each extract's tables were checked with its plan
+    return plans + [_plan(across, [spec for spec in specs if spec in across], processed_dir=processed_dir,
+                          reports_dir=reports_dir, quality=quality, **settings)]
+
+
 def build(
     *,
     processed_dir: Path = config.PROCESSED_DIR,
@@ -72,58 +120,40 @@ def build(
     launched while the report before it ran (:func:`adoption.report.kernels.run_all`). A
     failing report is logged with its error and the build goes on; the caller decides the
     exit code from :attr:`BuildResult.failed`.
+
+    On a series of extracts, every extract's reports (each into ``reports_dir/<date>/``,
+    with an index of its own) and the reports across extracts run as one pool of jobs;
+    the index of ``reports_dir`` lists them all.
     """
     processed_dir, reports_dir = Path(processed_dir).resolve(), Path(reports_dir).resolve()
     catalogue = default_catalogue(notebooks_dir) if catalogue is None else catalogue
     specs = [find_spec(name, catalogue) for name in only] if only else list(catalogue)
-    settings = {"jobs_limit": jobs_limit, "force": force, "notebooks_dir": notebooks_dir}
-    earlier_extracts: list[BuiltReport] = []
-    if is_series(processed_dir):
-        # A folder of extracts: each extract's reports into a folder of its own, then the
-        # reports across extracts here.
-        each = tuple(spec for spec in catalogue if "series" not in spec.needs)
-        for day, folder in extract_folders(processed_dir):
-            log.info("extract of %s", day)
-            names = [spec.name for spec in specs if spec in each]
-            earlier_extracts += build(processed_dir=folder, reports_dir=reports_dir / day, only=names or None,
-                                      catalogue=each, **settings).reports if names else []
-        catalogue = tuple(spec for spec in catalogue if "series" in spec.needs)
-        specs = [spec for spec in specs if spec in catalogue]
-        quality = load_quality(processed_dir)  # each extract's tables were checked by its build
-    else:
-        # Fail early, with one clear message, when there are no clean data or a table breaks
-        # the schema (a file changed by hand): before any kernel starts.
-        data = load_clean(processed_dir)
-        _ = (data.survey, data.workforce)  # read to check them too
-        quality = data.quality
-    # Parameters are checked once, before any kernel starts.
-    jobs = [(spec, check_parameters(notebook_path(spec, notebooks_dir), params)) for spec in specs for params in spec.grid]
-    requested = [dict(params) for spec in specs for params in spec.grid]  # as the grid says, for the records
-    results = _settled(jobs, available=available_inputs(quality), reports_dir=reports_dir,
-                       input_hash=quality.get("input_hash", ""), force=force, notebooks_dir=notebooks_dir)
-    todo = [number for number, result in enumerate(results) if result is None]
+    plans = _plans(processed_dir, reports_dir, catalogue, specs, force=force, notebooks_dir=notebooks_dir)
+    todo = [(plan, number) for plan in plans for number, result in enumerate(plan.results) if result is None]
+    total = sum(len(plan.jobs) for plan in plans)
     workers = max(1, min(jobs_limit or os.cpu_count() or 1, len(todo) or 1))
-    log.info("building %d of %d reports, %d at a time", len(todo), len(jobs), workers)
-    options = {"processed_dir": processed_dir, "reports_dir": reports_dir, "notebooks_dir": notebooks_dir}
+    log.info("building %d of %d reports, %d at a time", len(todo), total, workers)
     # The kernels trust the check of the tables just made, for these very bytes.
     env = {**os.environ, CHECKED_TABLES_ENV: json.dumps(checked_tables())}
     lock, done = threading.Lock(), [0]
 
     def launch(job: int):
-        return start_kernel(notebook_path(jobs[todo[job]][0], notebooks_dir).parent, env)
+        plan, number = todo[job]
+        return start_kernel(notebook_path(plan.jobs[number][0], notebooks_dir).parent, env)
 
     def record(job: int, kernel) -> None:
-        number = todo[job]
-        spec, params = jobs[number]
+        plan, number = todo[job]
+        spec, params = plan.jobs[number]
         try:
             if isinstance(kernel, Exception):
                 raise kernel
-            built = run_report(spec, params, kernel=kernel, requested=requested[number], **options)
-            message, args = "[%d/%d] wrote %s (%.1f s)", (built.html.name, built.seconds)
+            built = run_report(spec, params, kernel=kernel, requested=plan.requested[number], processed_dir=plan.processed_dir,
+                               reports_dir=plan.reports_dir, notebooks_dir=notebooks_dir)
+            message, args = "[%d/%d] wrote %s (%.1f s)", (_shown(built.html, reports_dir), built.seconds)
         except Exception as exc:  # keep going past a failing report; report it at the end
             error = describe_failure(exc)
             message, args = "[%d/%d] %s %s failed: %s", (spec.name, json.dumps(params, ensure_ascii=False), error)
-            html, executed = output_paths(spec, params, reports_dir)
+            html, executed = output_paths(spec, params, plan.reports_dir)
             built = BuiltReport(spec=spec, params=params, html=html, ok=False, error=error,
                                 fault=isinstance(exc, OSError),  # a notebook's own errors arrive as PapermillExecutionError
                                 notebook=executed if isinstance(exc, PapermillExecutionError) else None)
@@ -132,16 +162,27 @@ def build(
         with lock:
             done[0] += 1
             (log.info if built.ok else log.error)(message, done[0], len(todo), *args)
-        results[number] = built
+        plan.results[number] = built
 
     run_all(len(todo), workers, launch, record)
-    finished = [r for r in results if r is not None]
-    earlier = _earlier(catalogue, {spec.name for spec in specs}, reports_dir=reports_dir,
-                       input_hash=quality.get("input_hash", ""), notebooks_dir=notebooks_dir)
-    order = {spec.name: number for number, spec in enumerate(catalogue)}
-    listed = sorted(finished + earlier, key=lambda r: order[r.spec.name])  # stable: grid order within a report
-    index = write_index(listed + earlier_extracts, reports_dir=reports_dir, processed_dir=processed_dir)
+    earlier_extracts: list[BuiltReport] = []
+    for plan in plans:  # each extract's index, then the index of them all
+        finished = [r for r in plan.results if r is not None]
+        earlier = _earlier(plan.catalogue, {spec.name for spec in plan.specs}, reports_dir=plan.reports_dir,
+                           input_hash=plan.quality.get("input_hash", ""), notebooks_dir=notebooks_dir)
+        order = {spec.name: number for number, spec in enumerate(plan.catalogue)}
+        listed = sorted(finished + earlier, key=lambda r: order[r.spec.name])  # stable: grid order within a report
+        last = plan is plans[-1]
+        index = write_index(listed + (earlier_extracts if last else []), reports_dir=plan.reports_dir,
+                            processed_dir=plan.processed_dir)
+        if not last:
+            earlier_extracts += finished
     return BuildResult(index=index, reports=finished + earlier_extracts)
+
+
+def _shown(html: Path, reports_dir: Path) -> str:
+    """A report's file as the log names it: with its extract's folder in a series."""
+    return html.relative_to(reports_dir).as_posix() if html.is_relative_to(reports_dir) else html.name
 
 
 def _earlier(catalogue, selected: set[str], *, reports_dir: Path, input_hash: str, notebooks_dir) -> list[BuiltReport]:
