@@ -7,6 +7,7 @@ import pandas as pd
 from ..core.schema import DII_INDICATORS, SOURCE_COLUMNS, STRATUM_KEYS, Survey as S, columns, in_scope_mask
 from ..core.text import fold
 from . import vocab
+from .distinct import is_in
 from .duplicates import keep_first
 from .normalise import OUT_OF_RANGE, clean_tax_codes, clean_text, map_unique, read_numbers
 from .rejects import Stage, split, unparsed_values
@@ -15,6 +16,12 @@ from .rejects import Stage, split, unparsed_values
 def _answer(value: str) -> bool | None:
     key = fold(str(value))
     return True if key in vocab.YES_TOKENS else False if key in vocab.NO_TOKENS else None
+
+
+def _joined(frame: pd.DataFrame, sep: str) -> pd.Series:
+    """Each row's values as text joined by ``sep`` (``" / ".join`` of the row, at once)."""
+    parts = [frame[column].astype(str) for column in frame.columns]
+    return parts[0].str.cat(parts[1:], sep=sep)
 
 
 def _strata_of(frame: pd.DataFrame, key: str) -> pd.Series:
@@ -47,7 +54,7 @@ def recognise_strata(written: pd.Series, codes: pd.Series, firms: pd.DataFrame) 
     """
     keys = [k for k, columns in STRATUM_KEYS.items() if set(columns) <= set(firms.columns)]
     strata = {k: _strata_of(firms, k) for k in keys}
-    matched = {k: int(written.isin(set(strata[k].dropna())).fillna(False).sum()) for k in keys}
+    matched = {k: int(is_in(written, set(strata[k].dropna())).sum()) for k in keys}
     if max(matched.values()) > 0:
         return max(keys, key=lambda k: matched[k]), "file", matched
     placed = {k: int(codes.map(strata[k]).notna().sum()) for k in keys}
@@ -69,7 +76,7 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     raw = raw.reset_index(drop=True)
     codes, code_reasons = clean_tax_codes(raw["tax_code"])
     firms = enterprises[in_scope_mask(enterprises).to_numpy()].set_index("tax_code")
-    known = codes.isin(set(firms.index)).fillna(False)
+    known = pd.Series(is_in(codes, set(firms.index)), index=codes.index)
     answers = pd.DataFrame({name: map_unique(raw[name], _answer) for name in DII_INDICATORS})
     bad_answer = answers.isna().any(axis=1)
     written = _written(raw["stratum"])
@@ -77,7 +84,7 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     register_stratum = _strata_of(firms, key)
     # The stratum the file writes is the design's: kept even where the register now places
     # the firm elsewhere (it moved) or nowhere (a 2025 unit of two districts).
-    from_file = written.isin(set(register_stratum.dropna())).fillna(False).astype(bool)
+    from_file = pd.Series(is_in(written, set(register_stratum.dropna())), index=written.index)
     stratum = written.where(from_file, codes.map(register_stratum))
     # Design weights are fractions (stratum population over sample): read as given, not rounded.
     weight, weight_problem = read_numbers(raw["weight"], whole=False)
@@ -88,7 +95,7 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     rejects, keep = split(raw, [
         ("tax_code_invalid", codes.isna(), code_reasons, str),
         ("not_in_register", ~known, codes, lambda c: f"surveyed firm {c} is not an active head office of the clean register"),
-        ("answer_invalid", bad_answer, raw[list(DII_INDICATORS)].astype(str).agg(" / ".join, axis=1),
+        ("answer_invalid", bad_answer, _joined(raw[list(DII_INDICATORS)], " / "),
          lambda v: f"answers {v!r}: each must be yes or no (Có/Không, 1/0)"),
         ("weight_invalid", no_weight, pd.Series(zip(raw["stratum"], codes)), lambda v: (
             f"stratum {v[0]!r} is not a {key} stratum of the register, the register gives firm {v[1]} none on that "
