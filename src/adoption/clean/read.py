@@ -10,7 +10,6 @@ are handled here (data contract, "Raw inputs"), within the bounds of
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
@@ -22,6 +21,7 @@ from ..core.errors import InputFileError
 from ..core.io import DATA_SUFFIXES
 from ..core.schema import SOURCE_COLUMNS
 from ..core.text import fold
+from .delimited import parse_delimited, too_wide
 from .encoding import Decoded, decode, escaped_rows, wide_bom
 from .limits import ReadLimits, breach, check_file_size, check_text_shape, long_line
 from .rejects import bad_bytes_reason, reject_frame
@@ -36,6 +36,7 @@ OLD_FORMATS = {".xls": "an old Excel file (.xls, Excel 97-2003)", ".xlsb": "a bi
 # a CSV (UTF-16 and UTF-32 files start with a byte-order mark); a stray NUL is read, and
 # the cleaning drops it.
 BINARY_NUL_SHARE = 0.01
+_SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 XLSX_TEXT = Decoded("", "utf-8", 1.0, "an XLSX workbook stores its text as UTF-8 XML")
 
 
@@ -77,10 +78,7 @@ def _read_delimited(path: Path, limits: ReadLimits) -> tuple[list[tuple[str, pd.
     check_text_shape(path, text, delimiter, limits)
     previous = csv.field_size_limit(limits.max_cell_chars)  # the csv module enforces the cell limit
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, header=None,
-            skip_blank_lines=False, engine="python", quotechar='"',
-        )
+        frame = parse_delimited(text, delimiter)
     except (pd.errors.ParserError, csv.Error) as exc:
         if "field larger than field limit" in str(exc):
             line = long_line(text, limits.max_cell_chars)
@@ -88,6 +86,13 @@ def _read_delimited(path: Path, limits: ReadLimits) -> tuple[list[tuple[str, pd.
                          "characters", "max_cell_chars", limits.max_cell_chars) from exc
         if "new-line character seen in unquoted field" in str(exc):
             raise InputFileError(_lone_cr_message(path, text)) from exc
+        wide = too_wide(text, delimiter, exc)
+        if wide:
+            line, found, expected = wide
+            raise InputFileError(
+                f"{path}: line {line} holds {found} cells, the first line {expected}: a cell holds a "
+                f"{_SEPARATORS.get(delimiter, repr(delimiter))} outside quotes, or the row has cells the others do "
+                "not. Put that cell in double quotes, or remove the extra separator, then run again") from exc
         raise InputFileError(f"{path}: not a readable {delimiter!r}-separated file ({exc})") from exc
     finally:
         csv.field_size_limit(previous)
