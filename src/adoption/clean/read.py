@@ -119,6 +119,14 @@ def _lone_cr_message(path: Path, text: str) -> str:
             "in a text editor, remove that character or save the file with one kind of line end, then run again")
 
 
+def _values(column: pd.Series):
+    """``column``'s values for a new frame, as ``to_numpy()`` gives them to it: a text column
+    holding text kept in its arrow storage (no Python string made of each value)."""
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow" and column.notna().any():
+        return column.array
+    return column.to_numpy()
+
+
 def _alias_index(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return {fold(alias): canonical for canonical, names in aliases.items() for alias in names}
 
@@ -219,7 +227,7 @@ def read_raw(
         body = body[~empty]
         read += len(body)
         source_row = body.index.to_numpy() + 1  # 1-based line or spreadsheet row
-        frame = pd.DataFrame({canonical: body.iloc[:, pos].to_numpy() for pos, canonical in mapping.items()})
+        frame = pd.DataFrame({canonical: _values(body.iloc[:, pos]) for pos, canonical in mapping.items()})
         for canonical in aliases:
             if canonical not in frame.columns:
                 frame[canonical] = ""
@@ -236,7 +244,7 @@ def read_raw(
         for pos in (i for i, h in enumerate(headers) if i not in mapping):
             extras.append(pd.DataFrame({
                 "source_file": path.name, "source_sheet": sheet, "source_row": source_row,
-                "column": headers[pos] or f"(column {pos + 1})", "value": body.iloc[:, pos].to_numpy(),
+                "column": headers[pos] or f"(column {pos + 1})", "value": _values(body.iloc[:, pos]),
             }))
     if not frames:
         first = [str(v) for v in sheets[0][1].iloc[0]] if len(sheets[0][1]) else []
