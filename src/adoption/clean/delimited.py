@@ -85,15 +85,23 @@ def _cells_per_row(text: str, delimiter: str) -> np.ndarray | None:
         return np.fromiter((len(row) for row in reader), dtype=np.int64)
     if _LONE_CR.search(text):
         return None
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    rows = pa.array(lines, type=pa.large_string())
+    rows = lines_of(text)
+    if len(rows) and text.endswith("\n"):
+        rows = rows[:-1]
     if len(rows) and pc.max(pc.utf8_length(rows)).as_py() > csv.field_size_limit():
         return None  # a cell might be beyond the csv module's limit: the Python parser says
     cells = pc.add(pc.count_substring(rows, delimiter), 1).to_numpy(zero_copy_only=False).astype(np.int64)
     blank = pc.is_in(rows, value_set=pa.array(["", "\r"], type=pa.large_string())).to_numpy(zero_copy_only=False)
     return np.where(blank, 0, cells)
+
+
+def lines_of(text: str) -> pa.Array:
+    """The lines of ``text`` (split at each line feed, as ``str.split("\\n")``), held by pyarrow.
+
+    >>> lines_of("a,b\\r\\n\\n1").to_pylist()
+    ['a,b\\r', '', '1']
+    """
+    return pc.split_pattern(pa.array([text], type=pa.large_string()), "\n").flatten()
 
 
 def too_wide(text: str, delimiter: str, error: Exception) -> tuple[int, int, int] | None:
