@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..core.schema import DII_INDICATORS, SOURCE_COLUMNS, STRATUM_KEYS, Survey as S, columns, in_scope_mask
@@ -22,6 +23,22 @@ def _joined(frame: pd.DataFrame, sep: str) -> pd.Series:
     """Each row's values as text joined by ``sep`` (``" / ".join`` of the row, at once)."""
     parts = [frame[column].astype(str) for column in frame.columns]
     return parts[0].str.cat(parts[1:], sep=sep)
+
+
+def _looked_up(keys: pd.Series, table: pd.Series) -> pd.Series:
+    """``keys.map(table)`` for a table of unique keys, found by its index."""
+    return pd.Series(table.reindex(pd.Index(keys.to_numpy())).to_numpy(), index=keys.index, dtype=table.dtype)
+
+
+def _weights(given: pd.Series, stratum: pd.Series, population: pd.Series, sample: pd.Series) -> np.ndarray:
+    """Each row's weight: the one given, else its stratum's population over its sample."""
+    strata = pd.Index(stratum.to_numpy())
+    computed = (population.reindex(strata).to_numpy(dtype="float64", na_value=np.nan)
+                / sample.reindex(strata).to_numpy(dtype="float64", na_value=np.nan))
+    weight = np.where(given.notna().to_numpy(), given.to_numpy(dtype="float64", na_value=np.nan), computed)
+    if np.isnan(weight).any():  # a stratum without population: fails as the row-by-row rule does
+        return np.array([float(g) if pd.notna(g) else population[s] / sample[s] for g, s in zip(given, stratum)])
+    return weight
 
 
 def _strata_of(frame: pd.DataFrame, key: str) -> pd.Series:
@@ -57,7 +74,7 @@ def recognise_strata(written: pd.Series, codes: pd.Series, firms: pd.DataFrame) 
     matched = {k: int(is_in(written, set(strata[k].dropna())).sum()) for k in keys}
     if max(matched.values()) > 0:
         return max(keys, key=lambda k: matched[k]), "file", matched
-    placed = {k: int(codes.map(strata[k]).notna().sum()) for k in keys}
+    placed = {k: int(_looked_up(codes, strata[k]).notna().sum()) for k in keys}
     return max(keys, key=lambda k: placed[k]), "register", matched
 
 
@@ -85,7 +102,7 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     # The stratum the file writes is the design's: kept even where the register now places
     # the firm elsewhere (it moved) or nowhere (a 2025 unit of two districts).
     from_file = pd.Series(is_in(written, set(register_stratum.dropna())), index=written.index)
-    stratum = written.where(from_file, codes.map(register_stratum))
+    stratum = written.where(from_file, _looked_up(codes, register_stratum))
     # Design weights are fractions (stratum population over sample): read as given, not rounded.
     weight, weight_problem = read_numbers(raw["weight"], whole=False)
     zero = (weight == 0).fillna(False)  # no firm stands for no firm: a weight must be positive
@@ -97,8 +114,8 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
         ("not_in_register", ~known, codes, lambda c: f"surveyed firm {c} is not an active head office of the clean register"),
         ("answer_invalid", bad_answer, _joined(raw[list(DII_INDICATORS)], " / "),
          lambda v: f"answers {v!r}: each must be yes or no (Có/Không, 1/0)"),
-        ("weight_invalid", no_weight, pd.Series(zip(raw["stratum"], codes)), lambda v: (
-            f"stratum {v[0]!r} is not a {key} stratum of the register, the register gives firm {v[1]} none on that "
+        ("weight_invalid", no_weight, pd.Series(range(len(raw))), lambda i, v=raw["stratum"], c=codes: (
+            f"stratum {v.iloc[i]!r} is not a {key} stratum of the register, the register gives firm {c.iloc[i]} none on that "
             "key, and no weight is given")),
         ("stratum_unknown", no_stratum, codes, lambda c: f"firm {c} has a weight, but no stratum: the file gives none the "
                                                          f"register knows and the register gives none on {key} "
@@ -114,10 +131,10 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     # A firm the register cannot place on the key belongs to the stratum its row gives.
     placed = register_stratum.fillna(clean.set_index(S.tax_code)[S.stratum].reindex(register_stratum.index))
     population, sample = placed.value_counts(), clean[S.stratum].value_counts()
-    clean[S.weight] = [float(g) if pd.notna(g) else population[s] / sample[s] for g, s in zip(clean["_given"], clean[S.stratum])]
+    clean[S.weight] = _weights(clean["_given"], clean[S.stratum], population, sample)
     clean = clean.drop(columns="_given")
     for column in (S.district_code, S.size_class, S.vsic_section):
-        clean[column] = clean[S.tax_code].map(firms[column].astype("string")).astype("string")
+        clean[column] = _looked_up(clean[S.tax_code], firms[column].astype("string")).astype("string")
     clean[S.dii_score] = clean[list(DII_INDICATORS)].sum(axis=1).astype("int64")
     clean[S.source_file] = clean[S.source_file].astype("string")
     clean[S.source_sheet] = clean[S.source_sheet].astype("string")
