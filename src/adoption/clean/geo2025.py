@@ -305,8 +305,11 @@ def locate(raw: pd.DataFrame, district: pd.Series, commune: pd.Series, filled: p
     parts = [district, raw["commune"], raw["address"], commune, pd.Series(~filled.astype(bool).to_numpy()),
              pd.Series(raw["source_file"].isin(old_files).to_numpy())]
     # Registers repeat their spellings: each distinct row of places is located once.
-    codes = np.stack([pd.factorize(part, use_na_sentinel=False)[0] for part in parts], axis=1)
-    _, first, which = np.unique(codes, axis=0, return_index=True, return_inverse=True)
+    which = np.zeros(len(raw), dtype=np.int64)
+    for part in parts:  # the rows' distinct combinations so far, numbered again with each column
+        codes, uniques = pd.factorize(part, use_na_sentinel=False)
+        which = pd.factorize(which * len(uniques) + codes)[0]
+    _, first = np.unique(which, return_index=True)
     keys = zip(
         district.iloc[first].astype(object).where(district.iloc[first].notna(), None),
         raw["commune"].iloc[first].fillna("").astype(str), raw["address"].iloc[first].fillna("").astype(str),
