@@ -169,13 +169,14 @@ def _days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
 
 
 def is_in(values: pd.Series, members) -> np.ndarray:
-    """Which of ``values`` (text) are among ``members``, as a boolean array; a missing value
-    is not. ``Series.isin`` of the same, without a pyarrow scalar per value.
+    """Which of ``values`` (text) are among ``members`` (a Series or a collection of text),
+    as a boolean array; a missing value is not. ``Series.isin`` of the same, without a pyarrow scalar per value.
 
     >>> is_in(pd.Series(["a", None, "c"], dtype="string"), {"a", "b"}).tolist()
     [True, False, False]
     """
-    found = pc.is_in(_large_text(values), value_set=_large_text(pd.Series(list(members), dtype=object)), skip_nulls=True)
+    members = members if isinstance(members, pd.Series) else pd.Series(list(members), dtype=object)
+    found = pc.is_in(_large_text(values), value_set=pc.unique(_large_text(members)), skip_nulls=True)
     return found.fill_null(False).to_numpy(zero_copy_only=False)
 
 

@@ -32,7 +32,7 @@ def clean_platforms(raw: pd.DataFrame, register_codes: pd.Series) -> tuple[Stage
     codes, code_reasons = clean_tax_codes(raw["tax_code"])
     platform = map_unique(raw["platform"], platform_category)
     adopted, problem = read_dates(raw["adopted_on"], earliest=EARLIEST_REGISTRATION, latest=date.today())
-    known = pd.Series(is_in(codes, set(register_codes)), index=codes.index)
+    known = pd.Series(is_in(codes, register_codes), index=codes.index)
     why = problem.fillna("missing").astype(str) + "\x1f" + raw["adopted_on"].astype(str)
     rejects, keep = split(raw, [
         ("tax_code_invalid", codes.isna(), code_reasons, str),

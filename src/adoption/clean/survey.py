@@ -71,7 +71,7 @@ def recognise_strata(written: pd.Series, codes: pd.Series, firms: pd.DataFrame) 
     """
     keys = [k for k, columns in STRATUM_KEYS.items() if set(columns) <= set(firms.columns)]
     strata = {k: _strata_of(firms, k) for k in keys}
-    matched = {k: int(is_in(written, set(strata[k].dropna())).sum()) for k in keys}
+    matched = {k: int(is_in(written, strata[k].dropna()).sum()) for k in keys}
     if max(matched.values()) > 0:
         return max(keys, key=lambda k: matched[k]), "file", matched
     placed = {k: int(_looked_up(codes, strata[k]).notna().sum()) for k in keys}
@@ -93,7 +93,7 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     raw = raw.reset_index(drop=True)
     codes, code_reasons = clean_tax_codes(raw["tax_code"])
     firms = enterprises[in_scope_mask(enterprises).to_numpy()].set_index("tax_code")
-    known = pd.Series(is_in(codes, set(firms.index)), index=codes.index)
+    known = pd.Series(is_in(codes, firms.index.to_series()), index=codes.index)
     answers = pd.DataFrame({name: map_unique(raw[name], _answer) for name in DII_INDICATORS})
     bad_answer = answers.isna().any(axis=1)
     written = _written(raw["stratum"])
@@ -101,7 +101,7 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     register_stratum = _strata_of(firms, key)
     # The stratum the file writes is the design's: kept even where the register now places
     # the firm elsewhere (it moved) or nowhere (a 2025 unit of two districts).
-    from_file = pd.Series(is_in(written, set(register_stratum.dropna())), index=written.index)
+    from_file = pd.Series(is_in(written, register_stratum.dropna()), index=written.index)
     stratum = written.where(from_file, _looked_up(codes, register_stratum))
     # Design weights are fractions (stratum population over sample): read as given, not rounded.
     weight, weight_problem = read_numbers(raw["weight"], whole=False)
