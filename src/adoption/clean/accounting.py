@@ -84,7 +84,7 @@ def quality_report(
                 "rows_merged": _count(merges, folder, name),
                 "blank_rows_skipped": table.blank_rows,
                 "headers": table.header_map,
-                "extra_columns": sorted(set(table.extras["column"])) if len(table.extras) else [],
+                "extra_columns": sorted(set(table.extras["column"].unique())) if len(table.extras) else [],
                 "sheets_not_read": table.sheets_not_read,
                 "encoding": table.decoded.encoding,
                 "encoding_confidence": table.decoded.confidence,

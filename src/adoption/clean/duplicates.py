@@ -3,6 +3,7 @@ with the row it was merged into (``merges.csv``)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..core.schema import SOURCE_COLUMNS, Enterprises as E
@@ -48,8 +49,8 @@ def merge_register(clean: pd.DataFrame, raw_key: pd.Series) -> tuple[pd.DataFram
     duplicated = order["tax_code"].duplicated(keep="first")
     winners = order[~duplicated].set_index("tax_code")
     losers = order[duplicated]
-    kinds = ["identical" if raw == winners.at[code, "_raw"] else "same_tax_code"
-             for code, raw in zip(losers["tax_code"], losers["_raw"])]
+    same = losers["_raw"].to_numpy() == winners["_raw"].reindex(losers["tax_code"]).to_numpy()
+    kinds = np.where(same, "identical", "same_tax_code").tolist()
     merges = _merges(losers, kinds, winners.loc[losers["tax_code"]])
     kept = order[~duplicated].drop(columns=["_complete", "_raw"])
     return kept.sort_values(SOURCE_COLUMNS, kind="stable").reset_index(drop=True), merges

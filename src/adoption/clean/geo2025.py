@@ -302,15 +302,21 @@ def locate(raw: pd.DataFrame, district: pd.Series, commune: pd.Series, filled: p
     ``filled`` marks districts it took from the commune; ``old_files`` are the files that
     have a district column. The input is not modified.
     """
-    keys = list(zip(
-        district.astype(object).where(district.notna(), None), raw["commune"].fillna("").astype(str),
-        raw["address"].fillna("").astype(str), commune.astype(object).where(commune.notna(), None),
-        (~filled.astype(bool)).to_numpy(), raw["source_file"].isin(old_files).to_numpy(),
-    ))
+    parts = [district, raw["commune"], raw["address"], commune, pd.Series(~filled.astype(bool).to_numpy()),
+             pd.Series(raw["source_file"].isin(old_files).to_numpy())]
     # Registers repeat their spellings: each distinct row of places is located once.
-    distinct: dict[tuple, int] = {}
-    which = np.fromiter((distinct.setdefault(key, len(distinct)) for key in keys), dtype=np.int64, count=len(keys))
-    located = pd.DataFrame([_locate_one(*key) for key in distinct], columns=[
+    which = np.zeros(len(raw), dtype=np.int64)
+    for part in parts:  # the rows' distinct combinations so far, numbered again with each column
+        codes, uniques = pd.factorize(part, use_na_sentinel=False)
+        which = pd.factorize(which * len(uniques) + codes)[0]
+    _, first = np.unique(which, return_index=True)
+    keys = zip(
+        district.iloc[first].astype(object).where(district.iloc[first].notna(), None),
+        raw["commune"].iloc[first].fillna("").astype(str), raw["address"].iloc[first].fillna("").astype(str),
+        commune.iloc[first].astype(object).where(commune.iloc[first].notna(), None), parts[4].to_numpy()[first],
+        parts[5].to_numpy()[first],
+    )
+    located = pd.DataFrame([_locate_one(*key) for key in keys], columns=[
         "district_code", "commune_code", "commune2025_code", "commune2025_candidates", "geo_source", "outcome",
         "reason", "address_conflict", "decided_by_address"])
     out = located.iloc[which].set_axis(raw.index)

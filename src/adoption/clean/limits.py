@@ -18,7 +18,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
+import numpy as np
+import pyarrow.compute as pc
+
 from ..core.errors import AdoptionError, InputFileError
+from .delimited import lines_of
 
 MIB = 1024 * 1024
 # The XLSX ratio rule applies to members larger than this (small XML parts such as
@@ -115,28 +119,22 @@ def check_xlsx_archive(path: Path, limits: ReadLimits) -> None:
 def check_text_shape(path: Path, text: str, delimiter: str, limits: ReadLimits) -> None:
     """Refuse a delimited text with too many lines or a line with too many columns, before parsing.
 
-    A line with more separators than the limit is found without regard to quotes (fast,
-    no copy of the text), then split as CSV, so that quoted separators do not count.
+    A line with as many separators as the limit or more is found without regard to quotes
+    (pyarrow counts them), then split as CSV, so that quoted separators do not count.
     """
     lines = text.count("\n") + (not text.endswith("\n"))
     if lines > limits.max_rows:
         raise breach(path, "", f"{lines:,} lines", "max_rows", limits.max_rows)
-    sep = re.escape(delimiter)
-    wide = re.compile(f"^(?:[^\n{sep}]*+{sep}){{{limits.max_columns}}}", re.MULTILINE)
-    start = 0
-    while match := wide.search(text, start):
-        end = text.find("\n", match.start())
-        line = text[match.start(): None if end < 0 else end]
+    lines = lines_of(text)
+    separators = pc.count_substring(lines, delimiter).to_numpy(zero_copy_only=False)
+    for number in np.flatnonzero(separators >= limits.max_columns) + 1:
+        line = lines[int(number) - 1].as_py()
         try:
             columns = len(next(csv.reader([line], delimiter=delimiter), []))
         except csv.Error:  # a cell beyond the csv module's own limit: count plainly
             columns = line.count(delimiter) + 1
         if columns > limits.max_columns:
-            number = text.count("\n", 0, match.start()) + 1
             raise breach(path, f"line {number}", f"{columns:,} columns", "max_columns", limits.max_columns)
-        if end < 0:
-            break
-        start = end + 1
 
 
 def long_line(text: str, limit: int) -> int | None:

@@ -19,6 +19,7 @@ from ..core.schema import LEGAL_FORMS  # noqa: F401 - the example of clean_categ
 from ..core.text import fold, nfc
 from . import tax_code as mst
 from . import vocab
+from .distinct import SURELY_PRESENT, Distinct, distinct, plain_dates, plain_numbers, tidy
 
 # Values outside these bounds are not used (the cell becomes null and is counted in
 # quality.json). Registrations start in 1986, the year of the Đổi Mới reforms that
@@ -37,8 +38,8 @@ def map_unique(values: pd.Series, func) -> pd.Series:
     >>> map_unique(pd.Series(["a", "b", "a"]), str.upper).tolist()
     ['A', 'B', 'A']
     """
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
-    return pd.Series(_results(func, uniques)[codes], index=values.index, dtype=object)
+    d = distinct(values)
+    return pd.Series(d.per_row(_results(func, d.values)), index=values.index, dtype=object)
 
 
 def _results(func, uniques) -> np.ndarray:
@@ -71,6 +72,25 @@ def is_missing(value: str) -> bool:
     return len(text) <= 2 * _LONGEST_MISSING + 2 and _missing_key(text) in _MISSING_KEYS
 
 
+def _missing(d: Distinct) -> np.ndarray:
+    """Which distinct values are missing (:func:`is_missing` of the value as text); a value
+    holding a letter or digit no missing-value token holds is not, without asking."""
+    out = np.zeros(len(d.values), dtype=bool)
+    ask = np.flatnonzero(~d.matches(SURELY_PRESENT))
+    out[ask] = [is_missing(str(v)) for v in d.values[ask]]
+    return out
+
+
+def missing(values: pd.Series) -> np.ndarray:
+    """:func:`is_missing` of each value as text, as a boolean array.
+
+    >>> missing(pd.Series(["-", "12", " N/A ", "Công ty"], dtype="str")).tolist()
+    [True, False, True, False]
+    """
+    d = distinct(values)
+    return d.per_row(_missing(d))
+
+
 def clean_text(values: pd.Series) -> pd.Series:
     """NFC, whitespace collapsed, missing tokens to null.
 
@@ -81,7 +101,13 @@ def clean_text(values: pd.Series) -> pd.Series:
         text = nfc(str(value))
         return None if is_missing(text) else text
 
-    return map_unique(values, clean).astype("string")
+    d = distinct(values)
+    # A value already tidy (see distinct.tidy) and surely present is its own clean text.
+    plain = tidy(d) & d.matches(SURELY_PRESENT)
+    results = d.values.copy()
+    rest = np.flatnonzero(~plain)
+    results[rest] = _results(clean, d.values[rest])
+    return pd.Series(results, dtype="string").take(d.codes).set_axis(values.index)
 
 
 # Why a value present in a number or date column did not become a value (quality.json,
@@ -135,11 +161,11 @@ def parse_number(value: str) -> float | None:
 def _problems(values: pd.Series, parsed: pd.Series, refused: pd.Series) -> pd.Series:
     """For each value: :data:`OUT_OF_RANGE` where ``refused``, :data:`UNREADABLE` where it
     was present but not ``parsed``, else None (read, or missing)."""
-    present = ~map_unique(values, lambda v: is_missing(str(v))).astype(bool).to_numpy()
-    unread = parsed.isna().to_numpy() & present
-    refused = refused.to_numpy(dtype=bool)
-    return pd.Series([OUT_OF_RANGE if r else UNREADABLE if u else None for r, u in zip(refused, unread)],
-                     index=values.index, dtype=object)
+    unread = parsed.isna().to_numpy() & ~missing(values)
+    out = np.full(len(values), None, dtype=object)
+    out[unread] = UNREADABLE
+    out[refused.to_numpy(dtype=bool)] = OUT_OF_RANGE
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def read_numbers(values: pd.Series, *, maximum: float | None = None, whole: bool = True) -> tuple[pd.Series, pd.Series]:
@@ -154,7 +180,11 @@ def read_numbers(values: pd.Series, *, maximum: float | None = None, whole: bool
     ([12, <NA>, <NA>, <NA>, 12, <NA>], [None, 'out_of_range', 'unreadable', None, None, 'out_of_range'])
     """
     limit = MAX_NUMBER if maximum is None else min(maximum, MAX_NUMBER)
-    parsed = map_unique(values, parse_number).astype("Float64")
+    d = distinct(values)
+    done, numbers = plain_numbers(d)
+    rest = np.flatnonzero(~done)
+    numbers[rest] = [np.nan if n is None else n for n in map(parse_number, d.values[rest])]
+    parsed = pd.Series(d.per_row(numbers), index=values.index).astype("Float64")
     refused = ((parsed < 0) | (parsed > limit)).fillna(False)
     numbers = parsed.mask(refused)
     return (numbers.round().astype("Int64") if whole else numbers), _problems(values, parsed, refused)
@@ -218,10 +248,18 @@ def read_dates(values: pd.Series, *, earliest: date | None = None, latest: date 
     >>> dates.isna().tolist(), problems.tolist()
     ([True, False, True, True], ['out_of_range', None, 'unreadable', None])
     """
-    parsed = map_unique(values, parse_date)
-    refused = parsed.map(lambda d: d is not None and bool((earliest and d < earliest) or (latest and d > latest)))
-    dates = pd.to_datetime(parsed.mask(refused, None), errors="coerce").astype("datetime64[s]")
-    return dates, _problems(values, parsed, refused)
+    d = distinct(values)
+    done, days = plain_dates(d)
+    rest = np.flatnonzero(~done)
+    days[rest] = [np.datetime64("NaT") if day is None else np.datetime64(day, "D") for day in map(parse_date, d.values[rest])]
+    refused = np.zeros(len(days), dtype=bool)
+    if earliest:
+        refused |= days < np.datetime64(earliest, "D")
+    if latest:
+        refused |= days > np.datetime64(latest, "D")
+    parsed = pd.Series(d.per_row(days), index=values.index)
+    dates = pd.Series(d.per_row(np.where(refused, np.datetime64("NaT"), days)), index=values.index).astype("datetime64[s]")
+    return dates, _problems(values, parsed, pd.Series(d.per_row(refused), index=values.index))
 
 
 def clean_dates(values: pd.Series, *, earliest: date | None = None, latest: date | None = None) -> pd.Series:
@@ -255,10 +293,10 @@ def clean_tax_codes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     >>> codes.tolist()
     ['3700145020', '0100233488', <NA>]
     """
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
-    normal, reasons = mst.normalise_many(uniques)
-    return (pd.Series(normal[codes], index=values.index, dtype=object).astype("string"),
-            pd.Series(reasons[codes], index=values.index, dtype=object).astype("string"))
+    d = distinct(values)
+    normal, reasons = mst.normalise_many(d.values)
+    return (pd.Series(normal, dtype="string").take(d.codes).set_axis(values.index),
+            pd.Series(reasons, dtype="string").take(d.codes).set_axis(values.index))
 
 
 _QUARTER = (

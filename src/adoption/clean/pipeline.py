@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..core import config
@@ -124,10 +125,24 @@ def _register(tables: list[RawTable], folder: Path,
         )
     # The raw values of each row, to tell identical duplicates from other same-code ones.
     raw_values = pd.util.hash_pandas_object(raw.drop(columns=SOURCE_COLUMNS).fillna("").astype(str), index=False)
-    by_source = dict(zip(zip(*(raw[c] for c in SOURCE_COLUMNS)), raw_values))
-    clean_keys = pd.Series([by_source[k] for k in zip(*(stage.clean[c] for c in SOURCE_COLUMNS))])
+    clean_keys = pd.Series(raw_values.to_numpy()[_source_positions(raw, stage.clean)])
     enterprises, merges = merge_register(stage.clean, clean_keys)
     return stage, enterprises, merges
+
+
+def _source_positions(raw: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """The position in ``raw`` of each of ``rows``, found by its source (file, sheet and row;
+    where a source is repeated, its last row in ``raw``)."""
+    def sources(frame: pd.DataFrame) -> pd.MultiIndex:
+        return pd.MultiIndex.from_arrays([frame[c].astype(object) if c != "source_row" else frame[c].astype("int64")
+                                          for c in SOURCE_COLUMNS])
+
+    found = sources(raw)
+    if not found.is_unique:
+        found = found[::-1]
+        last = ~found.duplicated()
+        return (len(raw) - 1 - np.flatnonzero(last))[found[last].get_indexer(sources(rows))]
+    return found.get_indexer(sources(rows))
 
 
 def _with_read_rejects(tables: list[RawTable], rejects: pd.DataFrame) -> pd.DataFrame:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..core.schema import PLATFORM_CATEGORIES, Platforms as P, columns
 from . import vocab
+from .distinct import is_in
 from .duplicates import merge_platforms
 from ..core.text import nfc
 from .normalise import EARLIEST_REGISTRATION, OUT_OF_RANGE, clean_tax_codes, map_unique, platform_category, read_dates
@@ -31,7 +32,7 @@ def clean_platforms(raw: pd.DataFrame, register_codes: pd.Series) -> tuple[Stage
     codes, code_reasons = clean_tax_codes(raw["tax_code"])
     platform = map_unique(raw["platform"], platform_category)
     adopted, problem = read_dates(raw["adopted_on"], earliest=EARLIEST_REGISTRATION, latest=date.today())
-    known = codes.isin(set(register_codes)).fillna(False)
+    known = pd.Series(is_in(codes, register_codes), index=codes.index)
     why = problem.fillna("missing").astype(str) + "\x1f" + raw["adopted_on"].astype(str)
     rejects, keep = split(raw, [
         ("tax_code_invalid", codes.isna(), code_reasons, str),
@@ -48,7 +49,7 @@ def clean_platforms(raw: pd.DataFrame, register_codes: pd.Series) -> tuple[Stage
         P.source_row: raw.loc[keep, "source_row"].astype("int64").to_numpy(),
     })
     kept, merges = merge_platforms(clean)
-    named = raw.loc[keep, "platform"].map(nfc)
+    named = map_unique(raw.loc[keep, "platform"], nfc).astype(raw["platform"].dtype)
     others = named[(clean[P.platform] == "other").to_numpy()].value_counts()
     flags = {"platforms_other": {
         "meaning": "platforms named in the records that the vocabulary does not place in a category: counted as adoption, category other",

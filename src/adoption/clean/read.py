@@ -10,7 +10,6 @@ are handled here (data contract, "Raw inputs"), within the bounds of
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
@@ -22,6 +21,7 @@ from ..core.errors import InputFileError
 from ..core.io import DATA_SUFFIXES
 from ..core.schema import SOURCE_COLUMNS
 from ..core.text import fold
+from .delimited import parse_delimited, too_wide
 from .encoding import Decoded, decode, escaped_rows, wide_bom
 from .limits import ReadLimits, breach, check_file_size, check_text_shape, long_line
 from .rejects import bad_bytes_reason, reject_frame
@@ -36,6 +36,7 @@ OLD_FORMATS = {".xls": "an old Excel file (.xls, Excel 97-2003)", ".xlsb": "a bi
 # a CSV (UTF-16 and UTF-32 files start with a byte-order mark); a stray NUL is read, and
 # the cleaning drops it.
 BINARY_NUL_SHARE = 0.01
+_SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 XLSX_TEXT = Decoded("", "utf-8", 1.0, "an XLSX workbook stores its text as UTF-8 XML")
 
 
@@ -77,10 +78,7 @@ def _read_delimited(path: Path, limits: ReadLimits) -> tuple[list[tuple[str, pd.
     check_text_shape(path, text, delimiter, limits)
     previous = csv.field_size_limit(limits.max_cell_chars)  # the csv module enforces the cell limit
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, header=None,
-            skip_blank_lines=False, engine="python", quotechar='"',
-        )
+        frame = parse_delimited(text, delimiter)
     except (pd.errors.ParserError, csv.Error) as exc:
         if "field larger than field limit" in str(exc):
             line = long_line(text, limits.max_cell_chars)
@@ -88,6 +86,13 @@ def _read_delimited(path: Path, limits: ReadLimits) -> tuple[list[tuple[str, pd.
                          "characters", "max_cell_chars", limits.max_cell_chars) from exc
         if "new-line character seen in unquoted field" in str(exc):
             raise InputFileError(_lone_cr_message(path, text)) from exc
+        wide = too_wide(text, delimiter, exc)
+        if wide:
+            line, found, expected = wide
+            raise InputFileError(
+                f"{path}: line {line} holds {found} cells, the first line {expected}: a cell holds a "
+                f"{_SEPARATORS.get(delimiter, repr(delimiter))} outside quotes, or the row has cells the others do "
+                "not. Put that cell in double quotes, or remove the extra separator, then run again") from exc
         raise InputFileError(f"{path}: not a readable {delimiter!r}-separated file ({exc})") from exc
     finally:
         csv.field_size_limit(previous)
@@ -112,6 +117,14 @@ def _lone_cr_message(path: Path, text: str) -> str:
     return (f"{path}: {where} holds a carriage return (CR) alone, outside quotes, while the file's lines end "
             f"{ends}: it is not read, rather than guess whether the CR ends a row or belongs to a cell. Open the file "
             "in a text editor, remove that character or save the file with one kind of line end, then run again")
+
+
+def _values(column: pd.Series):
+    """``column``'s values for a new frame, as ``to_numpy()`` gives them to it: a text column
+    holding text kept in its arrow storage (no Python string made of each value)."""
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow" and column.notna().any():
+        return column.array
+    return column.to_numpy()
 
 
 def _alias_index(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -214,7 +227,7 @@ def read_raw(
         body = body[~empty]
         read += len(body)
         source_row = body.index.to_numpy() + 1  # 1-based line or spreadsheet row
-        frame = pd.DataFrame({canonical: body.iloc[:, pos].to_numpy() for pos, canonical in mapping.items()})
+        frame = pd.DataFrame({canonical: _values(body.iloc[:, pos]) for pos, canonical in mapping.items()})
         for canonical in aliases:
             if canonical not in frame.columns:
                 frame[canonical] = ""
@@ -231,7 +244,7 @@ def read_raw(
         for pos in (i for i, h in enumerate(headers) if i not in mapping):
             extras.append(pd.DataFrame({
                 "source_file": path.name, "source_sheet": sheet, "source_row": source_row,
-                "column": headers[pos] or f"(column {pos + 1})", "value": body.iloc[:, pos].to_numpy(),
+                "column": headers[pos] or f"(column {pos + 1})", "value": _values(body.iloc[:, pos]),
             }))
     if not frames:
         first = [str(v) for v in sheets[0][1].iloc[0]] if len(sheets[0][1]) else []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from ..core.schema import SOURCE_COLUMNS
@@ -91,7 +92,7 @@ def first_reason(checks: list[tuple[str, pd.Series, pd.Series, object]], n: int)
     for name, failed, values, sentence in checks:
         take = failed.to_numpy(dtype=bool) & code.isna().to_numpy()
         code[take] = name
-        reason[take] = [sentence(v) for v in values.to_numpy(dtype=object)[take]]
+        reason[take] = [sentence(v) for v in values.iloc[np.flatnonzero(take)].to_numpy(dtype=object)]
     return code, reason
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..core.schema import DII_INDICATORS, SOURCE_COLUMNS, STRATUM_KEYS, Survey as S, columns, in_scope_mask
 from ..core.text import fold
 from . import vocab
+from .distinct import is_in
 from .duplicates import keep_first
 from .normalise import OUT_OF_RANGE, clean_tax_codes, clean_text, map_unique, read_numbers
 from .rejects import Stage, split, unparsed_values
@@ -15,6 +17,28 @@ from .rejects import Stage, split, unparsed_values
 def _answer(value: str) -> bool | None:
     key = fold(str(value))
     return True if key in vocab.YES_TOKENS else False if key in vocab.NO_TOKENS else None
+
+
+def _joined(frame: pd.DataFrame, sep: str) -> pd.Series:
+    """Each row's values as text joined by ``sep`` (``" / ".join`` of the row, at once)."""
+    parts = [frame[column].astype(str) for column in frame.columns]
+    return parts[0].str.cat(parts[1:], sep=sep)
+
+
+def _looked_up(keys: pd.Series, table: pd.Series) -> pd.Series:
+    """``keys.map(table)`` for a table of unique keys, found by its index."""
+    return pd.Series(table.reindex(pd.Index(keys.to_numpy())).to_numpy(), index=keys.index, dtype=table.dtype)
+
+
+def _weights(given: pd.Series, stratum: pd.Series, population: pd.Series, sample: pd.Series) -> np.ndarray:
+    """Each row's weight: the one given, else its stratum's population over its sample."""
+    strata = pd.Index(stratum.to_numpy())
+    computed = (population.reindex(strata).to_numpy(dtype="float64", na_value=np.nan)
+                / sample.reindex(strata).to_numpy(dtype="float64", na_value=np.nan))
+    weight = np.where(given.notna().to_numpy(), given.to_numpy(dtype="float64", na_value=np.nan), computed)
+    if np.isnan(weight).any():  # a stratum without population: fails as the row-by-row rule does
+        return np.array([float(g) if pd.notna(g) else population[s] / sample[s] for g, s in zip(given, stratum)])
+    return weight
 
 
 def _strata_of(frame: pd.DataFrame, key: str) -> pd.Series:
@@ -47,10 +71,10 @@ def recognise_strata(written: pd.Series, codes: pd.Series, firms: pd.DataFrame) 
     """
     keys = [k for k, columns in STRATUM_KEYS.items() if set(columns) <= set(firms.columns)]
     strata = {k: _strata_of(firms, k) for k in keys}
-    matched = {k: int(written.isin(set(strata[k].dropna())).fillna(False).sum()) for k in keys}
+    matched = {k: int(is_in(written, strata[k].dropna()).sum()) for k in keys}
     if max(matched.values()) > 0:
         return max(keys, key=lambda k: matched[k]), "file", matched
-    placed = {k: int(codes.map(strata[k]).notna().sum()) for k in keys}
+    placed = {k: int(_looked_up(codes, strata[k]).notna().sum()) for k in keys}
     return max(keys, key=lambda k: placed[k]), "register", matched
 
 
@@ -69,7 +93,7 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     raw = raw.reset_index(drop=True)
     codes, code_reasons = clean_tax_codes(raw["tax_code"])
     firms = enterprises[in_scope_mask(enterprises).to_numpy()].set_index("tax_code")
-    known = codes.isin(set(firms.index)).fillna(False)
+    known = pd.Series(is_in(codes, firms.index.to_series()), index=codes.index)
     answers = pd.DataFrame({name: map_unique(raw[name], _answer) for name in DII_INDICATORS})
     bad_answer = answers.isna().any(axis=1)
     written = _written(raw["stratum"])
@@ -77,8 +101,8 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     register_stratum = _strata_of(firms, key)
     # The stratum the file writes is the design's: kept even where the register now places
     # the firm elsewhere (it moved) or nowhere (a 2025 unit of two districts).
-    from_file = written.isin(set(register_stratum.dropna())).fillna(False).astype(bool)
-    stratum = written.where(from_file, codes.map(register_stratum))
+    from_file = pd.Series(is_in(written, register_stratum.dropna()), index=written.index)
+    stratum = written.where(from_file, _looked_up(codes, register_stratum))
     # Design weights are fractions (stratum population over sample): read as given, not rounded.
     weight, weight_problem = read_numbers(raw["weight"], whole=False)
     zero = (weight == 0).fillna(False)  # no firm stands for no firm: a weight must be positive
@@ -88,10 +112,10 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     rejects, keep = split(raw, [
         ("tax_code_invalid", codes.isna(), code_reasons, str),
         ("not_in_register", ~known, codes, lambda c: f"surveyed firm {c} is not an active head office of the clean register"),
-        ("answer_invalid", bad_answer, raw[list(DII_INDICATORS)].astype(str).agg(" / ".join, axis=1),
+        ("answer_invalid", bad_answer, _joined(raw[list(DII_INDICATORS)], " / "),
          lambda v: f"answers {v!r}: each must be yes or no (Có/Không, 1/0)"),
-        ("weight_invalid", no_weight, pd.Series(zip(raw["stratum"], codes)), lambda v: (
-            f"stratum {v[0]!r} is not a {key} stratum of the register, the register gives firm {v[1]} none on that "
+        ("weight_invalid", no_weight, pd.Series(range(len(raw))), lambda i, v=raw["stratum"], c=codes: (
+            f"stratum {v.iloc[i]!r} is not a {key} stratum of the register, the register gives firm {c.iloc[i]} none on that "
             "key, and no weight is given")),
         ("stratum_unknown", no_stratum, codes, lambda c: f"firm {c} has a weight, but no stratum: the file gives none the "
                                                          f"register knows and the register gives none on {key} "
@@ -107,10 +131,10 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     # A firm the register cannot place on the key belongs to the stratum its row gives.
     placed = register_stratum.fillna(clean.set_index(S.tax_code)[S.stratum].reindex(register_stratum.index))
     population, sample = placed.value_counts(), clean[S.stratum].value_counts()
-    clean[S.weight] = [float(g) if pd.notna(g) else population[s] / sample[s] for g, s in zip(clean["_given"], clean[S.stratum])]
+    clean[S.weight] = _weights(clean["_given"], clean[S.stratum], population, sample)
     clean = clean.drop(columns="_given")
     for column in (S.district_code, S.size_class, S.vsic_section):
-        clean[column] = clean[S.tax_code].map(firms[column].astype("string")).astype("string")
+        clean[column] = _looked_up(clean[S.tax_code], firms[column].astype("string")).astype("string")
     clean[S.dii_score] = clean[list(DII_INDICATORS)].sum(axis=1).astype("int64")
     clean[S.source_file] = clean[S.source_file].astype("string")
     clean[S.source_sheet] = clean[S.source_sheet].astype("string")

@@ -101,9 +101,9 @@ _WEIGHTS = np.array([31, 29, 23, 19, 17, 13, 7, 5, 3])
 def normalise_many(values) -> tuple[np.ndarray, np.ndarray]:
     """:func:`normalise` of each value: the codes and the reasons, as object arrays.
 
-    Codes already in normal form are checked at once (python-stdnum's rule: sequence number
-    not 0000000, branch suffix not 000, check digit); every other value goes through
-    :func:`normalise`.
+    Codes in normal form once stripped of spaces, dots and quotes are checked at once
+    (python-stdnum's rule: sequence number not 0000000, branch suffix not 000, check
+    digit); every other value goes through :func:`normalise`.
 
     >>> codes, reasons = normalise_many(["3700145020", "3700145020-001", "0100233480", 100233488])
     >>> codes.tolist(), reasons.tolist()
@@ -112,9 +112,11 @@ def normalise_many(values) -> tuple[np.ndarray, np.ndarray]:
     values = list(values)
     codes = np.full(len(values), None, dtype=object)
     reasons = np.full(len(values), None, dtype=object)
-    normal = np.array([isinstance(v, str) and _NORMAL.fullmatch(v) is not None for v in values], dtype=bool)
+    # normalise's first step: spaces, dots and quotes out (a valid result is the code itself).
+    compact = [_STRAY.sub("", v) if isinstance(v, str) else None for v in values]
+    normal = np.array([v is not None and _NORMAL.fullmatch(v) is not None for v in compact], dtype=bool)
     if normal.any():
-        text = np.array([v for v, n in zip(values, normal) if n], dtype=object)
+        text = np.array([v for v, n in zip(compact, normal) if n], dtype=object)
         digits = np.frombuffer("".join(t[:10] for t in text).encode("ascii"), dtype=np.uint8).reshape(-1, 10) - 48
         check = 10 - (digits[:, :9] @ _WEIGHTS) % 11
         suffix = np.array([t[11:] for t in text], dtype=object)

@@ -27,6 +27,7 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from ..core import classification
@@ -34,7 +35,7 @@ from ..core.errors import ParameterError
 from ..core.schema import SOURCE_COLUMNS, VSIC_EVIDENCE, Enterprises as E
 from ..core.text import fold
 from . import vocab
-from .normalise import map_unique
+from .distinct import distinct
 
 EVIDENCE = VSIC_EVIDENCE
 AMBIGUOUS = "ambiguous"
@@ -190,19 +191,24 @@ def read_vsic(values: pd.Series, *, header: pd.Series | None = None, registered:
 ['2018', 'one_version_only', '6201', '-'], ['-', '-', '-', '-']]
     """
     index = values.index
-    parts = map_unique(values, split_code)
-    code = pd.Series([p[0] for p in parts], index=index, dtype=object)
     names = _names()
-    exists = {v: code.map(lambda c, v=v: v in names.get(c or "", {})).astype(bool) for v in classification.VERSIONS}
+    # Each distinct value read once: its code, whether each version has that class, and
+    # the version its description names.
+    d = distinct(values)
+    parts = [split_code(value) for value in d.values]
+    code_of = np.array([c for c, _ in parts], dtype=object)
+    code = pd.Series(d.per_row(code_of), index=index, dtype=object)
+    exists = {v: pd.Series(d.per_row(np.array([v in names.get(c or "", {}) for c in code_of], dtype=bool)), index=index)
+              for v in classification.VERSIONS}
     header = pd.Series(None, index=index, dtype=object) if header is None else header.reindex(index).astype(object)
     after = pd.Series(False, index=index)
     if registered is not None:
         after = (pd.to_datetime(registered.reindex(index)) >= pd.Timestamp(classification.IN_FORCE_2025)).fillna(False)
     said = pd.Series(None, index=index, dtype=object).mask(after.astype(bool), "2025")
-    pairs = pd.Series([f"{c}\x1f{p[1]}" for c, p in zip(code, parts)], index=index)
+    described = np.array([description_version(f"{c}", text) for c, text in parts], dtype=object)
     candidates = {
         "header": header.where(header.isin(classification.VERSIONS)),
-        "description": map_unique(pairs, lambda p: description_version(*p.split("\x1f", 1))),
+        "description": pd.Series(d.per_row(described), index=index, dtype=object),
         "one_version_only": pd.Series(None, index=index, dtype=object).mask(exists["2018"] & ~exists["2025"], "2018")
                                                                       .mask(exists["2025"] & ~exists["2018"], "2025"),
         "registered_after_2025_11_15": said,
@@ -212,8 +218,9 @@ def read_vsic(values: pd.Series, *, header: pd.Series | None = None, registered:
     for kind in EVIDENCE:
         named = candidates[kind]
         # Evidence applies only where the code is a class of the version it names.
-        applies = version.isna() & pd.Series([isinstance(v, str) and v in names.get(c or "", {})
-                                              for v, c in zip(named, code)], index=index)
+        applies = version.isna() & pd.Series(np.logical_or.reduce(
+            [(named == v).fillna(False).to_numpy(dtype=bool) & exists[v].to_numpy() for v in classification.VERSIONS]),
+            index=index)
         version, evidence = version.mask(applies, named), evidence.mask(applies, kind)
     known = exists["2018"] | exists["2025"]
     version = version.mask(known & version.isna(), AMBIGUOUS)

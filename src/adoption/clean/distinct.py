@@ -1,0 +1,188 @@
+"""The distinct values of a text column, and the plain ones among them told apart at once.
+
+A register repeats a lot, and most of its distinct values are plain: digits, a date in one
+of the usual forms, a name in NFC with single spaces. pyarrow's string kernels find those
+in one pass over the distinct values; only the others go through the per-value Python of
+:mod:`adoption.clean.normalise`, which decides every value exactly as before (the kernels
+here only pick out values whose outcome that Python would not change).
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..core.text import _CONTROL
+
+# An ASCII digit, or an ASCII letter that no missing-value token holds
+# (vocab.MISSING_TOKENS: n, a, o, e, u, l, k, h, g, x), survives normalise's missing-value
+# key unchanged: a value holding one is not missing.
+SURELY_PRESENT = "[0-9bcdfijmpqrstvwyzBCDFIJMPQRSTVWYZ]"
+
+
+# What core.text.nfc changes besides the normal form: control and invisible format
+# characters (core.text._CONTROL), whitespace other than one plain space between words
+# (str.split's whitespace), as an RE2 pattern. Both sets lie in the Basic Multilingual Plane.
+def _ranges(chars: list[int]) -> str:
+    runs: list[list[int]] = []
+    for c in chars:
+        if runs and runs[-1][1] == c - 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    return "".join(f"\\x{{{a:x}}}" if a == b else f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in runs)
+
+
+NOT_TIDY = "|".join((
+    "[" + _ranges([c for c in range(0x10000) if (chr(c).isspace() and c != 0x20) or _CONTROL.match(chr(c))]) + "]",
+    "  ", "^ ", " $"))
+# Numbers in the three forms normalise.parse_number reads, in ASCII digits and no space;
+# short enough for a float of them to be finite.
+_VN_THOUSANDS = r"^-?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$"
+_EN_THOUSANDS = r"^-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$"
+_PLAIN = r"^-?[0-9]+([.,][0-9]+)?$"
+_LONGEST_NUMBER = 40
+# Dates in the four forms normalise.parse_date reads with nothing after them, and Excel serials.
+_DATES = ((r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$", "dmy"), (r"^([0-9]{1,2})-([0-9]{1,2})-([0-9]{4})$", "dmy"),
+          (r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$", "dmy"), (r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$", "ymd"))
+_EXCEL_SERIAL = r"^[0-9]{4,5}(\.[0-9]+)?$"
+EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
+
+
+@dataclass
+class Distinct:
+    """A column's distinct values: ``codes`` (one per row) into ``values`` (an object array,
+    NaN for a missing cell) and ``arrow`` (the same values for pyarrow's kernels, or None
+    when the column is not held by pyarrow)."""
+
+    codes: np.ndarray
+    values: np.ndarray
+    arrow: pa.Array | None
+
+    def per_row(self, results: np.ndarray) -> np.ndarray:
+        return results[self.codes]
+
+    def matches(self, pattern: str) -> np.ndarray:
+        """Which distinct values hold ``pattern`` (RE2); none when not held by pyarrow."""
+        if self.arrow is None:
+            return np.zeros(len(self.values), dtype=bool)
+        return pc.match_substring_regex(self.arrow, pattern).fill_null(False).to_numpy(zero_copy_only=False)
+
+
+def distinct(values: pd.Series) -> Distinct:
+    """The distinct values of ``values``, in order of first appearance.
+
+    >>> d = distinct(pd.Series(["a", "b", "a"], dtype="str"))
+    >>> d.codes.tolist(), d.values.tolist()
+    ([0, 1, 0], ['a', 'b'])
+    """
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        return Distinct(codes, uniques.to_numpy(dtype=object), pa.array(uniques.array))
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    return Distinct(codes, np.asarray(uniques, dtype=object), None)
+
+
+def tidy(d: Distinct) -> np.ndarray:
+    """Which distinct values core.text.nfc leaves as they are: no control or format
+    character, single plain spaces between words, and already in NFC.
+
+    >>> tidy(distinct(pd.Series(["Công ty", "Công  ty", "Cong\\u0301", " x", "a\\tb"], dtype="str"))).tolist()
+    [True, False, False, False, False]
+    """
+    if d.arrow is None:
+        return np.zeros(len(d.values), dtype=bool)
+    out = ~d.matches(NOT_TIDY) & ~pd.isna(d.values)
+    ascii_ = pc.string_is_ascii(d.arrow).fill_null(False).to_numpy(zero_copy_only=False)
+    check = np.flatnonzero(out & ~ascii_)
+    out[check] = [unicodedata.is_normalized("NFC", v) for v in d.values[check]]
+    return out
+
+
+def plain_numbers(d: Distinct) -> tuple[np.ndarray, np.ndarray]:
+    """Which distinct values are numbers in a plain form, and their values (as
+    normalise.parse_number reads them: ``1.234,5`` and ``1,234.5`` are 1234.5)."""
+    numbers = np.full(len(d.values), np.nan)
+    done = np.zeros(len(d.values), dtype=bool)
+    if d.arrow is None:
+        return done, numbers
+    short = pc.less_equal(pc.utf8_length(d.arrow), _LONGEST_NUMBER).fill_null(False).to_numpy(zero_copy_only=False)
+    for pattern, drop, comma in ((_VN_THOUSANDS, ".", "."), (_EN_THOUSANDS, ",", None), (_PLAIN, None, ".")):
+        take = np.flatnonzero(d.matches(pattern) & short & ~done)
+        if not len(take):
+            continue
+        text = d.arrow.take(pa.array(take))
+        if drop:
+            text = pc.replace_substring(text, drop, "")
+        if comma:
+            text = pc.replace_substring(text, ",", comma)
+        numbers[take] = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+        done[take] = True
+    return done, numbers
+
+
+def plain_dates(d: Distinct) -> tuple[np.ndarray, np.ndarray]:
+    """Which distinct values are dates in a plain form (a whole cell of ``dd/mm/yyyy``,
+    ``dd-mm-yyyy``, ``dd.mm.yyyy``, ``yyyy-mm-dd`` or an Excel serial), and the dates
+    (NaT for a day that does not exist, as normalise.parse_date reads them)."""
+    dates = np.full(len(d.values), np.datetime64("NaT"), dtype="datetime64[D]")
+    done = np.zeros(len(d.values), dtype=bool)
+    if d.arrow is None:
+        return done, dates
+    for pattern, order in _DATES:
+        take = np.flatnonzero(d.matches(pattern) & ~done)
+        if not len(take):
+            continue
+        parts = pc.extract_regex(d.arrow.take(pa.array(take)), _named(pattern))
+        first, second, third = (pc.cast(parts.field(f"p{i}"), pa.int64()).to_numpy() for i in range(3))
+        day, month, year = (first, second, third) if order == "dmy" else (third, second, first)
+        dates[take] = _days(year, month, day)
+        done[take] = True
+    take = np.flatnonzero(d.matches(_EXCEL_SERIAL) & ~done)
+    if len(take):
+        serial = np.trunc(pc.cast(d.arrow.take(pa.array(take)), pa.float64()).to_numpy(zero_copy_only=False))
+        dates[take] = EXCEL_EPOCH + serial.astype("int64")
+        done[take] = True
+    return done, dates
+
+
+def _named(pattern: str) -> str:
+    """``pattern`` with its three groups named p0, p1, p2 (pyarrow's extract_regex needs names)."""
+    first, *rest = pattern.split("(")
+    return first + "".join(f"(?P<p{number}>{piece}" for number, piece in enumerate(rest))
+
+
+def _days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """The dates of the given days (NaT where there is no such day, or year 0)."""
+    valid = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
+    first = (year.clip(1, 9999) - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month.clip(1, 12) - 1)
+    length = ((first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")).astype("int64")
+    valid &= day <= length
+    out = first.astype("datetime64[D]") + (day.clip(1, 31) - 1)
+    return np.where(valid, out, np.datetime64("NaT", "D"))
+
+
+def is_in(values: pd.Series, members) -> np.ndarray:
+    """Which of ``values`` (text) are among ``members`` (a Series or a collection of text),
+    as a boolean array; a missing value is not. ``Series.isin`` of the same, without a pyarrow scalar per value.
+
+    >>> is_in(pd.Series(["a", None, "c"], dtype="string"), {"a", "b"}).tolist()
+    [True, False, False]
+    """
+    members = members if isinstance(members, pd.Series) else pd.Series(list(members), dtype=object)
+    found = pc.is_in(_large_text(values), value_set=pc.unique(_large_text(members)), skip_nulls=True)
+    return found.fill_null(False).to_numpy(zero_copy_only=False)
+
+
+def _large_text(values: pd.Series) -> pa.Array:
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        array = pa.array(values.array)
+    else:
+        array = pa.array(values.to_numpy(dtype=object), from_pandas=True, type=pa.large_string())
+    return array.cast(pa.large_string())
