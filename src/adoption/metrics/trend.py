@@ -20,7 +20,7 @@ from ..core.io import CleanData, extract_folders, load_clean
 from ..core.schema import Enterprises as E
 from . import disclosure, panel
 from .adoption import NOT_ASSIGNABLE, adoption_by, group_key
-from .maps import MAPS, check_map
+from .maps import MAPS, check_map, unit_column
 from .scope import in_scope
 
 # Firms the map cannot place at all (on the 2023 map: located on the 2025 map only).
@@ -61,11 +61,11 @@ def load_series(root: Path | str | None = None) -> Series:
 
 def _placed(firms: pd.DataFrame, map_: str) -> pd.DataFrame:
     """``firms`` with the firms ``map_`` cannot place at all given the unit ``unplaced``."""
-    if check_map(map_) == "2023":
-        return firms.assign(**{E.district_code: firms[E.district_code].astype("string").fillna(UNPLACED)})
-    code = firms["commune2025_code"].astype("string")
-    nowhere = code.isna() & firms["commune2025_candidates"].isna()
-    return firms.assign(commune2025_code=code.mask(nowhere, UNPLACED))
+    column = unit_column(map_)
+    code = firms[column].astype("string")
+    # On the 2025 map a firm with candidate units is "not assignable", not unplaced.
+    nowhere = code.isna() & (firms["commune2025_candidates"].isna() if column == "commune2025_code" else True)
+    return firms.assign(**{column: code.mask(nowhere, UNPLACED)})
 
 
 def unit_key(firms: pd.DataFrame, map_: str) -> pd.Series:

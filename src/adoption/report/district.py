@@ -23,11 +23,6 @@ from .tables import not_available, text_table
 from .text import label, on_map
 
 
-def district_name(district: str, map_: str = DEFAULT_MAP) -> str:
-    """The unit's name from the reference list of ``map_``."""
-    return unit_name(district, map_)
-
-
 def _value(measure: str, value, lang: str) -> str:
     return fmt_pct(value, lang) if measure == "adoption_rate" else fmt_int(value, lang)
 
@@ -39,7 +34,7 @@ def headline_table(firms: pd.DataFrame, district: str, lang: str, map_: str = DE
     hidden = table["hidden"].to_numpy(dtype=bool)
     return text_table({
         label("district_measure", lang): [label(m, lang) for m in table["measure"]],
-        district_name(district, map_): [SYMBOL if h else _value(m, v, lang) for m, v, h in zip(table["measure"], table["district"], hidden)],
+        unit_name(district, map_): [SYMBOL if h else _value(m, v, lang) for m, v, h in zip(table["measure"], table["district"], hidden)],
         label(on_map("province", map_), lang): [_value(m, v, lang) for m, v in zip(table["measure"], table["province"])],
         label(on_map("district_share_of_province", map_), lang): [SYMBOL if h else "–" if pd.isna(v) else fmt_pct(v, lang)
                                                                   for v, h in zip(table["share_of_province"], hidden)],
@@ -57,7 +52,7 @@ def findings(firms: pd.DataFrame, district: str, lang: str, by_commune: pd.DataF
     table = district_headline(firms, district, map_).set_index("measure")
     if table.loc[["enterprises", "adoption_rate"], "hidden"].any():
         return []  # figures the profile's own tables hide are not told here either
-    name = district_name(district, map_)
+    name = unit_name(district, map_)
     rate, province_rate = table.loc["adoption_rate", "district"], table.loc["adoption_rate", "province"]
     sentences = [label(on_map("district_finding_size", map_), lang, district=name, firms=fmt_int(table.loc["enterprises", "district"], lang),
                        share=fmt_pct(table.loc["enterprises", "share_of_province"], lang),

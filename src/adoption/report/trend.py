@@ -10,6 +10,7 @@ from pandas.io.formats.style import Styler
 
 from ..core.io import CleanData
 from ..metrics import trend
+from ..metrics.maps import unit_column
 from ..metrics.trend import changes, check_map, load_series  # noqa: F401 - the trend notebook's entry points
 from ..metrics.disclosure import SYMBOL
 from ..metrics.panel import FLOWS
@@ -54,7 +55,7 @@ def figures_table(series: dict[str, CleanData], lang: str) -> Styler:
 def _unit_name(unit: str, map_: str, lang: str) -> str:
     if unit == trend.UNPLACED:
         return label(f"trend_unplaced_{map_}", lang)
-    return value_label("district_code" if map_ == "2023" else "commune2025_code", unit, lang)
+    return value_label(unit_column(map_), unit, lang)
 
 
 def rates_table(series: dict[str, CleanData], map_: str, lang: str) -> Styler:
