@@ -10,6 +10,7 @@ as out of range, flagged rows, whether the inputs are synthetic, and the hash th
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -53,13 +54,39 @@ def _unparsed(frame: pd.DataFrame, table: str, name: str, headers: dict[str, str
     return out
 
 
-def _null_rates(frame: pd.DataFrame) -> dict[str, float]:
-    return {c: round(float(frame[c].isna().mean()), 6) for c in frame.columns} if len(frame) else {}
+@dataclass
+class Kept:
+    """What the accounting needs of a clean table: its rows per source file and its nulls
+    per column. Parts of one table (cleaned apart) add up with ``+``."""
+
+    rows: int = 0
+    by_file: dict[str, int] = field(default_factory=dict)
+    nulls: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> "Kept":
+        """>>> Kept.of(pd.DataFrame({"source_file": ["a", "a", "b"], "x": [1, None, 3]})).nulls
+        {'source_file': 0, 'x': 1}
+        """
+        by_file = frame["source_file"].astype(object).value_counts(sort=False) if len(frame) else {}
+        return cls(len(frame), {str(k): int(v) for k, v in dict(by_file).items()},
+                   {c: int(frame[c].isna().sum()) for c in frame.columns})
+
+    def __add__(self, other: "Kept") -> "Kept":
+        by_file, nulls = dict(self.by_file), dict(self.nulls)
+        for name, count in other.by_file.items():
+            by_file[name] = by_file.get(name, 0) + count
+        for column, count in other.nulls.items():
+            nulls[column] = nulls.get(column, 0) + count
+        return Kept(self.rows + other.rows, by_file, nulls)
+
+    def null_rates(self) -> dict[str, float]:
+        return {c: round(n / self.rows, 6) for c, n in self.nulls.items()} if self.rows else {}
 
 
 def quality_report(
     raw_dir: Path,
-    kept: dict[str, tuple[list[RawTable], pd.DataFrame]],
+    kept: dict[str, tuple[list[RawTable], pd.DataFrame | Kept]],
     rejects: pd.DataFrame,
     merges: pd.DataFrame,
     register: Stage,
@@ -67,19 +94,20 @@ def quality_report(
     unparsed: pd.DataFrame,
 ) -> dict:
     """The contents of ``quality.json``; ``kept`` maps each input folder to its files and
-    clean table; ``unparsed`` holds the values of every table that did not become values
+    clean table (or its :class:`Kept` summary); ``unparsed`` holds the values of every table that did not become values
     (:func:`~adoption.clean.rejects.unparsed_values`, with the table)."""
     files: dict[str, dict] = {}
+    kept = {folder: (tables, rows if isinstance(rows, Kept) else Kept.of(rows)) for folder, (tables, rows) in kept.items()}
     registers, enterprises = kept["register"]
     platform_tables, platform_rows = kept["platforms"]
-    for folder, (tables, kept_frame) in kept.items():
+    for folder, (tables, kept_rows) in kept.items():
         for table in tables:
             name = table.path.name
             files[f"{folder}/{name}"] = {
                 "table": folder,
                 "sha256": sha256_file(table.path),
                 "rows_read": table.rows_read,
-                "rows_kept": int((kept_frame["source_file"] == name).sum()),
+                "rows_kept": kept_rows.by_file.get(name, 0),
                 "rows_rejected": _count(rejects, folder, name),
                 "rows_merged": _count(merges, folder, name),
                 "blank_rows_skipped": table.blank_rows,
@@ -106,18 +134,18 @@ def quality_report(
         "reasons": {str(k): int(v) for k, v in rejects["reason_code"].value_counts().items()} if len(rejects) else {},
         "reason_meanings": REASONS,
         "merged": {str(k): int(v) for k, v in merge_kinds.items()},
-        "null_rates": {"enterprises": _null_rates(enterprises), "platforms": _null_rates(platform_rows)},
+        "null_rates": {"enterprises": enterprises.null_rates(), "platforms": platform_rows.null_rates()},
         "normalised": {**register.changed, **platforms.changed},
         "out_of_range_set_null": register.out_of_range,
         "unparsed_meanings": PROBLEMS,
         "flags": {**register.flags, **platforms.flags},
         "totals": {
             "register_rows_read": sum(t.rows_read for t in registers),
-            "enterprises": len(enterprises),
+            "enterprises": enterprises.rows,
             "platform_rows_read": sum(t.rows_read for t in platform_tables),
-            "platform_records": len(platform_rows),
+            "platform_records": platform_rows.rows,
             "survey_rows_read": sum(t.rows_read for t in kept["survey"][0]),
-            "survey_respondents": len(kept["survey"][1]),
+            "survey_respondents": kept["survey"][1].rows,
             "rejected": len(rejects),
             "merged": len(merges),
         },

@@ -16,6 +16,20 @@ _CLASSIFICATION = (E.vsic4, E.vsic_division, E.vsic_section, E.vsic_version, E.v
 KEPT_COLUMNS = ["kept_source_file", "kept_source_sheet", "kept_source_row"]
 
 
+def raw_key(raw: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Per raw row, a hash of its values in ``columns`` as written (a column the frame lacks
+    counts as empty): rows with the same key are ``identical`` duplicates. The same row
+    gets the same key whichever files it was read with, so the key can be taken file by file.
+
+    >>> rows = pd.DataFrame({"a": ["x", "x", None], "b": ["1", "1", ""]})
+    >>> key = raw_key(rows, ["a", "b", "c"])
+    >>> bool(key[0] == key[1]), bool(key[0] == key[2])
+    (True, False)
+    """
+    values = raw.reindex(columns=columns).fillna("").astype(str)
+    return pd.util.hash_pandas_object(values, index=False).to_numpy()
+
+
 def _merges(losers: pd.DataFrame, kind, kept: pd.DataFrame | None, with_tax_code: bool = True) -> pd.DataFrame:
     """One row per merged row: where it was, and (when known) where the row it joined is."""
     out = {column: losers[column].to_numpy() for column in SOURCE_COLUMNS}

@@ -24,7 +24,7 @@ from ..core.outputs import write_outputs
 from ..core.schema import SOURCE_COLUMNS, Enterprises as E, columns, validate
 from . import vocab
 from .accounting import quality_report
-from .duplicates import merge_register
+from .duplicates import merge_register, raw_key
 from .platforms import clean_platforms, empty_platforms
 from .limits import ReadLimits
 from .read import RawTable, read_raw
@@ -124,8 +124,7 @@ def _register(tables: list[RawTable], folder: Path,
             f"({', '.join(sorted(_with_read_rejects(tables, stage.rejects)['reason_code'].unique()))})"
         )
     # The raw values of each row, to tell identical duplicates from other same-code ones.
-    raw_values = pd.util.hash_pandas_object(raw.drop(columns=SOURCE_COLUMNS).fillna("").astype(str), index=False)
-    clean_keys = pd.Series(raw_values.to_numpy()[_source_positions(raw, stage.clean)])
+    clean_keys = pd.Series(raw_key(raw, list(vocab.REGISTER_HEADER_ALIASES))[_source_positions(raw, stage.clean)])
     enterprises, merges = merge_register(stage.clean, clean_keys)
     return stage, enterprises, merges
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
-from ..core.schema import PLATFORM_CATEGORIES, Platforms as P, columns
+from ..core.schema import PLATFORM_CATEGORIES, SOURCE_COLUMNS, Platforms as P, columns
 from . import vocab
 from .distinct import is_in
 from .duplicates import merge_platforms
@@ -24,41 +25,83 @@ def _date_reason(why: str) -> str:
     return f"adoption date {value!r} cannot be read as a date (dd/mm/yyyy, yyyy-mm-dd or an Excel serial)"
 
 
-def clean_platforms(raw: pd.DataFrame, register_codes: pd.Series) -> tuple[Stage, pd.DataFrame]:
-    """Normalise platform-use rows of firms in ``register_codes``; keep one row per firm and
-    platform (the earliest date). Returns the stage and one row per merged record.
+# Platform names shown in quality.json's platforms_other (the most frequent first).
+OTHER_NAMES_SHOWN = 100
+# Where each row stood in the raw rows, while rejects from two steps are put back in order.
+ORDER = "_order"
+
+
+def screen_platforms(raw: pd.DataFrame, *, order: np.ndarray | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The checks of platform rows that need nothing but the row: tax code, platform and
+    date. Returns the rows refused, the rows that pass (cleaned values beside the raw ones,
+    for :func:`settle_platforms`) and the values not used. ``order`` numbers the rows (by
+    default 0, 1, ...) so that rejects of both steps can be put back in the raw order.
     """
     raw = raw.reset_index(drop=True)
     codes, code_reasons = clean_tax_codes(raw["tax_code"])
     platform = map_unique(raw["platform"], platform_category)
     adopted, problem = read_dates(raw["adopted_on"], earliest=EARLIEST_REGISTRATION, latest=date.today())
-    known = pd.Series(is_in(codes, register_codes), index=codes.index)
     why = problem.fillna("missing").astype(str) + "\x1f" + raw["adopted_on"].astype(str)
     rejects, keep = split(raw, [
         ("tax_code_invalid", codes.isna(), code_reasons, str),
         ("platform_missing", platform.isna(), raw["platform"], lambda v: "the platform is empty"),
         ("date_invalid", adopted.isna(), why, _date_reason),
-        ("not_in_register", ~known, codes, lambda c: f"tax code {c} is not in the clean register"),
     ], list(vocab.PLATFORM_HEADER_ALIASES))
+    order = np.arange(len(raw), dtype="int64") if order is None else np.asarray(order, dtype="int64")
+    rejects[ORDER] = order[~keep]
+    passed = raw[keep].reindex(columns=[*vocab.PLATFORM_HEADER_ALIASES, *SOURCE_COLUMNS]).reset_index(drop=True).assign(**{
+        "_tax_code": codes[keep].astype("string").array, "_platform": platform[keep].array,
+        "_adopted_on": adopted[keep].to_numpy(), ORDER: order[keep]})
+    unparsed = unparsed_values(raw, {"adopted_on": problem},
+                               "the row is rejected (date_invalid): the adoption date is required")
+    return rejects, passed, unparsed
+
+
+def settle_platforms(passed: pd.DataFrame, register_codes: pd.Series) -> tuple[Stage, pd.DataFrame, pd.Series]:
+    """Rows that passed :func:`screen_platforms` checked against the register's tax codes;
+    one row per firm and platform kept (the earliest date). Returns the stage (its rejects
+    keep their raw order number), the merged rows, and how often each name the vocabulary
+    places in no category was written (see :func:`other_platforms`)."""
+    known = pd.Series(is_in(passed["_tax_code"], register_codes), index=passed.index)
+    rejects, keep = split(passed, [("not_in_register", ~known, passed["_tax_code"],
+                                    lambda c: f"tax code {c} is not in the clean register")], list(vocab.PLATFORM_HEADER_ALIASES))
+    rejects[ORDER] = passed.loc[~keep, ORDER].to_numpy()
+    kept_rows = passed[keep]
     clean = pd.DataFrame({
-        P.tax_code: codes[keep].astype("string").array,
-        P.platform: pd.Categorical(platform[keep], categories=list(PLATFORM_CATEGORIES)),
-        P.adopted_on: adopted[keep].to_numpy(),
-        P.source_file: raw.loc[keep, "source_file"].astype("string").array,
-        P.source_sheet: raw.loc[keep, "source_sheet"].astype("string").array,
-        P.source_row: raw.loc[keep, "source_row"].astype("int64").to_numpy(),
+        P.tax_code: kept_rows["_tax_code"].astype("string").array,
+        P.platform: pd.Categorical(kept_rows["_platform"], categories=list(PLATFORM_CATEGORIES)),
+        P.adopted_on: kept_rows["_adopted_on"].to_numpy(),
+        P.source_file: kept_rows["source_file"].astype("string").array,
+        P.source_sheet: kept_rows["source_sheet"].astype("string").array,
+        P.source_row: kept_rows["source_row"].astype("int64").to_numpy(),
     })
     kept, merges = merge_platforms(clean)
-    named = map_unique(raw.loc[keep, "platform"], nfc).astype(raw["platform"].dtype)
-    others = named[(clean[P.platform] == "other").to_numpy()].value_counts()
-    flags = {"platforms_other": {
+    named = map_unique(kept_rows["platform"], nfc)
+    others = named[(clean[P.platform] == "other").to_numpy()].astype(object).value_counts()
+    return Stage(clean=kept, rejects=rejects, changed={"platform": changed(kept_rows["platform"], clean[P.platform])}), merges, others
+
+
+def other_platforms(counts: pd.Series) -> dict[str, dict]:
+    """quality.json's ``platforms_other`` from the count of each name written (summed over
+    any number of parts): the most frequent names first, ties in the order of the names."""
+    counts = counts.groupby(level=0).sum() if len(counts) else counts
+    ranked = sorted(((str(name), int(count)) for name, count in counts.items()), key=lambda item: (-item[1], item[0]))
+    return {"platforms_other": {
         "meaning": "platforms named in the records that the vocabulary does not place in a category: counted as adoption, category other",
-        "count": int(others.sum()),
-        "names": {str(k): int(v) for k, v in others.head(100).items()},
+        "count": int(counts.sum()),
+        "names": dict(ranked[:OTHER_NAMES_SHOWN]),
     }}
-    return Stage(clean=kept, rejects=rejects, changed={"platform": changed(raw.loc[keep, "platform"], clean[P.platform])},
-                 flags=flags, unparsed=unparsed_values(raw, {"adopted_on": problem},
-                                                       "the row is rejected (date_invalid): the adoption date is required")), merges
+
+
+def clean_platforms(raw: pd.DataFrame, register_codes: pd.Series) -> tuple[Stage, pd.DataFrame]:
+    """Normalise platform-use rows of firms in ``register_codes``; keep one row per firm and
+    platform (the earliest date). Returns the stage and one row per merged record.
+    """
+    refused, passed, unparsed = screen_platforms(raw)
+    stage, merges, others = settle_platforms(passed, register_codes)
+    rejects = pd.concat([refused, stage.rejects], ignore_index=True).sort_values(ORDER, kind="stable")
+    return Stage(clean=stage.clean, rejects=rejects.drop(columns=ORDER).reset_index(drop=True), changed=stage.changed,
+                 flags=other_platforms(others), unparsed=unparsed), merges
 
 
 def empty_platforms() -> pd.DataFrame:
