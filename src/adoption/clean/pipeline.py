@@ -23,9 +23,9 @@ from ..core.manifest import read_manifest
 from ..core.outputs import write_outputs
 from ..core.schema import SOURCE_COLUMNS, Enterprises as E, columns, validate
 from . import vocab
-from .accounting import quality_report
-from .duplicates import merge_register, raw_key
-from .platforms import clean_platforms, empty_platforms
+from .accounting import Kept, quality_report
+from .duplicates import merge_register, raw_key, source_positions
+from .platforms import clean_platforms, empty_platforms, platform_use
 from .limits import ReadLimits
 from .read import RawTable, read_raw
 from .register import clean_register
@@ -124,24 +124,13 @@ def _register(tables: list[RawTable], folder: Path,
             f"({', '.join(sorted(_with_read_rejects(tables, stage.rejects)['reason_code'].unique()))})"
         )
     # The raw values of each row, to tell identical duplicates from other same-code ones.
-    clean_keys = pd.Series(raw_key(raw, list(vocab.REGISTER_HEADER_ALIASES))[_source_positions(raw, stage.clean)])
+    clean_keys = pd.Series(raw_key(raw, list(vocab.REGISTER_HEADER_ALIASES))[source_positions(raw, stage.clean)])
     enterprises, merges = merge_register(stage.clean, clean_keys)
     return stage, enterprises, merges
 
 
-def _source_positions(raw: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
-    """The position in ``raw`` of each of ``rows``, found by its source (file, sheet and row;
-    where a source is repeated, its last row in ``raw``)."""
-    def sources(frame: pd.DataFrame) -> pd.MultiIndex:
-        return pd.MultiIndex.from_arrays([frame[c].astype(object) if c != "source_row" else frame[c].astype("int64")
-                                          for c in SOURCE_COLUMNS])
-
-    found = sources(raw)
-    if not found.is_unique:
-        found = found[::-1]
-        last = ~found.duplicated()
-        return (len(raw) - 1 - np.flatnonzero(last))[found[last].get_indexer(sources(rows))]
-    return found.get_indexer(sources(rows))
+# The raw inputs' folders, in the order of the rejects and merges tables.
+RAW_TABLES = ("register", "platforms", "survey", "workforce")
 
 
 def _with_read_rejects(tables: list[RawTable], rejects: pd.DataFrame) -> pd.DataFrame:
@@ -187,15 +176,10 @@ def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None, 
     """
     raw_dir = Path(raw_dir)
     limits = limits or ReadLimits.from_environment()
-    extract = extract_date(raw_dir, extracted_on)
-    if vsic_version is None and extract["date"] is not None and date.fromisoformat(extract["date"]) < IN_FORCE_2025:
-        # VSIC 2025 did not exist yet: every code of this extract is a VSIC 2018 code.
-        vsic_version = "2018"
-        extract["vsic_version"] = "2018"
+    extract, vsic_version = vsic_setting(raw_dir, vsic_version, extracted_on)
     registers = _read_folder(raw_dir / "register", vocab.REGISTER_HEADER_ALIASES, vocab.REGISTER_REQUIRED, limits, needed=True)
     platform_tables = _read_folder(raw_dir / "platforms", vocab.PLATFORM_HEADER_ALIASES, vocab.PLATFORM_REQUIRED, limits, needed=False)
-    survey_tables = _read_folder(raw_dir / "survey", vocab.SURVEY_HEADER_ALIASES, vocab.SURVEY_REQUIRED, limits, needed=False)
-    workforce_tables = _read_folder(raw_dir / "workforce", vocab.WORKFORCE_HEADER_ALIASES, vocab.WORKFORCE_REQUIRED, limits, needed=False)
+    survey_tables, workforce_tables = read_small_tables(raw_dir, limits)
 
     register, enterprises, reg_merges = _register(registers, raw_dir / "register", vsic_version)
     if platform_tables:
@@ -204,13 +188,65 @@ def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None, 
     else:
         platform_stage, plat_merges = Stage(clean=empty_platforms(), rejects=no_rejects()), no_rejects()
     platforms = platform_stage.clean
-
-    counts = platforms.groupby("tax_code", observed=True)["platform"].nunique()
-    enterprises[E.platform_count] = enterprises[E.tax_code].map(counts).fillna(0).astype("int64")
-    enterprises[E.uses_digital_platform] = (enterprises[E.platform_count] > 0).astype(bool)
-    enterprises = validate(enterprises[columns("enterprises")], "enterprises")
+    enterprises = validate(platform_use(enterprises, platforms)[columns("enterprises")], "enterprises")
     validate(platforms, "platforms")
+    outcome = Outcome(tables={"register": registers, "platforms": platform_tables},
+                      kept={"register": enterprises, "platforms": platforms},
+                      rejects={"register": register.rejects, "platforms": platform_stage.rejects},
+                      merges={"register": reg_merges, "platforms": plat_merges},
+                      stages={"register": register, "platforms": platform_stage})
+    small = clean_small_tables(survey_tables, workforce_tables, enterprises)
+    rejects, merges, quality = account(raw_dir, outcome, small, limits=limits, extract=extract)
+    extras = pd.concat([t.extras for t in registers + platform_tables + survey_tables + workforce_tables], ignore_index=True)
+    return CleanResult(enterprises=enterprises, platforms=platforms, survey=small.survey, workforce=small.workforce,
+                       rejects=rejects, merges=merges, extras=extras, quality=quality)
 
+
+def vsic_setting(raw_dir: Path, vsic_version: str | None, extracted_on: str | None) -> tuple[dict, str | None]:
+    """The extract's date (see :func:`extract_date`) and the VSIC version its codes are
+    read in: the one given, else ``"2018"`` for an extract from before VSIC 2025 came into
+    force, else None (decided per row)."""
+    extract = extract_date(raw_dir, extracted_on)
+    if vsic_version is None and extract["date"] is not None and date.fromisoformat(extract["date"]) < IN_FORCE_2025:
+        # VSIC 2025 did not exist yet: every code of this extract is a VSIC 2018 code.
+        vsic_version = "2018"
+        extract["vsic_version"] = "2018"
+    return extract, vsic_version
+
+
+def read_small_tables(raw_dir: Path, limits: ReadLimits) -> tuple[list[RawTable], list[RawTable]]:
+    """The survey's and the workforce records' files, read (small: always in memory)."""
+    return (_read_folder(raw_dir / "survey", vocab.SURVEY_HEADER_ALIASES, vocab.SURVEY_REQUIRED, limits, needed=False),
+            _read_folder(raw_dir / "workforce", vocab.WORKFORCE_HEADER_ALIASES, vocab.WORKFORCE_REQUIRED, limits, needed=False))
+
+
+@dataclass
+class Outcome:
+    """The register's and the platform records' cleaning, as the accounting needs it: per
+    input folder, its files, its clean rows (a frame, or the :class:`Kept` summary of rows
+    written in parts), the cleaner's rejects (in raw order), the merged rows, and the stage
+    (normalised counts, flags, values not used)."""
+
+    tables: dict[str, list[RawTable]]
+    kept: dict[str, pd.DataFrame | Kept]
+    rejects: dict[str, pd.DataFrame]
+    merges: dict[str, pd.DataFrame]
+    stages: dict[str, Stage]
+
+
+@dataclass
+class SmallTables:
+    """The survey and the workforce records: their files, clean tables and stages."""
+
+    tables: dict[str, list[RawTable]]
+    survey: pd.DataFrame | None
+    workforce: pd.DataFrame | None
+    stages: dict[str, tuple[Stage, pd.DataFrame]]
+
+
+def clean_small_tables(survey_tables: list[RawTable], workforce_tables: list[RawTable], enterprises: pd.DataFrame) -> SmallTables:
+    """The survey (joined to ``enterprises``: at least :data:`~adoption.clean.survey.REGISTER_COLUMNS`)
+    and the workforce records, cleaned in memory."""
     survey = workforce = None
     survey_stage, survey_merges = Stage(clean=pd.DataFrame(columns=columns("survey")), rejects=no_rejects()), no_rejects()
     if survey_tables:
@@ -221,33 +257,35 @@ def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None, 
     if workforce_tables:
         workforce_stage, workforce_merges = clean_workforce(_concat(workforce_tables))
         workforce = validate(workforce_stage.clean, "workforce")
+    return SmallTables({"survey": survey_tables, "workforce": workforce_tables}, survey, workforce,
+                       {"survey": (survey_stage, survey_merges), "workforce": (workforce_stage, workforce_merges)})
 
-    stages = (("register", _with_read_rejects(registers, register.rejects), reg_merges),
-              ("platforms", _with_read_rejects(platform_tables, platform_stage.rejects), plat_merges),
-              ("survey", _with_read_rejects(survey_tables, survey_stage.rejects), survey_merges),
-              ("workforce", _with_read_rejects(workforce_tables, workforce_stage.rejects), workforce_merges))
-    rejects = pd.concat([r.assign(table=t) for t, r, _ in stages], ignore_index=True)
+
+def account(raw_dir: Path, outcome: Outcome, small: SmallTables, *, limits: ReadLimits,
+            extract: dict) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Every table's rejects (each folder's reader rejects, then its cleaner's) and merged
+    rows, and ``quality.json``."""
+    tables = {**outcome.tables, **small.tables}
+    rejects_of = {**outcome.rejects, **{t: stage.rejects for t, (stage, _) in small.stages.items()}}
+    merges_of = {**outcome.merges, **{t: merged for t, (_, merged) in small.stages.items()}}
+    stages = {**outcome.stages, **{t: stage for t, (stage, _) in small.stages.items()}}
+    rejects = pd.concat([_with_read_rejects(tables[t], rejects_of[t]).assign(table=t) for t in RAW_TABLES], ignore_index=True)
     rejects["source_row"] = rejects["source_row"].astype("Int64")
-    merges = pd.concat([m.assign(table=t) for t, _, m in stages], ignore_index=True)
+    merges = pd.concat([merges_of[t].assign(table=t) for t in RAW_TABLES], ignore_index=True)
     for column in ("source_row", "kept_source_row"):
         if column in merges.columns:
             merges[column] = pd.to_numeric(merges[column]).astype("Int64")
-    extras = pd.concat([t.extras for t in registers + platform_tables + survey_tables + workforce_tables], ignore_index=True)
-
-    kept = {"register": (registers, enterprises), "platforms": (platform_tables, platforms),
-            "survey": (survey_tables, survey_stage.clean), "workforce": (workforce_tables, workforce_stage.clean)}
-    unparsed = pd.concat([stage.unparsed.assign(table=table) for table, stage in (
-        ("register", register), ("platforms", platform_stage), ("survey", survey_stage), ("workforce", workforce_stage))],
-        ignore_index=True)
-    quality = quality_report(raw_dir, kept, rejects, merges, register, platform_stage, unparsed)
+    kept = {**{t: (outcome.tables[t], outcome.kept[t]) for t in outcome.tables},
+            "survey": (small.tables["survey"], stages["survey"].clean), "workforce": (small.tables["workforce"], stages["workforce"].clean)}
+    unparsed = pd.concat([stages[t].unparsed.assign(table=t) for t in RAW_TABLES], ignore_index=True)
+    quality = quality_report(raw_dir, kept, rejects, merges, stages["register"], stages["platforms"], unparsed)
     _warn_unparsed(quality)
     quality["not_read"] = _not_read(raw_dir)
-    quality["columns_absent"] = {"register": absent_columns(registers, vocab.REGISTER_HEADER_ALIASES)}
+    quality["columns_absent"] = {"register": absent_columns(outcome.tables["register"], vocab.REGISTER_HEADER_ALIASES)}
     quality["read_limits"] = limits.as_dict()
     quality["extract"] = extract
-    quality["survey"] = survey_stage.flags.get("survey", {})  # the register key of the design strata
-    return CleanResult(enterprises=enterprises, platforms=platforms, survey=survey, workforce=workforce,
-                       rejects=rejects, merges=merges, extras=extras, quality=quality)
+    quality["survey"] = stages["survey"].flags.get("survey", {})  # the register key of the design strata
+    return rejects, merges, quality
 
 
 def clean_folder(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR,

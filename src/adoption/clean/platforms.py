@@ -104,6 +104,14 @@ def clean_platforms(raw: pd.DataFrame, register_codes: pd.Series) -> tuple[Stage
                  flags=other_platforms(others), unparsed=unparsed), merges
 
 
+def platform_use(enterprises: pd.DataFrame, platforms: pd.DataFrame) -> pd.DataFrame:
+    """``enterprises`` with ``platform_count`` (the platform categories of each firm's
+    records in ``platforms``) and ``uses_digital_platform``."""
+    counts = platforms.groupby(P.tax_code, observed=True)[P.platform].nunique()
+    count = enterprises["tax_code"].map(counts).fillna(0).astype("int64")
+    return enterprises.assign(platform_count=count, uses_digital_platform=(count > 0).astype(bool))
+
+
 def empty_platforms() -> pd.DataFrame:
     """A platform table with no row (no platform records were given)."""
     return pd.DataFrame({

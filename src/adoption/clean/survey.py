@@ -13,6 +13,10 @@ from .duplicates import keep_first
 from .normalise import OUT_OF_RANGE, clean_tax_codes, clean_text, map_unique, read_numbers
 from .rejects import Stage, split, unparsed_values
 
+# The register's columns the survey's cleaning reads (scope, strata, the columns it copies).
+REGISTER_COLUMNS = tuple(dict.fromkeys(("tax_code", "status", "is_branch", "district_code", "size_class", "vsic_section",
+                                        *(c for key in STRATUM_KEYS.values() for c in key), *SOURCE_COLUMNS)))
+
 
 def _answer(value: str) -> bool | None:
     key = fold(str(value))

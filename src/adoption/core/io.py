@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import config
+from . import config, partitions
 from .errors import InputFileError, SchemaError
 from .outputs import _BACKUP, sha256_file, verify_outputs
 from .version import code_hash
@@ -106,7 +106,7 @@ def clean_is_current(raw_dir: Path, processed_dir: Path) -> bool:
     this cleaning code, as ``adoption clean`` wrote it (from hashes alone: no pandas)."""
     processed_dir = Path(processed_dir)
     quality_path = processed_dir / config.QUALITY_FILE
-    if not quality_path.is_file() or not (processed_dir / config.ENTERPRISES_FILE).is_file():
+    if not quality_path.is_file() or not (processed_dir / config.ENTERPRISES_FILE).exists():
         return False
     quality = json.loads(quality_path.read_text(encoding="utf-8"))
     current = {f"{folder}/{path.name}": sha256_file(path)
@@ -181,18 +181,23 @@ def checked_tables() -> dict[str, str]:
 def _read_table(path: Path, table: str, *, optional: bool = False) -> pd.DataFrame | None:
     """A clean table, checked against its schema (a file changed by hand is caught here)
     unless these very bytes were checked before (:func:`checked_tables`)."""
-    if not path.is_file():
+    if not path.exists():
         if optional:
             return None
         raise InputFileError(f"{path}: missing; run `adoption clean` again")
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
     try:
         import pandas as pd
 
         from . import schema
 
-        frame = pd.read_parquet(io.BytesIO(data))
+        if path.is_dir():  # written in parts (see adoption.core.partitions)
+            datas = {part: part.read_bytes() for part in partitions.part_files(path)}
+            digest = hashlib.sha256("".join(hashlib.sha256(d).hexdigest() for d in datas.values()).encode()).hexdigest()
+            frame = partitions.read_parts(path, schema.columns(table), datas=datas)
+        else:
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            frame = pd.read_parquet(io.BytesIO(data))
     except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
         raise InputFileError(f"{path}: not a readable Parquet table ({exc.__class__.__name__}); "
                              "run `adoption clean` again") from None
@@ -300,7 +305,7 @@ def load_clean(processed_dir: Path | str | None = None) -> CleanData:
     """
     folder = Path(processed_dir) if processed_dir else config.PROCESSED_DIR
     needed = [folder / config.ENTERPRISES_FILE, folder / config.PLATFORMS_FILE, folder / config.QUALITY_FILE]
-    missing = [p.name for p in needed if not p.is_file()]
+    missing = [p.name for p in needed if not p.exists()]
     if missing:
         raise InputFileError(f"{folder}: no clean data ({', '.join(missing)} missing); run `adoption clean` first")
     quality = load_quality(folder)

@@ -63,10 +63,11 @@ def _safe_cell(value):
 
 
 # Hidden folders inside an output folder while a set of outputs is written and swapped in.
-_STAGING, _BACKUP = ".adoption-new-", ".adoption-old-"
+_STAGING, _BACKUP, _WORK = ".adoption-new-", ".adoption-old-", ".adoption-work-"
 
 
-def write_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], quality: dict, csvs: dict[str, pd.DataFrame]) -> None:
+def write_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], quality: dict, csvs: dict[str, pd.DataFrame], *,
+                  staged: Path | None = None) -> None:
     """Publish the clean outputs of one run as one set: ``out_dir`` holds this run's set or
     the previous one, never a mix, and nothing half-written.
 
@@ -75,13 +76,14 @@ def write_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], quality: dict,
     manifest that :func:`load_clean` checks). Then the previous set is moved aside, the new
     one moved in, and the previous one deleted; if a move fails, the previous set is put
     back before the error is raised. Outputs of an earlier run that this one did not
-    produce (no survey this time, say) go with the previous set. CSV files are for people:
+    produce (no survey this time, say) go with the previous set. ``staged`` is a folder of
+    :func:`staging_folder` already holding outputs (tables written in parts); the others
+    join them there. CSV files are for people:
     spreadsheet-safe (see :func:`spreadsheet_safe`) and UTF-8 with BOM, so that Excel shows
     Vietnamese text.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out_dir)
-    staged = Path(tempfile.mkdtemp(dir=out_dir, prefix=_STAGING))
+    if staged is None:
+        staged = staging_folder(out_dir)
     try:
         for name, frame in tables.items():
             with _naming(out_dir / name):
@@ -89,7 +91,8 @@ def write_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], quality: dict,
         for name, frame in csvs.items():
             with _naming(out_dir / name):
                 spreadsheet_safe(frame).to_csv(staged / name, index=False, encoding="utf-8-sig")
-        manifest = {path.name: sha256_file(path) for path in sorted(staged.iterdir())}
+        manifest = {path.relative_to(staged).as_posix(): sha256_file(path)
+                    for path in sorted(staged.rglob("*"), key=lambda p: p.relative_to(staged).as_posix()) if path.is_file()}
         record = json.loads(json.dumps({**quality, "outputs": manifest}, default=str))
         record[_DIGEST] = _quality_digest(record)
         text = json.dumps(record, ensure_ascii=False, indent=2)
@@ -97,6 +100,21 @@ def write_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], quality: dict,
         _swap_in(staged, out_dir)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
+
+
+def staging_folder(out_dir: Path) -> Path:
+    """A new hidden folder inside ``out_dir`` where a set of outputs is written before
+    :func:`write_outputs` swaps it in (leftovers of a run that was stopped are removed first)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out_dir)
+    return Path(tempfile.mkdtemp(dir=out_dir, prefix=_STAGING))
+
+
+def work_folder(out_dir: Path) -> Path:
+    """A hidden folder inside ``out_dir`` for a run's intermediate files (removed by the run,
+    or as a leftover by the next one)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=out_dir, prefix=_WORK))
 
 
 @contextmanager
@@ -116,7 +134,7 @@ def _remove_leftovers(out_dir: Path) -> None:
     is settled (:func:`restore_interrupted`)."""
     restore_interrupted(out_dir)
     for path in out_dir.glob(".adoption-*-*"):
-        if path.is_dir() and path.name.startswith((_STAGING, _BACKUP)):
+        if path.is_dir() and path.name.startswith((_STAGING, _BACKUP, _WORK)):
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -137,14 +155,30 @@ def restore_interrupted(out_dir: Path) -> bool:
         for name in config.OUTPUT_FILES:  # what is here is the new set's, or the previous set's not yet moved
             path = out_dir / name
             if path.exists() and name != config.QUALITY_FILE and not (
-                    name in manifest and not (backup / name).exists() and sha256_file(path) == manifest[name]):
-                path.unlink()
+                    not (backup / name).exists() and _as_listed(path, name, manifest)):
+                _remove(path)
         for path in backup.iterdir():
             os.replace(path, out_dir / path.name)
         backup.rmdir()
         log.warning("%s: a run was stopped while it replaced the clean outputs; the previous set is back in place", out_dir)
         return True
     return False
+
+
+def _as_listed(path: Path, name: str, manifest: dict[str, str]) -> bool:
+    """True when the output ``name`` at ``path`` (a file, or a folder of parts) is as ``manifest`` lists it."""
+    if path.is_dir():
+        files = {f"{name}/{p.relative_to(path).as_posix()}": p for p in path.rglob("*") if p.is_file()}
+        listed = {key for key in manifest if key.startswith(f"{name}/")}
+        return bool(files) and set(files) == listed and all(sha256_file(p) == manifest[key] for key, p in files.items())
+    return name in manifest and sha256_file(path) == manifest[name]
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
 
 
 def _swap_in(staged: Path, out_dir: Path) -> None:
@@ -167,7 +201,8 @@ def _swap_in(staged: Path, out_dir: Path) -> None:
     except BaseException:
         try:
             for name in moved_in:
-                (out_dir / name).unlink(missing_ok=True)
+                if (out_dir / name).exists():
+                    _remove(out_dir / name)
             for name in moved_aside:
                 os.replace(backup / name, out_dir / name)
         except OSError:
@@ -203,7 +238,7 @@ def verify_outputs(folder: Path, quality: dict) -> list[str]:
             problems.append(f"{name} is missing")
         elif sha256_file(path) != digest:
             problems.append(f"{name} was changed after `adoption clean` wrote it")
-    listed = set(manifest) | {config.QUALITY_FILE}
+    listed = {name.split("/", 1)[0] for name in manifest} | {config.QUALITY_FILE}
     problems += [f"{name} is not part of this set (left from another run)"
                  for name in config.OUTPUT_FILES if name not in listed and (folder / name).exists()]
     return problems

@@ -1,0 +1,196 @@
+"""Cleaning input too large for memory: in parts on this machine, or on a Dask cluster.
+
+``adoption clean --engine chunked`` runs the tasks of :mod:`adoption.clean.parts` one after
+the other in this process: one raw file and one bucket of tax codes in memory at a time.
+``--engine dask`` hands the same tasks to the workers of a ``dask.distributed`` cluster
+(``--scheduler ADDRESS``, or a cluster on this machine), which read and write the raw and
+output folders, so those must be on a filesystem the workers share. Either way the
+outputs are those of the in-memory path, row for row, and the enterprises and platform
+records are written in parts by province and district (:mod:`adoption.core.partitions`).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import pandas as pd
+
+from ..core import config
+from ..core.errors import InputFileError, ParameterError
+from ..core.io import data_files
+from ..core.outputs import staging_folder, work_folder, write_outputs
+from ..core.partitions import read_parts
+from .accounting import Kept
+from .limits import ReadLimits
+from .parts import BucketPart, FilePart, clean_file, combine_parts, settle_bucket
+from .pipeline import CleanResult, Outcome, account, clean_small_tables, read_small_tables, vsic_setting
+from .platforms import ORDER, empty_platforms, other_platforms
+from .rejects import Stage
+from .survey import REGISTER_COLUMNS
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("memory", "chunked", "dask")
+# Rows of a raw file cleaned at a time.
+CHUNK_ROWS = 200_000
+# Raw bytes per bucket of tax codes: a bucket's rows are in memory at once when duplicates merge.
+BUCKET_BYTES = 48 << 20
+MAX_BUCKETS = 512
+
+
+def bucket_count(files: list[Path], given: int | None = None) -> int:
+    """How many buckets of tax codes: ``given``, or one per :data:`BUCKET_BYTES` of raw files."""
+    if given is not None:
+        if given < 1:
+            raise ParameterError(f"buckets {given}: expected a whole number of 1 or more")
+        return given
+    return max(1, min(MAX_BUCKETS, math.ceil(sum(p.stat().st_size for p in files) / BUCKET_BYTES)))
+
+
+@dataclass
+class _Run:
+    """How tasks run: one after the other here, or on a cluster's workers."""
+
+    client: object | None = None
+
+    def map(self, task, items: list, what: str) -> list:
+        results = []
+        if self.client is None:
+            for number, item in enumerate(items, start=1):
+                results.append(task(item))
+                log.info("%s [%d/%d]", what, number, len(items))
+            return results
+        from distributed import as_completed
+
+        futures = self.client.map(task, items, pure=False)
+        done = {}
+        for number, future in enumerate(as_completed(futures), start=1):
+            done[future.key] = future.result()
+            log.info("%s [%d/%d] (on the cluster)", what, number, len(items))
+        return [done[f.key] for f in futures]
+
+
+@contextmanager
+def _runner(engine: str, scheduler: str | None):
+    if engine not in ENGINES:
+        raise ParameterError(f"engine {engine!r}: expected one of {', '.join(ENGINES)}")
+    if engine != "dask":
+        if scheduler is not None:
+            raise ParameterError("--scheduler is for --engine dask")
+        yield _Run()
+        return
+    from ..core.cluster import open_client
+
+    with open_client(scheduler or "local") as client:
+        yield _Run(client)
+
+
+def _file_task(item: tuple, **settings) -> FilePart:
+    folder, number, path = item
+    return clean_file(path, folder=folder, number=number, **settings)
+
+
+def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, limits: ReadLimits | None = None, *,
+                   engine: str = "chunked", scheduler: str | None = None, chunk_rows: int = CHUNK_ROWS,
+                   buckets: int | None = None, vsic_version: str | None = None, extracted_on: str | None = None) -> CleanResult:
+    """Clean ``raw_dir`` into ``out_dir`` in parts (see the module's text): the same outputs
+    as :func:`~adoption.clean.pipeline.clean_folder`, the enterprises and platform records
+    in parts by province and district. The result holds the small tables (survey, workforce,
+    rejects, merges, extras) and the accounting; its enterprises and platforms are empty.
+    """
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    limits = limits or ReadLimits.from_environment()
+    if chunk_rows < 1:
+        raise ParameterError(f"chunk rows {chunk_rows}: expected a whole number of 1 or more")
+    extract, vsic_version = vsic_setting(raw_dir, vsic_version, extracted_on)
+    registers, platform_files = data_files(raw_dir / "register"), data_files(raw_dir / "platforms")
+    if not registers:
+        raise InputFileError(f"{raw_dir / 'register'}: no register file found; expected one or more CSV or XLSX files")
+    survey_tables, workforce_tables = read_small_tables(raw_dir, limits)
+    count = bucket_count(registers + platform_files, buckets)
+    staged, spill = staging_folder(out_dir), work_folder(out_dir)
+    try:
+        with _runner(engine, scheduler) as run:
+            items = [("register", n, p) for n, p in enumerate(registers)] + [("platforms", n, p) for n, p in enumerate(platform_files)]
+            log.info("cleaning %d files in chunks of %s rows, duplicates in %d buckets (%s)", len(items), f"{chunk_rows:,}",
+                     count, engine)
+            files = run.map(partial(_file_task, spill=spill, buckets=count, chunk_rows=chunk_rows, limits=limits,
+                                    vsic_version=vsic_version), items, "cleaned file")
+            register = [f for f in files if f.folder == "register"]
+            if not sum(f.kept for f in register):
+                _no_valid_row(raw_dir, register)
+            settled = run.map(partial(settle_bucket, spill=spill, staged=staged), list(range(count)), "settled bucket")
+        outcome = _outcome(register, [f for f in files if f.folder == "platforms"], settled, staged)
+        enterprises = read_parts(staged / config.ENTERPRISES_FILE, list(REGISTER_COLUMNS))
+        small = clean_small_tables(survey_tables, workforce_tables, enterprises)
+        del enterprises
+        rejects, merges, quality = account(raw_dir, outcome, small, limits=limits, extract=extract)
+        quality["engine"] = {"name": engine, "chunk_rows": chunk_rows, "buckets": count}
+        extras = _extras(spill, files, survey_tables + workforce_tables)
+        tables = {config.SURVEY_FILE: small.survey, config.WORKFORCE_FILE: small.workforce,
+                  config.EXTRAS_FILE: extras if len(extras) else None}
+        write_outputs(out_dir, {k: v for k, v in tables.items() if v is not None}, quality,
+                      {config.REJECTS_FILE: rejects, config.MERGES_FILE: merges}, staged=staged)
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
+        shutil.rmtree(staged, ignore_errors=True)
+    log.info("wrote %s enterprises to %s", f"{quality['totals']['enterprises']:,}", out_dir)
+    return CleanResult(enterprises=pd.DataFrame(), platforms=pd.DataFrame(), survey=small.survey, workforce=small.workforce,
+                       rejects=rejects, merges=merges, extras=extras, quality=quality)
+
+
+def _no_valid_row(raw_dir: Path, register: list[FilePart]) -> None:
+    reasons = set()
+    for part in register:
+        reasons |= set(part.table.rejects["reason_code"]) | (set(part.rejects["reason_code"]) if len(part.rejects) else set())
+    names = ", ".join(part.table.path.name for part in register)
+    raise InputFileError(f"{raw_dir / 'register'}: no valid row in {names}; every row was rejected ({', '.join(sorted(reasons))})")
+
+
+def _by_tax_code(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Merged rows of every bucket in the in-memory order: by tax code (a tax code's rows are
+    all in one bucket, in order)."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True).sort_values("tax_code", kind="stable").reset_index(drop=True)
+
+
+def _outcome(register: list[FilePart], platforms: list[FilePart], settled: list[BucketPart], staged: Path) -> Outcome:
+    reg = combine_parts(register)
+    reg.flags.setdefault("vsic_version", {})["files_naming_version"] = dict(sorted(reg.versions.items()))
+    register_stage = Stage(clean=pd.DataFrame(), rejects=reg.rejects, changed=reg.changed, out_of_range=reg.out_of_range,
+                           flags=reg.flags, unparsed=reg.unparsed)
+    screened = [p.rejects for p in platforms if len(p.rejects)] + [b.platform_rejects for b in settled if len(b.platform_rejects)]
+    platform_rejects = (pd.concat(screened, ignore_index=True).sort_values(ORDER, kind="stable").drop(columns=ORDER)
+                        .reset_index(drop=True) if screened else pd.DataFrame(columns=["source_file", "source_sheet", "source_row"]))
+    changed = {"platform": sum(b.platform_changed.get("platform", 0) for b in settled)} if platforms else {}
+    others = pd.concat([b.others for b in settled]) if settled else pd.Series(dtype="int64")
+    platform_stage = Stage(clean=pd.DataFrame(), rejects=platform_rejects, changed=changed,
+                           flags=other_platforms(others) if platforms else {},
+                           unparsed=combine_parts(platforms).unparsed if platforms else Stage(pd.DataFrame(), pd.DataFrame()).unparsed)
+    if not (staged / config.PLATFORMS_FILE).exists():  # no platform record kept: an empty table, as in memory
+        (staged / config.PLATFORMS_FILE).mkdir()
+        empty_platforms().to_parquet(staged / config.PLATFORMS_FILE / "part-0000.parquet", index=False)
+    kept_enterprises, kept_platforms = Kept(), Kept()
+    for bucket in settled:
+        kept_enterprises, kept_platforms = kept_enterprises + bucket.enterprises, kept_platforms + bucket.platforms
+    return Outcome(tables={"register": [f.table for f in register], "platforms": [f.table for f in platforms]},
+                   kept={"register": kept_enterprises, "platforms": kept_platforms},
+                   rejects={"register": register_stage.rejects, "platforms": platform_rejects},
+                   merges={"register": _by_tax_code([b.merges for b in settled]),
+                           "platforms": _by_tax_code([b.platform_merges for b in settled])},
+                   stages={"register": register_stage, "platforms": platform_stage})
+
+
+def _extras(spill: Path, files: list[FilePart], small_tables) -> pd.DataFrame:
+    """The extra columns' values of every file, in the in-memory order (register files,
+    platform files, survey, workforce)."""
+    parts = [pd.read_pickle(spill / "extras" / f"{f.folder}-f{f.number:05d}.pkl") for f in files]
+    return pd.concat(parts + [t.extras for t in small_tables], ignore_index=True)

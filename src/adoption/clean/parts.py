@@ -1,0 +1,212 @@
+"""Cleaning in bounded memory: the raw files one at a time, duplicates settled by tax code.
+
+The register and the platform records are cleaned by two kinds of task. Each is a
+function of files on disk and small arguments, so that this process or a Dask worker
+runs it alike (:mod:`adoption.clean.engine` runs them and adds up what they return):
+
+1. :func:`clean_file` reads one raw file and cleans its rows, at most ``chunk_rows`` at
+   a time, with the in-memory path's own functions (:func:`~adoption.clean.register.clean_register`,
+   :func:`~adoption.clean.platforms.screen_platforms`). Each chunk's rows go to spill files,
+   one per bucket of tax codes; what the accounting needs (rejects, values not used,
+   counts, flags) comes back, small.
+2. :func:`settle_bucket` takes one bucket's rows from every file. Every row of a tax code
+   is in the same bucket, so its duplicates merge there, and the platform records of its
+   firms are checked against it; its enterprises and platform records are written in
+   parts by province and district (:mod:`adoption.core.partitions`).
+
+Every row is cleaned by the same functions as in memory, and nothing in them depends on
+the other rows of a chunk but duplicates, so the clean tables, rejects, merges and
+accounting are those of :func:`~adoption.clean.pipeline.clean_raw`, row for row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..core.partitions import PARTITION_COLUMNS, write_parts
+from ..core.schema import Enterprises as E, columns, validate
+from . import vocab
+from .accounting import Kept
+from .duplicates import merge_register, raw_key, source_positions
+from .limits import ReadLimits
+from .pipeline import absent_columns
+from .platforms import ORDER, empty_platforms, screen_platforms, settle_platforms, platform_use
+from .read import RawTable, read_raw
+from .register import clean_register
+from .vsic import header_versions
+
+# The folders cleaned in parts, with their header aliases and required columns.
+FOLDERS = {"register": (vocab.REGISTER_HEADER_ALIASES, vocab.REGISTER_REQUIRED),
+           "platforms": (vocab.PLATFORM_HEADER_ALIASES, vocab.PLATFORM_REQUIRED)}
+# A raw row's place among all rows read: its file's number times this, plus its row's.
+FILE_STRIDE = 1 << 40
+# How many rows of a flag quality.json shows (as the cleaners do).
+FLAG_ROWS = 50
+_KEY = "_raw_key"
+
+
+@dataclass
+class FilePart:
+    """What :func:`clean_file` returns of one raw file: its table without its rows, and what
+    the accounting needs of its cleaning."""
+
+    folder: str
+    number: int
+    table: RawTable
+    rejects: pd.DataFrame  # the cleaner's, in raw order (platform records: with ORDER)
+    unparsed: pd.DataFrame
+    kept: int = 0  # rows passed on to the buckets
+    changed: dict[str, int] = field(default_factory=dict)
+    out_of_range: dict[str, int] = field(default_factory=dict)
+    flags: dict = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)  # the VSIC version the file's header names
+
+
+@dataclass
+class BucketPart:
+    """What :func:`settle_bucket` returns of one bucket of tax codes."""
+
+    bucket: int
+    merges: pd.DataFrame
+    platform_merges: pd.DataFrame
+    platform_rejects: pd.DataFrame  # not_in_register, with ORDER
+    platform_changed: dict[str, int]
+    others: pd.Series  # names of platforms in no category, with their counts
+    enterprises: Kept
+    platforms: Kept
+
+
+def bucket_of(codes: pd.Series, buckets: int) -> np.ndarray:
+    """The bucket of each (clean) tax code: the same in every process and on every machine.
+
+    >>> bucket_of(pd.Series(["0301234567", "0301234567"]), 8).tolist() == [bucket_of(pd.Series(["0301234567"]), 8)[0]] * 2
+    True
+    """
+    return (pd.util.hash_array(codes.astype(object).to_numpy()) % np.uint64(buckets)).astype("int64")
+
+
+def _spill(rows: pd.DataFrame, codes: pd.Series, folder: Path, name: str, buckets: int) -> None:
+    where = bucket_of(codes, buckets)
+    for bucket in np.unique(where):
+        target = folder / f"b{bucket:04d}"
+        target.mkdir(parents=True, exist_ok=True)
+        rows[where == bucket].reset_index(drop=True).to_pickle(target / f"{name}.pkl")
+
+
+def _gather(folder: Path) -> pd.DataFrame | None:
+    files = sorted(folder.glob("*.pkl")) if folder.is_dir() else []
+    return pd.concat([pd.read_pickle(f) for f in files], ignore_index=True) if files else None
+
+
+def clean_file(path: Path, *, folder: str, number: int, spill: Path, buckets: int, chunk_rows: int,
+               limits: ReadLimits, vsic_version: str | None = None) -> FilePart:
+    """Read the raw file ``path`` of ``folder`` (``register`` or ``platforms``) and clean its
+    rows, ``chunk_rows`` at a time, into ``spill`` (one file per chunk and bucket)."""
+    aliases, required = FOLDERS[folder]
+    table = read_raw(path, aliases, required, limits)
+    frame, parts = table.frame, []
+    absent = absent_columns([table], aliases)
+    versions = header_versions([table], vsic_version) if folder == "register" else {}
+    for chunk_number, start in enumerate(range(0, len(frame), chunk_rows)):
+        chunk = frame.iloc[start:start + chunk_rows].reset_index(drop=True)
+        name = f"f{number:05d}-c{chunk_number:05d}"
+        if folder == "register":
+            stage = clean_register(chunk, absent=absent, vsic_versions=versions)
+            rows = stage.clean.assign(**{_KEY: raw_key(chunk, list(aliases))[source_positions(chunk, stage.clean)]})
+            _spill(rows, rows[E.tax_code], spill / folder, name, buckets)
+            parts.append(FilePart(folder, number, table, stage.rejects, stage.unparsed, len(rows), stage.changed,
+                                  stage.out_of_range, stage.flags))
+        else:
+            order = number * FILE_STRIDE + np.arange(start, start + len(chunk), dtype="int64")
+            refused, passed, unparsed = screen_platforms(chunk, order=order)
+            _spill(passed, passed["_tax_code"], spill / folder, name, buckets)
+            parts.append(FilePart(folder, number, table, refused, unparsed, len(passed)))
+    light = replace(table, frame=frame.iloc[:0], extras=table.extras.drop_duplicates("column"))
+    extras = spill / "extras" / f"{folder}-f{number:05d}.pkl"
+    extras.parent.mkdir(parents=True, exist_ok=True)
+    table.extras.to_pickle(extras)
+    done = combine_parts(parts) if parts else FilePart(folder, number, light, pd.DataFrame(), pd.DataFrame())
+    return replace(done, table=light, versions=versions)
+
+
+def combine_parts(parts: list[FilePart]) -> FilePart:
+    """Parts of one or more files (in the order of their rows) as one: rejects and values
+    not used in row order, counts summed, flags combined (:func:`combine_flags`)."""
+    first = parts[0]
+    unparsed = pd.concat([p.unparsed for p in parts], ignore_index=True)
+    if len(unparsed):  # by column, then in row order: as the in-memory cleaner lists them
+        columns_order = {c: n for n, c in enumerate(dict.fromkeys(("employees", "charter_capital_vnd", "revenue_vnd",
+                                                                   "registered_on", *unparsed["column"])))}
+        unparsed = unparsed.sort_values("column", key=lambda c: c.map(columns_order), kind="stable").reset_index(drop=True)
+    flags: dict = {}
+    for part in parts:
+        flags = combine_flags(flags, part.flags)
+    versions = {}
+    for part in parts:
+        versions.update(part.versions)
+    return FilePart(first.folder, first.number, first.table, pd.concat([p.rejects for p in parts], ignore_index=True),
+                    unparsed, sum(p.kept for p in parts), _sum(p.changed for p in parts),
+                    _sum(p.out_of_range for p in parts), flags, versions)
+
+
+def _sum(counts) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for each in counts:
+        for key, value in each.items():
+            total[key] = total.get(key, 0) + value
+    return total
+
+
+def combine_flags(a: dict, b: dict) -> dict:
+    """Two parts' quality flags as those of their rows together (``a``'s rows first):
+    counts add up, lists of example rows join (the first :data:`FLAG_ROWS`), sentences stay.
+
+    >>> combine_flags({"f": {"meaning": "m", "count": 1, "rows": [1]}}, {"f": {"meaning": "m", "count": 2, "rows": [2, 3]}})
+    {'f': {'meaning': 'm', 'count': 3, 'rows': [1, 2, 3]}}
+    """
+    out = dict(a)
+    for key, value in b.items():
+        if key not in out:
+            out[key] = value
+        elif isinstance(value, dict):
+            out[key] = combine_flags(out[key], value)
+        elif isinstance(value, bool) or not isinstance(value, (int, list)):
+            out[key] = out[key]
+        elif isinstance(value, int):
+            out[key] = out[key] + value
+        else:
+            out[key] = (out[key] + value)[:FLAG_ROWS]
+    return out
+
+
+def settle_bucket(bucket: int, *, spill: Path, staged: Path) -> BucketPart:
+    """Merge the duplicates of one bucket's register rows, settle its platform records
+    against them, and write both tables' parts of the bucket into ``staged``."""
+    rows = _gather(spill / "register" / f"b{bucket:04d}")
+    if rows is None:
+        enterprises, merges = None, None
+    else:
+        enterprises, merges = merge_register(rows.drop(columns=_KEY), rows[_KEY])
+    passed = _gather(spill / "platforms" / f"b{bucket:04d}")
+    codes = enterprises[E.tax_code] if enterprises is not None else pd.Series([], dtype="string")
+    if passed is None:
+        stage_clean, platform_rejects, changed, platform_merges, others = empty_platforms(), pd.DataFrame(), {}, pd.DataFrame(), pd.Series(dtype="int64")
+    else:
+        stage, platform_merges, others = settle_platforms(passed, codes)
+        stage_clean, platform_rejects, changed = stage.clean, stage.rejects, stage.changed
+    platforms = validate(stage_clean, "platforms")
+    name = f"part-{bucket:04d}.parquet"
+    kept = Kept()
+    if enterprises is not None:
+        enterprises = validate(platform_use(enterprises, platforms)[columns("enterprises")], "enterprises")
+        kept = Kept.of(enterprises)
+        write_parts(enterprises, staged / "enterprises.parquet", name)
+        # A platform record sits with its firm.
+        place = enterprises.set_index(E.tax_code)[[c for c in PARTITION_COLUMNS if c in enterprises.columns]]
+        write_parts(platforms, staged / "platforms.parquet", name, place.reindex(platforms["tax_code"]).reset_index(drop=True))
+    return BucketPart(bucket, merges if merges is not None else pd.DataFrame(), platform_merges, platform_rejects, changed,
+                      others, kept, Kept.of(platforms))

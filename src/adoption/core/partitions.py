@@ -1,0 +1,117 @@
+"""Clean tables written in parts: a folder named like the table (``enterprises.parquet/``)
+holding Parquet files in Hive-style folders by province and district
+(``province_code=74/district_code=718/part-0003.parquet``), as ``adoption clean
+--engine chunked`` or ``--engine dask`` writes them.
+
+The folder layout is the one pyarrow, Dask, DuckDB and Spark read as a partitioned
+dataset; the partition columns are not repeated inside the files. A row whose district is
+unknown sits in ``district_code=__HIVE_DEFAULT_PARTITION__`` (their name for a null).
+:func:`read_parts` reads such a table back as the single-file table it stands for (the
+same rows, columns and order); :func:`dataset` opens it for queries that read only the
+parts and columns they need.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow.dataset as ds
+
+# The columns a partitioned table is split by, in folder order (those the table has).
+PARTITION_COLUMNS = ("province_code", "district_code")
+# Hive's name for a null partition value.
+HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
+# The files of one part are sorted by their source (file, sheet, row): as the single-file table.
+SOURCE_ORDER = ["source_file", "source_sheet", "source_row"]
+
+
+def part_files(folder: Path) -> list[Path]:
+    """The Parquet files of a partitioned table, in a fixed order."""
+    return sorted(Path(folder).rglob("*.parquet"), key=lambda p: p.relative_to(folder).as_posix())
+
+
+def partition_values(path: Path, folder: Path) -> dict[str, str | None]:
+    """The partition values a part file's folders name.
+
+    >>> partition_values(Path("t/province_code=74/district_code=__HIVE_DEFAULT_PARTITION__/part-0.parquet"), Path("t"))
+    {'province_code': '74', 'district_code': None}
+    """
+    values = {}
+    for segment in path.relative_to(folder).parts[:-1]:
+        key, _, value = segment.partition("=")
+        values[key] = None if value == HIVE_NULL else value
+    return values
+
+
+def write_parts(frame: pd.DataFrame, folder: Path, name: str, keys: pd.DataFrame | None = None) -> list[Path]:
+    """Write ``frame`` into ``folder`` as ``name`` under one folder per value of ``keys``'
+    columns (aligned with ``frame``; by default the :data:`PARTITION_COLUMNS` of ``frame``,
+    which then leave the files). Returns the files written.
+    """
+    import pandas as pd
+
+    if keys is None:
+        keys = frame[[c for c in PARTITION_COLUMNS if c in frame.columns]]
+        frame = frame.drop(columns=list(keys.columns))
+    if keys.shape[1] == 0:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        frame.to_parquet(Path(folder) / name, index=False)
+        return [Path(folder) / name]
+    where = pd.Series([""] * len(frame), index=frame.index, dtype=object)
+    for column in keys.columns:
+        values = keys[column].astype(object).where(keys[column].notna(), HIVE_NULL).astype(str).to_numpy()
+        where = where + f"{column}=" + values + "/"
+    written = []
+    for place, rows in frame.groupby(where.to_numpy(), sort=True):
+        target = Path(folder) / place / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        rows.to_parquet(target, index=False)
+        written.append(target)
+    return written
+
+
+def read_part(path: Path, folder: Path, data: bytes | None = None) -> pd.DataFrame:
+    """One part file with the partition values its folders name as columns."""
+    import io
+
+    import pandas as pd
+
+    frame = pd.read_parquet(io.BytesIO(data) if data is not None else path)
+    for column, value in partition_values(path, folder).items():
+        frame[column] = pd.array([value] * len(frame), dtype="string")
+    return frame
+
+
+def read_parts(folder: Path, columns: list[str], *, datas: dict[Path, bytes] | None = None) -> pd.DataFrame:
+    """A partitioned table as the single-file table it stands for: ``columns`` in that
+    order, rows in the order of their source (file, sheet, row)."""
+    import pandas as pd
+
+    files = part_files(folder)
+    frames = [read_part(path, folder, (datas or {}).get(path)) for path in files]
+    if not frames:
+        raise FileNotFoundError(f"{folder}: no part file")
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    frame = frame.sort_values(SOURCE_ORDER, kind="stable").reset_index(drop=True)
+    return frame[[c for c in columns if c in frame.columns]]
+
+
+def dataset(folder: Path) -> ds.Dataset:
+    """A partitioned table as a pyarrow dataset, partition columns as text: filters on them
+    (``ds.field("province_code") == "74"``) read only the matching folders.
+
+    >>> import pyarrow.dataset as ds  # doctest: +SKIP
+    >>> dataset(Path("data/processed/enterprises.parquet")).to_table(  # doctest: +SKIP
+    ...     columns=["tax_code"], filter=ds.field("district_code") == "718").num_rows
+    """
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    folder = Path(folder)
+    present = [c for c in PARTITION_COLUMNS if any(folder.rglob(f"{c}=*"))]
+    schema = pa.schema([(c, pa.string()) for c in present])
+    partitioning = ds.partitioning(schema, flavor="hive", dictionaries=None) if present else None
+    return ds.dataset(folder, format="parquet", partitioning=partitioning)
