@@ -151,22 +151,31 @@ ExtractedOnOption = typer.Option(
 
 @app.command()
 def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption,
-          vsic_version: Optional[str] = VsicVersionOption, extracted_on: Optional[str] = ExtractedOnOption) -> None:
+          vsic_version: Optional[str] = VsicVersionOption, extracted_on: Optional[str] = ExtractedOnOption,
+          engine: str = typer.Option("memory", "--engine", help="memory (every table in memory at once); chunked (a raw file "
+                                     "and a bucket of tax codes at a time: bounded memory for national registers); dask "
+                                     "(the chunked tasks on a Dask cluster's workers, see --scheduler). Same outputs."),
+          scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler's address "
+                                                  "(tcp://host:8786), or local[:N] for N workers on this machine. Default: local."),
+          chunk_rows: Optional[int] = typer.Option(None, "--chunk-rows", help="With --engine chunked or dask: raw rows "
+                                                   "cleaned at a time. Default: 200,000.")) -> None:
     """Read and clean the raw register and platform records into the data contract's tables.
 
     Writes enterprises.parquet, platforms.parquet, rejects.csv (every row not used, with
     its reason) and quality.json (row accounting, reasons, null rates) into --out. A raw
     folder of extracts (a folder per extract date) is cleaned extract by extract, each into
-    the folder of the same name under --out.
+    the folder of the same name under --out. With --engine chunked or dask, enterprises.parquet
+    and platforms.parquet are folders of parts by province and district (Hive layout).
     """
-    from .clean.pipeline import clean_folder as run_clean
+    from .clean.engine import clean_with
     from .core.io import clean_targets
 
     raw_dir = raw or config.RAW_DIR
     target = out_dir or config.PROCESSED_DIR
     try:
         for folder, into in clean_targets(raw_dir, target):
-            result = run_clean(folder, into, vsic_version=vsic_version, extracted_on=extracted_on)
+            result = clean_with(folder, into, engine=engine, scheduler=scheduler, chunk_rows=chunk_rows,
+                                vsic_version=vsic_version, extracted_on=extracted_on)
             _print_quality(result.quality, into)
     except (AdoptionError, OSError) as exc:
         _fail(exc)

@@ -80,6 +80,8 @@ class _Run:
 def _runner(engine: str, scheduler: str | None):
     if engine not in ENGINES:
         raise ParameterError(f"engine {engine!r}: expected one of {', '.join(ENGINES)}")
+    if engine == "memory":
+        raise ParameterError("engine 'memory' cleans with clean_folder, not in parts")
     if engine != "dask":
         if scheduler is not None:
             raise ParameterError("--scheduler is for --engine dask")
@@ -143,6 +145,20 @@ def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCES
     log.info("wrote %s enterprises to %s", f"{quality['totals']['enterprises']:,}", out_dir)
     return CleanResult(enterprises=pd.DataFrame(), platforms=pd.DataFrame(), survey=small.survey, workforce=small.workforce,
                        rejects=rejects, merges=merges, extras=extras, quality=quality)
+
+
+def clean_with(raw_dir: Path, out_dir: Path, *, engine: str = "memory", scheduler: str | None = None,
+               chunk_rows: int | None = None, **settings) -> CleanResult:
+    """Clean ``raw_dir`` into ``out_dir`` with ``engine``: ``memory`` (every table in memory
+    at once, :func:`~adoption.clean.pipeline.clean_folder`), ``chunked`` or ``dask`` (see
+    :func:`clean_in_parts`)."""
+    if engine == "memory":
+        if scheduler is not None or chunk_rows is not None:
+            raise ParameterError("--scheduler and --chunk-rows are for --engine chunked or dask")
+        from .pipeline import clean_folder
+
+        return clean_folder(raw_dir, out_dir, **settings)
+    return clean_in_parts(raw_dir, out_dir, engine=engine, scheduler=scheduler, chunk_rows=chunk_rows or CHUNK_ROWS, **settings)
 
 
 def _no_valid_row(raw_dir: Path, register: list[FilePart]) -> None:

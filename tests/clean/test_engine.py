@@ -1,0 +1,147 @@
+"""Cleaning in parts (``--engine chunked``) against cleaning in memory: the same clean
+tables, rejects, merges and accounting, row for row, on messy registers; duplicates
+found across files and chunks; the enterprises written in parts by district."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from adoption.clean.engine import clean_in_parts, clean_with
+from adoption.clean.pipeline import clean_folder
+from adoption.core.errors import InputFileError, ParameterError
+from adoption.core.io import load_clean
+from adoption.core.partitions import HIVE_NULL, dataset
+from adoption.synth import write_series
+
+# Keys of quality.json that differ between any two runs (time, file hashes) or name the engine.
+VOLATILE = {"built_at", "code_hash", "digest", "outputs", "engine"}
+
+
+def assert_same_outputs(memory: Path, parts: Path) -> None:
+    """Every output of two cleanings of the same raw folder is the same."""
+    a, b = load_clean(memory), load_clean(parts)
+    for table in ("enterprises", "platforms", "survey", "workforce"):
+        x, y = getattr(a, table), getattr(b, table)
+        assert (x is None) == (y is None), table
+        if x is not None:
+            pd.testing.assert_frame_equal(x, y, obj=table)
+    for name in ("rejects.csv", "merges.csv"):
+        assert (memory / name).read_bytes() == (parts / name).read_bytes(), name
+    extras = [folder / "extra_columns.parquet" for folder in (memory, parts)]
+    assert extras[0].exists() == extras[1].exists()
+    if extras[0].exists():
+        pd.testing.assert_frame_equal(pd.read_parquet(extras[0]), pd.read_parquet(extras[1]))
+    quality = [{k: v for k, v in json.loads((f / "quality.json").read_text()).items() if k not in VOLATILE}
+               for f in (memory, parts)]
+    assert quality[0] == quality[1]
+
+
+@pytest.fixture(scope="module")
+def messy_series(tmp_path_factory) -> Path:
+    """Two extracts of a small, heavily messy register: the 2023 map, and the 2025 one with
+    VSIC 2025 codes, addresses and extra columns."""
+    root = tmp_path_factory.mktemp("messy_series")
+    write_series(root, ("2023-09-30", "2025-12-31"), firms=1_500, messiness="heavy")
+    return root
+
+
+@pytest.mark.parametrize("extract", ["2023-09-30", "2025-12-31"])
+def test_parts_give_the_outputs_of_memory(messy_series, tmp_path, extract):
+    raw = messy_series / extract
+    clean_folder(raw, tmp_path / "memory")
+    # Chunks of 97 rows and 6 buckets: duplicates of a tax code meet only in their bucket.
+    result = clean_in_parts(raw, tmp_path / "parts", chunk_rows=97, buckets=6)
+    assert result.quality["engine"] == {"name": "chunked", "chunk_rows": 97, "buckets": 6}
+    assert result.quality["totals"]["merged"] > 0 and result.quality["totals"]["rejected"] > 0
+    assert_same_outputs(tmp_path / "memory", tmp_path / "parts")
+
+
+REGISTER_A = """Mã số thuế,Tên doanh nghiệp,Huyện/Thị xã/Thành phố,Ngành nghề kinh doanh chính,Số lao động
+3700145020,Công ty A,TP. Thủ Dầu Một,6810,
+0100233488,Công ty B,Dĩ An,2610,12
+0100233488,Công ty B,Dĩ An,2610,12
+0100233480,Công ty sai mã số,Dĩ An,4711,3
+"""
+REGISTER_B = """Mã số thuế,Tên doanh nghiệp,Huyện/Thị xã/Thành phố,Ngành nghề kinh doanh chính,Số lao động
+0100233488,Công ty B,Dĩ An,2610,12
+3700145020,Công ty A,TP. Thủ Dầu Một,6810,40
+"""
+PLATFORMS = """Mã số thuế,Nền tảng,Ngày bắt đầu sử dụng
+3700145020,Shopee,01/03/2021
+3700145020,shopee,01/02/2020
+0106713191,Zalo,01/01/2022
+"""
+
+
+def _hand_made(root: Path) -> Path:
+    (root / "register").mkdir(parents=True)
+    (root / "platforms").mkdir()
+    (root / "register" / "a.csv").write_text(REGISTER_A, encoding="utf-8")
+    (root / "register" / "b.csv").write_text(REGISTER_B, encoding="utf-8")
+    (root / "platforms" / "p.csv").write_text(PLATFORMS, encoding="utf-8")
+    return root
+
+
+def test_duplicates_meet_across_files_and_chunks(tmp_path):
+    raw = _hand_made(tmp_path / "raw")
+    # One row a chunk: every duplicate is in another chunk than the row it joins.
+    clean_in_parts(raw, tmp_path / "parts", chunk_rows=1, buckets=3)
+    data = load_clean(tmp_path / "parts")
+    # Worked by hand: A's record of b.csv has its employees (more complete) and wins; B's
+    # three rows are the same values: the later file's row wins, the two others are identical.
+    assert data.enterprises[["tax_code", "source_file", "source_row", "employees"]].values.tolist() == [
+        ["0100233488", "b.csv", 2, 12], ["3700145020", "b.csv", 3, 40]]
+    merges = data.merges.sort_values(["source_file", "source_row"])
+    assert merges[["source_file", "source_row", "kind", "kept_source_file", "kept_source_row"]].values.tolist() == [
+        ["a.csv", "2", "same_tax_code", "b.csv", "3"], ["a.csv", "3", "identical", "b.csv", "2"],
+        ["a.csv", "4", "identical", "b.csv", "2"], ["p.csv", "2", "same_firm_and_platform", "p.csv", "3"]]
+    rejects = data.rejects
+    assert rejects[["source_file", "source_row", "reason_code"]].values.tolist() == [
+        ["a.csv", "5", "tax_code_invalid"], ["p.csv", "4", "not_in_register"]]
+    # The same firm and platform twice: one record, the earlier date.
+    assert data.platforms[["tax_code", "platform", "adopted_on"]].astype(str).values.tolist() == [
+        ["3700145020", "ecommerce", "2020-02-01"]]
+    assert data.enterprises.set_index("tax_code")["platform_count"].to_dict() == {"0100233488": 0, "3700145020": 1}
+    for name, info in data.quality["files"].items():  # nothing lost
+        assert info["rows_read"] == info["rows_kept"] + info["rows_rejected"] + info["rows_merged"], name
+    clean_folder(raw, tmp_path / "memory")
+    assert_same_outputs(tmp_path / "memory", tmp_path / "parts")
+
+
+def test_enterprises_written_in_parts_by_district(tmp_path):
+    raw = _hand_made(tmp_path / "raw")
+    clean_in_parts(raw, tmp_path / "parts", buckets=2)
+    folder = tmp_path / "parts" / "enterprises.parquet"
+    places = sorted(p.parent.name for p in folder.rglob("*.parquet"))
+    # Thủ Dầu Một is 718, Dĩ An 724 (GSO codes); each bucket writes its own part.
+    assert set(places) == {"district_code=718", "district_code=724"}
+    import pyarrow.dataset as ds
+
+    table = dataset(folder).to_table(columns=["tax_code"], filter=ds.field("district_code") == "724")
+    assert table.column("tax_code").to_pylist() == ["0100233488"]
+    assert HIVE_NULL == "__HIVE_DEFAULT_PARTITION__"
+
+
+def test_a_changed_part_is_caught(tmp_path):
+    raw = _hand_made(tmp_path / "raw")
+    clean_in_parts(raw, tmp_path / "parts", buckets=1)
+    part = next((tmp_path / "parts" / "enterprises.parquet").rglob("*.parquet"))
+    frame = pd.read_parquet(part)
+    frame.assign(employees=frame["employees"] * 10).to_parquet(part, index=False)
+    with pytest.raises(InputFileError, match="was changed after"):
+        load_clean(tmp_path / "parts")
+
+
+def test_settings_are_checked(tmp_path):
+    raw = _hand_made(tmp_path / "raw")
+    with pytest.raises(ParameterError, match="engine 'fast'"):
+        clean_with(raw, tmp_path / "out", engine="fast")
+    with pytest.raises(ParameterError, match="--engine chunked or dask"):
+        clean_with(raw, tmp_path / "out", chunk_rows=10)
+    with pytest.raises(ParameterError, match="chunk rows 0"):
+        clean_in_parts(raw, tmp_path / "out", chunk_rows=0)
+    assert not (tmp_path / "out" / "quality.json").exists()
