@@ -79,3 +79,13 @@ def chromium() -> str:
             pytest.fail(f"no Chromium at {path}: .ci/run installs Debian's chromium package")
         pytest.skip(f"no Chromium at {path} (apt-get install chromium)")
     return path
+
+
+@pytest.fixture(scope="session")
+def dask_cluster():
+    """A Dask cluster of 2 worker processes on this machine (one thread each), for the tests
+    of the paths that run on a cluster."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        yield cluster

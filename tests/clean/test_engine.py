@@ -45,7 +45,7 @@ def messy_series(tmp_path_factory) -> Path:
     """Two extracts of a small, heavily messy register: the 2023 map, and the 2025 one with
     VSIC 2025 codes, addresses and extra columns."""
     root = tmp_path_factory.mktemp("messy_series")
-    write_series(root, ("2023-09-30", "2025-12-31"), firms=1_500, messiness="heavy")
+    write_series(root, ("2023-09-30", "2025-12-31"), firms=1_000, messiness="heavy")
     return root
 
 
@@ -58,6 +58,25 @@ def test_parts_give_the_outputs_of_memory(messy_series, tmp_path, extract):
     assert result.quality["engine"] == {"name": "chunked", "chunk_rows": 97, "buckets": 6}
     assert result.quality["totals"]["merged"] > 0 and result.quality["totals"]["rejected"] > 0
     assert_same_outputs(tmp_path / "memory", tmp_path / "parts")
+
+
+def test_dask_gives_the_outputs_of_memory(messy_series, tmp_path, dask_cluster):
+    """The same tasks on a cluster's 2 workers: the outputs of the in-memory path, and the
+    metric tables computed from them."""
+    from adoption.metrics.adoption import adoption_by
+    from adoption.metrics.headline import headline
+    from adoption.metrics.scope import in_scope
+
+    raw = messy_series / "2025-12-31"
+    clean_folder(raw, tmp_path / "memory")
+    result = clean_in_parts(raw, tmp_path / "dask", engine="dask", scheduler=dask_cluster.scheduler_address,
+                            chunk_rows=600, buckets=4)
+    assert result.quality["engine"]["name"] == "dask"
+    assert_same_outputs(tmp_path / "memory", tmp_path / "dask")
+    firms = [in_scope(load_clean(folder).enterprises) for folder in (tmp_path / "memory", tmp_path / "dask")]
+    pd.testing.assert_series_equal(headline(firms[0], protected=True), headline(firms[1], protected=True))
+    for by in ("district", "size_class", ("district", "size_class")):
+        pd.testing.assert_frame_equal(adoption_by(firms[0], by, protected=True), adoption_by(firms[1], by, protected=True))
 
 
 REGISTER_A = """Mã số thuế,Tên doanh nghiệp,Huyện/Thị xã/Thành phố,Ngành nghề kinh doanh chính,Số lao động
