@@ -178,9 +178,10 @@ def checked_tables() -> dict[str, str]:
     return dict(_checked)
 
 
-def _read_table(path: Path, table: str, *, optional: bool = False) -> pd.DataFrame | None:
+def _read_table(path: Path, table: str, *, optional: bool = False, where: dict | None = None) -> pd.DataFrame | None:
     """A clean table, checked against its schema (a file changed by hand is caught here)
-    unless these very bytes were checked before (:func:`checked_tables`)."""
+    unless these very bytes were checked before (:func:`checked_tables`); with ``where``,
+    only its rows of those places (see :func:`load_clean`)."""
     if not path.exists():
         if optional:
             return None
@@ -191,13 +192,13 @@ def _read_table(path: Path, table: str, *, optional: bool = False) -> pd.DataFra
         from . import schema
 
         if path.is_dir():  # written in parts (see adoption.core.partitions)
-            datas = {part: part.read_bytes() for part in partitions.part_files(path)}
+            datas = {part: part.read_bytes() for part in partitions.selected(partitions.part_files(path), path, where)}
             digest = hashlib.sha256("".join(hashlib.sha256(d).hexdigest() for d in datas.values()).encode()).hexdigest()
-            frame = partitions.read_parts(path, schema.columns(table), datas=datas)
+            frame = partitions.read_parts(path, schema.columns(table), datas=datas, where=where)
         else:
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
-            frame = pd.read_parquet(io.BytesIO(data))
+            frame = partitions.where_rows(pd.read_parquet(io.BytesIO(data)), where)
     except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
         raise InputFileError(f"{path}: not a readable Parquet table ({exc.__class__.__name__}); "
                              "run `adoption clean` again") from None
@@ -296,8 +297,13 @@ def load_quality(processed_dir: Path | str | None = None) -> dict:
     return quality
 
 
-def load_clean(processed_dir: Path | str | None = None) -> CleanData:
-    """Load the clean tables written by ``adoption clean``.
+def load_clean(processed_dir: Path | str | None = None, *, where: dict[str, str | None] | None = None,
+               check: bool = True) -> CleanData:
+    """Load the clean tables written by ``adoption clean``; with ``where`` (column -> value,
+    e.g. ``{"district_code": "718"}``; None for unknown), only the firms of those places and
+    their platform records: of tables written in parts, only those parts are read.
+    ``check=False`` skips checking every output against the set's manifest, for a caller
+    that has just checked it (one load per place of the same folder).
 
     >>> data = load_clean()  # doctest: +SKIP
     >>> len(data.enterprises)  # doctest: +SKIP
@@ -309,8 +315,11 @@ def load_clean(processed_dir: Path | str | None = None) -> CleanData:
     if missing:
         raise InputFileError(f"{folder}: no clean data ({', '.join(missing)} missing); run `adoption clean` first")
     quality = load_quality(folder)
-    enterprises, platforms = _read_table(needed[0], "enterprises"), _read_table(needed[1], "platforms")
-    problems = verify_outputs(folder, quality)
+    enterprises = _read_table(needed[0], "enterprises", where=where)
+    platforms = _read_table(needed[1], "platforms", where=where)
+    if where:
+        platforms = platforms[platforms["tax_code"].isin(enterprises["tax_code"]).to_numpy()].reset_index(drop=True)
+    problems = verify_outputs(folder, quality) if check else []
     if problems:
         raise InputFileError(f"{folder}: the clean data are not one set as `adoption clean` wrote them: "
                              f"{'; '.join(problems)}. Run `adoption clean` again")

@@ -85,18 +85,47 @@ def read_part(path: Path, folder: Path, data: bytes | None = None) -> pd.DataFra
     return frame
 
 
-def read_parts(folder: Path, columns: list[str], *, datas: dict[Path, bytes] | None = None) -> pd.DataFrame:
-    """A partitioned table as the single-file table it stands for: ``columns`` in that
-    order, rows in the order of their source (file, sheet, row)."""
+def selected(files: list[Path], folder: Path, where: dict[str, str | None] | None) -> list[Path]:
+    """The part files whose folders match ``where`` (column -> value, None for unknown);
+    a column the folders do not name does not select."""
+    if not where:
+        return files
+    def matches(path: Path) -> bool:
+        values = partition_values(path, folder)
+        return all(values[c] == v for c, v in where.items() if c in values)
+    return [path for path in files if matches(path)]
+
+
+def where_rows(frame: pd.DataFrame, where: dict[str, str | None] | None) -> pd.DataFrame:
+    """The rows of ``frame`` whose columns hold ``where``'s values (None: unknown)."""
     import pandas as pd
 
-    files = part_files(folder)
-    frames = [read_part(path, folder, (datas or {}).get(path)) for path in files]
-    if not frames:
+    if not where:
+        return frame
+    keep = pd.Series(True, index=frame.index)
+    for column, value in where.items():
+        if column not in frame.columns:
+            continue
+        hit = frame[column].isna() if value is None else (frame[column] == value).fillna(False)
+        keep = keep & hit
+    return frame[keep.to_numpy(dtype=bool)].reset_index(drop=True)
+
+
+def read_parts(folder: Path, columns: list[str], *, datas: dict[Path, bytes] | None = None,
+               where: dict[str, str | None] | None = None) -> pd.DataFrame:
+    """A partitioned table as the single-file table it stands for: ``columns`` in that
+    order, rows in the order of their source (file, sheet, row); with ``where``, only its
+    rows of those places (only the matching folders are read)."""
+    import pandas as pd
+
+    every = part_files(folder)
+    if not every:
         raise FileNotFoundError(f"{folder}: no part file")
+    files = selected(every, folder, where)
+    frames = [read_part(path, folder, (datas or {}).get(path)) for path in files] or [read_part(every[0], folder).iloc[:0]]
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     frame = frame.sort_values(SOURCE_ORDER, kind="stable").reset_index(drop=True)
-    return frame[[c for c in columns if c in frame.columns]]
+    return where_rows(frame[[c for c in columns if c in frame.columns]], where)
 
 
 def dataset(folder: Path) -> ds.Dataset:
