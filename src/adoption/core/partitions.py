@@ -73,14 +73,17 @@ def write_parts(frame: pd.DataFrame, folder: Path, name: str, keys: pd.DataFrame
     return written
 
 
-def read_part(path: Path, folder: Path, data: bytes | None = None) -> pd.DataFrame:
-    """One part file with the partition values its folders name as columns."""
+def read_part(path: Path, folder: Path, data: bytes | None = None, columns: list[str] | None = None) -> pd.DataFrame:
+    """One part file (only ``columns``, when given) with the partition values its folders
+    name as columns."""
     import io
 
     import pandas as pd
 
-    frame = pd.read_parquet(io.BytesIO(data) if data is not None else path)
-    for column, value in partition_values(path, folder).items():
+    named = partition_values(path, folder)
+    wanted = None if columns is None else [c for c in columns if c not in named]
+    frame = pd.read_parquet(io.BytesIO(data) if data is not None else path, columns=wanted)
+    for column, value in named.items():
         frame[column] = pd.array([value] * len(frame), dtype="string")
     return frame
 
@@ -122,7 +125,9 @@ def read_parts(folder: Path, columns: list[str], *, datas: dict[Path, bytes] | N
     if not every:
         raise FileNotFoundError(f"{folder}: no part file")
     files = selected(every, folder, where)
-    frames = [read_part(path, folder, (datas or {}).get(path)) for path in files] or [read_part(every[0], folder).iloc[:0]]
+    wanted = list(dict.fromkeys([*columns, *SOURCE_ORDER, *(where or {})]))
+    frames = ([read_part(path, folder, (datas or {}).get(path), wanted) for path in files]
+              or [read_part(every[0], folder, None, wanted).iloc[:0]])
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     frame = frame.sort_values(SOURCE_ORDER, kind="stable").reset_index(drop=True)
     return where_rows(frame[[c for c in columns if c in frame.columns]], where)
