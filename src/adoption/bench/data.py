@@ -94,20 +94,46 @@ def plain_parse(raw: Path) -> tuple[int, dict]:
     return detail["csv_rows"] + detail["xlsx_rows"], detail
 
 
-def clean(raw: Path, out: Path) -> tuple[int, dict]:
-    """The cleaning of ``raw`` into ``out``; the raw rows it read, and what it kept."""
-    from ..clean.pipeline import clean_folder
+def clean(raw: Path, out: Path, engine: str = "memory") -> tuple[int, dict]:
+    """The cleaning of ``raw`` into ``out`` with ``engine``; the raw rows it read, and what it kept."""
+    if engine == "dask":
+        return _clean_on_cluster(raw, out)
+    from ..clean.engine import clean_with
 
-    result = clean_folder(raw, out)
-    rows = sum(info.get("rows_read", 0) for info in result.quality["files"].values())
-    return rows, {"enterprises": len(result.enterprises), "platform_records": len(result.platforms)}
+    result = clean_with(raw, out, engine=engine)
+    return _counted(result.quality)
+
+
+def _counted(quality: dict) -> tuple[int, dict]:
+    rows = sum(info.get("rows_read", 0) for info in quality["files"].values())
+    totals = quality["totals"]
+    return rows, {"enterprises": totals["enterprises"], "platform_records": totals["platform_records"],
+                  "register_rows": totals["register_rows_read"]}
+
+
+def _clean_on_cluster(raw: Path, out: Path) -> tuple[int, dict]:
+    """The cleaning on a cluster of 2 local worker processes; the workers' peak memory is
+    in the detail (``workers_peak_mib``)."""
+    from distributed import Client, LocalCluster
+
+    from ..clean.engine import clean_in_parts
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        result = clean_in_parts(raw, out, engine="dask", scheduler=cluster.scheduler_address)
+        workers = sum(client.run(_peak_mib).values())
+    rows, detail = _counted(result.quality)
+    return rows, {**detail, "workers_peak_mib": workers}
 
 
 def _child(stage: str, raw: Path, out: Path) -> Measure:
-    """Run one stage in this (fresh) process and measure it."""
-    if stage == "clean":
-        import adoption.clean.pipeline  # noqa: F401  (imports are not the stage)
-        run = lambda: clean(raw, out)  # noqa: E731
+    """Run one stage in this (fresh) process and measure it: ``pyarrow`` (the plain parse),
+    or ``clean`` / ``clean:ENGINE``."""
+    if stage.startswith("clean"):
+        import adoption.clean.engine  # noqa: F401  (imports are not the stage)
+        import adoption.clean.pipeline  # noqa: F401
+        engine = stage.partition(":")[2] or "memory"
+        run = lambda: clean(raw, out, engine)  # noqa: E731
     else:
         import openpyxl  # noqa: F401
         import pyarrow.csv  # noqa: F401
@@ -115,11 +141,11 @@ def _child(stage: str, raw: Path, out: Path) -> Measure:
     imports = _peak_mib()
     started = time.perf_counter()
     rows, detail = run()
-    return Measure(time.perf_counter() - started, rows, _peak_mib(), imports, detail)
+    return Measure(time.perf_counter() - started, rows, _peak_mib() + detail.get("workers_peak_mib", 0), imports, detail)
 
 
 def measure(stage: str, raw: Path, out: Path | None = None) -> Measure:
-    """Run ``stage`` ("pyarrow" or "clean") in a new process and return its measure."""
+    """Run ``stage`` ("pyarrow", "clean" or "clean:ENGINE") in a new process and return its measure."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         return pool.submit(_child, stage, Path(raw), Path(out or raw)).result()

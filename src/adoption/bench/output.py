@@ -14,6 +14,9 @@ from rich.table import Table
 
 START = "<!-- make bench: generated from here -->"
 END = "<!-- make bench: generated up to here -->"
+# The national-scale cleanings have a generated part of their own (`--scale-only` updates it alone).
+SCALE_MARKERS = ("<!-- make bench, national scale: generated from here -->",
+                 "<!-- make bench, national scale: generated up to here -->")
 COLUMNS = ("stage", "seconds", "peak MiB", "result", "target")
 
 
@@ -51,9 +54,10 @@ def _markdown_table(header: list[str], lines: list[list[str]]) -> list[str]:
     return out + ["| " + " | ".join(escape(cell) for cell in line) + " |" for line in lines]
 
 
-def markdown(machine: dict[str, str], rows: list[Row], profile: list, notes: list[str]) -> str:
-    """The generated part of ``docs/benchmarks.md``."""
-    lines = [START, "", "## Latest run", "", *(f"- **{key}**: {value}" for key, value in machine.items()), ""]
+def markdown(machine: dict[str, str], rows: list[Row], profile: list, notes: list[str], *,
+             markers: tuple[str, str] = (START, END), heading: str = "Latest run") -> str:
+    """A generated part of ``docs/benchmarks.md``."""
+    lines = [markers[0], "", f"## {heading}", "", *(f"- **{key}**: {value}" for key, value in machine.items()), ""]
     lines += _markdown_table(list(COLUMNS), [_cells(row) for row in rows])
     lines += ["", *notes, ""]
     if profile:
@@ -66,15 +70,16 @@ def markdown(machine: dict[str, str], rows: list[Row], profile: list, notes: lis
              for name, run, cells, slowest in profile],
         )
         lines.append("")
-    return "\n".join([*lines, END])
+    return "\n".join([*lines, markers[1]])
 
 
-def write_markdown(path: Path, generated: str, heading: str) -> None:
-    """Put ``generated`` between the markers of ``path``, keeping the rest of the file."""
-    text = path.read_text(encoding="utf-8") if path.is_file() else f"# {heading}\n\n{START}\n{END}\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1]
+def write_markdown(path: Path, generated: str, heading: str, markers: tuple[str, str] = (START, END)) -> None:
+    """Put ``generated`` between ``markers`` in ``path``, keeping the rest of the file."""
+    start, end = markers
+    text = path.read_text(encoding="utf-8") if path.is_file() else f"# {heading}\n\n{start}\n{end}\n"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        after = rest.split(end, 1)[1]
     else:
         before, after = text.rstrip("\n") + "\n\n", "\n"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -19,8 +19,8 @@ from pathlib import Path
 from .. import synth
 from ..core import config
 from ..core.io import clean_targets
-from . import data, machine, notebooks
-from .output import Row, markdown, print_table, write_markdown
+from . import data, machine, notebooks, scale
+from .output import SCALE_MARKERS, Row, markdown, print_table, write_markdown
 
 # Targets: the default build at most this many times its floor, each HTML under this size.
 BUILD_TO_FLOOR = 1.2
@@ -150,16 +150,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-reports", action="store_true", help="Measure the data stages only, not the notebooks.")
     parser.add_argument("--jobs", type=int, default=None, help="Reports at a time (default: the number of cores).")
     parser.add_argument("--out", type=Path, default=DOCS, help="Markdown file to write (default: docs/benchmarks.md).")
+    parser.add_argument("--scale", default=",".join(str(s) for s in scale.SIZES),
+                        help="Register rows of the national-scale cleanings, comma-separated (default: 1000000,5000000); "
+                             "'none' to skip them.")
+    parser.add_argument("--scale-only", action="store_true", help="Measure only the national-scale cleanings.")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     described = machine.describe()
     with tempfile.TemporaryDirectory(prefix="adoption-bench-") as folder:
         tmp = Path(folder)
-        rows, notes = _data_rows(tmp / "raw", tmp / "processed")
-        profile: list = []
-        if not args.skip_reports:
+        rows, notes, profile = [], [], []
+        if not args.scale_only:
+            rows, notes = _data_rows(tmp / "raw", tmp / "processed")
+        if not args.skip_reports and not args.scale_only:
             built_rows, built_notes, profile = _build_rows(tmp / "processed", tmp, args.jobs)
             rows, notes = rows + built_rows + _series_rows(tmp, args.jobs), notes + built_notes
-    print_table(rows, "adoption benchmark (one run on this machine)")
-    write_markdown(args.out, markdown(described, rows, profile, notes), "Benchmarks")
+        sizes = () if args.scale == "none" else tuple(int(size) for size in args.scale.split(","))
+        scaled, scale_notes = scale.scale_rows(tmp, sizes) if sizes else ([], [])
+    if rows:
+        print_table(rows, "adoption benchmark (one run on this machine)")
+        write_markdown(args.out, markdown(described, rows, profile, notes), "Benchmarks")
+    if scaled:
+        print_table(scaled, "adoption benchmark: national scale (one run on this machine)")
+        write_markdown(args.out, markdown(described, scaled, [], scale_notes, markers=SCALE_MARKERS,
+                                          heading="National scale (latest run)"), "Benchmarks", SCALE_MARKERS)
     print(f"wrote {args.out}")

@@ -1,0 +1,89 @@
+"""The cleaning at national scale: registers of 1 and 5 million rows cleaned in memory, in
+parts on this machine and on a Dask cluster of this machine's cores, each against
+pyarrow's plain parse of the same files in the same run.
+
+Each stage runs in a fresh process (:func:`adoption.bench.data.measure`). The Dask stage's
+peak memory adds up the peaks of the process that drives the cleaning and of every worker:
+an upper bound of what the machine held at once. A stage that the machine cannot finish
+(the in-memory path past the memory there is) is a row that says so, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from . import data
+from .output import Row
+
+# Register rows of the national-scale registers measured.
+SIZES = (1_000_000, 5_000_000)
+ENGINES = ("memory", "chunked", "dask")
+# Targets at 5 M rows: register rows a second, times pyarrow's parse, peak memory in parts.
+ROWS_PER_SECOND = 100_000
+TO_PARSE = 5.0
+PEAK_MIB = 6 * 1024
+# Register rows a synthetic firm brings on average (branches, duplicates and junk rows).
+ROWS_PER_FIRM = 1.06
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def write_register(raw: Path, rows: int) -> str:
+    """A national-scale synthetic register of about ``rows`` register rows in ``raw``; what was written."""
+    from .. import synth
+
+    written = synth.write_synthetic(raw, firms=int(rows / ROWS_PER_FIRM), messiness="realistic")
+    return f"{written.register_rows:,} firms' records and {written.platform_rows:,} platform records (synthetic)"
+
+
+def scale_rows(tmp: Path, sizes: tuple[int, ...] = SIZES, engines: tuple[str, ...] = ENGINES) -> tuple[list[Row], list[str]]:
+    """One block of rows per size: the data written, the plain parse, each engine's cleaning."""
+    rows: list[Row] = []
+    for size in sizes:
+        raw = tmp / f"scale-{size}" / "raw"
+        started = time.perf_counter()
+        written = write_register(raw, size)
+        rows.append(Row(f"{size / 1e6:g} M: synth the register", time.perf_counter() - started, result=written))
+        base = data.measure("pyarrow", raw)
+        rows.append(Row(f"{size / 1e6:g} M: plain parse (pyarrow, openpyxl)", base.seconds, base.peak_mib,
+                        f"{base.rows:,} rows; {base.rows / base.seconds:,.0f} rows/s"))
+        for engine in engines:
+            out = tmp / f"scale-{size}" / engine
+            try:
+                cleaned = data.measure(f"clean:{engine}", raw, out)
+            except BrokenProcessPool:
+                rows.append(Row(f"{size / 1e6:g} M: clean --engine {engine}", result="did not finish: the process was "
+                                "killed (out of memory)", target=_target(size, engine, None, base)))
+                continue
+            finally:
+                shutil.rmtree(out, ignore_errors=True)
+            speed = cleaned.detail["register_rows"] / cleaned.seconds
+            rows.append(Row(f"{size / 1e6:g} M: clean --engine {engine}", cleaned.seconds, cleaned.peak_mib,
+                            f"{cleaned.detail['register_rows']:,} register rows, {speed:,.0f} rows/s; "
+                            f"{cleaned.detail['enterprises']:,} enterprises; {cleaned.seconds / base.seconds:.1f}x the parse",
+                            _target(size, engine, cleaned, base)))
+        shutil.rmtree(raw, ignore_errors=True)
+    notes = [f"National scale: a synthetic register of about {', '.join(f'{s:,}' for s in sizes)} register rows, with "
+             "its platform records, cleaned by each engine in a fresh process (rows/s counts register rows; the parse "
+             "and the cleaning read the platform records too). `dask` runs on a local cluster of 2 worker processes; "
+             "its peak adds up the driving process's and every worker's. Targets at 5 M rows: at least "
+             f"{ROWS_PER_SECOND:,} rows/s, at most {TO_PARSE:g}x the parse, and under {PEAK_MIB / 1024:g} GiB in parts."]
+    return rows, notes
+
+
+def _target(size: int, engine: str, cleaned, base) -> str:
+    if size < max(SIZES):
+        return ""
+    if cleaned is None:
+        return f"< {PEAK_MIB / 1024:g} GiB: MISS" if engine != "memory" else ""
+    speed = cleaned.detail["register_rows"] / cleaned.seconds
+    parts = [f">= {ROWS_PER_SECOND // 1000}k rows/s: {_verdict(speed >= ROWS_PER_SECOND)}",
+             f"<= {TO_PARSE:g}x parse: {_verdict(cleaned.seconds <= TO_PARSE * base.seconds)}"]
+    if engine != "memory":
+        parts.append(f"< {PEAK_MIB / 1024:g} GiB: {_verdict(cleaned.peak_mib < PEAK_MIB)}")
+    return "; ".join(parts)
