@@ -228,3 +228,70 @@ def test_a_series_is_not_cleaned_beside_the_clean_data_of_one_extract(small_proc
     with pytest.raises(InputFileError, match="holds the clean data of one extract") as refused:
         clean_targets(raw, out)
     assert str(out) in str(refused.value) and "series" in str(refused.value)
+
+
+def _parts_set(out, n, run):
+    """A set of outputs whose enterprises are written in parts (two district folders)."""
+    from adoption.core.outputs import staging_folder, write_outputs
+    from adoption.core.partitions import write_parts
+
+    staged = staging_folder(out)
+    frame = pd.DataFrame({"n": list(range(n)), "district_code": ["718", "724"] * (n // 2) + ["718"] * (n % 2)})
+    write_parts(frame, staged / "enterprises.parquet", "part-0000.parquet")
+    write_outputs(out, {"platforms.parquet": pd.DataFrame({"m": [n]})}, {"run": run}, {}, staged=staged)
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_set_with_tables_in_parts_is_swapped_whole_or_not_at_all(tmp_path, monkeypatch):
+    import os
+
+    from adoption.core import outputs as core_io
+    from adoption.core.io import load_quality
+
+    out = tmp_path / "out"
+    _parts_set(out, 3, 1)
+    assert sorted(load_quality(out)["outputs"]) == [
+        "enterprises.parquet/district_code=718/part-0000.parquet", "enterprises.parquet/district_code=724/part-0000.parquet",
+        "platforms.parquet"]
+    before = _tree(out)
+    real_replace = os.replace
+    for failing in range(1, 7):  # 3 outputs moved aside, 3 moved in (a folder of parts moves as one)
+        calls = []
+
+        def replace(src, dst, calls=calls, failing=failing):
+            calls.append(dst)
+            if len(calls) == failing:
+                raise PermissionError(13, "Operation not permitted", str(dst))
+            return real_replace(src, dst)
+
+        monkeypatch.setattr(core_io.os, "replace", replace)
+        with pytest.raises(PermissionError):
+            _parts_set(out, 5, 2)
+        monkeypatch.setattr(core_io.os, "replace", real_replace)
+        assert _tree(out) == before, f"move {failing} failed and left a mix"
+    assert core_io.verify_outputs(out, load_quality(out)) == []
+    # A part left from another run is not part of the set.
+    (out / "enterprises.parquet" / "district_code=999").mkdir()
+    (out / "enterprises.parquet" / "district_code=999" / "part-0000.parquet").write_bytes(b"x")
+    assert any("district_code=999" in p for p in core_io.verify_outputs(out, load_quality(out)))
+
+
+def test_a_killed_swap_of_tables_in_parts_is_undone(tmp_path):
+    import os
+
+    from adoption.core.outputs import restore_interrupted
+
+    out = tmp_path / "out"
+    _parts_set(out, 4, "previous")
+    previous = _tree(out)
+    backup = out / ".adoption-old-x"
+    backup.mkdir()
+    for name in ("quality.json", "enterprises.parquet"):
+        os.replace(out / name, backup / name)
+    (out / "enterprises.parquet" / "district_code=718").mkdir(parents=True)  # half of the new set's parts arrived
+    (out / "enterprises.parquet" / "district_code=718" / "part-0000.parquet").write_bytes(b"new")
+    assert restore_interrupted(out)
+    assert _tree(out) == previous

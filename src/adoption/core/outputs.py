@@ -239,6 +239,11 @@ def verify_outputs(folder: Path, quality: dict) -> list[str]:
         elif sha256_file(path) != digest:
             problems.append(f"{name} was changed after `adoption clean` wrote it")
     listed = {name.split("/", 1)[0] for name in manifest} | {config.QUALITY_FILE}
+    for name in sorted(listed):  # a table in parts holds the parts listed, and no other
+        if (folder / name).is_dir():
+            problems += [f"{path.relative_to(folder).as_posix()} is not part of this set (left from another run)"
+                         for path in sorted((folder / name).rglob("*"))
+                         if path.is_file() and path.relative_to(folder).as_posix() not in manifest]
     problems += [f"{name} is not part of this set (left from another run)"
                  for name in config.OUTPUT_FILES if name not in listed and (folder / name).exists()]
     return problems
