@@ -94,3 +94,25 @@ def test_run_report_alone_starts_and_stops_its_own_kernel(small_processed, tmp_p
     built = run_report(spec, {"lang": "vi"}, processed_dir=small_processed, reports_dir=tmp_path / "reports",
                        notebooks_dir=notebooks)
     assert built.ok and built.html.is_file()
+
+
+def test_a_kernel_that_dies_as_it_starts_is_replaced(small_processed, tmp_path, caplog):
+    """A report whose kernel died before it answered (two kernels given the same port at
+    once on a busy machine) runs in a new kernel: nothing of it had run."""
+    import os
+    import signal
+    import time
+
+    from adoption.report.execute import run_report
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    spec = _notebook(notebooks, "plain", "x = 1")
+    dead = kernels.start_kernel(notebooks)
+    os.kill(dead.provisioner.pid, signal.SIGKILL)
+    time.sleep(0.5)
+    built = run_report(spec, {"lang": "vi"}, processed_dir=small_processed, reports_dir=tmp_path / "reports",
+                       notebooks_dir=notebooks, kernel=dead)
+    assert built.ok and (tmp_path / "reports" / "plain.vi.html").is_file()
+    assert "its kernel died as it started" in caplog.text
+    run_sync(dead.shutdown_kernel)(now=True)

@@ -5,6 +5,8 @@ written in place, never half-written."""
 from __future__ import annotations
 
 import json
+import logging
+import os
 import tempfile
 import time
 from datetime import datetime, timezone
@@ -13,7 +15,7 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 from ..core import config
-from ..core.io import load_quality
+from ..core.io import CHECKED_TABLES_ENV, checked_tables, load_quality
 from ..core.version import __version__
 from .catalogue import ReportSpec, check_parameters, notebook_path, output_paths
 from .export import export_html, prepare_outputs, write_atomic
@@ -21,6 +23,8 @@ from .kernels import EnvironmentKernelManager, kernel_name, start_kernel
 from .page import AUDIT_METADATA
 from .record import BuiltReport, fingerprint, make_record, write_record
 from .text import label
+
+log = logging.getLogger(__name__)
 
 
 def _footer(lang: str, params: dict, data_key: str, input_hash: str, built_at: str, audit: dict | None) -> list[tuple[str, str]]:
@@ -83,12 +87,19 @@ def run_report(
         with tempfile.TemporaryDirectory(prefix="adoption-run-") as tmp:
             out = Path(tmp) / spec.notebook
             try:
-                pm.execute_notebook(
-                    str(notebook), str(out),
-                    parameters={**checked, "processed_dir": str(processed_dir)},
-                    kernel_name=kernel_name(), km=kernel, progress_bar=False, log_output=False, report_mode=False,
-                    request_save_on_cell_execute=False,
-                )
+                try:
+                    _execute(notebook, out, {**checked, "processed_dir": str(processed_dir)}, kernel)
+                except RuntimeError as exc:
+                    if not str(exc).startswith(KERNEL_DIED):
+                        raise
+                    # A kernel that died as it started (two kernels given the same port at
+                    # once, on a busy machine) ran nothing: the report runs in a new one.
+                    log.warning("%s: its kernel died as it started; running it in a new kernel", html_path.name)
+                    if own:
+                        kernel.request_close()
+                    kernel = start_kernel(notebook.parent, {**os.environ, CHECKED_TABLES_ENV: json.dumps(checked_tables())})
+                    own = True
+                    _execute(notebook, out, {**checked, "processed_dir": str(processed_dir)}, kernel)
             except pm.PapermillExecutionError as exc:
                 _keep_failed(out, executed_path, record, f"{exc.ename}: {exc.evalue} (notebook cell {exc.exec_count})",
                              time.monotonic() - started)
@@ -124,6 +135,15 @@ def run_report(
                                         audit=audit))
     return BuiltReport(spec=spec, params=checked, html=html_path, ok=True, seconds=seconds, built_at=built_at,
                        notebook=executed_path)
+
+
+# nbclient's error when a kernel dies before it answers its first request.
+KERNEL_DIED = "Kernel died before replying to kernel_info"
+
+
+def _execute(notebook: Path, out: Path, parameters: dict, kernel: EnvironmentKernelManager) -> None:
+    pm.execute_notebook(str(notebook), str(out), parameters=parameters, kernel_name=kernel_name(), km=kernel,
+                        progress_bar=False, log_output=False, report_mode=False, request_save_on_cell_execute=False)
 
 
 def _now() -> str:
