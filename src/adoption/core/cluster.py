@@ -1,0 +1,88 @@
+"""A Dask client from the address a user gives (``--scheduler``): a running scheduler
+(``tcp://host:8786``), or ``local`` / ``local:N`` for a cluster of N worker processes on
+this machine, started for the duration of the work.
+
+Dask is imported only when a client is opened: a command without ``--scheduler`` never
+loads it (importing ``distributed`` takes about half a second).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .errors import ClusterError
+
+# How long a scheduler has to answer, and to have a worker, before the work is refused.
+CONNECT_TIMEOUT = 10.0
+LOCAL = "local"
+EXPECTED = "expected tcp://HOST:PORT (a running `dask scheduler`), local or local:N (N worker processes here)"
+
+
+def local_workers(address: str) -> int | None:
+    """The number of worker processes ``address`` asks for on this machine, or None when it
+    names a scheduler elsewhere. ``local`` alone means one worker a core.
+
+    >>> local_workers("local:2"), local_workers("tcp://10.0.0.5:8786")
+    (2, None)
+    >>> local_workers("local:none")
+    Traceback (most recent call last):
+    ...
+    adoption.core.errors.ClusterError: --scheduler local:none: expected tcp://HOST:PORT (a running `dask scheduler`), local or local:N (N worker processes here)
+    """
+    name, _, count = address.strip().partition(":")
+    if name != LOCAL:
+        if not address.strip() or " " in address.strip():
+            raise ClusterError(f"--scheduler {address!r}: {EXPECTED}")
+        return None
+    if not count:
+        return os.cpu_count() or 1
+    if not count.isdigit() or int(count) < 1:
+        raise ClusterError(f"--scheduler {address}: {EXPECTED}")
+    return int(count)
+
+
+@contextmanager
+def open_client(address: str, *, timeout: float | None = None) -> Iterator["distributed.Client"]:  # noqa: F821
+    """A ``distributed.Client`` of the scheduler at ``address`` with at least one worker,
+    closed on exit (with the local cluster, for ``local`` / ``local:N``).
+
+    Raises :class:`ClusterError`, naming the address, when no scheduler answers within
+    ``timeout`` seconds (default :data:`CONNECT_TIMEOUT`) or it has no worker by then.
+    """
+    timeout = CONNECT_TIMEOUT if timeout is None else timeout
+    workers = local_workers(address)
+    logger = logging.getLogger("distributed")
+    level = logger.level  # as the command line set it: importing distributed sets it to INFO
+    from distributed import Client, LocalCluster
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    if level:
+        logger.setLevel(level)
+
+    if workers is not None:
+        # Processes with one thread each: a report's kernel is a process of its own anyway,
+        # and a worker runs one report at a time. Listening on the loopback only (its web page
+        # on a free port: 8787 may be another cluster's).
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                          dashboard_address="127.0.0.1:0") as cluster, Client(cluster, set_as_default=False) as client:
+            yield client
+        return
+    try:
+        parse_host_port(parse_address(address)[1])
+    except ValueError as exc:  # not an address at all: refused before a client is made
+        raise ClusterError(f"--scheduler {address}: {exc}; {EXPECTED}") from None
+    try:
+        client = Client(address, timeout=timeout, set_as_default=False)
+    except Exception as exc:  # refused, timed out, or something that does not speak Dask's protocol
+        raise ClusterError(f"--scheduler {address}: no Dask scheduler answered within {timeout:g} s "
+                           f"({exc.__class__.__name__}); {EXPECTED}") from None
+    with client:
+        try:
+            client.wait_for_workers(1, timeout=timeout)
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(f"--scheduler {address}: the scheduler has no worker after {timeout:g} s "
+                               f"({exc.__class__.__name__}); start `dask worker {address}` on each machine") from None
+        yield client
