@@ -81,7 +81,7 @@ def _fail(exc: Exception) -> None:
         code = 3
     else:
         message, code = str(exc), 2
-    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, emoji=False)
     raise typer.Exit(code=code)
 
 
