@@ -5,7 +5,8 @@ files into the reports folder, which every machine sees (a shared filesystem). T
 machine gathers the outcomes as they come and writes the indexes.
 
 Only this module imports ``distributed``, and only :func:`adoption.report.build.build`
-with a scheduler imports this module. What crosses the wire is a :class:`Job` (a
+with a scheduler imports this module. A worker unpickles :func:`setup_problems` in its
+event loop, so this module loads no report stack (papermill, pandas) until a report runs. What crosses the wire is a :class:`Job` (a
 :class:`ReportSpec`, dicts and paths) one way and a :class:`BuiltReport` back: both pickle.
 """
 
@@ -24,9 +25,7 @@ from ..core.cluster import open_client
 from ..core.errors import ClusterError
 from ..core.io import CHECKED_TABLES_ENV
 from ..core.version import __version__, code_hash
-from .build import failed_report
 from .catalogue import ReportSpec, notebook_path
-from .execute import run_report
 from .record import BuiltReport
 
 # Written by this machine into the reports folder, read back by every worker: proof that
@@ -84,6 +83,9 @@ def run_job(job: Job, *, setup: Setup, checked: str) -> BuiltReport:
     """Run one report on this worker, in a kernel that trusts the build's check of the
     clean tables (``checked``, the value of :data:`CHECKED_TABLES_ENV`). Never raises: a
     failure, the worker's set-up included, is a failed report."""
+    from .build import failed_report  # the report stack, loaded in the worker's thread
+    from .execute import run_report
+
     try:
         problems = setup_problems(Setup(setup.version, setup.code, job.notebooks_dir,
                                         {job.spec.notebook: setup.notebooks[job.spec.notebook]}, (job.processed_dir,)))
@@ -105,6 +107,8 @@ def run_on_cluster(address: str, jobs: list[Job], *, reports_dir: Path, checked:
     share this machine's set-up stops the build with a :class:`ClusterError` naming it.
     """
     from distributed import as_completed
+
+    from .build import failed_report
 
     notebooks = {job.spec.notebook: _sha256(notebook_path(job.spec, job.notebooks_dir)) for job in jobs}
     setup = Setup(__version__, code_hash(), jobs[0].notebooks_dir, notebooks,
