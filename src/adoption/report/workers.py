@@ -71,7 +71,7 @@ def setup_problems(setup: Setup) -> list[str]:
         notebook = Path(setup.notebooks_dir or config.NOTEBOOKS_DIR) / name
         if not notebook.is_file():
             problems.append(f"no notebook {notebook}")
-        elif hashlib.sha256(notebook.read_bytes()).hexdigest() != digest:
+        elif _sha256(notebook) != digest:
             problems.append(f"the notebook {notebook} differs from the build's")
     problems += [f"no processed folder {folder}" for folder in setup.processed_dirs if not Path(folder).is_dir()]
     if setup.marker is not None and not _holds(setup.marker, setup.token):
