@@ -13,7 +13,8 @@ ADOPTION = str(Path(sys.executable).parent / "adoption")
 # Runs `adoption` in this interpreter, then says which heavy modules it imported.
 PROBE = ("import sys\nfrom adoption.cli import run\nsys.argv = ['adoption', *sys.argv[1:]]\n"
          "try:\n    run()\nfinally:\n"
-         "    print('heavy:', sorted(m for m in ('pandas', 'papermill', 'nbconvert', 'jupyter_client') if m in sys.modules),"
+         "    print('heavy:', sorted(m for m in ('pandas', 'papermill', 'nbconvert', 'jupyter_client', 'dask',"
+         " 'distributed') if m in sys.modules),"
          " file=sys.stderr)\n")
 
 
@@ -255,7 +256,19 @@ def test_a_build_with_nothing_to_do_imports_nothing_heavy(small_processed, tmp_p
     assert done.returncode == 0, done.stderr
     assert "heavy: []" in done.stderr and "up to date" in done.stderr
     assert done.stdout.strip().splitlines()[-1] == str(tmp_path / "reports" / "index.html")
+    # Nor with a cluster named: with nothing to run, no client is opened (nor Dask imported).
+    done = subprocess.run([sys.executable, "-c", PROBE, *args, "--scheduler", "tcp://127.0.0.1:9"], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0 and "heavy: []" in done.stderr, done.stderr
     # A changed clean table is seen, and the full build takes over (and refuses the mix).
     (processed / "rejects.csv").write_bytes((processed / "rejects.csv").read_bytes() + b"x\n")
     refused = run(*args, check=2)
     assert "rejects.csv was changed" in " ".join(refused.stderr.split())
+
+
+def test_a_scheduler_address_that_is_not_one_exit_2(tmp_path):
+    done = run("build", "--processed", str(tmp_path), "--reports", str(tmp_path / "reports"), "--scheduler", "local:two",
+               check=2)
+    message = " ".join(done.stderr.split())
+    assert "--scheduler local:two: expected tcp://HOST:PORT" in message and "Traceback" not in done.stderr
+    assert not (tmp_path / "reports").exists()

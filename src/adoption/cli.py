@@ -44,6 +44,7 @@ ProcessedOption = typer.Option(None, "--processed", help="Folder of clean data t
 ReportsOption = typer.Option(None, "--reports", help="Folder for the HTML reports and index.html. Default: reports/.")
 ForceOption = typer.Option(False, "--force", help="Rebuild every report, even those whose notebook, data and code did not change.")
 JobsOption = typer.Option(None, "--jobs", "-j", help="Reports built at the same time, each in a kernel of its own. Default: the number of cores.")
+SchedulerOption = typer.Option(None, "--scheduler", metavar="ADDRESS", help="Run the reports on the workers of this Dask scheduler (tcp://host:8786; they must see the same folders), or local:N for N worker processes here. Default: on this machine (see --jobs).")
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -56,7 +57,7 @@ def _setup_logging(verbose: bool) -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler], force=True)
-    for noisy in ("papermill", "traitlets", "nbconvert"):
+    for noisy in ("papermill", "traitlets", "nbconvert", "distributed"):
         logging.getLogger(noisy).setLevel(logging.WARNING if not verbose else logging.INFO)
 
 
@@ -80,7 +81,7 @@ def _fail(exc: Exception) -> None:
         code = 3
     else:
         message, code = str(exc), 2
-    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, emoji=False)
     raise typer.Exit(code=code)
 
 
@@ -209,6 +210,7 @@ def build(
     only: Optional[list[str]] = typer.Option(None, "--only", help="Build only this report (repeatable), e.g. adoption-overview."),
     jobs: Optional[int] = JobsOption,
     force: bool = ForceOption,
+    scheduler: Optional[str] = SchedulerOption,
 ) -> None:
     """Run every report notebook over its parameter grid and export offline HTML plus index.html.
 
@@ -221,7 +223,8 @@ def build(
         if result is None:
             from .report.build import build as run_build
 
-            result = run_build(processed_dir=processed_dir, reports_dir=reports_dir, only=only, jobs_limit=jobs, force=force)
+            result = run_build(processed_dir=processed_dir, reports_dir=reports_dir, only=only, jobs_limit=jobs, force=force,
+                               scheduler=scheduler)
     except (AdoptionError, OSError) as exc:
         _fail(exc)
     _finish_build(result)
@@ -269,6 +272,7 @@ def report(
     reports: Optional[Path] = ReportsOption,
     jobs: Optional[int] = JobsOption,
     force: bool = ForceOption,
+    scheduler: Optional[str] = SchedulerOption,
 ) -> None:
     """The main job: default data if the raw folder is empty, clean, build, print index.html.
 
@@ -304,7 +308,8 @@ def report(
         if built is None:
             from .report.build import build as run_build
 
-            built = run_build(processed_dir=processed_dir, reports_dir=reports_dir, jobs_limit=jobs, force=force)
+            built = run_build(processed_dir=processed_dir, reports_dir=reports_dir, jobs_limit=jobs, force=force,
+                              scheduler=scheduler)
     except (AdoptionError, OSError) as exc:
         _fail(exc)
     _finish_build(built)

@@ -1,55 +1,88 @@
-"""A Dask cluster to run work on: an existing one by its scheduler's address, or one
-started on this machine for the duration of the work.
+"""A Dask client from the address a user gives (``--scheduler``): a running scheduler
+(``tcp://host:8786``), or ``local`` / ``local:N`` for a cluster of N worker processes on
+this machine, started for the duration of the work.
 
-``dask`` and ``distributed`` are imported only here, and only when a cluster is asked
-for: the in-memory path and the report kernels never load them.
+Dask is imported only when a client is opened: a command without ``--scheduler`` never
+loads it (importing ``distributed`` takes about half a second).
 """
 
 from __future__ import annotations
 
-import re
+import logging
+import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .errors import ParameterError
+from .errors import ClusterError
 
-# How long to wait for a scheduler to answer.
-CONNECT_TIMEOUT_S = 10
-_LOCAL = re.compile(r"^local(?::(\d+))?$")
+# How long a scheduler has to answer, and to have a worker, before the work is refused.
+CONNECT_TIMEOUT = 10.0
+LOCAL = "local"
+EXPECTED = "expected tcp://HOST:PORT (a running `dask scheduler`), local or local:N (N worker processes here)"
 
 
 def local_workers(address: str) -> int | None:
-    """The number of workers of a cluster on this machine that ``address`` asks for
-    (``local`` = 2, ``local:N`` = N), or None for the address of an existing scheduler.
+    """The number of worker processes ``address`` asks for on this machine, or None when it
+    names a scheduler elsewhere. ``local`` alone means one worker a core.
 
-    >>> local_workers("local:3"), local_workers("local"), local_workers("tcp://10.0.0.5:8786")
-    (3, 2, None)
+    >>> local_workers("local:2"), local_workers("tcp://10.0.0.5:8786")
+    (2, None)
+    >>> local_workers("local:none")
+    Traceback (most recent call last):
+    ...
+    adoption.core.errors.ClusterError: --scheduler local:none: expected tcp://HOST:PORT (a running `dask scheduler`), local or local:N (N worker processes here)
     """
-    found = _LOCAL.match(address.strip())
-    if not found:
+    name, _, count = address.strip().partition(":")
+    if name != LOCAL:
+        if not address.strip() or " " in address.strip():
+            raise ClusterError(f"--scheduler {address!r}: {EXPECTED}")
         return None
-    workers = int(found.group(1) or 2)
-    if workers < 1:
-        raise ParameterError(f"scheduler {address!r}: a local cluster needs at least 1 worker")
-    return workers
+    if not count:
+        return os.cpu_count() or 1
+    if not count.isdigit() or int(count) < 1:
+        raise ClusterError(f"--scheduler {address}: {EXPECTED}")
+    return int(count)
 
 
 @contextmanager
-def open_client(address: str):
-    """A ``distributed.Client`` on the scheduler at ``address`` (``tcp://host:8786``), or on
-    ``local:N`` workers started here (one process each, one thread each) and stopped after."""
-    from distributed import Client, LocalCluster
+def open_client(address: str, *, timeout: float | None = None) -> Iterator["distributed.Client"]:  # noqa: F821
+    """A ``distributed.Client`` of the scheduler at ``address`` with at least one worker,
+    closed on exit (with the local cluster, for ``local`` / ``local:N``).
 
+    Raises :class:`ClusterError`, naming the address, when no scheduler answers within
+    ``timeout`` seconds (default :data:`CONNECT_TIMEOUT`) or it has no worker by then.
+    """
+    timeout = CONNECT_TIMEOUT if timeout is None else timeout
     workers = local_workers(address)
+    logger = logging.getLogger("distributed")
+    level = logger.level  # as the command line set it: importing distributed sets it to INFO
+    from distributed import Client, LocalCluster
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    if level:
+        logger.setLevel(level)
+
     if workers is not None:
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-                Client(cluster) as client:
+        # Processes with one thread each: a report's kernel is a process of its own anyway,
+        # and a worker runs one report at a time. Listening on the loopback only (its web page
+        # on a free port: 8787 may be another cluster's).
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                          dashboard_address="127.0.0.1:0") as cluster, Client(cluster, set_as_default=False) as client:
             yield client
         return
     try:
-        client = Client(address, timeout=CONNECT_TIMEOUT_S)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise ParameterError(f"scheduler {address!r}: no Dask scheduler answered within {CONNECT_TIMEOUT_S} s "
-                             f"({exc.__class__.__name__}); expected the address `dask scheduler` prints, "
-                             "e.g. tcp://10.0.0.5:8786, or local:N") from None
+        parse_host_port(parse_address(address)[1])
+    except ValueError as exc:  # not an address at all: refused before a client is made
+        raise ClusterError(f"--scheduler {address}: {exc}; {EXPECTED}") from None
+    try:
+        client = Client(address, timeout=timeout, set_as_default=False)
+    except Exception as exc:  # refused, timed out, or something that does not speak Dask's protocol
+        raise ClusterError(f"--scheduler {address}: no Dask scheduler answered within {timeout:g} s "
+                           f"({exc.__class__.__name__}); {EXPECTED}") from None
     with client:
+        try:
+            client.wait_for_workers(1, timeout=timeout)
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(f"--scheduler {address}: the scheduler has no worker after {timeout:g} s "
+                               f"({exc.__class__.__name__}); start `dask worker {address}` on each machine") from None
         yield client

@@ -15,3 +15,8 @@ class SchemaError(AdoptionError):
 
 class ParameterError(AdoptionError):
     """A report parameter that is unknown or has a value outside its valid set."""
+
+
+class ClusterError(AdoptionError):
+    """A Dask scheduler that cannot be reached or has no workers, or workers that do not
+    see the folders, notebooks or package version of the machine that sends them work."""

@@ -10,6 +10,7 @@ fault, the rule it breaks and how many rows break it.
 
 from __future__ import annotations
 
+import sys
 
 import pandas as pd
 import pandera.pandas as pa
@@ -17,6 +18,27 @@ from pandera.typing import Series
 
 from .errors import SchemaError
 from .sizes import SIZE_CLASSES
+
+
+def _skip_pandera_dask_probe() -> None:
+    """Let pandera record Dask's dataframes as absent, unless they are loaded already.
+
+    The first schema pandera builds probes for Dask by importing ``dask.dataframe`` (1 to
+    2 s here), and Dask is installed for ``--scheduler``; the clean tables are pandas frames,
+    so the probe would only slow every cleaning and every check of the tables down.
+    """
+    if "pandera.typing.dask" in sys.modules or "dask.dataframe" in sys.modules:
+        return
+    hidden = [name for name in ("dask", "dask.dataframe") if name not in sys.modules]
+    sys.modules.update(dict.fromkeys(hidden))  # None: importing them raises ImportError
+    try:
+        import pandera.typing.dask  # noqa: F401  (its probe fails, quickly)
+    finally:
+        for name in hidden:
+            del sys.modules[name]
+
+
+_skip_pandera_dask_probe()
 
 # Categories the clean tables may hold (README, "Your own register"; docs/glossary.md).
 LEGAL_FORMS = ("llc_one_member", "llc_multi_member", "joint_stock", "private_enterprise", "partnership", "other")

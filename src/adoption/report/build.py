@@ -14,6 +14,7 @@ from pathlib import Path
 from papermill.exceptions import PapermillExecutionError
 
 from ..core import config
+from ..core.cluster import local_workers
 from ..core.io import CHECKED_TABLES_ENV, checked_tables, extract_folders, is_series, load_clean, load_quality
 from .cache import fingerprint, previous_build
 from .record import BuildResult, BuiltReport
@@ -35,6 +36,15 @@ def describe_failure(exc: Exception) -> str:
         return f"{exc.ename}: {exc.evalue} (notebook cell {exc.exec_count})"
     first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
     return f"{exc.__class__.__name__}: {first}"
+
+
+def failed_report(spec: ReportSpec, params: dict, exc: Exception, *, reports_dir: Path) -> BuiltReport:
+    """The outcome of a report whose run raised ``exc``: failed, with the executed notebook
+    kept when the notebook itself raised (:func:`adoption.report.execute.run_report`)."""
+    html, executed = output_paths(spec, params, reports_dir)
+    return BuiltReport(spec=spec, params=params, html=html, ok=False, error=describe_failure(exc),
+                       fault=isinstance(exc, OSError),  # a notebook's own errors arrive as PapermillExecutionError
+                       notebook=executed if isinstance(exc, PapermillExecutionError) else None)
 
 
 def _settled(jobs, *, available: set[str], reports_dir: Path, input_hash: str, force: bool, notebooks_dir) -> list[BuiltReport | None]:
@@ -111,6 +121,7 @@ def build(
     force: bool = False,
     catalogue: tuple[ReportSpec, ...] | None = None,
     notebooks_dir: Path | None = None,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Build every report of the catalogue over its grid, then the index page.
 
@@ -124,7 +135,14 @@ def build(
     On a series of extracts, every extract's reports (each into ``reports_dir/<date>/``,
     with an index of its own) and the reports across extracts run as one pool of jobs;
     the index of ``reports_dir`` lists them all.
+
+    With ``scheduler`` (the address of a Dask scheduler, or ``local`` / ``local:N``: see
+    :func:`adoption.core.cluster.open_client`), the reports to run go to the cluster's
+    workers instead, each run there as here (:mod:`adoption.report.workers`); the workers
+    must see the same folders, notebooks and package version.
     """
+    if scheduler is not None:
+        local_workers(scheduler)  # a malformed address is refused before anything runs
     processed_dir, reports_dir = Path(processed_dir).resolve(), Path(reports_dir).resolve()
     catalogue = default_catalogue(notebooks_dir) if catalogue is None else catalogue
     specs = [find_spec(name, catalogue) for name in only] if only else list(catalogue)
@@ -132,39 +150,51 @@ def build(
     todo = [(plan, number) for plan in plans for number, result in enumerate(plan.results) if result is None]
     total = sum(len(plan.jobs) for plan in plans)
     workers = max(1, min(jobs_limit or os.cpu_count() or 1, len(todo) or 1))
-    log.info("building %d of %d reports, %d at a time", len(todo), total, workers)
+    if scheduler is None:
+        log.info("building %d of %d reports, %d at a time", len(todo), total, workers)
+    else:
+        log.info("building %d of %d reports on the Dask cluster at %s", len(todo), total, scheduler)
     # The kernels trust the check of the tables just made, for these very bytes.
     env = {**os.environ, CHECKED_TABLES_ENV: json.dumps(checked_tables())}
     lock, done = threading.Lock(), [0]
 
-    def launch(job: int):
+    def finish(job: int, built: BuiltReport) -> None:
+        """Keep a report's outcome and log it, with the count of reports run so far."""
         plan, number = todo[job]
-        return start_kernel(notebook_path(plan.jobs[number][0], notebooks_dir).parent, env)
-
-    def record(job: int, kernel) -> None:
-        plan, number = todo[job]
-        spec, params = plan.jobs[number]
-        try:
-            if isinstance(kernel, Exception):
-                raise kernel
-            built = run_report(spec, params, kernel=kernel, requested=plan.requested[number], processed_dir=plan.processed_dir,
-                               reports_dir=plan.reports_dir, notebooks_dir=notebooks_dir)
-            message, args = "[%d/%d] wrote %s (%.1f s)", (_shown(built.html, reports_dir), built.seconds)
-        except Exception as exc:  # keep going past a failing report; report it at the end
-            error = describe_failure(exc)
-            message, args = "[%d/%d] %s %s failed: %s", (spec.name, json.dumps(params, ensure_ascii=False), error)
-            html, executed = output_paths(spec, params, plan.reports_dir)
-            built = BuiltReport(spec=spec, params=params, html=html, ok=False, error=error,
-                                fault=isinstance(exc, OSError),  # a notebook's own errors arrive as PapermillExecutionError
-                                notebook=executed if isinstance(exc, PapermillExecutionError) else None)
-        if STOPPING.is_set():  # the build is being stopped: a report cut short is not a failure to report
-            return
         with lock:
             done[0] += 1
-            (log.info if built.ok else log.error)(message, done[0], len(todo), *args)
+            if built.ok:
+                log.info("[%d/%d] wrote %s (%.1f s)", done[0], len(todo), _shown(built.html, reports_dir), built.seconds)
+            else:
+                log.error("[%d/%d] %s %s failed: %s", done[0], len(todo), built.spec.name,
+                          json.dumps(built.params, ensure_ascii=False), built.error)
         plan.results[number] = built
 
-    run_all(len(todo), workers, launch, record)
+    if scheduler is not None and todo:
+        from .workers import Job, run_on_cluster
+
+        run_on_cluster(scheduler, [Job(*plan.jobs[number], plan.requested[number], plan.processed_dir, plan.reports_dir,
+                                       notebooks_dir) for plan, number in todo],
+                       reports_dir=reports_dir, checked=env[CHECKED_TABLES_ENV], finish=finish)
+    else:
+        def launch(job: int):
+            plan, number = todo[job]
+            return start_kernel(notebook_path(plan.jobs[number][0], notebooks_dir).parent, env)
+
+        def record(job: int, kernel) -> None:
+            plan, number = todo[job]
+            spec, params = plan.jobs[number]
+            try:
+                if isinstance(kernel, Exception):
+                    raise kernel
+                built = run_report(spec, params, kernel=kernel, requested=plan.requested[number],
+                                   processed_dir=plan.processed_dir, reports_dir=plan.reports_dir, notebooks_dir=notebooks_dir)
+            except Exception as exc:  # keep going past a failing report; report it at the end
+                built = failed_report(spec, params, exc, reports_dir=plan.reports_dir)
+            if not STOPPING.is_set():  # the build is being stopped: a report cut short is not a failure to report
+                finish(job, built)
+
+        run_all(len(todo), workers, launch, record)
     earlier_extracts: list[BuiltReport] = []
     for plan in plans:  # each extract's index, then the index of them all
         finished = [r for r in plan.results if r is not None]

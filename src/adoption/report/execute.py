@@ -61,12 +61,14 @@ def run_report(
     notebooks_dir: Path | None = None,
     kernel: EnvironmentKernelManager | None = None,
     requested: dict | None = None,
+    env: dict[str, str] | None = None,
 ) -> BuiltReport:
     """Execute one notebook with ``params`` and export its HTML into ``reports_dir``.
 
     ``kernel`` is a kernel launched for this report alone, in the notebook's folder (see
     :func:`adoption.report.kernels.start_kernel`); without one, a kernel is started here
-    and shut down after. Folders are made absolute first, since the kernel runs elsewhere.
+    and shut down after, with the environment ``env`` (default: this process's). Folders
+    are made absolute first, since the kernel runs elsewhere.
     ``requested`` is the grid's entry ``params`` were checked from (default: ``params``),
     kept in the provenance record so that a build with nothing to do needs no check.
     """
@@ -82,7 +84,7 @@ def run_report(
     record = {"report": spec.name, "spec": spec, "notebook": notebook, "params": checked, "requested": dict(requested if requested is not None else params), "quality": quality,
               "started_at": started_at, "html": html_path}
     own = kernel is None
-    kernel = start_kernel(notebook.parent) if own else kernel
+    kernel = start_kernel(notebook.parent, env) if own else kernel
     try:
         with tempfile.TemporaryDirectory(prefix="adoption-run-") as tmp:
             out = Path(tmp) / spec.notebook
