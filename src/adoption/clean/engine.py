@@ -70,7 +70,7 @@ class _Run:
 
         futures = self.client.map(task, items, pure=False)
         done = {}
-        for number, future in enumerate(as_completed(futures), start=1):
+        for number, future in enumerate(as_completed(futures, loop=self.client.loop), start=1):
             done[future.key] = future.result()
             log.info("%s [%d/%d] (on the cluster)", what, number, len(items))
         return [done[f.key] for f in futures]
