@@ -37,14 +37,6 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def dask_cluster():
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address="127.0.0.1:0") as local:
-        yield local
-
-
-@pytest.fixture(scope="module")
 def grid(tmp_path_factory):
     """The catalogue's cheap reports and a notebook that raises, in a notebooks folder of their own."""
     notebooks = tmp_path_factory.mktemp("cluster_notebooks")
