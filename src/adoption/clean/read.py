@@ -69,6 +69,7 @@ def _read_delimited(path: Path, limits: ReadLimits) -> tuple[list[tuple[str, pd.
     if sample.count(b"\x00") > max(4, BINARY_NUL_SHARE * len(sample)) and not wide_bom(data):
         raise InputFileError(f"{path}: binary content; expected a CSV (comma, semicolon or tab separated) or XLSX file")
     decoded = decode(path, data)
+    del data  # the text holds it now: a large file is not held twice
     text = _unix_line_ends(decoded.text)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     try:
