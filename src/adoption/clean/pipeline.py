@@ -21,6 +21,7 @@ from ..core.errors import InputFileError, ParameterError
 from ..core.io import data_files, not_read
 from ..core.manifest import read_manifest
 from ..core.outputs import write_outputs
+from ..core.scope import Scope, parse_scope
 from ..core.schema import SOURCE_COLUMNS, Enterprises as E, columns, validate
 from . import vocab
 from .accounting import quality_report
@@ -110,13 +111,13 @@ def absent_columns(tables: list[RawTable], aliases: dict) -> dict[str, list[str]
     return {column: files for column, files in absent.items() if files}
 
 
-def _register(tables: list[RawTable], folder: Path,
-              vsic_version: str | None = None) -> tuple[Stage, pd.DataFrame, pd.DataFrame]:
+def _register(tables: list[RawTable], folder: Path, vsic_version: str | None = None,
+              scope: Scope | None = None) -> tuple[Stage, pd.DataFrame, pd.DataFrame]:
     """The register cleaned and de-duplicated: the stage, the enterprises and the merges."""
     raw = _concat(tables)
     log.info("cleaning %s register rows", f"{len(raw):,}")
     stage = clean_register(raw, absent=absent_columns(tables, vocab.REGISTER_HEADER_ALIASES),
-                           vsic_versions=header_versions(tables, vsic_version))
+                           vsic_versions=header_versions(tables, vsic_version), scope=scope)
     if stage.clean.empty:
         names = ", ".join(t.path.name for t in tables)
         raise InputFileError(
@@ -173,20 +174,23 @@ def extract_date(raw_dir: Path, given: str | None = None) -> dict:
 
 
 def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None, *,
-              vsic_version: str | None = None, extracted_on: str | None = None) -> CleanResult:
+              vsic_version: str | None = None, extracted_on: str | None = None,
+              scope: Scope | str | None = None) -> CleanResult:
     """Read and clean every raw input of ``raw_dir`` (laid out as ``data/raw/``), each file
     within ``limits`` (default: :meth:`ReadLimits.from_environment`). ``vsic_version``
     (``"2018"`` or ``"2025"``) states the VSIC version of the register files whose
     main-activity header names none (see :mod:`adoption.clean.vsic`). ``extracted_on``
     (``YYYY-MM-DD``) is the date the register was extracted (see :func:`extract_date`): an
     extract from before VSIC 2025 came into force (15 November 2025) holds VSIC 2018 codes
-    only, as if ``vsic_version="2018"`` were given.
+    only, as if ``vsic_version="2018"`` were given. ``scope`` is the area kept (a province
+    by GSO code or name, or ``"national"``; default Bình Dương, see :mod:`adoption.core.scope`).
 
     >>> result = clean_raw()  # doctest: +SKIP
     >>> result.quality["files"]["register/synthetic_register_718.csv"]["rows_read"]  # doctest: +SKIP
     15312
     """
     raw_dir = Path(raw_dir)
+    scope = parse_scope(scope)
     limits = limits or ReadLimits.from_environment()
     extract = extract_date(raw_dir, extracted_on)
     if vsic_version is None and extract["date"] is not None and date.fromisoformat(extract["date"]) < IN_FORCE_2025:
@@ -198,7 +202,7 @@ def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None, 
     survey_tables = _read_folder(raw_dir / "survey", vocab.SURVEY_HEADER_ALIASES, vocab.SURVEY_REQUIRED, limits, needed=False)
     workforce_tables = _read_folder(raw_dir / "workforce", vocab.WORKFORCE_HEADER_ALIASES, vocab.WORKFORCE_REQUIRED, limits, needed=False)
 
-    register, enterprises, reg_merges = _register(registers, raw_dir / "register", vsic_version)
+    register, enterprises, reg_merges = _register(registers, raw_dir / "register", vsic_version, scope)
     if platform_tables:
         log.info("cleaning %s platform rows", f"{sum(t.rows_read for t in platform_tables):,}")
         platform_stage, plat_merges = clean_platforms(_concat(platform_tables), enterprises[E.tax_code])
@@ -229,6 +233,8 @@ def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None, 
               ("workforce", _with_read_rejects(workforce_tables, workforce_stage.rejects), workforce_merges))
     rejects = pd.concat([r.assign(table=t) for t, r, _ in stages], ignore_index=True)
     rejects["source_row"] = rejects["source_row"].astype("Int64")
+    if all("province" not in t.header_map.values() for t in registers):
+        rejects = rejects.drop(columns="province", errors="ignore")  # no register file has the column
     merges = pd.concat([m.assign(table=t) for t, _, m in stages], ignore_index=True)
     for column in ("source_row", "kept_source_row"):
         if column in merges.columns:
@@ -246,6 +252,7 @@ def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None, 
     quality["columns_absent"] = {"register": absent_columns(registers, vocab.REGISTER_HEADER_ALIASES)}
     quality["read_limits"] = limits.as_dict()
     quality["extract"] = extract
+    quality["scope"] = scope.as_dict()
     quality["survey"] = survey_stage.flags.get("survey", {})  # the register key of the design strata
     return CleanResult(enterprises=enterprises, platforms=platforms, survey=survey, workforce=workforce,
                        rejects=rejects, merges=merges, extras=extras, quality=quality)
@@ -253,12 +260,12 @@ def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None, 
 
 def clean_folder(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR,
                  limits: ReadLimits | None = None, *, vsic_version: str | None = None,
-                 extracted_on: str | None = None) -> CleanResult:
-    """Clean ``raw_dir`` and write the contract's outputs into ``out_dir``.
+                 extracted_on: str | None = None, scope: Scope | str | None = None) -> CleanResult:
+    """Clean ``raw_dir`` and write the contract's outputs into ``out_dir`` (``scope``: see :func:`clean_raw`).
 
     Nothing is written when cleaning fails.
     """
-    result = clean_raw(raw_dir, limits, vsic_version=vsic_version, extracted_on=extracted_on)
+    result = clean_raw(raw_dir, limits, vsic_version=vsic_version, extracted_on=extracted_on, scope=scope)
     tables = {config.ENTERPRISES_FILE: result.enterprises, config.PLATFORMS_FILE: result.platforms}
     if result.survey is not None:
         tables[config.SURVEY_FILE] = result.survey
