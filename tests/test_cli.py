@@ -259,3 +259,11 @@ def test_a_build_with_nothing_to_do_imports_nothing_heavy(small_processed, tmp_p
     (processed / "rejects.csv").write_bytes((processed / "rejects.csv").read_bytes() + b"x\n")
     refused = run(*args, check=2)
     assert "rejects.csv was changed" in " ".join(refused.stderr.split())
+
+
+def test_clean_with_an_unknown_scope_exits_2_naming_what_was_expected(tmp_path):
+    result = run("clean", "--raw", str(tmp_path), "--out", str(tmp_path / "out"), "--scope", "Hà Tây")
+    assert result.returncode == 2
+    assert "scope 'Hà Tây'" in result.stderr + result.stdout
+    assert "national" in result.stderr + result.stdout
+    assert not (tmp_path / "out").exists()

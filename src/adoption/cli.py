@@ -149,9 +149,17 @@ ExtractedOnOption = typer.Option(
          "Default: the raw folder's name when it is a date, else the synthetic data's manifest, else unknown.")
 
 
+ScopeOption = typer.Option(
+    None, "--scope", metavar="PROVINCE|national",
+    help="Area to keep: one of the 63 provinces, by GSO code (74) or name in any spelling ('Hà Nội', 'tinh ha giang'), "
+         "or 'national' for all 63. Default: Bình Dương (74), the only province with district and commune detail; "
+         "rows placed elsewhere are rejected as outside_scope.")
+
+
 @app.command()
 def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption,
-          vsic_version: Optional[str] = VsicVersionOption, extracted_on: Optional[str] = ExtractedOnOption) -> None:
+          vsic_version: Optional[str] = VsicVersionOption, extracted_on: Optional[str] = ExtractedOnOption,
+          scope: Optional[str] = ScopeOption) -> None:
     """Read and clean the raw register and platform records into the data contract's tables.
 
     Writes enterprises.parquet, platforms.parquet, rejects.csv (every row not used, with
@@ -161,12 +169,14 @@ def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption,
     """
     from .clean.pipeline import clean_folder as run_clean
     from .core.io import clean_targets
+    from .core.scope import parse_scope
 
     raw_dir = raw or config.RAW_DIR
     target = out_dir or config.PROCESSED_DIR
     try:
+        area = parse_scope(scope)
         for folder, into in clean_targets(raw_dir, target):
-            result = run_clean(folder, into, vsic_version=vsic_version, extracted_on=extracted_on)
+            result = run_clean(folder, into, vsic_version=vsic_version, extracted_on=extracted_on, scope=area)
             _print_quality(result.quality, into)
     except (AdoptionError, OSError) as exc:
         _fail(exc)
@@ -260,6 +270,7 @@ def report(
     reports: Optional[Path] = ReportsOption,
     jobs: Optional[int] = JobsOption,
     force: bool = ForceOption,
+    scope: Optional[str] = ScopeOption,
 ) -> None:
     """The main job: default data if the raw folder is empty, clean, build, print index.html.
 
@@ -268,11 +279,13 @@ def report(
     code are those its clean data were built from.
     """
     from .core.io import clean_is_current, clean_targets, raw_is_empty
+    from .core.scope import DEFAULT_SCOPE, parse_scope
 
     raw_dir = raw or config.RAW_DIR
     processed_dir = processed or config.PROCESSED_DIR
     reports_dir = reports or config.REPORTS_DIR
     try:
+        area = parse_scope(scope) if scope is not None else None  # the default needs no province list
         if raw is not None and not Path(raw).is_dir():
             raise InputFileError(f"{raw}: no such folder; expected a raw folder with register/ (and optionally "
                                  "platforms/, survey/, workforce/). Synthetic data are written only into the default "
@@ -283,14 +296,15 @@ def report(
             logging.info("%s is empty: writing the synthetic default data, a series of extracts", raw_dir)
             write_series(raw_dir)
         built = None
-        stale = [(folder, into) for folder, into in clean_targets(raw_dir, processed_dir) if not clean_is_current(folder, into)]
+        stale = [(folder, into) for folder, into in clean_targets(raw_dir, processed_dir)
+                 if not clean_is_current(folder, into, scope=area.code if area else DEFAULT_SCOPE)]
         if not stale:
             logging.info("clean data in %s are up to date with %s", processed_dir, raw_dir)
             built = None if force else _nothing_to_build(processed_dir, reports_dir)
         for folder, into in stale:
             from .clean.pipeline import clean_folder as run_clean
 
-            result = run_clean(folder, into)
+            result = run_clean(folder, into, scope=area)
             _print_quality(result.quality, into)
         if built is None:
             from .report.build import build as run_build

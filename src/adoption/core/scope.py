@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from functools import lru_cache
 
-from . import reference
 from .errors import ParameterError
 from .text import fold, strip_prefix
 
@@ -51,6 +50,8 @@ def province_names() -> dict[str, str]:
     >>> province_names()["74"], len(province_names())
     ('Tỉnh Bình Dương', 63)
     """
+    from . import reference  # pandas only once a province is looked up: `adoption report` checks hashes first
+
     table = reference.gso_provinces()
     return dict(zip(table["gso_code"], table["name"]))
 
