@@ -94,6 +94,7 @@ def synth(
     firms: int = typer.Option(65_000, "--firms", min=1_000, help="Active head offices to generate. The default 65,000 reproduces the published figures; other sizes scale every count (and are still labelled synthetic)."),
     series: bool = typer.Option(False, "--series", help="Write a series of extracts of one evolving population into --raw, one folder per extract date: 2023-09-30, 2024-12-31 and 2025-12-31 (see --extracts)."),
     extracts: Optional[str] = typer.Option(None, "--extracts", metavar="YYYY-MM-DD,...", help="Write a series with these extract dates (increasing, from 2023-09-30), comma-separated; implies --series."),
+    scope: Optional[str] = typer.Option(None, "--scope", metavar="PROVINCE|national", help="Area of the register: 'national' (the 63 provinces, one file each, --firms shared among them at the shares of adoption/synth/provinces.py) or one province (GSO code or name). Default: Bình Dương, as above."),
 ) -> None:
     """Write the synthetic Bình Dương 2023 register and platform records (marked synthetic).
 
@@ -113,6 +114,8 @@ def synth(
     from .synth import write_series, write_synthetic
 
     if series or extracts:
+        if scope is not None:
+            _fail(AdoptionError("--scope is for a single extract: a series is Bình Dương's"))
         if truth is not None:
             _fail(AdoptionError("--truth is for a single extract: in a series each extract's ground truth goes "
                                 "beside it, as <date>_truth"))
@@ -130,7 +133,7 @@ def synth(
         return
     try:
         result = write_synthetic(raw or config.RAW_DIR, seed=seed, force=force, messiness=messiness, truth_dir=truth,
-                                 firms=firms)
+                                 firms=firms, scope=scope)
     except (AdoptionError, OSError) as exc:
         _fail(exc)
     out.print(f"wrote {result.register_rows:,} register rows ({firms:,} active head offices, branches and inactive "

@@ -49,7 +49,7 @@ def test_a_near_miss_is_offered_not_taken():
 
 
 def test_province_code_of_spellings_registers_use():
-    assert [province_code(v) for v in ["Tỉnh/TP", "Sài Gòn", "Ha Noi", "96", "Tỉnh Cà Mau"]] == [None, "79", "01", "96", "96"]
+    assert [province_code(v) for v in ["Tỉnh/TP", "Sài Gòn", "Ha Noi", "96", "Tỉnh Cà Mau", "T. Hà Giang"]] == [None, "79", "01", "96", "96", "02"]
 
 
 def test_recorded_scope_of_clean_data_from_before_scopes_is_binh_duong():

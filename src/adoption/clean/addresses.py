@@ -96,8 +96,9 @@ def address_province(value: str) -> str | None:
     74); None when its end names no province of the 63.
 
     >>> [address_province(v) for v in ["Số 3, Huyện Vị Xuyên, Tỉnh Hà Giang", "12 Lê Lợi, Q.1, TP.HCM",
-    ...                                 "P. Phú Cường, TP. Thủ Dầu Một, Bình Dương, Việt Nam", "Phường Phú Cường"]]
-    ['02', '79', '74', None]
+    ...                                 "P. Phú Cường, TP. Thủ Dầu Một, Bình Dương, Việt Nam", "Phường Phú Cường",
+    ...                                 "Số 6, Thành phố Bà Rịa, Tỉnh Bà Rịa - Vũng Tàu"]]
+    ['02', '79', '74', None, '77']
     """
     parts = [folded for folded, _ in _split_province(_pieces(value))]
     while parts and parts[-1] in COUNTRY_KEYS:
@@ -107,6 +108,8 @@ def address_province(value: str) -> str | None:
     province, other = _province(parts[-1])
     if province:
         return {"binh_duong": "74", "hcm": "79"}[province]
+    if not other and len(parts) > 1:  # a name split at its dash: "Tỉnh Bà Rịa - Vũng Tàu"
+        other = _other_provinces().get(strip_prefix(f"{parts[-2]} {parts[-1]}", PROVINCE_PREFIXES))
     return _province_codes().get(other) if other else None
 
 

@@ -26,8 +26,8 @@ NATIONAL = "national"
 # Folded spellings of the whole country as a scope.
 NATIONAL_KEYS = frozenset({NATIONAL, "all", "ca nuoc", "toan quoc", "viet nam", "vietnam"})
 NATIONAL_NAME = "Cả nước (63 tỉnh, thành phố)"
-# Prefixes of province-level names, folded: Tỉnh, Thành phố (trực thuộc trung ương), TP., T.P.
-PROVINCE_PREFIXES = ("thanh pho", "tinh", "tp", "t p")
+# Prefixes of province-level names, folded: Tỉnh, Thành phố (trực thuộc trung ương), TP., T.P., T.
+PROVINCE_PREFIXES = ("thanh pho", "tinh", "tp", "t p", "t")
 # Other ways registers and addresses write some provinces, folded, beside the official
 # names. Source: common usage in business addresses: Ho Chi Minh City's abbreviations
 # (TP.HCM, TPHCM, HCMC) and its former name Sài Gòn; Huế's former province name Thừa
