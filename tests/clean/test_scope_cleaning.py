@@ -116,3 +116,12 @@ def test_a_register_without_province_column_has_no_province_in_its_rejects(tmp_p
     assert "province" not in result.rejects.columns
     assert result.rejects["reason_code"].tolist() == ["district_unknown"]
     assert result.enterprises["province_code"].tolist() == ["74"]
+
+
+def test_a_binh_duong_register_is_cleaned_alike_under_every_scope_covering_it(small_raw):
+    default = clean_raw(small_raw)
+    national = clean_raw(small_raw, scope="national")
+    pd.testing.assert_frame_equal(default.enterprises, national.enterprises)
+    assert (default.enterprises["province_code"] == "74").all()
+    assert default.rejects["reason_code"].tolist() == national.rejects["reason_code"].tolist()
+    assert default.quality["flags"]["geo_source"] == national.quality["flags"]["geo_source"]
