@@ -112,3 +112,17 @@ def test_synthetic_tax_codes_are_valid_and_distinct():
     codes = tax_codes(np.random.default_rng(1), "01", 5_000, avoid)
     assert len(set(codes)) == 5_000 and all(mst.is_valid(c) for c in codes)
     assert all(c.startswith("01") for c in codes) and not {"0100233488", "0100109106"} & set(codes)
+
+
+def test_a_large_province_is_written_in_parts_with_distinct_firms(tmp_path, monkeypatch):
+    from adoption.synth import national
+
+    monkeypatch.setattr(national, "MAX_PART_FIRMS", 700)
+    raw = tmp_path / "raw"
+    write_synthetic(raw, firms=2_000, scope="79")
+    names = sorted(p.name for p in (raw / "register").iterdir())
+    assert names == [f"synthetic_register_province_79_part{k}.csv" for k in (1, 2, 3)]
+    result = clean_raw(raw, scope="79")
+    truth = pd.read_parquet(truth_dir_for(raw) / "register_truth.parquet")
+    assert len(result.enterprises) == int((truth["expected"] == "kept").sum())
+    assert (result.enterprises["is_branch"] == False).sum() > 2_000  # noqa: E712  (inactive head offices besides)

@@ -11,9 +11,10 @@ formats, category spellings, duplicates, junk rows with a mistyped check digit o
 name); platform records for the active firms that adopt (:data:`ADOPTION_SHARE`). The
 survey and workforce records are Bình Dương's only. Files are CSV in the encodings and
 delimiters the generator uses; small provinces' files may be XLSX or Windows-1258
-(:data:`SMALL_FILE_ROWS`), so that millions of rows write fast. The ground truth of every
-row is appended to ``register_truth.parquet`` / ``platform_truth.parquet`` as each
-province is written, so memory holds one province at a time.
+(:data:`SMALL_FILE_ROWS`), so that millions of rows write fast; a large province is
+written in parts of at most :data:`MAX_PART_FIRMS` active firms, a file each. The ground
+truth of every row is appended to ``register_truth.parquet`` / ``platform_truth.parquet``
+as each file is written, so memory holds one part at a time.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ LAYOUTS = (("csv", "utf-8-sig", ",", "vi"), ("csv", "utf-8", ";", "abbrev"), ("c
            ("csv", "utf-8-sig", ";", "ascii_upper"))
 # XLSX and Windows-1258 are written cell by cell in Python: only for provinces this small.
 SMALL_FILE_ROWS = 8_000
+# A province with more active firms than this is written in parts of at most this many.
+MAX_PART_FIRMS = 150_000
 OWNERSHIP_SHARES = {"domestic_private": 0.93, "fdi": 0.065, "state": 0.005}
 # The share of rows whose province is blank, their address naming it.
 PROVINCE_BLANK = 0.15
@@ -276,15 +279,18 @@ class _Truth:
             writer.close()
 
 
-def _write_province(raw_dir: Path, code: str, active: int, *, number: int, seed: int, factor: float,
-                    avoid: np.ndarray, truth: _Truth) -> tuple[list[Path], int, int]:
-    rng = np.random.default_rng([seed, int(code)])
+def _write_province(raw_dir: Path, code: str, active: int, *, number: int, part: int | None, seed: int,
+                    factor: float, avoid: np.ndarray, truth: _Truth) -> tuple[list[Path], int, int, np.ndarray]:
+    """Write one province's register file (or one ``part`` of a large province's) and its
+    platform records; the files, their rows, and the head offices' tax codes (integers)."""
+    rng = np.random.default_rng([seed, int(code)] if part is None else [seed, int(code), part])
     register = province_register(code, active, rng, avoid)
     rows = _with_extra_rows(register_text(register, code, rng, factor), register, rng, factor)
     layout = LAYOUTS[number % len(LAYOUTS)] if factor else ("csv", "utf-8", ",", "vi")
     if layout[0] == "xlsx" or layout[1] == "cp1258":
         layout = layout if len(rows) <= SMALL_FILE_ROWS else ("csv", "utf-8-sig", ",", layout[3])
-    path = raw_dir / "register" / f"synthetic_register_province_{code}.{'xlsx' if layout[0] == 'xlsx' else 'csv'}"
+    stem = f"province_{code}" if part is None else f"province_{code}_part{part}"
+    path = raw_dir / "register" / f"synthetic_register_{stem}.{'xlsx' if layout[0] == 'xlsx' else 'csv'}"
     where = _write_rows(path, rows, layout, province_names()[code])
     canonical = register.set_index("tax_code").reindex(rows["_entity"].fillna(""))
     truth.add("register", pd.DataFrame({
@@ -294,7 +300,7 @@ def _write_province(raw_dir: Path, code: str, active: int, *, number: int, seed:
         "status": canonical["status"].to_numpy(), "expected": rows["_expected"].to_numpy(),
         "entity": rows["_entity"].to_numpy()}))
     platforms = _platforms(register, code, rng)
-    plat_path = raw_dir / "platforms" / f"synthetic_platforms_province_{code}.csv"
+    plat_path = raw_dir / "platforms" / f"synthetic_platforms_{stem}.csv"
     plat_path.write_bytes(_csv_bytes(pd.DataFrame({
         "tax_code": platforms["tax_code"], "platform": platforms["platform"].map(PLATFORM_TEXT),
         "adopted_on": _dmy(platforms["adopted_on"].to_numpy())}), ["Mã số thuế", "Nền tảng", "Ngày bắt đầu sử dụng"], ","))
@@ -302,7 +308,8 @@ def _write_province(raw_dir: Path, code: str, active: int, *, number: int, seed:
                                             source_row=np.arange(2, len(platforms) + 2), expected="kept",
                                             entity=platforms["tax_code"]))
     log.info("wrote %s: %s rows (%s)", path.name, f"{len(rows):,}", province_names()[code])
-    return [path, plat_path], len(register), len(platforms)
+    heads = register["tax_code"][~register["tax_code"].str.contains("-", regex=False)].astype("int64").to_numpy()
+    return [path, plat_path], len(register), len(platforms), heads
 
 
 def write_provinces(raw_dir: Path, scope: Scope, *, seed: int, messiness: str, truth_dir: Path | None,
@@ -330,10 +337,17 @@ def write_provinces(raw_dir: Path, scope: Scope, *, seed: int, messiness: str, t
                 truth.add("platforms", messy.platform_truth.assign(province_code=BINH_DUONG))
             avoid = register["tax_code"].str[:10].astype("int64").unique()
         for number, code in enumerate(sorted(c for c in counts if c != BINH_DUONG)):
-            files, rows, records = _write_province(raw_dir, code, counts[code], number=number, seed=seed,
-                                                   factor=factor, avoid=avoid, truth=truth)
-            written += files
-            register_rows, platform_rows = register_rows + rows, platform_rows + records
+            # A large province is written in parts, each a file: memory holds one part at a time.
+            parts = -(-counts[code] // MAX_PART_FIRMS)
+            sizes = [len(chunk) for chunk in np.array_split(np.arange(counts[code]), parts)]
+            taken = avoid
+            for part, size in enumerate(sizes, start=1):
+                files, rows, records, heads = _write_province(
+                    raw_dir, code, size, number=number, part=part if parts > 1 else None, seed=seed, factor=factor,
+                    avoid=taken, truth=truth)
+                taken = np.concatenate([taken, heads]) if parts > 1 else taken
+                written += files
+                register_rows, platform_rows = register_rows + rows, platform_rows + records
     finally:
         truth.close()
     write_manifest(raw_dir, written, seed=seed, messiness=messiness,
