@@ -272,3 +272,11 @@ def test_a_scheduler_address_that_is_not_one_exit_2(tmp_path):
     message = " ".join(done.stderr.split())
     assert "--scheduler local:two: expected tcp://HOST:PORT" in message and "Traceback" not in done.stderr
     assert not (tmp_path / "reports").exists()
+
+
+def test_clean_with_an_unknown_scope_exits_2_naming_what_was_expected(tmp_path):
+    result = run("clean", "--raw", str(tmp_path), "--out", str(tmp_path / "out"), "--scope", "Hà Tây")
+    assert result.returncode == 2
+    assert "scope 'Hà Tây'" in result.stderr + result.stdout
+    assert "national" in result.stderr + result.stdout
+    assert not (tmp_path / "out").exists()

@@ -95,6 +95,7 @@ def synth(
     firms: int = typer.Option(65_000, "--firms", min=1_000, help="Active head offices to generate. The default 65,000 reproduces the published figures; other sizes scale every count (and are still labelled synthetic)."),
     series: bool = typer.Option(False, "--series", help="Write a series of extracts of one evolving population into --raw, one folder per extract date: 2023-09-30, 2024-12-31 and 2025-12-31 (see --extracts)."),
     extracts: Optional[str] = typer.Option(None, "--extracts", metavar="YYYY-MM-DD,...", help="Write a series with these extract dates (increasing, from 2023-09-30), comma-separated; implies --series."),
+    scope: Optional[str] = typer.Option(None, "--scope", metavar="PROVINCE|national", help="Area of the register: 'national' (the 63 provinces, one file each, --firms shared among them at the shares of adoption/synth/provinces.py) or one province (GSO code or name). Default: Bình Dương, as above."),
 ) -> None:
     """Write the synthetic Bình Dương 2023 register and platform records (marked synthetic).
 
@@ -114,6 +115,8 @@ def synth(
     from .synth import write_series, write_synthetic
 
     if series or extracts:
+        if scope is not None:
+            _fail(AdoptionError("--scope is for a single extract: a series is Bình Dương's"))
         if truth is not None:
             _fail(AdoptionError("--truth is for a single extract: in a series each extract's ground truth goes "
                                 "beside it, as <date>_truth"))
@@ -131,7 +134,7 @@ def synth(
         return
     try:
         result = write_synthetic(raw or config.RAW_DIR, seed=seed, force=force, messiness=messiness, truth_dir=truth,
-                                 firms=firms)
+                                 firms=firms, scope=scope)
     except (AdoptionError, OSError) as exc:
         _fail(exc)
     out.print(f"wrote {result.register_rows:,} register rows ({firms:,} active head offices, branches and inactive "
@@ -150,6 +153,13 @@ ExtractedOnOption = typer.Option(
          "Default: the raw folder's name when it is a date, else the synthetic data's manifest, else unknown.")
 
 
+ScopeOption = typer.Option(
+    None, "--scope", metavar="PROVINCE|national",
+    help="Area to keep: one of the 63 provinces, by GSO code (74) or name in any spelling ('Hà Nội', 'tinh ha giang'), "
+         "or 'national' for all 63. Default: Bình Dương (74), the only province with district and commune detail; "
+         "rows placed elsewhere are rejected as outside_scope.")
+
+
 @app.command()
 def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption,
           vsic_version: Optional[str] = VsicVersionOption, extracted_on: Optional[str] = ExtractedOnOption,
@@ -159,7 +169,8 @@ def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption,
           scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler's address "
                                                   "(tcp://host:8786), or local[:N] for N workers on this machine. Default: local."),
           chunk_rows: Optional[int] = typer.Option(None, "--chunk-rows", help="With --engine chunked or dask: raw rows "
-                                                   "cleaned at a time. Default: 200,000.")) -> None:
+                                                   "cleaned at a time. Default: 200,000."),
+          scope: Optional[str] = ScopeOption) -> None:
     """Read and clean the raw register and platform records into the data contract's tables.
 
     Writes enterprises.parquet, platforms.parquet, rejects.csv (every row not used, with
@@ -170,13 +181,15 @@ def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption,
     """
     from .clean.engine import clean_with
     from .core.io import clean_targets
+    from .core.scope import parse_scope
 
     raw_dir = raw or config.RAW_DIR
     target = out_dir or config.PROCESSED_DIR
     try:
+        area = parse_scope(scope)
         for folder, into in clean_targets(raw_dir, target):
             result = clean_with(folder, into, engine=engine, scheduler=scheduler, chunk_rows=chunk_rows,
-                                vsic_version=vsic_version, extracted_on=extracted_on)
+                                vsic_version=vsic_version, extracted_on=extracted_on, scope=area)
             _print_quality(result.quality, into)
     except (AdoptionError, OSError) as exc:
         _fail(exc)
@@ -273,6 +286,7 @@ def report(
     jobs: Optional[int] = JobsOption,
     force: bool = ForceOption,
     scheduler: Optional[str] = SchedulerOption,
+    scope: Optional[str] = ScopeOption,
 ) -> None:
     """The main job: default data if the raw folder is empty, clean, build, print index.html.
 
@@ -281,11 +295,13 @@ def report(
     code are those its clean data were built from.
     """
     from .core.io import clean_is_current, clean_targets, raw_is_empty
+    from .core.scope import DEFAULT_SCOPE, parse_scope
 
     raw_dir = raw or config.RAW_DIR
     processed_dir = processed or config.PROCESSED_DIR
     reports_dir = reports or config.REPORTS_DIR
     try:
+        area = parse_scope(scope) if scope is not None else None  # the default needs no province list
         if raw is not None and not Path(raw).is_dir():
             raise InputFileError(f"{raw}: no such folder; expected a raw folder with register/ (and optionally "
                                  "platforms/, survey/, workforce/). Synthetic data are written only into the default "
@@ -296,14 +312,15 @@ def report(
             logging.info("%s is empty: writing the synthetic default data, a series of extracts", raw_dir)
             write_series(raw_dir)
         built = None
-        stale = [(folder, into) for folder, into in clean_targets(raw_dir, processed_dir) if not clean_is_current(folder, into)]
+        stale = [(folder, into) for folder, into in clean_targets(raw_dir, processed_dir)
+                 if not clean_is_current(folder, into, scope=area.code if area else DEFAULT_SCOPE)]
         if not stale:
             logging.info("clean data in %s are up to date with %s", processed_dir, raw_dir)
             built = None if force else _nothing_to_build(processed_dir, reports_dir)
         for folder, into in stale:
             from .clean.pipeline import clean_folder as run_clean
 
-            result = run_clean(folder, into)
+            result = run_clean(folder, into, scope=area)
             _print_quality(result.quality, into)
         if built is None:
             from .report.build import build as run_build

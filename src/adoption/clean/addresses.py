@@ -20,6 +20,7 @@ from difflib import get_close_matches
 from functools import lru_cache
 
 from ..core import reference
+from ..core.scope import province_names
 from ..core.text import fold, nfc
 from . import vocab
 from .places import district_code, strip_prefix
@@ -82,6 +83,34 @@ def _other_provinces() -> dict[str, str]:
     table = reference.provinces()
     return {strip_prefix(fold(name), PROVINCE_PREFIXES): name
             for code, name in zip(table["gso_code"], table["name"]) if code not in ("74", "79")}
+
+
+@lru_cache(maxsize=1)
+def _province_codes() -> dict[str, str]:
+    """Official name -> GSO code, of the 63 provinces."""
+    return {name: code for code, name in province_names().items()}
+
+
+def address_province(value: str) -> str | None:
+    """The GSO code of the province an address ends in (Ho Chi Minh City is 79, Bình Dương
+    74); None when its end names no province of the 63.
+
+    >>> [address_province(v) for v in ["Số 3, Huyện Vị Xuyên, Tỉnh Hà Giang", "12 Lê Lợi, Q.1, TP.HCM",
+    ...                                 "P. Phú Cường, TP. Thủ Dầu Một, Bình Dương, Việt Nam", "Phường Phú Cường",
+    ...                                 "Số 6, Thành phố Bà Rịa, Tỉnh Bà Rịa - Vũng Tàu"]]
+    ['02', '79', '74', None, '77']
+    """
+    parts = [folded for folded, _ in _split_province(_pieces(value))]
+    while parts and parts[-1] in COUNTRY_KEYS:
+        parts.pop()
+    if not parts:
+        return None
+    province, other = _province(parts[-1])
+    if province:
+        return {"binh_duong": "74", "hcm": "79"}[province]
+    if not other and len(parts) > 1:  # a name split at its dash: "Tỉnh Bà Rịa - Vũng Tàu"
+        other = _other_provinces().get(strip_prefix(f"{parts[-2]} {parts[-1]}", PROVINCE_PREFIXES))
+    return _province_codes().get(other) if other else None
 
 
 def _province(part: str) -> tuple[str | None, str | None]:

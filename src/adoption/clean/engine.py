@@ -26,6 +26,7 @@ from ..core.errors import InputFileError, ParameterError
 from ..core.io import data_files
 from ..core.outputs import staging_folder, work_folder, write_outputs
 from ..core.partitions import read_parts
+from ..core.scope import Scope, parse_scope
 from .accounting import Kept
 from .limits import ReadLimits
 from .parts import BucketPart, FilePart, clean_file, combine_parts, settle_bucket
@@ -100,13 +101,15 @@ def _file_task(item: tuple, **settings) -> FilePart:
 
 def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, limits: ReadLimits | None = None, *,
                    engine: str = "chunked", scheduler: str | None = None, chunk_rows: int = CHUNK_ROWS,
-                   buckets: int | None = None, vsic_version: str | None = None, extracted_on: str | None = None) -> CleanResult:
+                   buckets: int | None = None, vsic_version: str | None = None, extracted_on: str | None = None,
+                   scope: Scope | str | None = None) -> CleanResult:
     """Clean ``raw_dir`` into ``out_dir`` in parts (see the module's text): the same outputs
     as :func:`~adoption.clean.pipeline.clean_folder`, the enterprises and platform records
-    in parts by province and district. The result holds the small tables (survey, workforce,
+    in parts by province and district; ``scope`` as for :func:`~adoption.clean.pipeline.clean_raw`.
+    The result holds the small tables (survey, workforce,
     rejects, merges, extras) and the accounting; its enterprises and platforms are empty.
     """
-    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    raw_dir, out_dir, scope = Path(raw_dir), Path(out_dir), parse_scope(scope)
     limits = limits or ReadLimits.from_environment()
     if chunk_rows < 1:
         raise ParameterError(f"chunk rows {chunk_rows}: expected a whole number of 1 or more")
@@ -123,7 +126,7 @@ def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCES
             log.info("cleaning %d files in chunks of %s rows, duplicates in %d buckets (%s)", len(items), f"{chunk_rows:,}",
                      count, engine)
             files = run.map(partial(_file_task, spill=spill, buckets=count, chunk_rows=chunk_rows, limits=limits,
-                                    vsic_version=vsic_version), items, "cleaned file")
+                                    vsic_version=vsic_version, scope=scope), items, "cleaned file")
             register = [f for f in files if f.folder == "register"]
             if not sum(f.kept for f in register):
                 _no_valid_row(raw_dir, register)
@@ -132,7 +135,7 @@ def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCES
         enterprises = read_parts(staged / config.ENTERPRISES_FILE, list(REGISTER_COLUMNS))
         small = clean_small_tables(survey_tables, workforce_tables, enterprises)
         del enterprises
-        rejects, merges, quality = account(raw_dir, outcome, small, limits=limits, extract=extract)
+        rejects, merges, quality = account(raw_dir, outcome, small, limits=limits, extract=extract, scope=scope)
         quality["engine"] = {"name": engine, "chunk_rows": chunk_rows, "buckets": count}
         extras = _extras(spill, files, survey_tables + workforce_tables)
         tables = {config.SURVEY_FILE: small.survey, config.WORKFORCE_FILE: small.workforce,

@@ -337,6 +337,8 @@ def geo_flags(located: pd.DataFrame, raw: pd.DataFrame, source_columns: list[str
         return {"meaning": meaning, "count": int(hit.sum()), "rows": shown.to_dict("records")}
 
     counts = located["geo_source"].value_counts().reindex(list(GEO_SOURCES), fill_value=0)
+    # A province column alone locates rows only in registers of several provinces: counted there.
+    counts = counts[(counts.index != "province") | (counts > 0)]
     return {
         "geo_source": {"meaning": "kept rows by what located them: old units (district, commune), a 2025 unit "
                                   "named, or the address alone", "counts": {k: int(v) for k, v in counts.items()}},

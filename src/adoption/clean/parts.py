@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.partitions import PARTITION_COLUMNS, write_parts
+from ..core.scope import Scope
 from ..core.schema import Enterprises as E, columns, validate
 from . import vocab
 from .accounting import Kept
@@ -103,7 +104,7 @@ def _gather(folder: Path) -> pd.DataFrame | None:
 
 
 def clean_file(path: Path, *, folder: str, number: int, spill: Path, buckets: int, chunk_rows: int,
-               limits: ReadLimits, vsic_version: str | None = None) -> FilePart:
+               limits: ReadLimits, vsic_version: str | None = None, scope: Scope | None = None) -> FilePart:
     """Read the raw file ``path`` of ``folder`` (``register`` or ``platforms``) and clean its
     rows, ``chunk_rows`` at a time, into ``spill`` (one file per chunk and bucket)."""
     aliases, required = FOLDERS[folder]
@@ -115,7 +116,7 @@ def clean_file(path: Path, *, folder: str, number: int, spill: Path, buckets: in
         chunk = frame.iloc[start:start + chunk_rows].reset_index(drop=True)
         name = f"f{number:05d}-c{chunk_number:05d}"
         if folder == "register":
-            stage = clean_register(chunk, absent=absent, vsic_versions=versions)
+            stage = clean_register(chunk, absent=absent, vsic_versions=versions, scope=scope)
             rows = stage.clean.assign(**{_KEY: raw_key(chunk, list(aliases))[source_positions(chunk, stage.clean)]})
             _spill(rows, rows[E.tax_code], spill / folder, name, buckets)
             parts.append(FilePart(folder, number, table, stage.rejects, stage.unparsed, len(rows), stage.changed,

@@ -21,6 +21,7 @@ from ..core.errors import InputFileError, ParameterError
 from ..core.io import data_files, not_read
 from ..core.manifest import read_manifest
 from ..core.outputs import write_outputs
+from ..core.scope import Scope, parse_scope
 from ..core.schema import SOURCE_COLUMNS, Enterprises as E, columns, validate
 from . import vocab
 from .accounting import Kept, quality_report
@@ -110,13 +111,13 @@ def absent_columns(tables: list[RawTable], aliases: dict) -> dict[str, list[str]
     return {column: files for column, files in absent.items() if files}
 
 
-def _register(tables: list[RawTable], folder: Path,
-              vsic_version: str | None = None) -> tuple[Stage, pd.DataFrame, pd.DataFrame]:
+def _register(tables: list[RawTable], folder: Path, vsic_version: str | None = None,
+              scope: Scope | None = None) -> tuple[Stage, pd.DataFrame, pd.DataFrame]:
     """The register cleaned and de-duplicated: the stage, the enterprises and the merges."""
     raw = _concat(tables)
     log.info("cleaning %s register rows", f"{len(raw):,}")
     stage = clean_register(raw, absent=absent_columns(tables, vocab.REGISTER_HEADER_ALIASES),
-                           vsic_versions=header_versions(tables, vsic_version))
+                           vsic_versions=header_versions(tables, vsic_version), scope=scope)
     if stage.clean.empty:
         names = ", ".join(t.path.name for t in tables)
         raise InputFileError(
@@ -161,27 +162,30 @@ def extract_date(raw_dir: Path, given: str | None = None) -> dict:
 
 
 def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None, *,
-              vsic_version: str | None = None, extracted_on: str | None = None) -> CleanResult:
+              vsic_version: str | None = None, extracted_on: str | None = None,
+              scope: Scope | str | None = None) -> CleanResult:
     """Read and clean every raw input of ``raw_dir`` (laid out as ``data/raw/``), each file
     within ``limits`` (default: :meth:`ReadLimits.from_environment`). ``vsic_version``
     (``"2018"`` or ``"2025"``) states the VSIC version of the register files whose
     main-activity header names none (see :mod:`adoption.clean.vsic`). ``extracted_on``
     (``YYYY-MM-DD``) is the date the register was extracted (see :func:`extract_date`): an
     extract from before VSIC 2025 came into force (15 November 2025) holds VSIC 2018 codes
-    only, as if ``vsic_version="2018"`` were given.
+    only, as if ``vsic_version="2018"`` were given. ``scope`` is the area kept (a province
+    by GSO code or name, or ``"national"``; default Bình Dương, see :mod:`adoption.core.scope`).
 
     >>> result = clean_raw()  # doctest: +SKIP
     >>> result.quality["files"]["register/synthetic_register_718.csv"]["rows_read"]  # doctest: +SKIP
     15312
     """
     raw_dir = Path(raw_dir)
+    scope = parse_scope(scope)
     limits = limits or ReadLimits.from_environment()
     extract, vsic_version = vsic_setting(raw_dir, vsic_version, extracted_on)
     registers = _read_folder(raw_dir / "register", vocab.REGISTER_HEADER_ALIASES, vocab.REGISTER_REQUIRED, limits, needed=True)
     platform_tables = _read_folder(raw_dir / "platforms", vocab.PLATFORM_HEADER_ALIASES, vocab.PLATFORM_REQUIRED, limits, needed=False)
     survey_tables, workforce_tables = read_small_tables(raw_dir, limits)
 
-    register, enterprises, reg_merges = _register(registers, raw_dir / "register", vsic_version)
+    register, enterprises, reg_merges = _register(registers, raw_dir / "register", vsic_version, scope)
     if platform_tables:
         log.info("cleaning %s platform rows", f"{sum(t.rows_read for t in platform_tables):,}")
         platform_stage, plat_merges = clean_platforms(_concat(platform_tables), enterprises[E.tax_code])
@@ -196,7 +200,7 @@ def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None, 
                       merges={"register": reg_merges, "platforms": plat_merges},
                       stages={"register": register, "platforms": platform_stage})
     small = clean_small_tables(survey_tables, workforce_tables, enterprises)
-    rejects, merges, quality = account(raw_dir, outcome, small, limits=limits, extract=extract)
+    rejects, merges, quality = account(raw_dir, outcome, small, limits=limits, extract=extract, scope=scope)
     extras = pd.concat([t.extras for t in registers + platform_tables + survey_tables + workforce_tables], ignore_index=True)
     return CleanResult(enterprises=enterprises, platforms=platforms, survey=small.survey, workforce=small.workforce,
                        rejects=rejects, merges=merges, extras=extras, quality=quality)
@@ -261,16 +265,18 @@ def clean_small_tables(survey_tables: list[RawTable], workforce_tables: list[Raw
                        {"survey": (survey_stage, survey_merges), "workforce": (workforce_stage, workforce_merges)})
 
 
-def account(raw_dir: Path, outcome: Outcome, small: SmallTables, *, limits: ReadLimits,
-            extract: dict) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def account(raw_dir: Path, outcome: Outcome, small: SmallTables, *, limits: ReadLimits, extract: dict,
+            scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Every table's rejects (each folder's reader rejects, then its cleaner's) and merged
-    rows, and ``quality.json``."""
+    rows, and ``quality.json`` (which records ``scope``)."""
     tables = {**outcome.tables, **small.tables}
     rejects_of = {**outcome.rejects, **{t: stage.rejects for t, (stage, _) in small.stages.items()}}
     merges_of = {**outcome.merges, **{t: merged for t, (_, merged) in small.stages.items()}}
     stages = {**outcome.stages, **{t: stage for t, (stage, _) in small.stages.items()}}
     rejects = pd.concat([_with_read_rejects(tables[t], rejects_of[t]).assign(table=t) for t in RAW_TABLES], ignore_index=True)
     rejects["source_row"] = rejects["source_row"].astype("Int64")
+    if all("province" not in t.header_map.values() for t in outcome.tables["register"]):
+        rejects = rejects.drop(columns="province", errors="ignore")  # no register file has the column
     merges = pd.concat([merges_of[t].assign(table=t) for t in RAW_TABLES], ignore_index=True)
     for column in ("source_row", "kept_source_row"):
         if column in merges.columns:
@@ -284,18 +290,19 @@ def account(raw_dir: Path, outcome: Outcome, small: SmallTables, *, limits: Read
     quality["columns_absent"] = {"register": absent_columns(outcome.tables["register"], vocab.REGISTER_HEADER_ALIASES)}
     quality["read_limits"] = limits.as_dict()
     quality["extract"] = extract
+    quality["scope"] = scope.as_dict()
     quality["survey"] = stages["survey"].flags.get("survey", {})  # the register key of the design strata
     return rejects, merges, quality
 
 
 def clean_folder(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR,
                  limits: ReadLimits | None = None, *, vsic_version: str | None = None,
-                 extracted_on: str | None = None) -> CleanResult:
-    """Clean ``raw_dir`` and write the contract's outputs into ``out_dir``.
+                 extracted_on: str | None = None, scope: Scope | str | None = None) -> CleanResult:
+    """Clean ``raw_dir`` and write the contract's outputs into ``out_dir`` (``scope``: see :func:`clean_raw`).
 
     Nothing is written when cleaning fails.
     """
-    result = clean_raw(raw_dir, limits, vsic_version=vsic_version, extracted_on=extracted_on)
+    result = clean_raw(raw_dir, limits, vsic_version=vsic_version, extracted_on=extracted_on, scope=scope)
     tables = {config.ENTERPRISES_FILE: result.enterprises, config.PLATFORMS_FILE: result.platforms}
     if result.survey is not None:
         tables[config.SURVEY_FILE] = result.survey

@@ -11,7 +11,7 @@ from difflib import get_close_matches
 from functools import lru_cache
 
 from ..core import reference
-from ..core.text import fold, nfc
+from ..core.text import fold, nfc, strip_prefix
 from . import vocab
 from .normalise import is_missing
 
@@ -24,13 +24,6 @@ def _district_index() -> dict[str, str]:
         index[fold(row.district)] = row.district_code
         index[row.district_code] = row.district_code
     return index
-
-
-def strip_prefix(key: str, prefixes: tuple[str, ...]) -> str:
-    for prefix in sorted(prefixes, key=len, reverse=True):
-        if key.startswith(prefix + " "):
-            return key[len(prefix) + 1 :]
-    return key
 
 
 def district_code(value: str) -> str | None:

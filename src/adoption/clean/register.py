@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from ..core import reference
+from ..core.scope import Scope, parse_scope, province_names
 from ..core.schema import (
     LEGAL_FORMS, OWNERSHIPS, SOURCE_COLUMNS, STATUSES, VSIC_EVIDENCE, VSIC_VERSIONS, Enterprises as E,
 )
@@ -26,6 +28,7 @@ from .normalise import (
 )
 from .geo2025 import GEO_COLUMNS, geo_flags, locate
 from .places import commune_code, district_code, district_of_commune, park_name
+from .provinces import BINH_DUONG, Placed, place, province_flags, stated
 from .rejects import Stage, changed, district_reason, split, unparsed_values
 from .vsic import read_vsic, vsic_flags, vsic_reason
 
@@ -59,23 +62,62 @@ def _places(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Seri
     return district, commune, filled, conflict
 
 
+def _locate(raw: pd.DataFrame, district: pd.Series, commune: pd.Series, filled: pd.Series, *, old_files: set[str],
+            skip: np.ndarray) -> pd.DataFrame:
+    """:func:`~adoption.clean.geo2025.locate` of the rows not placed in another province by
+    what they state (``skip``); those get no unit, and a placeholder outcome ``kept``."""
+    read = ~skip
+    located = locate(raw[read], district[read], commune[read], filled[read], old_files=old_files)
+    if read.all():
+        return located
+    out = located.reindex(raw.index)
+    out["outcome"] = out["outcome"].fillna("kept")
+    for column in ("address_conflict", "decided_by_address"):
+        out[column] = out[column].fillna(False).astype(bool)
+    return out
+
+
+def _in_province(geo: pd.DataFrame, placed: Placed) -> pd.DataFrame:
+    """``geo`` with the rows placed in another province than Bình Dương holding no unit,
+    and the rows placed by a province column or address alone saying so in geo_source."""
+    out = geo.copy()
+    elsewhere = (placed.code != BINH_DUONG).fillna(False).to_numpy(dtype=bool)
+    for column in ("district_code", "commune_code", *GEO_COLUMNS[:3]):
+        out.loc[elsewhere, column] = pd.NA
+    for source in ("province", "address"):
+        out.loc[(placed.source == source).fillna(False).to_numpy(dtype=bool), "geo_source"] = source
+    return out
+
+
 def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None, *,
-                   vsic_versions: dict[str, str] | None = None) -> Stage:
+                   vsic_versions: dict[str, str] | None = None, scope: Scope | str | None = None) -> Stage:
     """Normalise raw register rows into clean rows and rejected rows; the input is not modified.
 
     ``absent`` names, for each optional column, the files that have no such column: their
     rows' industrial-park flag is unknown (null), not false. ``vsic_versions`` names, for a
     file, the VSIC version its main-activity header (or a setting) names: evidence of the
-    version of its codes (see :mod:`adoption.clean.vsic`).
+    version of its codes (see :mod:`adoption.clean.vsic`). ``scope`` (default Bình Dương)
+    is the area kept: a row placed in a province outside it is rejected as ``outside_scope``
+    (see :mod:`adoption.clean.provinces`).
     """
+    scope = parse_scope(scope)
     raw = raw.reset_index(drop=True)
+    if "province" not in raw.columns:  # a frame read before registers had a province column
+        raw = raw.assign(province="")
     codes, code_reasons = clean_tax_codes(raw["tax_code"])
     name = clean_text(raw["name"])
     district, commune, filled, conflict = _places(raw)
     # Files with a district column were written before the reform (see geo2025).
     old_files = set(raw["source_file"]) - set((absent or {}).get("district", []))
-    geo = locate(raw, district, commune, filled, old_files=old_files)
-    unknown_district = clean_text(raw["district"]).notna() & district.isna()
+    given = stated(raw)
+    located = _locate(raw, district, commune, filled, old_files=old_files, skip=given.elsewhere())
+    placed = place(raw, given, located, scope)
+    geo = _in_province(located, placed)
+    outcome = placed.outcome.where(placed.code.notna().to_numpy(dtype=bool) | placed.outcome.notna(), located["outcome"])
+    geo_reason = placed.reason.fillna(located["reason"])
+    # A district another province's row writes is not one of Bình Dương's, and not used.
+    unknown_district = (clean_text(raw["district"]).notna() & district.isna()
+                        & (placed.code.isna() | (placed.code == BINH_DUONG)).to_numpy(dtype=bool))
     registered, registered_problem = read_dates(raw["registered_on"], earliest=EARLIEST_REGISTRATION, latest=date.today())
     vsic = read_vsic(raw["vsic"], header=raw["source_file"].map(vsic_versions or {}), registered=registered)
     rejects, keep = split(raw, [
@@ -84,8 +126,8 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
         # ("<b>", "<!-- x"): the reports show names as text. Punctuation alone does not.
         ("name_missing", ~name.str.contains(r"[^\W_]", regex=True).fillna(False), raw["name"], _name_reason),
         ("district_unknown", unknown_district, raw["district"], district_reason),
-        ("outside_scope", geo["outcome"] == "outside_scope", geo["reason"], str),
-        ("place_unknown", geo["outcome"] == "place_unknown", geo["reason"], str),
+        ("outside_scope", outcome == "outside_scope", geo_reason, str),
+        ("place_unknown", outcome == "place_unknown", geo_reason, str),
         ("vsic_invalid", vsic["vsic_version"].isna(), raw["vsic"], vsic_reason),
     ], list(vocab.REGISTER_HEADER_ALIASES))
 
@@ -100,6 +142,7 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
     clean = pd.DataFrame({
         E.tax_code: codes[keep].array,
         E.name: name[keep].array,
+        E.province_code: placed.code[keep].array,
         E.district_code: geo["district_code"][keep].array,
         E.commune_code: geo["commune_code"][keep].array,
         **{column: geo[column][keep].array for column in GEO_COLUMNS},
@@ -118,6 +161,8 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
     })
     clean[E.is_branch] = clean[E.tax_code].str.contains("-", regex=False).astype(bool)
     clean[E.district] = clean[E.district_code].map(districts).astype("string")
+    clean[E.province] = clean[E.province_code].map(province_names()).astype("string")
+    in_units = (clean[E.province_code] == BINH_DUONG).to_numpy(dtype=bool)
     park_known = ~clean[E.source_file].isin((absent or {}).get("industrial_park", []))
     clean[E.in_industrial_park] = clean[E.industrial_park].notna().astype("boolean").where(park_known.to_numpy(), pd.NA)
     # Sections A to F (agriculture, industry, construction) are the same in both versions.
@@ -132,9 +177,11 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
         changed={
             "tax_code": changed(kept["tax_code"], clean[E.tax_code]),
             "name": changed(kept["name"], clean[E.name]),
-            "district": changed(kept["district"], clean[E.district]),
+            # Districts and communes of other provinces are not read (counted in flags, units_not_used).
+            "district": changed(kept["district"][in_units], clean[E.district][in_units]),
             "district_filled_from_commune": int((filled & geo["district_code"].notna() & pd.Series(keep)).sum()),
-            "commune_not_matched": int((clean_text(kept["commune"]).notna().to_numpy() & clean[E.commune_code].isna().to_numpy()
+            "commune_not_matched": int((clean_text(kept["commune"]).notna().to_numpy() & in_units
+                                        & clean[E.commune_code].isna().to_numpy()
                                         & clean["commune2025_code"].isna().to_numpy()
                                         & clean["commune2025_candidates"].isna().to_numpy()).sum()),
             "vsic": changed(kept["vsic"], vsic.loc[keep, "code"]),
@@ -150,5 +197,6 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
             },
             **geo_flags(geo[keep], kept, SOURCE_COLUMNS),
             **vsic_flags(vsic[keep], kept, vsic_versions),
+            **province_flags(placed, given, keep, raw, SOURCE_COLUMNS),
         },
     )

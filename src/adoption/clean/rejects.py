@@ -19,8 +19,8 @@ REASONS = {
     "tax_code_invalid": "the tax code is missing or invalid (digits, length, check digit)",
     "name_missing": "the enterprise name is empty, or holds no letter or digit",
     "district_unknown": "the district is not one of the 9 district units of Bình Dương",
-    "outside_scope": "the address places the firm outside former Bình Dương (elsewhere in Ho Chi Minh City, "
-                     "or another province)",
+    "outside_scope": "the row places the firm outside the scope (quality.json \"scope\"; by default former Bình "
+                     "Dương): elsewhere in Ho Chi Minh City, or another province",
     "place_unknown": "the district is empty and neither the commune nor the address names a unit of former "
                      "Bình Dương, in the old map or the 2025 one",
     "vsic_invalid": "the main activity is not a VSIC 2018 class",

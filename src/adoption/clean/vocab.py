@@ -29,6 +29,9 @@ REGISTER_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
              *VSIC_VERSION_HEADERS["2018"], *VSIC_VERSION_HEADERS["2025"]),
     "commune": ("Phường/Xã/Thị trấn", "Phường/Xã", "Xã/Phường", "ward", "commune"),
     "address": ("Địa chỉ", "Địa chỉ trụ sở", "Địa chỉ trụ sở chính", "Địa chỉ kinh doanh", "address"),
+    # The province, for registers of several provinces (adoption.core.scope): the headers
+    # of the statistics office's and the business-registration portal's national lists.
+    "province": ("Tỉnh/Thành phố", "Tỉnh/TP", "Tỉnh", "Tỉnh thành", "Tỉnh, thành phố", "province"),
     "legal_form": ("Loại hình doanh nghiệp", "Loại hình DN", "Loại hình", "legal form", "legal_form"),
     "ownership": ("Thành phần kinh tế", "Loại hình sở hữu", "Sở hữu", "ownership"),
     "registered_on": ("Ngày cấp", "Ngày thành lập", "Ngày đăng ký", "registration date", "registered_on"),
@@ -38,7 +41,9 @@ REGISTER_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "industrial_park": ("Khu công nghiệp", "KCN", "industrial park", "industrial_park"),
     "status": ("Tình trạng hoạt động", "Trạng thái", "Tình trạng", "status"),
 }
-# A tuple: at least one of them (data contract, "Since 1 July 2025: two maps").
+# A tuple: at least one of them (data contract, "Since 1 July 2025: two maps"). A province
+# column is optional beside them: with it a firm outside Bình Dương is placed at province
+# level (adoption.clean.provinces).
 REGISTER_REQUIRED = ("tax_code", "name", "vsic", ("district", "commune", "address"))
 
 # Platform-use records. Source: data contract, "Platform records".

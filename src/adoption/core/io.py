@@ -101,9 +101,11 @@ def raw_is_empty(raw_dir: Path) -> bool:
     return not any(_holds_files(Path(raw_dir) / name) for name in config.RAW_SOURCES)
 
 
-def clean_is_current(raw_dir: Path, processed_dir: Path) -> bool:
+def clean_is_current(raw_dir: Path, processed_dir: Path, *, scope: str = "74") -> bool:
     """True when ``processed_dir`` holds the clean set of ``raw_dir``'s very files, made by
-    this cleaning code, as ``adoption clean`` wrote it (from hashes alone: no pandas)."""
+    this cleaning code for ``scope`` (a GSO code or ``national``, as quality.json records
+    it; clean data from before scopes are Bình Dương's), as ``adoption clean`` wrote it
+    (from hashes alone: no pandas)."""
     processed_dir = Path(processed_dir)
     quality_path = processed_dir / config.QUALITY_FILE
     if not quality_path.is_file() or not (processed_dir / config.ENTERPRISES_FILE).exists():
@@ -112,7 +114,8 @@ def clean_is_current(raw_dir: Path, processed_dir: Path) -> bool:
     current = {f"{folder}/{path.name}": sha256_file(path)
                for folder in config.RAW_SOURCES for path in data_files(Path(raw_dir) / folder)}
     recorded = {rel: info.get("sha256") for rel, info in quality.get("files", {}).items()}
-    return (current == recorded and quality.get("code_hash") == code_hash("core", "clean")
+    made_for = quality.get("scope", {}).get("code", "74")
+    return (current == recorded and made_for == scope and quality.get("code_hash") == code_hash("core", "clean")
             and not verify_outputs(processed_dir, quality))
 
 

@@ -177,6 +177,21 @@ def provinces() -> pd.DataFrame:
     return names.merge(read("vn_63_provinces_regions.csv"), on="gso_code", how="left", validate="one_to_one")
 
 
+def gso_provinces() -> pd.DataFrame:
+    """The 63 provinces before the 2025 reform as the statistics office lists them:
+    ``gso_code``, ``name`` (official, with its type), ``type``, and the counts of their
+    district and commune units.
+
+    >>> table = gso_provinces().set_index("gso_code")
+    >>> len(table), table.loc["02", "name"], int(table.loc["74", "n_district_units"])
+    (63, 'Tỉnh Hà Giang', 9)
+    """
+    table = read("vn_63_provinces_gso_codes_20250301.csv").copy()
+    for column in ("n_district_units", "n_commune_units"):
+        table[column] = table[column].astype("int64")
+    return table
+
+
 def dti_components() -> pd.DataFrame:
     """Bình Dương's published DTI ranks (overall by year, and the 2022 components), with sources."""
     table = read("binhduong_dti_components.csv").copy()

@@ -44,8 +44,10 @@ _skip_pandera_dask_probe()
 LEGAL_FORMS = ("llc_one_member", "llc_multi_member", "joint_stock", "private_enterprise", "partnership", "other")
 OWNERSHIPS = ("state", "domestic_private", "fdi")
 STATUSES = ("active", "suspended", "dissolving", "dissolved")
-# What located a firm (data contract, "Since 1 July 2025: two maps").
-GEO_SOURCES = ("old_units", "new_units", "address")
+# What located a firm (data contract, "Since 1 July 2025: two maps"); ``province``: a
+# province column alone, in a province whose units the package does not know
+# (adoption.core.scope).
+GEO_SOURCES = ("old_units", "new_units", "address", "province")
 PLATFORM_CATEGORIES = (
     "ecommerce", "digital_payment", "cloud_accounting", "management_software", "digital_marketing",
     "online_public_services", "other",
@@ -84,6 +86,10 @@ class Enterprises(pa.DataFrameModel):
     tax_code: Series[pd.StringDtype] = pa.Field(str_matches=TAX_CODE_PATTERN, unique=True)
     is_branch: Series[bool]
     name: Series[pd.StringDtype]
+    # The province (GSO code of the 63 before the 2025 reform, and its official name): set
+    # for every firm. Bình Dương (74) is the only province with district and commune detail.
+    province_code: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{2}$")
+    province: Series[pd.StringDtype]
     # Old map (before 1 July 2025): null where the row does not determine it.
     district_code: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{3}$")
     district: Series[pd.StringDtype] = pa.Field(nullable=True)
@@ -136,6 +142,11 @@ class Enterprises(pa.DataFrameModel):
     def one_2025_unit_or_candidates(cls, frame: pd.DataFrame) -> Series[bool]:
         code = frame["commune2025_code"].notna()
         return ~(code & frame["commune2025_candidates"].notna()) & (code == frame["commune2025"].notna())
+
+    @pa.dataframe_check(error="district, commune and 2025 unit only in Bình Dương (province_code 74)")
+    def units_only_in_binh_duong(cls, frame: pd.DataFrame) -> Series[bool]:
+        units = frame[["district_code", "commune_code", "commune2025_code", "commune2025_candidates"]].notna().any(axis=1)
+        return ~units | (frame["province_code"] == "74")
 
     @pa.dataframe_check(error="vsic_evidence is null exactly where vsic_version is ambiguous")
     def vsic_evidence_matches_version(cls, frame: pd.DataFrame) -> Series[bool]:

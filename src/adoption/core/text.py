@@ -41,3 +41,15 @@ def fold(value: str) -> str:
     decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return " ".join(_NON_ALNUM.sub(" ", stripped.lower()).split())
+
+
+def strip_prefix(key: str, prefixes: tuple[str, ...]) -> str:
+    """A folded name without the longest of ``prefixes`` it starts with (a unit's type).
+
+    >>> strip_prefix("tinh ha giang", ("tinh", "thanh pho")), strip_prefix("ha giang", ("tinh",))
+    ('ha giang', 'ha giang')
+    """
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        if key.startswith(prefix + " "):
+            return key[len(prefix) + 1 :]
+    return key

@@ -16,6 +16,7 @@ from ..clean import geo2025
 from ..clean.places import district_code
 from ..core import reference
 from ..core.errors import ParameterError
+from ..core.scope import Scope, recorded_scope
 
 # The maps, and the breakdown dimension (:func:`adoption.metrics.adoption.adoption_by`) of each.
 MAPS = {"2023": "district", "2025": "commune2025"}
@@ -121,3 +122,14 @@ def unit_mask(firms: pd.DataFrame, code: str, map_: str) -> pd.Series:
     """True for the firms located in unit ``code`` of ``map_`` (a firm the map cannot
     place is in no unit)."""
     return (firms[unit_column(map_)].astype("string") == code).fillna(False).astype(bool)
+
+
+def scope_area(quality: dict | None) -> Scope | None:
+    """The area a clean set covers where it is not Bình Dương, whose the two maps are: the
+    scope its ``quality.json`` records (a province, or ``national``); None for Bình Dương.
+
+    >>> scope_area({"scope": {"code": "01"}}).name, scope_area({}) is None
+    ('Thành phố Hà Nội', True)
+    """
+    scope = recorded_scope(quality or {})
+    return None if scope.is_default else scope

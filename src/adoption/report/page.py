@@ -11,12 +11,13 @@ from ..core.io import CleanData
 from ..core.schema import Enterprises as E
 from ..metrics import disclosure
 from ..metrics.disclosure import DOMINANCE, MIN_COUNT, SYMBOL
-from ..metrics.maps import DEFAULT_MAP, check_map, unit_name
+from ..core.scope import NATIONAL
+from ..metrics.maps import DEFAULT_MAP, check_map, scope_area, unit_name
 from ..metrics.scope import coverage
 from .escape import html_text
 from .formats import fmt_dec, fmt_int, fmt_pct
 from .tables import CITED
-from .text import label, on_map
+from .text import has_label, label, on_map
 
 
 def disclosure_footnote(lang: str, *, min_count: int = MIN_COUNT, dominance: float = DOMINANCE) -> str:
@@ -74,14 +75,27 @@ def classification_note(classification: str, lang: str) -> Markdown:
 
 
 def title(lang: str, *, district: str | None = None, report: str = "report_title", scope: str = "scope_note",
-          map_: str = DEFAULT_MAP) -> HTML:
+          map_: str = DEFAULT_MAP, data: CleanData | None = None) -> HTML:
     """The report title (label ``report``), the area it covers (the province on the 2023
     map, the former province's area of Ho Chi Minh City on the 2025 map, or the one unit
-    ``district`` of that map) and the map its places are shown on."""
-    place = unit_name(district, map_) if district else label(on_map("province", map_), lang)
-    return HTML(f"<h1>{html_text(label(on_map(report, map_), lang))}</h1>\n"
+    ``district`` of that map) and the map its places are shown on.
+
+    Clean data made for another scope than Bình Dương (``data``'s quality.json, see
+    :mod:`adoption.core.scope`) name that area instead: the province, or the whole country,
+    whose firms are placed at province level (``<report>_area`` words the title where it
+    names the area)."""
+    area = scope_area(data.quality) if data is not None else None
+    if area is None:
+        place = unit_name(district, map_) if district else label(on_map("province", map_), lang)
+        heading, map_line = label(on_map(report, map_), lang), label(f"map_{check_map(map_)}", lang)
+    else:
+        name = label("scope_national", lang) if area.code == NATIONAL else area.name
+        place = unit_name(district, map_) if district else name
+        heading = label(f"{report}_area", lang, area=name) if has_label(f"{report}_area") else label(report, lang)
+        map_line = label("map_scope", lang)
+    return HTML(f"<h1>{html_text(heading)}</h1>\n"
                 f"<p><strong>{html_text(place)}</strong>. {html_text(label(on_map(scope, map_), lang))}</p>\n"
-                f'<p class="adoption-map">{html_text(label(f"map_{check_map(map_)}", lang))}</p>')
+                f'<p class="adoption-map">{html_text(map_line)}</p>')
 
 
 def key_findings(sentences: list[str], lang: str) -> HTML:

@@ -32,25 +32,30 @@ from .targets import DATA_CUTOFF
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 
+def _cp1258_spelling(char: str) -> str:
+    """A letter Windows-1258 has no code for, as its base letter and combining tone marks."""
+    parts = unicodedata.normalize("NFD", char)
+    return unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS)) + "".join(
+        c for c in parts if c in TONE_MARKS)
+
+
 def to_cp1258(text: str) -> bytes:
     """Encode Vietnamese text in Windows-1258: letters with their tone marks as combining marks.
 
-    >>> to_cp1258("Việt").decode("cp1258") == "Vie\\u0323\\u0302t".replace("e\\u0323\\u0302", "\\u00ea\\u0323")
+    Each distinct character is decided once (a table for :meth:`str.translate`), so a long
+    file encodes at the speed of the codec.
+
+    >>> to_cp1258("Việt").decode("cp1258") == "Vie\u0323\u0302t".replace("e\u0323\u0302", "\u00ea\u0323")
     True
     """
-    out = bytearray()
-    for char in unicodedata.normalize("NFC", text):
+    text = unicodedata.normalize("NFC", text)
+    table = {}
+    for char in set(text):
         try:
-            out += char.encode("cp1258")
-            continue
+            char.encode("cp1258")
         except UnicodeEncodeError:
-            pass
-        parts = unicodedata.normalize("NFD", char)
-        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
-        tones = "".join(c for c in parts if c in TONE_MARKS)
-        out += (base + tones).encode("cp1258", errors="replace")
-    return bytes(out)
-
+            table[ord(char)] = _cp1258_spelling(char)
+    return text.translate(table).encode("cp1258", errors="replace")
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]], *, encoding: str, delimiter: str) -> list[int]:

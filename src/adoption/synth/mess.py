@@ -258,6 +258,7 @@ def write_messy(register: pd.DataFrame, platforms: pd.DataFrame, raw_dir: Path, 
         truth.insert(0, "source_row", [w[1] for w in where])
         truth.insert(0, "source_sheet", [w[0] for w in where])
         truth.insert(0, "source_file", path.name)
+        truth.insert(4, E.province_code, "74")  # every firm of these files is of Bình Dương
         truth["expected"] = rows["_expected"].to_numpy()
         truth["entity"] = rows["_entity"].to_numpy()
         truth_parts.append(truth)

@@ -24,6 +24,7 @@ from .targets import (
     DEFAULT_SEED,
     DIGITAL_TECH_MIX,
     DISTRICT_SHARES,
+    LEGAL_FORM_SHARES,
     PLATFORM_SHARES,
     SECTION_SHARES,
     TAX_PREFIX_SHARES,
@@ -163,11 +164,7 @@ def _firms(rng: np.random.Generator, targets: Targets) -> pd.DataFrame:
 
     ownership = np.where(fdi, "fdi", np.where(state, "state", "domestic_private"))
     legal_form = np.empty(n, dtype=object)
-    for kind, shares in {
-        "domestic_private": {"llc_one_member": 0.45, "llc_multi_member": 0.30, "joint_stock": 0.12, "private_enterprise": 0.122, "partnership": 0.002, "other": 0.006},
-        "fdi": {"llc_one_member": 0.70, "llc_multi_member": 0.20, "joint_stock": 0.10},
-        "state": {"llc_one_member": 0.5, "joint_stock": 0.5},
-    }.items():
+    for kind, shares in LEGAL_FORM_SHARES.items():
         rows = np.flatnonzero(ownership == kind)
         legal_form[rows] = rng.choice(list(shares), size=len(rows), p=list(shares.values()))
 

@@ -77,6 +77,12 @@ SECTION_SHARES = {
     "C": 0.30, "G": 0.35, "F": 0.09, "H": 0.05, "I": 0.04, "L": 0.03, "M": 0.04,
     "N": 0.03, "A": 0.01, "K": 0.01, "S": 0.02, "P": 0.01, "Q": 0.01, "R": 0.01,
 }
+# Legal forms by ownership.
+LEGAL_FORM_SHARES = {
+    "domestic_private": {"llc_one_member": 0.45, "llc_multi_member": 0.30, "joint_stock": 0.12, "private_enterprise": 0.122, "partnership": 0.002, "other": 0.006},
+    "fdi": {"llc_one_member": 0.70, "llc_multi_member": 0.20, "joint_stock": 0.10},
+    "state": {"llc_one_member": 0.5, "joint_stock": 0.5},
+}
 # Share of the digital group by VSIC prefix.
 DIGITAL_TECH_MIX = {"26": 0.12, "27": 0.08, "4651": 0.12, "4652": 0.13, "582": 0.03, "61": 0.07, "62": 0.30, "63": 0.08, "951": 0.07}
 # Share of adopters using each platform category.
