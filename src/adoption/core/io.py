@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import config, partitions
-from .errors import InputFileError, SchemaError
+from .errors import InputFileError, ParameterError, SchemaError
 from .outputs import _BACKUP, sha256_file, verify_outputs
 from .version import code_hash
 
@@ -300,19 +300,28 @@ def load_quality(processed_dir: Path | str | None = None) -> dict:
     return quality
 
 
-def load_clean(processed_dir: Path | str | None = None, *, where: dict[str, str | None] | None = None,
-               check: bool = True) -> CleanData:
+def load_clean(processed_dir: Path | str | None = None, *, province: str | None = None,
+               where: dict[str, str | None] | None = None, check: bool = True) -> CleanData:
     """Load the clean tables written by ``adoption clean``; with ``where`` (column -> value,
     e.g. ``{"district_code": "718"}``; None for unknown), only the firms of those places and
     their platform records: of tables written in parts, only those parts are read.
     ``check=False`` skips checking every output against the set's manifest, for a caller
-    that has just checked it (one load per place of the same folder).
+    that has just checked it (one load per place of the same folder). ``province`` (a GSO
+    code or a name in any spelling) keeps that province's firms, as ``where`` on
+    ``province_code`` does.
 
     >>> data = load_clean()  # doctest: +SKIP
     >>> len(data.enterprises)  # doctest: +SKIP
     76500
     """
     folder = Path(processed_dir) if processed_dir else config.PROCESSED_DIR
+    if province is not None:
+        from .scope import NATIONAL, parse_scope  # a clear error for a name that is no province
+
+        code = parse_scope(province).code
+        if code == NATIONAL:
+            raise ParameterError(f"province {province!r}: expected one of the 63 provinces; leave it out for every firm")
+        where = {**(where or {}), "province_code": code}
     needed = [folder / config.ENTERPRISES_FILE, folder / config.PLATFORMS_FILE, folder / config.QUALITY_FILE]
     missing = [p.name for p in needed if not p.exists()]
     if missing:

@@ -23,7 +23,8 @@ BUILD_FILE = "reports.toml"
 KINDS = ("province", "district", "benchmark", "series")
 # Inputs beside the register a report may declare it cannot do without.
 # "series": two extracts or more (a folder of dated extracts), for reports across extracts.
-OPTIONAL_INPUTS = ("platforms", "survey", "workforce", "series")
+# "national": clean data of the whole country (adoption clean --scope national).
+OPTIONAL_INPUTS = ("platforms", "survey", "workforce", "series", "national")
 _KEYS = {"name", "notebook", "title", "title_vi", "title_en", "needs", "kind", "grid", "data"}
 # What a report's figures come from: the clean register (synthetic when it is), or
 # published figures only (never synthetic, whatever the clean data are).
@@ -143,9 +144,11 @@ def find_spec(name: str, catalogue: tuple[ReportSpec, ...] | None = None) -> Rep
 
 def available_inputs(quality: dict) -> set[str]:
     """The raw inputs (register, platforms, survey, workforce) that gave at least one clean
-    row, and ``series`` for a folder of two extracts or more."""
+    row, ``series`` for a folder of two extracts or more, and ``national`` for clean data of
+    the whole country."""
     found = {info["table"] for info in quality.get("files", {}).values() if info.get("rows_kept", 0) > 0}
-    return found | ({"series"} if len(quality.get("series", [])) >= 2 else set())
+    national = (quality.get("scope") or {}).get("code") == "national"
+    return found | ({"series"} if len(quality.get("series", [])) >= 2 else set()) | ({"national"} if national else set())
 
 
 def missing_inputs(spec: ReportSpec, available: set[str]) -> list[str]:

@@ -11,7 +11,7 @@ from ..core.io import CleanData
 from ..core.schema import Enterprises as E
 from ..metrics import disclosure
 from ..metrics.disclosure import DOMINANCE, MIN_COUNT, SYMBOL
-from ..core.scope import NATIONAL
+from ..core.scope import NATIONAL, parse_scope
 from ..metrics.maps import DEFAULT_MAP, check_map, scope_area, unit_name
 from ..metrics.scope import coverage
 from .escape import html_text
@@ -75,7 +75,7 @@ def classification_note(classification: str, lang: str) -> Markdown:
 
 
 def title(lang: str, *, district: str | None = None, report: str = "report_title", scope: str = "scope_note",
-          map_: str = DEFAULT_MAP, data: CleanData | None = None) -> HTML:
+          map_: str = DEFAULT_MAP, data: CleanData | None = None, province: str | None = None) -> HTML:
     """The report title (label ``report``), the area it covers (the province on the 2023
     map, the former province's area of Ho Chi Minh City on the 2025 map, or the one unit
     ``district`` of that map) and the map its places are shown on.
@@ -83,8 +83,11 @@ def title(lang: str, *, district: str | None = None, report: str = "report_title
     Clean data made for another scope than Bình Dương (``data``'s quality.json, see
     :mod:`adoption.core.scope`) name that area instead: the province, or the whole country,
     whose firms are placed at province level (``<report>_area`` words the title where it
-    names the area)."""
+    names the area). ``province`` (a GSO code or name) is the one province a report of
+    such data covers."""
     area = scope_area(data.quality) if data is not None else None
+    if province is not None:
+        area = parse_scope(province)
     if area is None:
         place = unit_name(district, map_) if district else label(on_map("province", map_), lang)
         heading, map_line = label(on_map(report, map_), lang), label(f"map_{check_map(map_)}", lang)

@@ -52,6 +52,8 @@ class BuiltReport:
             return ""
         if "series" in self.missing:  # not an input folder: the data are one extract, not a series
             return label("index_no_series", lang)
+        if "national" in self.missing:  # not an input folder: the data are one province's
+            return label("index_no_national", lang)
         inputs = ", ".join(label(f"input_{name}", lang) for name in self.missing)
         folders = ", ".join(f"{name}/" for name in self.missing)
         return f"{label('index_no_input', lang, inputs=inputs)} ({folders})"

@@ -1,0 +1,67 @@
+"""A national register: cleaned in parts by province, each province's overview built on a
+Dask cluster's workers, its figures those a plain count of the clean table gives."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from adoption.clean.engine import clean_in_parts
+from adoption.core.io import load_clean
+from adoption.report.build import build
+from adoption.report.catalogue import ReportSpec, expand, find_spec
+from adoption.report.formats import fmt_int
+from adoption.synth import write_synthetic
+
+PROVINCES = ("01", "74", "96")  # Hà Nội, Bình Dương (with its districts), Cà Mau
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory) -> Path:
+    raw = tmp_path_factory.mktemp("national_raw")
+    write_synthetic(raw, firms=6_000, scope="national")
+    out = tmp_path_factory.mktemp("national_processed")
+    clean_in_parts(raw, out, scope="national", chunk_rows=5_000)
+    return out
+
+
+def test_parts_by_province_then_district(national):
+    folders = {p.relative_to(national / "enterprises.parquet").parent.as_posix()
+               for p in (national / "enterprises.parquet").rglob("*.parquet")}
+    provinces = {f.split("/")[0] for f in folders}
+    assert len(provinces) == 63
+    # Only Bình Dương's firms have districts; elsewhere the district folder is the null one.
+    assert {f for f in folders if not f.startswith("province_code=74/")} == {
+        f"{p}/district_code=__HIVE_DEFAULT_PARTITION__" for p in provinces - {"province_code=74"}}
+    assert any(f.startswith("province_code=74/district_code=718") for f in folders)
+
+
+def test_each_province_overview_on_the_cluster(national, dask_cluster, tmp_path):
+    spec = find_spec("province-overview")
+    few = ReportSpec(spec.name, spec.notebook, spec.title_key, expand({"province": list(PROVINCES), "lang": ["vi"]}),
+                     spec.needs, spec.kind, spec.titles, spec.data)
+    result = build(processed_dir=national, reports_dir=tmp_path, catalogue=(few,), scheduler=dask_cluster.scheduler_address)
+    assert all(r.ok and not r.missing for r in result.reports), [(r.params, r.error, r.missing) for r in result.reports]
+    whole = load_clean(national).enterprises
+    for code in PROVINCES:
+        page = unescape((tmp_path / f"province-overview.vi.{code}.html").read_text(encoding="utf-8"))
+        firms = whole[(whole["province_code"] == code) & ~whole["is_branch"]
+                      & (whole["status"].isna() | (whole["status"] == "active"))]
+        assert firms["province"].iloc[0] in page  # the title names the province
+        # The headline counts, as a plain count of the whole clean table gives them.
+        assert fmt_int(len(firms), "vi") in page
+        assert fmt_int(int(firms["uses_digital_platform"].sum()), "vi") in page
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert all(f"province-overview.vi.{code}.html" in index for code in PROVINCES)
+
+
+def test_a_province_report_is_not_built_on_one_province_data(small_processed, tmp_path):
+    spec = find_spec("province-overview")
+    few = ReportSpec(spec.name, spec.notebook, spec.title_key, ({"province": "74", "lang": "vi"},), spec.needs)
+    result = build(processed_dir=small_processed, reports_dir=tmp_path, catalogue=(few,))
+    assert result.reports[0].missing == ("national",)
+    assert "adoption clean --scope national" in result.reports[0].unavailable("en")
