@@ -24,6 +24,7 @@ from rich.table import Table
 from .core import config
 from .core.errors import AdoptionError, InputFileError
 from .core.version import __version__
+from .console import print_quality
 
 app = typer.Typer(
     help=(
@@ -190,30 +191,9 @@ def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption,
         for folder, into in clean_targets(raw_dir, target):
             result = clean_with(folder, into, engine=engine, scheduler=scheduler, chunk_rows=chunk_rows,
                                 vsic_version=vsic_version, extracted_on=extracted_on, scope=area)
-            _print_quality(result.quality, into)
+            print_quality(result.quality, into)
     except (AdoptionError, OSError) as exc:
         _fail(exc)
-
-
-
-def _print_quality(quality: dict, target: Path) -> None:
-    table = Table(title=escape(f"clean data in {target}"))
-    for column in ("file", "encoding", "read", "kept", "rejected", "merged"):
-        table.add_column(column, justify="left" if column in ("file", "encoding") else "right", overflow="fold")
-    for rel, info in quality["files"].items():
-        encoding = f"{info['encoding']} {info['encoding_confidence']:.0%}" if "encoding" in info else ""
-        table.add_row(escape(rel), escape(encoding), f"{info['rows_read']:,}", f"{info['rows_kept']:,}",
-                      f"{info['rows_rejected']:,}", f"{info['rows_merged']:,}")
-    out.print(table)
-    for skipped in quality.get("not_read", []):
-        out.print(f"[yellow]not read[/]: {escape(skipped['path'])}: {escape(skipped['reason'])}")
-    for rel, info in quality["files"].items():
-        for sheet, reason in info.get("sheets_not_read", {}).items():
-            out.print(f"[yellow]not read[/]: {escape(rel)}, sheet {escape(repr(sheet))}: {escape(reason)}")
-    if quality.get("reasons"):
-        out.print("rejected rows by reason: " + ", ".join(f"{k} {v:,}" for k, v in quality["reasons"].items()))
-    if quality.get("synthetic"):
-        out.print("[bold yellow]input is synthetic[/]: every report built on it says so")
 
 
 @app.command()
@@ -321,7 +301,7 @@ def report(
             from .clean.pipeline import clean_folder as run_clean
 
             result = run_clean(folder, into, scope=area)
-            _print_quality(result.quality, into)
+            print_quality(result.quality, into)
         if built is None:
             from .report.build import build as run_build
 

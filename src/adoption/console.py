@@ -1,0 +1,33 @@
+"""What the command line prints of a stage's outcome (rich tables on the terminal)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+out = Console()
+
+
+def print_quality(quality: dict, target: Path) -> None:
+    """The accounting of a cleaning, as `adoption clean` prints it: each file's rows read,
+    kept, rejected and merged; what was not read; rejects by reason; synthetic input."""
+    table = Table(title=escape(f"clean data in {target}"))
+    for column in ("file", "encoding", "read", "kept", "rejected", "merged"):
+        table.add_column(column, justify="left" if column in ("file", "encoding") else "right", overflow="fold")
+    for rel, info in quality["files"].items():
+        encoding = f"{info['encoding']} {info['encoding_confidence']:.0%}" if "encoding" in info else ""
+        table.add_row(escape(rel), escape(encoding), f"{info['rows_read']:,}", f"{info['rows_kept']:,}",
+                      f"{info['rows_rejected']:,}", f"{info['rows_merged']:,}")
+    out.print(table)
+    for skipped in quality.get("not_read", []):
+        out.print(f"[yellow]not read[/]: {escape(skipped['path'])}: {escape(skipped['reason'])}")
+    for rel, info in quality["files"].items():
+        for sheet, reason in info.get("sheets_not_read", {}).items():
+            out.print(f"[yellow]not read[/]: {escape(rel)}, sheet {escape(repr(sheet))}: {escape(reason)}")
+    if quality.get("reasons"):
+        out.print("rejected rows by reason: " + ", ".join(f"{k} {v:,}" for k, v in quality["reasons"].items()))
+    if quality.get("synthetic"):
+        out.print("[bold yellow]input is synthetic[/]: every report built on it says so")
