@@ -145,9 +145,16 @@ def _is_district_level(part: str) -> bool:
     return strip_prefix(part, vocab.DISTRICT_PREFIXES) != part
 
 
-def _near_district(part: str) -> str | None:
+@lru_cache(maxsize=1)
+def _district_names() -> dict[str, str]:
     names = {fold(n): n for n in reference.districts()["district"]}
-    names |= {strip_prefix(k, vocab.DISTRICT_PREFIXES): n for k, n in names.items()}
+    return names | {strip_prefix(k, vocab.DISTRICT_PREFIXES): n for k, n in names.items()}
+
+
+@lru_cache(maxsize=65536)
+def _near_district(part: str) -> str | None:
+    # Addresses repeat their district parts ("Quận 1" in a million addresses): each is matched once.
+    names = _district_names()
     close = get_close_matches(strip_prefix(part, vocab.DISTRICT_PREFIXES), list(names), n=1, cutoff=0.85)
     return names[close[0]] if close else None
 
