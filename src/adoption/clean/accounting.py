@@ -65,7 +65,9 @@ class Kept:
 
     @classmethod
     def of(cls, frame: pd.DataFrame) -> "Kept":
-        """>>> Kept.of(pd.DataFrame({"source_file": ["a", "a", "b"], "x": [1, None, 3]})).nulls
+        """The summary of a clean table.
+
+        >>> Kept.of(pd.DataFrame({"source_file": ["a", "a", "b"], "x": [1, None, 3]})).nulls
         {'source_file': 0, 'x': 1}
         """
         by_file = frame["source_file"].astype(object).value_counts(sort=False) if len(frame) else {}

@@ -26,7 +26,7 @@ def raw_key(raw: pd.DataFrame, columns: list[str]) -> np.ndarray:
     >>> bool(key[0] == key[1]), bool(key[0] == key[2])
     (True, False)
     """
-    values = raw.reindex(columns=columns).fillna("").astype(str)
+    values = raw.reindex(columns=columns, fill_value="").fillna("").astype(str)
     return pd.util.hash_pandas_object(values, index=False).to_numpy()
 
 
