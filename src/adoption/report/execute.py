@@ -19,7 +19,7 @@ from ..core.io import CHECKED_TABLES_ENV, checked_tables, load_quality
 from ..core.version import __version__
 from .catalogue import ReportSpec, check_parameters, notebook_path, output_paths
 from .export import export_html, prepare_outputs, write_atomic
-from .kernels import EnvironmentKernelManager, kernel_name, start_kernel
+from .kernels import STOPPING, EnvironmentKernelManager, kernel_name, start_kernel
 from .page import AUDIT_METADATA
 from .record import BuiltReport, fingerprint, make_record, write_record
 from .text import label
@@ -92,8 +92,8 @@ def run_report(
                 try:
                     _execute(notebook, out, {**checked, "processed_dir": str(processed_dir)}, kernel)
                 except RuntimeError as exc:
-                    if not str(exc).startswith(KERNEL_DIED):
-                        raise
+                    if not str(exc).startswith(KERNEL_DIED) or STOPPING.is_set():
+                        raise  # a kernel the stop of the build shut down is not replaced
                     # A kernel that died as it started (two kernels given the same port at
                     # once, on a busy machine) ran nothing: the report runs in a new one.
                     log.warning("%s: its kernel died as it started; running it in a new kernel", html_path.name)
