@@ -94,13 +94,14 @@ def plain_parse(raw: Path) -> tuple[int, dict]:
     return detail["csv_rows"] + detail["xlsx_rows"], detail
 
 
-def clean(raw: Path, out: Path, engine: str = "memory") -> tuple[int, dict]:
-    """The cleaning of ``raw`` into ``out`` with ``engine``; the raw rows it read, and what it kept."""
+def clean(raw: Path, out: Path, engine: str = "memory", scope: str | None = None) -> tuple[int, dict]:
+    """The cleaning of ``raw`` into ``out`` with ``engine`` over ``scope`` (default: the
+    default scope); the raw rows it read, and what it kept."""
     if engine == "dask":
-        return _clean_on_cluster(raw, out)
+        return _clean_on_cluster(raw, out, scope)
     from ..clean.engine import clean_with
 
-    result = clean_with(raw, out, engine=engine)
+    result = clean_with(raw, out, engine=engine, scope=scope)
     return _counted(result.quality)
 
 
@@ -111,7 +112,7 @@ def _counted(quality: dict) -> tuple[int, dict]:
                   "register_rows": totals["register_rows_read"]}
 
 
-def _clean_on_cluster(raw: Path, out: Path) -> tuple[int, dict]:
+def _clean_on_cluster(raw: Path, out: Path, scope: str | None) -> tuple[int, dict]:
     """The cleaning on a cluster of 2 local worker processes; the workers' peak memory is
     in the detail (``workers_peak_mib``)."""
     from distributed import Client, LocalCluster
@@ -120,20 +121,20 @@ def _clean_on_cluster(raw: Path, out: Path) -> tuple[int, dict]:
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
-        result = clean_in_parts(raw, out, engine="dask", scheduler=cluster.scheduler_address)
+        result = clean_in_parts(raw, out, engine="dask", scheduler=cluster.scheduler_address, scope=scope)
         workers = sum(client.run(_peak_mib).values())
     rows, detail = _counted(result.quality)
     return rows, {**detail, "workers_peak_mib": workers}
 
 
-def _child(stage: str, raw: Path, out: Path) -> Measure:
+def _child(stage: str, raw: Path, out: Path, scope: str | None = None) -> Measure:
     """Run one stage in this (fresh) process and measure it: ``pyarrow`` (the plain parse),
     or ``clean`` / ``clean:ENGINE``."""
     if stage.startswith("clean"):
         import adoption.clean.engine  # noqa: F401  (imports are not the stage)
         import adoption.clean.pipeline  # noqa: F401
         engine = stage.partition(":")[2] or "memory"
-        run = lambda: clean(raw, out, engine)  # noqa: E731
+        run = lambda: clean(raw, out, engine, scope)  # noqa: E731
     else:
         import openpyxl  # noqa: F401
         import pyarrow.csv  # noqa: F401
@@ -144,8 +145,9 @@ def _child(stage: str, raw: Path, out: Path) -> Measure:
     return Measure(time.perf_counter() - started, rows, _peak_mib() + detail.get("workers_peak_mib", 0), imports, detail)
 
 
-def measure(stage: str, raw: Path, out: Path | None = None) -> Measure:
-    """Run ``stage`` ("pyarrow", "clean" or "clean:ENGINE") in a new process and return its measure."""
+def measure(stage: str, raw: Path, out: Path | None = None, scope: str | None = None) -> Measure:
+    """Run ``stage`` ("pyarrow", "clean" or "clean:ENGINE", the cleaning over ``scope``) in a
+    new process and return its measure."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(_child, stage, Path(raw), Path(out or raw)).result()
+        return pool.submit(_child, stage, Path(raw), Path(out or raw), scope).result()
