@@ -48,18 +48,27 @@ def _tables(n):
 def test_a_failed_swap_puts_the_previous_set_back(tmp_path, monkeypatch):
     """A move that fails halfway through publishing (a file that cannot be replaced) leaves
     the previous run's set exactly as it was, whichever move fails."""
-    import os
-
-    import pytest
-
     from adoption.core import outputs as core_io
     from adoption.core.io import load_quality
 
     out = tmp_path / "out"
     core_io.write_outputs(out, _tables(3), {"run": 1}, {"rejects.csv": pd.DataFrame({"a": ["old"]})})
-    before = _snapshot(out)
+    # 4 files moved aside, 4 moved in
+    _each_move_failing(monkeypatch, 8, out, _snapshot, lambda: core_io.write_outputs(
+        out, _tables(5), {"run": 2}, {"merges.csv": pd.DataFrame({"a": ["new"]})}))
+    assert core_io.verify_outputs(out, load_quality(out)) == []
+
+
+def _each_move_failing(monkeypatch, moves, out, state, write):
+    """Run ``write`` once per move of the swap, that move failing each time: the set
+    (``state(out)``) is left as it was before."""
+    import os
+
+    from adoption.core import outputs as core_io
+
+    before = state(out)
     real_replace = os.replace
-    for failing in range(1, 9):  # 4 files moved aside, 4 moved in
+    for failing in range(1, moves + 1):
         calls = []
 
         def replace(src, dst, calls=calls, failing=failing):
@@ -70,10 +79,9 @@ def test_a_failed_swap_puts_the_previous_set_back(tmp_path, monkeypatch):
 
         monkeypatch.setattr(core_io.os, "replace", replace)
         with pytest.raises(PermissionError):
-            core_io.write_outputs(out, _tables(5), {"run": 2}, {"merges.csv": pd.DataFrame({"a": ["new"]})})
+            write()
         monkeypatch.setattr(core_io.os, "replace", real_replace)
-        assert _snapshot(out) == before, f"move {failing} failed and left a mix"
-    assert core_io.verify_outputs(out, load_quality(out)) == []
+        assert state(out) == before, f"move {failing} failed and left a mix"
 
 
 def test_the_manifest_lists_the_set_and_load_clean_refuses_a_mix(small_processed, tmp_path):
@@ -256,22 +264,8 @@ def test_a_set_with_tables_in_parts_is_swapped_whole_or_not_at_all(tmp_path, mon
     assert sorted(load_quality(out)["outputs"]) == [
         "enterprises.parquet/district_code=718/part-0000.parquet", "enterprises.parquet/district_code=724/part-0000.parquet",
         "platforms.parquet"]
-    before = _tree(out)
-    real_replace = os.replace
-    for failing in range(1, 7):  # 3 outputs moved aside, 3 moved in (a folder of parts moves as one)
-        calls = []
-
-        def replace(src, dst, calls=calls, failing=failing):
-            calls.append(dst)
-            if len(calls) == failing:
-                raise PermissionError(13, "Operation not permitted", str(dst))
-            return real_replace(src, dst)
-
-        monkeypatch.setattr(core_io.os, "replace", replace)
-        with pytest.raises(PermissionError):
-            _parts_set(out, 5, 2)
-        monkeypatch.setattr(core_io.os, "replace", real_replace)
-        assert _tree(out) == before, f"move {failing} failed and left a mix"
+    # 3 outputs moved aside, 3 moved in (a folder of parts moves as one)
+    _each_move_failing(monkeypatch, 6, out, _tree, lambda: _parts_set(out, 5, 2))
     assert core_io.verify_outputs(out, load_quality(out)) == []
     # A part left from another run is not part of the set.
     (out / "enterprises.parquet" / "district_code=999").mkdir()
