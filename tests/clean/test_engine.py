@@ -181,6 +181,29 @@ def test_a_changed_part_is_caught(tmp_path):
         load_clean(tmp_path / "parts")
 
 
+def test_a_load_of_some_places_checks_the_parts_it_reads(tmp_path):
+    """A load of one district hashes its own parts, not every part of the set: a changed
+    part of another district does not stop it; its own changed part, or a part the set does
+    not list anywhere, does."""
+    raw = _hand_made(tmp_path / "raw")
+    clean_in_parts(raw, tmp_path / "parts", buckets=1)
+    folder = tmp_path / "parts" / "enterprises.parquet" / "province_code=74"
+    districts = sorted(p.name.split("=", 1)[1] for p in folder.glob("district_code=*"))
+    assert len(districts) >= 2
+    changed, other = districts[0], districts[1]
+    part = next((folder / f"district_code={changed}").glob("*.parquet"))
+    frame = pd.read_parquet(part)
+    frame.assign(employees=frame["employees"] * 10).to_parquet(part, index=False)
+    kept = load_clean(tmp_path / "parts", where={"district_code": other})
+    assert set(kept.enterprises["district_code"]) == {other}
+    with pytest.raises(InputFileError, match=f"district_code={changed}/part-0000.parquet was changed after"):
+        load_clean(tmp_path / "parts", where={"district_code": changed})
+    (folder / "district_code=999").mkdir()
+    (folder / "district_code=999" / "part-0000.parquet").write_bytes(b"x")
+    with pytest.raises(InputFileError, match="district_code=999/part-0000.parquet is not part of this set"):
+        load_clean(tmp_path / "parts", where={"district_code": other})
+
+
 def test_settings_are_checked(tmp_path):
     raw = _hand_made(tmp_path / "raw")
     with pytest.raises(ParameterError, match="engine 'fast'"):

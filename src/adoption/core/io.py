@@ -300,13 +300,23 @@ def load_quality(processed_dir: Path | str | None = None) -> dict:
     return quality
 
 
+def _parts_read(folder: Path, tables: list[Path], where: dict | None) -> set[str] | None:
+    """The parts (named as the manifest names them) that a load with ``where`` reads; None
+    for a load of every firm."""
+    if not where:
+        return None
+    return {part.relative_to(folder).as_posix() for table in tables if table.is_dir()
+            for part in partitions.selected(partitions.part_files(table), table, where)}
+
+
 def load_clean(processed_dir: Path | str | None = None, *, province: str | None = None,
                where: dict[str, str | None] | None = None, check: bool = True) -> CleanData:
     """Load the clean tables written by ``adoption clean``; with ``where`` (column -> value,
     e.g. ``{"district_code": "718"}``; None for unknown), only the firms of those places and
     their platform records: of tables written in parts, only those parts are read.
-    ``check=False`` skips checking every output against the set's manifest, for a caller
-    that has just checked it (one load per place of the same folder). ``province`` (a GSO
+    Every output is checked against the set's manifest (of tables in parts, with
+    ``where``: the parts read); ``check=False`` skips that, for a caller that has just
+    checked it (one load per place of the same folder). ``province`` (a GSO
     code or a name in any spelling) keeps that province's firms, as ``where`` on
     ``province_code`` does.
 
@@ -331,7 +341,7 @@ def load_clean(processed_dir: Path | str | None = None, *, province: str | None 
     platforms = _read_table(needed[1], "platforms", where=where)
     if where:
         platforms = platforms[platforms["tax_code"].isin(enterprises["tax_code"]).to_numpy()].reset_index(drop=True)
-    problems = verify_outputs(folder, quality) if check else []
+    problems = verify_outputs(folder, quality, _parts_read(folder, needed[:2], where)) if check else []
     if problems:
         raise InputFileError(f"{folder}: the clean data are not one set as `adoption clean` wrote them: "
                              f"{'; '.join(problems)}. Run `adoption clean` again")
