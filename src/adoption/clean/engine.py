@@ -131,7 +131,10 @@ def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCES
             if not sum(f.kept for f in register):
                 _no_valid_row(raw_dir, register)
             settled = run.map(partial(settle_bucket, spill=spill, staged=staged), list(range(count)), "settled bucket")
-        outcome = _outcome(register, [f for f in files if f.folder == "platforms"], settled, staged)
+        if not (staged / config.PLATFORMS_FILE).exists():  # no platform record kept: an empty table, as in memory
+            (staged / config.PLATFORMS_FILE).mkdir()
+            empty_platforms().to_parquet(staged / config.PLATFORMS_FILE / "part-0000.parquet", index=False)
+        outcome = _outcome(register, [f for f in files if f.folder == "platforms"], settled)
         enterprises = read_parts(staged / config.ENTERPRISES_FILE, list(REGISTER_COLUMNS))
         small = clean_small_tables(survey_tables, workforce_tables, enterprises)
         del enterprises
@@ -181,7 +184,7 @@ def _by_tax_code(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).sort_values("tax_code", kind="stable").reset_index(drop=True)
 
 
-def _outcome(register: list[FilePart], platforms: list[FilePart], settled: list[BucketPart], staged: Path) -> Outcome:
+def _outcome(register: list[FilePart], platforms: list[FilePart], settled: list[BucketPart]) -> Outcome:
     reg = combine_parts(register)
     reg.flags.setdefault("vsic_version", {})["files_naming_version"] = dict(sorted(reg.versions.items()))
     register_stage = Stage(clean=pd.DataFrame(), rejects=reg.rejects, changed=reg.changed, out_of_range=reg.out_of_range,
@@ -194,9 +197,6 @@ def _outcome(register: list[FilePart], platforms: list[FilePart], settled: list[
     platform_stage = Stage(clean=pd.DataFrame(), rejects=platform_rejects, changed=changed,
                            flags=other_platforms(others) if platforms else {},
                            unparsed=combine_parts(platforms).unparsed if platforms else Stage(pd.DataFrame(), pd.DataFrame()).unparsed)
-    if not (staged / config.PLATFORMS_FILE).exists():  # no platform record kept: an empty table, as in memory
-        (staged / config.PLATFORMS_FILE).mkdir()
-        empty_platforms().to_parquet(staged / config.PLATFORMS_FILE / "part-0000.parquet", index=False)
     kept_enterprises, kept_platforms = Kept(), Kept()
     for bucket in settled:
         kept_enterprises, kept_platforms = kept_enterprises + bucket.enterprises, kept_platforms + bucket.platforms
