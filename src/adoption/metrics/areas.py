@@ -51,10 +51,11 @@ def figures_by_place(processed_dir: Path | str | None = None, by: str = "distric
     14250
     """
     folder = Path(processed_dir) if processed_dir else config.PROCESSED_DIR
-    rows, checked = {}, True
-    for value in places(folder, by):
-        data = load_clean(folder, where={by: value}, check=checked)
-        checked = False  # the set was checked whole with the first place
+    rows = {}
+    in_parts = (folder / config.ENTERPRISES_FILE).is_dir()
+    for number, value in enumerate(places(folder, by)):
+        # A load checks the parts it reads (so the set once in all), or a whole file: once.
+        data = load_clean(folder, where={by: value}, check=in_parts or number == 0)
         figures = headline(in_scope(data.enterprises), protected=protected)
         rows[value] = figures.mask(figures.index.isin(figures.attrs["hidden"]))
     out = pd.DataFrame.from_dict(rows, orient="index")
