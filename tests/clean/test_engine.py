@@ -52,10 +52,16 @@ def messy_series(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("extract", ["2023-09-30", "2025-12-31"])
 def test_parts_give_the_outputs_of_memory(messy_series, tmp_path, extract):
+    from adoption.clean.limits import ReadLimits
+    from adoption.clean.pieces import plan_pieces
+
     raw = messy_series / extract
     clean_folder(raw, tmp_path / "memory")
-    # Chunks of 97 rows and 6 buckets: duplicates of a tax code meet only in their bucket.
-    result = clean_in_parts(raw, tmp_path / "parts", chunk_rows=97, buckets=6)
+    # Chunks of 97 rows and 6 buckets: duplicates of a tax code meet only in their bucket;
+    # the UTF-8 CSVs read in pieces of about 4 KB.
+    cut = [plan_pieces(path, ReadLimits(), 4096) for path in sorted((raw / "register").glob("*.csv"))]
+    assert sum(plan is not None and len(plan.bounds) > 10 for plan in cut) >= 2
+    result = clean_in_parts(raw, tmp_path / "parts", chunk_rows=97, buckets=6, piece_bytes=4096)
     assert result.quality["engine"] == {"name": "chunked", "chunk_rows": 97, "buckets": 6}
     assert result.quality["totals"]["merged"] > 0 and result.quality["totals"]["rejected"] > 0
     assert_same_outputs(tmp_path / "memory", tmp_path / "parts")

@@ -86,7 +86,7 @@ def _lines(text: str):
         start = stop
 
 
-class _Dialect(csv.Dialect):
+class PythonDialect(csv.Dialect):
     """The dialect pandas' Python parser gives the csv module (``delimiter`` set per file)."""
 
     delimiter = ","
@@ -102,7 +102,7 @@ def _cells_per_row(text: str, delimiter: str) -> np.ndarray | None:
     """How many cells the csv module finds in each row of ``text`` (None for a carriage
     return alone, which the Python parser refuses); raises ``csv.Error`` as it would."""
     if '"' in text:
-        reader = csv.reader(_lines(text), dialect=_Dialect, delimiter=delimiter, strict=True)
+        reader = csv.reader(_lines(text), dialect=PythonDialect, delimiter=delimiter, strict=True)
         return np.fromiter((len(row) for row in reader), dtype=np.int64)
     if _LONE_CR.search(text):
         return None
@@ -130,7 +130,7 @@ def too_wide(text: str, delimiter: str, error: Exception) -> tuple[int, int, int
     row starts, its cells and the first row's; None for any other error."""
     if not _TOO_WIDE.search(str(error)):
         return None
-    reader = csv.reader(io.StringIO(text), dialect=_Dialect, delimiter=delimiter, strict=True)
+    reader = csv.reader(io.StringIO(text), dialect=PythonDialect, delimiter=delimiter, strict=True)
     start, expected = 1, None
     for row in reader:
         expected = len(row) if expected is None else expected

@@ -38,6 +38,7 @@ WIDE_BOMS = (
     (b"\xff\xfe", "utf-16", "UTF-16"), (b"\xfe\xff", "utf-16", "UTF-16"),
 )
 
+UTF8_BOM = b"\xef\xbb\xbf"
 _ESCAPED = re.compile("[\udc80-\udcff]")
 _ASCII = bytes(range(0x80))
 # Bytes that Windows-1252 and Windows-1258 read differently (0x8a, 0x8e, 0x9a, 0x9e are
@@ -156,6 +157,18 @@ def _line_of(data: bytes, position: int) -> int:
     return data.count(b"\n", 0, position) + 1
 
 
+def valid_utf8(text: str, *, multibyte: int, bom: bool = False) -> Decoded:
+    """What :func:`decode` says of a file whose every byte (after a byte-order mark, if
+    ``bom``) is valid UTF-8, holding ``multibyte`` multi-byte characters.
+
+    >>> valid_utf8("", multibyte=2).evidence
+    'every byte is valid UTF-8 (2 multi-byte characters)'
+    """
+    if bom:
+        return Decoded(text, "utf-8-sig", 1.0, "UTF-8 byte-order mark")
+    return Decoded(text, "utf-8", 1.0, f"every byte is valid UTF-8 ({multibyte:,} multi-byte characters)")
+
+
 def _utf8(data: bytes) -> Decoded | None:
     """UTF-8 when (almost) every non-ASCII character is valid UTF-8; None otherwise."""
     non_ascii = len(data.translate(None, _ASCII))
@@ -164,8 +177,7 @@ def _utf8(data: bytes) -> Decoded | None:
     except UnicodeDecodeError as exc:
         first = exc.start
     else:
-        valid = len(text) - (len(data) - non_ascii)  # multi-byte characters
-        return Decoded(text, "utf-8", 1.0, f"every byte is valid UTF-8 ({valid:,} multi-byte characters)")
+        return valid_utf8(text, multibyte=len(text) - (len(data) - non_ascii))
     escaped = data.decode("utf-8", errors="surrogateescape")
     bad = len(escaped) - len(_ESCAPED.sub("", escaped))
     valid = len(escaped) - (len(data) - non_ascii) - bad
@@ -226,7 +238,7 @@ def decode(path, data: bytes) -> Decoded:
     >>> decode("f.csv", "Société Générale, Müller & Söhne".encode("cp1252")).encoding
     'cp1252'
     """
-    if data.startswith(b"\xef\xbb\xbf"):
+    if data.startswith(UTF8_BOM):
         text, found, marker = _marked(data[3:].decode("utf-8", errors="surrogateescape"))
         note = f"; {_bytes(len(found))} not UTF-8, the rows holding them set aside" if found else ""
         return Decoded(text, "utf-8-sig", 1.0, f"UTF-8 byte-order mark{note}", found, marker)

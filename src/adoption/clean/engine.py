@@ -30,6 +30,7 @@ from ..core.scope import Scope, parse_scope
 from .accounting import Kept
 from .limits import ReadLimits
 from .parts import BucketPart, FilePart, clean_file, combine_parts, settle_bucket
+from .pieces import PIECE_BYTES
 from .pipeline import CleanResult, Outcome, account, clean_small_tables, read_small_tables, vsic_setting
 from .platforms import ORDER, empty_platforms, other_platforms
 from .rejects import Stage
@@ -102,10 +103,11 @@ def _file_task(item: tuple, **settings) -> FilePart:
 def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, limits: ReadLimits | None = None, *,
                    engine: str = "chunked", scheduler: str | None = None, chunk_rows: int = CHUNK_ROWS,
                    buckets: int | None = None, vsic_version: str | None = None, extracted_on: str | None = None,
-                   scope: Scope | str | None = None) -> CleanResult:
+                   scope: Scope | str | None = None, piece_bytes: int = PIECE_BYTES) -> CleanResult:
     """Clean ``raw_dir`` into ``out_dir`` in parts (see the module's text): the same outputs
     as :func:`~adoption.clean.pipeline.clean_folder`, the enterprises and platform records
     in parts by province and district; ``scope`` as for :func:`~adoption.clean.pipeline.clean_raw`.
+    A CSV of more than ``piece_bytes`` is read a piece at a time (:mod:`adoption.clean.pieces`).
     The result holds the small tables (survey, workforce,
     rejects, merges, extras) and the accounting; its enterprises and platforms are empty.
     """
@@ -125,8 +127,8 @@ def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCES
             items = [("register", n, p) for n, p in enumerate(registers)] + [("platforms", n, p) for n, p in enumerate(platform_files)]
             log.info("cleaning %d files in chunks of %s rows, duplicates in %d buckets (%s)", len(items), f"{chunk_rows:,}",
                      count, engine)
-            files = run.map(partial(_file_task, spill=spill, buckets=count, chunk_rows=chunk_rows, limits=limits,
-                                    vsic_version=vsic_version, scope=scope), items, "cleaned file")
+            files = run.map(partial(_file_task, spill=spill, buckets=count, chunk_rows=chunk_rows, piece_bytes=piece_bytes,
+                                    limits=limits, vsic_version=vsic_version, scope=scope), items, "cleaned file")
             register = [f for f in files if f.folder == "register"]
             if not sum(f.kept for f in register):
                 _no_valid_row(raw_dir, register)

@@ -4,8 +4,8 @@ The register and the platform records are cleaned by two kinds of task. Each is 
 function of files on disk and small arguments, so that this process or a Dask worker
 runs it alike (:mod:`adoption.clean.engine` runs them and adds up what they return):
 
-1. :func:`clean_file` reads one raw file and cleans its rows, at most ``chunk_rows`` at
-   a time, with the in-memory path's own functions (:func:`~adoption.clean.register.clean_register`,
+1. :func:`clean_file` reads one raw file (a large CSV a piece at a time:
+   :mod:`adoption.clean.pieces`) and cleans its rows, at most ``chunk_rows`` at a time, with the in-memory path's own functions (:func:`~adoption.clean.register.clean_register`,
    :func:`~adoption.clean.platforms.screen_platforms`). Each chunk's rows go to spill files,
    one per bucket of tax codes; what the accounting needs (rejects, values not used,
    counts, flags) comes back, small.
@@ -36,7 +36,8 @@ from .duplicates import merge_register, raw_key, source_positions
 from .limits import ReadLimits
 from .pipeline import absent_columns
 from .platforms import ORDER, empty_platforms, screen_platforms, settle_platforms, platform_use
-from .read import RawTable, read_raw
+from .pieces import PIECE_BYTES, read_pieces
+from .read import RawTable
 from .register import clean_register
 from .vsic import header_versions
 
@@ -104,34 +105,53 @@ def _gather(folder: Path) -> pd.DataFrame | None:
 
 
 def clean_file(path: Path, *, folder: str, number: int, spill: Path, buckets: int, chunk_rows: int,
-               limits: ReadLimits, vsic_version: str | None = None, scope: Scope | None = None) -> FilePart:
-    """Read the raw file ``path`` of ``folder`` (``register`` or ``platforms``) and clean its
-    rows, ``chunk_rows`` at a time, into ``spill`` (one file per chunk and bucket)."""
+               limits: ReadLimits, vsic_version: str | None = None, scope: Scope | None = None,
+               piece_bytes: int = PIECE_BYTES) -> FilePart:
+    """Read the raw file ``path`` of ``folder`` (``register`` or ``platforms``), a CSV of
+    more than ``piece_bytes`` a piece at a time (:mod:`adoption.clean.pieces`), and clean
+    its rows, ``chunk_rows`` at a time, into ``spill`` (one file per chunk and bucket)."""
     aliases, required = FOLDERS[folder]
-    table = read_raw(path, aliases, required, limits)
-    frame, parts = table.frame, []
-    absent = absent_columns([table], aliases)
-    versions = header_versions([table], vsic_version) if folder == "register" else {}
-    for chunk_number, start in enumerate(range(0, len(frame), chunk_rows)):
-        chunk = frame.iloc[start:start + chunk_rows].reset_index(drop=True)
-        name = f"f{number:05d}-c{chunk_number:05d}"
-        if folder == "register":
-            stage = clean_register(chunk, absent=absent, vsic_versions=versions, scope=scope)
-            rows = stage.clean.assign(**{_KEY: raw_key(chunk, list(aliases))[source_positions(chunk, stage.clean)]})
-            _spill(rows, rows[E.tax_code], spill / folder, name, buckets)
-            parts.append(FilePart(folder, number, table, stage.rejects, stage.unparsed, len(rows), stage.changed,
-                                  stage.out_of_range, stage.flags))
-        else:
-            order = number * FILE_STRIDE + np.arange(start, start + len(chunk), dtype="int64")
-            refused, passed, unparsed = screen_platforms(chunk, order=order)
-            _spill(passed, passed["_tax_code"], spill / folder, name, buckets)
-            parts.append(FilePart(folder, number, table, refused, unparsed, len(passed)))
-    light = replace(table, frame=frame.iloc[:0], extras=table.extras.drop_duplicates("column"))
+    parts, tables, chunk_number, position = [], [], 0, 0
+    for table in read_pieces(path, aliases, required, limits, piece_bytes):
+        if not tables:  # every piece has the file's header
+            absent = absent_columns([table], aliases)
+            versions = header_versions([table], vsic_version) if folder == "register" else {}
+        frame = table.frame
+        for start in range(0, len(frame), chunk_rows):
+            chunk = frame.iloc[start:start + chunk_rows].reset_index(drop=True)
+            name = f"f{number:05d}-c{chunk_number:05d}"
+            chunk_number += 1
+            if folder == "register":
+                stage = clean_register(chunk, absent=absent, vsic_versions=versions, scope=scope)
+                rows = stage.clean.assign(**{_KEY: raw_key(chunk, list(aliases))[source_positions(chunk, stage.clean)]})
+                _spill(rows, rows[E.tax_code], spill / folder, name, buckets)
+                parts.append(FilePart(folder, number, table, stage.rejects, stage.unparsed, len(rows), stage.changed,
+                                      stage.out_of_range, stage.flags))
+            else:
+                order = number * FILE_STRIDE + position + np.arange(start, start + len(chunk), dtype="int64")
+                refused, passed, unparsed = screen_platforms(chunk, order=order)
+                _spill(passed, passed["_tax_code"], spill / folder, name, buckets)
+                parts.append(FilePart(folder, number, table, refused, unparsed, len(passed)))
+        position += len(frame)
+        tables.append(replace(table, frame=frame.iloc[:0]))
+    table = _whole(tables)
+    light = replace(table, extras=table.extras.drop_duplicates("column"))
     extras = spill / "extras" / f"{folder}-f{number:05d}.pkl"
     extras.parent.mkdir(parents=True, exist_ok=True)
     table.extras.to_pickle(extras)
     done = combine_parts(parts) if parts else FilePart(folder, number, light, pd.DataFrame(), pd.DataFrame())
     return replace(done, table=light, versions=versions)
+
+
+def _whole(tables: list[RawTable]) -> RawTable:
+    """The pieces of one file (without their rows) as the file: counts summed, extras and
+    the reader's rejects in row order."""
+    if len(tables) == 1:
+        return tables[0]
+    first = tables[0]
+    return replace(first, rows_read=sum(t.rows_read for t in tables), blank_rows=sum(t.blank_rows for t in tables),
+                   extras=pd.concat([t.extras for t in tables], ignore_index=True),
+                   rejects=pd.concat([t.rejects for t in tables], ignore_index=True))
 
 
 def combine_parts(parts: list[FilePart]) -> FilePart:

@@ -52,6 +52,7 @@ class RawTable:
     blank_rows: int = 0
     sheets_not_read: dict[str, str] = field(default_factory=dict)  # sheet -> why it was not read
     decoded: Decoded = XLSX_TEXT  # the encoding and its evidence (text dropped once parsed)
+    header_rows: dict[str, int] = field(default_factory=dict)  # sheet -> its header's row (0-based)
     rejects: pd.DataFrame = field(default_factory=lambda: RawTable.no_rejects())  # rows set aside by the reader
 
     @staticmethod
@@ -59,8 +60,8 @@ class RawTable:
         return pd.DataFrame(columns=[*SOURCE_COLUMNS, "reason_code", "reason"])
 
 
-def _read_delimited(path: Path, limits: ReadLimits) -> tuple[list[tuple[str, pd.DataFrame]], Decoded]:
-    data = path.read_bytes()
+def _read_delimited(path: Path, limits: ReadLimits, data: bytes | None = None) -> tuple[list[tuple[str, pd.DataFrame]], Decoded]:
+    data = path.read_bytes() if data is None else data
     if not data.strip():
         raise InputFileError(f"{path}: the file is empty; expected a header row and data rows")
     if data[:4] == b"PK\x03\x04":
@@ -71,11 +72,7 @@ def _read_delimited(path: Path, limits: ReadLimits) -> tuple[list[tuple[str, pd.
     decoded = decode(path, data)
     del data  # the text holds it now: a large file is not held twice
     text = _unix_line_ends(decoded.text)
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    try:
-        delimiter = csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
+    delimiter = sniff_delimiter(text)
     check_text_shape(path, text, delimiter, limits)
     previous = csv.field_size_limit(limits.max_cell_chars)  # the csv module enforces the cell limit
     try:
@@ -98,6 +95,20 @@ def _read_delimited(path: Path, limits: ReadLimits) -> tuple[list[tuple[str, pd.
     finally:
         csv.field_size_limit(previous)
     return [("", frame)], replace(decoded, text="")
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of a delimited text: comma, semicolon or tab, as its first non-blank
+    line shows it (comma when it shows none).
+
+    >>> sniff_delimiter("\\nMã số thuế;Tên\\n"), sniff_delimiter("one column\\n")
+    (';', ',')
+    """
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    try:
+        return csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
 
 
 def _unix_line_ends(text: str) -> str:
@@ -171,6 +182,7 @@ def read_raw(
     aliases: dict[str, tuple[str, ...]],
     required: tuple,
     limits: ReadLimits | None = None,
+    data: bytes | None = None,
 ) -> RawTable:
     """Read one CSV or XLSX file into canonical columns, keeping extra columns aside.
 
@@ -186,6 +198,9 @@ def read_raw(
     ``limits`` (default: :meth:`ReadLimits.from_environment`), a missing header, or a
     missing required column (with the headers found and the closest alias). An item of
     ``required`` that is a tuple of columns asks for at least one of them.
+
+    ``data``: the bytes to read as the CSV ``path`` (part of it, say: see
+    :mod:`adoption.clean.pieces`) instead of the file's own.
     """
     suffix = path.suffix.lower()
     if suffix in OLD_FORMATS:
@@ -195,11 +210,12 @@ def read_raw(
         raise InputFileError(f"{path}: unsupported file type {suffix or '(none)'!r}; expected one of {', '.join(DATA_SUFFIXES)}")
     limits = limits or ReadLimits.from_environment()
     check_file_size(path, limits)
-    sheets, decoded = (read_xlsx(path, limits), XLSX_TEXT) if suffix == ".xlsx" else _read_delimited(path, limits)
+    sheets, decoded = (read_xlsx(path, limits), XLSX_TEXT) if suffix == ".xlsx" else _read_delimited(path, limits, data)
     index = _alias_index(aliases)
     frames, extras, rejected, read, blank = [], [], [], 0, 0
     header_map: dict[str, str] = {}
     not_read: dict[str, str] = {}
+    header_rows: dict[str, int] = {}
     for number, (sheet, raw) in enumerate(sheets):
         escaped = escaped_rows(raw, decoded) if decoded.bad_bytes else {}
         if escaped:  # from here on each undecodable byte shows as U+FFFD
@@ -211,6 +227,7 @@ def read_raw(
             not_read[sheet] = (f"no header row in its first 30 rows (expected headers such as "
                                f"{', '.join(_first_alias(aliases, c) for c in required)}); {filled} non-empty rows not read")
             continue
+        header_rows[sheet] = header_row
         headers = [str(v).strip() for v in raw.iloc[header_row]]
         mapping: dict[int, str] = {}
         for position, header in enumerate(headers):
@@ -257,6 +274,6 @@ def read_raw(
     columns = ["source_file", "source_sheet", "source_row", "column", "value"]
     extra = pd.concat(extras, ignore_index=True) if extras else pd.DataFrame(columns=columns)
     return RawTable(path=path, frame=frame, extras=extra, rows_read=read, header_map=header_map, blank_rows=blank,
-                    sheets_not_read=not_read, decoded=decoded,
+                    sheets_not_read=not_read, decoded=decoded, header_rows=header_rows,
                     rejects=pd.concat(rejected, ignore_index=True) if rejected else RawTable.no_rejects())
 

@@ -1,0 +1,196 @@
+"""Reading a large CSV a piece at a time: bounded memory for a register sent as one file.
+
+Read whole, a CSV takes several times its size in memory (its bytes, its text, the parsed
+cells), so a single file of millions of rows would break the bounded memory of
+``adoption clean --engine chunked``. A CSV larger than ``piece_bytes`` whose every byte is
+valid UTF-8 (after a byte-order mark, if any) is therefore read in pieces of whole rows:
+
+1. :func:`plan_pieces` reads the file once as a stream, a block at a time: it checks the
+   UTF-8, counts the lines (the ``max_rows`` limit of the whole file) and the multi-byte
+   characters (the encoding's evidence, as :func:`~adoption.clean.encoding.decode` gives
+   it for the whole file), and cuts the file where a row ends: at a line feed, or, where
+   the file holds quotes, where the csv module (the parser's own tokenizer) ends a row.
+2. :func:`read_pieces` reads each piece with :func:`~adoption.clean.read.read_raw`, the
+   first as the start of the file, every other behind the file's rows up to its header
+   (so that the same delimiter, header and row width are found), and numbers its rows as
+   the whole file numbers them.
+
+The rows, their ``source_row`` and every count are those of reading the file whole. A
+file that is not plain UTF-8 (a code page, UTF-16, stray bytes) is read whole, as before;
+so is a file a piece of which the reader refuses, so that the error names the file's own
+line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from ..core.errors import InputFileError
+from .delimited import PythonDialect
+from .encoding import UTF8_BOM, Decoded, valid_utf8, wide_bom
+from .limits import ReadLimits, breach
+from .read import RawTable, read_raw, sniff_delimiter
+
+# A CSV larger than this is read in pieces of about this size (each takes a few times it in memory).
+PIECE_BYTES = 128 * 1024 * 1024
+# The file is streamed in blocks of this size.
+BLOCK_BYTES = 16 * 1024 * 1024
+# The first piece holds at least these rows: the header is found among the first 30.
+HEAD_ROWS = 31
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where a CSV is cut: the byte range of each piece, the rows of the file before each,
+    the end of each of the file's first rows, and the whole file's encoding evidence."""
+
+    bounds: list[tuple[int, int]]
+    rows_before: list[int]
+    row_ends: list[int]
+    decoded: Decoded
+
+
+def _lines(path: Path, start: int) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        handle.seek(start)
+        yield from handle
+
+
+def _scan(path: Path) -> tuple[bool, int, int, bool, bool, str] | None:
+    """One pass over the file: whether it starts with a UTF-8 byte-order mark, its line feeds
+    and multi-byte characters, whether it holds a quote and ends with a line feed, and its
+    delimiter; None where a byte is not UTF-8 (or it is UTF-16 or UTF-32)."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    newlines = multibyte = 0
+    quoted, last, head, bom = False, b"", "", False
+    with path.open("rb") as handle:
+        first = True
+        while block := handle.read(BLOCK_BYTES):
+            if first:
+                if wide_bom(block):
+                    return None
+                bom = block.startswith(UTF8_BOM)
+                block = block[3:] if bom else block
+                first = False
+            try:
+                text = decoder.decode(block)
+            except UnicodeDecodeError:
+                return None
+            if not head:
+                head = text[:1 << 20]
+            if b"\x00" in block:  # read whole: the reader's checks of NUL bytes look at the file's start
+                return None
+            newlines += block.count(b"\n")
+            # In valid UTF-8 each multi-byte character has one lead byte (0xC2 to 0xF4), and
+            # no other byte is 0xC2 or above.
+            multibyte += int(np.count_nonzero(np.frombuffer(block, dtype=np.uint8) >= 0xC2))
+            quoted = quoted or b'"' in block
+            last = block[-1:] or last
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    return bom, newlines, multibyte, quoted, last == b"\n", sniff_delimiter(head)
+
+
+def _row_ends(path: Path, start: int, quoted: bool, delimiter: str, max_cell_chars: int) -> Iterator[int]:
+    """The byte offset after each row of the file: after each line feed; where the file
+    holds quotes, after the line that ends each row as the csv module reads it."""
+    offset = start
+    if not quoted:
+        for line in _lines(path, start):
+            offset += len(line)
+            yield offset
+        return
+
+    def text_lines() -> Iterator[str]:
+        nonlocal offset
+        for line in _lines(path, start):
+            offset += len(line)  # the reader asks for a row's lines and no more
+            yield line.decode("utf-8")
+
+    previous = csv.field_size_limit(max_cell_chars)
+    try:
+        for _ in csv.reader(text_lines(), dialect=PythonDialect, delimiter=delimiter, strict=True):
+            yield offset
+    finally:
+        csv.field_size_limit(previous)
+
+
+def plan_pieces(path: Path, limits: ReadLimits, piece_bytes: int = PIECE_BYTES) -> Plan | None:
+    """Where to cut the CSV ``path`` into pieces of about ``piece_bytes``; None for a file
+    read whole (an XLSX, a file of one piece, a file that is not plain UTF-8, or one the
+    csv module cannot tokenize: the whole read says why)."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx" or path.stat().st_size <= piece_bytes:
+        return None
+    scanned = _scan(path)
+    if scanned is None:
+        return None
+    bom, newlines, multibyte, quoted, ends_with_newline, delimiter = scanned
+    lines = newlines + (not ends_with_newline)
+    if lines > limits.max_rows:  # the whole read's own refusal (limits.check_text_shape)
+        raise breach(path, "", f"{lines:,} lines", "max_rows", limits.max_rows)
+    start = 3 if bom else 0
+    bounds, rows_before, row_ends, rows = [], [0], [], 0
+    try:
+        for end in _row_ends(path, start, quoted, delimiter, limits.max_cell_chars):
+            rows += 1
+            if len(row_ends) < HEAD_ROWS:
+                row_ends.append(end)
+            if end - (bounds[-1][1] if bounds else 0) >= piece_bytes and rows >= HEAD_ROWS:
+                bounds.append((bounds[-1][1] if bounds else 0, end))
+                rows_before.append(rows)
+    except (csv.Error, UnicodeDecodeError):
+        return None
+    size = path.stat().st_size
+    if not bounds:
+        return None
+    if bounds[-1][1] < size:
+        bounds.append((bounds[-1][1], size))
+    else:
+        rows_before.pop()
+    return Plan(bounds, rows_before, row_ends, valid_utf8("", multibyte=multibyte, bom=bom))
+
+
+def read_pieces(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple, limits: ReadLimits,
+                piece_bytes: int = PIECE_BYTES) -> Iterator[RawTable]:
+    """The raw file ``path`` as :func:`~adoption.clean.read.read_raw` reads it, in one or
+    more tables of consecutive rows (see the module's text): together, the rows, extras
+    and counts of the whole file, each table with the whole file's encoding evidence."""
+    plan = plan_pieces(path, limits, piece_bytes)
+    if plan is None:
+        yield read_raw(path, aliases, required, limits)
+        return
+    with path.open("rb") as handle:
+        def piece(start: int, stop: int) -> bytes:
+            handle.seek(start)
+            return handle.read(stop - start)
+
+        try:
+            first = read_raw(path, aliases, required, limits, data=piece(*plan.bounds[0]))
+            if list(first.header_rows) != [""]:
+                raise InputFileError(f"{path}: no header row in its first piece")
+            header = first.header_rows[""]
+            head = piece(0, plan.row_ends[header])
+            yield replace(first, decoded=plan.decoded)
+            for (start, stop), before in zip(plan.bounds[1:], plan.rows_before[1:]):
+                table = read_raw(path, aliases, required, limits, data=head + piece(start, stop))
+                yield _renumbered(table, before - (header + 1), plan.decoded)
+        except InputFileError as error:
+            # The whole read names the file's own line (or, if it reads, the piece was wrong).
+            read_raw(path, aliases, required, limits)
+            raise error
+
+
+def _renumbered(table: RawTable, shift: int, decoded: Decoded) -> RawTable:
+    """A later piece's rows numbered as the whole file numbers them."""
+    frame = table.frame.assign(source_row=table.frame["source_row"] + shift)
+    extras = table.extras.assign(source_row=table.extras["source_row"] + shift) if len(table.extras) else table.extras
+    return replace(table, frame=frame, extras=extras, decoded=decoded)

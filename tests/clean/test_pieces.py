@@ -1,0 +1,110 @@
+"""A large CSV read a piece at a time: the rows, row numbers, extras, counts and encoding
+evidence of reading it whole, whatever falls at a cut; files that cannot be cut safely
+are read whole, and a bad row in a later piece is reported at the file's own line."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from adoption.clean import vocab
+from adoption.clean.limits import ReadLimits
+from adoption.clean.pieces import plan_pieces, read_pieces
+from adoption.clean.read import read_raw
+from adoption.core.errors import InputFileError
+
+ALIASES, REQUIRED = vocab.REGISTER_HEADER_ALIASES, vocab.REGISTER_REQUIRED
+
+# A title and a blank line above the header, an extra column, a quoted name holding the
+# delimiter and a line break, a literal quote inside an unquoted cell, a blank line, a
+# short row, Windows line ends, no line end after the last row.
+LINES = [
+    "Danh sách doanh nghiệp,,,,,",
+    ",,,,,",
+    "Mã số thuế,Tên doanh nghiệp,Huyện/Thị xã/Thành phố,Ngành nghề kinh doanh chính,Số lao động,Ghi chú",
+    '3700145020,"Công ty A, chi nhánh\r\nThủ Dầu Một",TP. Thủ Dầu Một,6810,12,x',
+    '0100233488,Màn hình 5" Dĩ An,Dĩ An,2610,7,',
+    "",
+    "0100233480,Công ty C,Dĩ An,4711",
+] + [f"37001451{n:02d},Công ty số {n},Thuận An,4711,{n},ghi chú {n}" for n in range(40)]
+
+
+def _write(path, lines, *, encoding="utf-8", end="\r\n", last_end=""):
+    path.write_bytes((end.join(lines) + last_end).encode(encoding))
+    return path
+
+
+def _same(path, piece_bytes, limits=ReadLimits()):
+    whole = read_raw(path, ALIASES, REQUIRED, limits)
+    pieces = list(read_pieces(path, ALIASES, REQUIRED, limits, piece_bytes))
+    pd.testing.assert_frame_equal(pd.concat([p.frame for p in pieces], ignore_index=True), whole.frame)
+    pd.testing.assert_frame_equal(pd.concat([p.extras for p in pieces], ignore_index=True), whole.extras)
+    assert sum(p.rows_read for p in pieces) == whole.rows_read
+    assert sum(p.blank_rows for p in pieces) == whole.blank_rows
+    for piece in pieces:
+        assert piece.header_map == whole.header_map
+        assert (piece.decoded.encoding, piece.decoded.evidence) == (whole.decoded.encoding, whole.decoded.evidence)
+    return whole, pieces
+
+
+@pytest.mark.parametrize("piece_bytes", [60, 100, 333, 2000])
+@pytest.mark.parametrize("bom", [False, True])
+def test_pieces_read_as_the_whole_file(tmp_path, piece_bytes, bom):
+    path = _write(tmp_path / "register.csv", LINES, encoding="utf-8-sig" if bom else "utf-8")
+    plan = plan_pieces(path, ReadLimits(), piece_bytes)
+    assert plan is not None and len(plan.bounds) >= 2
+    whole, pieces = _same(path, piece_bytes)
+    assert len(pieces) == len(plan.bounds)
+    # Row numbers are the file's records (the quoted line break stays in its row): the
+    # header is record 3, firm A record 4, the literal quote record 5, record 6 is blank.
+    rows = dict(zip(whole.frame["tax_code"], whole.frame["source_row"]))
+    assert rows["3700145020"] == 4 and rows["0100233488"] == 5 and rows["0100233480"] == 7
+    assert rows["3700145100"] == 8 and rows["3700145139"] == 7 + 40
+    assert whole.frame.loc[whole.frame["tax_code"] == "3700145020", "name"].item() == "Công ty A, chi nhánh\r\nThủ Dầu Một"
+    assert whole.blank_rows == 1 and whole.rows_read == 3 + 40
+
+
+def test_the_encoding_evidence_counts_the_whole_file(tmp_path):
+    path = _write(tmp_path / "register.csv", LINES, end="\n", last_end="\n")
+    multibyte = sum(1 for ch in "\n".join(LINES) if ord(ch) > 0x7F)
+    whole, pieces = _same(path, 200)
+    assert len(pieces) > 2
+    assert whole.decoded.evidence == f"every byte is valid UTF-8 ({multibyte:,} multi-byte characters)"
+
+
+def test_files_not_plain_utf8_are_read_whole(tmp_path):
+    western = ["tax code,name,district,main activity"] + [f"37001451{n:02d},Société Générale {n},Thuận An,4711"
+                                                            .replace("Thuận", "Thuan") for n in range(40)]
+    code_page = _write(tmp_path / "cp1252.csv", western, encoding="cp1252")
+    assert plan_pieces(code_page, ReadLimits(), 100) is None
+    _same(code_page, 100)
+    stray = tmp_path / "stray.csv"
+    stray.write_bytes(_write(tmp_path / "x.csv", LINES).read_bytes() + b"\r\n3700145099,Cty \xff,Di An,4711,1,")
+    assert plan_pieces(stray, ReadLimits(), 100) is None
+    wide = _write(tmp_path / "utf16.csv", LINES, encoding="utf-16")
+    assert plan_pieces(wide, ReadLimits(), 100) is None
+    small = _write(tmp_path / "small.csv", LINES)
+    assert plan_pieces(small, ReadLimits(), 1 << 20) is None
+
+
+def test_a_bad_row_in_a_later_piece_is_reported_at_its_line_in_the_file(tmp_path):
+    lines = LINES + ["3700145098,Công ty thừa ô,Dĩ An,4711,1,x,thừa,thừa"] + LINES[-3:]
+    path = _write(tmp_path / "register.csv", lines)
+    plan = plan_pieces(path, ReadLimits(), 200)
+    assert plan is not None and plan.bounds[0][1] < sum(len(line.encode()) + 2 for line in lines[:47])
+    with pytest.raises(InputFileError) as whole:
+        read_raw(path, ALIASES, REQUIRED, ReadLimits())
+    with pytest.raises(InputFileError) as pieces:
+        list(read_pieces(path, ALIASES, REQUIRED, ReadLimits(), 200))
+    # 47 lines before it, and the quoted line break of firm A: line 49 of the file.
+    assert "line 49 holds 8 cells" in str(whole.value)
+    assert str(pieces.value) == str(whole.value)
+
+
+def test_the_row_limit_is_the_whole_files(tmp_path):
+    path = _write(tmp_path / "register.csv", LINES)
+    limits = ReadLimits(max_rows=40)
+    with pytest.raises(InputFileError, match="48 lines"):
+        plan_pieces(path, limits, 100)
+    with pytest.raises(InputFileError, match="48 lines"):
+        read_raw(path, ALIASES, REQUIRED, limits)
