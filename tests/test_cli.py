@@ -101,8 +101,10 @@ def test_synth_refuses_to_overwrite(default_raw):
 
 
 def test_report_end_to_end_and_skips_a_current_clean(tmp_path):
+    """The main job from an empty raw folder, cleaning in parts (--engine chunked): every
+    report is built from the parts as from single tables."""
     args = ("report", "--raw", str(tmp_path / "raw"), "--processed", str(tmp_path / "processed"),
-            "--reports", str(tmp_path / "reports"))
+            "--reports", str(tmp_path / "reports"), "--engine", "chunked")
     # A --raw folder that does not exist is a typo, not a wish for synthetic data.
     typo = run(*args, check=2)
     assert "no such folder" in " ".join(typo.stderr.split()) and not (tmp_path / "raw").exists()
@@ -116,6 +118,7 @@ def test_report_end_to_end_and_skips_a_current_clean(tmp_path):
     assert all((tmp_path / "raw" / d / "SYNTHETIC.json").is_file() for d in dates)
     assert all((tmp_path / "raw" / f"{d}_truth" / "register_truth.parquet").is_file() for d in dates)
     assert sorted(p.name for p in (tmp_path / "processed").iterdir()) == dates
+    assert all((tmp_path / "processed" / d / "enterprises.parquet" / "province_code=74").is_dir() for d in dates)
     page = index.read_text(encoding="utf-8")
     for link in ("trend.vi.2023.html", "trend.en.2025.html", *(f"{d}/adoption-overview.vi.2023.html" for d in dates)):
         assert f'href="{link}"' in page and (tmp_path / "reports" / link).is_file()

@@ -161,12 +161,15 @@ ScopeOption = typer.Option(
          "rows placed elsewhere are rejected as outside_scope.")
 
 
+EngineOption = typer.Option("memory", "--engine", help="memory (every table in memory at once); chunked (a raw file, "
+                            "or a piece of a large CSV, and a bucket of tax codes at a time: bounded memory for national "
+                            "registers); dask (the chunked tasks on a Dask cluster's workers, see --scheduler). Same outputs.")
+
+
 @app.command()
 def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption,
           vsic_version: Optional[str] = VsicVersionOption, extracted_on: Optional[str] = ExtractedOnOption,
-          engine: str = typer.Option("memory", "--engine", help="memory (every table in memory at once); chunked (a raw file "
-                                     "and a bucket of tax codes at a time: bounded memory for national registers); dask "
-                                     "(the chunked tasks on a Dask cluster's workers, see --scheduler). Same outputs."),
+          engine: str = EngineOption,
           scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler's address "
                                                   "(tcp://host:8786), or local[:N] for N workers on this machine. Default: local."),
           chunk_rows: Optional[int] = typer.Option(None, "--chunk-rows", help="With --engine chunked or dask: raw rows "
@@ -267,6 +270,7 @@ def report(
     force: bool = ForceOption,
     scheduler: Optional[str] = SchedulerOption,
     scope: Optional[str] = ScopeOption,
+    engine: str = EngineOption,
 ) -> None:
     """The main job: default data if the raw folder is empty, clean, build, print index.html.
 
@@ -297,10 +301,10 @@ def report(
         if not stale:
             logging.info("clean data in %s are up to date with %s", processed_dir, raw_dir)
             built = None if force else _nothing_to_build(processed_dir, reports_dir)
-        for folder, into in stale:
-            from .clean.pipeline import clean_folder as run_clean
+        for folder, into in stale:  # a cluster given for the build cleans too, with --engine dask
+            from .clean.engine import clean_with
 
-            result = run_clean(folder, into, scope=area)
+            result = clean_with(folder, into, engine=engine, scheduler=scheduler if engine == "dask" else None, scope=area)
             print_quality(result.quality, into)
         if built is None:
             from .report.build import build as run_build

@@ -116,7 +116,7 @@ def clean_file(path: Path, *, folder: str, number: int, spill: Path, buckets: in
         if not tables:  # every piece has the file's header
             absent = absent_columns([table], aliases)
             versions = header_versions([table], vsic_version) if folder == "register" else {}
-        frame = table.frame
+        frame, table = table.frame, replace(table, frame=table.frame.iloc[:0])  # no piece's rows kept past it
         for start in range(0, len(frame), chunk_rows):
             chunk = frame.iloc[start:start + chunk_rows].reset_index(drop=True)
             name = f"f{number:05d}-c{chunk_number:05d}"
@@ -133,7 +133,8 @@ def clean_file(path: Path, *, folder: str, number: int, spill: Path, buckets: in
                 _spill(passed, passed["_tax_code"], spill / folder, name, buckets)
                 parts.append(FilePart(folder, number, table, refused, unparsed, len(passed)))
         position += len(frame)
-        tables.append(replace(table, frame=frame.iloc[:0]))
+        tables.append(table)
+        frame = chunk = None  # before the next piece is read
     table = _whole(tables)
     light = replace(table, extras=table.extras.drop_duplicates("column"))
     extras = spill / "extras" / f"{folder}-f{number:05d}.pkl"

@@ -173,16 +173,17 @@ def read_pieces(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple
             handle.seek(start)
             return handle.read(stop - start)
 
+        # No piece is held here while the next is read: the caller holds one at a time.
         try:
             first = read_raw(path, aliases, required, limits, data=piece(*plan.bounds[0]))
-            if list(first.header_rows) != [""]:
-                raise InputFileError(f"{path}: no header row in its first piece")
             header = first.header_rows[""]
             head = piece(0, plan.row_ends[header])
-            yield replace(first, decoded=plan.decoded)
+            first = replace(first, decoded=plan.decoded)
+            yield first
+            del first
             for (start, stop), before in zip(plan.bounds[1:], plan.rows_before[1:]):
-                table = read_raw(path, aliases, required, limits, data=head + piece(start, stop))
-                yield _renumbered(table, before - (header + 1), plan.decoded)
+                yield _renumbered(read_raw(path, aliases, required, limits, data=head + piece(start, stop)),
+                                  before - (header + 1), plan.decoded)
         except InputFileError as error:
             # The whole read names the file's own line (or, if it reads, the piece was wrong).
             read_raw(path, aliases, required, limits)
