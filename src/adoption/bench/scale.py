@@ -70,7 +70,7 @@ def scale_rows(tmp: Path, sizes: tuple[int, ...] = SIZES, engines: tuple[str, ..
                             f"{cleaned.detail['register_rows']:,} register rows, {speed:,.0f} rows/s; "
                             f"{cleaned.detail['enterprises']:,} enterprises; {cleaned.seconds / base.seconds:.1f}x the parse",
                             _target(size, engine, cleaned, base)))
-        shutil.rmtree(raw, ignore_errors=True)
+        shutil.rmtree(raw.parent, ignore_errors=True)  # the raw folder and its ground truth
     notes = [f"National scale: a synthetic national register (63 provinces, cleaned with --scope national) of about {', '.join(f'{s:,}' for s in sizes)} register rows, with "
              "its platform records, cleaned by each engine in a fresh process (rows/s counts register rows; the parse "
              "and the cleaning read the platform records too). `dask` runs on a local cluster of 2 worker processes; "
