@@ -52,11 +52,35 @@ def test_each_province_overview_on_the_cluster(national, dask_cluster, tmp_path)
         firms = whole[(whole["province_code"] == code) & ~whole["is_branch"]
                       & (whole["status"].isna() | (whole["status"] == "active"))]
         assert firms["province"].iloc[0] in page  # the title names the province
+        assert firms["province"].iloc[0] in re.search(r"<title>(.*?)</title>", page, re.S).group(1)
         # The headline counts, as a plain count of the whole clean table gives them.
         assert fmt_int(len(firms), "vi") in page
         assert fmt_int(int(firms["uses_digital_platform"].sum()), "vi") in page
-    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    index = unescape((tmp_path / "index.html").read_text(encoding="utf-8"))
     assert all(f"province-overview.vi.{code}.html" in index for code in PROVINCES)
+    assert "Chuyển đổi số doanh nghiệp (Thành phố Hà Nội): tổng quan cấp tỉnh" in index
+
+
+def _operating(enterprises: pd.DataFrame) -> pd.DataFrame:
+    return enterprises[~enterprises["is_branch"] & (enterprises["status"].isna() | (enterprises["status"] == "active"))]
+
+
+def test_the_overview_of_the_whole_country_compares_binh_duong_alone(national, tmp_path):
+    """On national data the overview is titled for the country, and its comparison with
+    Bình Dương's published figures counts Bình Dương's firms alone, and says so."""
+    spec = find_spec("adoption-overview")
+    one = ReportSpec(spec.name, spec.notebook, spec.title_key, ({"lang": "en", "map": "2023"},), spec.needs, spec.kind)
+    result = build(processed_dir=national, reports_dir=tmp_path, catalogue=(one,))
+    assert result.reports[0].ok, result.reports[0].error
+    page = unescape(result.reports[0].html.read_text(encoding="utf-8"))
+    assert re.search(r"<title>(.*?)</title>", page, re.S).group(1) == "Enterprise digital adoption in Viet Nam (63 provinces): overview"
+    whole = _operating(load_clean(national).enterprises)
+    in_binh_duong = int((whole["province_code"] == "74").sum())
+    assert 0 < in_binh_duong < len(whole)
+    compared = page[page.index("Compared with the published figures"):]
+    assert "Bình Dương's enterprises in these data only" in compared[:3000]
+    row = re.search(r"<td[^>]*>Enterprises</td>\s*<td[^>]*>([\d,]+)</td>\s*<td[^>]*>65,000</td>", compared)
+    assert row and int(row.group(1).replace(",", "")) == in_binh_duong
 
 
 def test_a_province_report_is_not_built_on_one_province_data(small_processed, tmp_path):

@@ -13,6 +13,9 @@ from ..core import reference
 from ..core.schema import Enterprises as E
 from . import disclosure
 
+# The province whose published figures the reference data hold (Bình Dương's GSO code).
+PUBLISHED_PROVINCE = "74"
+
 
 def headline(firms: pd.DataFrame, *, protected: bool = False) -> pd.Series:
     """Headline figures of a set of in-scope firms (see :func:`adoption.metrics.scope.in_scope`).
@@ -103,7 +106,8 @@ def compare_published(firms: pd.DataFrame, published: pd.DataFrame | None = None
     enterprises) keeps its own key, with no computed figure and no difference
     (``comparable`` False): the headline shows the enterprises. ``protected=True`` adds
     ``hidden``: the computed figures :func:`headline` would not show, with their
-    differences set to null.
+    differences set to null. The published figures are Bình Dương's: of firms of several
+    provinces, only Bình Dương's are compared with them (``table.attrs["province_only"]``).
 
     >>> frame = pd.DataFrame({"uses_digital_platform": [True, False], "is_digital_tech": [False, False],
     ...     "employees": pd.array([10, 5], dtype="Int64"), "in_industrial_park": [False, False],
@@ -115,6 +119,7 @@ def compare_published(firms: pd.DataFrame, published: pd.DataFrame | None = None
     >>> pd.isna(row["computed"]), int(row["published"]), row["unit"], bool(row["comparable"])
     (True, 4200, 'projects', False)
     """
+    firms, province_only = _published_province(firms)
     figures = headline(firms, protected=protected)
     published = (reference.published_figures() if published is None else published).set_index("key")
     rows = []
@@ -136,4 +141,17 @@ def compare_published(firms: pd.DataFrame, published: pd.DataFrame | None = None
     if protected:
         hidden = table["key"].isin(figures.attrs["hidden"]).to_numpy()
         table = disclosure.hide(table, hidden, ["computed", "difference", "relative_difference"])
+    if province_only:
+        table.attrs["province_only"] = PUBLISHED_PROVINCE
     return table
+
+
+def _published_province(firms: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """The firms the published figures count: of firms of several provinces (clean data of
+    a national scope), those of :data:`PUBLISHED_PROVINCE` alone (and True)."""
+    if E.province_code not in firms.columns:
+        return firms, False
+    codes = firms[E.province_code].astype(object)
+    if not (codes.notna() & (codes != PUBLISHED_PROVINCE)).any():
+        return firms, False
+    return firms[(codes == PUBLISHED_PROVINCE).to_numpy(dtype=bool)], True

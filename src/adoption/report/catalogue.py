@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..core import config
 from ..core.errors import ParameterError
-from .text import check_lang, label
+from .text import check_lang, has_label, label
 
 BUILD_FILE = "reports.toml"
 # How the index groups the reports.
@@ -44,9 +44,25 @@ class ReportSpec:
     titles: tuple[tuple[str, str], ...] = ()  # (lang, title) given in the build file itself
     data: str = "register"  # one of DATA_SOURCES
 
-    def title(self, lang: str) -> str:
-        """The report's title in ``lang``."""
-        return dict(self.titles)[lang] if self.titles else label(self.title_key, lang)
+    def title(self, lang: str, quality: dict | None = None, params: dict | None = None) -> str:
+        """The report's title in ``lang``; on clean data of another scope than Bình Dương
+        (``quality``) or for one province (``params["province"]``), naming that area where
+        the text catalogue has the title's ``_area`` wording, as the report's heading does.
+
+        >>> spec = ReportSpec("adoption-overview", "01.ipynb", "report_title", ({},))
+        >>> spec.title("en"), spec.title("en", {"scope": {"code": "national"}})
+        ('Enterprise digital adoption in Bình Dương: overview', 'Enterprise digital adoption in Viet Nam (63 provinces): overview')
+        """
+        if self.titles:
+            return dict(self.titles)[lang]
+        from ..core.scope import NATIONAL, parse_scope, recorded_scope
+
+        province = (params or {}).get("province")
+        area = parse_scope(province) if province else recorded_scope(quality or {})
+        if (area.is_default and not province) or not has_label(f"{self.title_key}_area"):
+            return label(self.title_key, lang)
+        name = label("scope_national", lang) if area.code == NATIONAL else area.name
+        return label(f"{self.title_key}_area", lang, area=name)
 
 
 def expand(grid: dict[str, list]) -> tuple[dict, ...]:

@@ -113,7 +113,7 @@ def run_report(
             kernel.finish_close()
     built_at = _now()
     audit = _audit(nb)
-    nb.metadata["title"] = spec.title(lang)
+    nb.metadata["title"] = spec.title(lang, quality, checked)
     nb.metadata["adoption"] = {
         "report": spec.name,
         "fingerprint": fingerprint(notebook, checked, input_hash),

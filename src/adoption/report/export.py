@@ -105,7 +105,7 @@ def write_index(reports: list["BuiltReport"], *, reports_dir: Path, processed_di
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(config.TEMPLATES_DIR)), autoescape=True)
     rows = [
         {
-            "title": r.spec.title(r.params.get("lang", "vi")),
+            "title": r.spec.title(r.params.get("lang", "vi"), quality, r.params),
             "href": r.html.relative_to(reports_dir).as_posix() if r.html.is_relative_to(reports_dir) else r.html.name,
             "extract": r.html.parent.name if r.html.parent != reports_dir else "",
             "lang": r.params.get("lang", ""),

@@ -124,6 +124,9 @@ def comparison_table(comparison: pd.DataFrame, lang: str) -> Styler:
     })
     styled = _frame(rows, label("figure", lang))
     styled = cite(styled, comparison["source"], lang, caption=False)
+    if comparison.attrs.get("province_only"):  # firms of several provinces: Bình Dương's compared
+        styled = styled.set_caption(html_text(label("compare_province_only", lang))).set_table_styles(
+            [{"selector": "caption", "props": [("caption-side", "top"), ("text-align", "left")]}], overwrite=False)
     return styled.set_table_styles([{"selector": "td:last-child", "props": [("text-align", "left")]}], overwrite=False)
 
 
