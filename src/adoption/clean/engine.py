@@ -137,7 +137,8 @@ def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCES
             (staged / config.PLATFORMS_FILE).mkdir()
             empty_platforms().to_parquet(staged / config.PLATFORMS_FILE / "part-0000.parquet", index=False)
         outcome = _outcome(register, [f for f in files if f.folder == "platforms"], settled)
-        enterprises = read_parts(staged / config.ENTERPRISES_FILE, list(REGISTER_COLUMNS))
+        # The survey is joined to the register: only then are the firms read back (a few columns).
+        enterprises = read_parts(staged / config.ENTERPRISES_FILE, list(REGISTER_COLUMNS)) if survey_tables else None
         small = clean_small_tables(survey_tables, workforce_tables, enterprises)
         del enterprises
         rejects, merges, quality = account(raw_dir, outcome, small, limits=limits, extract=extract, scope=scope)

@@ -248,7 +248,8 @@ class SmallTables:
     stages: dict[str, tuple[Stage, pd.DataFrame]]
 
 
-def clean_small_tables(survey_tables: list[RawTable], workforce_tables: list[RawTable], enterprises: pd.DataFrame) -> SmallTables:
+def clean_small_tables(survey_tables: list[RawTable], workforce_tables: list[RawTable],
+                       enterprises: pd.DataFrame | None) -> SmallTables:
     """The survey (joined to ``enterprises``: at least :data:`~adoption.clean.survey.REGISTER_COLUMNS`)
     and the workforce records, cleaned in memory."""
     survey = workforce = None
