@@ -66,8 +66,9 @@ def _operating(enterprises: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_the_overview_of_the_whole_country_compares_binh_duong_alone(national, tmp_path):
-    """On national data the overview is titled for the country, and its comparison with
-    Bình Dương's published figures counts Bình Dương's firms alone, and says so."""
+    """On national data the overview is titled for the country, its finding on district
+    units names Bình Dương's, and its comparison with Bình Dương's published figures counts
+    Bình Dương's firms alone, and says so."""
     spec = find_spec("adoption-overview")
     one = ReportSpec(spec.name, spec.notebook, spec.title_key, ({"lang": "en", "map": "2023"},), spec.needs, spec.kind)
     result = build(processed_dir=national, reports_dir=tmp_path, catalogue=(one,))
@@ -77,6 +78,7 @@ def test_the_overview_of_the_whole_country_compares_binh_duong_alone(national, t
     whole = _operating(load_clean(national).enterprises)
     in_binh_duong = int((whole["province_code"] == "74").sum())
     assert 0 < in_binh_duong < len(whole)
+    assert "Among Bình Dương's district units (the only province with district detail)" in page
     compared = page[page.index("Compared with the published figures"):]
     assert "Bình Dương's enterprises in these data only" in compared[:3000]
     row = re.search(r"<td[^>]*>Enterprises</td>\s*<td[^>]*>([\d,]+)</td>\s*<td[^>]*>65,000</td>", compared)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import pandas as pd
 
 from ..core import reference
+from ..core.scope import DEFAULT_SCOPE
 from ..core.schema import Enterprises as E
 from . import disclosure
 
-# The province whose published figures the reference data hold (Bình Dương's GSO code).
-PUBLISHED_PROVINCE = "74"
+# The province whose published figures the reference data hold, and the only one with
+# district and commune detail: Bình Dương (the default scope).
+PUBLISHED_PROVINCE = DEFAULT_SCOPE
 
 
 def headline(firms: pd.DataFrame, *, protected: bool = False) -> pd.Series:
@@ -146,12 +148,22 @@ def compare_published(firms: pd.DataFrame, published: pd.DataFrame | None = None
     return table
 
 
-def _published_province(firms: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
-    """The firms the published figures count: of firms of several provinces (clean data of
-    a national scope), those of :data:`PUBLISHED_PROVINCE` alone (and True)."""
+def beyond_the_province(firms: pd.DataFrame) -> bool:
+    """Whether ``firms`` hold firms of other provinces than :data:`PUBLISHED_PROVINCE`
+    (clean data of a national scope, say).
+
+    >>> beyond_the_province(pd.DataFrame({"province_code": ["74", None]})), beyond_the_province(pd.DataFrame({"province_code": ["74", "01"]}))
+    (False, True)
+    """
     if E.province_code not in firms.columns:
-        return firms, False
+        return False
     codes = firms[E.province_code].astype(object)
-    if not (codes.notna() & (codes != PUBLISHED_PROVINCE)).any():
+    return bool((codes.notna() & (codes != PUBLISHED_PROVINCE)).any())
+
+
+def _published_province(firms: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """The firms the published figures count: of firms of several provinces, those of
+    :data:`PUBLISHED_PROVINCE` alone (and True)."""
+    if not beyond_the_province(firms):
         return firms, False
-    return firms[(codes == PUBLISHED_PROVINCE).to_numpy(dtype=bool)], True
+    return firms[(firms[E.province_code].astype(object) == PUBLISHED_PROVINCE).to_numpy(dtype=bool)], True

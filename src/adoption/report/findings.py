@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..metrics import adoption, ict, intensity, workforce
+from ..metrics.headline import beyond_the_province
 from ..metrics.maps import DEFAULT_MAP, unit_dimension
 from ..metrics.sectors import UNPLACED
 from .formats import fmt_dec, fmt_int, fmt_pct, value_label
@@ -47,7 +48,9 @@ def overview(firms: pd.DataFrame, lang: str, map_: str = DEFAULT_MAP) -> list[st
     sentences = [] if {"adopters", "enterprises"} & set(figures.attrs["hidden"]) else [
         label("finding_adopters", lang, adopters=fmt_int(figures["adopters"], lang),
               firms=fmt_int(figures["enterprises"], lang), rate=fmt_pct(figures["adoption_rate"], lang))]
-    sentences += _spread(firms, unit_dimension(map_), lang, on_map("finding_districts", map_))
+    # Firms of several provinces (national clean data): the units are Bình Dương's alone.
+    units = "finding_bd_districts" if beyond_the_province(firms) else "finding_districts"
+    sentences += _spread(firms, unit_dimension(map_), lang, on_map(units, map_))
     sentences += _spread(firms, "vsic_section", lang, "finding_sectors")
     sizes = adoption.adoption_by(firms, "size_class", protected=True).set_index("size_class")
     if {"micro", "large"} <= set(sizes.index) and not sizes.loc[["micro", "large"], "hidden"].any():
