@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
@@ -36,6 +37,8 @@ from .delimited import PythonDialect
 from .encoding import UTF8_BOM, Decoded, valid_utf8, wide_bom
 from .limits import ReadLimits, breach
 from .read import RawTable, read_raw, sniff_delimiter
+
+log = logging.getLogger(__name__)
 
 # A CSV larger than this is read in pieces of about this size (each takes a few times it in memory).
 PIECE_BYTES = 128 * 1024 * 1024
@@ -168,6 +171,7 @@ def read_pieces(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple
     if plan is None:
         yield read_raw(path, aliases, required, limits)
         return
+    log.info("%s/%s: %s MB read in %d pieces of whole rows", path.parent.name, path.name, f"{path.stat().st_size / 2**20:,.0f}", len(plan.bounds))
     with path.open("rb") as handle:
         def piece(start: int, stop: int) -> bytes:
             handle.seek(start)
