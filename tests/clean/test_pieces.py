@@ -9,7 +9,7 @@ import pytest
 
 from adoption.clean import vocab
 from adoption.clean.limits import ReadLimits
-from adoption.clean.pieces import plan_pieces, read_pieces
+from adoption.clean.pieces import joined_extras, plan_pieces, read_pieces
 from adoption.clean.read import read_raw
 from adoption.core.errors import InputFileError
 
@@ -38,7 +38,7 @@ def _same(path, piece_bytes, limits=ReadLimits()):
     whole = read_raw(path, ALIASES, REQUIRED, limits)
     pieces = list(read_pieces(path, ALIASES, REQUIRED, limits, piece_bytes))
     pd.testing.assert_frame_equal(pd.concat([p.frame for p in pieces], ignore_index=True), whole.frame)
-    pd.testing.assert_frame_equal(pd.concat([p.extras for p in pieces], ignore_index=True), whole.extras)
+    pd.testing.assert_frame_equal(joined_extras([p.extras for p in pieces]), whole.extras)
     assert sum(p.rows_read for p in pieces) == whole.rows_read
     assert sum(p.blank_rows for p in pieces) == whole.blank_rows
     for piece in pieces:
@@ -102,9 +102,55 @@ def test_a_bad_row_in_a_later_piece_is_reported_at_its_line_in_the_file(tmp_path
 
 
 def test_the_row_limit_is_the_whole_files(tmp_path):
+    """A file beyond the row limit is left to the whole read, which says so after the
+    checks it makes first (an empty file is refused as empty)."""
     path = _write(tmp_path / "register.csv", LINES)
     limits = ReadLimits(max_rows=40)
-    with pytest.raises(InputFileError, match="48 lines"):
-        plan_pieces(path, limits, 100)
-    with pytest.raises(InputFileError, match="48 lines"):
+    assert plan_pieces(path, limits, 100) is None
+    with pytest.raises(InputFileError, match="48 lines") as whole:
         read_raw(path, ALIASES, REQUIRED, limits)
+    with pytest.raises(InputFileError) as pieces:
+        list(read_pieces(path, ALIASES, REQUIRED, limits, 100))
+    assert str(pieces.value) == str(whole.value)
+    blank = tmp_path / "blank.csv"
+    blank.write_bytes(b"\n" * 100)
+    with pytest.raises(InputFileError, match="the file is empty"):
+        list(read_pieces(blank, ALIASES, REQUIRED, ReadLimits(max_rows=50), 20))
+
+
+HEADER = "Mã số thuế,Tên doanh nghiệp,Huyện/Thị xã/Thành phố,Ngành nghề kinh doanh chính"
+
+
+@pytest.mark.parametrize("data", [
+    # Pieces whose rows are all blank, all empty cells, or too short for some columns: the
+    # columns keep the whole file's text type.
+    (HEADER + "\n" + "1,a,b,c\n" * 40 + "\n" * 60).encode(),
+    (HEADER + "\n" + "1,a,b,c\n" * 40 + ",,,\n" * 20).encode(),
+    (HEADER + "\n" + "1,a,b,c\n" * 40 + "1,a\n" * 30).encode(),
+    # Two extra columns: their values in the whole file's order.
+    ("Mã số thuế,STT,Ghi chú,Tên doanh nghiệp,Huyện/Thị xã/Thành phố,Ngành nghề kinh doanh chính\n"
+     + "1,2,3,a,b,c\n" * 40).encode(),
+    # A byte-order mark inside the quoted first cell, and a row that sends some texts to the
+    # Python parser: the header reads the same in every piece.
+    ('"\ufeffSTT",' + HEADER + "\n" + "".join(f"{n},37{n:03d},Cty {n},Dĩ An,4711{chr(13) * 2 if n == 50 else ''}\n"
+                                               for n in range(60))).encode(),
+], ids=["blank-rows", "empty-cells", "short-rows", "two-extras", "bom-in-quotes"])
+def test_cuts_that_once_told_apart(tmp_path, data):
+    path = tmp_path / "register.csv"
+    path.write_bytes(data)
+    for piece_bytes in (50, 120, 300):
+        if plan_pieces(path, ReadLimits(), piece_bytes) is not None:
+            _same(path, piece_bytes)
+
+
+def test_a_first_line_longer_than_the_first_block_is_read_whole(tmp_path, monkeypatch):
+    """The delimiter is told from the first non-blank line: where that line might run past
+    the block the scan looks at, the file is read whole."""
+    from adoption.clean import pieces
+
+    monkeypatch.setattr(pieces, "BLOCK_BYTES", 256)
+    title = ",".join(["Danh sách doanh nghiệp"] * 40)  # the first block holds part of it
+    path = tmp_path / "register.csv"
+    path.write_bytes(("\n".join([title, HEADER] + [f'37{n:05d},"Cty\n{n}",Dĩ An,4711' for n in range(60)]) + "\n").encode())
+    assert plan_pieces(path, ReadLimits(), 200) is None
+    _same(path, 200)

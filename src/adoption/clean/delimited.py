@@ -44,8 +44,9 @@ def parse_delimited(text: str, delimiter: str) -> pd.DataFrame:
 
 def _by_c_parser(text: str, delimiter: str) -> pd.DataFrame | None:
     """The frame by the C parser, or None where it might not be the Python parser's."""
-    if "\x00" in text:
-        return None
+    end = text.find("\n")
+    if "\x00" in text or "\ufeff" in (text if end < 0 else text[:end]):
+        return None  # NUL; a byte-order mark in the first line, which the Python parser strips even in quotes
     try:
         cells = _cells_per_row(text, delimiter)
     except csv.Error:

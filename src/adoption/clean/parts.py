@@ -36,7 +36,7 @@ from .duplicates import merge_register, raw_key, source_positions
 from .limits import ReadLimits
 from .pipeline import absent_columns
 from .platforms import ORDER, empty_platforms, screen_platforms, settle_platforms, platform_use
-from .pieces import PIECE_BYTES, read_pieces
+from .pieces import PIECE_BYTES, joined_extras, read_pieces
 from .read import RawTable
 from .register import clean_register
 from .vsic import header_versions
@@ -151,7 +151,7 @@ def _whole(tables: list[RawTable]) -> RawTable:
         return tables[0]
     first = tables[0]
     return replace(first, rows_read=sum(t.rows_read for t in tables), blank_rows=sum(t.blank_rows for t in tables),
-                   extras=pd.concat([t.extras for t in tables], ignore_index=True),
+                   extras=joined_extras([t.extras for t in tables]),
                    rejects=pd.concat([t.rejects for t in tables], ignore_index=True))
 
 

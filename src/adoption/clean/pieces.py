@@ -31,11 +31,12 @@ from pathlib import Path
 from typing import Iterator
 
 import numpy as np
+import pandas as pd
 
 from ..core.errors import InputFileError
 from .delimited import PythonDialect
 from .encoding import UTF8_BOM, Decoded, valid_utf8, wide_bom
-from .limits import ReadLimits, breach
+from .limits import ReadLimits
 from .read import RawTable, read_raw, sniff_delimiter
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def _scan(path: Path) -> tuple[bool, int, int, bool, bool, str] | None:
     delimiter; None where a byte is not UTF-8 (or it is UTF-16 or UTF-32)."""
     decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
     newlines = multibyte = 0
-    quoted, last, head, bom = False, b"", "", False
+    quoted, last, head, bom, first_text = False, b"", "", False, True
     with path.open("rb") as handle:
         first = True
         while block := handle.read(BLOCK_BYTES):
@@ -85,8 +86,8 @@ def _scan(path: Path) -> tuple[bool, int, int, bool, bool, str] | None:
                 text = decoder.decode(block)
             except UnicodeDecodeError:
                 return None
-            if not head:
-                head = text[:1 << 20]
+            if first_text:
+                head, first_text = text, False
             if b"\x00" in block:  # read whole: the reader's checks of NUL bytes look at the file's start
                 return None
             newlines += block.count(b"\n")
@@ -99,6 +100,10 @@ def _scan(path: Path) -> tuple[bool, int, int, bool, bool, str] | None:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return None
+    lines = head.splitlines()
+    first_line = next((number for number, line in enumerate(lines) if line.strip()), None)
+    if first_line is None or first_line == len(lines) - 1:
+        return None  # the first line the delimiter is told from might go on past the first block
     return bom, newlines, multibyte, quoted, last == b"\n", sniff_delimiter(head)
 
 
@@ -137,9 +142,8 @@ def plan_pieces(path: Path, limits: ReadLimits, piece_bytes: int = PIECE_BYTES) 
     if scanned is None:
         return None
     bom, newlines, multibyte, quoted, ends_with_newline, delimiter = scanned
-    lines = newlines + (not ends_with_newline)
-    if lines > limits.max_rows:  # the whole read's own refusal (limits.check_text_shape)
-        raise breach(path, "", f"{lines:,} lines", "max_rows", limits.max_rows)
+    if newlines + (not ends_with_newline) > limits.max_rows:
+        return None  # the whole read refuses it, after the checks it makes first
     start = 3 if bom else 0
     bounds, rows_before, row_ends, rows = [], [0], [], 0
     try:
@@ -192,6 +196,22 @@ def read_pieces(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple
             # The whole read names the file's own line (or, if it reads, the piece was wrong).
             read_raw(path, aliases, required, limits)
             raise error
+
+
+def joined_extras(pieces: list[pd.DataFrame]) -> pd.DataFrame:
+    """The extras of a file's pieces in the whole file's order: column by column (as the
+    first piece orders them), each column's rows in order.
+
+    >>> one = pd.DataFrame({"column": ["STT", "STT", "Ghi chú", "Ghi chú"], "source_row": [2, 3, 2, 3]})
+    >>> two = pd.DataFrame({"column": ["STT", "Ghi chú"], "source_row": [4, 4]})
+    >>> joined_extras([one, two]).values.tolist()
+    [['STT', 2], ['STT', 3], ['STT', 4], ['Ghi chú', 2], ['Ghi chú', 3], ['Ghi chú', 4]]
+    """
+    joined = pd.concat(pieces, ignore_index=True)
+    if len(pieces) < 2 or joined.empty:
+        return joined
+    order = {name: number for number, name in enumerate(dict.fromkeys(pieces[0]["column"]))}
+    return joined.iloc[joined["column"].map(order).argsort(kind="stable")].reset_index(drop=True)
 
 
 def _renumbered(table: RawTable, shift: int, decoded: Decoded) -> RawTable:

@@ -133,8 +133,9 @@ def _lone_cr_message(path: Path, text: str) -> str:
 
 def _values(column: pd.Series):
     """``column``'s values for a new frame, as ``to_numpy()`` gives them to it: a text column
-    holding text kept in its arrow storage (no Python string made of each value)."""
-    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow" and column.notna().any():
+    kept in its arrow storage (no Python string made of each value), even where it holds no
+    value (so that every piece of a file read in pieces has the whole file's types)."""
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
         return column.array
     return column.to_numpy()
 
