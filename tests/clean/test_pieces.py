@@ -9,7 +9,7 @@ import pytest
 
 from adoption.clean import vocab
 from adoption.clean.limits import ReadLimits
-from adoption.clean.pieces import joined_extras, plan_pieces, read_pieces
+from adoption.clean.pieces import joined, plan_pieces, read_pieces
 from adoption.clean.read import read_raw
 from adoption.core.errors import InputFileError
 
@@ -38,9 +38,10 @@ def _same(path, piece_bytes, limits=ReadLimits()):
     whole = read_raw(path, ALIASES, REQUIRED, limits)
     pieces = list(read_pieces(path, ALIASES, REQUIRED, limits, piece_bytes))
     pd.testing.assert_frame_equal(pd.concat([p.frame for p in pieces], ignore_index=True), whole.frame)
-    pd.testing.assert_frame_equal(joined_extras([p.extras for p in pieces]), whole.extras)
-    assert sum(p.rows_read for p in pieces) == whole.rows_read
-    assert sum(p.blank_rows for p in pieces) == whole.blank_rows
+    file = joined(pieces)
+    pd.testing.assert_frame_equal(file.extras, whole.extras)
+    assert file.rows_read == whole.rows_read and file.blank_rows == whole.blank_rows
+    pd.testing.assert_frame_equal(file.rejects, whole.rejects)
     for piece in pieces:
         assert piece.header_map == whole.header_map
         assert (piece.decoded.encoding, piece.decoded.evidence) == (whole.decoded.encoding, whole.decoded.evidence)

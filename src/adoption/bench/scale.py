@@ -71,7 +71,8 @@ def scale_rows(tmp: Path, sizes: tuple[int, ...] = SIZES, engines: tuple[str, ..
                             f"{cleaned.detail['enterprises']:,} enterprises; {cleaned.seconds / base.seconds:.1f}x the parse",
                             _target(size, engine, cleaned, base)))
         shutil.rmtree(raw.parent, ignore_errors=True)  # the raw folder and its ground truth
-    notes = [f"National scale: a synthetic national register (63 provinces, cleaned with --scope national) of about {', '.join(f'{s:,}' for s in sizes)} register rows, with "
+    notes = [f"National scale: a synthetic national register (63 provinces, cleaned with --scope national) of about "
+             f"{', '.join(f'{s:,}' for s in sizes)} register rows, with "
              "its platform records, cleaned by each engine in a fresh process (rows/s counts register rows; the parse "
              "and the cleaning read the platform records too). `dask` runs on a local cluster of 2 worker processes; "
              "its peak adds up the driving process's and every worker's. Targets at 5 M rows: at least "

@@ -127,8 +127,9 @@ def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCES
             items = [("register", n, p) for n, p in enumerate(registers)] + [("platforms", n, p) for n, p in enumerate(platform_files)]
             log.info("cleaning %d files in chunks of %s rows, duplicates in %d buckets (%s)", len(items), f"{chunk_rows:,}",
                      count, engine)
-            files = run.map(partial(_file_task, spill=spill, buckets=count, chunk_rows=chunk_rows, piece_bytes=piece_bytes,
-                                    limits=limits, vsic_version=vsic_version, scope=scope), items, "cleaned file")
+            files = run.map(partial(_file_task, spill=spill, buckets=count, chunk_rows=chunk_rows,
+                                    piece_bytes=piece_bytes, limits=limits, vsic_version=vsic_version, scope=scope),
+                            items, "cleaned file")
             register = [f for f in files if f.folder == "register"]
             if not sum(f.kept for f in register):
                 _no_valid_row(raw_dir, register)

@@ -5,7 +5,8 @@ function of files on disk and small arguments, so that this process or a Dask wo
 runs it alike (:mod:`adoption.clean.engine` runs them and adds up what they return):
 
 1. :func:`clean_file` reads one raw file (a large CSV a piece at a time:
-   :mod:`adoption.clean.pieces`) and cleans its rows, at most ``chunk_rows`` at a time, with the in-memory path's own functions (:func:`~adoption.clean.register.clean_register`,
+   :mod:`adoption.clean.pieces`) and cleans its rows, at most ``chunk_rows`` at a time,
+   with the in-memory path's own functions (:func:`~adoption.clean.register.clean_register`,
    :func:`~adoption.clean.platforms.screen_platforms`). Each chunk's rows go to spill files,
    one per bucket of tax codes; what the accounting needs (rejects, values not used,
    counts, flags) comes back, small.
@@ -36,7 +37,7 @@ from .duplicates import merge_register, raw_key, source_positions
 from .limits import ReadLimits
 from .pipeline import absent_columns
 from .platforms import ORDER, empty_platforms, screen_platforms, settle_platforms, platform_use
-from .pieces import PIECE_BYTES, joined_extras, read_pieces
+from .pieces import PIECE_BYTES, joined, read_pieces
 from .read import RawTable
 from .register import clean_register
 from .vsic import header_versions
@@ -135,24 +136,13 @@ def clean_file(path: Path, *, folder: str, number: int, spill: Path, buckets: in
         position += len(frame)
         tables.append(table)
         frame = chunk = None  # before the next piece is read
-    table = _whole(tables)
+    table = joined(tables)
     light = replace(table, extras=table.extras.drop_duplicates("column"))
     extras = spill / "extras" / f"{folder}-f{number:05d}.pkl"
     extras.parent.mkdir(parents=True, exist_ok=True)
     table.extras.to_pickle(extras)
     done = combine_parts(parts) if parts else FilePart(folder, number, light, pd.DataFrame(), pd.DataFrame())
     return replace(done, table=light, versions=versions)
-
-
-def _whole(tables: list[RawTable]) -> RawTable:
-    """The pieces of one file (without their rows) as the file: counts summed, extras and
-    the reader's rejects in row order."""
-    if len(tables) == 1:
-        return tables[0]
-    first = tables[0]
-    return replace(first, rows_read=sum(t.rows_read for t in tables), blank_rows=sum(t.blank_rows for t in tables),
-                   extras=joined_extras([t.extras for t in tables]),
-                   rejects=pd.concat([t.rejects for t in tables], ignore_index=True))
 
 
 def combine_parts(parts: list[FilePart]) -> FilePart:

@@ -6,16 +6,18 @@ cells), so a single file of millions of rows would break the bounded memory of
 valid UTF-8 (after a byte-order mark, if any) is therefore read in pieces of whole rows:
 
 1. :func:`plan_pieces` reads the file once as a stream, a block at a time: it checks the
-   UTF-8, counts the lines (the ``max_rows`` limit of the whole file) and the multi-byte
-   characters (the encoding's evidence, as :func:`~adoption.clean.encoding.decode` gives
-   it for the whole file), and cuts the file where a row ends: at a line feed, or, where
+   UTF-8, counts the lines (a file past ``max_rows`` is left to the whole read, which
+   refuses it) and the multi-byte characters (the encoding's evidence, as
+   :func:`~adoption.clean.encoding.decode` gives it for the whole file), and cuts the
+   file where a row ends: at a line feed, or, where
    the file holds quotes, where the csv module (the parser's own tokenizer) ends a row.
 2. :func:`read_pieces` reads each piece with :func:`~adoption.clean.read.read_raw`, the
    first as the start of the file, every other behind the file's rows up to its header
    (so that the same delimiter, header and row width are found), and numbers its rows as
    the whole file numbers them.
 
-The rows, their ``source_row`` and every count are those of reading the file whole. A
+The rows, their ``source_row`` and every count (:func:`joined`) are those of reading the
+file whole. A
 file that is not plain UTF-8 (a code page, UTF-16, stray bytes) is read whole, as before;
 so is a file a piece of which the reader refuses, so that the error names the file's own
 line.
@@ -175,7 +177,8 @@ def read_pieces(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple
     if plan is None:
         yield read_raw(path, aliases, required, limits)
         return
-    log.info("%s/%s: %s MB read in %d pieces of whole rows", path.parent.name, path.name, f"{path.stat().st_size / 2**20:,.0f}", len(plan.bounds))
+    log.info("%s/%s: %s MB read in %d pieces of whole rows", path.parent.name, path.name,
+             f"{path.stat().st_size / 2**20:,.0f}", len(plan.bounds))
     with path.open("rb") as handle:
         def piece(start: int, stop: int) -> bytes:
             handle.seek(start)
@@ -198,13 +201,23 @@ def read_pieces(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple
             raise error
 
 
-def joined_extras(pieces: list[pd.DataFrame]) -> pd.DataFrame:
+def joined(tables: list[RawTable]) -> RawTable:
+    """The tables :func:`read_pieces` gave for one file (their rows left out or not) as the
+    whole file's: counts summed, the reader's rejects joined, extras in the file's order."""
+    if len(tables) == 1:
+        return tables[0]
+    return replace(tables[0], rows_read=sum(t.rows_read for t in tables), blank_rows=sum(t.blank_rows for t in tables),
+                   extras=_joined_extras([t.extras for t in tables]),
+                   rejects=pd.concat([t.rejects for t in tables], ignore_index=True))
+
+
+def _joined_extras(pieces: list[pd.DataFrame]) -> pd.DataFrame:
     """The extras of a file's pieces in the whole file's order: column by column (as the
     first piece orders them), each column's rows in order.
 
     >>> one = pd.DataFrame({"column": ["STT", "STT", "Ghi chú", "Ghi chú"], "source_row": [2, 3, 2, 3]})
     >>> two = pd.DataFrame({"column": ["STT", "Ghi chú"], "source_row": [4, 4]})
-    >>> joined_extras([one, two]).values.tolist()
+    >>> _joined_extras([one, two]).values.tolist()
     [['STT', 2], ['STT', 3], ['STT', 4], ['Ghi chú', 2], ['Ghi chú', 3], ['Ghi chú', 4]]
     """
     joined = pd.concat(pieces, ignore_index=True)

@@ -60,7 +60,8 @@ class RawTable:
         return pd.DataFrame(columns=[*SOURCE_COLUMNS, "reason_code", "reason"])
 
 
-def _read_delimited(path: Path, limits: ReadLimits, data: bytes | None = None) -> tuple[list[tuple[str, pd.DataFrame]], Decoded]:
+def _read_delimited(path: Path, limits: ReadLimits,
+                    data: bytes | None = None) -> tuple[list[tuple[str, pd.DataFrame]], Decoded]:
     data = path.read_bytes() if data is None else data
     if not data.strip():
         raise InputFileError(f"{path}: the file is empty; expected a header row and data rows")
