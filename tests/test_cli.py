@@ -268,6 +268,14 @@ def test_a_build_with_nothing_to_do_imports_nothing_heavy(small_processed, built
     assert "rejects.csv was changed" in " ".join(refused.stderr.split())
 
 
+def test_report_refuses_an_unknown_engine_before_any_work(tmp_path):
+    done = run("report", "--raw", str(tmp_path / "raw"), "--processed", str(tmp_path / "p"), "--reports",
+               str(tmp_path / "r"), "--engine", "fast", check=2)
+    message = " ".join(done.stderr.split())
+    assert "--engine 'fast': expected one of memory, chunked, dask" in message and "Traceback" not in done.stderr
+    assert not any(tmp_path.iterdir())
+
+
 def test_a_scheduler_address_that_is_not_one_exit_2(tmp_path):
     done = run("build", "--processed", str(tmp_path), "--reports", str(tmp_path / "reports"), "--scheduler", "local:two",
                check=2)

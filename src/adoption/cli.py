@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .core import config
-from .core.errors import AdoptionError, InputFileError
+from .core.errors import AdoptionError, InputFileError, ParameterError
 from .core.version import __version__
 from .console import print_quality
 
@@ -285,6 +285,8 @@ def report(
     processed_dir = processed or config.PROCESSED_DIR
     reports_dir = reports or config.REPORTS_DIR
     try:
+        if engine not in config.ENGINES:  # before any work: the cleaning may be skipped as current
+            raise ParameterError(f"--engine {engine!r}: expected one of {', '.join(config.ENGINES)}")
         area = parse_scope(scope) if scope is not None else None  # the default needs no province list
         if raw is not None and not Path(raw).is_dir():
             raise InputFileError(f"{raw}: no such folder; expected a raw folder with register/ (and optionally "

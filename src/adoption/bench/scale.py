@@ -16,12 +16,13 @@ import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from ..core import config
 from . import data
 from .output import Row
 
 # Register rows of the national-scale registers measured.
 SIZES = (1_000_000, 5_000_000)
-ENGINES = ("memory", "chunked", "dask")
+ENGINES = config.ENGINES
 # Targets at 5 M rows: register rows a second, times pyarrow's parse, peak memory in parts.
 ROWS_PER_SECOND = 100_000
 TO_PARSE = 5.0

@@ -38,7 +38,7 @@ from .survey import REGISTER_COLUMNS
 
 log = logging.getLogger(__name__)
 
-ENGINES = ("memory", "chunked", "dask")
+ENGINES = config.ENGINES
 # Rows of a raw file cleaned at a time.
 CHUNK_ROWS = 200_000
 # Raw bytes per bucket of tax codes: a bucket's rows are in memory at once when duplicates merge.

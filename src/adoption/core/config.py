@@ -31,6 +31,9 @@ def _project_root() -> tuple[Path, bool]:
 
 PROJ_ROOT, _IN_PROJECT = _project_root()
 
+# How `adoption clean` may run (adoption.clean.engine): every table in memory, in parts
+# here, or in parts on a Dask cluster. Named here so that the CLI checks it unloaded.
+ENGINES = ("memory", "chunked", "dask")
 DATA_DIR = PROJ_ROOT / "data"
 RAW_DIR = DATA_DIR / "raw"
 PROCESSED_DIR = DATA_DIR / "processed"
