@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from adoption.clean import clean_raw
-from adoption.clean.delimited import OPTIONS, _by_c_parser, parse_delimited
+from adoption.clean.delimited import OPTIONS, _by_c_parser, _cells_per_row, _whole_lines, parse_delimited
 from adoption.core.errors import InputFileError
 
 # One awkward shape a text, and whether the C parser may read it (None: the Python parser decides).
@@ -58,3 +58,62 @@ def test_a_row_longer_than_the_first_is_refused_with_its_line(tmp_path):
                                              r"outside quotes, or the row has cells the others do not\. Put that cell "
                                              r"in double quotes, or remove the extra separator, then run again"):
         clean_raw(tmp_path)
+
+
+def _random_texts(seed: int, count: int):
+    """Texts of random pieces (quotes, separators, line ends, letters), and well-formed CSV
+    with random quoting and the odd defect: what a parser can get wrong."""
+    import csv
+    import random
+
+    rng = random.Random(seed)
+    pieces = ["a", "bé", " ", ",", ";", '"', '""', "\n", "\r\n", "\r", "x\ty", ""]
+    for _ in range(count):
+        yield "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        rows = [[rng.choice(["1", "Công ty", "a,b", 'say "hi"', "", " x ", "l1\nl2", "t\tu"]) for _ in range(3)]
+                for _ in range(rng.randint(1, 6))]
+        out = io.StringIO()
+        csv.writer(out, quoting=rng.choice([csv.QUOTE_ALL, csv.QUOTE_MINIMAL]),
+                   lineterminator=rng.choice(["\n", "\r\n"])).writerows(rows)
+        text = out.getvalue()
+        cut = rng.randint(0, len(text))
+        yield rng.choice([text, text, text[:cut] + rng.choice(['"', ",", "\n", "\n\n", "x"]) + text[cut:]])
+
+
+def test_random_texts_give_the_python_parsers_frame_or_its_error():
+    compared = fast = 0
+    for text in _random_texts(20261204, 400):
+        for sep in (",", ";"):
+            try:
+                expected = pd.read_csv(io.StringIO(text), sep=sep, engine="python", **OPTIONS)
+            except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+                with pytest.raises(type(exc)):
+                    parse_delimited(text, sep)
+                continue
+            pd.testing.assert_frame_equal(parse_delimited(text, sep), expected, check_exact=True, obj=repr(text))
+            compared += 1
+            fast += _whole_lines(text, sep) is not None and '"' in text
+    assert compared > 500 and fast > 100  # the quoted texts counted by line are among them
+
+
+def test_quoted_rows_one_to_a_line_are_counted_without_the_tokenizer():
+    text = '"MST","Tên","Địa chỉ"\r\n"0301","Công ty ""A""","Số 1, Dĩ An"\r\n"0302","",""\r\n'
+    rows = _whole_lines(text, ",")
+    assert rows is not None and _cells_per_row(text, ",", rows).tolist() == [3, 3, 3]
+    frame = parse_delimited(text, ",")
+    assert frame.iloc[1].tolist() == ["0301", 'Công ty "A"', "Số 1, Dĩ An"] and frame.iloc[2].tolist() == ["0302", "", ""]
+    # A quoted cell running over a line break is a row of two lines: counted by the tokenizer.
+    text = '"a","b"\n"x\ny",2\n'
+    assert _whole_lines(text, ",") is None and _cells_per_row(text, ",", None).tolist() == [2, 2]
+
+
+def test_the_first_lines_are_those_splitlines_gives():
+    import random
+
+    from adoption.clean.read import _first_lines
+
+    rng = random.Random(7)
+    for _ in range(500):
+        text = "".join(rng.choice(["a", " ", "\n", "\r", "\r\n", "\x0b", "\u2028", "xyz" * rng.randint(0, 3000)])
+                       for _ in range(rng.randint(0, 40)))
+        assert list(_first_lines(text)) == text.splitlines(), repr(text[:80])

@@ -2,15 +2,23 @@
 
 The cleaning reads every cell of a CSV as text, with pandas' Python parser (the csv
 module's tokenizer, strict quoting): a cell that a row does not reach is missing (NaN),
-an empty cell is ``""``, and a row longer than the first is an error. pandas' C parser
-builds the same frame several times faster, except that it fills the cells a short row
-does not reach with ``""``. So :func:`parse_delimited` counts each row's cells first (by
-line where the text holds no quote, else with the csv module's tokenizer, the Python
-parser's own), takes the C parser's frame and marks those cells missing; it leaves to the
-Python parser, which fails as it always has, any text it cannot read the same way: a
-tokenizer error (a cell beyond ``csv.field_size_limit``, a stray quote, a carriage return
-alone; in text without quotes, a line beyond that limit), a row longer than the first, a
-NUL character, a first row that is blank.
+an empty cell is ``""``, and a row longer than the first is an error. Faster parsers build
+the same frame where the text lets them:
+
+- each row's cells are counted first: by line where the text holds no quote; where it
+  does and every line is a whole row of well-formed cells (a quoted cell closed on its
+  line and followed by a separator or the line's end, no quote inside an unquoted cell),
+  by pyarrow's string kernels; else with the csv module's tokenizer, the Python parser's
+  own;
+- where every row is a whole line with the first row's cells (no short or blank row),
+  pyarrow's CSV reader builds the frame (several times faster again, on every core);
+- else pandas' C parser, which fills the cells a short row does not reach with ``""``:
+  those cells are then marked missing.
+
+The Python parser, which fails as it always has, is left any text these might read
+otherwise: a tokenizer error (a cell beyond ``csv.field_size_limit``, a stray quote, a
+carriage return alone; in text read by line, a line beyond that limit), a row longer
+than the first, a NUL character, a first row that is blank.
 """
 
 from __future__ import annotations
@@ -30,25 +38,31 @@ _LONE_CR = re.compile("\r(?!\n)")
 _TOO_WIDE = re.compile(r"Expected (\d+) fields in line \d+, saw (\d+)")
 
 
-def parse_delimited(text: str, delimiter: str) -> pd.DataFrame:
+def parse_delimited(text: str, delimiter: str, lines: pa.Array | None = None) -> pd.DataFrame:
     """``pd.read_csv`` of ``text`` with :data:`OPTIONS` and the Python engine: the same frame.
+    ``lines``: :func:`lines_of` ``text``, where the caller has them already.
 
     >>> parse_delimited("a,b,c\\n1,,\\n\\n2\\n", ",").to_numpy().tolist()
     [['a', 'b', 'c'], ['1', '', ''], [nan, nan, nan], ['2', nan, nan]]
     """
-    frame = _by_c_parser(text, delimiter)
+    frame = _by_c_parser(text, delimiter, lines)
     if frame is None:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, engine="python", **OPTIONS)
     return frame
 
 
-def _by_c_parser(text: str, delimiter: str) -> pd.DataFrame | None:
-    """The frame by the C parser, or None where it might not be the Python parser's."""
+def _by_c_parser(text: str, delimiter: str, lines: pa.Array | None = None) -> pd.DataFrame | None:
+    """The frame by pyarrow's or pandas' C parser, or None where it might not be the Python parser's."""
     end = text.find("\n")
     if "\x00" in text or "\ufeff" in (text if end < 0 else text[:end]):
         return None  # NUL; a byte-order mark in the first line, which the Python parser strips even in quotes
+    rows = _whole_lines(text, delimiter, lines)
+    if rows is not None:
+        frame = _by_arrow(text, delimiter, rows)
+        if frame is not None:
+            return frame
     try:
-        cells = _cells_per_row(text, delimiter)
+        cells = _cells_per_row(text, delimiter, rows)
     except csv.Error:
         return None
     if cells is None or not len(cells) or cells[0] == 0 or cells.max() > cells[0]:
@@ -64,6 +78,85 @@ def _by_c_parser(text: str, delimiter: str) -> pd.DataFrame | None:
         if short.any():
             frame[position] = frame[position].mask(short)
     return frame
+
+
+def _whole_lines(text: str, delimiter: str, lines: pa.Array | None = None) -> pa.Array | None:
+    """The lines of ``text`` (``lines``, or :func:`lines_of` it) without the empty one after a
+    final line feed, where each is a whole row the csv module reads without error; else None
+    (a carriage return alone, a line longer than the csv module's cell limit, in quoted text
+    a line that is not whole well-formed cells)."""
+    if _LONE_CR.search(text):
+        return None
+    rows = lines_of(text) if lines is None else lines
+    if len(rows) and text.endswith("\n"):
+        rows = rows[:-1]
+    if not len(rows) or pc.max(pc.utf8_length(rows)).as_py() > csv.field_size_limit():
+        return None
+    if '"' in text and not pc.all(pc.match_substring_regex(rows, _whole_rows(delimiter))).as_py():
+        return None
+    return rows
+
+
+def _cells_per_row(text: str, delimiter: str, rows: pa.Array | None) -> np.ndarray | None:
+    """How many cells the csv module finds in each row of ``text``: by line where ``rows``
+    (:func:`_whole_lines`) are given, else by the tokenizer (None for unquoted text, where
+    the Python parser decides); raises ``csv.Error`` as it would."""
+    if rows is None:
+        if '"' not in text:
+            return None
+        reader = csv.reader(_lines(text), dialect=PythonDialect, delimiter=delimiter, strict=True)
+        return np.fromiter((len(row) for row in reader), dtype=np.int64)
+    cells = pc.add(pc.count_substring(pc.replace_substring_regex(rows, _QUOTED, "") if '"' in text else rows, delimiter), 1)
+    blank = pc.is_in(rows, value_set=_BLANK).to_numpy(zero_copy_only=False)
+    return np.where(blank, 0, cells.to_numpy(zero_copy_only=False).astype(np.int64))
+
+
+# A blank line (a row of no cells for the csv module).
+_BLANK = pa.array(["", "\r"], type=pa.large_string())
+# A quoted cell closed on its line (in RE2's syntax, as pyarrow's kernels take it).
+_QUOTED = r'"(?:[^"\r\n]|"")*"'
+
+
+def _whole_rows(delimiter: str) -> str:
+    """A line that is one whole row of well-formed cells for the csv module in strict mode:
+    quoted cells closed on the line and followed by ``delimiter`` or the line's end, unquoted
+    cells without a quote or line end; a carriage return ends the line at most."""
+    sep = {"\t": r"\t"}.get(delimiter, re.escape(delimiter))
+    cell = f'(?:{_QUOTED}|[^{sep}"\\r\\n]*)'
+    return f"^{cell}(?:{sep}{cell})*\\r?$"
+
+
+def _by_arrow(text: str, delimiter: str, rows: pa.Array) -> pd.DataFrame | None:
+    """The frame of ``text`` by pyarrow's CSV reader (cells as text, never null; columns
+    numbered from 0), where its lines ``rows`` (:func:`_whole_lines`) all hold the first
+    line's cells, two or more, and none is blank; else None."""
+    import pyarrow.csv as pv
+
+    if pc.any(pc.is_in(rows, value_set=_BLANK)).as_py():
+        return None  # pyarrow reads a blank line as a row of empty cells, the Python parser as missing ones
+    first = rows[:1]
+    width = pc.count_substring(pc.replace_substring_regex(first, _QUOTED, "") if '"' in text else first, delimiter)[0].as_py() + 1
+    data = _as_bytes(text)
+    if width < 2 or not isinstance(data, io.BytesIO):
+        return None  # one cell a row: a blank line would be a cell, not a blank row
+    names, uneven = [str(n) for n in range(width)], []
+    def refuse(row) -> str:
+        uneven.append(row)
+        return "skip"
+    try:
+        table = pv.read_csv(data, read_options=pv.ReadOptions(column_names=names, block_size=16 << 20),
+                            parse_options=pv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
+                                                          escape_char=False, newlines_in_values=False,
+                                                          ignore_empty_lines=False, invalid_row_handler=refuse),
+                            convert_options=pv.ConvertOptions(column_types={n: pa.large_string() for n in names},
+                                                              strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    if uneven or table.num_rows != len(rows):
+        return None  # a short, long or blank row: the C parser and the count of cells
+    text_dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+    return pd.DataFrame({n: pd.Series(pd.arrays.ArrowStringArray(table.column(n)), dtype=text_dtype, copy=False)
+                         for n in range(width)})
 
 
 def _as_bytes(text: str) -> io.BytesIO | io.StringIO:
@@ -97,24 +190,6 @@ class PythonDialect(csv.Dialect):
     skipinitialspace = False
     quoting = csv.QUOTE_MINIMAL
     lineterminator = "\n"
-
-
-def _cells_per_row(text: str, delimiter: str) -> np.ndarray | None:
-    """How many cells the csv module finds in each row of ``text`` (None for a carriage
-    return alone, which the Python parser refuses); raises ``csv.Error`` as it would."""
-    if '"' in text:
-        reader = csv.reader(_lines(text), dialect=PythonDialect, delimiter=delimiter, strict=True)
-        return np.fromiter((len(row) for row in reader), dtype=np.int64)
-    if _LONE_CR.search(text):
-        return None
-    rows = lines_of(text)
-    if len(rows) and text.endswith("\n"):
-        rows = rows[:-1]
-    if len(rows) and pc.max(pc.utf8_length(rows)).as_py() > csv.field_size_limit():
-        return None  # a cell might be beyond the csv module's limit: the Python parser says
-    cells = pc.add(pc.count_substring(rows, delimiter), 1).to_numpy(zero_copy_only=False).astype(np.int64)
-    blank = pc.is_in(rows, value_set=pa.array(["", "\r"], type=pa.large_string())).to_numpy(zero_copy_only=False)
-    return np.where(blank, 0, cells)
 
 
 def lines_of(text: str) -> pa.Array:

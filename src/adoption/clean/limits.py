@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..core.errors import AdoptionError, InputFileError
@@ -116,8 +117,9 @@ def check_xlsx_archive(path: Path, limits: ReadLimits) -> None:
                      limits.max_xlsx_total_mb)
 
 
-def check_text_shape(path: Path, text: str, delimiter: str, limits: ReadLimits) -> None:
-    """Refuse a delimited text with too many lines or a line with too many columns, before parsing.
+def check_text_shape(path: Path, text: str, delimiter: str, limits: ReadLimits) -> pa.Array:
+    """Refuse a delimited text with too many lines or a line with too many columns, before
+    parsing; return its lines (:func:`~adoption.clean.delimited.lines_of`) for the parse.
 
     A line with as many separators as the limit or more is found without regard to quotes
     (pyarrow counts them), then split as CSV, so that quoted separators do not count.
@@ -135,6 +137,7 @@ def check_text_shape(path: Path, text: str, delimiter: str, limits: ReadLimits) 
             columns = line.count(delimiter) + 1
         if columns > limits.max_columns:
             raise breach(path, f"line {number}", f"{columns:,} columns", "max_columns", limits.max_columns)
+    return lines
 
 
 def long_line(text: str, limit: int) -> int | None:

@@ -74,10 +74,10 @@ def _read_delimited(path: Path, limits: ReadLimits,
     del data  # the text holds it now: a large file is not held twice
     text = _unix_line_ends(decoded.text)
     delimiter = sniff_delimiter(text)
-    check_text_shape(path, text, delimiter, limits)
+    lines = check_text_shape(path, text, delimiter, limits)
     previous = csv.field_size_limit(limits.max_cell_chars)  # the csv module enforces the cell limit
     try:
-        frame = parse_delimited(text, delimiter)
+        frame = parse_delimited(text, delimiter, lines)
     except (pd.errors.ParserError, csv.Error) as exc:
         if "field larger than field limit" in str(exc):
             line = long_line(text, limits.max_cell_chars)
@@ -105,11 +105,26 @@ def sniff_delimiter(text: str) -> str:
     >>> sniff_delimiter("\\nMã số thuế;Tên\\n"), sniff_delimiter("one column\\n")
     (';', ',')
     """
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    first_line = next((line for line in _first_lines(text) if line.strip()), "")
     try:
         return csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
     except csv.Error:
         return ","
+
+
+def _first_lines(text: str):
+    """The lines of ``text`` as ``str.splitlines`` gives them, one at a time from the first
+    (a large text is not split whole to find its first line that is not blank)."""
+    start, size = 0, 4096
+    while start < len(text):
+        lines = text[start:start + size].splitlines(keepends=True)
+        if start + size < len(text) and len(lines) > 1:
+            lines = lines[:-1]  # the last may go on past this block
+        elif start + size < len(text):
+            size *= 2  # one line longer than the block: a larger block
+            continue
+        yield from (line.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029") for line in lines)
+        start += sum(map(len, lines))
 
 
 def _unix_line_ends(text: str) -> str:

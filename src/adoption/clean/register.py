@@ -108,7 +108,7 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
     name = clean_text(raw["name"])
     district, commune, filled, conflict = _places(raw)
     # Files with a district column were written before the reform (see geo2025).
-    old_files = set(raw["source_file"]) - set((absent or {}).get("district", []))
+    old_files = set(raw["source_file"].unique()) - set((absent or {}).get("district", []))
     given = stated(raw)
     located = _locate(raw, district, commune, filled, old_files=old_files, skip=given.elsewhere())
     placed = place(raw, given, located, scope)

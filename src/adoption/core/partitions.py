@@ -51,7 +51,9 @@ def write_parts(frame: pd.DataFrame, folder: Path, name: str, keys: pd.DataFrame
     columns (aligned with ``frame``; by default the :data:`PARTITION_COLUMNS` of ``frame``,
     which then leave the files). Returns the files written.
     """
-    import pandas as pd
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     if keys is None:
         keys = frame[[c for c in PARTITION_COLUMNS if c in frame.columns]]
@@ -60,15 +62,15 @@ def write_parts(frame: pd.DataFrame, folder: Path, name: str, keys: pd.DataFrame
         Path(folder).mkdir(parents=True, exist_ok=True)
         frame.to_parquet(Path(folder) / name, index=False)
         return [Path(folder) / name]
-    where = pd.Series([""] * len(frame), index=frame.index, dtype=object)
-    for column in keys.columns:
-        values = keys[column].astype(object).where(keys[column].notna(), HIVE_NULL).astype(str).to_numpy()
-        where = where + f"{column}=" + values + "/"
+    # The frame becomes one Arrow table (one schema for every part), cut by place.
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    places = keys.astype(object).where(keys.notna(), HIVE_NULL).astype(str)
     written = []
-    for place, rows in frame.groupby(where.to_numpy(), sort=True):
-        target = Path(folder) / place / name
+    for values, rows in sorted(places.groupby(list(places.columns), sort=False).indices.items()):
+        values = values if isinstance(values, tuple) else (values,)
+        target = Path(folder).joinpath(*(f"{c}={v}" for c, v in zip(places.columns, values)), name)
         target.parent.mkdir(parents=True, exist_ok=True)
-        rows.to_parquet(target, index=False)
+        pq.write_table(table.take(pa.array(np.sort(rows))), target)
         written.append(target)
     return written
 
