@@ -58,10 +58,11 @@ def test_parts_give_the_outputs_of_memory(messy_series, tmp_path, extract):
     raw = messy_series / extract
     clean_folder(raw, tmp_path / "memory")
     # Chunks of 97 rows and 6 buckets: duplicates of a tax code meet only in their bucket;
-    # the UTF-8 CSVs read in pieces of about 4 KB.
+    # the UTF-8 CSVs read in pieces of about 4 KB; files of about 100 KB together cleaned
+    # as one run, so that chunks hold the rows of two files.
     cut = [plan_pieces(path, ReadLimits(), 4096) for path in sorted((raw / "register").glob("*.csv"))]
     assert sum(plan is not None and len(plan.bounds) > 10 for plan in cut) >= 2
-    result = clean_in_parts(raw, tmp_path / "parts", chunk_rows=97, buckets=6, piece_bytes=4096)
+    result = clean_in_parts(raw, tmp_path / "parts", chunk_rows=97, buckets=6, piece_bytes=4096, batch_bytes=100_000)
     assert result.quality["engine"] == {"name": "chunked", "chunk_rows": 97, "buckets": 6}
     assert result.quality["totals"]["merged"] > 0 and result.quality["totals"]["rejected"] > 0
     assert_same_outputs(tmp_path / "memory", tmp_path / "parts")
@@ -77,7 +78,7 @@ def test_dask_gives_the_outputs_of_memory(messy_series, tmp_path, dask_cluster):
     raw = messy_series / "2025-12-31"
     clean_folder(raw, tmp_path / "memory")
     result = clean_in_parts(raw, tmp_path / "dask", engine="dask", scheduler=dask_cluster.scheduler_address,
-                            chunk_rows=600, buckets=4)
+                            chunk_rows=600, buckets=4, batch_bytes=60_000)
     assert result.quality["engine"]["name"] == "dask"
     assert_same_outputs(tmp_path / "memory", tmp_path / "dask")
     firms = [in_scope(load_clean(folder).enterprises) for folder in (tmp_path / "memory", tmp_path / "dask")]

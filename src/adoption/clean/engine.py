@@ -1,7 +1,8 @@
 """Cleaning input too large for memory: in parts on this machine, or on a Dask cluster.
 
 ``adoption clean --engine chunked`` runs the tasks of :mod:`adoption.clean.parts` one after
-the other in this process: one raw file and one bucket of tax codes in memory at a time.
+the other in this process: a run of small raw files (or one large one, or a piece of it)
+and one bucket of tax codes in memory at a time.
 ``--engine dask`` hands the same tasks to the workers of a ``dask.distributed`` cluster
 (``--scheduler ADDRESS``, or a cluster on this machine), which read and write the raw and
 output folders, so those must be on a filesystem the workers share. Either way the
@@ -29,7 +30,7 @@ from ..core.partitions import read_parts
 from ..core.scope import Scope, parse_scope
 from .accounting import Kept
 from .limits import ReadLimits
-from .parts import BucketPart, FilePart, clean_file, combine_parts, settle_bucket
+from .parts import BucketPart, FilePart, batches, clean_files, combine_parts, settle_bucket
 from .pieces import PIECE_BYTES
 from .pipeline import CleanResult, Outcome, account, clean_small_tables, read_small_tables, vsic_setting
 from .platforms import ORDER, empty_platforms, other_platforms
@@ -39,8 +40,10 @@ from .survey import REGISTER_COLUMNS
 log = logging.getLogger(__name__)
 
 ENGINES = config.ENGINES
-# Rows of a raw file cleaned at a time.
+# Rows cleaned at a time (of one or more raw files).
 CHUNK_ROWS = 200_000
+# Raw bytes of small files cleaned together (a task; a run of files in one chunk of rows).
+BATCH_BYTES = 32 << 20
 # Raw bytes per bucket of tax codes: a bucket's rows are in memory at once when duplicates merge.
 BUCKET_BYTES = 48 << 20
 MAX_BUCKETS = 512
@@ -95,19 +98,21 @@ def _runner(engine: str, scheduler: str | None):
         yield _Run(client)
 
 
-def _file_task(item: tuple, **settings) -> FilePart:
-    folder, number, path = item
-    return clean_file(path, folder=folder, number=number, **settings)
+def _files_task(item: tuple, **settings) -> FilePart:
+    folder, files = item
+    return clean_files(files, folder=folder, **settings)
 
 
 def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, limits: ReadLimits | None = None, *,
                    engine: str = "chunked", scheduler: str | None = None, chunk_rows: int = CHUNK_ROWS,
                    buckets: int | None = None, vsic_version: str | None = None, extracted_on: str | None = None,
-                   scope: Scope | str | None = None, piece_bytes: int = PIECE_BYTES) -> CleanResult:
+                   scope: Scope | str | None = None, piece_bytes: int = PIECE_BYTES,
+                   batch_bytes: int = BATCH_BYTES) -> CleanResult:
     """Clean ``raw_dir`` into ``out_dir`` in parts (see the module's text): the same outputs
     as :func:`~adoption.clean.pipeline.clean_folder`, the enterprises and platform records
     in parts by province and district; ``scope`` as for :func:`~adoption.clean.pipeline.clean_raw`.
-    A CSV of more than ``piece_bytes`` is read a piece at a time (:mod:`adoption.clean.pieces`).
+    A CSV of more than ``piece_bytes`` is read a piece at a time (:mod:`adoption.clean.pieces`);
+    consecutive files of about ``batch_bytes`` together are one task, their rows cleaned together.
     The result holds the small tables (survey, workforce,
     rejects, merges, extras) and the accounting; its enterprises and platforms are empty.
     """
@@ -124,12 +129,13 @@ def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCES
     staged, spill = staging_folder(out_dir), work_folder(out_dir)
     try:
         with _runner(engine, scheduler) as run:
-            items = [("register", n, p) for n, p in enumerate(registers)] + [("platforms", n, p) for n, p in enumerate(platform_files)]
-            log.info("cleaning %d files in chunks of %s rows, duplicates in %d buckets (%s)", len(items), f"{chunk_rows:,}",
-                     count, engine)
-            files = run.map(partial(_file_task, spill=spill, buckets=count, chunk_rows=chunk_rows,
+            items = ([("register", run_) for run_ in batches(registers, batch_bytes)]
+                     + [("platforms", run_) for run_ in batches(platform_files, batch_bytes)])
+            log.info("cleaning %d files in %d runs, in chunks of %s rows, duplicates in %d buckets (%s)",
+                     len(registers) + len(platform_files), len(items), f"{chunk_rows:,}", count, engine)
+            files = run.map(partial(_files_task, spill=spill, buckets=count, chunk_rows=chunk_rows,
                                     piece_bytes=piece_bytes, limits=limits, vsic_version=vsic_version, scope=scope),
-                            items, "cleaned file")
+                            items, "cleaned run of files")
             register = [f for f in files if f.folder == "register"]
             if not sum(f.kept for f in register):
                 _no_valid_row(raw_dir, register)
@@ -174,8 +180,10 @@ def clean_with(raw_dir: Path, out_dir: Path, *, engine: str = "memory", schedule
 def _no_valid_row(raw_dir: Path, register: list[FilePart]) -> None:
     reasons = set()
     for part in register:
-        reasons |= set(part.table.rejects["reason_code"]) | (set(part.rejects["reason_code"]) if len(part.rejects) else set())
-    names = ", ".join(part.table.path.name for part in register)
+        reasons |= set(part.rejects["reason_code"]) if len(part.rejects) else set()
+        for table in part.tables:
+            reasons |= set(table.rejects["reason_code"])
+    names = ", ".join(table.path.name for part in register for table in part.tables)
     raise InputFileError(f"{raw_dir / 'register'}: no valid row in {names}; every row was rejected ({', '.join(sorted(reasons))})")
 
 
@@ -204,7 +212,8 @@ def _outcome(register: list[FilePart], platforms: list[FilePart], settled: list[
     kept_enterprises, kept_platforms = Kept(), Kept()
     for bucket in settled:
         kept_enterprises, kept_platforms = kept_enterprises + bucket.enterprises, kept_platforms + bucket.platforms
-    return Outcome(tables={"register": [f.table for f in register], "platforms": [f.table for f in platforms]},
+    return Outcome(tables={"register": [t for f in register for t in f.tables],
+                           "platforms": [t for f in platforms for t in f.tables]},
                    kept={"register": kept_enterprises, "platforms": kept_platforms},
                    rejects={"register": register_stage.rejects, "platforms": platform_rejects},
                    merges={"register": _by_tax_code([b.merges for b in settled]),

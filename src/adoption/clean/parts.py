@@ -4,8 +4,8 @@ The register and the platform records are cleaned by two kinds of task. Each is 
 function of files on disk and small arguments, so that this process or a Dask worker
 runs it alike (:mod:`adoption.clean.engine` runs them and adds up what they return):
 
-1. :func:`clean_file` reads one raw file (a large CSV a piece at a time:
-   :mod:`adoption.clean.pieces`) and cleans its rows, at most ``chunk_rows`` at a time,
+1. :func:`clean_files` reads a run of raw files (small ones together, a large CSV a piece
+   at a time: :mod:`adoption.clean.pieces`) and cleans their rows, ``chunk_rows`` at a time,
    with the in-memory path's own functions (:func:`~adoption.clean.register.clean_register`,
    :func:`~adoption.clean.platforms.screen_platforms`). Each chunk's rows go to spill files,
    one per bucket of tax codes; what the accounting needs (rejects, values not used,
@@ -54,12 +54,12 @@ _KEY = "_raw_key"
 
 @dataclass
 class FilePart:
-    """What :func:`clean_file` returns of one raw file: its table without its rows, and what
-    the accounting needs of its cleaning."""
+    """What :func:`clean_files` returns of one or more raw files: their tables without their
+    rows, and what the accounting needs of their cleaning."""
 
     folder: str
-    number: int
-    table: RawTable
+    number: int  # the first file's number among the folder's files
+    tables: list[RawTable]  # each file's, without its rows
     rejects: pd.DataFrame  # the cleaner's, in raw order (platform records: with ORDER)
     unparsed: pd.DataFrame
     kept: int = 0  # rows passed on to the buckets
@@ -105,44 +105,91 @@ def _gather(folder: Path) -> pd.DataFrame | None:
     return pd.concat([pd.read_pickle(f) for f in files], ignore_index=True) if files else None
 
 
-def clean_file(path: Path, *, folder: str, number: int, spill: Path, buckets: int, chunk_rows: int,
-               limits: ReadLimits, vsic_version: str | None = None, scope: Scope | None = None,
-               piece_bytes: int = PIECE_BYTES) -> FilePart:
-    """Read the raw file ``path`` of ``folder`` (``register`` or ``platforms``), a CSV of
-    more than ``piece_bytes`` a piece at a time (:mod:`adoption.clean.pieces`), and clean
-    its rows, ``chunk_rows`` at a time, into ``spill`` (one file per chunk and bucket)."""
+def clean_files(files: list[tuple[int, Path]], *, folder: str, spill: Path, buckets: int, chunk_rows: int,
+                limits: ReadLimits, vsic_version: str | None = None, scope: Scope | None = None,
+                piece_bytes: int = PIECE_BYTES) -> FilePart:
+    """Read the raw files ``files`` (their numbers among the folder's files, and paths: one
+    or more consecutive files) of ``folder`` (``register`` or ``platforms``), a CSV of more
+    than ``piece_bytes`` a piece at a time (:mod:`adoption.clean.pieces`), and clean their
+    rows together, ``chunk_rows`` at a time, into ``spill`` (one file per chunk and bucket):
+    small files are cleaned many to a chunk."""
     aliases, required = FOLDERS[folder]
-    parts, tables, chunk_number, position = [], [], 0, 0
-    for table in read_pieces(path, aliases, required, limits, piece_bytes):
-        if not tables:  # every piece has the file's header
-            absent = absent_columns([table], aliases)
-            versions = header_versions([table], vsic_version) if folder == "register" else {}
-        frame, table = table.frame, replace(table, frame=table.frame.iloc[:0])  # no piece's rows kept past it
-        for start in range(0, len(frame), chunk_rows):
-            chunk = frame.iloc[start:start + chunk_rows].reset_index(drop=True)
-            name = f"f{number:05d}-c{chunk_number:05d}"
-            chunk_number += 1
-            if folder == "register":
-                stage = clean_register(chunk, absent=absent, vsic_versions=versions, scope=scope)
-                rows = stage.clean.assign(**{_KEY: raw_key(chunk, list(aliases))[source_positions(chunk, stage.clean)]})
-                _spill(rows, rows[E.tax_code], spill / folder, name, buckets)
-                parts.append(FilePart(folder, number, table, stage.rejects, stage.unparsed, len(rows), stage.changed,
-                                      stage.out_of_range, stage.flags))
-            else:
-                order = number * FILE_STRIDE + position + np.arange(start, start + len(chunk), dtype="int64")
-                refused, passed, unparsed = screen_platforms(chunk, order=order)
-                _spill(passed, passed["_tax_code"], spill / folder, name, buckets)
-                parts.append(FilePart(folder, number, table, refused, unparsed, len(passed)))
-        position += len(frame)
-        tables.append(table)
-        frame = chunk = None  # before the next piece is read
-    table = joined(tables)
-    light = replace(table, extras=table.extras.drop_duplicates("column"))
-    extras = spill / "extras" / f"{folder}-f{number:05d}.pkl"
-    extras.parent.mkdir(parents=True, exist_ok=True)
-    table.extras.to_pickle(extras)
-    done = combine_parts(parts) if parts else FilePart(folder, number, light, pd.DataFrame(), pd.DataFrame())
-    return replace(done, table=light, versions=versions)
+    batch = files[0][0]
+    parts: list[FilePart] = []
+    absent: dict[str, list[str]] = {}
+    versions: dict[str, str] = {}
+    pending: list[tuple[pd.DataFrame, np.ndarray]] = []  # rows waiting for a chunk, with their order
+
+    def clean(chunk: pd.DataFrame, order: np.ndarray) -> None:
+        name = f"f{batch:05d}-c{len(parts):05d}"
+        if folder == "register":
+            stage = clean_register(chunk, absent=absent, vsic_versions=versions, scope=scope)
+            rows = stage.clean.assign(**{_KEY: raw_key(chunk, list(aliases))[source_positions(chunk, stage.clean)]})
+            _spill(rows, rows[E.tax_code], spill / folder, name, buckets)
+            parts.append(FilePart(folder, batch, [], stage.rejects, stage.unparsed, len(rows), stage.changed,
+                                  stage.out_of_range, stage.flags))
+        else:
+            refused, passed, unparsed = screen_platforms(chunk, order=order)
+            _spill(passed, passed["_tax_code"], spill / folder, name, buckets)
+            parts.append(FilePart(folder, batch, [], refused, unparsed, len(passed)))
+
+    def flush() -> None:
+        frames, orders = zip(*pending)
+        pending.clear()
+        chunk = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+        clean(chunk, np.concatenate(orders))
+
+    tables, extras = [], []
+    for number, path in files:
+        position, pieces = 0, []
+        for table in read_pieces(path, aliases, required, limits, piece_bytes):
+            if not pieces:  # every piece has the file's header
+                for column, names in absent_columns([table], aliases).items():
+                    absent.setdefault(column, []).extend(names)
+                versions.update(header_versions([table], vsic_version) if folder == "register" else {})
+            frame, table = table.frame, replace(table, frame=table.frame.iloc[:0])  # no piece's rows kept past it
+            order = number * FILE_STRIDE + position + np.arange(len(frame), dtype="int64")
+            position += len(frame)
+            pieces.append(table)
+            start = 0
+            while start < len(frame):
+                room = chunk_rows - sum(len(f) for f, _ in pending)
+                pending.append((frame.iloc[start:start + room], order[start:start + room]))
+                start += room
+                if room <= len(pending[-1][0]):
+                    flush()
+            frame = None  # before the next piece is read
+        table = joined(pieces)
+        extras.append(table.extras)
+        tables.append(replace(table, extras=table.extras.drop_duplicates("column")))
+    if pending:
+        flush()
+    target = spill / "extras" / f"{folder}-f{batch:05d}.pkl"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    pd.concat(extras, ignore_index=True).to_pickle(target)
+    done = combine_parts(parts) if parts else FilePart(folder, batch, [], pd.DataFrame(), pd.DataFrame())
+    return replace(done, tables=tables, versions=versions)
+
+
+def batches(paths: list[Path], batch_bytes: int) -> list[list[tuple[int, Path]]]:
+    """``paths`` (numbered in order) in runs of consecutive files of about ``batch_bytes``
+    together; a larger file is a run of its own.
+
+    >>> [[n for n, _ in run] for run in batches([Path(__file__)] * 3, 1)]
+    [[0], [1], [2]]
+    >>> [[n for n, _ in run] for run in batches([Path(__file__)] * 3, 1 << 30)]
+    [[0, 1, 2]]
+    """
+    runs: list[list[tuple[int, Path]]] = []
+    size = batch_bytes
+    for number, path in enumerate(paths):
+        bytes_ = path.stat().st_size
+        if size + bytes_ > batch_bytes or not runs:
+            runs.append([])
+            size = 0
+        runs[-1].append((number, path))
+        size += bytes_
+    return runs
 
 
 def combine_parts(parts: list[FilePart]) -> FilePart:
@@ -160,7 +207,7 @@ def combine_parts(parts: list[FilePart]) -> FilePart:
     versions = {}
     for part in parts:
         versions.update(part.versions)
-    return FilePart(first.folder, first.number, first.table, pd.concat([p.rejects for p in parts], ignore_index=True),
+    return FilePart(first.folder, first.number, [t for p in parts for t in p.tables], pd.concat([p.rejects for p in parts], ignore_index=True),
                     unparsed, sum(p.kept for p in parts), _sum(p.changed for p in parts),
                     _sum(p.out_of_range for p in parts), flags, versions)
 

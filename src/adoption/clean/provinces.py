@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 from ..core.scope import Scope, province_code, province_names
 from .addresses import address_province
 from .geo2025 import SCOPE as BINH_DUONG_AREA
-from .normalise import clean_text, map_unique
+from .normalise import map_unique, missing
 
 BINH_DUONG = "74"
 HO_CHI_MINH_CITY = "79"
@@ -80,12 +80,12 @@ def stated(raw: pd.DataFrame) -> Stated:
     """The provinces ``raw``'s rows state (``province`` and ``address`` columns); an
     address's province is read from its last two parts (:func:`address_province`)."""
     column = map_unique(raw["province"], province_code).astype("string")
-    unmatched = (clean_text(raw["province"]).notna() & column.isna()).to_numpy(dtype=bool)
+    unmatched = ~missing(raw["province"]) & column.isna().to_numpy(dtype=bool)
     address = pd.Series(pd.NA, index=raw.index, dtype="string")
-    written = clean_text(raw["address"]).notna().to_numpy(dtype=bool)
+    written = ~missing(raw["address"])
     if written.any():
         address[written] = map_unique(_tails(raw["address"][written]), address_province).astype("string")
-    units = (clean_text(raw["district"]).notna() | clean_text(raw["commune"]).notna()).to_numpy(dtype=bool)
+    units = ~missing(raw["district"]) | ~missing(raw["commune"])
     return Stated(column=column, address=address, unmatched=unmatched, units_written=units)
 
 
@@ -119,7 +119,7 @@ def place(raw: pd.DataFrame, given: Stated, located: pd.DataFrame, scope: Scope)
     in_units = (located["outcome"] == "kept").to_numpy(dtype=bool) & ~skip
     fallback = given.column.fillna(given.address)
     other = (fallback.notna() & (fallback != BINH_DUONG)).to_numpy(dtype=bool) & ~in_units
-    nothing = ~given.units_written & clean_text(raw["address"]).isna().to_numpy(dtype=bool)
+    nothing = ~given.units_written & missing(raw["address"])
     bare = (fallback == BINH_DUONG).fillna(False).to_numpy(dtype=bool) & ~in_units & nothing
     code = pd.Series(pd.NA, index=raw.index, dtype="string")
     code[in_units | bare] = BINH_DUONG

@@ -23,6 +23,7 @@ from .normalise import (
     clean_text,
     is_missing,
     map_unique,
+    missing,
     read_dates,
     read_numbers,
 )
@@ -49,7 +50,7 @@ def _name_reason(value: str) -> str:
 def _places(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
     """District and commune codes; which districts were filled from the commune; conflicts."""
     district = map_unique(raw["district"], district_code).astype("string")
-    district_blank = clean_text(raw["district"]).isna()
+    district_blank = pd.Series(missing(raw["district"]), index=raw.index)
     # A commune that names its district fills a district left empty (never a wrong one).
     from_commune = map_unique(raw["commune"], district_of_commune).astype("string")
     filled = district_blank & from_commune.notna()
@@ -116,8 +117,8 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
     outcome = placed.outcome.where(placed.code.notna().to_numpy(dtype=bool) | placed.outcome.notna(), located["outcome"])
     geo_reason = placed.reason.fillna(located["reason"])
     # A district another province's row writes is not one of Bình Dương's, and not used.
-    unknown_district = (clean_text(raw["district"]).notna() & district.isna()
-                        & (placed.code.isna() | (placed.code == BINH_DUONG)).to_numpy(dtype=bool))
+    unknown_district = pd.Series(~missing(raw["district"]) & district.isna().to_numpy(dtype=bool)
+                                 & (placed.code.isna() | (placed.code == BINH_DUONG)).to_numpy(dtype=bool))
     registered, registered_problem = read_dates(raw["registered_on"], earliest=EARLIEST_REGISTRATION, latest=date.today())
     vsic = read_vsic(raw["vsic"], header=raw["source_file"].map(vsic_versions or {}), registered=registered)
     rejects, keep = split(raw, [
@@ -180,7 +181,7 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
             # Districts and communes of other provinces are not read (counted in flags, units_not_used).
             "district": changed(kept["district"][in_units], clean[E.district][in_units]),
             "district_filled_from_commune": int((filled & geo["district_code"].notna() & pd.Series(keep)).sum()),
-            "commune_not_matched": int((clean_text(kept["commune"]).notna().to_numpy() & in_units
+            "commune_not_matched": int((~missing(kept["commune"]) & in_units
                                         & clean[E.commune_code].isna().to_numpy()
                                         & clean["commune2025_code"].isna().to_numpy()
                                         & clean["commune2025_candidates"].isna().to_numpy()).sum()),

@@ -191,6 +191,25 @@ def read_vsic(values: pd.Series, *, header: pd.Series | None = None, registered:
 ['2018', 'one_version_only', '6201', '-'], ['-', '-', '-', '-']]
     """
     index = values.index
+    header = pd.Series(None, index=index, dtype=object) if header is None else header.reindex(index).astype(object)
+    after = np.zeros(len(index), dtype=bool)
+    if registered is not None:
+        after = (pd.to_datetime(registered.reindex(index)) >= pd.Timestamp(classification.IN_FORCE_2025)).fillna(False)
+        after = after.to_numpy(dtype=bool)
+    # A row's reading depends on its value, header and date only: each combination is read once.
+    d = distinct(values)
+    headers, named = pd.factorize(header, use_na_sentinel=False)
+    combination, firsts = np.unique((d.codes.astype(np.int64) * (len(named) + 1) + headers) * 2 + after, return_index=True)
+    rows = np.searchsorted(combination, (d.codes.astype(np.int64) * (len(named) + 1) + headers) * 2 + after)
+    read = _read_combinations(values.iloc[firsts].reset_index(drop=True), header.iloc[firsts].reset_index(drop=True),
+                              pd.Series(after[firsts]))
+    return read.iloc[rows].set_axis(index)
+
+
+def _read_combinations(values: pd.Series, header: pd.Series, after: pd.Series) -> pd.DataFrame:
+    """:func:`read_vsic` of rows given the version their header names and whether they
+    were registered after VSIC 2025 came into force."""
+    index = values.index
     names = _names()
     # Each distinct value read once: its code, whether each version has that class, and
     # the version its description names.
@@ -200,10 +219,6 @@ def read_vsic(values: pd.Series, *, header: pd.Series | None = None, registered:
     code = pd.Series(d.per_row(code_of), index=index, dtype=object)
     exists = {v: pd.Series(d.per_row(np.array([v in names.get(c or "", {}) for c in code_of], dtype=bool)), index=index)
               for v in classification.VERSIONS}
-    header = pd.Series(None, index=index, dtype=object) if header is None else header.reindex(index).astype(object)
-    after = pd.Series(False, index=index)
-    if registered is not None:
-        after = (pd.to_datetime(registered.reindex(index)) >= pd.Timestamp(classification.IN_FORCE_2025)).fillna(False)
     said = pd.Series(None, index=index, dtype=object).mask(after.astype(bool), "2025")
     described = np.array([description_version(f"{c}", text) for c, text in parts], dtype=object)
     candidates = {
