@@ -70,31 +70,34 @@ def merge_register(clean: pd.DataFrame, raw_key: pd.Series) -> tuple[pd.DataFram
     >>> kept["source_row"].tolist(), merges[["source_row", "kind", "kept_source_row"]].values.tolist()
     ([2, 4], [[3, 'same_tax_code', 2]])
     """
+    clean = clean.reset_index(drop=True)
     completeness = clean.drop(columns=[c for c in _CLASSIFICATION if c in clean.columns]).notna().sum(axis=1)
-    order = clean.assign(_complete=completeness, _raw=raw_key.to_numpy()).sort_values(
-        ["tax_code", "_complete", "source_file", "source_sheet", "source_row"],
-        ascending=[True, False, False, False, False], kind="stable",
-    )
-    duplicated = order["tax_code"].duplicated(keep="first")
-    winners = order[~duplicated].set_index("tax_code")
-    losers = order[duplicated]
-    same = losers["_raw"].to_numpy() == winners["_raw"].reindex(losers["tax_code"]).to_numpy()
-    kinds = np.where(same, "identical", "same_tax_code").tolist()
-    merges = _merges(losers, kinds, winners.loc[losers["tax_code"]])
-    kept = order[~duplicated].drop(columns=["_complete", "_raw"])
-    return kept.sort_values(SOURCE_COLUMNS, kind="stable").reset_index(drop=True), merges
+    # The rows' order is found on the keys alone; the rows are taken once, at the end.
+    keys = clean[["tax_code", *SOURCE_COLUMNS]].assign(_complete=completeness)
+    order = keys.sort_values(["tax_code", "_complete", "source_file", "source_sheet", "source_row"],
+                             ascending=[True, False, False, False, False], kind="stable").index.to_numpy()
+    codes = clean["tax_code"].to_numpy(dtype=object)
+    duplicated = pd.Series(codes[order]).duplicated(keep="first").to_numpy()
+    winners, losers = order[~duplicated], order[duplicated]
+    won_by = pd.Series(winners, index=codes[winners]).reindex(codes[losers]).to_numpy()
+    raw = np.asarray(raw_key)
+    kinds = np.where(raw[losers] == raw[won_by], "identical", "same_tax_code").tolist()
+    merges = _merges(clean.iloc[losers], kinds, clean.iloc[won_by])
+    # Kept rows in the order of their source (rows of one source in the order above).
+    rank = keys.groupby(SOURCE_COLUMNS, sort=True, dropna=False).ngroup().to_numpy()
+    kept = clean.iloc[winners[np.argsort(rank[winners], kind="stable")]]
+    return kept.reset_index(drop=True), merges
 
 
 def merge_platforms(clean: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per firm and platform category: the earliest adoption date wins."""
-    ordered = clean.sort_values(["tax_code", "platform", "adopted_on"] + SOURCE_COLUMNS, kind="stable")
-    dup = ordered.duplicated(["tax_code", "platform"], keep="first").to_numpy()
-    first = ordered[~dup].set_index(["tax_code", "platform"], drop=False)
-    losers = ordered[dup]
-    keys = list(zip(losers["tax_code"], losers["platform"]))
-    kept_rows = first.loc[keys] if keys else first.iloc[0:0]
-    merges = _merges(losers, "same_firm_and_platform", kept_rows)
-    kept = ordered[~dup].sort_values(SOURCE_COLUMNS, kind="stable").reset_index(drop=True)
+    clean = clean.reset_index(drop=True)
+    order = clean.sort_values(["tax_code", "platform", "adopted_on"] + SOURCE_COLUMNS, kind="stable").index.to_numpy()
+    dup = clean.iloc[order].duplicated(["tax_code", "platform"], keep="first").to_numpy()
+    # Each merged row's group starts at the last row kept before it (the rows are in order of their keys).
+    first = np.maximum.accumulate(np.where(~dup, np.arange(len(dup)), 0))
+    merges = _merges(clean.iloc[order[dup]], "same_firm_and_platform", clean.iloc[order[first[dup]]])
+    kept = clean.iloc[order[~dup]].sort_values(SOURCE_COLUMNS, kind="stable").reset_index(drop=True)
     return kept, merges
 
 

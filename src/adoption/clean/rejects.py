@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..core.schema import SOURCE_COLUMNS
 from .places import closest_district
@@ -120,9 +122,9 @@ def no_rejects() -> pd.DataFrame:
 
 def changed(raw: pd.Series, clean: pd.Series) -> int:
     """How many values a normaliser changed (compared as stripped text)."""
-    raw_text = raw.fillna("").astype(str).str.strip().to_numpy(dtype=object)
-    clean_text_ = clean.astype("string").fillna("").to_numpy(dtype=object)
-    return int((raw_text != clean_text_).sum())
+    raw_text = pa.array(raw.fillna("").astype(str).str.strip().array).cast(pa.large_string())
+    clean_text_ = pa.array(clean.astype("string").fillna("").array).cast(pa.large_string())
+    return int(pc.sum(pc.not_equal(raw_text, clean_text_)).as_py() or 0)
 
 
 def district_reason(value: str) -> str:

@@ -75,21 +75,6 @@ def write_parts(frame: pd.DataFrame, folder: Path, name: str, keys: pd.DataFrame
     return written
 
 
-def read_part(path: Path, folder: Path, data: bytes | None = None, columns: list[str] | None = None) -> pd.DataFrame:
-    """One part file (only ``columns``, when given) with the partition values its folders
-    name as columns."""
-    import io
-
-    import pandas as pd
-
-    named = partition_values(path, folder)
-    wanted = None if columns is None else [c for c in columns if c not in named]
-    frame = pd.read_parquet(io.BytesIO(data) if data is not None else path, columns=wanted)
-    for column, value in named.items():
-        frame[column] = pd.array([value] * len(frame), dtype="string")
-    return frame
-
-
 def selected(files: list[Path], folder: Path, where: dict[str, str | None] | None) -> list[Path]:
     """The part files whose folders match ``where`` (column -> value, None for unknown);
     a column the folders do not name does not select."""
@@ -121,17 +106,34 @@ def read_parts(folder: Path, columns: list[str], *, datas: dict[Path, bytes] | N
     """A partitioned table as the single-file table it stands for: ``columns`` in that
     order, rows in the order of their source (file, sheet, row); with ``where``, only its
     rows of those places (only the matching folders are read)."""
+    import numpy as np
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
 
     every = part_files(folder)
     if not every:
         raise FileNotFoundError(f"{folder}: no part file")
     files = selected(every, folder, where)
     wanted = list(dict.fromkeys([*columns, *SOURCE_ORDER, *(where or {})]))
-    frames = ([read_part(path, folder, (datas or {}).get(path), wanted) for path in files]
-              or [read_part(every[0], folder, None, wanted).iloc[:0]])
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    frame = frame.sort_values(SOURCE_ORDER, kind="stable").reset_index(drop=True)
+    tables, named = [], []
+    for path in files or every[:1]:  # none selected: the table's columns, no row
+        values = partition_values(path, folder)
+        data = (datas or {}).get(path)
+        tables.append(pq.read_table(pa.BufferReader(data) if data is not None else path,
+                                    columns=[c for c in wanted if c not in values]))
+        named.append(values)
+    # The parts as one table in the order of their source (a stable sort, missing values
+    # last, as pandas sorts), converted to pandas once (the files' pandas metadata give the types).
+    table = pa.concat_tables(tables, promote_options="default").combine_chunks()
+    rows = [part.num_rows if files else 0 for part in tables]
+    table = table.slice(0, sum(rows))
+    order = pc.sort_indices(table, sort_keys=[(c, "ascending") for c in SOURCE_ORDER])  # missing values at the end
+    frame = table.take(order).to_pandas()
+    for column in named[0]:
+        values = np.repeat(np.array([n[column] for n in named], dtype=object), rows)
+        frame[column] = pd.array(values[order.to_numpy()], dtype="string")
     return where_rows(frame[[c for c in columns if c in frame.columns]], where)
 
 
