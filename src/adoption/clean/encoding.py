@@ -239,7 +239,10 @@ def decode(path, data: bytes) -> Decoded:
     'cp1252'
     """
     if data.startswith(UTF8_BOM):
-        text, found, marker = _marked(data[3:].decode("utf-8", errors="surrogateescape"))
+        try:  # every byte UTF-8 (the usual case): nothing to mark
+            text, found, marker = data[3:].decode("utf-8"), (), ""
+        except UnicodeDecodeError:
+            text, found, marker = _marked(data[3:].decode("utf-8", errors="surrogateescape"))
         note = f"; {_bytes(len(found))} not UTF-8, the rows holding them set aside" if found else ""
         return Decoded(text, "utf-8-sig", 1.0, f"UTF-8 byte-order mark{note}", found, marker)
     for mark, encoding, name in WIDE_BOMS:
