@@ -198,7 +198,14 @@ def lines_of(text: str) -> pa.Array:
     >>> lines_of("a,b\\r\\n\\n1").to_pylist()
     ['a,b\\r', '', '1']
     """
-    return pc.split_pattern(pa.array([text], type=pa.large_string()), "\n").flatten()
+    try:  # Python's UTF-8 is valid UTF-8: pyarrow takes the bytes as they are
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        whole = pa.array([text], type=pa.large_string())
+    else:
+        whole = pa.Array.from_buffers(pa.large_string(), 1, [None, pa.py_buffer(np.array([0, len(data)], dtype=np.int64)),
+                                                             pa.py_buffer(data)])
+    return pc.split_pattern(whole, "\n").flatten()
 
 
 def too_wide(text: str, delimiter: str, error: Exception) -> tuple[int, int, int] | None:

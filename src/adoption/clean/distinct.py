@@ -176,7 +176,7 @@ def is_in(values: pd.Series, members) -> np.ndarray:
     [True, False, False]
     """
     members = members if isinstance(members, pd.Series) else pd.Series(list(members), dtype=object)
-    found = pc.is_in(_large_text(values), value_set=pc.unique(_large_text(members)), skip_nulls=True)
+    found = pc.is_in(_large_text(values), value_set=_large_text(members), skip_nulls=True)
     return found.fill_null(False).to_numpy(zero_copy_only=False)
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..core.partitions import PARTITION_COLUMNS, write_parts
 from ..core.scope import Scope
@@ -84,20 +85,44 @@ class BucketPart:
 
 
 def bucket_of(codes: pd.Series, buckets: int) -> np.ndarray:
-    """The bucket of each (clean) tax code: the same in every process and on every machine.
+    """The bucket of each (clean) tax code: a hash of its UTF-8 bytes, the same in every
+    process and on every machine (a missing code is in bucket 0).
 
     >>> bucket_of(pd.Series(["0301234567", "0301234567"]), 8).tolist() == [bucket_of(pd.Series(["0301234567"]), 8)[0]] * 2
     True
+    >>> sorted(set(bucket_of(pd.Series([f"{n:010d}" for n in range(1000)]), 4).tolist()))
+    [0, 1, 2, 3]
     """
-    return (pd.util.hash_array(codes.astype(object).to_numpy()) % np.uint64(buckets)).astype("int64")
+    text = pa.array(codes.astype("string").array).cast(pa.large_binary())
+    text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset:text.offset + len(text) + 1]
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]].astype(np.uint64)
+    starts, lengths = offsets[:-1] - offsets[0], np.diff(offsets)
+    # A polynomial of the bytes (wrapping at 2^64), then mixed so that every bit counts.
+    position = np.arange(len(data)) - np.repeat(starts, lengths)
+    with np.errstate(over="ignore"):
+        powers = np.cumprod(np.full(max(int(lengths.max(initial=0)), 1), _MULTIPLIER, dtype=np.uint64))
+        terms = data * powers[position]
+        sums = np.add.reduceat(terms, np.minimum(starts, max(len(terms) - 1, 0))) if len(terms) else np.zeros(len(starts), np.uint64)
+        sums = np.where(lengths > 0, sums, np.uint64(0))
+        sums ^= sums >> np.uint64(33)
+        sums *= _MIX
+        sums ^= sums >> np.uint64(29)
+    return (sums % np.uint64(buckets)).astype("int64")
+
+
+# Odd 64-bit constants of the hash (SplitMix64's).
+_MULTIPLIER, _MIX = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9)
 
 
 def _spill(rows: pd.DataFrame, codes: pd.Series, folder: Path, name: str, buckets: int) -> None:
     where = bucket_of(codes, buckets)
-    for bucket in np.unique(where):
+    order = np.argsort(where, kind="stable")
+    rows, bounds = rows.take(order), np.searchsorted(where[order], np.arange(buckets + 1))
+    for bucket in np.flatnonzero(np.diff(bounds)):
         target = folder / f"b{bucket:04d}"
         target.mkdir(parents=True, exist_ok=True)
-        rows[where == bucket].reset_index(drop=True).to_pickle(target / f"{name}.pkl")
+        rows.iloc[bounds[bucket]:bounds[bucket + 1]].reset_index(drop=True).to_pickle(target / f"{name}.pkl")
 
 
 def _gather(folder: Path) -> pd.DataFrame | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..core.errors import InputFileError
@@ -110,6 +111,23 @@ def sniff_delimiter(text: str) -> str:
         return csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
     except csv.Error:
         return ","
+
+
+def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Which rows of ``frame`` hold nothing but whitespace (or no value) in every cell; a
+    column is looked at only in the rows every column before it left blank.
+
+    >>> _blank_rows(pd.DataFrame({0: ["a", " ", None, ""], 1: [None, "", " ", "b"]})).tolist()
+    [False, True, True, False]
+    """
+    blank = np.ones(len(frame), dtype=bool)
+    for position in range(frame.shape[1]):
+        rows = np.flatnonzero(blank)
+        if not len(rows):
+            break
+        cells = frame.iloc[rows, position].fillna("").astype(str).str.strip()
+        blank[rows] = (cells == "").to_numpy(dtype=bool)
+    return blank
 
 
 def _first_lines(text: str):
@@ -240,7 +258,7 @@ def read_raw(
             sheets[number] = (sheet, raw)
         header_row = _find_header(raw, index)
         if header_row is None:
-            filled = int((raw.fillna("").astype(str).apply(lambda col: col.str.strip()) != "").any(axis=1).sum())
+            filled = int((~_blank_rows(raw)).sum())
             not_read[sheet] = (f"no header row in its first 30 rows (expected headers such as "
                                f"{', '.join(_first_alias(aliases, c) for c in required)}); {filled} non-empty rows not read")
             continue
@@ -257,7 +275,7 @@ def read_raw(
             unmatched = [h for i, h in enumerate(headers) if i not in mapping and h]
             raise InputFileError(_missing_column_message(path, missing, headers, unmatched, aliases))
         body = raw.iloc[header_row + 1 :]
-        empty = (body.fillna("").astype(str).apply(lambda col: col.str.strip()) == "").all(axis=1)
+        empty = _blank_rows(body)
         blank += int(empty.sum())
         body = body[~empty]
         read += len(body)

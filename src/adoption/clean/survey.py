@@ -47,9 +47,13 @@ def _weights(given: pd.Series, stratum: pd.Series, population: pd.Series, sample
 
 def _strata_of(frame: pd.DataFrame, key: str) -> pd.Series:
     """Each row's stratum on ``key`` (its columns' values joined by ``|``); null where one is unknown."""
-    parts = [frame[column].astype("string") for column in STRATUM_KEYS[key]]
-    joined = parts[0].str.cat(parts[1:], sep="|")
-    return joined.where(pd.concat(parts, axis=1).notna().all(axis=1))
+    columns = list(STRATUM_KEYS[key])
+    # Each combination of values joined once (a register repeats them).
+    groups = frame.groupby(columns, dropna=False, sort=False, observed=True).ngroup().to_numpy()
+    _, first = np.unique(groups, return_index=True)
+    parts = [frame[column].iloc[first].astype("string").reset_index(drop=True) for column in columns]
+    joined = parts[0].str.cat(parts[1:], sep="|").where(pd.concat(parts, axis=1).notna().all(axis=1))
+    return pd.Series(joined.array.take(groups), index=frame.index, dtype=joined.dtype)
 
 
 def _written(values: pd.Series) -> pd.Series:
