@@ -64,7 +64,9 @@ class _Run:
 
     client: object | None = None
 
-    def map(self, task, items: list, what: str) -> list:
+    def map(self, task, items: list, what: str, sizes: list[int] | None = None) -> list:
+        """``task`` of each of ``items``, in their order; on a cluster the largest first
+        (by ``sizes``), so that a large task does not start last and run alone."""
         results = []
         if self.client is None:
             for number, item in enumerate(items, start=1):
@@ -73,7 +75,10 @@ class _Run:
             return results
         from distributed import as_completed
 
-        futures = self.client.map(task, items, pure=False)
+        first = sorted(range(len(items)), key=lambda i: -sizes[i]) if sizes else list(range(len(items)))
+        rank = {position: len(items) - order for order, position in enumerate(first)}  # higher runs sooner
+        futures = [self.client.submit(task, item, pure=False, priority=rank[position])
+                   for position, item in enumerate(items)]
         done = {}
         for number, future in enumerate(as_completed(futures, loop=self.client.loop), start=1):
             done[future.key] = future.result()
@@ -135,7 +140,7 @@ def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCES
                      len(registers) + len(platform_files), len(items), f"{chunk_rows:,}", count, engine)
             files = run.map(partial(_files_task, spill=spill, buckets=count, chunk_rows=chunk_rows,
                                     piece_bytes=piece_bytes, limits=limits, vsic_version=vsic_version, scope=scope),
-                            items, "cleaned run of files")
+                            items, "cleaned run of files", [sum(p.stat().st_size for _, p in run_) for _, run_ in items])
             register = [f for f in files if f.folder == "register"]
             if not sum(f.kept for f in register):
                 _no_valid_row(raw_dir, register)
