@@ -121,7 +121,7 @@ def quality_report(
                 "encoding_evidence": table.decoded.evidence,
                 "unparsed": _unparsed(unparsed, folder, name, table.header_map),
             }
-    synthetic = synthetic_files(raw_dir)
+    synthetic = synthetic_files(raw_dir, {rel: info["sha256"] for rel, info in files.items()})
     digest = "\n".join(f"{rel} {info['sha256']}" for rel, info in sorted(files.items()))
     merge_kinds = merges["kind"].value_counts().to_dict() if len(merges) else {}
     return {

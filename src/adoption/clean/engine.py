@@ -45,7 +45,7 @@ CHUNK_ROWS = 200_000
 # Raw bytes of small files cleaned together (a task; a run of files in one chunk of rows).
 BATCH_BYTES = 32 << 20
 # Raw bytes per bucket of tax codes: a bucket's rows are in memory at once when duplicates merge.
-BUCKET_BYTES = 48 << 20
+BUCKET_BYTES = 128 << 20
 MAX_BUCKETS = 512
 
 

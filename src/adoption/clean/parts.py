@@ -27,13 +27,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from ..core.partitions import PARTITION_COLUMNS, write_parts
 from ..core.scope import Scope
 from ..core.schema import Enterprises as E, columns, validate
 from . import vocab
 from .accounting import Kept
+from .distinct import text_hash
 from .duplicates import merge_register, raw_key, source_positions
 from .limits import ReadLimits
 from .pipeline import absent_columns
@@ -93,26 +93,7 @@ def bucket_of(codes: pd.Series, buckets: int) -> np.ndarray:
     >>> sorted(set(bucket_of(pd.Series([f"{n:010d}" for n in range(1000)]), 4).tolist()))
     [0, 1, 2, 3]
     """
-    text = pa.array(codes.astype("string").array).cast(pa.large_binary())
-    text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
-    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset:text.offset + len(text) + 1]
-    data = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]].astype(np.uint64)
-    starts, lengths = offsets[:-1] - offsets[0], np.diff(offsets)
-    # A polynomial of the bytes (wrapping at 2^64), then mixed so that every bit counts.
-    position = np.arange(len(data)) - np.repeat(starts, lengths)
-    with np.errstate(over="ignore"):
-        powers = np.cumprod(np.full(max(int(lengths.max(initial=0)), 1), _MULTIPLIER, dtype=np.uint64))
-        terms = data * powers[position]
-        sums = np.add.reduceat(terms, np.minimum(starts, max(len(terms) - 1, 0))) if len(terms) else np.zeros(len(starts), np.uint64)
-        sums = np.where(lengths > 0, sums, np.uint64(0))
-        sums ^= sums >> np.uint64(33)
-        sums *= _MIX
-        sums ^= sums >> np.uint64(29)
-    return (sums % np.uint64(buckets)).astype("int64")
-
-
-# Odd 64-bit constants of the hash (SplitMix64's).
-_MULTIPLIER, _MIX = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9)
+    return (text_hash(codes) % np.uint64(buckets)).astype("int64")
 
 
 def _spill(rows: pd.DataFrame, codes: pd.Series, folder: Path, name: str, buckets: int) -> None:

@@ -71,12 +71,14 @@ def read_manifest(raw_dir: Path) -> dict:
     return manifest
 
 
-def synthetic_files(raw_dir: Path) -> dict[str, str]:
-    """Files of ``raw_dir`` that the generator wrote and nobody changed since: path -> hash."""
+def synthetic_files(raw_dir: Path, known: dict[str, str] | None = None) -> dict[str, str]:
+    """Files of ``raw_dir`` that the generator wrote and nobody changed since: path -> hash.
+    ``known``: hashes already taken of some of the files (path -> hash), not taken again."""
     manifest = read_manifest(raw_dir)
+    known = known or {}
     unchanged = {}
     for rel, digest in manifest.get("files", {}).items():
         path = Path(raw_dir) / rel
-        if path.is_file() and sha256_file(path) == digest:
+        if path.is_file() and (known[rel] if rel in known else sha256_file(path)) == digest:
             unchanged[rel] = digest
     return unchanged
