@@ -77,21 +77,38 @@ def merge_register(clean: pd.DataFrame, raw_key: pd.Series) -> tuple[pd.DataFram
     """
     clean = clean.reset_index(drop=True)
     completeness = clean.drop(columns=[c for c in _CLASSIFICATION if c in clean.columns]).notna().sum(axis=1)
-    # The rows' order is found on the keys alone; the rows are taken once, at the end.
-    keys = clean[["tax_code", *SOURCE_COLUMNS]].assign(_complete=completeness)
-    order = keys.sort_values(["tax_code", "_complete", "source_file", "source_sheet", "source_row"],
-                             ascending=[True, False, False, False, False], kind="stable").index.to_numpy()
-    codes = clean["tax_code"].to_numpy(dtype=object)
-    duplicated = pd.Series(codes[order]).duplicated(keep="first").to_numpy()
+    # The rows' order (by tax code; the most complete, then the latest file, sheet and row
+    # first) is found on the keys alone, text as its rank among the column's values, which
+    # sorts as the text does; the rows are taken once, at the end.
+    codes = _ranks(clean["tax_code"])[0]
+    sources = {c: _ranks(clean[c]) for c in SOURCE_COLUMNS}
+    order = np.lexsort([sources[c][1] for c in reversed(SOURCE_COLUMNS)] + [-completeness.to_numpy(), codes])
+    duplicated = np.zeros(len(order), dtype=bool)
+    duplicated[1:] = codes[order][1:] == codes[order][:-1]  # the rows of a tax code are together, its first kept
     winners, losers = order[~duplicated], order[duplicated]
-    won_by = pd.Series(winners, index=codes[winners]).reindex(codes[losers]).to_numpy()
+    winner_of = np.empty(codes.max(initial=0) + 1, dtype=np.int64)
+    winner_of[codes[winners]] = winners
+    won_by = winner_of[codes[losers]]
     raw = np.asarray(raw_key)
     kinds = np.where(raw[losers] == raw[won_by], "identical", "same_tax_code").tolist()
     merges = _merges(clean.iloc[losers], kinds, clean.iloc[won_by])
     # Kept rows in the order of their source (rows of one source in the order above).
-    rank = keys.groupby(SOURCE_COLUMNS, sort=True, dropna=False).ngroup().to_numpy()
+    rank = pd.DataFrame({c: sources[c][0] for c in SOURCE_COLUMNS}).groupby(SOURCE_COLUMNS, sort=True).ngroup().to_numpy()
     kept = clean.iloc[winners[np.argsort(rank[winners], kind="stable")]]
     return kept.reset_index(drop=True), merges
+
+
+def _ranks(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Keys that sort ``values`` as pandas sorts them, ascending and descending: each
+    value's rank among the column's distinct values (equal values, equal keys), a missing
+    value last either way.
+
+    >>> [k.tolist() for k in _ranks(pd.Series(["b", None, "a", "b"]))]
+    [[1, 2, 0, 1], [0, 2, 1, 0]]
+    """
+    codes, uniques = pd.factorize(values, sort=True)
+    n = len(uniques)
+    return np.where(codes < 0, n, codes), np.where(codes < 0, n, n - 1 - codes)
 
 
 def merge_platforms(clean: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
