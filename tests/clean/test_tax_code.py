@@ -72,3 +72,26 @@ def test_agrees_with_python_stdnum_on_normal_forms(digits, suffix):
 def test_digits_of_other_scripts_are_refused_not_crashed(raw):
     normal, reason = tax_code.normalise(raw)
     assert normal is None and "characters other than digits" in reason
+
+
+def test_codes_in_normal_form_are_checked_at_once_as_one_by_one():
+    """The vectorised check of codes in normal form agrees with normalise, value by value,
+    on random codes (valid, with a wrong check digit, a 000 branch, too short, spaced)."""
+    import random
+
+    import numpy as np
+    import pyarrow as pa
+
+    from adoption.clean import tax_code as mst
+
+    rng = random.Random(3)
+    values = []
+    for _ in range(5000):
+        digits = "".join(rng.choice("0123456789") for _ in range(9))
+        check = (10 - sum(int(d) * w for d, w in zip(digits, mst._WEIGHTS)) % 11)
+        code = digits + str(check % 10) if check < 10 else digits + "0"
+        suffix = "".join(rng.choice("0123456789") for _ in range(3))
+        values.append(rng.choice([code, f"{code}-{suffix}", f"{code}-000", code[:9], f" {code}", code[:2] + "0000000" + code[9]]))
+    fast = mst.valid_in_normal_form(pa.array(values))
+    slow = np.array([mst.normalise(v)[0] == v for v in values])
+    assert fast.sum() > 1000 and (fast == slow).all()

@@ -294,7 +294,12 @@ def clean_tax_codes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     ['3700145020', '0100233488', <NA>]
     """
     d = distinct(values)
-    normal, reasons = mst.normalise_many(d.values)
+    normal, reasons = np.full(len(d.values), None, dtype=object), np.full(len(d.values), None, dtype=object)
+    # Codes already in normal form and valid are their own clean code; the others are read one by one.
+    ready = mst.valid_in_normal_form(d.arrow) if d.arrow is not None else np.zeros(len(d.values), dtype=bool)
+    normal[ready] = d.values[ready]
+    rest = np.flatnonzero(~ready)
+    normal[rest], reasons[rest] = mst.normalise_many(d.values[rest])
     return (pd.Series(normal, dtype="string").take(d.codes).set_axis(values.index),
             pd.Series(reasons, dtype="string").take(d.codes).set_axis(values.index))
 

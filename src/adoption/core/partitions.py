@@ -64,15 +64,17 @@ def write_parts(frame: pd.DataFrame, folder: Path, name: str, keys: pd.DataFrame
         return [Path(folder) / name]
     # The frame becomes one Arrow table (one schema for every part), cut by place.
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    places = keys.astype(object).where(keys.notna(), HIVE_NULL).astype(str)
+    import pandas as pd
+
     written = []
-    for values, rows in sorted(places.groupby(list(places.columns), sort=False).indices.items()):
+    groups = keys.groupby(list(keys.columns), sort=False, dropna=False, observed=True).indices
+    for values, rows in groups.items():
         values = values if isinstance(values, tuple) else (values,)
-        target = Path(folder).joinpath(*(f"{c}={v}" for c, v in zip(places.columns, values)), name)
+        target = Path(folder).joinpath(*(f"{c}={HIVE_NULL if pd.isna(v) else v}" for c, v in zip(keys.columns, values)), name)
         target.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(table.take(pa.array(np.sort(rows))), target)
         written.append(target)
-    return written
+    return sorted(written)
 
 
 def selected(files: list[Path], folder: Path, where: dict[str, str | None] | None) -> list[Path]:
