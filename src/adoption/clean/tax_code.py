@@ -107,6 +107,8 @@ def valid_in_normal_form(text: pa.Array) -> np.ndarray:
 
     >>> valid_in_normal_form(pa.array(["3700145020", "3700145020-001", "0100233480", "3700145020-000", " 3700145020"])).tolist()
     [True, True, False, False, False]
+    >>> valid_in_normal_form(pa.chunked_array([["3700145020"], ["x", "3700145020-001"]])).tolist()
+    [True, False, True]
     """
     out = pc.match_substring_regex(text, "^" + _NORMAL.pattern + "$").fill_null(False).to_numpy(zero_copy_only=False)
     where = np.flatnonzero(out)
@@ -114,6 +116,7 @@ def valid_in_normal_form(text: pa.Array) -> np.ndarray:
         return out
     codes = text.take(pa.array(where))
     heads = pc.utf8_slice_codeunits(codes, 0, 10).cast(pa.large_binary())
+    heads = heads.combine_chunks() if isinstance(heads, pa.ChunkedArray) else heads
     buffer = np.frombuffer(heads.buffers()[2], dtype=np.uint8)
     first = np.frombuffer(heads.buffers()[1], dtype=np.int64)[heads.offset]
     digits = buffer[first:first + 10 * len(codes)].reshape(-1, 10).astype(np.int64) - 48
