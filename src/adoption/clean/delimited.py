@@ -134,8 +134,7 @@ def _by_arrow(text: str, delimiter: str, rows: pa.Array) -> pd.DataFrame | None:
 
     if pc.any(pc.is_in(rows, value_set=_BLANK)).as_py():
         return None  # pyarrow reads a blank line as a row of empty cells, the Python parser as missing ones
-    first = rows[:1]
-    width = pc.count_substring(pc.replace_substring_regex(first, _QUOTED, "") if '"' in text else first, delimiter)[0].as_py() + 1
+    width = int(_cells_per_row(text, delimiter, rows[:1])[0])
     data = _as_bytes(text)
     if width < 2 or not isinstance(data, io.BytesIO):
         return None  # one cell a row: a blank line would be a cell, not a blank row

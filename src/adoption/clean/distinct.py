@@ -176,11 +176,12 @@ def is_in(values: pd.Series, members) -> np.ndarray:
     [True, False, False]
     """
     members = members if isinstance(members, pd.Series) else pd.Series(list(members), dtype=object)
-    found = pc.is_in(_large_text(values), value_set=_large_text(members), skip_nulls=True)
+    found = pc.is_in(arrow_text(values), value_set=arrow_text(members), skip_nulls=True)
     return found.fill_null(False).to_numpy(zero_copy_only=False)
 
 
-def _large_text(values: pd.Series) -> pa.Array:
+def arrow_text(values: pd.Series) -> pa.Array:
+    """``values`` as pyarrow large strings (a missing value null), without a copy where pyarrow holds them."""
     if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
         array = pa.array(values.array)
     else:
@@ -196,7 +197,7 @@ def text_hash(values: pd.Series) -> np.ndarray:
     >>> bool(h[0] == text_hash(pd.Series(["x", "0301234567"]))[1]), bool(h[0] != h[1]), bool(h[2] == h[3])
     (True, True, True)
     """
-    text = pa.array(values.astype("string").array).cast(pa.large_binary())
+    text = arrow_text(values).cast(pa.large_binary())
     text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
     offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset:text.offset + len(text) + 1]
     data = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]].astype(np.uint64)
@@ -211,6 +212,13 @@ def text_hash(values: pd.Series) -> np.ndarray:
         if filled.any():
             sums[filled] = np.add.reduceat(terms, starts[filled])
         return mix(sums)
+
+
+def combined(key: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """A hash of ``key`` (a hash of earlier columns) followed by ``hashes`` (of the next):
+    the order of the columns counts."""
+    with np.errstate(over="ignore"):
+        return mix(key * _MULTIPLIER + hashes)
 
 
 def mix(values: np.ndarray) -> np.ndarray:

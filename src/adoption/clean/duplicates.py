@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.schema import SOURCE_COLUMNS, Enterprises as E
-from .distinct import _MULTIPLIER, mix, text_hash
+from .distinct import combined, text_hash
 
 # How far the classification places a main activity (its version, and the classes the
 # official conversion determines) tells nothing of how complete a firm's record is.
@@ -30,8 +30,7 @@ def raw_key(raw: pd.DataFrame, columns: list[str]) -> np.ndarray:
     values = raw.reindex(columns=columns, fill_value="")
     key = np.zeros(len(raw), dtype=np.uint64)
     for column in columns:  # each column hashed apart, so that ("ab", "c") and ("a", "bc") differ
-        with np.errstate(over="ignore"):
-            key = mix(key * _MULTIPLIER + text_hash(values[column].fillna("").astype(str)))
+        key = combined(key, text_hash(values[column].fillna("").astype(str)))
     return key
 
 

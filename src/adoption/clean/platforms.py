@@ -6,12 +6,11 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..core.schema import PLATFORM_CATEGORIES, SOURCE_COLUMNS, Platforms as P, columns
 from . import vocab
-from .distinct import is_in
+from .distinct import arrow_text, is_in
 from .duplicates import merge_platforms
 from ..core.text import nfc
 from .normalise import EARLIEST_REGISTRATION, OUT_OF_RANGE, clean_tax_codes, map_unique, platform_category, read_dates
@@ -110,14 +109,10 @@ def platform_use(enterprises: pd.DataFrame, platforms: pd.DataFrame) -> pd.DataF
     """``enterprises`` with ``platform_count`` (the platform categories of each firm's
     records in ``platforms``) and ``uses_digital_platform``."""
     counts = platforms.groupby(P.tax_code, observed=True)[P.platform].nunique()
-    found = pc.index_in(_text(enterprises["tax_code"]), value_set=_text(counts.index.to_series()))
+    found = pc.index_in(arrow_text(enterprises["tax_code"]), value_set=arrow_text(counts.index.to_series()))
     at = found.fill_null(-1).to_numpy(zero_copy_only=False)
     count = pd.Series(np.append(counts.to_numpy(dtype="int64"), 0)[at], index=enterprises.index, dtype="int64")
     return enterprises.assign(platform_count=count, uses_digital_platform=(count > 0).astype(bool))
-
-
-def _text(values: pd.Series) -> pa.Array:
-    return pa.array(values.astype("string").array).cast(pa.large_string())
 
 
 def empty_platforms() -> pd.DataFrame:

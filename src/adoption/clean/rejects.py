@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..core.schema import SOURCE_COLUMNS
+from .distinct import arrow_text
 from .places import closest_district
 
 # Reason codes of rejects.csv, with what each means.
@@ -122,8 +122,7 @@ def no_rejects() -> pd.DataFrame:
 
 def changed(raw: pd.Series, clean: pd.Series) -> int:
     """How many values a normaliser changed (compared as stripped text)."""
-    raw_text = pa.array(raw.fillna("").astype(str).str.strip().array).cast(pa.large_string())
-    clean_text_ = pa.array(clean.astype("string").fillna("").array).cast(pa.large_string())
+    raw_text, clean_text_ = arrow_text(raw.fillna("").astype(str).str.strip()), arrow_text(clean.astype("string").fillna(""))
     return int(pc.sum(pc.not_equal(raw_text, clean_text_)).as_py() or 0)
 
 

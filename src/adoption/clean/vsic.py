@@ -199,8 +199,8 @@ def read_vsic(values: pd.Series, *, header: pd.Series | None = None, registered:
     # A row's reading depends on its value, header and date only: each combination is read once.
     d = distinct(values)
     headers, named = pd.factorize(header, use_na_sentinel=False)
-    combination, firsts = np.unique((d.codes.astype(np.int64) * (len(named) + 1) + headers) * 2 + after, return_index=True)
-    rows = np.searchsorted(combination, (d.codes.astype(np.int64) * (len(named) + 1) + headers) * 2 + after)
+    combination = (d.codes.astype(np.int64) * (len(named) + 1) + headers) * 2 + after
+    _, firsts, rows = np.unique(combination, return_index=True, return_inverse=True)
     read = _read_combinations(values.iloc[firsts].reset_index(drop=True), header.iloc[firsts].reset_index(drop=True),
                               pd.Series(after[firsts]))
     return read.iloc[rows].set_axis(index)

@@ -52,6 +52,7 @@ def write_parts(frame: pd.DataFrame, folder: Path, name: str, keys: pd.DataFrame
     which then leave the files). Returns the files written.
     """
     import numpy as np
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -64,8 +65,6 @@ def write_parts(frame: pd.DataFrame, folder: Path, name: str, keys: pd.DataFrame
         return [Path(folder) / name]
     # The frame becomes one Arrow table (one schema for every part), cut by place.
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    import pandas as pd
-
     written = []
     groups = keys.groupby(list(keys.columns), sort=False, dropna=False, observed=True).indices
     for values, rows in groups.items():
