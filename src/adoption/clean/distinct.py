@@ -200,18 +200,23 @@ def text_hash(values: pd.Series) -> np.ndarray:
     text = arrow_text(values).cast(pa.large_binary())
     text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
     offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset:text.offset + len(text) + 1]
-    data = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]].astype(np.uint64)
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
     starts, lengths = offsets[:-1] - offsets[0], np.diff(offsets)
-    # A polynomial of the bytes (wrapping at 2^64), then mixed so that every bit counts.
-    position = np.arange(len(data)) - np.repeat(starts, lengths)
-    with np.errstate(over="ignore"):
-        powers = np.cumprod(np.full(max(int(lengths.max(initial=0)), 1), _MULTIPLIER, dtype=np.uint64))
-        terms = data * powers[position]
-        sums = np.zeros(len(starts), dtype=np.uint64)
-        filled = lengths > 0
-        if filled.any():
+    sums = np.zeros(len(starts), dtype=np.uint64)
+    filled = lengths > 0
+    if len(data):
+        # A polynomial of the bytes (wrapping at 2^64), then mixed so that every bit counts.
+        # Positions in 32 bits where they fit, and the terms made in place: the passes
+        # over the bytes are what this costs.
+        small = np.int32 if len(data) < 2**31 else np.int64
+        position = np.arange(len(data), dtype=small)
+        position -= np.repeat(starts.astype(small), lengths)
+        with np.errstate(over="ignore"):
+            powers = np.cumprod(np.full(int(lengths.max()), _MULTIPLIER, dtype=np.uint64))
+            terms = powers[position]
+            np.multiply(terms, data, out=terms)
             sums[filled] = np.add.reduceat(terms, starts[filled])
-        return mix(sums)
+    return mix(sums)
 
 
 def combined(key: np.ndarray, hashes: np.ndarray) -> np.ndarray:

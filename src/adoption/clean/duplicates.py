@@ -27,10 +27,16 @@ def raw_key(raw: pd.DataFrame, columns: list[str]) -> np.ndarray:
     >>> bool(key[0] == key[1]), bool(key[0] == key[2])
     (True, False)
     """
-    values = raw.reindex(columns=columns, fill_value="")
     key = np.zeros(len(raw), dtype=np.uint64)
+    empty = text_hash(pd.Series([""]))[0]
     for column in columns:  # each column hashed apart, so that ("ab", "c") and ("a", "bc") differ
-        key = combined(key, text_hash(values[column].fillna("").astype(str)))
+        if column not in raw:
+            hashes = np.full(len(raw), empty, dtype=np.uint64)
+        elif isinstance(raw[column].dtype, pd.StringDtype):  # a missing value hashes as ""
+            hashes = text_hash(raw[column])
+        else:
+            hashes = text_hash(raw[column].fillna("").astype(str))
+        key = combined(key, hashes)
     return key
 
 

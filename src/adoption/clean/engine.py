@@ -26,7 +26,6 @@ from ..core import config
 from ..core.errors import InputFileError, ParameterError
 from ..core.io import data_files
 from ..core.outputs import staging_folder, work_folder, write_outputs
-from ..core.partitions import read_parts
 from ..core.scope import Scope, parse_scope
 from .accounting import Kept
 from .limits import ReadLimits
@@ -35,7 +34,7 @@ from .pieces import PIECE_BYTES
 from .pipeline import CleanResult, Outcome, account, clean_small_tables, read_small_tables, vsic_setting
 from .platforms import ORDER, empty_platforms, other_platforms
 from .rejects import Stage
-from .survey import REGISTER_COLUMNS
+from .survey import RegisterStrata, surveyed_codes
 
 log = logging.getLogger(__name__)
 
@@ -144,15 +143,16 @@ def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCES
             register = [f for f in files if f.folder == "register"]
             if not sum(f.kept for f in register):
                 _no_valid_row(raw_dir, register)
-            settled = run.map(partial(settle_bucket, spill=spill, staged=staged), list(range(count)), "settled bucket")
+            surveyed = surveyed_codes(pd.concat([t.frame for t in survey_tables], ignore_index=True)) if survey_tables else None
+            settled = run.map(partial(settle_bucket, spill=spill, staged=staged, surveyed=surveyed), list(range(count)),
+                              "settled bucket")
         if not (staged / config.PLATFORMS_FILE).exists():  # no platform record kept: an empty table, as in memory
             (staged / config.PLATFORMS_FILE).mkdir()
             empty_platforms().to_parquet(staged / config.PLATFORMS_FILE / "part-0000.parquet", index=False)
         outcome = _outcome(register, [f for f in files if f.folder == "platforms"], settled)
-        # The survey is joined to the register: only then are the firms read back (a few columns).
-        enterprises = read_parts(staged / config.ENTERPRISES_FILE, list(REGISTER_COLUMNS)) if survey_tables else None
-        small = clean_small_tables(survey_tables, workforce_tables, enterprises)
-        del enterprises
+        # The survey is joined to the register: each bucket gave its surveyed firms and its strata's counts.
+        strata = RegisterStrata.combine([b.strata for b in settled]) if survey_tables else None
+        small = clean_small_tables(survey_tables, workforce_tables, strata)
         rejects, merges, quality = account(raw_dir, outcome, small, limits=limits, extract=extract, scope=scope)
         quality["engine"] = {"name": engine, "chunk_rows": chunk_rows, "buckets": count}
         extras = _extras(spill, files, survey_tables + workforce_tables)

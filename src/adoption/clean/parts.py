@@ -41,6 +41,7 @@ from .platforms import ORDER, empty_platforms, screen_platforms, settle_platform
 from .pieces import PIECE_BYTES, joined, read_pieces
 from .read import RawTable
 from .register import clean_register
+from .survey import REGISTER_COLUMNS as SURVEY_REGISTER_COLUMNS, RegisterStrata
 from .vsic import header_versions
 
 # The folders cleaned in parts, with their header aliases and required columns.
@@ -82,6 +83,7 @@ class BucketPart:
     others: pd.Series  # names of platforms in no category, with their counts
     enterprises: Kept
     platforms: Kept
+    strata: RegisterStrata | None = None  # what the survey needs of the bucket's firms
 
 
 def bucket_of(codes: pd.Series, buckets: int) -> np.ndarray:
@@ -248,9 +250,16 @@ def combine_flags(a: dict, b: dict) -> dict:
     return out
 
 
-def settle_bucket(bucket: int, *, spill: Path, staged: Path) -> BucketPart:
+def _no_firms() -> pd.DataFrame:
+    """Register rows of a bucket without any: the columns the survey reads."""
+    return pd.DataFrame({c: pd.Series(dtype=bool if c == E.is_branch else "string") for c in SURVEY_REGISTER_COLUMNS})
+
+
+def settle_bucket(bucket: int, *, spill: Path, staged: Path, surveyed: pd.Series | None = None) -> BucketPart:
     """Merge the duplicates of one bucket's register rows, settle its platform records
-    against them, and write both tables' parts of the bucket into ``staged``."""
+    against them, and write both tables' parts of the bucket into ``staged``. With
+    ``surveyed`` (the tax codes a survey names), also what the survey needs of the bucket's
+    firms (:class:`~adoption.clean.survey.RegisterStrata`)."""
     rows = _gather(spill / "register" / f"b{bucket:04d}")
     if rows is None:
         enterprises, merges = None, None
@@ -273,5 +282,8 @@ def settle_bucket(bucket: int, *, spill: Path, staged: Path) -> BucketPart:
         # A platform record sits with its firm.
         place = enterprises.set_index(E.tax_code)[[c for c in PARTITION_COLUMNS if c in enterprises.columns]]
         write_parts(platforms, staged / "platforms.parquet", name, place.reindex(platforms["tax_code"]).reset_index(drop=True))
+    strata = None
+    if surveyed is not None:
+        strata = RegisterStrata.of_register(enterprises if enterprises is not None else _no_firms(), surveyed)
     return BucketPart(bucket, merges if merges is not None else pd.DataFrame(), platform_merges, platform_rejects, changed,
-                      others, kept, Kept.of(platforms))
+                      others, kept, Kept.of(platforms), strata)

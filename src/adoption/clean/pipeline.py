@@ -31,7 +31,7 @@ from .limits import ReadLimits
 from .read import RawTable, read_raw
 from .register import clean_register
 from .rejects import Stage, no_rejects
-from .survey import clean_survey
+from .survey import RegisterStrata, clean_survey
 from .vsic import header_versions
 from .workforce import clean_workforce
 
@@ -249,9 +249,10 @@ class SmallTables:
 
 
 def clean_small_tables(survey_tables: list[RawTable], workforce_tables: list[RawTable],
-                       enterprises: pd.DataFrame | None) -> SmallTables:
-    """The survey (joined to ``enterprises``: at least :data:`~adoption.clean.survey.REGISTER_COLUMNS`)
-    and the workforce records, cleaned in memory."""
+                       enterprises: pd.DataFrame | RegisterStrata | None) -> SmallTables:
+    """The survey (joined to ``enterprises``: the clean register, at least
+    :data:`~adoption.clean.survey.REGISTER_COLUMNS`, or what the survey needs of it) and the
+    workforce records, cleaned in memory."""
     survey = workforce = None
     survey_stage, survey_merges = Stage(clean=pd.DataFrame(columns=columns("survey")), rejects=no_rejects()), no_rejects()
     if survey_tables:

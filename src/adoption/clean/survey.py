@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -61,6 +63,65 @@ def _written(values: pd.Series) -> pd.Series:
     return clean_text(values).str.replace(r"\s*\|\s*", "|", regex=True).str.lower()
 
 
+@dataclass(frozen=True)
+class RegisterStrata:
+    """What the survey's cleaning needs of the clean register: the in-scope firms it may
+    look up (indexed by tax code, at least :data:`REGISTER_COLUMNS`; all of them, or only
+    those a survey names), and on each stratum key the number of in-scope firms by stratum
+    (``counts``) and without one (``unplaced``). Built from the whole register in memory
+    (:meth:`of`), or bucket by bucket and added up (:meth:`combine`)."""
+
+    firms: pd.DataFrame
+    counts: dict[str, pd.Series]
+    unplaced: dict[str, int]
+
+    @classmethod
+    def of(cls, firms: pd.DataFrame, surveyed: pd.Series | None = None) -> RegisterStrata:
+        """``firms`` (in scope, indexed by tax code) counted on every stratum key its
+        columns hold; only the firms whose tax code is in ``surveyed`` kept for lookups."""
+        keys = [k for k, columns in STRATUM_KEYS.items() if set(columns) <= set(firms.columns)]
+        counts = {k: _stratum_counts(firms, k) for k in keys}
+        unplaced = {k: len(firms) - int(counts[k].sum()) for k in keys}
+        if surveyed is not None:
+            firms = firms[is_in(firms.index.to_series(), surveyed.dropna())]
+        return cls(firms, counts, unplaced)
+
+    @classmethod
+    def of_register(cls, enterprises: pd.DataFrame, surveyed: pd.Series | None = None) -> RegisterStrata:
+        """:meth:`of` the in-scope firms of clean register rows."""
+        firms = enterprises[in_scope_mask(enterprises).to_numpy()]
+        return cls.of(firms[[c for c in REGISTER_COLUMNS if c in firms.columns]].set_index("tax_code"), surveyed)
+
+    @classmethod
+    def combine(cls, parts: list[RegisterStrata]) -> RegisterStrata:
+        """The strata of several disjoint sets of firms (buckets of tax codes) as one."""
+        keys = [k for k in STRATUM_KEYS if all(k in part.counts for part in parts)]
+        frames = [part.firms for part in parts]
+        counts = {k: pd.concat([part.counts[k] for part in parts]).groupby(level=0, sort=False).sum().astype("int64")
+                  for k in keys}
+        return cls(pd.concat(frames) if frames else pd.DataFrame(), counts,
+                   {k: sum(part.unplaced[k] for part in parts) for k in keys})
+
+
+def surveyed_codes(raw: pd.DataFrame) -> pd.Series:
+    """The clean tax codes a survey's rows name (each once): the firms its cleaning looks up."""
+    codes, _ = clean_tax_codes(raw["tax_code"])
+    return pd.Series(codes.dropna().unique(), dtype="string")
+
+
+def _stratum_counts(frame: pd.DataFrame, key: str) -> pd.Series:
+    """The number of rows of each stratum on ``key`` (rows with an unknown value left out),
+    counted by combination of values: the strata's text made once a combination."""
+    columns = list(STRATUM_KEYS[key])
+    known = frame[columns].notna().all(axis=1).to_numpy()
+    sizes = frame.loc[known, columns].groupby(columns, sort=False, observed=True).size()
+    if not len(sizes):
+        return pd.Series([], dtype="int64", index=pd.Index([], dtype="string"))
+    parts = [pd.Series(sizes.index.get_level_values(c)).astype("string") for c in columns]
+    text = parts[0].str.cat(parts[1:], sep="|")
+    return pd.Series(sizes.to_numpy(), index=pd.Index(text.array)).groupby(level=0, sort=False).sum().astype("int64")
+
+
 def recognise_strata(written: pd.Series, codes: pd.Series, firms: pd.DataFrame) -> tuple[str, str, dict[str, int]]:
     """The register key the survey's strata are built of (a name of :data:`STRATUM_KEYS`),
     what decided it (``file`` or ``register``) and, for each key, how many rows it matched.
@@ -77,16 +138,19 @@ def recognise_strata(written: pd.Series, codes: pd.Series, firms: pd.DataFrame) 
     >>> recognise_strata(pd.Series([None, None]), pd.Series(["1", "2"]), firms)[:2]
     ('commune2025|size_class', 'register')
     """
-    keys = [k for k, columns in STRATUM_KEYS.items() if set(columns) <= set(firms.columns)]
-    strata = {k: _strata_of(firms, k) for k in keys}
-    matched = {k: int(is_in(written, strata[k].dropna()).sum()) for k in keys}
+    return _recognise(written, codes, RegisterStrata.of(firms, codes))
+
+
+def _recognise(written: pd.Series, codes: pd.Series, register: RegisterStrata) -> tuple[str, str, dict[str, int]]:
+    keys = list(register.counts)
+    matched = {k: int(is_in(written, register.counts[k].index.to_series()).sum()) for k in keys}
     if max(matched.values()) > 0:
         return max(keys, key=lambda k: matched[k]), "file", matched
-    placed = {k: int(_looked_up(codes, strata[k]).notna().sum()) for k in keys}
+    placed = {k: int(_looked_up(codes, _strata_of(register.firms, k)).notna().sum()) for k in keys}
     return max(keys, key=lambda k: placed[k]), "register", matched
 
 
-def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, pd.DataFrame]:
+def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame | RegisterStrata) -> tuple[Stage, pd.DataFrame]:
     """Survey rows joined to the in-scope register, with design weights and DII scores.
 
     The strata are those the file writes, on the register key they are built of (the
@@ -97,19 +161,21 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     (in-scope head offices of the stratum; a firm the register cannot place on the key
     counts in the stratum its survey row gives). A firm answered twice keeps its first answer.
     ``stage.flags["survey"]`` says which key was used and why (``quality.json``, ``survey``).
+    ``enterprises`` is the clean register, or what the survey needs of it (:class:`RegisterStrata`).
     """
     raw = raw.reset_index(drop=True)
     codes, code_reasons = clean_tax_codes(raw["tax_code"])
-    firms = enterprises[in_scope_mask(enterprises).to_numpy()].set_index("tax_code")
+    register = enterprises if isinstance(enterprises, RegisterStrata) else RegisterStrata.of_register(enterprises, codes)
+    firms = register.firms
     known = pd.Series(is_in(codes, firms.index.to_series()), index=codes.index)
     answers = pd.DataFrame({name: map_unique(raw[name], _answer) for name in DII_INDICATORS})
     bad_answer = answers.isna().any(axis=1)
     written = _written(raw["stratum"])
-    key, decided_by, matched = recognise_strata(written, codes, firms)
-    register_stratum = _strata_of(firms, key)
+    key, decided_by, matched = _recognise(written, codes, register)
+    register_stratum = _strata_of(firms, key)  # of the surveyed firms
     # The stratum the file writes is the design's: kept even where the register now places
     # the firm elsewhere (it moved) or nowhere (a 2025 unit of two districts).
-    from_file = pd.Series(is_in(written, register_stratum.dropna()), index=written.index)
+    from_file = pd.Series(is_in(written, register.counts[key].index.to_series()), index=written.index)
     stratum = written.where(from_file, _looked_up(codes, register_stratum))
     # Design weights are fractions (stratum population over sample): read as given, not rounded.
     weight, weight_problem = read_numbers(raw["weight"], whole=False)
@@ -137,8 +203,10 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
     given = pd.Series(weight[keep].to_numpy(), index=clean.index)
     clean, merges = keep_first(clean.assign(_given=given), [S.tax_code], "same_tax_code")
     # A firm the register cannot place on the key belongs to the stratum its row gives.
-    placed = register_stratum.fillna(clean.set_index(S.tax_code)[S.stratum].reindex(register_stratum.index))
-    population, sample = placed.value_counts(), clean[S.stratum].value_counts()
+    given_stratum = clean.set_index(S.tax_code)[S.stratum]
+    unplaced = given_stratum[_looked_up(given_stratum.index.to_series(), register_stratum).isna().to_numpy()].dropna()
+    population = register.counts[key].add(unplaced.value_counts(), fill_value=0).astype("int64")
+    sample = clean[S.stratum].value_counts()
     clean[S.weight] = _weights(clean["_given"], clean[S.stratum], population, sample)
     clean = clean.drop(columns="_given")
     for column in (S.district_code, S.size_class, S.vsic_section):
@@ -151,5 +219,5 @@ def clean_survey(raw: pd.DataFrame, enterprises: pd.DataFrame) -> tuple[Stage, p
                                "without a stratum the row is rejected (weight_invalid)")
     design = {"strata": key, "strata_decided_by": decided_by, "rows_matching": matched,
               "rows_stratum_from_register": int((keep & ~from_file & stratum.notna()).sum()),
-              "in_scope_firms_without_stratum": int(placed.isna().sum())}
+              "in_scope_firms_without_stratum": register.unplaced[key] - len(unplaced)}
     return Stage(clean=clean[columns("survey")], rejects=rejects, unparsed=unparsed, flags={"survey": design}), merges
