@@ -142,3 +142,26 @@ def test_a_file_without_strata_takes_the_key_that_places_its_firms(tmp_path):
     # 25840|small: 4 placed, Mỹ Phước not surveyed so nowhere; 25760|micro: 3; 25747|micro: 2
     assert _weights(result) == {"3700200017": ("25840|small", 4.0), "3700200063": ("25760|micro", 3.0),
                                 "3700200095": ("25747|micro", 2.0)}
+
+
+def test_strata_added_up_bucket_by_bucket_are_those_of_the_whole_register():
+    """The parts engine counts each bucket's strata and keeps only its surveyed firms; the
+    sum must be the whole register's counts. Counted by hand: on district|size_class,
+    721|small 3 (one of them in the second bucket), 718|micro 1, and 2 firms unplaced
+    (one without a district, one without a size class)."""
+    from adoption.clean.survey import RegisterStrata
+
+    firms = pd.DataFrame({
+        "district_code": ["721", "721", "718", None, "721", "718"],
+        "commune2025_code": ["25840", "25840", "25747", "25760", "25813", None],
+        "size_class": ["small", "small", "micro", "micro", "small", None],
+    }, index=pd.Index(["1", "2", "3", "4", "5", "6"], name="tax_code"))
+    surveyed = pd.Series(["2", "4", "9"], dtype="string")
+    whole = RegisterStrata.of(firms, surveyed)
+    added = RegisterStrata.combine([RegisterStrata.of(firms.iloc[:3], surveyed), RegisterStrata.of(firms.iloc[3:], surveyed)])
+    for strata in (whole, added):
+        assert strata.counts["district|size_class"].to_dict() == {"721|small": 3, "718|micro": 1}
+        assert strata.counts["commune2025|size_class"].to_dict() == {"25840|small": 2, "25747|micro": 1,
+                                                                      "25760|micro": 1, "25813|small": 1}
+        assert strata.unplaced == {"district|size_class": 2, "commune2025|size_class": 1}
+        assert sorted(strata.firms.index) == ["2", "4"]
