@@ -117,15 +117,21 @@ def _ranks(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def merge_platforms(clean: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One row per firm and platform category: the earliest adoption date wins."""
+    """One row per firm and platform category: the earliest adoption date wins (ties to
+    the first file, sheet and row). Kept rows in the order of their source."""
     clean = clean.reset_index(drop=True)
-    order = clean.sort_values(["tax_code", "platform", "adopted_on"] + SOURCE_COLUMNS, kind="stable").index.to_numpy()
-    dup = clean.iloc[order].duplicated(["tax_code", "platform"], keep="first").to_numpy()
+    # Ordered on the keys' ranks (as in merge_register), the rows taken once.
+    ranks = {c: _ranks(clean[c])[0] for c in ["tax_code", "platform", "adopted_on", *SOURCE_COLUMNS]}
+    order = np.lexsort([ranks[c] for c in reversed(SOURCE_COLUMNS)] + [ranks["adopted_on"], ranks["platform"], ranks["tax_code"]])
+    dup = np.zeros(len(order), dtype=bool)
+    dup[1:] = ((ranks["tax_code"][order][1:] == ranks["tax_code"][order][:-1])
+               & (ranks["platform"][order][1:] == ranks["platform"][order][:-1]))
     # Each merged row's group starts at the last row kept before it (the rows are in order of their keys).
     first = np.maximum.accumulate(np.where(~dup, np.arange(len(dup)), 0))
     merges = _merges(clean.iloc[order[dup]], "same_firm_and_platform", clean.iloc[order[first[dup]]])
-    kept = clean.iloc[order[~dup]].sort_values(SOURCE_COLUMNS, kind="stable").reset_index(drop=True)
-    return kept, merges
+    kept = order[~dup]
+    kept = kept[np.lexsort([ranks[c][kept] for c in reversed(SOURCE_COLUMNS)])]
+    return clean.iloc[kept].reset_index(drop=True), merges
 
 
 def keep_first(clean: pd.DataFrame, keys: list[str], kind: str) -> tuple[pd.DataFrame, pd.DataFrame]:
