@@ -132,7 +132,8 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
         ("vsic_invalid", vsic["vsic_version"].isna(), raw["vsic"], vsic_reason),
     ], list(vocab.REGISTER_HEADER_ALIASES))
 
-    kept = raw[keep]
+    rows = np.flatnonzero(keep)
+    kept, kept_vsic, kept_geo = raw.take(rows), vsic.take(rows), geo.take(rows)
     # Read in every row, so that a value no row can use is counted even where its row is rejected.
     employees, employees_problem = read_numbers(raw["employees"], maximum=MAX_EMPLOYEES)
     capital, capital_problem = read_numbers(raw["charter_capital_vnd"])
@@ -144,10 +145,10 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
         E.tax_code: codes[keep].array,
         E.name: name[keep].array,
         E.province_code: placed.code[keep].array,
-        E.district_code: geo["district_code"][keep].array,
-        E.commune_code: geo["commune_code"][keep].array,
-        **{column: geo[column][keep].array for column in GEO_COLUMNS},
-        **{column: vsic.loc[keep, column].astype(dtype).array for column, dtype in _VSIC_COLUMNS.items()},
+        E.district_code: kept_geo["district_code"].array,
+        E.commune_code: kept_geo["commune_code"].array,
+        **{column: kept_geo[column].array for column in GEO_COLUMNS},
+        **{column: kept_vsic[column].astype(dtype).array for column, dtype in _VSIC_COLUMNS.items()},
         E.legal_form: clean_category(kept["legal_form"], patterns=vocab.LEGAL_FORM_PATTERNS, categories=LEGAL_FORMS),
         E.ownership: clean_category(kept["ownership"], patterns=vocab.OWNERSHIP_PATTERNS, categories=OWNERSHIPS),
         E.registered_on: registered[keep].to_numpy(),
@@ -171,7 +172,7 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
     clean[E.size_class] = size_class(clean[E.employees], clean[E.revenue_vnd], clean[E.charter_capital_vnd], sector)
 
     # A commune that is a 2025 unit of the district named is no conflict.
-    conflicts = raw[conflict.to_numpy(dtype=bool) & keep & (geo["geo_source"] != "new_units").to_numpy()]
+    conflicting = np.flatnonzero(conflict.to_numpy(dtype=bool) & keep & (geo["geo_source"] != "new_units").to_numpy())
     return Stage(
         clean=clean,
         rejects=rejects,
@@ -185,7 +186,7 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
                                         & clean[E.commune_code].isna().to_numpy()
                                         & clean["commune2025_code"].isna().to_numpy()
                                         & clean["commune2025_candidates"].isna().to_numpy()).sum()),
-            "vsic": changed(kept["vsic"], vsic.loc[keep, "code"]),
+            "vsic": changed(kept["vsic"], kept_vsic["code"]),
             "industrial_park": changed(kept["industrial_park"], clean[E.industrial_park]),
         },
         out_of_range={column: int((problem[keep] == OUT_OF_RANGE).sum()) for column, problem in problems.items()},
@@ -193,11 +194,11 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
         flags={
             "district_commune_conflict": {
                 "meaning": "the commune exists only in another district: district kept, commune left empty",
-                "count": len(conflicts),
-                "rows": conflicts[SOURCE_COLUMNS + ["district", "commune"]].head(50).to_dict("records"),
+                "count": len(conflicting),
+                "rows": raw.iloc[conflicting[:50]][SOURCE_COLUMNS + ["district", "commune"]].to_dict("records"),
             },
-            **geo_flags(geo[keep], kept, SOURCE_COLUMNS),
-            **vsic_flags(vsic[keep], kept, vsic_versions),
+            **geo_flags(kept_geo, kept, SOURCE_COLUMNS),
+            **vsic_flags(kept_vsic, kept, vsic_versions),
             **province_flags(placed, given, keep, raw, SOURCE_COLUMNS),
         },
     )
