@@ -38,27 +38,29 @@ _LONE_CR = re.compile("\r(?!\n)")
 _TOO_WIDE = re.compile(r"Expected (\d+) fields in line \d+, saw (\d+)")
 
 
-def parse_delimited(text: str, delimiter: str, lines: pa.Array | None = None) -> pd.DataFrame:
+def parse_delimited(text: str, delimiter: str, lines: pa.Array | None = None, encoded: bytes | None = None) -> pd.DataFrame:
     """``pd.read_csv`` of ``text`` with :data:`OPTIONS` and the Python engine: the same frame.
-    ``lines``: :func:`lines_of` ``text``, where the caller has them already.
+    ``lines``: :func:`lines_of` ``text``, and ``encoded``: ``text`` in UTF-8, where the
+    caller has them already.
 
     >>> parse_delimited("a,b,c\\n1,,\\n\\n2\\n", ",").to_numpy().tolist()
     [['a', 'b', 'c'], ['1', '', ''], [nan, nan, nan], ['2', nan, nan]]
     """
-    frame = _by_c_parser(text, delimiter, lines)
+    frame = _by_c_parser(text, delimiter, lines, encoded)
     if frame is None:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, engine="python", **OPTIONS)
     return frame
 
 
-def _by_c_parser(text: str, delimiter: str, lines: pa.Array | None = None) -> pd.DataFrame | None:
+def _by_c_parser(text: str, delimiter: str, lines: pa.Array | None = None,
+                 encoded: bytes | None = None) -> pd.DataFrame | None:
     """The frame by pyarrow's or pandas' C parser, or None where it might not be the Python parser's."""
     end = text.find("\n")
     if "\x00" in text or "\ufeff" in (text if end < 0 else text[:end]):
         return None  # NUL; a byte-order mark in the first line, which the Python parser strips even in quotes
-    rows = _whole_lines(text, delimiter, lines)
+    rows = _whole_lines(text, delimiter, lines, encoded)
     if rows is not None:
-        frame = _by_arrow(text, delimiter, rows)
+        frame = _by_arrow(text, delimiter, rows, encoded)
         if frame is not None:
             return frame
     try:
@@ -68,7 +70,7 @@ def _by_c_parser(text: str, delimiter: str, lines: pa.Array | None = None) -> pd
     if cells is None or not len(cells) or cells[0] == 0 or cells.max() > cells[0]:
         return None
     try:
-        frame = pd.read_csv(_as_bytes(text), sep=delimiter, engine="c", encoding="utf-8", **OPTIONS)
+        frame = pd.read_csv(_as_bytes(text, encoded), sep=delimiter, engine="c", encoding="utf-8", **OPTIONS)
     except (pd.errors.ParserError, ValueError):
         return None
     if frame.shape != (len(cells), cells[0]):
@@ -80,14 +82,14 @@ def _by_c_parser(text: str, delimiter: str, lines: pa.Array | None = None) -> pd
     return frame
 
 
-def _whole_lines(text: str, delimiter: str, lines: pa.Array | None = None) -> pa.Array | None:
+def _whole_lines(text: str, delimiter: str, lines: pa.Array | None = None, encoded: bytes | None = None) -> pa.Array | None:
     """The lines of ``text`` (``lines``, or :func:`lines_of` it) without the empty one after a
     final line feed, where each is a whole row the csv module reads without error; else None
     (a carriage return alone, a line longer than the csv module's cell limit, in quoted text
     a line that is not whole well-formed cells)."""
     if _LONE_CR.search(text):
         return None
-    rows = lines_of(text) if lines is None else lines
+    rows = lines_of(text, encoded) if lines is None else lines
     if len(rows) and text.endswith("\n"):
         rows = rows[:-1]
     if not len(rows) or pc.max(pc.utf8_length(rows)).as_py() > csv.field_size_limit():
@@ -126,7 +128,7 @@ def _whole_rows(delimiter: str) -> str:
     return f"^{cell}(?:{sep}{cell})*\\r?$"
 
 
-def _by_arrow(text: str, delimiter: str, rows: pa.Array) -> pd.DataFrame | None:
+def _by_arrow(text: str, delimiter: str, rows: pa.Array, encoded: bytes | None = None) -> pd.DataFrame | None:
     """The frame of ``text`` by pyarrow's CSV reader (cells as text, never null; columns
     numbered from 0), where its lines ``rows`` (:func:`_whole_lines`) all hold the first
     line's cells, two or more, and none is blank; else None."""
@@ -135,7 +137,7 @@ def _by_arrow(text: str, delimiter: str, rows: pa.Array) -> pd.DataFrame | None:
     if pc.any(pc.is_in(rows, value_set=_BLANK)).as_py():
         return None  # pyarrow reads a blank line as a row of empty cells, the Python parser as missing ones
     width = int(_cells_per_row(text, delimiter, rows[:1])[0])
-    data = _as_bytes(text)
+    data = _as_bytes(text, encoded)
     if width < 2 or not isinstance(data, io.BytesIO):
         return None  # one cell a row: a blank line would be a cell, not a blank row
     names, uneven = [str(n) for n in range(width)], []
@@ -158,10 +160,12 @@ def _by_arrow(text: str, delimiter: str, rows: pa.Array) -> pd.DataFrame | None:
                          for n in range(width)})
 
 
-def _as_bytes(text: str) -> io.BytesIO | io.StringIO:
-    """``text`` for pandas' C parser: as UTF-8 bytes, a quarter of the memory of a
-    ``StringIO`` (which holds 4 bytes a character); as text where it cannot be UTF-8 (a
-    lone surrogate)."""
+def _as_bytes(text: str, encoded: bytes | None = None) -> io.BytesIO | io.StringIO:
+    """``text`` for pandas' C parser: as UTF-8 bytes (``encoded``, where given), a quarter
+    of the memory of a ``StringIO`` (which holds 4 bytes a character); as text where it
+    cannot be UTF-8 (a lone surrogate)."""
+    if encoded is not None:
+        return io.BytesIO(encoded)
     try:
         return io.BytesIO(text.encode("utf-8"))
     except UnicodeEncodeError:
@@ -191,14 +195,15 @@ class PythonDialect(csv.Dialect):
     lineterminator = "\n"
 
 
-def lines_of(text: str) -> pa.Array:
-    """The lines of ``text`` (split at each line feed, as ``str.split("\\n")``), held by pyarrow.
+def lines_of(text: str, encoded: bytes | None = None) -> pa.Array:
+    """The lines of ``text`` (split at each line feed, as ``str.split("\\n")``), held by
+    pyarrow; ``encoded``: ``text`` in UTF-8, where the caller has it.
 
     >>> lines_of("a,b\\r\\n\\n1").to_pylist()
     ['a,b\\r', '', '1']
     """
     try:  # Python's UTF-8 is valid UTF-8: pyarrow takes the bytes as they are
-        data = text.encode("utf-8")
+        data = text.encode("utf-8") if encoded is None else encoded
     except UnicodeEncodeError:  # a lone surrogate
         whole = pa.array([text], type=pa.large_string())
     else:

@@ -117,9 +117,10 @@ def check_xlsx_archive(path: Path, limits: ReadLimits) -> None:
                      limits.max_xlsx_total_mb)
 
 
-def check_text_shape(path: Path, text: str, delimiter: str, limits: ReadLimits) -> pa.Array:
+def check_text_shape(path: Path, text: str, delimiter: str, limits: ReadLimits, encoded: bytes | None = None) -> pa.Array:
     """Refuse a delimited text with too many lines or a line with too many columns, before
-    parsing; return its lines (:func:`~adoption.clean.delimited.lines_of`) for the parse.
+    parsing; return its lines (:func:`~adoption.clean.delimited.lines_of`; ``encoded``:
+    ``text`` in UTF-8, where the caller has it) for the parse.
 
     A line with as many separators as the limit or more is found without regard to quotes
     (pyarrow counts them), then split as CSV, so that quoted separators do not count.
@@ -127,7 +128,7 @@ def check_text_shape(path: Path, text: str, delimiter: str, limits: ReadLimits) 
     lines = text.count("\n") + (not text.endswith("\n"))
     if lines > limits.max_rows:
         raise breach(path, "", f"{lines:,} lines", "max_rows", limits.max_rows)
-    lines = lines_of(text)
+    lines = lines_of(text, encoded)
     # A line of as many separators as the limit is at least as long: only such lines are counted.
     long = np.flatnonzero(pc.greater_equal(pc.utf8_length(lines), limits.max_columns).to_numpy(zero_copy_only=False))
     separators = pc.count_substring(lines.take(pa.array(long, type=pa.int64())), delimiter).to_numpy(zero_copy_only=False)

@@ -72,13 +72,22 @@ def _read_delimited(path: Path, limits: ReadLimits,
     if sample.count(b"\x00") > max(4, BINARY_NUL_SHARE * len(sample)) and not wide_bom(data):
         raise InputFileError(f"{path}: binary content; expected a CSV (comma, semicolon or tab separated) or XLSX file")
     decoded = decode(path, data)
-    del data  # the text holds it now: a large file is not held twice
     text = _unix_line_ends(decoded.text)
+    # The text in UTF-8, for pyarrow: the file's own bytes where they are exactly that (valid
+    # UTF-8, line ends kept), else encoded once here (a lone surrogate: none).
+    if text is decoded.text and decoded.encoding in ("utf-8", "utf-8-sig") and not decoded.bad_bytes:
+        encoded = data[3:] if decoded.encoding == "utf-8-sig" else data
+    else:
+        del data  # the text holds it now
+        try:
+            encoded = text.encode("utf-8")
+        except UnicodeEncodeError:
+            encoded = None
     delimiter = sniff_delimiter(text)
-    lines = check_text_shape(path, text, delimiter, limits)
+    lines = check_text_shape(path, text, delimiter, limits, encoded)
     previous = csv.field_size_limit(limits.max_cell_chars)  # the csv module enforces the cell limit
     try:
-        frame = parse_delimited(text, delimiter, lines)
+        frame = parse_delimited(text, delimiter, lines, encoded)
     except (pd.errors.ParserError, csv.Error) as exc:
         if "field larger than field limit" in str(exc):
             line = long_line(text, limits.max_cell_chars)
