@@ -17,6 +17,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..core.errors import InputFileError
@@ -40,7 +41,6 @@ WIDE_BOMS = (
 
 UTF8_BOM = b"\xef\xbb\xbf"
 _ESCAPED = re.compile("[\udc80-\udcff]")
-_ASCII = bytes(range(0x80))
 # Bytes that Windows-1252 and Windows-1258 read differently (0x8a, 0x8e, 0x9a, 0x9e are
 # undefined in Windows-1258); _SAME holds every other byte.
 _DIFFERING = frozenset([0x8A, 0x8E, 0x9A, 0x9E, 0xC3, 0xCC, 0xD0, 0xD2, 0xD5, 0xDD, 0xDE, 0xE3, 0xEC, 0xF0, 0xF2, 0xF5,
@@ -171,7 +171,7 @@ def valid_utf8(text: str, *, multibyte: int, bom: bool = False) -> Decoded:
 
 def _utf8(data: bytes) -> Decoded | None:
     """UTF-8 when (almost) every non-ASCII character is valid UTF-8; None otherwise."""
-    non_ascii = len(data.translate(None, _ASCII))
+    non_ascii = int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) >= 0x80))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
