@@ -51,21 +51,6 @@ def _merges(losers: pd.DataFrame, kind, kept: pd.DataFrame | None, with_tax_code
     return pd.DataFrame(out)
 
 
-def source_positions(raw: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
-    """The position in ``raw`` of each of ``rows``, found by its source (file, sheet and row;
-    where a source is repeated, its last row in ``raw``)."""
-    def sources(frame: pd.DataFrame) -> pd.MultiIndex:
-        return pd.MultiIndex.from_arrays([frame[c].astype(object) if c != "source_row" else frame[c].astype("int64")
-                                          for c in SOURCE_COLUMNS])
-
-    found = sources(raw)
-    if not found.is_unique:
-        found = found[::-1]
-        last = ~found.duplicated()
-        return (len(raw) - 1 - np.flatnonzero(last))[found[last].get_indexer(sources(rows))]
-    return found.get_indexer(sources(rows))
-
-
 def merge_register(clean: pd.DataFrame, raw_key: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per tax code: the most complete record wins, ties to the later file and row.
 

@@ -38,6 +38,7 @@ from ..core.text import fold
 from . import vocab
 from .addresses import read_address
 from .places import commune_code as old_commune_code, strip_prefix
+from .rejects import flagged
 
 Pairs = frozenset[int]
 
@@ -332,9 +333,7 @@ def geo_flags(located: pd.DataFrame, raw: pd.DataFrame, source_columns: list[str
     """What quality.json reports of the kept rows' places: rows by source, rows left
     between two 2025 units, rows whose address settled the unit or contradicts the columns."""
     def flag(meaning: str, mask: pd.Series) -> dict:
-        hit = mask.to_numpy(dtype=bool)
-        shown = raw.loc[hit, source_columns + ["district", "commune", "address"]].head(50)
-        return {"meaning": meaning, "count": int(hit.sum()), "rows": shown.to_dict("records")}
+        return {"meaning": meaning, **flagged(raw, mask.to_numpy(dtype=bool), source_columns + ["district", "commune", "address"])}
 
     counts = located["geo_source"].value_counts().reindex(list(GEO_SOURCES), fill_value=0)
     # A province column alone locates rows only in registers of several provinces: counted there.

@@ -35,13 +35,14 @@ from ..core.schema import Enterprises as E, columns, validate
 from . import vocab
 from .accounting import Kept
 from .distinct import arrow_text, text_hash
-from .duplicates import merge_register, raw_key, source_positions
+from .duplicates import merge_register, raw_key
 from .limits import ReadLimits
 from .pipeline import absent_columns
 from .platforms import ORDER, empty_platforms, screen_platforms, settle_platforms, platform_use
 from .pieces import PIECE_BYTES, joined, read_pieces
 from .read import RawTable
 from .register import clean_register
+from .rejects import FLAG_ROWS
 from .survey import REGISTER_COLUMNS as SURVEY_REGISTER_COLUMNS, RegisterStrata
 from .vsic import header_versions
 
@@ -50,8 +51,6 @@ FOLDERS = {"register": (vocab.REGISTER_HEADER_ALIASES, vocab.REGISTER_REQUIRED),
            "platforms": (vocab.PLATFORM_HEADER_ALIASES, vocab.PLATFORM_REQUIRED)}
 # A raw row's place among all rows read: its file's number times this, plus its row's.
 FILE_STRIDE = 1 << 40
-# How many rows of a flag quality.json shows (as the cleaners do).
-FLAG_ROWS = 50
 _KEY = "_raw_key"
 
 
@@ -133,7 +132,7 @@ def clean_files(files: list[tuple[int, Path]], *, folder: str, spill: Path, buck
         name = f"f{batch:05d}-c{len(parts):05d}"
         if folder == "register":
             stage = clean_register(chunk, absent=absent, vsic_versions=versions, scope=scope)
-            rows = stage.clean.assign(**{_KEY: raw_key(chunk, list(aliases))[source_positions(chunk, stage.clean)]})
+            rows = stage.clean.assign(**{_KEY: raw_key(chunk, list(aliases))[stage.rows]})
             _spill(rows, rows[E.tax_code], spill / folder, name, buckets)
             parts.append(FilePart(folder, batch, [], stage.rejects, stage.unparsed, len(rows), stage.changed,
                                   stage.out_of_range, stage.flags))

@@ -25,7 +25,7 @@ from ..core.scope import Scope, parse_scope
 from ..core.schema import SOURCE_COLUMNS, Enterprises as E, columns, validate
 from . import vocab
 from .accounting import Kept, quality_report
-from .duplicates import merge_register, raw_key, source_positions
+from .duplicates import merge_register, raw_key
 from .platforms import clean_platforms, empty_platforms, platform_use
 from .limits import ReadLimits
 from .read import RawTable, read_raw
@@ -125,7 +125,7 @@ def _register(tables: list[RawTable], folder: Path, vsic_version: str | None = N
             f"({', '.join(sorted(_with_read_rejects(tables, stage.rejects)['reason_code'].unique()))})"
         )
     # The raw values of each row, to tell identical duplicates from other same-code ones.
-    clean_keys = pd.Series(raw_key(raw, list(vocab.REGISTER_HEADER_ALIASES))[source_positions(raw, stage.clean)])
+    clean_keys = pd.Series(raw_key(raw, list(vocab.REGISTER_HEADER_ALIASES))[stage.rows])
     enterprises, merges = merge_register(stage.clean, clean_keys)
     return stage, enterprises, merges
 

@@ -36,6 +36,7 @@ from ..core.scope import Scope, province_code, province_names
 from .addresses import address_province
 from .geo2025 import SCOPE as BINH_DUONG_AREA
 from .normalise import map_unique, missing
+from .rejects import flagged
 
 BINH_DUONG = "74"
 HO_CHI_MINH_CITY = "79"
@@ -161,8 +162,7 @@ def province_flags(placed: Placed, given: Stated, kept: np.ndarray, raw: pd.Data
     name none of the 63, districts or communes written in another province (not used),
     and a province column the address's province contradicts (the column is used)."""
     def flag(meaning: str, mask: np.ndarray) -> dict:
-        shown = raw.loc[mask, source_columns + ["province", "district", "commune", "address"]].head(50)
-        return {"meaning": meaning, "count": int(mask.sum()), "rows": shown.to_dict("records")}
+        return {"meaning": meaning, **flagged(raw, mask, source_columns + ["province", "district", "commune", "address"])}
 
     counts = placed.code[kept].value_counts().sort_index()
     column, address = given.column, given.address

@@ -30,7 +30,7 @@ from .normalise import (
 from .geo2025 import GEO_COLUMNS, geo_flags, locate
 from .places import commune_code, district_code, district_of_commune, park_name
 from .provinces import BINH_DUONG, Placed, place, province_flags, stated
-from .rejects import Stage, changed, district_reason, split, unparsed_values
+from .rejects import Stage, changed, district_reason, flagged, split, unparsed_values
 from .vsic import read_vsic, vsic_flags, vsic_reason
 
 
@@ -172,10 +172,11 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
     clean[E.size_class] = size_class(clean[E.employees], clean[E.revenue_vnd], clean[E.charter_capital_vnd], sector)
 
     # A commune that is a 2025 unit of the district named is no conflict.
-    conflicting = np.flatnonzero(conflict.to_numpy(dtype=bool) & keep & (geo["geo_source"] != "new_units").to_numpy())
+    conflicting = conflict.to_numpy(dtype=bool) & keep & (geo["geo_source"] != "new_units").to_numpy()
     return Stage(
         clean=clean,
         rejects=rejects,
+        rows=rows,
         changed={
             "tax_code": changed(kept["tax_code"], clean[E.tax_code]),
             "name": changed(kept["name"], clean[E.name]),
@@ -194,8 +195,7 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
         flags={
             "district_commune_conflict": {
                 "meaning": "the commune exists only in another district: district kept, commune left empty",
-                "count": len(conflicting),
-                "rows": raw.iloc[conflicting[:50]][SOURCE_COLUMNS + ["district", "commune"]].to_dict("records"),
+                **flagged(raw, conflicting, SOURCE_COLUMNS + ["district", "commune"]),
             },
             **geo_flags(kept_geo, kept, SOURCE_COLUMNS),
             **vsic_flags(kept_vsic, kept, vsic_versions),

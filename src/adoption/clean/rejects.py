@@ -60,6 +60,8 @@ class Stage:
     flags: dict[str, dict] = field(default_factory=dict)
     # Values present in a number or date column that did not become a value: one row each.
     unparsed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNPARSED_COLUMNS))
+    # Where the cleaner gives them: the position in its raw frame of each clean row.
+    rows: np.ndarray | None = None
 
 
 def unparsed_values(raw: pd.DataFrame, problems: dict[str, pd.Series], outcome: str) -> pd.DataFrame:
@@ -113,6 +115,21 @@ def split(raw: pd.DataFrame, checks: list, original: list[str]) -> tuple[pd.Data
     reason_code, reason = first_reason(checks, len(raw))
     rejected = reason_code.notna().to_numpy()
     return reject_frame(raw[rejected], reason_code[rejected], reason[rejected], original), ~rejected
+
+
+# Rows quality.json shows of a flag: the first of them.
+FLAG_ROWS = 50
+
+
+def flagged(rows: pd.DataFrame, mask, columns: list[str]) -> dict:
+    """A flag of quality.json: how many of ``rows`` ``mask`` marks, and the first
+    :data:`FLAG_ROWS` of them (``columns``), found without indexing every row.
+
+    >>> flagged(pd.DataFrame({"a": [1, 2, 3]}), [False, True, True], ["a"])
+    {'count': 2, 'rows': [{'a': 2}, {'a': 3}]}
+    """
+    hit = np.flatnonzero(np.asarray(mask, dtype=bool))
+    return {"count": len(hit), "rows": rows.iloc[hit[:FLAG_ROWS]][columns].to_dict("records")}
 
 
 def no_rejects() -> pd.DataFrame:

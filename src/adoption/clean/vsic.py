@@ -36,6 +36,7 @@ from ..core.schema import SOURCE_COLUMNS, VSIC_EVIDENCE, Enterprises as E
 from ..core.text import fold
 from . import vocab
 from .distinct import distinct
+from .rejects import flagged
 
 EVIDENCE = VSIC_EVIDENCE
 AMBIGUOUS = "ambiguous"
@@ -268,11 +269,8 @@ def vsic_flags(read: pd.DataFrame, raw: pd.DataFrame, named: dict[str, str] | No
     whose header or setting ``named`` a version, and the rows (first 50) read as ambiguous,
     with conflicting evidence, or in a class partly in a sector group. ``read`` and ``raw``
     hold the same (kept) rows in the same order."""
-    shown = raw[SOURCE_COLUMNS + ["vsic"]].reset_index(drop=True)
-
     def rows(mask: pd.Series) -> dict:
-        mask = mask.to_numpy(dtype=bool)
-        return {"count": int(mask.sum()), "rows": shown[mask].head(50).to_dict("records")}
+        return flagged(raw, mask.to_numpy(dtype=bool), SOURCE_COLUMNS + ["vsic"])
 
     version = read["vsic_version"].reset_index(drop=True)
     return {
