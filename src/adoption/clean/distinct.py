@@ -180,6 +180,19 @@ def is_in(values: pd.Series, members) -> np.ndarray:
     return found.fill_null(False).to_numpy(zero_copy_only=False)
 
 
+def looked_up(values: pd.Series, table: dict[str, str] | pd.Series) -> pd.Series:
+    """``values.map(table)`` (text to text) as a string Series, each value found by pyarrow
+    (null where ``table`` has none).
+
+    >>> looked_up(pd.Series(["74", None, "99", "74"], dtype="string"), {"74": "Bình Dương"}).tolist()
+    ['Bình Dương', <NA>, <NA>, 'Bình Dương']
+    """
+    table = table if isinstance(table, pd.Series) else pd.Series(table, dtype=object)
+    at = pc.index_in(arrow_text(values), value_set=arrow_text(table.index.to_series()))
+    found = arrow_text(table.reset_index(drop=True)).take(at)
+    return pd.Series(pd.arrays.ArrowStringArray(found.cast(pa.large_string())), index=values.index).astype("string")
+
+
 def arrow_text(values: pd.Series) -> pa.Array:
     """``values`` as pyarrow large strings (a missing value null), without a copy where pyarrow holds them."""
     if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":

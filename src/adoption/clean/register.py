@@ -14,6 +14,7 @@ from ..core.schema import (
 )
 from ..core.sizes import size_class
 from . import vocab
+from .distinct import looked_up
 from .normalise import (
     EARLIEST_REGISTRATION,
     MAX_EMPLOYEES,
@@ -133,7 +134,9 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
     ], list(vocab.REGISTER_HEADER_ALIASES))
 
     rows = np.flatnonzero(keep)
-    kept, kept_vsic, kept_geo = raw.take(rows), vsic.take(rows), geo.take(rows)
+    # The raw columns read again for the kept rows (the others are read above, in every row).
+    used = [c for c in raw.columns if c not in ("province", "registered_on", "employees", "charter_capital_vnd", "revenue_vnd")]
+    kept, kept_vsic, kept_geo = raw[used].take(rows), vsic.take(rows), geo.take(rows)
     # Read in every row, so that a value no row can use is counted even where its row is rejected.
     employees, employees_problem = read_numbers(raw["employees"], maximum=MAX_EMPLOYEES)
     capital, capital_problem = read_numbers(raw["charter_capital_vnd"])
@@ -162,8 +165,8 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
         E.source_row: kept["source_row"].astype("int64").to_numpy(),
     })
     clean[E.is_branch] = clean[E.tax_code].str.contains("-", regex=False).astype(bool)
-    clean[E.district] = clean[E.district_code].map(districts).astype("string")
-    clean[E.province] = clean[E.province_code].map(province_names()).astype("string")
+    clean[E.district] = looked_up(clean[E.district_code], districts)
+    clean[E.province] = looked_up(clean[E.province_code], province_names())
     in_units = (clean[E.province_code] == BINH_DUONG).to_numpy(dtype=bool)
     park_known = ~clean[E.source_file].isin((absent or {}).get("industrial_park", []))
     clean[E.in_industrial_park] = clean[E.industrial_park].notna().astype("boolean").where(park_known.to_numpy(), pd.NA)
