@@ -17,6 +17,10 @@ _CLASSIFICATION = (E.vsic4, E.vsic_division, E.vsic_section, E.vsic_version, E.v
 KEPT_COLUMNS = ["kept_source_file", "kept_source_sheet", "kept_source_row"]
 
 
+# Raw register columns whose values are mostly distinct.
+_UNIQUE = frozenset({"tax_code", "name", "address"})
+
+
 def raw_key(raw: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """Per raw row, a hash of its values in ``columns`` as written (a column the frame lacks
     counts as empty): rows with the same key are ``identical`` duplicates. The same row
@@ -32,10 +36,9 @@ def raw_key(raw: pd.DataFrame, columns: list[str]) -> np.ndarray:
     for column in columns:  # each column hashed apart, so that ("ab", "c") and ("a", "bc") differ
         if column not in raw:
             hashes = np.full(len(raw), empty, dtype=np.uint64)
-        elif isinstance(raw[column].dtype, pd.StringDtype):  # a missing value hashes as ""
-            hashes = text_hash(raw[column])
-        else:
-            hashes = text_hash(raw[column].fillna("").astype(str))
+        else:  # a missing value hashes as ""; the columns but names, addresses and tax codes repeat a lot
+            values = raw[column] if isinstance(raw[column].dtype, pd.StringDtype) else raw[column].fillna("").astype(str)
+            hashes = text_hash(values, repeated=column not in _UNIQUE)
         key = combined(key, hashes)
     return key
 
