@@ -74,7 +74,7 @@ def _tails(addresses: pd.Series) -> pd.Series:
     """The last two parts of each address (RE2, in one pass over the column)."""
     text = pa.array(addresses.astype("string").array, type=pa.large_string())
     tails = pc.struct_field(pc.extract_regex(text, _TAIL), [0])
-    return pd.Series(tails.to_numpy(zero_copy_only=False), index=addresses.index, dtype="string")
+    return pd.Series(pd.arrays.ArrowStringArray(tails), index=addresses.index).astype("string")
 
 
 def stated(raw: pd.DataFrame) -> Stated:
