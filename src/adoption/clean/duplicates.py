@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..core.schema import SOURCE_COLUMNS, Enterprises as E
-from .distinct import combined, text_hash
+from .distinct import arrow_text, combined, text_hash
 
 # How far the classification places a main activity (its version, and the classes the
 # official conversion determines) tells nothing of how complete a firm's record is.
@@ -71,55 +73,64 @@ def merge_register(clean: pd.DataFrame, raw_key: pd.Series) -> tuple[pd.DataFram
     clean = clean.reset_index(drop=True)
     completeness = clean.drop(columns=[c for c in _CLASSIFICATION if c in clean.columns]).notna().sum(axis=1)
     # The rows' order (by tax code; the most complete, then the latest file, sheet and row
-    # first) is found on the keys alone, text as its rank among the column's values, which
-    # sorts as the text does; the rows are taken once, at the end.
-    codes = _ranks(clean["tax_code"])[0]
-    sources = {c: _ranks(clean[c]) for c in SOURCE_COLUMNS}
-    order = np.lexsort([sources[c][1] for c in reversed(SOURCE_COLUMNS)] + [-completeness.to_numpy(), codes])
+    # first; missing values last) is found by pyarrow on the keys alone (a stable sort);
+    # the rows are taken once, at the end.
+    table = pa.table({"tax_code": _sortable(clean["tax_code"]), "_complete": completeness.to_numpy(),
+                      **{c: _sortable(clean[c]) for c in SOURCE_COLUMNS}})
+    order = pc.sort_indices(table, sort_keys=[("tax_code", "ascending"), ("_complete", "descending")]
+                            + [(c, "descending") for c in SOURCE_COLUMNS]).to_numpy()
     duplicated = np.zeros(len(order), dtype=bool)
-    duplicated[1:] = codes[order][1:] == codes[order][:-1]  # the rows of a tax code are together, its first kept
+    if len(order) > 1:  # the rows of a tax code are together, its first kept
+        duplicated[1:] = _same_as_previous(table["tax_code"].take(order))
     winners, losers = order[~duplicated], order[duplicated]
-    winner_of = np.empty(codes.max(initial=0) + 1, dtype=np.int64)
-    winner_of[codes[winners]] = winners
-    won_by = winner_of[codes[losers]]
+    won_by = winners[(np.cumsum(~duplicated) - 1)[duplicated]]
     raw = np.asarray(raw_key)
     kinds = np.where(raw[losers] == raw[won_by], "identical", "same_tax_code").tolist()
     merges = _merges(clean.iloc[losers], kinds, clean.iloc[won_by])
     # Kept rows in the order of their source (rows of one source in the order above).
-    rank = pd.DataFrame({c: sources[c][0] for c in SOURCE_COLUMNS}).groupby(SOURCE_COLUMNS, sort=True).ngroup().to_numpy()
-    kept = clean.iloc[winners[np.argsort(rank[winners], kind="stable")]]
+    sources = table.select(SOURCE_COLUMNS).take(winners)
+    kept = clean.iloc[winners[pc.sort_indices(sources, sort_keys=[(c, "ascending") for c in SOURCE_COLUMNS]).to_numpy()]]
     return kept.reset_index(drop=True), merges
-
-
-def _ranks(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Keys that sort ``values`` as pandas sorts them, ascending and descending: each
-    value's rank among the column's distinct values (equal values, equal keys), a missing
-    value last either way.
-
-    >>> [k.tolist() for k in _ranks(pd.Series(["b", None, "a", "b"]))]
-    [[1, 2, 0, 1], [0, 2, 1, 0]]
-    """
-    codes, uniques = pd.factorize(values, sort=True)
-    n = len(uniques)
-    return np.where(codes < 0, n, codes), np.where(codes < 0, n, n - 1 - codes)
 
 
 def merge_platforms(clean: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per firm and platform category: the earliest adoption date wins (ties to
     the first file, sheet and row). Kept rows in the order of their source."""
     clean = clean.reset_index(drop=True)
-    # Ordered on the keys' ranks (as in merge_register), the rows taken once.
-    ranks = {c: _ranks(clean[c])[0] for c in ["tax_code", "platform", "adopted_on", *SOURCE_COLUMNS]}
-    order = np.lexsort([ranks[c] for c in reversed(SOURCE_COLUMNS)] + [ranks["adopted_on"], ranks["platform"], ranks["tax_code"]])
+    keys = ["tax_code", "platform", "adopted_on", *SOURCE_COLUMNS]
+    table = pa.table({c: _sortable(clean[c]) for c in keys})
+    # Ordered by pyarrow (a stable sort, missing values last), the rows taken once.
+    order = pc.sort_indices(table, sort_keys=[(c, "ascending") for c in keys]).to_numpy()
     dup = np.zeros(len(order), dtype=bool)
-    dup[1:] = ((ranks["tax_code"][order][1:] == ranks["tax_code"][order][:-1])
-               & (ranks["platform"][order][1:] == ranks["platform"][order][:-1]))
+    if len(order) > 1:
+        dup[1:] = _same_as_previous(table["tax_code"].take(order)) & _same_as_previous(table["platform"].take(order))
     # Each merged row's group starts at the last row kept before it (the rows are in order of their keys).
     first = np.maximum.accumulate(np.where(~dup, np.arange(len(dup)), 0))
     merges = _merges(clean.iloc[order[dup]], "same_firm_and_platform", clean.iloc[order[first[dup]]])
     kept = order[~dup]
-    kept = kept[np.lexsort([ranks[c][kept] for c in reversed(SOURCE_COLUMNS)])]
+    sources = table.select(SOURCE_COLUMNS).take(kept)
+    kept = kept[pc.sort_indices(sources, sort_keys=[(c, "ascending") for c in SOURCE_COLUMNS]).to_numpy()]
     return clean.iloc[kept].reset_index(drop=True), merges
+
+
+def _sortable(values: pd.Series) -> pa.Array:
+    """``values`` as pyarrow sorts them as pandas does: text as text, a category by its
+    place among the categories, a missing value null."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        return pa.array(codes, mask=codes < 0)
+    if isinstance(values.dtype, pd.StringDtype) or values.dtype == object:
+        return arrow_text(values)
+    return pa.array(values, from_pandas=True)
+
+
+def _same_as_previous(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """For each value but the first, whether it equals the one before it (two missing values are equal)."""
+    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    after, before = values.slice(1), values.slice(0, len(values) - 1)
+    equal = pc.fill_null(pc.equal(after, before), False).to_numpy(zero_copy_only=False)
+    both_missing = pc.and_(after.is_null(), before.is_null()).to_numpy(zero_copy_only=False)
+    return equal | both_missing
 
 
 def keep_first(clean: pd.DataFrame, keys: list[str], kind: str) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -1,0 +1,97 @@
+"""Duplicate merges against plain pandas: the merges order rows by pyarrow's stable sort on
+their keys; here the same rules are written with ``sort_values`` and ``duplicated`` and
+compared on random frames with missing tax codes, sources and dates."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from adoption.clean.duplicates import merge_platforms, merge_register
+from adoption.core.schema import PLATFORM_CATEGORIES, SOURCE_COLUMNS
+
+SOURCES = {"source_file": ["b.csv", "a.csv", "c.xlsx", None], "source_sheet": ["", "S1", None]}
+
+
+def _sources(rng, n):
+    return {c: pd.array(rng.choice(v, n), dtype="string") for c, v in SOURCES.items()} | {
+        "source_row": rng.integers(1, 25, n).astype("int64")}
+
+
+def _first_of_groups(frame: pd.DataFrame, order: pd.Index, keys: list[str]):
+    """Rows in ``order``: which repeat an earlier row's ``keys``, and the first row of each one's group."""
+    ordered = frame.loc[order]
+    dup = ordered.duplicated(keys, keep="first").to_numpy()
+    group = np.cumsum(~dup) - 1
+    firsts = order.to_numpy()[~dup]
+    return ordered, dup, firsts[group]
+
+
+def _listed(values: pd.Series) -> list:
+    return [None if pd.isna(v) else v for v in values]
+
+
+def _kept_in_source_order(frame: pd.DataFrame, rows) -> pd.DataFrame:
+    return frame.loc[rows].sort_values(SOURCE_COLUMNS, kind="stable", na_position="last").reset_index(drop=True)
+
+
+def reference_platforms(clean: pd.DataFrame):
+    clean = clean.reset_index(drop=True)
+    order = clean.sort_values(["tax_code", "platform", "adopted_on", *SOURCE_COLUMNS], kind="stable",
+                              na_position="last").index
+    ordered, dup, first = _first_of_groups(clean, order, ["tax_code", "platform"])
+    merged = clean.loc[order[dup]]
+    kept = clean.loc[first[dup]]
+    return _kept_in_source_order(clean, order[~dup]), merged, kept
+
+
+def reference_register(clean: pd.DataFrame, raw_key: pd.Series):
+    clean = clean.reset_index(drop=True)
+    complete = clean.notna().sum(axis=1)
+    order = clean.assign(_complete=complete).sort_values(
+        ["tax_code", "_complete", *SOURCE_COLUMNS], ascending=[True, False, False, False, False], kind="stable",
+        na_position="last").index
+    ordered, dup, first = _first_of_groups(clean, order, ["tax_code"])
+    losers, winners = order[dup], first[dup]
+    kinds = np.where(raw_key.to_numpy()[losers] == raw_key.to_numpy()[winners], "identical", "same_tax_code")
+    return _kept_in_source_order(clean, order[~dup]), clean.loc[losers], clean.loc[winners], kinds
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_platform_records_merge_as_pandas_sorts_them(seed):
+    rng = np.random.default_rng(seed)
+    categories = list(PLATFORM_CATEGORIES)
+    for _ in range(60):
+        n = int(rng.integers(0, 300))
+        frame = pd.DataFrame({
+            "tax_code": pd.array(rng.choice(["0301234567", "0301234568", "3700000001", None], n), dtype="string"),
+            "platform": pd.Categorical(rng.choice(categories + [None], n), categories=categories),
+            "adopted_on": pd.to_datetime(rng.choice(["2020-01-01", "2021-05-01", None, "2019-12-31"], n)).astype("datetime64[s]"),
+            **_sources(rng, n),
+        }, index=rng.permutation(n) + 7)
+        kept, merges = merge_platforms(frame)
+        want_kept, merged, into = reference_platforms(frame)
+        pd.testing.assert_frame_equal(kept, want_kept)
+        assert merges["source_row"].tolist() == merged["source_row"].tolist()
+        assert merges["kept_source_row"].tolist() == into["source_row"].tolist()
+        assert set(merges["kind"]) <= {"same_firm_and_platform"}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_register_rows_merge_as_pandas_sorts_them(seed):
+    rng = np.random.default_rng(100 + seed)
+    for _ in range(60):
+        n = int(rng.integers(0, 300))
+        frame = pd.DataFrame({
+            "tax_code": pd.array(rng.choice(["0301234567", "0301234568", None, "0301234567-001"], n), dtype="string"),
+            "name": pd.array(rng.choice(["A", None, "B"], n), dtype="string"),
+            "employees": pd.array(rng.choice([1, None, 5], n), dtype="Int64"),
+            **_sources(rng, n),
+        }, index=rng.permutation(n) + 3)
+        raw_key = pd.Series(rng.integers(0, 3, n))
+        kept, merges = merge_register(frame, raw_key)
+        want_kept, losers, winners, kinds = reference_register(frame, raw_key)
+        pd.testing.assert_frame_equal(kept, want_kept)
+        assert merges["source_row"].tolist() == losers["source_row"].tolist()
+        assert _listed(merges["kept_source_file"]) == _listed(winners["source_file"])
+        assert merges["kept_source_row"].tolist() == winners["source_row"].tolist()
+        assert merges["kind"].tolist() == kinds.tolist()
