@@ -73,7 +73,7 @@ def address_parts(value: str) -> list[str]:
 def _pieces(value: str) -> list[tuple[str, str]]:
     """The parts of an address: (folded, as written)."""
     pieces = [piece.strip() for chunk in _SEPARATORS.split(nfc(str(value))) for piece in _UNIT_START.split(chunk)]
-    return [(fold(piece), piece) for piece in pieces if fold(piece)]
+    return [(folded, piece) for folded, piece in zip(map(fold, pieces), pieces) if folded]
 
 
 @lru_cache(maxsize=1)
