@@ -42,7 +42,10 @@ def screen_platforms(raw: pd.DataFrame, *, order: np.ndarray | None = None) -> t
     codes, code_reasons = clean_tax_codes(raw["tax_code"])
     platform = map_unique(raw["platform"], platform_category)
     adopted, problem = read_dates(raw["adopted_on"], earliest=EARLIEST_REGISTRATION, latest=date.today())
-    why = problem.fillna("missing").astype(str) + "\x1f" + raw["adopted_on"].astype(str)
+    # What the reason of a row without a date is made of (only those rows are read).
+    undated = adopted.isna().to_numpy()
+    why = pd.Series(None, index=raw.index, dtype=object)
+    why[undated] = (problem[undated].fillna("missing").astype(str) + "\x1f" + raw["adopted_on"][undated].astype(str)).to_numpy()
     rejects, keep = split(raw, [
         ("tax_code_invalid", codes.isna(), code_reasons, str),
         ("platform_missing", platform.isna(), raw["platform"], lambda v: "the platform is empty"),

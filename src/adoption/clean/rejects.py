@@ -91,13 +91,14 @@ def first_reason(checks: list[tuple[str, pd.Series, pd.Series, object]], n: int)
     >>> code.tolist(), reason.tolist()
     (['a', None], ['X', None])
     """
-    code = pd.Series([None] * n, dtype="object")
-    reason = pd.Series([None] * n, dtype="object")
+    code, reason = np.full(n, None, dtype=object), np.full(n, None, dtype=object)
+    failed_before = np.zeros(n, dtype=bool)
     for name, failed, values, sentence in checks:
-        take = failed.to_numpy(dtype=bool) & code.isna().to_numpy()
+        take = np.flatnonzero(failed.to_numpy(dtype=bool) & ~failed_before)
+        failed_before[take] = True
         code[take] = name
-        reason[take] = [sentence(v) for v in values.iloc[np.flatnonzero(take)].to_numpy(dtype=object)]
-    return code, reason
+        reason[take] = [sentence(v) for v in values.iloc[take].to_numpy(dtype=object)]
+    return pd.Series(code, dtype="object"), pd.Series(reason, dtype="object")
 
 
 def reject_frame(rows: pd.DataFrame, codes: pd.Series, reasons: pd.Series, original: list[str]) -> pd.DataFrame:
