@@ -130,7 +130,7 @@ def flagged(rows: pd.DataFrame, mask, columns: list[str]) -> dict:
     {'count': 2, 'rows': [{'a': 2}, {'a': 3}]}
     """
     hit = np.flatnonzero(np.asarray(mask, dtype=bool))
-    return {"count": len(hit), "rows": rows.iloc[hit[:FLAG_ROWS]][columns].to_dict("records")}
+    return {"count": len(hit), "rows": rows[columns].iloc[hit[:FLAG_ROWS]].to_dict("records")}
 
 
 def no_rejects() -> pd.DataFrame:

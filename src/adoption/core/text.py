@@ -49,7 +49,13 @@ def strip_prefix(key: str, prefixes: tuple[str, ...]) -> str:
     >>> strip_prefix("tinh ha giang", ("tinh", "thanh pho")), strip_prefix("ha giang", ("tinh",))
     ('ha giang', 'ha giang')
     """
-    for prefix in sorted(prefixes, key=len, reverse=True):
-        if key.startswith(prefix + " "):
-            return key[len(prefix) + 1 :]
+    for prefix in _longest_first(prefixes):
+        if key.startswith(prefix):
+            return key[len(prefix):]
     return key
+
+
+@lru_cache(maxsize=64)
+def _longest_first(prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    """``prefixes``, each followed by a space, the longest first."""
+    return tuple(prefix + " " for prefix in sorted(prefixes, key=len, reverse=True))
