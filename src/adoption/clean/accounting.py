@@ -107,7 +107,7 @@ def quality_report(
             name = table.path.name
             files[f"{folder}/{name}"] = {
                 "table": folder,
-                "sha256": sha256_file(table.path),
+                "sha256": table.sha256 or sha256_file(table.path),
                 "rows_read": table.rows_read,
                 "rows_kept": kept_rows.by_file.get(name, 0),
                 "rows_rejected": _count(rejects, folder, name),

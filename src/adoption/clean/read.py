@@ -10,6 +10,7 @@ are handled here (data contract, "Raw inputs"), within the bounds of
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
@@ -20,6 +21,7 @@ import pandas as pd
 
 from ..core.errors import InputFileError
 from ..core.io import DATA_SUFFIXES
+from ..core.outputs import sha256_file
 from ..core.schema import SOURCE_COLUMNS
 from ..core.text import fold
 from .delimited import parse_delimited, too_wide
@@ -55,6 +57,7 @@ class RawTable:
     decoded: Decoded = XLSX_TEXT  # the encoding and its evidence (text dropped once parsed)
     header_rows: dict[str, int] = field(default_factory=dict)  # sheet -> its header's row (0-based)
     rejects: pd.DataFrame = field(default_factory=lambda: RawTable.no_rejects())  # rows set aside by the reader
+    sha256: str = ""  # of the file's bytes, where they were read whole
 
     @staticmethod
     def no_rejects() -> pd.DataFrame:
@@ -254,7 +257,15 @@ def read_raw(
         raise InputFileError(f"{path}: unsupported file type {suffix or '(none)'!r}; expected one of {', '.join(DATA_SUFFIXES)}")
     limits = limits or ReadLimits.from_environment()
     check_file_size(path, limits)
+    digest = ""
+    if data is None:  # the whole file: hashed here, while it is read (quality.json records it)
+        if suffix == ".xlsx":
+            digest = sha256_file(path)
+        else:
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
     sheets, decoded = (read_xlsx(path, limits), XLSX_TEXT) if suffix == ".xlsx" else _read_delimited(path, limits, data)
+    del data
     index = _alias_index(aliases)
     frames, extras, rejected, read, blank = [], [], [], 0, 0
     header_map: dict[str, str] = {}
@@ -318,6 +329,6 @@ def read_raw(
     columns = ["source_file", "source_sheet", "source_row", "column", "value"]
     extra = pd.concat(extras, ignore_index=True) if extras else pd.DataFrame(columns=columns)
     return RawTable(path=path, frame=frame, extras=extra, rows_read=read, header_map=header_map, blank_rows=blank,
-                    sheets_not_read=not_read, decoded=decoded, header_rows=header_rows,
+                    sheets_not_read=not_read, decoded=decoded, header_rows=header_rows, sha256=digest,
                     rejects=pd.concat(rejected, ignore_index=True) if rejected else RawTable.no_rejects())
 
