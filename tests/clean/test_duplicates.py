@@ -26,6 +26,11 @@ def _first_of_groups(frame: pd.DataFrame, order: pd.Index, keys: list[str]):
     return ordered, dup, firsts[group]
 
 
+def _sometimes_in_source_order(frame: pd.DataFrame, rng) -> pd.DataFrame:
+    """Half the time the rows as files give them: in the order of their source."""
+    return frame.sort_values(SOURCE_COLUMNS, kind="stable", na_position="last") if rng.random() < 0.5 else frame
+
+
 def _listed(values: pd.Series) -> list:
     return [None if pd.isna(v) else v for v in values]
 
@@ -68,6 +73,7 @@ def test_platform_records_merge_as_pandas_sorts_them(seed):
             "adopted_on": pd.to_datetime(rng.choice(["2020-01-01", "2021-05-01", None, "2019-12-31"], n)).astype("datetime64[s]"),
             **_sources(rng, n),
         }, index=rng.permutation(n) + 7)
+        frame = _sometimes_in_source_order(frame, rng)
         kept, merges = merge_platforms(frame)
         want_kept, merged, into = reference_platforms(frame)
         pd.testing.assert_frame_equal(kept, want_kept)
@@ -87,6 +93,7 @@ def test_register_rows_merge_as_pandas_sorts_them(seed):
             "employees": pd.array(rng.choice([1, None, 5], n), dtype="Int64"),
             **_sources(rng, n),
         }, index=rng.permutation(n) + 3)
+        frame = _sometimes_in_source_order(frame, rng)
         raw_key = pd.Series(rng.integers(0, 3, n))
         kept, merges = merge_register(frame, raw_key)
         want_kept, losers, winners, kinds = reference_register(frame, raw_key)
@@ -95,3 +102,18 @@ def test_register_rows_merge_as_pandas_sorts_them(seed):
         assert _listed(merges["kept_source_file"]) == _listed(winners["source_file"])
         assert merges["kept_source_row"].tolist() == winners["source_row"].tolist()
         assert merges["kind"].tolist() == kinds.tolist()
+
+
+def test_rows_are_known_to_be_in_source_order_only_when_they_are():
+    from adoption.clean.duplicates import _ascending
+    import pyarrow as pa
+
+    def ascending(files, rows):
+        return _ascending(pa.table({"f": pa.array(files, pa.large_string()), "r": rows}), ["f", "r"])
+
+    assert ascending(["a", "a", "b", None], [2, 3, 1, 1])
+    assert ascending(["a", "a", None, None], [2, 3, 1, 5])
+    assert not ascending(["a", "a", "b"], [2, 2, 1])  # two rows of one source: left to the sort
+    assert not ascending(["a", "a", "b", None], [3, 2, 1, 1])  # rows of one file out of order
+    assert not ascending([None, "a"], [1, 2])  # a missing file comes last
+    assert not ascending(["b", "a"], [1, 2])

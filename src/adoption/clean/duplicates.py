@@ -88,9 +88,7 @@ def merge_register(clean: pd.DataFrame, raw_key: pd.Series) -> tuple[pd.DataFram
     kinds = np.where(raw[losers] == raw[won_by], "identical", "same_tax_code").tolist()
     merges = _merges(clean.iloc[losers], kinds, clean.iloc[won_by])
     # Kept rows in the order of their source (rows of one source in the order above).
-    sources = table.select(SOURCE_COLUMNS).take(winners)
-    kept = clean.iloc[winners[pc.sort_indices(sources, sort_keys=[(c, "ascending") for c in SOURCE_COLUMNS]).to_numpy()]]
-    return kept.reset_index(drop=True), merges
+    return clean.iloc[_in_source_order(table, winners)].reset_index(drop=True), merges
 
 
 def merge_platforms(clean: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -107,10 +105,37 @@ def merge_platforms(clean: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     # Each merged row's group starts at the last row kept before it (the rows are in order of their keys).
     first = np.maximum.accumulate(np.where(~dup, np.arange(len(dup)), 0))
     merges = _merges(clean.iloc[order[dup]], "same_firm_and_platform", clean.iloc[order[first[dup]]])
-    kept = order[~dup]
-    sources = table.select(SOURCE_COLUMNS).take(kept)
-    kept = kept[pc.sort_indices(sources, sort_keys=[(c, "ascending") for c in SOURCE_COLUMNS]).to_numpy()]
-    return clean.iloc[kept].reset_index(drop=True), merges
+    return clean.iloc[_in_source_order(table, order[~dup])].reset_index(drop=True), merges
+
+
+def _in_source_order(table: pa.Table, rows: np.ndarray) -> np.ndarray:
+    """``rows`` (positions in ``table``) ordered by their source columns (a stable sort,
+    missing values last). Rows read file by file usually are in that order already: then
+    their positions give it, without sorting text."""
+    if _ascending(table, SOURCE_COLUMNS):
+        return np.sort(rows)
+    sources = table.select(SOURCE_COLUMNS).take(rows)
+    return rows[pc.sort_indices(sources, sort_keys=[(c, "ascending") for c in SOURCE_COLUMNS]).to_numpy()]
+
+
+def _ascending(table: pa.Table, columns: list[str]) -> bool:
+    """Whether ``table``'s rows are in strictly ascending order of ``columns`` (the first
+    deciding, missing values last; no two rows alike), as any sort would leave them."""
+    if table.num_rows < 2:
+        return True
+    undecided = np.ones(table.num_rows - 1, dtype=bool)  # pairs of neighbours equal so far
+    for column in columns:
+        values = table[column].combine_chunks()
+        before, after = values.slice(0, len(values) - 1), values.slice(1)
+        missing_before, missing_after = (v.is_null().to_numpy(zero_copy_only=False) for v in (before, after))
+        less = pc.fill_null(pc.less(before, after), False).to_numpy(zero_copy_only=False) | (missing_after & ~missing_before)
+        more = pc.fill_null(pc.greater(before, after), False).to_numpy(zero_copy_only=False) | (missing_before & ~missing_after)
+        if (undecided & more).any():
+            return False
+        undecided &= ~less
+        if not undecided.any():
+            return True
+    return False  # two rows of one source: their order is the sort's to decide
 
 
 def _sortable(values: pd.Series) -> pa.Array:
