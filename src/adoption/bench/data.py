@@ -12,6 +12,7 @@ not read, openpyxl's read-only iteration of every cell of every sheet.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import resource
 import time
@@ -133,6 +134,10 @@ def _child(stage: str, raw: Path, out: Path, scope: str | None = None) -> Measur
     if stage.startswith("clean"):
         import adoption.clean.engine  # noqa: F401  (imports are not the stage)
         import adoption.clean.pipeline  # noqa: F401
+
+        # The cleaning's notes on the data (values not used, sheets not read) are in its
+        # quality.json: not printed over the benchmark's table.
+        logging.getLogger("adoption").setLevel(logging.ERROR)
         engine = stage.partition(":")[2] or "memory"
         run = lambda: clean(raw, out, engine, scope)  # noqa: E731
     else:
