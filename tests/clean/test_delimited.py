@@ -60,6 +60,17 @@ def test_a_row_longer_than_the_first_is_refused_with_its_line(tmp_path):
         clean_raw(tmp_path)
 
 
+def test_text_after_a_closing_quote_is_refused_with_its_line(tmp_path):
+    (tmp_path / "register").mkdir()
+    # Line 2 holds a cell over two lines; on line 4 a quoted cell goes on after its closing quote.
+    (tmp_path / "register" / "dn.csv").write_text(
+        'MST,Ten DN,Huyen,Ma nganh\n3700145020,"Cong ty\nA",Di An,6810\n0100233488,"Cong ty "B" x",Di An,2610\n',
+        encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"dn.csv: line 4: a cell in double quotes goes on after its closing "
+                                             r"quote .*A quote inside a quoted cell is written as two"):
+        clean_raw(tmp_path)
+
+
 def _random_texts(seed: int, count: int):
     """Texts of random pieces (quotes, separators, line ends, letters), and well-formed CSV
     with random quoting and the odd defect: what a parser can get wrong."""

@@ -212,6 +212,22 @@ def lines_of(text: str, encoded: bytes | None = None) -> pa.Array:
     return pc.split_pattern(whole, "\n").flatten()
 
 
+def csv_error_line(text: str, delimiter: str) -> int | None:
+    """The line on which the csv module (strict, as the Python parser reads) finds ``text``
+    malformed; None where it reads it all.
+
+    >>> csv_error_line('a,b\\n1,"x"y\\n', ",")
+    2
+    """
+    reader = csv.reader(_lines(text), dialect=PythonDialect, delimiter=delimiter, strict=True)
+    try:
+        for _ in reader:
+            pass
+    except csv.Error:
+        return reader.line_num
+    return None
+
+
 def too_wide(text: str, delimiter: str, error: Exception) -> tuple[int, int, int] | None:
     """For the Python parser's error on a row longer than the first: the line where that
     row starts, its cells and the first row's; None for any other error."""

@@ -24,7 +24,7 @@ from ..core.io import DATA_SUFFIXES
 from ..core.outputs import sha256_file
 from ..core.schema import SOURCE_COLUMNS
 from ..core.text import fold
-from .delimited import parse_delimited, too_wide
+from .delimited import csv_error_line, parse_delimited, too_wide
 from .encoding import Decoded, decode, escaped_rows, wide_bom
 from .limits import ReadLimits, breach, check_file_size, check_text_shape, long_line
 from .rejects import bad_bytes_reason, reject_frame
@@ -105,7 +105,13 @@ def _read_delimited(path: Path, limits: ReadLimits,
                 f"{path}: line {line} holds {found} cells, the first line {expected}: a cell holds a "
                 f"{_SEPARATORS.get(delimiter, repr(delimiter))} outside quotes, or the row has cells the others do "
                 "not. Put that cell in double quotes, or remove the extra separator, then run again") from exc
-        raise InputFileError(f"{path}: not a readable {delimiter!r}-separated file ({exc})") from exc
+        line = csv_error_line(text, delimiter)
+        if line is not None and "expected after '\"'" in str(exc):
+            raise InputFileError(
+                f"{path}: line {line}: a cell in double quotes goes on after its closing quote ({exc}). A quote "
+                "inside a quoted cell is written as two (\"\"); put the whole cell in quotes, then run again") from exc
+        where = f"line {line}: " if line is not None else ""
+        raise InputFileError(f"{path}: {where}not a readable {delimiter!r}-separated file ({exc})") from exc
     finally:
         csv.field_size_limit(previous)
     return [("", frame)], replace(decoded, text="")
