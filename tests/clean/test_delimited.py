@@ -48,26 +48,20 @@ def test_the_frame_is_the_python_parsers(name):
     assert (_by_c_parser(text, sep) is not None) == bool(by_c)
 
 
-def test_a_row_longer_than_the_first_is_refused_with_its_line(tmp_path):
-    (tmp_path / "register").mkdir()
+@pytest.mark.parametrize(("text", "message"), [
     # The cell of line 2 runs onto line 3 (a line break in quotes): the long row is the third, on line 4.
-    (tmp_path / "register" / "dn.csv").write_text(
-        'MST,Ten DN,Huyen,Ma nganh\n3700145020,"Cong ty\nA",Di An,6810\n0100233488,Cong ty B,Di An,2610,x\n',
-        encoding="utf-8")
-    with pytest.raises(InputFileError, match=r"dn.csv: line 4 holds 5 cells, the first line 4: a cell holds a comma "
-                                             r"outside quotes, or the row has cells the others do not\. Put that cell "
-                                             r"in double quotes, or remove the extra separator, then run again"):
-        clean_raw(tmp_path)
-
-
-def test_text_after_a_closing_quote_is_refused_with_its_line(tmp_path):
+    ('MST,Ten DN,Huyen,Ma nganh\n3700145020,"Cong ty\nA",Di An,6810\n0100233488,Cong ty B,Di An,2610,x\n',
+     r"dn.csv: line 4 holds 5 cells, the first line 4: a cell holds a comma outside quotes, or the row has cells the "
+     r"others do not\. Put that cell in double quotes, or remove the extra separator, then run again"),
+    # On line 4 a quoted cell goes on after its closing quote.
+    ('MST,Ten DN,Huyen,Ma nganh\n3700145020,"Cong ty\nA",Di An,6810\n0100233488,"Cong ty "B" x",Di An,2610\n',
+     r"dn.csv: line 4: a cell in double quotes goes on after its closing quote .*A quote inside a quoted cell is "
+     r"written as two"),
+], ids=["row longer than the first", "text after a closing quote"])
+def test_a_malformed_row_is_refused_with_its_line(tmp_path, text, message):
     (tmp_path / "register").mkdir()
-    # Line 2 holds a cell over two lines; on line 4 a quoted cell goes on after its closing quote.
-    (tmp_path / "register" / "dn.csv").write_text(
-        'MST,Ten DN,Huyen,Ma nganh\n3700145020,"Cong ty\nA",Di An,6810\n0100233488,"Cong ty "B" x",Di An,2610\n',
-        encoding="utf-8")
-    with pytest.raises(InputFileError, match=r"dn.csv: line 4: a cell in double quotes goes on after its closing "
-                                             r"quote .*A quote inside a quoted cell is written as two"):
+    (tmp_path / "register" / "dn.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(InputFileError, match=message):
         clean_raw(tmp_path)
 
 
