@@ -164,6 +164,22 @@ def test_duplicates_meet_across_files_and_chunks(tmp_path):
     assert_same_outputs(tmp_path / "memory", tmp_path / "parts")
 
 
+@pytest.mark.parametrize("platforms", [True, False], ids=["a platform record", "no platform file"])
+def test_nothing_merged_or_rejected_gives_the_outputs_of_memory(tmp_path, platforms):
+    """No row merged or rejected in any table: merges.csv and rejects.csv are the same
+    empty tables, with their headers."""
+    raw = tmp_path / "raw"
+    (raw / "register").mkdir(parents=True)
+    (raw / "register" / "b.csv").write_text(REGISTER_B, encoding="utf-8")
+    if platforms:
+        (raw / "platforms").mkdir()
+        (raw / "platforms" / "p.csv").write_text("\n".join(PLATFORMS.splitlines()[:2]) + "\n", encoding="utf-8")
+    clean_in_parts(raw, tmp_path / "parts", chunk_rows=1, buckets=3)
+    clean_folder(raw, tmp_path / "memory")
+    assert pd.read_csv(tmp_path / "parts" / "merges.csv").empty and pd.read_csv(tmp_path / "parts" / "rejects.csv").empty
+    assert_same_outputs(tmp_path / "memory", tmp_path / "parts")
+
+
 def test_enterprises_written_in_parts_by_district(tmp_path):
     raw = _hand_made(tmp_path / "raw")
     clean_in_parts(raw, tmp_path / "parts", buckets=2)

@@ -27,7 +27,10 @@ from ..core.errors import InputFileError, ParameterError
 from ..core.io import data_files
 from ..core.outputs import staging_folder, work_folder, write_outputs
 from ..core.scope import Scope, parse_scope
+from ..core.schema import SOURCE_COLUMNS
+from . import vocab
 from .accounting import Kept
+from .duplicates import KEPT_COLUMNS
 from .limits import ReadLimits
 from .parts import BucketPart, FilePart, batches, clean_files, combine_parts, settle_bucket
 from .pieces import PIECE_BYTES
@@ -196,8 +199,8 @@ def _by_tax_code(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Merged rows of every bucket in the in-memory order: by tax code (a tax code's rows are
     all in one bucket, in order)."""
     frames = [f for f in frames if len(f)]
-    if not frames:
-        return pd.DataFrame()
+    if not frames:  # no row merged: the columns of a merge all the same, as in memory
+        return pd.DataFrame(columns=[*SOURCE_COLUMNS, "tax_code", "kind", *KEPT_COLUMNS])
     return pd.concat(frames, ignore_index=True).sort_values("tax_code", kind="stable").reset_index(drop=True)
 
 
@@ -208,7 +211,7 @@ def _outcome(register: list[FilePart], platforms: list[FilePart], settled: list[
                            flags=reg.flags, unparsed=reg.unparsed)
     screened = [p.rejects for p in platforms if len(p.rejects)] + [b.platform_rejects for b in settled if len(b.platform_rejects)]
     platform_rejects = (pd.concat(screened, ignore_index=True).sort_values(ORDER, kind="stable").drop(columns=ORDER)
-                        .reset_index(drop=True) if screened else pd.DataFrame(columns=["source_file", "source_sheet", "source_row"]))
+                        .reset_index(drop=True) if screened else pd.DataFrame(columns=_no_platform_rejects(bool(platforms))))
     changed = {"platform": sum(b.platform_changed.get("platform", 0) for b in settled)} if platforms else {}
     others = pd.concat([b.others for b in settled]) if settled else pd.Series(dtype="int64")
     platform_stage = Stage(clean=pd.DataFrame(), rejects=platform_rejects, changed=changed,
@@ -224,6 +227,12 @@ def _outcome(register: list[FilePart], platforms: list[FilePart], settled: list[
                    merges={"register": _by_tax_code([b.merges for b in settled]),
                            "platforms": _by_tax_code([b.platform_merges for b in settled])},
                    stages={"register": register_stage, "platforms": platform_stage})
+
+
+def _no_platform_rejects(files: bool) -> list[str]:
+    """The columns of the platform records' rejects when none is rejected, as in memory:
+    those of a reject where platform files were read, the source alone where none were."""
+    return [*SOURCE_COLUMNS, "reason_code", "reason", *vocab.PLATFORM_HEADER_ALIASES] if files else SOURCE_COLUMNS
 
 
 def _extras(spill: Path, files: list[FilePart], small_tables) -> pd.DataFrame:
