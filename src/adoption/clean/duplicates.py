@@ -56,6 +56,12 @@ def _merges(losers: pd.DataFrame, kind, kept: pd.DataFrame | None, with_tax_code
     return pd.DataFrame(out)
 
 
+def no_merges() -> pd.DataFrame:
+    """The merged rows of a table where none was merged: the columns of :func:`_merges`."""
+    rows = pd.DataFrame(columns=[*SOURCE_COLUMNS, "tax_code"])
+    return _merges(rows, [], rows)
+
+
 def merge_register(clean: pd.DataFrame, raw_key: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per tax code: the most complete record wins, ties to the later file and row.
 

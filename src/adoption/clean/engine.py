@@ -30,7 +30,7 @@ from ..core.scope import Scope, parse_scope
 from ..core.schema import SOURCE_COLUMNS
 from . import vocab
 from .accounting import Kept
-from .duplicates import KEPT_COLUMNS
+from .duplicates import no_merges
 from .limits import ReadLimits
 from .parts import BucketPart, FilePart, batches, clean_files, combine_parts, settle_bucket
 from .pieces import PIECE_BYTES
@@ -200,7 +200,7 @@ def _by_tax_code(frames: list[pd.DataFrame]) -> pd.DataFrame:
     all in one bucket, in order)."""
     frames = [f for f in frames if len(f)]
     if not frames:  # no row merged: the columns of a merge all the same, as in memory
-        return pd.DataFrame(columns=[*SOURCE_COLUMNS, "tax_code", "kind", *KEPT_COLUMNS])
+        return no_merges()
     return pd.concat(frames, ignore_index=True).sort_values("tax_code", kind="stable").reset_index(drop=True)
 
 

@@ -43,7 +43,7 @@ from .pieces import PIECE_BYTES, joined, read_pieces
 from .read import RawTable
 from .register import clean_register
 from .rejects import FLAG_ROWS
-from .survey import REGISTER_COLUMNS as SURVEY_REGISTER_COLUMNS, RegisterStrata
+from .survey import RegisterStrata
 from .vsic import header_versions
 
 # The folders cleaned in parts, with their header aliases and required columns.
@@ -83,7 +83,7 @@ class BucketPart:
     others: pd.Series  # names of platforms in no category, with their counts
     enterprises: Kept
     platforms: Kept
-    strata: RegisterStrata | None = None  # what the survey needs of the bucket's firms
+    strata: RegisterStrata | None = None  # what the survey needs of the bucket's firms (None: no firm)
 
 
 def bucket_of(codes: pd.Series, buckets: int) -> np.ndarray:
@@ -250,11 +250,6 @@ def combine_flags(a: dict, b: dict) -> dict:
     return out
 
 
-def _no_firms() -> pd.DataFrame:
-    """Register rows of a bucket without any: the columns the survey reads."""
-    return pd.DataFrame({c: pd.Series(dtype=bool if c == E.is_branch else "string") for c in SURVEY_REGISTER_COLUMNS})
-
-
 def settle_bucket(bucket: int, *, spill: Path, staged: Path, surveyed: pd.Series | None = None) -> BucketPart:
     """Merge the duplicates of one bucket's register rows, settle its platform records
     against them, and write both tables' parts of the bucket into ``staged``. With
@@ -285,8 +280,6 @@ def settle_bucket(bucket: int, *, spill: Path, staged: Path, surveyed: pd.Series
         place = pd.DataFrame({c: enterprises[c].array.take(at, allow_fill=True)
                               for c in PARTITION_COLUMNS if c in enterprises.columns})
         write_parts(platforms, staged / "platforms.parquet", name, place)
-    strata = None
-    if surveyed is not None:
-        strata = RegisterStrata.of_register(enterprises if enterprises is not None else _no_firms(), surveyed)
+    strata = RegisterStrata.of_register(enterprises, surveyed) if surveyed is not None and enterprises is not None else None
     return BucketPart(bucket, merges if merges is not None else pd.DataFrame(), platform_merges, platform_rejects, changed,
                       others, kept, Kept.of(platforms), strata)

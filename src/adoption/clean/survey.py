@@ -94,7 +94,9 @@ class RegisterStrata:
 
     @classmethod
     def combine(cls, parts: list[RegisterStrata]) -> RegisterStrata:
-        """The strata of several disjoint sets of firms (buckets of tax codes) as one."""
+        """The strata of several disjoint sets of firms (buckets of tax codes; None for a
+        bucket without firms) as one."""
+        parts = [part for part in parts if part is not None]
         keys = [k for k in STRATUM_KEYS if all(k in part.counts for part in parts)]
         frames = [part.firms for part in parts]
         counts = {k: pd.concat([part.counts[k] for part in parts]).groupby(level=0, sort=False).sum().astype("int64")
@@ -117,8 +119,7 @@ def _stratum_counts(frame: pd.DataFrame, key: str) -> pd.Series:
     sizes = frame.loc[known, columns].groupby(columns, sort=False, observed=True).size()
     if not len(sizes):
         return pd.Series([], dtype="int64", index=pd.Index([], dtype="string"))
-    parts = [pd.Series(sizes.index.get_level_values(c)).astype("string") for c in columns]
-    text = parts[0].str.cat(parts[1:], sep="|")
+    text = _joined(sizes.index.to_frame(index=False), "|").astype("string")
     return pd.Series(sizes.to_numpy(), index=pd.Index(text.array)).groupby(level=0, sort=False).sum().astype("int64")
 
 
