@@ -185,7 +185,10 @@ def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption,
     """
     from .clean.engine import clean_with
     from .core.io import clean_targets
+    from .core.memory import keep_freed_memory
     from .core.scope import parse_scope
+
+    keep_freed_memory()  # freed arrays reused, not given back and faulted in again: see core.memory
 
     raw_dir = raw or config.RAW_DIR
     target = out_dir or config.PROCESSED_DIR

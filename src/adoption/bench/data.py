@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.io import data_files
+from ..core.memory import keep_freed_memory
 
 RAW_FOLDERS = ("register", "platforms", "survey", "workforce")
 
@@ -116,12 +117,12 @@ def _counted(quality: dict) -> tuple[int, dict]:
 def _clean_on_cluster(raw: Path, out: Path, scope: str | None) -> tuple[int, dict]:
     """The cleaning on a cluster of 2 local worker processes; the workers' peak memory is
     in the detail (``workers_peak_mib``)."""
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     from ..clean.engine import clean_in_parts
+    from ..core.cluster import local_cluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
+    with local_cluster(2, dashboard_address=None) as cluster, Client(cluster) as client:
         result = clean_in_parts(raw, out, engine="dask", scheduler=cluster.scheduler_address, scope=scope)
         workers = sum(client.run(_peak_mib).values())
     rows, detail = _counted(result.quality)
@@ -138,6 +139,7 @@ def _child(stage: str, raw: Path, out: Path, scope: str | None = None) -> Measur
         # The cleaning's notes on the data (values not used, sheets not read) are in its
         # quality.json: not printed over the benchmark's table.
         logging.getLogger("adoption").setLevel(logging.ERROR)
+        keep_freed_memory()  # as `adoption clean` does
         engine = stage.partition(":")[2] or "memory"
         run = lambda: clean(raw, out, engine, scope)  # noqa: E731
     else:
