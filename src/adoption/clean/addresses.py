@@ -176,7 +176,30 @@ def read_address(value: str) -> Address:
     >>> read_address("KCN Amata, Phường Long Bình, TP. Biên Hòa, Tỉnh Đồng Nai").outside
     'Tỉnh Đồng Nai'
     """
-    pieces = _split_province(_pieces(value))
+    _, comma, tail = str(value).partition(",")
+    if comma and (known := _read_tail(tail)) is not None:
+        return known
+    return _read(_pieces(value))
+
+
+@lru_cache(maxsize=65_536)
+def _read_tail(tail: str) -> Address | None:
+    """What an address reads as, from what follows its first comma: the same as the whole
+    address when that settles it, None when its first part may matter.
+
+    Registers repeat the end of their addresses (``Quận 3, TP.HCM``) after a number and a
+    street that differ from firm to firm: each end is read once. A comma always separates
+    parts, so the end's parts are the whole's last parts; the reading goes from the last
+    part back and stops at the first that decides, and None says it would have gone on
+    into the first part.
+    """
+    return _read(_pieces(tail), whole=False)
+
+
+def _read(pieces: list[tuple[str, str]], *, whole: bool = True) -> Address | None:
+    """The address of ``pieces``; with ``whole`` False (the pieces of an address's end),
+    None where a part before them could change it."""
+    pieces = _split_province(pieces)
     parts = [folded for folded, _ in pieces]
     while parts and parts[-1] in COUNTRY_KEYS:
         parts.pop()
@@ -197,6 +220,8 @@ def read_address(value: str) -> Address:
         written = pieces[len(parts) - 1][1]
         return Address(province=province, near=near) if near else Address(province=province, outside=written)
     at = _commune_part(parts)
+    if not whole and (at is None or strip_prefix(parts[at], vocab.COMMUNE_PREFIXES) == parts[at]):
+        return None  # the commune is the last part typed as one, or else the last: maybe earlier
     if at is None:
         return Address(province=province, district=district)
     return Address(province=province, district=district, commune=parts[at], commune_written=pieces[at][1])

@@ -36,7 +36,7 @@ from ..core import reference
 from ..core.schema import GEO_SOURCES
 from ..core.text import fold
 from . import vocab
-from .addresses import read_address
+from .addresses import Address, read_address
 from .places import commune_code as old_commune_code, strip_prefix
 from .rejects import flagged
 
@@ -208,7 +208,12 @@ def from_address(value: str) -> Evidence:
     """Evidence of an address string."""
     if not str(value).strip():
         return Evidence()
-    address = read_address(value)
+    return _address_evidence(read_address(value))
+
+
+@lru_cache(maxsize=65_536)
+def _address_evidence(address: Address) -> Evidence:
+    """Evidence of what an address says (addresses repeat their ends: each once)."""
     if address.outside:
         return Evidence(outside=address.outside)
     if address.near:
