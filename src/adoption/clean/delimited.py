@@ -87,15 +87,18 @@ def _whole_lines(text: str, delimiter: str, lines: pa.Array | None = None, encod
     final line feed, where each is a whole row the csv module reads without error; else None
     (a carriage return alone, a line longer than the csv module's cell limit, in quoted text
     a line that is not whole well-formed cells)."""
-    if _LONE_CR.search(text):
+    if "\r" in text and _LONE_CR.search(text):
         return None
     rows = lines_of(text, encoded) if lines is None else lines
     if len(rows) and text.endswith("\n"):
         rows = rows[:-1]
     if not len(rows) or pc.max(pc.utf8_length(rows)).as_py() > csv.field_size_limit():
         return None
-    if '"' in text and not pc.all(pc.match_substring_regex(rows, _whole_rows(delimiter))).as_py():
-        return None
+    if '"' in text:
+        # A line without a quote is whole unquoted cells (a carriage return ends it at most).
+        quoted = rows.filter(pc.match_substring(rows, '"'))
+        if not pc.all(pc.match_substring_regex(quoted, _whole_rows(delimiter)), min_count=0).as_py():
+            return None
     return rows
 
 
