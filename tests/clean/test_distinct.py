@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from adoption.clean.distinct import distinct, plain_dates, plain_numbers, tidy
-from adoption.clean.normalise import _missing, clean_text, is_missing, parse_date, parse_number
+from adoption.clean.normalise import _missing, clean_text, is_missing, missing, parse_date, parse_number
 from adoption.core.text import nfc
 
 NUMBERS = ["1.234.567", "1.234,5", "1,234,567", "1,234.5", "42", "-0", "0.123", "12,5", "0012", "-7", "1" + "0" * 30,
@@ -76,3 +76,21 @@ def test_text_hash_is_the_hash_written_out_value_by_value():
     assert text_hash(series.iloc[5:]).tolist() == expected[5:]  # an array that starts inside its buffer
     assert text_hash(series, repeated=True).tolist() == expected
     assert len(set(expected)) == len({v or "" for v in values})  # no two values alike
+
+
+@pytest.mark.parametrize("dtype", ["str", "string", object])
+def test_text_and_tax_codes_are_the_same_held_by_pyarrow_or_as_objects(dtype):
+    from adoption.clean.normalise import clean_tax_codes
+    from adoption.clean.tax_code import normalise
+
+    texts = pd.Series([*TEXTS, None, "Công ty", " Công ty"], dtype=dtype)
+    assert missing(texts).tolist() == [pd.isna(v) or is_missing(v) for v in texts.tolist()]
+    expected = [pd.NA if pd.isna(v) or is_missing(nfc(v)) else nfc(v) for v in texts.tolist()]
+    assert [pd.NA if pd.isna(x) else x for x in clean_text(texts).tolist()] == expected
+    codes = pd.Series(["3700145020", " 3700145020 ", "0100233480", "100233488", "3700145020-001", "x", None, "3700145020"],
+                      dtype=dtype)
+    normal, reasons = clean_tax_codes(codes)
+    assert str(normal.dtype) == str(reasons.dtype) == "string"
+    by_one = [normalise(None if pd.isna(v) else v) for v in codes.tolist()]
+    assert normal.tolist() == [pd.NA if n is None else n for n, _ in by_one]
+    assert reasons.notna().tolist() == [r is not None for _, r in by_one]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -57,21 +58,50 @@ EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 
 @dataclass
 class Distinct:
-    """A column's distinct values: ``codes`` (one per row) into ``values`` (an object array,
-    NaN for a missing cell) and ``arrow`` (the same values for pyarrow's kernels, or None
-    when the column is not held by pyarrow)."""
+    """A column's distinct values: ``codes`` (one per row) into ``uniques`` (as pandas holds
+    them), and ``arrow`` (the same values for pyarrow's kernels, or None when the column is
+    not held by pyarrow). ``values`` is them as Python objects (NaN or NA for a missing
+    cell), made only when asked for; :meth:`pick` makes only the ones asked for."""
 
     codes: np.ndarray
-    values: np.ndarray
+    uniques: object
     arrow: pa.Array | None
+
+    def __len__(self) -> int:
+        return len(self.uniques)
+
+    @cached_property
+    def values(self) -> np.ndarray:
+        return np.asarray(self.uniques.to_numpy(dtype=object), dtype=object) if self.arrow is not None else self.uniques
+
+    def pick(self, which: np.ndarray) -> np.ndarray:
+        """``values[which]``, without making the other values Python objects."""
+        if self.arrow is None or "values" in self.__dict__:
+            return self.values[which]
+        return np.asarray(self.uniques.take(np.asarray(which, dtype=np.intp)).to_numpy(dtype=object), dtype=object)
 
     def per_row(self, results: np.ndarray) -> np.ndarray:
         return results[self.codes]
 
+    def text_per_row(self, rest: np.ndarray, results, *, others: bool = True) -> pd.Series:
+        """Each row's text: for the values at ``rest`` the ``results`` (text or None), for
+        the others the value itself (or null, with ``others`` false); a string Series
+        (positions from 0), held by pyarrow without making the values Python objects."""
+        if self.arrow is None:
+            texts = self.values.copy() if others else np.full(len(self), None, dtype=object)
+            texts[rest] = results
+            return pd.Series(texts, dtype="string").take(self.codes).reset_index(drop=True)
+        texts = self.arrow if others else pa.nulls(len(self), type=self.arrow.type)
+        if len(rest):
+            mask = np.zeros(len(self), dtype=bool)
+            mask[rest] = True
+            texts = pc.replace_with_mask(texts, pa.array(mask), pa.array(list(results), type=texts.type))
+        return pd.Series(pd.arrays.ArrowStringArray(texts.take(pa.array(self.codes))))
+
     def matches(self, pattern: str) -> np.ndarray:
         """Which distinct values hold ``pattern`` (RE2); none when not held by pyarrow."""
         if self.arrow is None:
-            return np.zeros(len(self.values), dtype=bool)
+            return np.zeros(len(self), dtype=bool)
         return pc.match_substring_regex(self.arrow, pattern).fill_null(False).to_numpy(zero_copy_only=False)
 
 
@@ -79,12 +109,12 @@ def distinct(values: pd.Series) -> Distinct:
     """The distinct values of ``values``, in order of first appearance.
 
     >>> d = distinct(pd.Series(["a", "b", "a"], dtype="str"))
-    >>> d.codes.tolist(), d.values.tolist()
-    ([0, 1, 0], ['a', 'b'])
+    >>> d.codes.tolist(), d.values.tolist(), d.pick(np.array([1])).tolist()
+    ([0, 1, 0], ['a', 'b'], ['b'])
     """
     if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
-        return Distinct(codes, uniques.to_numpy(dtype=object), pa.array(uniques.array))
+        return Distinct(codes, uniques.array, pa.array(uniques.array))
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
     return Distinct(codes, np.asarray(uniques, dtype=object), None)
 
@@ -97,19 +127,19 @@ def tidy(d: Distinct) -> np.ndarray:
     [True, False, False, False, False]
     """
     if d.arrow is None:
-        return np.zeros(len(d.values), dtype=bool)
-    out = ~d.matches(NOT_TIDY) & ~pd.isna(d.values)
+        return np.zeros(len(d), dtype=bool)
+    out = ~d.matches(NOT_TIDY) & d.arrow.is_valid().to_numpy(zero_copy_only=False)
     ascii_ = pc.string_is_ascii(d.arrow).fill_null(False).to_numpy(zero_copy_only=False)
     check = np.flatnonzero(out & ~ascii_)
-    out[check] = [unicodedata.is_normalized("NFC", v) for v in d.values[check]]
+    out[check] = [unicodedata.is_normalized("NFC", v) for v in d.pick(check)]
     return out
 
 
 def plain_numbers(d: Distinct) -> tuple[np.ndarray, np.ndarray]:
     """Which distinct values are numbers in a plain form, and their values (as
     normalise.parse_number reads them: ``1.234,5`` and ``1,234.5`` are 1234.5)."""
-    numbers = np.full(len(d.values), np.nan)
-    done = np.zeros(len(d.values), dtype=bool)
+    numbers = np.full(len(d), np.nan)
+    done = np.zeros(len(d), dtype=bool)
     if d.arrow is None:
         return done, numbers
     short = pc.less_equal(pc.utf8_length(d.arrow), _LONGEST_NUMBER).fill_null(False).to_numpy(zero_copy_only=False)
@@ -131,8 +161,8 @@ def plain_dates(d: Distinct) -> tuple[np.ndarray, np.ndarray]:
     """Which distinct values are dates in a plain form (a whole cell of ``dd/mm/yyyy``,
     ``dd-mm-yyyy``, ``dd.mm.yyyy``, ``yyyy-mm-dd`` or an Excel serial), and the dates
     (NaT for a day that does not exist, as normalise.parse_date reads them)."""
-    dates = np.full(len(d.values), np.datetime64("NaT"), dtype="datetime64[D]")
-    done = np.zeros(len(d.values), dtype=bool)
+    dates = np.full(len(d), np.datetime64("NaT"), dtype="datetime64[D]")
+    done = np.zeros(len(d), dtype=bool)
     if d.arrow is None:
         return done, dates
     for pattern, order in _DATES:

@@ -75,9 +75,9 @@ def is_missing(value: str) -> bool:
 def _missing(d: Distinct) -> np.ndarray:
     """Which distinct values are missing (:func:`is_missing` of the value as text); a value
     holding a letter or digit no missing-value token holds is not, without asking."""
-    out = np.zeros(len(d.values), dtype=bool)
+    out = np.zeros(len(d), dtype=bool)
     ask = np.flatnonzero(~d.matches(SURELY_PRESENT))
-    out[ask] = [is_missing(str(v)) for v in d.values[ask]]
+    out[ask] = [v is pd.NA or is_missing(str(v)) for v in d.pick(ask)]
     return out
 
 
@@ -98,16 +98,16 @@ def clean_text(values: pd.Series) -> pd.Series:
     ['Công ty', <NA>, <NA>]
     """
     def clean(value: object) -> str | None:
+        if value is pd.NA:  # a missing cell of a "string" column (str(pd.NA) is "<NA>")
+            return None
         text = nfc(str(value))
         return None if is_missing(text) else text
 
     d = distinct(values)
     # A value already tidy (see distinct.tidy) and surely present is its own clean text.
     plain = tidy(d) & d.matches(SURELY_PRESENT)
-    results = d.values.copy()
     rest = np.flatnonzero(~plain)
-    results[rest] = _results(clean, d.values[rest])
-    return pd.Series(results, dtype="string").take(d.codes).set_axis(values.index)
+    return d.text_per_row(rest, _results(clean, d.pick(rest))).set_axis(values.index)
 
 
 # Why a value present in a number or date column did not become a value (quality.json,
@@ -183,7 +183,7 @@ def read_numbers(values: pd.Series, *, maximum: float | None = None, whole: bool
     d = distinct(values)
     done, numbers = plain_numbers(d)
     rest = np.flatnonzero(~done)
-    numbers[rest] = [np.nan if n is None else n for n in map(parse_number, d.values[rest])]
+    numbers[rest] = [np.nan if n is None else n for n in map(parse_number, d.pick(rest))]
     parsed = pd.Series(d.per_row(numbers), index=values.index).astype("Float64")
     refused = ((parsed < 0) | (parsed > limit)).fillna(False)
     numbers = parsed.mask(refused)
@@ -251,7 +251,7 @@ def read_dates(values: pd.Series, *, earliest: date | None = None, latest: date 
     d = distinct(values)
     done, days = plain_dates(d)
     rest = np.flatnonzero(~done)
-    days[rest] = [np.datetime64("NaT") if day is None else np.datetime64(day, "D") for day in map(parse_date, d.values[rest])]
+    days[rest] = [np.datetime64("NaT") if day is None else np.datetime64(day, "D") for day in map(parse_date, d.pick(rest))]
     refused = np.zeros(len(days), dtype=bool)
     if earliest:
         refused |= days < np.datetime64(earliest, "D")
@@ -294,14 +294,12 @@ def clean_tax_codes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     ['3700145020', '0100233488', <NA>]
     """
     d = distinct(values)
-    normal, reasons = np.full(len(d.values), None, dtype=object), np.full(len(d.values), None, dtype=object)
     # Codes already in normal form and valid are their own clean code; the others are read one by one.
-    ready = mst.valid_in_normal_form(d.arrow) if d.arrow is not None else np.zeros(len(d.values), dtype=bool)
-    normal[ready] = d.values[ready]
+    ready = mst.valid_in_normal_form(d.arrow) if d.arrow is not None else np.zeros(len(d), dtype=bool)
     rest = np.flatnonzero(~ready)
-    normal[rest], reasons[rest] = mst.normalise_many(d.values[rest])
-    return (pd.Series(normal, dtype="string").take(d.codes).set_axis(values.index),
-            pd.Series(reasons, dtype="string").take(d.codes).set_axis(values.index))
+    normal, reasons = mst.normalise_many(d.pick(rest))
+    return (d.text_per_row(rest, normal).set_axis(values.index),
+            d.text_per_row(rest, reasons, others=False).set_axis(values.index))
 
 
 _QUARTER = (
