@@ -70,11 +70,17 @@ def write_parts(frame: pd.DataFrame, folder: Path, name: str, keys: pd.DataFrame
     statistics = [f.name for f in table.schema if f.name == "tax_code" or not (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))]
     written = []
     groups = keys.groupby(list(keys.columns), sort=False, dropna=False, observed=True).indices
-    for values, rows in groups.items():
+    # The rows put in order of their place once (each place's rows in their order): each
+    # file is then a slice of the table, not a take of its own.
+    rows = [np.sort(at) for at in groups.values()]
+    table = table.take(pa.array(np.concatenate(rows)))
+    start = 0
+    for values, at in zip(groups, rows):
         values = values if isinstance(values, tuple) else (values,)
         target = Path(folder).joinpath(*(f"{c}={HIVE_NULL if pd.isna(v) else v}" for c, v in zip(keys.columns, values)), name)
         target.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table.take(pa.array(np.sort(rows))), target, write_statistics=statistics)
+        pq.write_table(table.slice(start, len(at)), target, write_statistics=statistics)
+        start += len(at)
         written.append(target)
     return sorted(written)
 
