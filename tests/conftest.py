@@ -85,8 +85,7 @@ def chromium() -> str:
 def dask_cluster():
     """A Dask cluster of 2 worker processes on this machine (one thread each), for the tests
     of the paths that run on a cluster."""
-    from distributed import LocalCluster
+    from adoption.core.cluster import local_cluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address="127.0.0.1:0") as cluster:
+    with local_cluster(2, host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster:
         yield cluster

@@ -40,13 +40,15 @@ def test_freed_memory_is_kept_only_when_asked():
     assert _kept_after_free("keep") > 350_000_000
 
 
-def test_local_workers_start_with_the_allocator_settings():
+def test_local_workers_start_with_the_allocator_settings(monkeypatch):
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")  # as another cluster's nannies leave it
     with cluster.open_client("local:1") as client:
         environ = client.run(lambda: dict(os.environ))
     (worker,) = environ.values()
     for name, value in memory.ALLOCATOR_ENVIRON.items():
         assert worker[name] == value
     assert int(worker["MALLOC_TRIM_THRESHOLD_"]) == 1 << 30  # not Dask's 64 KB
+    assert os.environ["MALLOC_TRIM_THRESHOLD_"] == "65536"  # this process's, put back
 
 
 def test_the_settings_leave_this_process_environment_as_it_was():

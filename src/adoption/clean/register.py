@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..core import reference
 from ..core.scope import Scope, parse_scope, province_names
@@ -14,7 +17,7 @@ from ..core.schema import (
 )
 from ..core.sizes import size_class
 from . import vocab
-from .distinct import looked_up
+from .distinct import arrow_text, looked_up
 from .normalise import (
     EARLIEST_REGISTRATION,
     MAX_EMPLOYEES,
@@ -40,6 +43,24 @@ _VSIC_COLUMNS = {E.vsic4: "string", E.vsic_division: "string", E.vsic_section: "
                  E.vsic_version: pd.CategoricalDtype(list(VSIC_VERSIONS)), E.vsic2025_4: "string",
                  E.vsic2025_division: "string", E.vsic2025_section: "string",
                  E.vsic_evidence: pd.CategoricalDtype(list(VSIC_EVIDENCE)), E.is_ict: bool, E.is_digital_tech: bool}
+
+
+def _has_letter_or_digit(names: pd.Series) -> np.ndarray:
+    """Which names hold a letter or digit of any script (Python's ``[^\\W_]``; false for a
+    missing name). An ASCII letter or digit is found by pyarrow in one pass; only the
+    names without one are asked of Python's Unicode classes.
+
+    >>> _has_letter_or_digit(pd.Series(["Công ty", "Đồng", "日本", "--", "_", None], dtype="string")).tolist()
+    [True, True, True, False, False, False]
+    """
+    text = arrow_text(names)
+    out = pc.match_substring_regex(text, "[0-9A-Za-z]").fill_null(False).to_numpy(zero_copy_only=False)
+    ask = np.flatnonzero(~out & text.is_valid().to_numpy(zero_copy_only=False))
+    out[ask] = [_LETTER_OR_DIGIT.search(v) is not None for v in text.take(pa.array(ask, type=pa.int64())).to_pylist()]
+    return out
+
+
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
 def _name_reason(value: str) -> str:
@@ -126,7 +147,7 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
         ("tax_code_invalid", codes.isna(), code_reasons, str),
         # Any letter or digit of any script makes a name, markup-like text included
         # ("<b>", "<!-- x"): the reports show names as text. Punctuation alone does not.
-        ("name_missing", ~name.str.contains(r"[^\W_]", regex=True).fillna(False), raw["name"], _name_reason),
+        ("name_missing", pd.Series(~_has_letter_or_digit(name), index=raw.index), raw["name"], _name_reason),
         ("district_unknown", unknown_district, raw["district"], district_reason),
         ("outside_scope", outcome == "outside_scope", geo_reason, str),
         ("place_unknown", outcome == "place_unknown", geo_reason, str),

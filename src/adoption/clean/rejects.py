@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..core.schema import SOURCE_COLUMNS
@@ -140,7 +141,11 @@ def no_rejects() -> pd.DataFrame:
 
 def changed(raw: pd.Series, clean: pd.Series) -> int:
     """How many values a normaliser changed (compared as stripped text)."""
-    raw_text, clean_text_ = arrow_text(raw.fillna("").astype(str).str.strip()), arrow_text(clean.astype("string").fillna(""))
+    raw_text = arrow_text(raw.fillna("").astype(str).str.strip())
+    if isinstance(clean.dtype, pd.CategoricalDtype):  # its categories' text, decoded by pyarrow
+        clean_text_ = pa.array(clean.array).cast(pa.large_string()).fill_null("")
+    else:
+        clean_text_ = arrow_text(clean.astype("string").fillna(""))
     return int(pc.sum(pc.not_equal(raw_text, clean_text_)).as_py() or 0)
 
 

@@ -55,7 +55,11 @@ def local_cluster(workers: int, **options) -> Iterator["distributed.LocalCluster
     from distributed import LocalCluster
 
     environ = {**dask.config.get("distributed.nanny.pre-spawn-environ", default={}), **ALLOCATOR_ENVIRON}
-    saved = {name: os.environ.get(name) for name in environ}  # the nannies set them here too
+    # A nanny takes a variable of this process's environment before its configuration, and
+    # sets them here too (another cluster's nannies may have): both are set for the start,
+    # and this process's environment put back after.
+    saved = {name: os.environ.get(name) for name in environ}
+    os.environ.update(ALLOCATOR_ENVIRON)
     try:
         with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}), \
                 LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, **options) as cluster:

@@ -73,6 +73,8 @@ def write_parts(frame: pd.DataFrame, folder: Path, name: str, keys: pd.DataFrame
     # The rows put in order of their place once (each place's rows in their order): each
     # file is then a slice of the table, not a take of its own.
     rows = [np.sort(at) for at in groups.values()]
+    if not rows:
+        return []
     table = table.take(pa.array(np.concatenate(rows)))
     start = 0
     for values, at in zip(groups, rows):
