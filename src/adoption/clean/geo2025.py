@@ -37,6 +37,7 @@ from ..core.schema import GEO_SOURCES
 from ..core.text import fold
 from . import vocab
 from .addresses import Address, read_address
+from .distinct import looked_up
 from .places import commune_code as old_commune_code, strip_prefix
 from .rejects import flagged
 
@@ -325,13 +326,12 @@ def locate(raw: pd.DataFrame, district: pd.Series, commune: pd.Series, filled: p
     located = pd.DataFrame([_locate_one(*key) for key in keys], columns=[
         "district_code", "commune_code", "commune2025_code", "commune2025_candidates", "geo_source", "outcome",
         "reason", "address_conflict", "decided_by_address"])
-    out = located.iloc[which].set_axis(raw.index)
-    names = pd.Series(_name_2025(), dtype="string")
+    # Typed once a distinct row, then taken for every row.
     for column in ("district_code", "commune_code", "commune2025_code", "commune2025_candidates"):
-        out[column] = out[column].astype("string")
-    out.insert(3, "commune2025", out["commune2025_code"].map(names).astype("string"))
-    out["geo_source"] = pd.Categorical(out["geo_source"], categories=GEO_SOURCES)
-    return out
+        located[column] = located[column].astype("string")
+    located.insert(3, "commune2025", looked_up(located["commune2025_code"], _name_2025()))
+    located["geo_source"] = pd.Categorical(located["geo_source"], categories=GEO_SOURCES)
+    return located.take(which).set_axis(raw.index)
 
 
 def geo_flags(located: pd.DataFrame, raw: pd.DataFrame, source_columns: list[str]) -> dict[str, dict]:
