@@ -2,10 +2,12 @@
 result is always what reading the whole address gives."""
 
 import random
+import re
 
+import pandas as pd
 import pytest
 
-from adoption.clean import addresses
+from adoption.clean import addresses, provinces
 
 # Parts an address is made of, as registers write them: numbers and streets, quarters,
 # communes typed and untyped (of former Bình Dương, of the city, of nowhere), district
@@ -49,3 +51,19 @@ def test_an_end_that_does_not_settle_the_address_leaves_it_to_the_whole():
     # An end that settles it: the commune typed after the first comma.
     read = addresses.read_address("Phường Bến Nghé, Phường Phú Cường, TP.Thủ Dầu Một")
     assert (read.district, read.commune) == ("718", "phuong phu cuong")
+
+
+# The province an address ends in was read from its last two parts as a regular expression
+# extracted them; the kernels that replace it must give every address the same province.
+_TAIL_PATTERN = re.compile(r"(?P<tail>(?:[^,;]*[,;])?[^,;]*)[,;\s]*$")
+ENDS = ["", ",", ", ", " ,; ", ";", "\t", "\n", " ", ",,", "; Việt Nam", ", VN ,"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_last_two_parts_give_the_province_the_whole_ending_gives(seed):
+    rng = random.Random(seed)
+    values = [_address(rng) + rng.choice(ENDS) for _ in range(3000)] + ["", ",", " ; ", "Bình Dương"]
+    tails = provinces._tails(pd.Series(values, dtype="string"))
+    for value, tail in zip(values, tails):
+        expected = _TAIL_PATTERN.search(value).group("tail")
+        assert addresses.address_province(tail) == addresses.address_province(expected), (value, tail, expected)

@@ -67,13 +67,18 @@ class Stated:
 
 # An address's last two parts (separated by commas or semicolons), where it names its
 # province (a country after it included): registers repeat them far more than addresses.
-_TAIL = r"(?P<tail>(?:[^,;]*[,;])?[^,;]*)[,;\s]*$"
+# What an address's end may hold after them: separators and white space.
+_TRAILING = ",;\t\n\f\r "
 
 
 def _tails(addresses: pd.Series) -> pd.Series:
-    """The last two parts of each address (RE2, in one pass over the column)."""
+    """The last two parts of each address, joined by a comma (:func:`address_province`
+    reads a comma and a semicolon alike): separators and spaces at its end trimmed, split
+    from the end by pyarrow's kernels."""
     text = pa.array(addresses.astype("string").array, type=pa.large_string())
-    tails = pc.struct_field(pc.extract_regex(text, _TAIL), [0])
+    trimmed = pc.utf8_rtrim(text, characters=_TRAILING)
+    parts = pc.split_pattern(pc.replace_substring(trimmed, ";", ","), ",", max_splits=2, reverse=True)
+    tails = pc.if_else(pc.equal(pc.list_value_length(parts), 3), pc.binary_join(pc.list_slice(parts, 1), pa.scalar(",", pa.large_string())), trimmed)
     return pd.Series(pd.arrays.ArrowStringArray(tails), index=addresses.index).astype("string")
 
 
