@@ -18,10 +18,10 @@ PARTS = [
     "TT. Dầu Tiếng", "Phường Bến Nghé", "P. Bến Nghé", "Phường Bình Dương", "Phường Thủ Dầu Một", "Hiệp Thành",
     "Thành phố Thủ Dầu Một", "TP.Thủ Dầu Một", "TX. Bến Cát", "Thị xã Tân Uyên", "Huyện Dầu Tiếng", "Huyện Bàu Bàng",
     "Quận 1", "Q.3", "Quận Gò Vấp", "Huyện Củ Chi", "Thành phố Thủ Đức", "Thị xã Ben Catt", "Huyện Dầu Tiêng",
-    "Tỉnh Bình Dương", "Bình Dương", "BÌNH DƯƠNG", "TP.HCM", "Thành phố Hồ Chí Minh", "Tp HCM", "Sài Gòn",
+    "P Phú Cường", "Q Foo", "x An Binh", "Tinh.Xyz", "Tỉnh Bình Dương", "Bình Dương", "BÌNH DƯƠNG", "TP.HCM", "Thành phố Hồ Chí Minh", "Tp HCM", "Sài Gòn",
     "Tỉnh Đồng Nai", "Hà Nội", "Tỉnh Bà Rịa - Vũng Tàu", "Tỉnh Không Có", "Việt Nam", "VN",
 ]
-SEPARATORS = [", ", ",", " ,", "; ", " - ", " – ", " "]
+SEPARATORS = [", ", ",", " ,", "; ", " - ", " – ", " ", ", - ", ",\u200b ", ",  – ", " ,\x00- "]
 
 
 def _address(rng: random.Random) -> str:
@@ -39,7 +39,7 @@ def test_reading_an_address_by_its_end_gives_what_the_whole_gives(seed):
     values += [f"Số {rng.randint(1, 99)}, {v}" for v in values[:1000]]  # the same ends after other heads
     addresses._read_tail.cache_clear()
     for value in values:
-        assert addresses.read_address(value) == addresses._read(addresses._pieces(value)), value
+        assert addresses.read_address(value) == addresses._read(addresses._pieces(value)), repr(value)
     assert addresses._read_tail.cache_info().hits > 0
 
 

@@ -94,3 +94,14 @@ def test_text_and_tax_codes_are_the_same_held_by_pyarrow_or_as_objects(dtype):
     by_one = [normalise(None if pd.isna(v) else v) for v in codes.tolist()]
     assert normal.tolist() == [pd.NA if n is None else n for n, _ in by_one]
     assert reasons.notna().tolist() == [r is not None for _, r in by_one]
+
+
+@pytest.mark.parametrize("categories", [["zalo", "other"], [1.0, 2.5]])
+def test_changed_values_of_a_categorical_column_counted_as_pandas_writes_them(categories):
+    from adoption.clean.rejects import changed
+
+    raw = pd.Series([" zalo", "zalo", "1.0", "1.0", "2.5", None], dtype="str")
+    clean = pd.Series(pd.Categorical([categories[0], categories[0], categories[0], categories[0], categories[1], None],
+                                     categories=categories))
+    as_text = clean.astype("string").fillna("")
+    assert changed(raw, clean) == sum(a != b for a, b in zip(raw.fillna("").str.strip(), as_text))

@@ -72,7 +72,12 @@ def address_parts(value: str) -> list[str]:
 
 def _pieces(value: str) -> list[tuple[str, str]]:
     """The parts of an address: (folded, as written)."""
-    pieces = [piece.strip() for chunk in _SEPARATORS.split(nfc(str(value))) for piece in _UNIT_START.split(chunk)]
+    return _split(nfc(str(value)))
+
+
+def _split(text: str) -> list[tuple[str, str]]:
+    """The parts of an address already in NFC (:func:`~adoption.core.text.nfc`)."""
+    pieces = [piece.strip() for chunk in _SEPARATORS.split(text) for piece in _UNIT_START.split(chunk)]
     return [(folded, piece) for folded, piece in zip(map(fold, pieces), pieces) if folded]
 
 
@@ -176,24 +181,26 @@ def read_address(value: str) -> Address:
     >>> read_address("KCN Amata, Phường Long Bình, TP. Biên Hòa, Tỉnh Đồng Nai").outside
     'Tỉnh Đồng Nai'
     """
-    _, comma, tail = str(value).partition(",")
+    text = nfc(str(value))
+    _, comma, tail = text.partition(",")
     if comma and (known := _read_tail(tail)) is not None:
         return known
-    return _read(_pieces(value))
+    return _read(_split(text))
 
 
 @lru_cache(maxsize=65_536)
 def _read_tail(tail: str) -> Address | None:
-    """What an address reads as, from what follows its first comma: the same as the whole
-    address when that settles it, None when its first part may matter.
+    """What an address (in NFC, see :func:`_pieces`) reads as, from what follows its first
+    comma: the same as the whole address when that settles it, None when its first part
+    may matter.
 
     Registers repeat the end of their addresses (``Quận 3, TP.HCM``) after a number and a
     street that differ from firm to firm: each end is read once. A comma always separates
-    parts, so the end's parts are the whole's last parts; the reading goes from the last
-    part back and stops at the first that decides, and None says it would have gone on
-    into the first part.
+    parts, so the end, split as it stands (a space after the comma kept), gives the whole's
+    last parts; the reading goes from the last part back and stops at the first that
+    decides, and None says it would have gone on into the first part.
     """
-    return _read(_pieces(tail), whole=False)
+    return _read(_split(tail), whole=False)
 
 
 def _read(pieces: list[tuple[str, str]], *, whole: bool = True) -> Address | None:

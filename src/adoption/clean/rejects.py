@@ -142,7 +142,8 @@ def no_rejects() -> pd.DataFrame:
 def changed(raw: pd.Series, clean: pd.Series) -> int:
     """How many values a normaliser changed (compared as stripped text)."""
     raw_text = arrow_text(raw.fillna("").astype(str).str.strip())
-    if isinstance(clean.dtype, pd.CategoricalDtype):  # its categories' text, decoded by pyarrow
+    if isinstance(clean.dtype, pd.CategoricalDtype) and clean.dtype.categories.inferred_type == "string":
+        # Categories of text: decoded by pyarrow (other categories are written as pandas writes them).
         clean_text_ = pa.array(clean.array).cast(pa.large_string()).fill_null("")
     else:
         clean_text_ = arrow_text(clean.astype("string").fillna(""))
