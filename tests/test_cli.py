@@ -33,6 +33,14 @@ def test_help_explains_the_stages():
     assert "--raw" in run("clean", "--help", check=0).stdout
 
 
+def test_help_paragraphs_wrap_to_the_terminal_not_to_the_docstring():
+    # A docstring's line breaks are not the terminal's: wide, a paragraph runs on one line.
+    out = run("clean", "--help", check=0, env={"COLUMNS": "250"}).stdout
+    assert "rejects.csv (every row not used, with its reason) and quality.json" in out
+    out = run("synth", "--help", check=0, env={"COLUMNS": "250"}).stdout
+    assert "1,300 electronics-IT-digital firms with 55,720 workers" in out
+
+
 def test_params_lists_notebook_parameters():
     out = run("params", "adoption-overview", check=0).stdout
     assert "lang" in out and "district" in out and "718-726" in out and "Optional[str]" in out

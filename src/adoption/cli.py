@@ -7,6 +7,7 @@ that is a file). Codes 2 and 3 print one message, never a traceback.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import shutil
@@ -358,6 +359,20 @@ def lab(
     # (a supervisor's SIGTERM, Ctrl+C) then stops the server itself.
     sys.stdout.flush()
     os.execve(jupyter, command, env)
+
+
+def _prose(doc: str) -> str:
+    r"""A command's docstring as its help: paragraphs kept, the lines of each joined (typer
+    keeps a docstring's line breaks, which a terminal narrower than them wraps raggedly).
+
+    >>> _prose("First line.\n\n    One sentence\n    on two lines.")
+    'First line.\n\nOne sentence on two lines.'
+    """
+    return "\n\n".join(" ".join(paragraph.split()) for paragraph in inspect.cleandoc(doc).split("\n\n"))
+
+
+for _command in app.registered_commands:
+    _command.help = _command.help or _prose(_command.callback.__doc__ or "")
 
 
 class Stopped(KeyboardInterrupt):
