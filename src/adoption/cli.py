@@ -7,11 +7,9 @@ that is a file). Codes 2 and 3 print one message, never a traceback.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import os
 import shutil
-import signal
 import sys
 from pathlib import Path
 from typing import Optional
@@ -25,7 +23,8 @@ from rich.table import Table
 from .core import config
 from .core.errors import AdoptionError, InputFileError, ParameterError
 from .core.version import __version__
-from .console import print_quality
+from .console import print_quality, prose
+from .stop import until_stopped
 
 app = typer.Typer(
     help=(
@@ -361,55 +360,14 @@ def lab(
     os.execve(jupyter, command, env)
 
 
-def _prose(doc: str) -> str:
-    r"""A command's docstring as its help: paragraphs kept, the lines of each joined (typer
-    keeps a docstring's line breaks, which a terminal narrower than them wraps raggedly).
-
-    >>> _prose("First line.\n\n    One sentence\n    on two lines.")
-    'First line.\n\nOne sentence on two lines.'
-    """
-    return "\n\n".join(" ".join(paragraph.split()) for paragraph in inspect.cleandoc(doc).split("\n\n"))
-
-
-for _command in app.registered_commands:
-    _command.help = _command.help or _prose(_command.callback.__doc__ or "")
-
-
-class Stopped(KeyboardInterrupt):
-    """Raised in the main thread by SIGTERM or SIGHUP (and Ctrl+C): the work stops the way
-    Ctrl+C stops it, so that every clean-up runs (staged outputs removed, the previous set
-    of clean data kept, report kernels shut down, temporary folders deleted)."""
-
-
-STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+for _command in app.registered_commands:  # help wrapped to the terminal (see console.prose)
+    _command.help = _command.help or prose(_command.callback.__doc__ or "")
 
 
 def run() -> None:
-    """The ``adoption`` command: the Typer app, stopped cleanly by a signal.
-
-    A signal ends the run with one line on stderr and the shell's code for it (130 for
-    Ctrl+C, 143 for SIGTERM, 129 for SIGHUP); further signals while it cleans up are
-    ignored (SIGKILL still kills).
-    """
-    received: list[int] = []
-
-    def stop(signum, frame) -> None:
-        if not received:
-            received.append(signum)
-            raise Stopped(signum)
-
-    for sig in STOP_SIGNALS:
-        signal.signal(sig, stop)
-    try:
-        app()
-    except SystemExit:
-        if not received:
-            raise
-    if received:
-        name = signal.Signals(received[0]).name
-        console.print(f"[bold red]stopped[/] by {name}: outputs published before it are kept; nothing half-written is left",
-                      highlight=False)
-        raise SystemExit(128 + received[0])
+    """The ``adoption`` command: the Typer app, stopped cleanly by a signal
+    (:func:`adoption.stop.until_stopped`)."""
+    until_stopped(app, console)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,7 +1,9 @@
-"""What the command line prints of a stage's outcome (rich tables on the terminal)."""
+"""What the command line prints: a stage's outcome (rich tables on the terminal), and its
+commands' help."""
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 from rich.console import Console
@@ -31,3 +33,13 @@ def print_quality(quality: dict, target: Path) -> None:
         out.print("rejected rows by reason: " + ", ".join(f"{k} {v:,}" for k, v in quality["reasons"].items()))
     if quality.get("synthetic"):
         out.print("[bold yellow]input is synthetic[/]: every report built on it says so")
+
+
+def prose(doc: str) -> str:
+    r"""A command's docstring as its help: paragraphs kept, the lines of each joined (typer
+    keeps a docstring's line breaks, which a terminal narrower than them wraps raggedly).
+
+    >>> prose("First line.\n\n    One sentence\n    on two lines.")
+    'First line.\n\nOne sentence on two lines.'
+    """
+    return "\n\n".join(" ".join(paragraph.split()) for paragraph in inspect.cleandoc(doc).split("\n\n"))

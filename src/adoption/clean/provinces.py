@@ -78,7 +78,8 @@ def _tails(addresses: pd.Series) -> pd.Series:
     text = pa.array(addresses.astype("string").array, type=pa.large_string())
     trimmed = pc.utf8_rtrim(text, characters=_TRAILING)
     parts = pc.split_pattern(pc.replace_substring(trimmed, ";", ","), ",", max_splits=2, reverse=True)
-    tails = pc.if_else(pc.equal(pc.list_value_length(parts), 3), pc.binary_join(pc.list_slice(parts, 1), pa.scalar(",", pa.large_string())), trimmed)
+    last_two = pc.binary_join(pc.list_slice(parts, 1), pa.scalar(",", pa.large_string()))
+    tails = pc.if_else(pc.equal(pc.list_value_length(parts), 3), last_two, trimmed)
     return pd.Series(pd.arrays.ArrowStringArray(tails), index=addresses.index).astype("string")
 
 
