@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..core.partitions import PARTITION_COLUMNS, write_parts
@@ -99,18 +100,28 @@ def bucket_of(codes: pd.Series, buckets: int) -> np.ndarray:
 
 
 def _spill(rows: pd.DataFrame, codes: pd.Series, folder: Path, name: str, buckets: int) -> None:
+    """Write ``rows`` into ``folder``, one Arrow IPC file ``name`` per bucket of ``codes``
+    (:func:`bucket_of`): the frame becomes one Arrow table, put in order of bucket once, and
+    each bucket's file is a slice of it (pandas' types kept in the table's metadata)."""
     where = bucket_of(codes, buckets)
     order = np.argsort(where, kind="stable")
-    rows, bounds = rows.take(order), np.searchsorted(where[order], np.arange(buckets + 1))
+    bounds = np.searchsorted(where[order], np.arange(buckets + 1))
+    table = pa.Table.from_pandas(rows, preserve_index=False).take(order)
     for bucket in np.flatnonzero(np.diff(bounds)):
         target = folder / f"b{bucket:04d}"
         target.mkdir(parents=True, exist_ok=True)
-        rows.iloc[bounds[bucket]:bounds[bucket + 1]].reset_index(drop=True).to_pickle(target / f"{name}.pkl")
+        with pa.OSFile(str(target / f"{name}.arrow"), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table.slice(bounds[bucket], bounds[bucket + 1] - bounds[bucket]))
 
 
 def _gather(folder: Path) -> pd.DataFrame | None:
-    files = sorted(folder.glob("*.pkl")) if folder.is_dir() else []
-    return pd.concat([pd.read_pickle(f) for f in files], ignore_index=True) if files else None
+    """The rows :func:`_spill` wrote into one bucket's ``folder``, in the order of their files."""
+    files = sorted(folder.glob("*.arrow")) if folder.is_dir() else []
+    frames = []
+    for file in files:
+        with pa.memory_map(str(file)) as source:
+            frames.append(pa.ipc.open_file(source).read_all().to_pandas())
+    return pd.concat(frames, ignore_index=True) if frames else None
 
 
 def clean_files(files: list[tuple[int, Path]], *, folder: str, spill: Path, buckets: int, chunk_rows: int,
