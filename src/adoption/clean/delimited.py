@@ -95,8 +95,11 @@ def _whole_lines(text: str, delimiter: str, lines: pa.Array | None = None, encod
     if not len(rows) or pc.max(pc.utf8_length(rows)).as_py() > csv.field_size_limit():
         return None
     if '"' in text:
-        # A line without a quote is whole unquoted cells (a carriage return ends it at most).
-        quoted = rows.filter(pc.match_substring(rows, '"'))
+        # A line without a quote is whole unquoted cells (a carriage return ends it at most),
+        # which the pattern matches too: the lines with a quote are picked out only where they
+        # are few (picking copies them, and costs more than the pattern where most are).
+        quoted = pc.match_substring(rows, '"')
+        quoted = rows if pc.sum(quoted).as_py() * 2 > len(rows) else rows.filter(quoted)
         if not pc.all(pc.match_substring_regex(quoted, _whole_rows(delimiter)), min_count=0).as_py():
             return None
     return rows
