@@ -41,11 +41,27 @@ def test_freed_memory_is_kept_only_when_asked():
     assert _kept_after_free("keep") > 350_000_000
 
 
+def test_pyarrow_allocates_from_the_kept_memory_only_when_asked():
+    probe = "import sys, pyarrow as pa\nfrom adoption.core.memory import keep_freed_memory\n" \
+            "if sys.argv[1] == 'keep':\n    assert keep_freed_memory()\nprint(pa.default_memory_pool().backend_name)"
+    pools = {mode: subprocess.run([sys.executable, "-c", probe, mode], capture_output=True, text=True, check=True,
+                                  env={k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}).stdout.strip()
+             for mode in ("default", "keep")}
+    assert pools["keep"] == "system" and pools["default"] != "system"
+
+
+def _worker_state():
+    import pyarrow as pa
+
+    return dict(os.environ), pa.default_memory_pool().backend_name
+
+
 def test_local_workers_start_with_the_allocator_settings(monkeypatch):
     monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")  # as another cluster's nannies leave it
     with cluster.open_client("local:1") as client:
-        environ = client.run(lambda: dict(os.environ))
-    (worker,) = environ.values()
+        states = client.run(_worker_state)
+    ((worker, pool),) = states.values()
+    assert pool == "system"  # pyarrow's buffers from the same kept memory
     for name, value in memory.ALLOCATOR_ENVIRON.items():
         assert worker[name] == value
     assert int(worker["MALLOC_TRIM_THRESHOLD_"]) == 1 << 30  # not Dask's 64 KB

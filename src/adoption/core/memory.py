@@ -8,6 +8,12 @@ was a fifth of the cleaning's processor time, in the kernel (Dask's worker proce
 trim threshold of 64 KB, which makes it more). Keeping freed blocks for reuse costs the
 process no more than its peak, which the chunked engine bounds anyway.
 
+pyarrow's buffers (most of the cleaning's text) come from its own allocator, mimalloc, which
+hands freed pages back to the kernel after a few milliseconds, with the same cost. Where
+glibc keeps freed memory, pyarrow is told to allocate from it too (its ``system`` pool):
+at 1.2 M national register rows in parts, 32 s to 28 s, and the time in the kernel 5.3 s
+to 1.7 s, at the same peak.
+
 :func:`keep_freed_memory` sets this for the running process (``adoption clean`` does, as
 its first step); :data:`ALLOCATOR_ENVIRON` is the same as environment variables, for
 worker processes started by this package (a local Dask cluster). On a C library other than
@@ -28,12 +34,13 @@ MMAP_THRESHOLD = 1 << 30
 TRIM_THRESHOLD = 1 << 30
 TOP_PAD = 256 << 20
 ALLOCATOR_ENVIRON = {"MALLOC_MMAP_THRESHOLD_": str(MMAP_THRESHOLD), "MALLOC_TRIM_THRESHOLD_": str(TRIM_THRESHOLD),
-                     "MALLOC_TOP_PAD_": str(TOP_PAD)}
+                     "MALLOC_TOP_PAD_": str(TOP_PAD), "ARROW_DEFAULT_MEMORY_POOL": "system"}
 
 
 def keep_freed_memory() -> bool:
-    """Ask glibc's allocator of this process to keep freed memory for reuse (see the
-    module's text); True when it accepted every setting, False on another C library.
+    """Ask glibc's allocator of this process to keep freed memory for reuse, and pyarrow
+    to allocate from it (see the module's text); True when glibc accepted every setting,
+    False on another C library (nothing changed then).
 
     >>> isinstance(keep_freed_memory(), bool)
     True
@@ -47,4 +54,9 @@ def keep_freed_memory() -> bool:
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     settings = ((_M_MMAP_THRESHOLD, MMAP_THRESHOLD), (_M_TRIM_THRESHOLD, TRIM_THRESHOLD), (_M_TOP_PAD, TOP_PAD))
-    return all([mallopt(parameter, value) == 1 for parameter, value in settings])
+    if not all([mallopt(parameter, value) == 1 for parameter, value in settings]):
+        return False
+    import pyarrow as pa
+
+    pa.set_memory_pool(pa.system_memory_pool())
+    return True
