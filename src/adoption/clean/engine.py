@@ -15,7 +15,8 @@ from __future__ import annotations
 import logging
 import math
 import shutil
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -32,7 +33,7 @@ from . import vocab
 from .accounting import Kept
 from .duplicates import no_merges
 from .limits import ReadLimits
-from .parts import BucketPart, FilePart, batches, clean_files, combine_parts, settle_bucket
+from .parts import FOLDERS, BucketPart, FilePart, batches, clean_files, combine_parts, settle_bucket
 from .pieces import PIECE_BYTES
 from .pipeline import CleanResult, Outcome, account, clean_small_tables, read_small_tables, vsic_setting
 from .platforms import ORDER, empty_platforms, other_platforms
@@ -135,7 +136,8 @@ def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCES
     count = bucket_count(registers + platform_files, buckets)
     staged, spill = staging_folder(out_dir), work_folder(out_dir)
     try:
-        with _runner(engine, scheduler) as run:
+        with ExitStack() as stack:
+            run = stack.enter_context(_runner(engine, scheduler))
             items = ([("register", run_) for run_ in batches(registers, batch_bytes)]
                      + [("platforms", run_) for run_ in batches(platform_files, batch_bytes)])
             log.info("cleaning %d files in %d runs, in chunks of %s rows, duplicates in %d buckets (%s)",
@@ -149,20 +151,27 @@ def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCES
             surveyed = surveyed_codes(pd.concat([t.frame for t in survey_tables], ignore_index=True)) if survey_tables else None
             settled = run.map(partial(settle_bucket, spill=spill, staged=staged, surveyed=surveyed), list(range(count)),
                               "settled bucket")
-        if not (staged / config.PLATFORMS_FILE).exists():  # no platform record kept: an empty table, as in memory
-            (staged / config.PLATFORMS_FILE).mkdir()
-            empty_platforms().to_parquet(staged / config.PLATFORMS_FILE / "part-0000.parquet", index=False)
-        outcome = _outcome(register, [f for f in files if f.folder == "platforms"], settled)
-        # The survey is joined to the register: each bucket gave its surveyed firms and its strata's counts.
-        strata = RegisterStrata.combine([b.strata for b in settled]) if survey_tables else None
-        small = clean_small_tables(survey_tables, workforce_tables, strata)
-        rejects, merges, quality = account(raw_dir, outcome, small, limits=limits, extract=extract, scope=scope)
-        quality["engine"] = {"name": engine, "chunk_rows": chunk_rows, "buckets": count}
-        extras = _extras(spill, files, survey_tables + workforce_tables)
-        tables = {config.SURVEY_FILE: small.survey, config.WORKFORCE_FILE: small.workforce,
-                  config.EXTRAS_FILE: extras if len(extras) else None}
-        write_outputs(out_dir, {k: v for k, v in tables.items() if v is not None}, quality,
-                      {config.REJECTS_FILE: rejects, config.MERGES_FILE: merges}, staged=staged)
+            cluster = stack.pop_all()
+        # The cluster closes, and the buckets' spill files go, while this process does the accounting.
+        with ThreadPoolExecutor(2, thread_name_prefix="clean-tail") as background:
+            closing = background.submit(cluster.close)
+            for folder in FOLDERS:
+                background.submit(shutil.rmtree, spill / folder, ignore_errors=True)
+            if not (staged / config.PLATFORMS_FILE).exists():  # no platform record kept: an empty table, as in memory
+                (staged / config.PLATFORMS_FILE).mkdir()
+                empty_platforms().to_parquet(staged / config.PLATFORMS_FILE / "part-0000.parquet", index=False)
+            outcome = _outcome(register, [f for f in files if f.folder == "platforms"], settled)
+            # The survey is joined to the register: each bucket gave its surveyed firms and its strata's counts.
+            strata = RegisterStrata.combine([b.strata for b in settled]) if survey_tables else None
+            small = clean_small_tables(survey_tables, workforce_tables, strata)
+            rejects, merges, quality = account(raw_dir, outcome, small, limits=limits, extract=extract, scope=scope)
+            quality["engine"] = {"name": engine, "chunk_rows": chunk_rows, "buckets": count}
+            extras = _extras(spill, files, survey_tables + workforce_tables)
+            tables = {config.SURVEY_FILE: small.survey, config.WORKFORCE_FILE: small.workforce,
+                      config.EXTRAS_FILE: extras if len(extras) else None}
+            write_outputs(out_dir, {k: v for k, v in tables.items() if v is not None}, quality,
+                          {config.REJECTS_FILE: rejects, config.MERGES_FILE: merges}, staged=staged)
+            closing.result()
     finally:
         shutil.rmtree(spill, ignore_errors=True)
         shutil.rmtree(staged, ignore_errors=True)
