@@ -34,7 +34,7 @@ import pandas as pd
 
 from ..core import reference
 from ..core.schema import GEO_SOURCES
-from ..core.text import fold
+from ..core.text import categorical, fold
 from . import vocab
 from .addresses import Address, read_address
 from .distinct import looked_up
@@ -330,7 +330,7 @@ def locate(raw: pd.DataFrame, district: pd.Series, commune: pd.Series, filled: p
     for column in ("district_code", "commune_code", "commune2025_code", "commune2025_candidates"):
         located[column] = located[column].astype("string")
     located.insert(3, "commune2025", looked_up(located["commune2025_code"], _name_2025()))
-    located["geo_source"] = pd.Categorical(located["geo_source"], categories=GEO_SOURCES)
+    located["geo_source"] = categorical(located["geo_source"], list(GEO_SOURCES))
     return located.take(which).set_axis(raw.index)
 
 

@@ -282,8 +282,12 @@ def clean_category(values: pd.Series, *, patterns: tuple[tuple[str, str], ...], 
     ...                patterns=vocab.LEGAL_FORM_PATTERNS, categories=LEGAL_FORMS).tolist()
     ['llc_one_member', 'joint_stock', nan]
     """
-    mapped = map_unique(values, lambda v: _match_patterns(str(v), patterns))
-    return pd.Categorical(mapped, categories=list(categories))  # type: ignore[return-value]
+    d = distinct(values)
+    # Each distinct value's category as its position in ``categories`` (-1: none), then each row's.
+    position = {category: n for n, category in enumerate(categories)}
+    found = [_match_patterns(str(v), patterns) for v in d.values]
+    codes = np.array([-1 if category is None else position[category] for category in found], dtype=np.int64)
+    return pd.Categorical.from_codes(codes[d.codes], categories=list(categories))  # type: ignore[return-value]
 
 
 def clean_tax_codes(values: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -12,7 +12,7 @@ from ..core.schema import PLATFORM_CATEGORIES, SOURCE_COLUMNS, Platforms as P, c
 from . import vocab
 from .distinct import arrow_text, is_in
 from .duplicates import merge_platforms
-from ..core.text import nfc
+from ..core.text import categorical, nfc
 from .normalise import EARLIEST_REGISTRATION, OUT_OF_RANGE, clean_tax_codes, map_unique, platform_category, read_dates
 from .rejects import Stage, changed, split, unparsed_values
 
@@ -73,7 +73,7 @@ def settle_platforms(passed: pd.DataFrame, register_codes: pd.Series) -> tuple[S
     kept_rows = passed[keep]
     clean = pd.DataFrame({
         P.tax_code: kept_rows["_tax_code"].astype("string").array,
-        P.platform: pd.Categorical(kept_rows["_platform"], categories=list(PLATFORM_CATEGORIES)),
+        P.platform: categorical(kept_rows["_platform"], list(PLATFORM_CATEGORIES)),
         P.adopted_on: kept_rows["_adopted_on"].to_numpy(),
         P.source_file: kept_rows["source_file"].astype("string").array,
         P.source_sheet: kept_rows["source_sheet"].astype("string").array,

@@ -40,13 +40,14 @@ def size_class(employees: pd.Series, revenue: pd.Series, capital: pd.Series, sec
     cap = capital.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     industry = section.isin(INDUSTRY_SECTIONS).to_numpy()
     no_money = np.isnan(rev) & np.isnan(cap)
-    result = np.full(len(staff), "large", dtype=object)
+    # Each row's class as its position in SIZE_CLASSES (-1: none).
+    codes = np.full(len(staff), SIZE_CLASSES.index("large"), dtype=np.int8)
     decided = np.zeros(len(staff), bool)
     for group, is_group in (("industry", industry), ("services", ~industry)):
         for label, staff_max, rev_max, cap_max in SIZE_LIMITS[group]:
             fits = is_group & (staff <= staff_max) & ((rev <= rev_max) | (cap <= cap_max) | no_money)
             take = fits & ~decided
-            result[take] = label
+            codes[take] = SIZE_CLASSES.index(label)
             decided |= take
-    result[np.isnan(staff)] = None
-    return pd.Categorical(result, categories=list(SIZE_CLASSES))
+    codes[np.isnan(staff)] = -1
+    return pd.Categorical.from_codes(codes, categories=list(SIZE_CLASSES))
