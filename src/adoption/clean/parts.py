@@ -117,11 +117,29 @@ def _spill(rows: pd.DataFrame, codes: pd.Series, folder: Path, name: str, bucket
 def _gather(folder: Path) -> pd.DataFrame | None:
     """The rows :func:`_spill` wrote into one bucket's ``folder``, in the order of their files."""
     files = sorted(folder.glob("*.arrow")) if folder.is_dir() else []
-    frames = []
+    tables = []
     for file in files:
         with pa.memory_map(str(file)) as source:
-            frames.append(pa.ipc.open_file(source).read_all().to_pandas())
-    return pd.concat(frames, ignore_index=True) if frames else None
+            tables.append(pa.ipc.open_file(source).read_all())
+    if not tables:
+        return None
+    if _alike(tables):  # one table made a frame once: the frame pandas' concat of each file's would be
+        return pa.concat_tables(tables).to_pandas()
+    return pd.concat([table.to_pandas() for table in tables], ignore_index=True)
+
+
+def _alike(tables: list[pa.Table]) -> bool:
+    """Whether ``tables`` have one schema (pandas' types in its metadata included) and each
+    dictionary column the same values in every table (the categories of one categorical)."""
+    first = tables[0]
+    if not all(table.schema.equals(first.schema, check_metadata=True) for table in tables[1:]):
+        return False
+    for position, field_ in enumerate(first.schema):
+        if pa.types.is_dictionary(field_.type):
+            dictionaries = [chunk.dictionary for table in tables for chunk in table.column(position).chunks]
+            if any(not d.equals(dictionaries[0]) for d in dictionaries[1:]):
+                return False
+    return True
 
 
 def clean_files(files: list[tuple[int, Path]], *, folder: str, spill: Path, buckets: int, chunk_rows: int,
