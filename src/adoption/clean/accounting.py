@@ -71,7 +71,11 @@ class Kept:
         {'source_file': 0, 'x': 1}
         """
         # Counted as the column is held (by pyarrow, for text): the same counts, in order of first row.
-        by_file = frame["source_file"].value_counts(sort=False) if len(frame) else {}
+        # A categorical counts every category (those of no row too), in the categories' order: as objects.
+        column = frame["source_file"]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            column = column.astype(object)
+        by_file = column.value_counts(sort=False) if len(frame) else {}
         return cls(len(frame), {str(k): int(v) for k, v in dict(by_file).items()},
                    {c: int(frame[c].isna().sum()) for c in frame.columns})
 
