@@ -236,3 +236,27 @@ def test_settings_are_checked(tmp_path):
     with pytest.raises(ParameterError, match="chunk rows 0"):
         clean_in_parts(raw, tmp_path / "out", chunk_rows=0)
     assert not (tmp_path / "out" / "quality.json").exists()
+
+
+def test_a_cluster_that_fails_to_close_publishes_nothing(tmp_path, monkeypatch):
+    # The cluster closes beside the accounting: its failure still stops the run before the
+    # outputs are swapped in, and the earlier set stays.
+    from contextlib import contextmanager
+
+    from adoption.clean import engine
+
+    raw = _hand_made(tmp_path / "raw")
+    clean_in_parts(raw, tmp_path / "out", buckets=2)
+    quality = tmp_path / "out" / "quality.json"
+    before = (quality.read_bytes(), quality.stat().st_ino, quality.stat().st_mtime_ns)
+
+    @contextmanager
+    def failing(engine_name, scheduler):
+        yield engine._Run()
+        raise RuntimeError("the scheduler went away")
+
+    monkeypatch.setattr(engine, "_runner", failing)
+    with pytest.raises(RuntimeError, match="went away"):
+        clean_in_parts(raw, tmp_path / "out", buckets=2)
+    assert (quality.read_bytes(), quality.stat().st_ino, quality.stat().st_mtime_ns) == before  # the same file
+    assert not [p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]  # no staging or spill left

@@ -41,3 +41,20 @@ def test_a_bucket_without_rows_gathers_nothing(tmp_path):
     _spill(chunk, chunk["tax_code"], tmp_path, "c00000", BUCKETS)
     empty = [b for b in range(BUCKETS) if b != bucket_of(chunk["tax_code"], BUCKETS)[0]]
     assert all(_gather(tmp_path / f"b{b:04d}") is None for b in empty)
+
+
+def test_columns_arrow_would_not_give_back_as_they_were_spill_as_pickles(tmp_path):
+    # Python objects (their type guessed again on the way back) and text held as Python
+    # strings, beside chunks Arrow does hold: every bucket still gathers pandas' join.
+    safe = _chunk(600, ["a", "b"], 1)
+    objects = _chunk(500, ["a", "b"], 2).assign(note=pd.Series([None, 3, "x", 2.5, True] * 100, dtype=object))
+    python_text = _chunk(400, ["a", "b"], 3).astype({"name": pd.StringDtype("python")})
+    chunks = [safe, objects, python_text]
+    for number, chunk in enumerate(chunks):
+        _spill(chunk, chunk["tax_code"], tmp_path, f"c{number:05d}", BUCKETS)
+    assert {f.suffix for f in tmp_path.rglob("c00000.*")} == {".arrow"}
+    assert {f.suffix for f in tmp_path.rglob("c00001.*")} == {f.suffix for f in tmp_path.rglob("c00002.*")} == {".pkl"}
+    for bucket in range(BUCKETS):
+        mine = [chunk[bucket_of(chunk["tax_code"], BUCKETS) == bucket] for chunk in chunks]
+        expected = pd.concat([m for m in mine if len(m)], ignore_index=True)
+        pd.testing.assert_frame_equal(_gather(tmp_path / f"b{bucket:04d}"), expected)

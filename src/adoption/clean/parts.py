@@ -100,32 +100,71 @@ def bucket_of(codes: pd.Series, buckets: int) -> np.ndarray:
 
 
 def _spill(rows: pd.DataFrame, codes: pd.Series, folder: Path, name: str, buckets: int) -> None:
-    """Write ``rows`` into ``folder``, one Arrow IPC file ``name`` per bucket of ``codes``
-    (:func:`bucket_of`): the frame becomes one Arrow table, put in order of bucket once, and
-    each bucket's file is a slice of it (pandas' types kept in the table's metadata)."""
+    """Write ``rows`` into ``folder``, one file ``name`` per bucket of ``codes`` (:func:`bucket_of`):
+    in Arrow's IPC format, the frame made one Arrow table put in order of bucket once and each
+    bucket's file a slice of it, where every column comes back from Arrow as it was
+    (:func:`_arrow_safe`); else a pickle of each bucket's rows."""
     where = bucket_of(codes, buckets)
     order = np.argsort(where, kind="stable")
     bounds = np.searchsorted(where[order], np.arange(buckets + 1))
-    table = pa.Table.from_pandas(rows, preserve_index=False).take(order)
+    arrow = _arrow_safe(rows)
+    table = pa.Table.from_pandas(rows, preserve_index=False).take(order) if arrow else None
+    rows = None if arrow else rows.take(order)
     for bucket in np.flatnonzero(np.diff(bounds)):
         target = folder / f"b{bucket:04d}"
         target.mkdir(parents=True, exist_ok=True)
+        start, end = bounds[bucket], bounds[bucket + 1]
+        if not arrow:
+            rows.iloc[start:end].reset_index(drop=True).to_pickle(target / f"{name}.pkl")
+            continue
         with pa.OSFile(str(target / f"{name}.arrow"), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
-            writer.write_table(table.slice(bounds[bucket], bounds[bucket + 1] - bounds[bucket]))
+            writer.write_table(table.slice(start, end - start))
+
+
+def _arrow_safe(frame: pd.DataFrame) -> bool:
+    """Whether pyarrow gives ``frame`` back as it is (pandas' types kept in the table's
+    metadata): text columns held by pyarrow, numbers, booleans and dates (nullable or not),
+    categoricals of such text; not Python objects (their type is guessed from the values
+    on the way back), nor text held as Python strings, nor names other than distinct text.
+
+    >>> _arrow_safe(pd.DataFrame({"a": pd.Series(["x"], dtype="str"), "b": pd.array([1], dtype="Int64")}))
+    True
+    >>> _arrow_safe(pd.DataFrame({"a": pd.Series(["x"], dtype=object)}))
+    False
+    """
+    names = list(frame.columns)
+    if len(set(names)) != len(names) or not all(isinstance(n, str) for n in names):
+        return False
+    for dtype in frame.dtypes:
+        if isinstance(dtype, pd.CategoricalDtype):
+            dtype = dtype.categories.dtype if len(dtype.categories) else None
+            if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+                return False
+        elif isinstance(dtype, pd.StringDtype):
+            if dtype.storage != "pyarrow":
+                return False
+        elif not (isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "biuf"
+                  or isinstance(dtype, np.dtype) and dtype.kind in "biufM"):
+            return False
+    return True
 
 
 def _gather(folder: Path) -> pd.DataFrame | None:
     """The rows :func:`_spill` wrote into one bucket's ``folder``, in the order of their files."""
-    files = sorted(folder.glob("*.arrow")) if folder.is_dir() else []
-    tables = []
-    for file in files:
-        with pa.memory_map(str(file)) as source:
-            tables.append(pa.ipc.open_file(source).read_all())
-    if not tables:
+    files = sorted([*folder.glob("*.arrow"), *folder.glob("*.pkl")], key=lambda f: f.stem) if folder.is_dir() else []
+    if not files:
         return None
-    if _alike(tables):  # one table made a frame once: the frame pandas' concat of each file's would be
-        return pa.concat_tables(tables).to_pandas()
-    return pd.concat([table.to_pandas() for table in tables], ignore_index=True)
+    parts = []
+    for file in files:
+        if file.suffix == ".pkl":
+            parts.append(pd.read_pickle(file))
+            continue
+        with pa.memory_map(str(file)) as source:
+            parts.append(pa.ipc.open_file(source).read_all())
+    if all(isinstance(part, pa.Table) for part in parts) and _alike(parts):
+        # One table made a frame once: the frame pandas' join of each file's would be.
+        return pa.concat_tables(parts).to_pandas()
+    return pd.concat([part.to_pandas() if isinstance(part, pa.Table) else part for part in parts], ignore_index=True)
 
 
 def _alike(tables: list[pa.Table]) -> bool:
