@@ -210,6 +210,40 @@ def is_in(values: pd.Series, members) -> np.ndarray:
     return found.fill_null(False).to_numpy(zero_copy_only=False)
 
 
+def positions(values: pd.Series, members: pd.Series) -> np.ndarray:
+    """The position of each of ``values`` (text) among ``members`` (text), found by pyarrow:
+    -1 where it is missing or not among them.
+
+    >>> positions(pd.Series(["b", None, "x", "a"], dtype="str"), pd.Series(["a", "b"])).tolist()
+    [1, -1, -1, 0]
+    """
+    at = pc.index_in(arrow_text(values), value_set=arrow_text(members))
+    return at.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def categorical(values: pd.Series, categories: list[str]) -> pd.Categorical:
+    """``pd.Categorical(values, categories=categories)``, each value one of ``categories`` or
+    missing: by :func:`positions` where pyarrow holds the text, several times faster than
+    pandas' own (which reads such values one by one), and the same categorical. A value
+    not among ``categories`` raises ValueError.
+
+    >>> values = pd.Series(["b", None, "a", "b"], dtype="str")
+    >>> categorical(values, ["a", "b"]).tolist(), categorical(values, ["a", "b"]).equals(pd.Categorical(values, categories=["a", "b"]))
+    (['b', nan, 'a', 'b'], True)
+    >>> categorical(pd.Series(["x"], dtype="str"), ["a", "b"])
+    Traceback (most recent call last):
+    ...
+    ValueError: 1 values not among the categories a, b
+    """
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        return pd.Categorical(values, categories=categories)
+    codes = positions(values, pd.Series(categories, dtype=object))
+    unknown = int((codes == -1).sum() - values.isna().sum())
+    if unknown:
+        raise ValueError(f"{unknown} values not among the categories {', '.join(categories)}")
+    return pd.Categorical.from_codes(codes, categories=categories)
+
+
 def looked_up(values: pd.Series, table: dict[str, str] | pd.Series) -> pd.Series:
     """``values.map(table)`` (text to text) as a string Series, each value found by pyarrow
     (null where ``table`` has none).

@@ -34,10 +34,10 @@ import pandas as pd
 
 from ..core import reference
 from ..core.schema import GEO_SOURCES
-from ..core.text import categorical, fold
+from ..core.text import fold
 from . import vocab
 from .addresses import Address, read_address
-from .distinct import looked_up
+from .distinct import categorical, looked_up
 from .places import commune_code as old_commune_code, strip_prefix
 from .rejects import flagged
 

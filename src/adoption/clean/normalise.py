@@ -285,7 +285,7 @@ def clean_category(values: pd.Series, *, patterns: tuple[tuple[str, str], ...], 
     d = distinct(values)
     # Each distinct value's category as its position in ``categories`` (-1: none), then each row's.
     position = {category: n for n, category in enumerate(categories)}
-    found = [_match_patterns(str(v), patterns) for v in d.values]
+    found = _results(lambda v: _match_patterns(str(v), patterns), d.values)
     codes = np.array([-1 if category is None else position[category] for category in found], dtype=np.int64)
     return pd.Categorical.from_codes(codes[d.codes], categories=list(categories))  # type: ignore[return-value]
 

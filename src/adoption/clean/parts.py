@@ -28,14 +28,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..core.partitions import PARTITION_COLUMNS, write_parts
 from ..core.scope import Scope
 from ..core.schema import Enterprises as E, columns, validate
 from . import vocab
 from .accounting import Kept
-from .distinct import arrow_text, text_hash
+from .distinct import positions, text_hash
 from .duplicates import merge_register, raw_key
 from .limits import ReadLimits
 from .pipeline import absent_columns
@@ -343,8 +342,7 @@ def settle_bucket(bucket: int, *, spill: Path, staged: Path, surveyed: pd.Series
         kept = Kept.of(enterprises)
         write_parts(enterprises, staged / "enterprises.parquet", name)
         # A platform record sits with its firm.
-        at = pc.index_in(arrow_text(platforms["tax_code"]), value_set=arrow_text(enterprises[E.tax_code]))
-        at = at.fill_null(-1).to_numpy(zero_copy_only=False)
+        at = positions(platforms["tax_code"], enterprises[E.tax_code])
         place = pd.DataFrame({c: enterprises[c].array.take(at, allow_fill=True)
                               for c in PARTITION_COLUMNS if c in enterprises.columns})
         write_parts(platforms, staged / "platforms.parquet", name, place)

@@ -6,13 +6,12 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-import pyarrow.compute as pc
 
 from ..core.schema import PLATFORM_CATEGORIES, SOURCE_COLUMNS, Platforms as P, columns
 from . import vocab
-from .distinct import arrow_text, is_in
+from .distinct import categorical, is_in, positions
 from .duplicates import merge_platforms
-from ..core.text import categorical, nfc
+from ..core.text import nfc
 from .normalise import EARLIEST_REGISTRATION, OUT_OF_RANGE, clean_tax_codes, map_unique, platform_category, read_dates
 from .rejects import Stage, changed, split, unparsed_values
 
@@ -112,8 +111,7 @@ def platform_use(enterprises: pd.DataFrame, platforms: pd.DataFrame) -> pd.DataF
     """``enterprises`` with ``platform_count`` (the platform categories of each firm's
     records in ``platforms``) and ``uses_digital_platform``."""
     counts = platforms.groupby(P.tax_code, observed=True)[P.platform].nunique()
-    found = pc.index_in(arrow_text(enterprises["tax_code"]), value_set=arrow_text(counts.index.to_series()))
-    at = found.fill_null(-1).to_numpy(zero_copy_only=False)
+    at = positions(enterprises["tax_code"], counts.index.to_series())
     count = pd.Series(np.append(counts.to_numpy(dtype="int64"), 0)[at], index=enterprises.index, dtype="int64")
     return enterprises.assign(platform_count=count, uses_digital_platform=(count > 0).astype(bool))
 

@@ -59,34 +59,3 @@ def strip_prefix(key: str, prefixes: tuple[str, ...]) -> str:
 def _longest_first(prefixes: tuple[str, ...]) -> tuple[str, ...]:
     """``prefixes``, each followed by a space, the longest first."""
     return tuple(prefix + " " for prefix in sorted(prefixes, key=len, reverse=True))
-
-
-def categorical(values, categories: list[str]):
-    """``pd.Categorical(values, categories=categories)``, each value one of ``categories`` or
-    missing: by pyarrow's hash lookup where pyarrow holds the values' text, several times
-    faster than pandas' own for those (pandas reads them one by one), and the same
-    categorical. A value not among ``categories`` raises ValueError.
-
-    >>> import pandas as pd
-    >>> values = pd.Series(["b", None, "a", "b"], dtype="str")
-    >>> categorical(values, ["a", "b"]).tolist(), categorical(values, ["a", "b"]).equals(pd.Categorical(values, categories=["a", "b"]))
-    (['b', nan, 'a', 'b'], True)
-    >>> categorical(pd.Series(["x"], dtype="str"), ["a", "b"])
-    Traceback (most recent call last):
-    ...
-    ValueError: 1 values not among the categories a, b
-    """
-    import numpy as np
-    import pandas as pd
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    dtype = getattr(values, "dtype", None)
-    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
-        return pd.Categorical(values, categories=categories)
-    text = pa.array(getattr(values, "array", values))
-    codes = pc.index_in(text, value_set=pa.array(categories, type=text.type))
-    if codes.null_count > text.null_count:
-        raise ValueError(f"{codes.null_count - text.null_count} values not among the categories {', '.join(categories)}")
-    codes = codes.fill_null(-1)
-    return pd.Categorical.from_codes(codes.to_numpy(zero_copy_only=False).astype(np.int64), categories=categories)
