@@ -92,17 +92,24 @@ def _whole_lines(text: str, delimiter: str, lines: pa.Array | None = None, encod
     rows = lines_of(text, encoded) if lines is None else lines
     if len(rows) and text.endswith("\n"):
         rows = rows[:-1]
-    if not len(rows) or pc.max(pc.utf8_length(rows)).as_py() > csv.field_size_limit():
+    if not len(rows) or _longer_than(rows, csv.field_size_limit()):
         return None
-    if '"' in text:
-        # A line without a quote is whole unquoted cells (a carriage return ends it at most),
-        # which the pattern matches too: the lines with a quote are picked out only where they
-        # are few (picking copies them, and costs more than the pattern where most are).
-        quoted = pc.match_substring(rows, '"')
-        quoted = rows if pc.sum(quoted).as_py() * 2 > len(rows) else rows.filter(quoted)
-        if not pc.all(pc.match_substring_regex(quoted, _whole_rows(delimiter)), min_count=0).as_py():
-            return None
+    # A line without a quote is whole unquoted cells (a carriage return ends it at most), which
+    # the pattern matches too: it runs on every line (picking the quoted ones out first copies
+    # them, and costs more than the pattern on the lines it would spare).
+    if '"' in text and not pc.all(pc.match_substring_regex(rows, _whole_rows(delimiter)), min_count=0).as_py():
+        return None
     return rows
+
+
+def _longer_than(rows: pa.Array, limit: int) -> bool:
+    """True where a line of ``rows`` holds more than ``limit`` characters; the characters
+    are counted only where the bytes (read from the offsets alone) pass it.
+
+    >>> _longer_than(pa.array(["ab", "Bình"], type=pa.large_string()), 4)
+    False
+    """
+    return (pc.max(pc.binary_length(rows)).as_py() or 0) > limit and pc.max(pc.utf8_length(rows)).as_py() > limit
 
 
 def _cells_per_row(text: str, delimiter: str, rows: pa.Array | None) -> np.ndarray | None:

@@ -10,8 +10,11 @@ here only pick out values whose outcome that Python would not change).
 from __future__ import annotations
 
 import sys
+import threading
 import unicodedata
-from dataclasses import dataclass
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -61,11 +64,13 @@ class Distinct:
     """A column's distinct values: ``codes`` (one per row) into ``uniques`` (as pandas holds
     them), and ``arrow`` (the same values for pyarrow's kernels, or None when the column is
     not held by pyarrow). ``values`` is them as Python objects (NaN or NA for a missing
-    cell), made only when asked for; :meth:`pick` makes only the ones asked for."""
+    cell), made only when asked for; :meth:`pick` makes only the ones asked for. ``found``
+    keeps what a cleaner worked out per distinct value (by name), for the next to ask."""
 
     codes: np.ndarray
     uniques: object
     arrow: pa.Array | None
+    found: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.uniques)
@@ -105,6 +110,14 @@ class Distinct:
         return pc.match_substring_regex(self.arrow, pattern).fill_null(False).to_numpy(zero_copy_only=False)
 
 
+# The distinct values of the last few text columns asked for, by the pyarrow data holding
+# them (which never changes; a column changed in a frame is new data): a column that several
+# cleaners read (whether it is missing, then its parse) is factorised once.
+_RECENT: OrderedDict[int, tuple[weakref.ref, Distinct]] = OrderedDict()
+_RECENT_COLUMNS = 8
+_RECENT_LOCK = threading.Lock()
+
+
 def distinct(values: pd.Series) -> Distinct:
     """The distinct values of ``values``, in order of first appearance.
 
@@ -113,8 +126,21 @@ def distinct(values: pd.Series) -> Distinct:
     ([0, 1, 0], ['a', 'b'], ['b'])
     """
     if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        data = values.array._pa_array
+        with _RECENT_LOCK:
+            held = _RECENT.get(id(data))
+            if held is not None and held[0]() is data:
+                _RECENT.move_to_end(id(data))
+                return held[1]
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
-        return Distinct(codes, uniques.array, pa.array(uniques.array))
+        d = Distinct(codes, uniques.array, pa.array(uniques.array))
+        with _RECENT_LOCK:
+            for key in [k for k, (ref, _) in _RECENT.items() if ref() is None]:
+                del _RECENT[key]  # columns gone: their numbers may be another's
+            _RECENT[id(data)] = (weakref.ref(data), d)
+            while len(_RECENT) > _RECENT_COLUMNS:
+                _RECENT.popitem(last=False)
+        return d
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
     return Distinct(codes, np.asarray(uniques, dtype=object), None)
 

@@ -92,7 +92,8 @@ def merge_register(clean: pd.DataFrame, raw_key: pd.Series) -> tuple[pd.DataFram
     won_by = winners[(np.cumsum(~duplicated) - 1)[duplicated]]
     raw = np.asarray(raw_key)
     kinds = np.where(raw[losers] == raw[won_by], "identical", "same_tax_code").tolist()
-    merges = _merges(clean.iloc[losers], kinds, clean.iloc[won_by])
+    named = clean[[*SOURCE_COLUMNS, "tax_code"]]  # all a merge names of its rows
+    merges = _merges(named.iloc[losers], kinds, named.iloc[won_by])
     # Kept rows in the order of their source (rows of one source in the order above).
     return clean.iloc[_in_source_order(table, winners)].reset_index(drop=True), merges
 
@@ -110,7 +111,8 @@ def merge_platforms(clean: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         dup[1:] = _same_as_previous(table["tax_code"].take(order)) & _same_as_previous(table["platform"].take(order))
     # Each merged row's group starts at the last row kept before it (the rows are in order of their keys).
     first = np.maximum.accumulate(np.where(~dup, np.arange(len(dup)), 0))
-    merges = _merges(clean.iloc[order[dup]], "same_firm_and_platform", clean.iloc[order[first[dup]]])
+    named = clean[[*SOURCE_COLUMNS, "tax_code"]]  # all a merge names of its rows
+    merges = _merges(named.iloc[order[dup]], "same_firm_and_platform", named.iloc[order[first[dup]]])
     return clean.iloc[_in_source_order(table, order[~dup])].reset_index(drop=True), merges
 
 

@@ -129,8 +129,9 @@ def check_text_shape(path: Path, text: str, delimiter: str, limits: ReadLimits, 
     if lines > limits.max_rows:
         raise breach(path, "", f"{lines:,} lines", "max_rows", limits.max_rows)
     lines = lines_of(text, encoded)
-    # A line of as many separators as the limit is at least as long: only such lines are counted.
-    long = np.flatnonzero(pc.greater_equal(pc.utf8_length(lines), limits.max_columns).to_numpy(zero_copy_only=False))
+    # A line of as many separators as the limit is at least as long (in bytes, read from the
+    # offsets alone): only such lines are counted.
+    long = np.flatnonzero(pc.greater_equal(pc.binary_length(lines), limits.max_columns).to_numpy(zero_copy_only=False))
     separators = pc.count_substring(lines.take(pa.array(long, type=pa.int64())), delimiter).to_numpy(zero_copy_only=False)
     for number in long[separators >= limits.max_columns] + 1:
         line = lines[int(number) - 1].as_py()

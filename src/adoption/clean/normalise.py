@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..core.schema import LEGAL_FORMS  # noqa: F401 - the example of clean_category uses it
 from ..core.text import fold, nfc
@@ -40,6 +41,37 @@ def map_unique(values: pd.Series, func) -> pd.Series:
     """
     d = distinct(values)
     return pd.Series(d.per_row(_results(func, d.values)), index=values.index, dtype=object)
+
+
+def map_text(values: pd.Series, func) -> pd.Series:
+    """``map_unique(values, func).astype("string")`` for a ``func`` giving text or None:
+    its results held by pyarrow from the start (one per distinct value, taken for each row).
+
+    >>> map_text(pd.Series(["a", "b", "a"]), lambda v: None if v == "b" else v.upper()).tolist()
+    ['A', <NA>, 'A']
+    """
+    d = distinct(values)
+    return _text_of(_results(func, d.values), d.codes, values.index)
+
+
+def map_pairs(first: pd.Series, second: pd.Series, func) -> pd.Series:
+    """``func(a, b)`` (text or None) of each row's values of ``first`` and ``second`` (None
+    where missing), called once per distinct pair; a string Series held by pyarrow.
+
+    >>> map_pairs(pd.Series(["a", "a", None]), pd.Series(["x", "x", "y"]), lambda a, b: f"{a}{b}").tolist()
+    ['ax', 'ax', 'Noney']
+    """
+    left, right = distinct(first), distinct(second)
+    width = max(len(right), 1)
+    pairs, codes = np.unique(left.codes.astype(np.int64) * width + right.codes, return_inverse=True)
+    a, b = left.pick(pairs // width), right.pick(pairs % width)
+    results = _results(lambda ab: func(*ab), [(None if pd.isna(x) else x, None if pd.isna(y) else y) for x, y in zip(a, b)])
+    return _text_of(results, codes.reshape(-1), first.index)
+
+
+def _text_of(results: np.ndarray, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    texts = pa.array(list(results), type=pa.large_string()).take(pa.array(codes))
+    return pd.Series(pd.arrays.ArrowStringArray(texts), index=index)
 
 
 def _results(func, uniques) -> np.ndarray:
@@ -75,10 +107,12 @@ def is_missing(value: str) -> bool:
 def _missing(d: Distinct) -> np.ndarray:
     """Which distinct values are missing (:func:`is_missing` of the value as text); a value
     holding a letter or digit no missing-value token holds is not, without asking."""
-    out = np.zeros(len(d), dtype=bool)
-    ask = np.flatnonzero(~d.matches(SURELY_PRESENT))
-    out[ask] = [v is pd.NA or is_missing(str(v)) for v in d.pick(ask)]
-    return out
+    if "missing" not in d.found:
+        out = np.zeros(len(d), dtype=bool)
+        ask = np.flatnonzero(~d.matches(SURELY_PRESENT))
+        out[ask] = [v is pd.NA or is_missing(str(v)) for v in d.pick(ask)]
+        d.found["missing"] = out
+    return d.found["missing"]
 
 
 def missing(values: pd.Series) -> np.ndarray:

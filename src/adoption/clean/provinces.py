@@ -19,7 +19,7 @@ Bình Dương (74) is the only province whose districts and communes the package
 A row none of these places keeps the reason the units of Bình Dương gave
 (``district_unknown``, ``place_unknown``); a row placed in a province the scope does not
 cover is rejected as ``outside_scope``, the reason naming the province. Every piece is
-decided once per distinct value (:func:`adoption.clean.normalise.map_unique`) and
+decided once per distinct value (:func:`adoption.clean.normalise.map_text`) and
 combined as arrays.
 """
 
@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 from ..core.scope import Scope, province_code, province_names
 from .addresses import address_province
 from .geo2025 import SCOPE as BINH_DUONG_AREA
-from .normalise import map_unique, missing
+from .normalise import map_text, missing
 from .rejects import flagged
 
 BINH_DUONG = "74"
@@ -86,12 +86,12 @@ def _tails(addresses: pd.Series) -> pd.Series:
 def stated(raw: pd.DataFrame) -> Stated:
     """The provinces ``raw``'s rows state (``province`` and ``address`` columns); an
     address's province is read from its last two parts (:func:`address_province`)."""
-    column = map_unique(raw["province"], province_code).astype("string")
+    column = map_text(raw["province"], province_code)
     unmatched = ~missing(raw["province"]) & column.isna().to_numpy(dtype=bool)
     address = pd.Series(pd.NA, index=raw.index, dtype="string")
     written = ~missing(raw["address"])
     if written.any():
-        address[written] = map_unique(_tails(raw["address"][written]), address_province).astype("string")
+        address[written] = map_text(_tails(raw["address"][written]), address_province)
     units = ~missing(raw["district"]) | ~missing(raw["commune"])
     return Stated(column=column, address=address, unmatched=unmatched, units_written=units)
 

@@ -26,7 +26,8 @@ from .normalise import (
     clean_tax_codes,
     clean_text,
     is_missing,
-    map_unique,
+    map_pairs,
+    map_text,
     missing,
     read_dates,
     read_numbers,
@@ -71,14 +72,13 @@ def _name_reason(value: str) -> str:
 
 def _places(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
     """District and commune codes; which districts were filled from the commune; conflicts."""
-    district = map_unique(raw["district"], district_code).astype("string")
+    district = map_text(raw["district"], district_code)
     district_blank = pd.Series(missing(raw["district"]), index=raw.index)
     # A commune that names its district fills a district left empty (never a wrong one).
-    from_commune = map_unique(raw["commune"], district_of_commune).astype("string")
+    from_commune = map_text(raw["commune"], district_of_commune)
     filled = district_blank & from_commune.notna()
     district = district.mask(filled, from_commune)
-    pairs = district.fillna("").astype(str) + "\x1f" + raw["commune"].fillna("").astype(str)
-    commune = map_unique(pairs, lambda p: commune_code(p.split("\x1f", 1)[1], p.split("\x1f", 1)[0] or None)).astype("string")
+    commune = map_pairs(district, raw["commune"], lambda code, name: commune_code(name or "", code or None))
     # A commune that exists only in another district contradicts the district: flagged,
     # the district kept and the commune left empty.
     conflict = commune.isna() & from_commune.notna() & district.notna() & (from_commune != district).fillna(False)
@@ -179,7 +179,7 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
         E.employees: employees[keep].array,
         E.charter_capital_vnd: capital[keep].array,
         E.revenue_vnd: revenue[keep].array,
-        E.industrial_park: map_unique(kept["industrial_park"], park_name).astype("string").array,
+        E.industrial_park: map_text(kept["industrial_park"], park_name).array,
         E.status: clean_category(kept["status"], patterns=vocab.STATUS_PATTERNS, categories=STATUSES),
         E.source_file: kept["source_file"].astype("string").array,
         E.source_sheet: kept["source_sheet"].astype("string").array,

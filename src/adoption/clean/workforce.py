@@ -8,7 +8,7 @@ from ..core import reference
 from ..core.schema import SOURCE_COLUMNS, Workforce as W, columns
 from . import vocab
 from .duplicates import keep_first
-from .normalise import map_unique, quarter, read_numbers
+from .normalise import map_text, quarter, read_numbers
 from .places import district_code, park_name
 from .rejects import Stage, district_reason, split, unparsed_values
 
@@ -19,9 +19,9 @@ def clean_workforce(raw: pd.DataFrame) -> tuple[Stage, pd.DataFrame]:
     returned as merged rows).
     """
     raw = raw.reset_index(drop=True)
-    park = map_unique(raw["industrial_park"], park_name).astype("string")
-    district = map_unique(raw["district"], district_code).astype("string")
-    period = map_unique(raw["period"], quarter).astype("string")
+    park = map_text(raw["industrial_park"], park_name)
+    district = map_text(raw["district"], district_code)
+    period = map_text(raw["period"], quarter)
     (workers, workers_problem), (trained, trained_problem), (hours, hours_problem) = (
         read_numbers(raw[column]) for column in ("workers", "workers_trained", "training_hours"))
     bad_value = workers.isna() | trained.isna() | hours.isna() | (trained > workers).fillna(False)
