@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..core.outputs import sha256_file
@@ -27,19 +28,22 @@ from .rejects import PROBLEMS, REASONS, Stage
 UNPARSED_EXAMPLES = 3
 
 
-def _count(frame: pd.DataFrame, table: str, name: str) -> int:
-    if frame.empty:
-        return 0
-    return int(((frame["table"] == table) & (frame["source_file"] == name)).sum())
-
-
-def _unparsed(frame: pd.DataFrame, table: str, name: str, headers: dict[str, str]) -> dict[str, dict]:
-    """A file's values that did not become values, per column: how many, of which kind,
-    what happened to their rows, and the first few with where they stand."""
+def _by_file(frame: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
+    """The positions of ``frame``'s rows (in order) for each table and source file: found
+    once, not by a pass over the frame for every file."""
     if frame.empty:
         return {}
+    groups = frame.groupby(["table", "source_file"], sort=False, observed=True).indices
+    return {(str(t), str(f)): at for (t, f), at in groups.items()}
+
+
+def _unparsed(frame: pd.DataFrame, at: np.ndarray | None, headers: dict[str, str]) -> dict[str, dict]:
+    """A file's values that did not become values (``frame``'s rows ``at``), per column: how
+    many, of which kind, what happened to their rows, and the first few with where they stand."""
+    if at is None:
+        return {}
     out = {}
-    rows = frame[(frame["table"] == table) & (frame["source_file"] == name)]
+    rows = frame.iloc[at]
     for column, group in rows.groupby("column", sort=False):
         counts = group["problem"].value_counts()
         out[str(column)] = {
@@ -107,6 +111,7 @@ def quality_report(
     kept = {folder: (tables, rows if isinstance(rows, Kept) else Kept.of(rows)) for folder, (tables, rows) in kept.items()}
     registers, enterprises = kept["register"]
     platform_tables, platform_rows = kept["platforms"]
+    rejected, merged, not_used = _by_file(rejects), _by_file(merges), _by_file(unparsed)
     for folder, (tables, kept_rows) in kept.items():
         for table in tables:
             name = table.path.name
@@ -115,8 +120,8 @@ def quality_report(
                 "sha256": table.sha256 or sha256_file(table.path),
                 "rows_read": table.rows_read,
                 "rows_kept": kept_rows.by_file.get(name, 0),
-                "rows_rejected": _count(rejects, folder, name),
-                "rows_merged": _count(merges, folder, name),
+                "rows_rejected": len(rejected.get((folder, name), ())),
+                "rows_merged": len(merged.get((folder, name), ())),
                 "blank_rows_skipped": table.blank_rows,
                 "headers": table.header_map,
                 "extra_columns": sorted(set(table.extras["column"].unique())) if len(table.extras) else [],
@@ -124,7 +129,7 @@ def quality_report(
                 "encoding": table.decoded.encoding,
                 "encoding_confidence": table.decoded.confidence,
                 "encoding_evidence": table.decoded.evidence,
-                "unparsed": _unparsed(unparsed, folder, name, table.header_map),
+                "unparsed": _unparsed(unparsed, not_used.get((folder, name)), table.header_map),
             }
     synthetic = synthetic_files(raw_dir, {rel: info["sha256"] for rel, info in files.items()})
     digest = "\n".join(f"{rel} {info['sha256']}" for rel, info in sorted(files.items()))

@@ -53,8 +53,15 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     out.columns = [_safe_cell(c) for c in out.columns]
     for column in out.columns:
-        if out[column].dtype == object or is_string_dtype(out[column]):
-            out[column] = out[column].map(_safe_cell)
+        values = out[column]
+        if not (values.dtype == object or is_string_dtype(values)):
+            continue
+        try:  # the text cells that start a formula, found at once (other cells are not text)
+            starts = values.str.startswith(_FORMULA_START).fillna(False).to_numpy(dtype=bool)
+        except AttributeError:  # an object column without text
+            continue
+        if starts.any():
+            out[column] = values.where(~starts, "'" + values[starts].astype(object))
     return out
 
 
