@@ -77,6 +77,13 @@ def merge_register(clean: pd.DataFrame, raw_key: pd.Series) -> tuple[pd.DataFram
     ([2, 4], [[3, 'same_tax_code', 2]])
     """
     clean = clean.reset_index(drop=True)
+    kept, merges = register_merges(clean, raw_key)
+    return clean.iloc[kept].reset_index(drop=True), merges
+
+
+def register_merges(clean: pd.DataFrame, raw_key: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
+    """:func:`merge_register` without taking the kept rows: their positions in ``clean``
+    (positions from 0), in the order of their source, and the merged rows."""
     completeness = clean.drop(columns=[c for c in _CLASSIFICATION if c in clean.columns]).notna().sum(axis=1)
     # The rows' order (by tax code; the most complete, then the latest file, sheet and row
     # first; missing values last) is found by pyarrow on the keys alone (a stable sort);
@@ -95,7 +102,7 @@ def merge_register(clean: pd.DataFrame, raw_key: pd.Series) -> tuple[pd.DataFram
     named = clean[[*SOURCE_COLUMNS, "tax_code"]]  # all a merge names of its rows
     merges = _merges(named.iloc[losers], kinds, named.iloc[won_by])
     # Kept rows in the order of their source (rows of one source in the order above).
-    return clean.iloc[_in_source_order(table, winners)].reset_index(drop=True), merges
+    return _in_source_order(table, winners), merges
 
 
 def merge_platforms(clean: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -29,13 +29,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..core.partitions import PARTITION_COLUMNS, write_parts
+from ..core.partitions import PARTITION_COLUMNS, place_order, write_parts
 from ..core.scope import Scope
 from ..core.schema import Enterprises as E, columns, validate
 from . import vocab
 from .accounting import Kept
 from .distinct import positions, text_hash
-from .duplicates import merge_register, raw_key
+from .duplicates import raw_key, register_merges
 from .limits import ReadLimits
 from .pipeline import absent_columns
 from .platforms import ORDER, empty_platforms, screen_platforms, settle_platforms, platform_use
@@ -326,7 +326,13 @@ def settle_bucket(bucket: int, *, spill: Path, staged: Path, surveyed: pd.Series
     if rows is None:
         enterprises, merges = None, None
     else:
-        enterprises, merges = merge_register(rows.drop(columns=_KEY), rows[_KEY])
+        rows = rows.reset_index(drop=True)
+        kept, merges = register_merges(rows.drop(columns=_KEY), rows[_KEY])
+        # The kept rows are taken once, in the order their parts are written in (by place,
+        # each place's rows in the order of their source).
+        places = rows[[c for c in PARTITION_COLUMNS if c in rows.columns]].iloc[kept]
+        by_place = kept[place_order(places)] if places.shape[1] else kept
+        enterprises = rows.drop(columns=_KEY).iloc[by_place].reset_index(drop=True)
     passed = _gather(spill / "platforms" / f"b{bucket:04d}")
     codes = enterprises[E.tax_code] if enterprises is not None else pd.Series([], dtype="string")
     if passed is None:

@@ -69,7 +69,7 @@ def settle_platforms(passed: pd.DataFrame, register_codes: pd.Series) -> tuple[S
     rejects, keep = split(passed, [("not_in_register", ~known, passed["_tax_code"],
                                     lambda c: f"tax code {c} is not in the clean register")], list(vocab.PLATFORM_HEADER_ALIASES))
     rejects[ORDER] = passed.loc[~keep, ORDER].to_numpy()
-    kept_rows = passed[keep]
+    kept_rows = passed.loc[keep, ["_tax_code", "_platform", "_adopted_on", *SOURCE_COLUMNS, "platform"]]  # those read below
     clean = pd.DataFrame({
         P.tax_code: kept_rows["_tax_code"].astype("string").array,
         P.platform: categorical(kept_rows["_platform"], list(PLATFORM_CATEGORIES)),
@@ -79,8 +79,9 @@ def settle_platforms(passed: pd.DataFrame, register_codes: pd.Series) -> tuple[S
         P.source_row: kept_rows["source_row"].astype("int64").to_numpy(),
     })
     kept, merges = merge_platforms(clean)
-    named = map_unique(kept_rows["platform"], nfc)
-    others = named[(clean[P.platform] == "other").to_numpy()].astype(object).value_counts()
+    # The names written where the category is "other" (only those rows are read).
+    other = (clean[P.platform] == "other").to_numpy(dtype=bool)
+    others = map_unique(kept_rows["platform"][other], nfc).astype(object).value_counts()
     return Stage(clean=kept, rejects=rejects, changed={"platform": changed(kept_rows["platform"], clean[P.platform])}), merges, others
 
 

@@ -17,7 +17,7 @@ from ..core.schema import (
 )
 from ..core.sizes import size_class
 from . import vocab
-from .distinct import arrow_text, looked_up
+from .distinct import arrow_text, categorical, looked_up
 from .normalise import (
     EARLIEST_REGISTRATION,
     MAX_EMPLOYEES,
@@ -137,7 +137,9 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
     placed = place(raw, given, located, scope)
     geo = _in_province(located, placed)
     outcome = placed.outcome.where(placed.code.notna().to_numpy(dtype=bool) | placed.outcome.notna(), located["outcome"])
-    geo_reason = placed.reason.fillna(located["reason"])
+    geo_reason = placed.reason.copy()  # the units' reason where the province gives none (few rows have one)
+    fill = (geo_reason.isna() & located["reason"].notna()).to_numpy(dtype=bool)
+    geo_reason[fill] = located["reason"][fill].astype(object).to_numpy()
     # A district another province's row writes is not one of Bình Dương's, and not used.
     unknown_district = pd.Series(~missing(raw["district"]) & district.isna().to_numpy(dtype=bool)
                                  & (placed.code.isna() | (placed.code == BINH_DUONG)).to_numpy(dtype=bool))
@@ -172,7 +174,8 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
         E.district_code: kept_geo["district_code"].array,
         E.commune_code: kept_geo["commune_code"].array,
         **{column: kept_geo[column].array for column in GEO_COLUMNS},
-        **{column: kept_vsic[column].astype(dtype).array for column, dtype in _VSIC_COLUMNS.items()},
+        **{column: (categorical(kept_vsic[column], list(dtype.categories)) if isinstance(dtype, pd.CategoricalDtype)
+                    else kept_vsic[column].astype(dtype).array) for column, dtype in _VSIC_COLUMNS.items()},
         E.legal_form: clean_category(kept["legal_form"], patterns=vocab.LEGAL_FORM_PATTERNS, categories=LEGAL_FORMS),
         E.ownership: clean_category(kept["ownership"], patterns=vocab.OWNERSHIP_PATTERNS, categories=OWNERSHIPS),
         E.registered_on: registered[keep].to_numpy(),

@@ -69,15 +69,17 @@ def write_parts(frame: pd.DataFrame, folder: Path, name: str, keys: pd.DataFrame
     # not for free text, where they cost a third of the writing and select nothing.
     statistics = [f.name for f in table.schema if f.name == "tax_code" or not (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))]
     written = []
-    groups = keys.groupby(list(keys.columns), sort=False, dropna=False, observed=True).indices
+    groups = _places(keys)
     # The rows put in order of their place once (each place's rows in their order): each
-    # file is then a slice of the table, not a take of its own.
-    rows = [np.sort(at) for at in groups.values()]
-    if not rows:
+    # file is then a slice of the table, not a take of its own. Rows in that order already
+    # (see place_order) are not taken again.
+    if not groups:
         return []
-    table = table.take(pa.array(np.concatenate(rows)))
+    order = np.concatenate(list(groups.values()))
+    if not np.array_equal(order, np.arange(len(order))):
+        table = table.take(pa.array(order))
     start = 0
-    for values, at in zip(groups, rows):
+    for values, at in groups.items():
         values = values if isinstance(values, tuple) else (values,)
         target = Path(folder).joinpath(*(f"{c}={HIVE_NULL if pd.isna(v) else v}" for c, v in zip(keys.columns, values)), name)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -85,6 +87,29 @@ def write_parts(frame: pd.DataFrame, folder: Path, name: str, keys: pd.DataFrame
         start += len(at)
         written.append(target)
     return sorted(written)
+
+
+def _places(keys: pd.DataFrame) -> dict:
+    """Each place (a tuple of ``keys``' values, in order of its first row) and its rows' positions, in order."""
+    import numpy as np
+
+    groups = keys.groupby(list(keys.columns), sort=False, dropna=False, observed=True).indices
+    return {values: np.sort(at) for values, at in groups.items()}
+
+
+def place_order(keys: pd.DataFrame):
+    """The order :func:`write_parts` puts rows of these place ``keys`` in (each place's rows
+    together, in their order; places in order of their first row): a frame taken in it
+    once is written without another take.
+
+    >>> import pandas as pd
+    >>> place_order(pd.DataFrame({"province_code": ["74", "79", "74", None]})).tolist()
+    [0, 2, 1, 3]
+    """
+    import numpy as np
+
+    groups = _places(keys)
+    return np.concatenate(list(groups.values())) if groups else np.zeros(0, dtype=np.intp)
 
 
 def selected(files: list[Path], folder: Path, where: dict[str, str | None] | None) -> list[Path]:
