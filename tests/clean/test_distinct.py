@@ -105,3 +105,25 @@ def test_changed_values_of_a_categorical_column_counted_as_pandas_writes_them(ca
                                      categories=categories))
     as_text = clean.astype("string").fillna("")
     assert changed(raw, clean) == sum(a != b for a, b in zip(raw.fillna("").str.strip(), as_text))
+
+
+def test_a_column_read_again_is_factorised_once_and_a_changed_column_anew():
+    frame = pd.DataFrame({"district": pd.Series(["Dĩ An", "-", "Dĩ An", "Thuận An"], dtype="str")})
+    first = distinct(frame["district"])
+    assert distinct(frame["district"]) is first  # the same data, read through another Series
+    assert missing(frame["district"]).tolist() == [False, True, False, False]
+    assert "missing" in first.found  # what is missing among the values, worked out once
+    frame.loc[1, "district"] = "Tân Uyên"  # new data in the frame: its own distinct values
+    again = distinct(frame["district"])
+    assert again is not first
+    assert again.values.tolist() == ["Dĩ An", "Tân Uyên", "Thuận An"]
+    assert missing(frame["district"]).tolist() == [False, False, False, False]
+
+
+def test_distinct_values_are_not_those_of_a_column_gone_before():
+    # Columns made and dropped one after another may reuse an address: never another's answer.
+    for n in range(200):
+        values = pd.Series([f"v{n}", f"w{n}", f"v{n}"], dtype="str")
+        d = distinct(values)
+        assert d.values.tolist() == [f"v{n}", f"w{n}"] and d.codes.tolist() == [0, 1, 0]
+        del values, d

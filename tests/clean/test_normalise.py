@@ -231,3 +231,38 @@ def test_dates_written_otherwise_are_not_read(raw):
                                  "42064.75", "٠١/٠٣/٢٠١٥"])
 def test_dates_in_other_digits_or_with_a_time_of_day(raw):
     assert C.parse_date(raw) == date(2015, 3, 1)
+
+
+def test_map_text_and_map_pairs_are_the_per_row_answers():
+    from adoption.clean.normalise import map_pairs, map_text, map_unique
+    from adoption.clean.places import commune_code, district_code
+
+    districts = pd.Series(["Thủ Dầu Một", "TP. Thủ Dầu Một", None, "Dĩ An", "nowhere", "Dĩ An", ""], dtype="str")
+    communes = pd.Series(["Phú Cường", "Phú Cường", "Phú Cường", "Dĩ An", "Phú Cường", None, "Đông Hòa"], dtype="str")
+    codes = map_text(districts, district_code)
+    expected = [district_code(v) for v in districts.astype(object).tolist()]
+    assert codes.tolist() == [pd.NA if e is None else e for e in expected]
+    assert str(codes.dtype) == "string" and codes.index.equals(districts.index)
+    assert codes.tolist() == map_unique(districts, district_code).astype("string").tolist()
+    # Each row's pair, decided once per distinct pair, as the rows one by one decide it.
+    pairs = map_pairs(codes, communes, lambda code, name: commune_code(name or "", code or None))
+    by_row = [commune_code("" if pd.isna(n) else n, None if pd.isna(c) else c) for c, n in zip(codes.tolist(), communes.tolist())]
+    assert pairs.tolist() == [pd.NA if v is None else v for v in by_row]
+    assert pairs.notna().sum() >= 2  # Phú Cường of Thủ Dầu Một, Dĩ An of Dĩ An
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", None, ""]), st.sampled_from(["x", "y", None, "x "])), min_size=1, max_size=30))
+def test_map_pairs_calls_once_per_pair_and_answers_each_row(rows):
+    from adoption.clean.normalise import map_pairs
+
+    calls = []
+    def join(a, b):
+        calls.append((a, b))
+        return None if a is None and b is None else f"{a}|{b}"
+    first = pd.Series([a for a, _ in rows], dtype="str")
+    second = pd.Series([b for _, b in rows], dtype="str")
+    out = map_pairs(first, second, join)
+    expected = [None if (pd.isna(a) and pd.isna(b)) else f"{None if pd.isna(a) else a}|{None if pd.isna(b) else b}"
+                for a, b in zip(first.tolist(), second.tolist())]
+    assert out.tolist() == [pd.NA if e is None else e for e in expected]
+    assert len(calls) == len(set(calls))

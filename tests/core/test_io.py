@@ -11,6 +11,21 @@ def test_spreadsheet_safe_cells():
     assert out["a"].tolist() == ["'=1+1", "'+84", "'-3", "'@x", "ok"]
 
 
+def test_spreadsheet_safe_text_among_other_cells_and_missing_ones():
+    frame = pd.DataFrame({
+        "mixed": pd.Series([None, 1.5, "=x", 3, "\t=2", "\r"], dtype=object),  # text among numbers
+        "text": pd.Series(["+1", None, "ok", "-", "", "@"], dtype="string"),
+        "none": pd.Series([None] * 6, dtype=object),  # an object column without text
+        "=head": [1, 2, 3, 4, 5, 6],
+    })
+    out = spreadsheet_safe(frame)
+    assert out.columns.tolist() == ["mixed", "text", "none", "'=head"]
+    assert out["mixed"].tolist() == [None, 1.5, "'=x", 3, "'\t=2", "'\r"]
+    assert out["text"].tolist() == ["'+1", pd.NA, "ok", "'-", "", "'@"]
+    assert out["text"].dtype == frame["text"].dtype and out["none"].isna().all()
+    assert frame["mixed"].tolist()[2] == "=x"  # the frame given is not changed
+
+
 def test_outputs_written_all_or_nothing(tmp_path):
     import pytest
 
@@ -289,3 +304,28 @@ def test_a_killed_swap_of_tables_in_parts_is_undone(tmp_path):
     (out / "enterprises.parquet" / "district_code=718" / "part-0000.parquet").write_bytes(b"new")
     assert restore_interrupted(out)
     assert _tree(out) == previous
+
+
+def test_rows_put_in_place_order_are_written_as_the_frame_in_its_own_order(tmp_path):
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    from adoption.core.partitions import place_order, write_parts
+
+    rng = np.random.default_rng(7)
+    frame = pd.DataFrame({"n": np.arange(40), "province_code": rng.choice(["74", "79", "01"], 40),
+                          "district_code": pd.Series(rng.choice(["718", "724", None], 40), dtype="string")})
+    order = place_order(frame[["province_code", "district_code"]])
+    # Places in order of their first row, each place's rows together and in their order.
+    first = {}
+    for at, place in enumerate(zip(frame["province_code"], frame["district_code"].fillna("-"))):
+        first.setdefault(place, []).append(at)
+    assert order.tolist() == [at for rows in first.values() for at in rows]
+    as_given = write_parts(frame, tmp_path / "given", "part-0000.parquet")
+    in_order = write_parts(frame.iloc[order].reset_index(drop=True), tmp_path / "ordered", "part-0000.parquet")
+    assert [p.relative_to(tmp_path / "given") for p in as_given] == [p.relative_to(tmp_path / "ordered") for p in in_order]
+    assert len(as_given) == len(first)
+    for a, b in zip(as_given, in_order):
+        assert pq.read_table(a).equals(pq.read_table(b))
+    held = sorted(pq.read_table(a)["n"].to_pylist() for a in as_given)
+    assert held == sorted(first.values())  # each file one place's rows, in their order
