@@ -122,3 +122,15 @@ def test_the_first_lines_are_those_splitlines_gives():
         text = "".join(rng.choice(["a", " ", "\n", "\r", "\r\n", "\x0b", "\u2028", "xyz" * rng.randint(0, 3000)])
                        for _ in range(rng.randint(0, 40)))
         assert list(_first_lines(text)) == text.splitlines(), repr(text[:80])
+
+
+@pytest.mark.parametrize("text", ["a,b\n\n1,2\n", "a,b\r\n\r\n1,2\r\n", 'a,b\n"x",2\n\n"y",3\n\n', "a,b\n1,2\n\n\n"],
+                         ids=["blank line", "Windows line ends", "among quoted rows", "blank lines at the end"])
+def test_blank_lines_are_read_by_pyarrow_as_rows_of_missing_cells(text):
+    from adoption.clean.delimited import _by_arrow
+
+    frame = _by_arrow(text, ",", _whole_lines(text, ","))
+    assert frame is not None  # not left to a slower parser
+    expected = pd.read_csv(io.StringIO(text), sep=",", engine="python", **OPTIONS)
+    pd.testing.assert_frame_equal(frame, expected, check_exact=True)
+    assert frame.isna().all(axis=1).sum() == text.replace("\r", "").split("\n")[1:-1].count("")

@@ -144,11 +144,12 @@ def _whole_rows(delimiter: str) -> str:
 def _by_arrow(text: str, delimiter: str, rows: pa.Array, encoded: bytes | None = None) -> pd.DataFrame | None:
     """The frame of ``text`` by pyarrow's CSV reader (cells as text, never null; columns
     numbered from 0), where its lines ``rows`` (:func:`_whole_lines`) all hold the first
-    line's cells, two or more, and none is blank; else None."""
+    line's cells, two or more, or are blank; else None. A blank line is a row of missing
+    cells, as the Python parser reads it: pyarrow skips it, and it is put back."""
     import pyarrow.csv as pv
 
-    if pc.any(pc.is_in(rows, value_set=_BLANK)).as_py():
-        return None  # pyarrow reads a blank line as a row of empty cells, the Python parser as missing ones
+    blank = pc.is_in(rows, value_set=_BLANK)
+    blanks = pc.sum(blank).as_py() or 0
     width = int(_cells_per_row(text, delimiter, rows[:1])[0])
     data = _as_bytes(text, encoded)
     if width < 2 or not isinstance(data, io.BytesIO):
@@ -161,13 +162,17 @@ def _by_arrow(text: str, delimiter: str, rows: pa.Array, encoded: bytes | None =
         table = pv.read_csv(data, read_options=pv.ReadOptions(column_names=names, block_size=16 << 20),
                             parse_options=pv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
                                                           escape_char=False, newlines_in_values=False,
-                                                          ignore_empty_lines=False, invalid_row_handler=refuse),
+                                                          ignore_empty_lines=True, invalid_row_handler=refuse),
                             convert_options=pv.ConvertOptions(column_types={n: pa.large_string() for n in names},
                                                               strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, ValueError):
         return None
-    if uneven or table.num_rows != len(rows):
-        return None  # a short, long or blank row: the C parser and the count of cells
+    if uneven or table.num_rows != len(rows) - blanks:
+        return None  # a short or long row: the C parser and the count of cells
+    if blanks:  # each blank line a row of nulls, where it stood
+        at = np.full(len(rows), -1, dtype=np.int64)
+        at[~blank.to_numpy(zero_copy_only=False)] = np.arange(table.num_rows)
+        table = table.take(pa.array(at, mask=at < 0))
     text_dtype = pd.StringDtype("pyarrow", na_value=np.nan)
     return pd.DataFrame({n: pd.Series(pd.arrays.ArrowStringArray(table.column(n)), dtype=text_dtype, copy=False)
                          for n in range(width)})

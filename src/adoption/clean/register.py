@@ -137,9 +137,13 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
     placed = place(raw, given, located, scope)
     geo = _in_province(located, placed)
     outcome = placed.outcome.where(placed.code.notna().to_numpy(dtype=bool) | placed.outcome.notna(), located["outcome"])
-    geo_reason = placed.reason.copy()  # the units' reason where the province gives none (few rows have one)
-    fill = (geo_reason.isna() & located["reason"].notna()).to_numpy(dtype=bool)
-    geo_reason[fill] = located["reason"][fill].astype(object).to_numpy()
+    # A row refused for its place gives the province's reason, else the units'; only those
+    # rows' reasons are read.
+    refused = outcome.isin(["outside_scope", "place_unknown"]).to_numpy(dtype=bool)
+    reasons = placed.reason.to_numpy(dtype=object, copy=True)
+    fill = refused & pd.isna(reasons) & located["reason"].notna().to_numpy(dtype=bool)
+    reasons[fill] = located["reason"][fill].astype(object).to_numpy()
+    geo_reason = pd.Series(reasons, index=raw.index, dtype=object)
     # A district another province's row writes is not one of Bình Dương's, and not used.
     unknown_district = pd.Series(~missing(raw["district"]) & district.isna().to_numpy(dtype=bool)
                                  & (placed.code.isna() | (placed.code == BINH_DUONG)).to_numpy(dtype=bool))
