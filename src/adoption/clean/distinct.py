@@ -114,7 +114,7 @@ class Distinct:
 # them (which never changes; a column changed in a frame is new data): a column that several
 # cleaners read (whether it is missing, then its parse) is factorised once.
 _RECENT: OrderedDict[int, tuple[weakref.ref, Distinct]] = OrderedDict()
-_RECENT_COLUMNS = 8
+_RECENT_COLUMNS = 16
 _RECENT_LOCK = threading.Lock()
 
 
@@ -303,6 +303,9 @@ def text_hash(values: pd.Series, repeated: bool = False) -> np.ndarray:
     >>> bool((text_hash(pd.Series(["a", None, "a", "b"]), repeated=True) == text_hash(pd.Series(["a", "", "a", "b"]))).all())
     True
     """
+    if repeated and isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        d = distinct(values)  # found once for the cleaners that read the column too
+        return _bytes_hash(pa.array(d.arrow).cast(pa.large_binary()))[d.codes]
     text = arrow_text(values)
     text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
     if repeated:
