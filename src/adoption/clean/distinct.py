@@ -260,8 +260,16 @@ def categorical(values: pd.Series, categories: list[str]) -> pd.Categorical:
     Traceback (most recent call last):
     ...
     ValueError: 1 values not among the categories a, b
+    >>> categorical(pd.Series(["b", None, "x"], dtype=object), ["a", "b"])  # held as Python objects: the same
+    Traceback (most recent call last):
+    ...
+    ValueError: 1 values not among the categories a, b
     """
     if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        found = values.isin(categories).to_numpy(dtype=bool)
+        unknown = int((~found & values.notna().to_numpy(dtype=bool)).sum())
+        if unknown:
+            raise ValueError(f"{unknown} values not among the categories {', '.join(categories)}")
         return pd.Categorical(values, categories=categories)
     codes = positions(values, pd.Series(categories, dtype=object))
     unknown = int((codes == -1).sum() - values.isna().sum())
