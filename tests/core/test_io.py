@@ -329,3 +329,11 @@ def test_rows_put_in_place_order_are_written_as_the_frame_in_its_own_order(tmp_p
         assert pq.read_table(a).equals(pq.read_table(b))
     held = sorted(pq.read_table(a)["n"].to_pylist() for a in as_given)
     assert held == sorted(first.values())  # each file one place's rows, in their order
+
+
+def test_spreadsheet_safe_categories_and_repeated_index_labels():
+    categories = spreadsheet_safe(pd.DataFrame({"a": pd.Categorical(["=1", "ok", None, "+2"])}))
+    assert categories["a"].tolist()[:2] == ["'=1", "ok"] and categories["a"].tolist()[3] == "'+2"
+    assert pd.isna(categories["a"].tolist()[2])
+    repeated = spreadsheet_safe(pd.DataFrame({"a": ["=1", "ok", "-3", "x"]}, index=[0, 1, 0, 1]))
+    assert repeated["a"].tolist() == ["'=1", "ok", "'-3", "x"]  # each cell by its position

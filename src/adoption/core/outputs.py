@@ -48,6 +48,7 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     >>> spreadsheet_safe(pd.DataFrame({"a": ["=1+1", "ok", "-3", chr(9) + "=2"]}))["a"].str.startswith("'").tolist()
     [True, False, True, True]
     """
+    import pandas as pd
     from pandas.api.types import is_string_dtype
 
     out = frame.copy()
@@ -60,8 +61,10 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
             starts = values.str.startswith(_FORMULA_START).fillna(False).to_numpy(dtype=bool)
         except AttributeError:  # an object column without text
             continue
-        if starts.any():
-            out[column] = values.where(~starts, "'" + values[starts].astype(object))
+        if starts.any():  # by position (an index may repeat labels); text stays text, anything else objects
+            cells = values.to_numpy(dtype=object, copy=True)
+            cells[starts] = ["'" + cell for cell in cells[starts]]
+            out[column] = pd.array(cells, dtype=values.dtype) if isinstance(values.dtype, pd.StringDtype) else cells
     return out
 
 
