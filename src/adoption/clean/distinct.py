@@ -118,6 +118,15 @@ _RECENT_COLUMNS = 16
 _RECENT_LOCK = threading.Lock()
 
 
+def arrow_held(dtype) -> bool:
+    """Whether a column of ``dtype`` is text held by pyarrow (pandas' ``str`` or ``string[pyarrow]``).
+
+    >>> arrow_held(pd.Series(["a"], dtype="str").dtype), arrow_held(pd.Series(["a"], dtype=object).dtype)
+    (True, False)
+    """
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
 def distinct(values: pd.Series) -> Distinct:
     """The distinct values of ``values``, in order of first appearance.
 
@@ -125,7 +134,7 @@ def distinct(values: pd.Series) -> Distinct:
     >>> d.codes.tolist(), d.values.tolist(), d.pick(np.array([1])).tolist()
     ([0, 1, 0], ['a', 'b'], ['b'])
     """
-    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+    if arrow_held(values.dtype):
         data = values.array._pa_array
         with _RECENT_LOCK:
             held = _RECENT.get(id(data))
@@ -265,7 +274,7 @@ def categorical(values: pd.Series, categories: list[str]) -> pd.Categorical:
     ...
     ValueError: 1 values not among the categories a, b
     """
-    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+    if not arrow_held(values.dtype):
         found = values.isin(categories).to_numpy(dtype=bool)
         unknown = int((~found & values.notna().to_numpy(dtype=bool)).sum())
         if unknown:
@@ -293,7 +302,7 @@ def looked_up(values: pd.Series, table: dict[str, str] | pd.Series) -> pd.Series
 
 def arrow_text(values: pd.Series) -> pa.Array:
     """``values`` as pyarrow large strings (a missing value null), without a copy where pyarrow holds them."""
-    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+    if arrow_held(values.dtype):
         array = pa.array(values.array)
     else:
         array = pa.array(values.to_numpy(dtype=object), from_pandas=True, type=pa.large_string())
@@ -311,7 +320,7 @@ def text_hash(values: pd.Series, repeated: bool = False) -> np.ndarray:
     >>> bool((text_hash(pd.Series(["a", None, "a", "b"]), repeated=True) == text_hash(pd.Series(["a", "", "a", "b"]))).all())
     True
     """
-    if repeated and isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+    if repeated and arrow_held(values.dtype):
         d = distinct(values)  # found once for the cleaners that read the column too
         return _bytes_hash(pa.array(d.arrow).cast(pa.large_binary()))[d.codes]
     text = arrow_text(values)

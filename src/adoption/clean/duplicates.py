@@ -45,21 +45,23 @@ def raw_key(raw: pd.DataFrame, columns: list[str]) -> np.ndarray:
     return key
 
 
-def _merges(losers: pd.DataFrame, kind, kept: pd.DataFrame | None, with_tax_code: bool = True) -> pd.DataFrame:
-    """One row per merged row: where it was, and (when known) where the row it joined is."""
-    out = {column: losers[column].to_numpy() for column in SOURCE_COLUMNS}
+def _merges(rows: pd.DataFrame, losers, kind, kept=None, with_tax_code: bool = True) -> pd.DataFrame:
+    """One row per merged row of ``rows`` (at positions ``losers``): where it was, and (when
+    known) where the row it joined is (positions ``kept``). Only those rows of the source
+    columns and the tax code are read."""
+    out = {column: rows[column].iloc[losers].to_numpy() for column in SOURCE_COLUMNS}
     if with_tax_code:
-        out["tax_code"] = losers["tax_code"].to_numpy()
+        out["tax_code"] = rows["tax_code"].iloc[losers].to_numpy()
     out["kind"] = kind
     if kept is not None:
-        out.update({target: kept[source].to_numpy() for target, source in zip(KEPT_COLUMNS, SOURCE_COLUMNS)})
+        out.update({target: rows[source].iloc[kept].to_numpy() for target, source in zip(KEPT_COLUMNS, SOURCE_COLUMNS)})
     return pd.DataFrame(out)
 
 
 def no_merges() -> pd.DataFrame:
     """The merged rows of a table where none was merged: the columns of :func:`_merges`."""
-    rows = pd.DataFrame(columns=[*SOURCE_COLUMNS, "tax_code"])
-    return _merges(rows, [], rows)
+    none = np.zeros(0, dtype=np.intp)
+    return _merges(pd.DataFrame(columns=[*SOURCE_COLUMNS, "tax_code"]), none, [], none)
 
 
 def merge_register(clean: pd.DataFrame, raw_key: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -99,8 +101,7 @@ def register_merges(clean: pd.DataFrame, raw_key: pd.Series) -> tuple[np.ndarray
     won_by = winners[(np.cumsum(~duplicated) - 1)[duplicated]]
     raw = np.asarray(raw_key)
     kinds = np.where(raw[losers] == raw[won_by], "identical", "same_tax_code").tolist()
-    named = clean[[*SOURCE_COLUMNS, "tax_code"]]  # all a merge names of its rows
-    merges = _merges(named.iloc[losers], kinds, named.iloc[won_by])
+    merges = _merges(clean, losers, kinds, won_by)
     # Kept rows in the order of their source (rows of one source in the order above).
     return _in_source_order(table, winners), merges
 
@@ -118,8 +119,7 @@ def merge_platforms(clean: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         dup[1:] = _same_as_previous(table["tax_code"].take(order)) & _same_as_previous(table["platform"].take(order))
     # Each merged row's group starts at the last row kept before it (the rows are in order of their keys).
     first = np.maximum.accumulate(np.where(~dup, np.arange(len(dup)), 0))
-    named = clean[[*SOURCE_COLUMNS, "tax_code"]]  # all a merge names of its rows
-    merges = _merges(named.iloc[order[dup]], "same_firm_and_platform", named.iloc[order[first[dup]]])
+    merges = _merges(clean, order[dup], "same_firm_and_platform", order[first[dup]])
     return clean.iloc[_in_source_order(table, order[~dup])].reset_index(drop=True), merges
 
 
@@ -182,5 +182,5 @@ def keep_first(clean: pd.DataFrame, keys: list[str], kind: str) -> tuple[pd.Data
     (1, ['same_park'])
     """
     dup = clean.duplicated(keys, keep="first").to_numpy()
-    merges = _merges(clean[dup], kind, None, with_tax_code="tax_code" in clean.columns)
+    merges = _merges(clean, np.flatnonzero(dup), kind, with_tax_code="tax_code" in clean.columns)
     return clean[~dup].reset_index(drop=True), merges

@@ -34,7 +34,7 @@ from ..core.scope import Scope
 from ..core.schema import Enterprises as E, columns, validate
 from . import vocab
 from .accounting import Kept
-from .distinct import positions, text_hash
+from .distinct import arrow_held, positions, text_hash
 from .duplicates import raw_key, register_merges
 from .limits import ReadLimits
 from .pipeline import absent_columns
@@ -137,7 +137,7 @@ def _arrow_safe(frame: pd.DataFrame) -> bool:
     for dtype in frame.dtypes:
         if isinstance(dtype, pd.CategoricalDtype):
             dtype = dtype.categories.dtype if len(dtype.categories) else None
-            if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+            if not arrow_held(dtype):
                 return False
         elif isinstance(dtype, pd.StringDtype):
             if dtype.storage != "pyarrow":

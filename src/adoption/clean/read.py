@@ -25,6 +25,7 @@ from ..core.outputs import sha256_file
 from ..core.schema import SOURCE_COLUMNS
 from ..core.text import fold
 from .delimited import csv_error_line, parse_delimited, too_wide
+from .distinct import arrow_held
 from .encoding import Decoded, decode, escaped_rows, wide_bom
 from .limits import ReadLimits, breach, check_file_size, check_text_shape, long_line
 from .rejects import bad_bytes_reason, reject_frame
@@ -187,7 +188,7 @@ def _values(column: pd.Series):
     """``column``'s values for a new frame, as ``to_numpy()`` gives them to it: a text column
     kept in its arrow storage (no Python string made of each value), even where it holds no
     value (so that every piece of a file read in pieces has the whole file's types)."""
-    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+    if arrow_held(column.dtype):
         return column.array
     return column.to_numpy()
 
