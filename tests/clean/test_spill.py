@@ -2,6 +2,7 @@
 chunk, in the order of the chunks and of their rows, with pandas' types as they were."""
 
 import numpy as np
+import pyarrow as pa
 import pandas as pd
 import pytest
 
@@ -58,3 +59,13 @@ def test_columns_arrow_would_not_give_back_as_they_were_spill_as_pickles(tmp_pat
         mine = [chunk[bucket_of(chunk["tax_code"], BUCKETS) == bucket] for chunk in chunks]
         expected = pd.concat([m for m in mine if len(m)], ignore_index=True)
         pd.testing.assert_frame_equal(_gather(tmp_path / f"b{bucket:04d}"), expected)
+
+
+def test_spill_files_are_compressed(tmp_path):
+    # Repetitive text, as a register's columns are: a compressed file holds a fraction of
+    # what Arrow holds in memory, and gives it all back.
+    chunk = _chunk(20_000, ["a", "b"], 4)
+    _spill(chunk, chunk["tax_code"], tmp_path, "c00000", 1)
+    written = sum(f.stat().st_size for f in tmp_path.rglob("*.arrow"))
+    assert written < pa.Table.from_pandas(chunk, preserve_index=False).nbytes / 2
+    pd.testing.assert_frame_equal(_gather(tmp_path / "b0000"), chunk)
