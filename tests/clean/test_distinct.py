@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from adoption.clean.distinct import distinct, plain_dates, plain_numbers, tidy
 from adoption.clean.normalise import _missing, clean_text, is_missing, missing, parse_date, parse_number
@@ -42,6 +44,20 @@ def test_missing_and_tidy_text_are_the_per_value_answers():
     assert all(nfc(v) == v for v, ok in zip(d.values, tidy(d)) if ok)
     assert clean_text(pd.Series(TEXTS, dtype="str")).tolist() == [
         pd.NA if is_missing(nfc(v)) else nfc(v) for v in TEXTS]
+
+
+# Precomposed Vietnamese, the same letters decomposed (or with marks in another order), a
+# singleton (EN QUAD becomes EN SPACE), Hangul jamo that compose with each other, Greek, a
+# letter whose decomposition has two parts (Ǖ).
+_NFC_ALPHABET = "aBư ơệĐịƯ" + "e\u0323\u0302" + "\u0302\u0323" + "\u0301\u0300" + "\u2000" + "\u1100\u1161" + "Ωά" + "Ǖ"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet=_NFC_ALPHABET, max_size=6), min_size=1, max_size=30))
+def test_tidy_is_the_per_value_answer_for_any_mix_of_normal_forms(values):
+    # By the definition: the values core.text.nfc leaves as they are.
+    d = distinct(pd.Series(values, dtype="str"))
+    assert tidy(d).tolist() == [nfc(v) == v for v in d.values]
 
 
 def _hash_one(value: str | None) -> int:
