@@ -337,3 +337,23 @@ def test_spreadsheet_safe_categories_and_repeated_index_labels():
     assert pd.isna(categories["a"].tolist()[2])
     repeated = spreadsheet_safe(pd.DataFrame({"a": ["=1", "ok", "-3", "x"]}, index=[0, 1, 0, 1]))
     assert repeated["a"].tolist() == ["'=1", "ok", "'-3", "x"]  # each cell by its position
+
+
+def test_part_files_keep_dictionaries_for_repeated_text_only(tmp_path):
+    import pyarrow.parquet as pq
+
+    from adoption.core.partitions import write_parts
+
+    frame = pd.DataFrame({
+        "tax_code": pd.Series([f"{n:010d}" for n in range(30)], dtype="str"),
+        "name": pd.Series([f"Công ty {n}" for n in range(30)], dtype="str"),
+        "vsic4": pd.Series(["4711", "2610"] * 15, dtype="str"),
+        "status": pd.Categorical(["active", "dissolved", "active"] * 10),
+        "employees": pd.array(range(30), dtype="Int64"),
+        "province_code": ["74"] * 30})
+    (part,) = write_parts(frame, tmp_path / "t", "part-0000.parquet")
+    meta = pq.ParquetFile(part).metadata.row_group(0)
+    dictionary = {meta.column(i).path_in_schema: meta.column(i).has_dictionary_page for i in range(meta.num_columns)}
+    assert dictionary == {"tax_code": False, "name": False, "vsic4": True, "status": True, "employees": False}
+    back = pq.read_table(part).to_pandas()
+    pd.testing.assert_frame_equal(back, frame.drop(columns="province_code"))

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 PARTITION_COLUMNS = ("province_code", "district_code")
 # Hive's name for a null partition value.
 HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
+# Text columns of one value a firm (no dictionary pages in the part files).
+UNIQUE_TEXT = ("tax_code", "name")
 # The files of one part are sorted by their source (file, sheet, row): as the single-file table.
 SOURCE_ORDER = ["source_file", "source_sheet", "source_row"]
 
@@ -67,7 +69,13 @@ def write_parts(frame: pd.DataFrame, folder: Path, name: str, keys: pd.DataFrame
     table = pa.Table.from_pandas(frame, preserve_index=False)
     # Statistics (min and max by row group) for the columns a reader may select rows by:
     # not for free text, where they cost a third of the writing and select nothing.
-    statistics = [f.name for f in table.schema if f.name == "tax_code" or not (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))]
+    text = {f.name for f in table.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)}
+    statistics = [f.name for f in table.schema if f.name == "tax_code" or f.name not in text]
+    # Dictionary pages for text and categories, where values repeat: not for a firm's own
+    # tax code and name, nor numbers and dates (a dictionary as large as the column, to be
+    # built for nothing: a fifth of the writing of many small parts).
+    dictionary = [f.name for f in table.schema if f.name not in UNIQUE_TEXT
+                  and (f.name in text or pa.types.is_dictionary(f.type))]
     written = []
     groups = _places(keys)
     # The rows put in order of their place once (each place's rows in their order): each
@@ -83,7 +91,7 @@ def write_parts(frame: pd.DataFrame, folder: Path, name: str, keys: pd.DataFrame
         values = values if isinstance(values, tuple) else (values,)
         target = Path(folder).joinpath(*(f"{c}={HIVE_NULL if pd.isna(v) else v}" for c, v in zip(keys.columns, values)), name)
         target.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table.slice(start, len(at)), target, write_statistics=statistics)
+        pq.write_table(table.slice(start, len(at)), target, write_statistics=statistics, use_dictionary=dictionary)
         start += len(at)
         written.append(target)
     return sorted(written)
