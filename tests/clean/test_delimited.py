@@ -43,9 +43,13 @@ def test_the_frame_is_the_python_parsers(name):
     except pd.errors.ParserError as exc:
         with pytest.raises(pd.errors.ParserError, match=str(exc)):
             parse_delimited(text, sep)
+        with pytest.raises(pd.errors.ParserError, match=str(exc)):
+            parse_delimited(None, sep, encoded=text.encode())  # the text held as its UTF-8 bytes only
     else:
         pd.testing.assert_frame_equal(parse_delimited(text, sep), expected, check_exact=True)
+        pd.testing.assert_frame_equal(parse_delimited(None, sep, encoded=text.encode()), expected, check_exact=True)
     assert (_by_c_parser(text, sep) is not None) == bool(by_c)
+    assert (_by_c_parser(None, sep, encoded=text.encode()) is not None) == bool(by_c)
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -94,8 +98,12 @@ def test_random_texts_give_the_python_parsers_frame_or_its_error():
             except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
                 with pytest.raises(type(exc)):
                     parse_delimited(text, sep)
+                with pytest.raises(type(exc)):
+                    parse_delimited(None, sep, encoded=text.encode())
                 continue
             pd.testing.assert_frame_equal(parse_delimited(text, sep), expected, check_exact=True, obj=repr(text))
+            pd.testing.assert_frame_equal(parse_delimited(None, sep, encoded=text.encode()), expected, check_exact=True,
+                                          obj=repr(text))
             compared += 1
             fast += _whole_lines(text, sep) is not None and '"' in text
     assert compared > 500 and fast > 100  # the quoted texts counted by line are among them

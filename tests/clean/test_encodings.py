@@ -9,8 +9,11 @@ import unicodedata
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from adoption.clean import clean_folder, clean_raw
+from adoption.clean.encoding import UTF8_BOM, decode, plain_utf8
 from adoption.core.errors import InputFileError
 
 # Tones that Windows-1258 writes as combining marks after the letter (huyền, hỏi, ngã, sắc, nặng).
@@ -178,3 +181,23 @@ def test_a_carriage_return_alone_inside_a_row_is_refused_with_its_line(tmp_path)
 def test_a_carriage_return_inside_quotes_stays_in_its_cell(tmp_path):
     data = b'MST,Ten DN,Huyen,Ma nganh\n3700145020,"Cong ty\rA",Di An,6810\n'
     assert clean_raw(_register(tmp_path, "dn.csv", data)).enterprises["name"].tolist() == ["Cong ty A"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(max_size=40).map(lambda t: t.encode("utf-8", "surrogatepass")),
+                 st.binary(max_size=40), st.text(max_size=40).map(lambda t: UTF8_BOM + t.encode("utf-8", "surrogatepass"))))
+def test_valid_utf8_found_from_its_bytes_is_what_decoding_it_finds(data):
+    # plain_utf8 checks the bytes without decoding them: for any bytes it takes, decode()
+    # says the same of them (encoding, evidence) and reads the text they hold.
+    plain = plain_utf8(data)
+    try:
+        decoded = decode("f.csv", data)
+    except InputFileError:
+        assert plain is None
+        return
+    if plain is None:
+        assert decoded.bad_bytes or decoded.encoding not in ("utf-8", "utf-8-sig")
+        return
+    found, body = plain
+    assert (found.encoding, found.confidence, found.evidence) == (decoded.encoding, decoded.confidence, decoded.evidence)
+    assert body.decode("utf-8") == decoded.text and not decoded.bad_bytes

@@ -35,34 +35,56 @@ import pyarrow.compute as pc
 # How pandas' Python parser is told to read every file (read.py reads with these).
 OPTIONS = {"dtype": str, "keep_default_na": False, "header": None, "skip_blank_lines": False, "quotechar": '"'}
 _LONE_CR = re.compile("\r(?!\n)")
+_LONE_CR_BYTES = re.compile(b"\r(?!\n)")
 _TOO_WIDE = re.compile(r"Expected (\d+) fields in line \d+, saw (\d+)")
 
 
-def parse_delimited(text: str, delimiter: str, lines: pa.Array | None = None, encoded: bytes | None = None) -> pd.DataFrame:
+def parse_delimited(text: str | None, delimiter: str, lines: pa.Array | None = None,
+                    encoded: bytes | None = None) -> pd.DataFrame:
     """``pd.read_csv`` of ``text`` with :data:`OPTIONS` and the Python engine: the same frame.
     ``lines``: :func:`lines_of` ``text``, and ``encoded``: ``text`` in UTF-8, where the
-    caller has them already.
+    caller has them already (``text`` None: made of ``encoded`` only where a parser needs it).
 
     >>> parse_delimited("a,b,c\\n1,,\\n\\n2\\n", ",").to_numpy().tolist()
     [['a', 'b', 'c'], ['1', '', ''], [nan, nan, nan], ['2', nan, nan]]
     """
     frame = _by_c_parser(text, delimiter, lines, encoded)
     if frame is None:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, engine="python", **OPTIONS)
+        frame = pd.read_csv(io.StringIO(_text(text, encoded)), sep=delimiter, engine="python", **OPTIONS)
     return frame
 
 
-def _by_c_parser(text: str, delimiter: str, lines: pa.Array | None = None,
+def _text(text: str | None, encoded: bytes | None) -> str:
+    """The text, made of its UTF-8 bytes where only they are held."""
+    return text if text is not None else encoded.decode("utf-8")
+
+
+def _holds(text: str | None, encoded: bytes | None, part: str) -> bool:
+    """Whether the text holds ``part``: looked for in its UTF-8 bytes, where held."""
+    return part.encode("utf-8") in encoded if encoded is not None else part in text
+
+
+def _ends_with_line_feed(text: str | None, encoded: bytes | None) -> bool:
+    return encoded.endswith(b"\n") if encoded is not None else text.endswith("\n")
+
+
+def _by_c_parser(text: str | None, delimiter: str, lines: pa.Array | None = None,
                  encoded: bytes | None = None) -> pd.DataFrame | None:
     """The frame by pyarrow's or pandas' C parser, or None where it might not be the Python parser's."""
-    end = text.find("\n")
-    if "\x00" in text or "\ufeff" in (text if end < 0 else text[:end]):
+    if encoded is not None:
+        end = encoded.find(b"\n")
+        bom = "\ufeff".encode("utf-8") in (encoded if end < 0 else encoded[:end])
+    else:
+        end = text.find("\n")
+        bom = "\ufeff" in (text if end < 0 else text[:end])
+    if bom or _holds(text, encoded, "\x00"):
         return None  # NUL; a byte-order mark in the first line, which the Python parser strips even in quotes
     rows = _whole_lines(text, delimiter, lines, encoded)
     if rows is not None:
         frame = _by_arrow(text, delimiter, rows, encoded)
         if frame is not None:
             return frame
+    text = _text(text, encoded)
     try:
         cells = _cells_per_row(text, delimiter, rows)
     except csv.Error:
@@ -82,22 +104,23 @@ def _by_c_parser(text: str, delimiter: str, lines: pa.Array | None = None,
     return frame
 
 
-def _whole_lines(text: str, delimiter: str, lines: pa.Array | None = None, encoded: bytes | None = None) -> pa.Array | None:
+def _whole_lines(text: str | None, delimiter: str, lines: pa.Array | None = None,
+                 encoded: bytes | None = None) -> pa.Array | None:
     """The lines of ``text`` (``lines``, or :func:`lines_of` it) without the empty one after a
     final line feed, where each is a whole row the csv module reads without error; else None
     (a carriage return alone, a line longer than the csv module's cell limit, in quoted text
     a line that is not whole well-formed cells)."""
-    if "\r" in text and _LONE_CR.search(text):
+    if _holds(text, encoded, "\r") and (_LONE_CR_BYTES.search(encoded) if encoded is not None else _LONE_CR.search(text)):
         return None
     rows = lines_of(text, encoded) if lines is None else lines
-    if len(rows) and text.endswith("\n"):
+    if len(rows) and _ends_with_line_feed(text, encoded):
         rows = rows[:-1]
     if not len(rows) or _longer_than(rows, csv.field_size_limit()):
         return None
     # A line without a quote is whole unquoted cells (a carriage return ends it at most), which
     # the pattern matches too: it runs on every line (picking the quoted ones out first copies
     # them, and costs more than the pattern on the lines it would spare).
-    if '"' in text and not pc.all(pc.match_substring_regex(rows, _whole_rows(delimiter)), min_count=0).as_py():
+    if _holds(text, encoded, '"') and not pc.all(pc.match_substring_regex(rows, _whole_rows(delimiter)), min_count=0).as_py():
         return None
     return rows
 
@@ -112,16 +135,18 @@ def _longer_than(rows: pa.Array, limit: int) -> bool:
     return (pc.max(pc.binary_length(rows)).as_py() or 0) > limit and pc.max(pc.utf8_length(rows)).as_py() > limit
 
 
-def _cells_per_row(text: str, delimiter: str, rows: pa.Array | None) -> np.ndarray | None:
+def _cells_per_row(text: str | None, delimiter: str, rows: pa.Array | None, encoded: bytes | None = None) -> np.ndarray | None:
     """How many cells the csv module finds in each row of ``text``: by line where ``rows``
     (:func:`_whole_lines`) are given, else by the tokenizer (None for unquoted text, where
     the Python parser decides); raises ``csv.Error`` as it would."""
     if rows is None:
+        text = _text(text, encoded)
         if '"' not in text:
             return None
         reader = csv.reader(_lines(text), dialect=PythonDialect, delimiter=delimiter, strict=True)
         return np.fromiter((len(row) for row in reader), dtype=np.int64)
-    cells = pc.add(pc.count_substring(pc.replace_substring_regex(rows, _QUOTED, "") if '"' in text else rows, delimiter), 1)
+    quoted = _holds(text, encoded, '"')
+    cells = pc.add(pc.count_substring(pc.replace_substring_regex(rows, _QUOTED, "") if quoted else rows, delimiter), 1)
     blank = pc.is_in(rows, value_set=_BLANK).to_numpy(zero_copy_only=False)
     return np.where(blank, 0, cells.to_numpy(zero_copy_only=False).astype(np.int64))
 
@@ -141,7 +166,7 @@ def _whole_rows(delimiter: str) -> str:
     return f"^{cell}(?:{sep}{cell})*\\r?$"
 
 
-def _by_arrow(text: str, delimiter: str, rows: pa.Array, encoded: bytes | None = None) -> pd.DataFrame | None:
+def _by_arrow(text: str | None, delimiter: str, rows: pa.Array, encoded: bytes | None = None) -> pd.DataFrame | None:
     """The frame of ``text`` by pyarrow's CSV reader (cells as text, never null; columns
     numbered from 0), where its lines ``rows`` (:func:`_whole_lines`) all hold the first
     line's cells, two or more, or are blank; else None. A blank line is a row of missing
@@ -150,7 +175,7 @@ def _by_arrow(text: str, delimiter: str, rows: pa.Array, encoded: bytes | None =
 
     blank = pc.is_in(rows, value_set=_BLANK)
     blanks = pc.sum(blank).as_py() or 0
-    width = int(_cells_per_row(text, delimiter, rows[:1])[0])
+    width = int(_cells_per_row(text, delimiter, rows[:1], encoded)[0])
     data = _as_bytes(text, encoded)
     if width < 2 or not isinstance(data, io.BytesIO):
         return None  # one cell a row: a blank line would be a cell, not a blank row

@@ -169,6 +169,33 @@ def valid_utf8(text: str, *, multibyte: int, bom: bool = False) -> Decoded:
     return Decoded(text, "utf-8", 1.0, f"every byte is valid UTF-8 ({multibyte:,} multi-byte characters)")
 
 
+def plain_utf8(data: bytes) -> tuple[Decoded, bytes] | None:
+    """What :func:`decode` says of ``data`` whose every byte is valid UTF-8 (after a UTF-8
+    byte-order mark, if any), and those bytes (the mark left out), found by pyarrow's check
+    of the bytes without making them a Python string (the ``Decoded`` holds no text); None
+    for any other data, which :func:`decode` reads.
+
+    >>> decoded, text = plain_utf8("Bình Dương".encode())
+    >>> decoded.evidence, text.decode()
+    ('every byte is valid UTF-8 (3 multi-byte characters)', 'Bình Dương')
+    >>> plain_utf8(b"caf\\xe9") is None, plain_utf8(UTF8_BOM + b"a")[0].encoding
+    (True, 'utf-8-sig')
+    """
+    import pyarrow as pa
+
+    bom = data.startswith(UTF8_BOM)
+    body = data[3:] if bom else data
+    whole = pa.Array.from_buffers(pa.large_string(), 1, [None, pa.py_buffer(np.array([0, len(body)], dtype=np.int64)),
+                                                         pa.py_buffer(body)])
+    try:
+        whole.validate(full=True)  # every byte valid UTF-8, as Python's decoder holds it (surrogates refused)
+    except pa.ArrowInvalid:
+        return None
+    # In valid UTF-8 each multi-byte character has one lead byte (0xC2 to 0xF4), and no other byte is 0xC2 or above.
+    multibyte = 0 if bom else int(np.count_nonzero(np.frombuffer(body, dtype=np.uint8) >= 0xC2))
+    return valid_utf8("", multibyte=multibyte, bom=bom), body
+
+
 def _utf8(data: bytes) -> Decoded | None:
     """UTF-8 when (almost) every non-ASCII character is valid UTF-8; None otherwise."""
     non_ascii = int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) >= 0x80))

@@ -117,15 +117,19 @@ def check_xlsx_archive(path: Path, limits: ReadLimits) -> None:
                      limits.max_xlsx_total_mb)
 
 
-def check_text_shape(path: Path, text: str, delimiter: str, limits: ReadLimits, encoded: bytes | None = None) -> pa.Array:
+def check_text_shape(path: Path, text: str | None, delimiter: str, limits: ReadLimits,
+                     encoded: bytes | None = None) -> pa.Array:
     """Refuse a delimited text with too many lines or a line with too many columns, before
     parsing; return its lines (:func:`~adoption.clean.delimited.lines_of`; ``encoded``:
-    ``text`` in UTF-8, where the caller has it) for the parse.
+    ``text`` in UTF-8, where the caller has it; ``text`` None where only that is held) for the parse.
 
     A line with as many separators as the limit or more is found without regard to quotes
     (pyarrow counts them), then split as CSV, so that quoted separators do not count.
     """
-    lines = text.count("\n") + (not text.endswith("\n"))
+    if encoded is not None:
+        lines = encoded.count(b"\n") + (not encoded.endswith(b"\n"))
+    else:
+        lines = text.count("\n") + (not text.endswith("\n"))
     if lines > limits.max_rows:
         raise breach(path, "", f"{lines:,} lines", "max_rows", limits.max_rows)
     lines = lines_of(text, encoded)

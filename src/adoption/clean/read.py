@@ -26,7 +26,7 @@ from ..core.schema import SOURCE_COLUMNS
 from ..core.text import fold
 from .delimited import csv_error_line, parse_delimited, too_wide
 from .distinct import arrow_held
-from .encoding import Decoded, decode, escaped_rows, wide_bom
+from .encoding import Decoded, decode, escaped_rows, plain_utf8, wide_bom
 from .limits import ReadLimits, breach, check_file_size, check_text_shape, long_line
 from .rejects import bad_bytes_reason, reject_frame
 from .xlsx import read_xlsx
@@ -75,24 +75,32 @@ def _read_delimited(path: Path, limits: ReadLimits,
     sample = data[:4096]
     if sample.count(b"\x00") > max(4, BINARY_NUL_SHARE * len(sample)) and not wide_bom(data):
         raise InputFileError(f"{path}: binary content; expected a CSV (comma, semicolon or tab separated) or XLSX file")
-    decoded = decode(path, data)
-    text = _unix_line_ends(decoded.text)
-    # The text in UTF-8, for pyarrow: the file's own bytes where they are exactly that (valid
-    # UTF-8, line ends kept), else encoded once here (a lone surrogate: none).
-    if text is decoded.text and decoded.encoding in ("utf-8", "utf-8-sig") and not decoded.bad_bytes:
-        encoded = data[3:] if decoded.encoding == "utf-8-sig" else data
+    # Every byte valid UTF-8 (the usual case): the text is held as those bytes, for pyarrow,
+    # and made a Python string only where a parser or an error message needs it.
+    plain = plain_utf8(data)
+    if plain is not None and not (b"\r" in plain[1] and b"\n" not in plain[1]):
+        (decoded, encoded), text = plain, None
+        delimiter = sniff_delimiter(_head(encoded))
     else:
-        del data  # the text holds it now
-        try:
-            encoded = text.encode("utf-8")
-        except UnicodeEncodeError:
-            encoded = None
-    delimiter = sniff_delimiter(text)
+        decoded = decode(path, data)
+        text = _unix_line_ends(decoded.text)
+        # The text in UTF-8, for pyarrow: the file's own bytes where they are exactly that (valid
+        # UTF-8, line ends kept), else encoded once here (a lone surrogate: none).
+        if text is decoded.text and decoded.encoding in ("utf-8", "utf-8-sig") and not decoded.bad_bytes:
+            encoded = data[3:] if decoded.encoding == "utf-8-sig" else data
+        else:
+            try:
+                encoded = text.encode("utf-8")
+            except UnicodeEncodeError:
+                encoded = None
+        delimiter = sniff_delimiter(text)
+    del data, plain  # the text (or its bytes) holds it now
     lines = check_text_shape(path, text, delimiter, limits, encoded)
     previous = csv.field_size_limit(limits.max_cell_chars)  # the csv module enforces the cell limit
     try:
         frame = parse_delimited(text, delimiter, lines, encoded)
     except (pd.errors.ParserError, csv.Error) as exc:
+        text = text if text is not None else encoded.decode("utf-8")
         if "field larger than field limit" in str(exc):
             line = long_line(text, limits.max_cell_chars)
             raise breach(path, f"line {line}" if line else "", f"a cell of more than {limits.max_cell_chars:,} "
@@ -147,6 +155,22 @@ def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
         cells = frame.iloc[rows, position].fillna("").astype(str).str.strip()
         blank[rows] = (cells == "").to_numpy(dtype=bool)
     return blank
+
+
+def _head(encoded: bytes, size: int = 1 << 16) -> str:
+    """The start of a UTF-8 text, up to its first line feed at or after ``size`` bytes (all
+    of it where shorter), as text: its first line that is not blank is the whole text's
+    (all of the text where the start holds none).
+
+    >>> _head("\\n\\nMã;Tên\\n1;a\\n".encode(), size=3)
+    '\\n\\nMã;Tên\\n'
+    """
+    end = encoded.find(b"\n", size)
+    if end >= 0:
+        head = encoded[:end + 1].decode("utf-8")
+        if any(line.strip() for line in head.splitlines()):
+            return head
+    return encoded.decode("utf-8")
 
 
 def _first_lines(text: str):
