@@ -117,3 +117,35 @@ def test_rows_are_known_to_be_in_source_order_only_when_they_are():
     assert not ascending(["a", "a", "b", None], [3, 2, 1, 1])  # rows of one file out of order
     assert not ascending([None, "a"], [1, 2])  # a missing file comes last
     assert not ascending(["b", "a"], [1, 2])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_rows_in_source_order_merge_as_pandas_sorts_them(seed):
+    # As files give them: every row has a source, each its own, in order (the merges then
+    # sort by position rather than by the source columns).
+    rng = np.random.default_rng(200 + seed)
+    categories = list(PLATFORM_CATEGORIES)
+    for _ in range(40):
+        n = int(rng.integers(2, 200))
+        sources = {"source_file": pd.array(np.where(np.arange(n) < n // 2, "a.csv", "b.xlsx"), dtype="string"),
+                   "source_sheet": pd.array([""] * n, dtype="string"), "source_row": np.arange(n, dtype="int64") + 2}
+        register = pd.DataFrame({
+            "tax_code": pd.array(rng.choice(["0301234567", "0301234568", None, "0301234567-001"], n), dtype="string"),
+            "name": pd.array(rng.choice(["A", None, "B"], n), dtype="string"), **sources})
+        raw_key = pd.Series(rng.integers(0, 3, n))
+        kept, merges = merge_register(register, raw_key)
+        want_kept, losers, winners, kinds = reference_register(register, raw_key)
+        pd.testing.assert_frame_equal(kept, want_kept)
+        assert merges["source_row"].tolist() == losers["source_row"].tolist()
+        assert merges["kept_source_row"].tolist() == winners["source_row"].tolist()
+        assert merges["kind"].tolist() == kinds.tolist()
+        platforms = pd.DataFrame({
+            "tax_code": pd.array(rng.choice(["0301234567", "0301234568", None], n), dtype="string"),
+            "platform": pd.Categorical(rng.choice(categories + [None], n), categories=categories),
+            "adopted_on": pd.to_datetime(rng.choice(["2020-01-01", None, "2019-12-31"], n)).astype("datetime64[s]"),
+            **sources})
+        kept, merges = merge_platforms(platforms)
+        want_kept, merged, into = reference_platforms(platforms)
+        pd.testing.assert_frame_equal(kept, want_kept)
+        assert merges["source_row"].tolist() == merged["source_row"].tolist()
+        assert merges["kept_source_row"].tolist() == into["source_row"].tolist()

@@ -92,8 +92,14 @@ def register_merges(clean: pd.DataFrame, raw_key: pd.Series) -> tuple[np.ndarray
     # the rows are taken once, at the end.
     table = pa.table({"tax_code": _sortable(clean["tax_code"]), "_complete": completeness.to_numpy(),
                       **{c: _sortable(clean[c]) for c in SOURCE_COLUMNS}})
-    order = pc.sort_indices(table, sort_keys=[("tax_code", "ascending"), ("_complete", "descending")]
-                            + [(c, "descending") for c in SOURCE_COLUMNS]).to_numpy()
+    # Rows in order of their source already (read file by file, they usually are), none
+    # without one: the latest is the last, and its position sorts for the source columns
+    # (a missing source would sort last either way).
+    ascending = _ascending(table, SOURCE_COLUMNS)
+    by_position = ascending and not any(table[c].null_count for c in SOURCE_COLUMNS)
+    latest = [("_at", "descending")] if by_position else [(c, "descending") for c in SOURCE_COLUMNS]
+    keys = table.append_column("_at", pa.array(np.arange(len(clean), dtype=np.int64))) if by_position else table
+    order = pc.sort_indices(keys, sort_keys=[("tax_code", "ascending"), ("_complete", "descending")] + latest).to_numpy()
     duplicated = np.zeros(len(order), dtype=bool)
     if len(order) > 1:  # the rows of a tax code are together, its first kept
         duplicated[1:] = _same_as_previous(table["tax_code"].take(order))
@@ -103,31 +109,35 @@ def register_merges(clean: pd.DataFrame, raw_key: pd.Series) -> tuple[np.ndarray
     kinds = np.where(raw[losers] == raw[won_by], "identical", "same_tax_code").tolist()
     merges = _merges(clean, losers, kinds, won_by)
     # Kept rows in the order of their source (rows of one source in the order above).
-    return _in_source_order(table, winners), merges
+    return _in_source_order(table, winners, ascending), merges
 
 
 def merge_platforms(clean: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per firm and platform category: the earliest adoption date wins (ties to
     the first file, sheet and row). Kept rows in the order of their source."""
     clean = clean.reset_index(drop=True)
-    keys = ["tax_code", "platform", "adopted_on", *SOURCE_COLUMNS]
+    firm = ["tax_code", "platform", "adopted_on"]
+    keys = [*firm, *SOURCE_COLUMNS]
     table = pa.table({c: _sortable(clean[c]) for c in keys})
-    # Ordered by pyarrow (a stable sort, missing values last), the rows taken once.
-    order = pc.sort_indices(table, sort_keys=[(c, "ascending") for c in keys]).to_numpy()
+    # Ordered by pyarrow (a stable sort, missing values last), the rows taken once. Rows in
+    # order of their source already are left in it by the stable sort of the first keys.
+    ascending = _ascending(table, SOURCE_COLUMNS)
+    order = pc.sort_indices(table, sort_keys=[(c, "ascending") for c in (firm if ascending else keys)]).to_numpy()
     dup = np.zeros(len(order), dtype=bool)
     if len(order) > 1:
         dup[1:] = _same_as_previous(table["tax_code"].take(order)) & _same_as_previous(table["platform"].take(order))
     # Each merged row's group starts at the last row kept before it (the rows are in order of their keys).
     first = np.maximum.accumulate(np.where(~dup, np.arange(len(dup)), 0))
     merges = _merges(clean, order[dup], "same_firm_and_platform", order[first[dup]])
-    return clean.iloc[_in_source_order(table, order[~dup])].reset_index(drop=True), merges
+    return clean.iloc[_in_source_order(table, order[~dup], ascending)].reset_index(drop=True), merges
 
 
-def _in_source_order(table: pa.Table, rows: np.ndarray) -> np.ndarray:
+def _in_source_order(table: pa.Table, rows: np.ndarray, ascending: bool | None = None) -> np.ndarray:
     """``rows`` (positions in ``table``) ordered by their source columns (a stable sort,
-    missing values last). Rows read file by file usually are in that order already: then
-    their positions give it, without sorting text."""
-    if _ascending(table, SOURCE_COLUMNS):
+    missing values last). Rows read file by file usually are in that order already
+    (``ascending``: :func:`_ascending` of them, where known): then their positions give
+    it, without sorting text."""
+    if _ascending(table, SOURCE_COLUMNS) if ascending is None else ascending:
         return np.sort(rows)
     sources = table.select(SOURCE_COLUMNS).take(rows)
     return rows[pc.sort_indices(sources, sort_keys=[(c, "ascending") for c in SOURCE_COLUMNS]).to_numpy()]
