@@ -149,3 +149,26 @@ def test_rows_in_source_order_merge_as_pandas_sorts_them(seed):
         pd.testing.assert_frame_equal(kept, want_kept)
         assert merges["source_row"].tolist() == merged["source_row"].tolist()
         assert merges["kept_source_row"].tolist() == into["source_row"].tolist()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_platform_counts_from_each_records_firm_are_the_counts_by_tax_code(seed):
+    from adoption.clean.distinct import positions
+    from adoption.clean.platforms import platform_use
+
+    rng = np.random.default_rng(300 + seed)
+    categories = list(PLATFORM_CATEGORIES)
+    codes = [f"{n:010d}" for n in rng.choice(10**9, 40, replace=False)]
+    enterprises = pd.DataFrame({"tax_code": pd.array(codes, dtype="string")}, index=rng.permutation(40) + 5)
+    n = 300
+    records = pd.DataFrame({
+        "tax_code": pd.array(rng.choice(codes[:30], n), dtype="string"),  # ten firms without a record
+        "platform": pd.Categorical(rng.choice(categories + [None], n), categories=categories),
+        "adopted_on": pd.to_datetime(rng.choice(["2020-01-01", None], n)).astype("datetime64[s]"), **_sources(rng, n)})
+    platforms, _ = merge_platforms(records)  # one record per firm and category (or none)
+    firms = positions(platforms["tax_code"], enterprises["tax_code"])
+    by_firm = platform_use(enterprises, platforms, firms)
+    pd.testing.assert_frame_equal(by_firm, platform_use(enterprises, platforms))
+    # By hand: the distinct categories named for each firm.
+    named = records.dropna(subset=["platform"]).groupby("tax_code", observed=True)["platform"].nunique()
+    assert by_firm["platform_count"].tolist() == [int(named.get(c, 0)) for c in codes]

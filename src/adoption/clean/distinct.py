@@ -278,7 +278,7 @@ def positions(values: pd.Series, members: pd.Series) -> np.ndarray:
     >>> positions(pd.Series(["b", None, "x", "a"], dtype="str"), pd.Series(["a", "b"])).tolist()
     [1, -1, -1, 0]
     """
-    at = pc.index_in(arrow_text(values), value_set=arrow_text(members))
+    at = pc.index_in(arrow_text(values), value_set=arrow_text(members), skip_nulls=True)
     return at.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 

@@ -344,18 +344,19 @@ def settle_bucket(bucket: int, *, spill: Path, staged: Path, surveyed: pd.Series
     if passed is None:
         stage_clean, platform_rejects, changed, platform_merges, others = empty_platforms(), pd.DataFrame(), {}, pd.DataFrame(), pd.Series(dtype="int64")
     else:
-        stage, platform_merges, others = settle_platforms(passed, codes)
+        # Each record's firm found once: whether it is known, its count of platforms, its place.
+        stage, platform_merges, others = settle_platforms(passed, codes, positions(passed["_tax_code"], codes))
         stage_clean, platform_rejects, changed = stage.clean, stage.rejects, stage.changed
+    firms = stage_clean.pop("_firm").to_numpy() if "_firm" in stage_clean else np.zeros(0, dtype=np.int64)
     platforms = validate(stage_clean, "platforms")
     name = f"part-{bucket:04d}.parquet"
     kept = Kept()
     if enterprises is not None:
-        enterprises = validate(platform_use(enterprises, platforms)[columns("enterprises")], "enterprises")
+        enterprises = validate(platform_use(enterprises, platforms, firms)[columns("enterprises")], "enterprises")
         kept = Kept.of(enterprises)
         write_parts(enterprises, staged / "enterprises.parquet", name)
         # A platform record sits with its firm.
-        at = positions(platforms["tax_code"], enterprises[E.tax_code])
-        place = pd.DataFrame({c: enterprises[c].array.take(at, allow_fill=True)
+        place = pd.DataFrame({c: enterprises[c].array.take(firms, allow_fill=True)
                               for c in PARTITION_COLUMNS if c in enterprises.columns})
         write_parts(platforms, staged / "platforms.parquet", name, place)
     strata = RegisterStrata.of_register(enterprises, surveyed) if surveyed is not None and enterprises is not None else None

@@ -60,12 +60,15 @@ def screen_platforms(raw: pd.DataFrame, *, order: np.ndarray | None = None) -> t
     return rejects, passed, unparsed
 
 
-def settle_platforms(passed: pd.DataFrame, register_codes: pd.Series) -> tuple[Stage, pd.DataFrame, pd.Series]:
+def settle_platforms(passed: pd.DataFrame, register_codes: pd.Series,
+                     firms: np.ndarray | None = None) -> tuple[Stage, pd.DataFrame, pd.Series]:
     """Rows that passed :func:`screen_platforms` checked against the register's tax codes;
     one row per firm and platform kept (the earliest date). Returns the stage (its rejects
     keep their raw order number), the merged rows, and how often each name the vocabulary
-    places in no category was written (see :func:`other_platforms`)."""
-    known = pd.Series(is_in(passed["_tax_code"], register_codes), index=passed.index)
+    places in no category was written (see :func:`other_platforms`). ``firms``: each passed
+    row's firm, its position among ``register_codes`` (:func:`~adoption.clean.distinct.positions`),
+    where the caller has it; the kept rows then hold their firm's in a column ``_firm``."""
+    known = pd.Series(is_in(passed["_tax_code"], register_codes) if firms is None else firms >= 0, index=passed.index)
     rejects, keep = split(passed, [("not_in_register", ~known, passed["_tax_code"],
                                     lambda c: f"tax code {c} is not in the clean register")], list(vocab.PLATFORM_HEADER_ALIASES))
     rejects[ORDER] = passed.loc[~keep, ORDER].to_numpy()
@@ -77,6 +80,7 @@ def settle_platforms(passed: pd.DataFrame, register_codes: pd.Series) -> tuple[S
         P.source_file: kept_rows["source_file"].astype("string").array,
         P.source_sheet: kept_rows["source_sheet"].astype("string").array,
         P.source_row: kept_rows["source_row"].astype("int64").to_numpy(),
+        **({} if firms is None else {"_firm": firms[keep]}),
     })
     kept, merges = merge_platforms(clean)
     # The names written where the category is "other" (only those rows are read).
@@ -108,9 +112,16 @@ def clean_platforms(raw: pd.DataFrame, register_codes: pd.Series) -> tuple[Stage
                  flags=other_platforms(others), unparsed=unparsed), merges
 
 
-def platform_use(enterprises: pd.DataFrame, platforms: pd.DataFrame) -> pd.DataFrame:
+def platform_use(enterprises: pd.DataFrame, platforms: pd.DataFrame, firms: np.ndarray | None = None) -> pd.DataFrame:
     """``enterprises`` with ``platform_count`` (the platform categories of each firm's
-    records in ``platforms``) and ``uses_digital_platform``."""
+    records in ``platforms``) and ``uses_digital_platform``. ``firms``: each platform
+    record's firm (its position in ``enterprises``), where the records are one per firm and
+    category (as :func:`~adoption.clean.duplicates.merge_platforms` leaves them): then
+    each firm's records are counted, without grouping by tax code."""
+    if firms is not None:
+        named = platforms[P.platform].notna().to_numpy(dtype=bool) & (firms >= 0)
+        count = pd.Series(np.bincount(firms[named], minlength=len(enterprises)), index=enterprises.index, dtype="int64")
+        return enterprises.assign(platform_count=count, uses_digital_platform=(count > 0).astype(bool))
     counts = platforms.groupby(P.tax_code, observed=True)[P.platform].nunique()
     at = positions(enterprises["tax_code"], counts.index.to_series())
     count = pd.Series(np.append(counts.to_numpy(dtype="int64"), 0)[at], index=enterprises.index, dtype="int64")
