@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adoption.clean import tax_code
@@ -95,3 +95,20 @@ def test_codes_in_normal_form_are_checked_at_once_as_one_by_one():
     fast = mst.valid_in_normal_form(pa.array(values))
     slow = np.array([mst.normalise(v)[0] == v for v in values])
     assert fast.sum() > 1000 and (fast == slow).all()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet="0123456789-x \n٠", min_size=8, max_size=15),
+                          st.sampled_from(["3700145020", "3700145020-001", "3700145020-000", "3700145020\n"])),
+                min_size=1, max_size=40), st.integers(0, 3))
+def test_codes_read_from_their_bytes_are_the_ones_normalise_leaves_as_they_are(values, cut):
+    # Any text of the right lengths or not, missing values, and a slice of the array (its
+    # offsets not starting at 0): valid in normal form exactly where normalise gives the value back.
+    import numpy as np
+    import pyarrow as pa
+
+    from adoption.clean import tax_code as mst
+
+    array = pa.array([None] * cut + values, type=pa.large_string()).slice(cut)
+    expected = np.array([v is not None and mst.normalise(v) == (v, None) for v in values])
+    assert (mst.valid_in_normal_form(array) == expected).all()

@@ -72,6 +72,7 @@ class Distinct:
     uniques: object
     arrow: pa.Array | None
     found: dict = field(default_factory=dict, repr=False, compare=False)
+    each_row: bool = False  # the rows themselves, in order (see :func:`rows_as_distinct`)
 
     def __len__(self) -> int:
         return len(self.uniques)
@@ -102,7 +103,7 @@ class Distinct:
             mask = np.zeros(len(self), dtype=bool)
             mask[rest] = True
             texts = pc.replace_with_mask(texts, pa.array(mask), pa.array(list(results), type=texts.type))
-        return pd.Series(pd.arrays.ArrowStringArray(texts.take(pa.array(self.codes))))
+        return pd.Series(pd.arrays.ArrowStringArray(texts if self.each_row else texts.take(pa.array(self.codes))))
 
     def matches(self, pattern: str) -> np.ndarray:
         """Which distinct values hold ``pattern`` (RE2); none when not held by pyarrow."""
@@ -153,6 +154,21 @@ def distinct(values: pd.Series) -> Distinct:
         return d
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
     return Distinct(codes, np.asarray(uniques, dtype=object), None)
+
+
+def rows_as_distinct(values: pd.Series) -> Distinct:
+    """``values`` taken as their own distinct values, one a row and in order (a value that
+    repeats is read again): for a column of nearly unique values, such as tax codes, whose
+    distinct values would cost more to find than they save.
+
+    >>> d = rows_as_distinct(pd.Series(["a", "b", "a"], dtype="str"))
+    >>> d.codes.tolist(), d.pick(np.array([2])).tolist(), d.text_per_row(np.array([1]), ["B"]).tolist()
+    ([0, 1, 2], ['a'], ['a', 'B', 'a'])
+    """
+    at = np.arange(len(values))
+    if arrow_held(values.dtype):
+        return Distinct(at, values.array, values.array._pa_array.combine_chunks(), each_row=True)
+    return Distinct(at, values.to_numpy(dtype=object), None)
 
 
 def tidy(d: Distinct) -> np.ndarray:
