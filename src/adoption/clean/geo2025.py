@@ -334,11 +334,13 @@ def locate(raw: pd.DataFrame, district: pd.Series, commune: pd.Series, filled: p
     return located.take(which).set_axis(raw.index)
 
 
-def geo_flags(located: pd.DataFrame, raw: pd.DataFrame, source_columns: list[str]) -> dict[str, dict]:
+def geo_flags(located: pd.DataFrame, raw: pd.DataFrame, source_columns: list[str],
+              at: np.ndarray | None = None) -> dict[str, dict]:
     """What quality.json reports of the kept rows' places: rows by source, rows left
-    between two 2025 units, rows whose address settled the unit or contradicts the columns."""
+    between two 2025 units, rows whose address settled the unit or contradicts the columns.
+    ``located`` holds the (kept) rows of ``raw`` at ``at`` (or the same rows, in order)."""
     def flag(meaning: str, mask: pd.Series) -> dict:
-        return {"meaning": meaning, **flagged(raw, mask.to_numpy(dtype=bool), source_columns + ["district", "commune", "address"])}
+        return {"meaning": meaning, **flagged(raw, mask.to_numpy(dtype=bool), source_columns + ["district", "commune", "address"], at)}
 
     counts = located["geo_source"].value_counts().reindex(list(GEO_SOURCES), fill_value=0)
     # A province column alone locates rows only in registers of several provinces: counted there.

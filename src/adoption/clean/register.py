@@ -161,9 +161,10 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
     ], list(vocab.REGISTER_HEADER_ALIASES))
 
     rows = np.flatnonzero(keep)
-    # The raw columns read again for the kept rows (the others are read above, in every row).
-    used = [c for c in raw.columns if c not in ("province", "registered_on", "employees", "charter_capital_vnd", "revenue_vnd")]
-    kept, kept_vsic, kept_geo = raw[used].take(rows), vsic.take(rows), geo.take(rows)
+    # The kept rows' values: the raw text is not taken (its cleaners read every row, by
+    # distinct values, and the kept rows' results are taken; flags read the raw rows at ``rows``).
+    kept_vsic, kept_geo = vsic.take(rows), geo.take(rows)
+    park = map_text(raw["industrial_park"], park_name)
     # Read in every row, so that a value no row can use is counted even where its row is rejected.
     employees, employees_problem = read_numbers(raw["employees"], maximum=MAX_EMPLOYEES)
     capital, capital_problem = read_numbers(raw["charter_capital_vnd"])
@@ -180,17 +181,17 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
         **{column: kept_geo[column].array for column in GEO_COLUMNS},
         **{column: (categorical(kept_vsic[column], list(dtype.categories)) if isinstance(dtype, pd.CategoricalDtype)
                     else kept_vsic[column].astype(dtype).array) for column, dtype in _VSIC_COLUMNS.items()},
-        E.legal_form: clean_category(kept["legal_form"], patterns=vocab.LEGAL_FORM_PATTERNS, categories=LEGAL_FORMS),
-        E.ownership: clean_category(kept["ownership"], patterns=vocab.OWNERSHIP_PATTERNS, categories=OWNERSHIPS),
+        E.legal_form: clean_category(raw["legal_form"], patterns=vocab.LEGAL_FORM_PATTERNS, categories=LEGAL_FORMS)[keep],
+        E.ownership: clean_category(raw["ownership"], patterns=vocab.OWNERSHIP_PATTERNS, categories=OWNERSHIPS)[keep],
         E.registered_on: registered[keep].to_numpy(),
         E.employees: employees[keep].array,
         E.charter_capital_vnd: capital[keep].array,
         E.revenue_vnd: revenue[keep].array,
-        E.industrial_park: map_text(kept["industrial_park"], park_name).array,
-        E.status: clean_category(kept["status"], patterns=vocab.STATUS_PATTERNS, categories=STATUSES),
-        E.source_file: kept["source_file"].astype("string").array,
-        E.source_sheet: kept["source_sheet"].astype("string").array,
-        E.source_row: kept["source_row"].astype("int64").to_numpy(),
+        E.industrial_park: park[keep].array,
+        E.status: clean_category(raw["status"], patterns=vocab.STATUS_PATTERNS, categories=STATUSES)[keep],
+        E.source_file: raw["source_file"][keep].astype("string").array,
+        E.source_sheet: raw["source_sheet"][keep].astype("string").array,
+        E.source_row: raw["source_row"][keep].astype("int64").to_numpy(),
     })
     clean[E.is_branch] = clean[E.tax_code].str.contains("-", regex=False).astype(bool)
     clean[E.district] = looked_up(clean[E.district_code], districts)
@@ -209,17 +210,17 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
         rejects=rejects,
         rows=rows,
         changed={
-            "tax_code": changed(kept["tax_code"], clean[E.tax_code]),
-            "name": changed(kept["name"], clean[E.name]),
+            "tax_code": changed(raw["tax_code"], codes, keep),
+            "name": changed(raw["name"], name, keep),
             # Districts and communes of other provinces are not read (counted in flags, units_not_used).
-            "district": changed(kept["district"][in_units], clean[E.district][in_units]),
+            "district": changed(raw["district"].take(rows[in_units]), clean[E.district][in_units]),
             "district_filled_from_commune": int((filled & geo["district_code"].notna() & pd.Series(keep)).sum()),
-            "commune_not_matched": int((~missing(kept["commune"]) & in_units
+            "commune_not_matched": int((~missing(raw["commune"])[rows] & in_units
                                         & clean[E.commune_code].isna().to_numpy()
                                         & clean["commune2025_code"].isna().to_numpy()
                                         & clean["commune2025_candidates"].isna().to_numpy()).sum()),
-            "vsic": changed(kept["vsic"], kept_vsic["code"]),
-            "industrial_park": changed(kept["industrial_park"], clean[E.industrial_park]),
+            "vsic": changed(raw["vsic"], vsic["code"], keep),
+            "industrial_park": changed(raw["industrial_park"], park, keep),
         },
         out_of_range={column: int((problem[keep] == OUT_OF_RANGE).sum()) for column, problem in problems.items()},
         unparsed=unparsed_values(raw, problems, "left empty; the row is not rejected for it"),
@@ -228,8 +229,8 @@ def clean_register(raw: pd.DataFrame, absent: dict[str, list[str]] | None = None
                 "meaning": "the commune exists only in another district: district kept, commune left empty",
                 **flagged(raw, conflicting, SOURCE_COLUMNS + ["district", "commune"]),
             },
-            **geo_flags(kept_geo, kept, SOURCE_COLUMNS),
-            **vsic_flags(kept_vsic, kept, vsic_versions),
+            **geo_flags(kept_geo, raw, SOURCE_COLUMNS, rows),
+            **vsic_flags(kept_vsic, raw, vsic_versions, rows),
             **province_flags(placed, given, keep, raw, SOURCE_COLUMNS),
         },
     )

@@ -123,15 +123,19 @@ def split(raw: pd.DataFrame, checks: list, original: list[str]) -> tuple[pd.Data
 FLAG_ROWS = 50
 
 
-def flagged(rows: pd.DataFrame, mask, columns: list[str]) -> dict:
+def flagged(rows: pd.DataFrame, mask, columns: list[str], at: np.ndarray | None = None) -> dict:
     """A flag of quality.json: how many of ``rows`` ``mask`` marks, and the first
-    :data:`FLAG_ROWS` of them (``columns``), found without indexing every row.
+    :data:`FLAG_ROWS` of them (``columns``), found without indexing every row. ``at``: the
+    positions in ``rows`` of the rows ``mask`` speaks of (all of them, by default).
 
     >>> flagged(pd.DataFrame({"a": [1, 2, 3]}), [False, True, True], ["a"])
     {'count': 2, 'rows': [{'a': 2}, {'a': 3}]}
+    >>> flagged(pd.DataFrame({"a": [1, 2, 3]}), [True, False], ["a"], at=np.array([2, 0]))
+    {'count': 1, 'rows': [{'a': 3}]}
     """
     hit = np.flatnonzero(np.asarray(mask, dtype=bool))
-    return {"count": len(hit), "rows": rows[columns].iloc[hit[:FLAG_ROWS]].to_dict("records")}
+    first = hit[:FLAG_ROWS] if at is None else at[hit[:FLAG_ROWS]]
+    return {"count": len(hit), "rows": rows[columns].iloc[first].to_dict("records")}
 
 
 def no_rejects() -> pd.DataFrame:
@@ -139,15 +143,23 @@ def no_rejects() -> pd.DataFrame:
     return pd.DataFrame(columns=SOURCE_COLUMNS)
 
 
-def changed(raw: pd.Series, clean: pd.Series) -> int:
-    """How many values a normaliser changed (compared as stripped text)."""
+def changed(raw: pd.Series, clean: pd.Series, where: np.ndarray | None = None) -> int:
+    """How many values a normaliser changed (compared as stripped text), among the rows
+    ``where`` marks (all, by default).
+
+    >>> changed(pd.Series([" a", "b", "c"]), pd.Series(["a", "B", "C"]), where=np.array([True, True, False]))
+    1
+    """
     raw_text = arrow_text(raw.fillna("").astype(str).str.strip())
     if isinstance(clean.dtype, pd.CategoricalDtype) and clean.dtype.categories.inferred_type == "string":
         # Categories of text: decoded by pyarrow (other categories are written as pandas writes them).
         clean_text_ = pa.array(clean.array).cast(pa.large_string()).fill_null("")
     else:
         clean_text_ = arrow_text(clean.astype("string").fillna(""))
-    return int(pc.sum(pc.not_equal(raw_text, clean_text_)).as_py() or 0)
+    differ = pc.not_equal(raw_text, clean_text_)
+    if where is not None:
+        differ = pc.and_(differ, pa.array(np.asarray(where, dtype=bool)))
+    return int(pc.sum(differ).as_py() or 0)
 
 
 def district_reason(value: str) -> str:

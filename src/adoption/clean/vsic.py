@@ -264,13 +264,14 @@ def vsic_reason(value: str) -> str:
     )
 
 
-def vsic_flags(read: pd.DataFrame, raw: pd.DataFrame, named: dict[str, str] | None = None) -> dict[str, dict]:
+def vsic_flags(read: pd.DataFrame, raw: pd.DataFrame, named: dict[str, str] | None = None,
+               at: np.ndarray | None = None) -> dict[str, dict]:
     """What quality.json reports of the versions: counts by version and evidence, the files
     whose header or setting ``named`` a version, and the rows (first 50) read as ambiguous,
-    with conflicting evidence, or in a class partly in a sector group. ``read`` and ``raw``
-    hold the same (kept) rows in the same order."""
+    with conflicting evidence, or in a class partly in a sector group. ``read`` holds the
+    (kept) rows of ``raw`` at ``at`` (or the same rows, in the same order)."""
     def rows(mask: pd.Series) -> dict:
-        return flagged(raw, mask.to_numpy(dtype=bool), SOURCE_COLUMNS + ["vsic"])
+        return flagged(raw, mask.to_numpy(dtype=bool), SOURCE_COLUMNS + ["vsic"], at)
 
     version = read["vsic_version"].reset_index(drop=True)
     return {
