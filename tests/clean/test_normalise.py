@@ -4,7 +4,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adoption.clean import normalise as C
@@ -266,3 +266,24 @@ def test_map_pairs_calls_once_per_pair_and_answers_each_row(rows):
                 for a, b in zip(first.tolist(), second.tolist())]
     assert out.tolist() == [pd.NA if e is None else e for e in expected]
     assert len(calls) == len(set(calls))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["12", "2.5", "3,5", "-3", "0", "-0", "(5)", "N/A", "", "1.234.567", "1,234.5", "600",
+                                 "abc", "١٢", "1e3", "999999999999999999999", " 7 ", None]), min_size=1, max_size=30),
+       st.sampled_from([None, 500]), st.booleans())
+def test_numbers_are_each_values_own_reading(values, maximum, whole):
+    # Each value by itself: parse_number's reading, refused when negative or above the
+    # limit, rounded half to even (Python's round) for whole numbers.
+    from adoption.clean.normalise import MAX_NUMBER, OUT_OF_RANGE, UNREADABLE, is_missing, parse_number, read_numbers
+
+    limit = MAX_NUMBER if maximum is None else maximum
+    numbers, problems = read_numbers(pd.Series(values, dtype="str"), maximum=maximum, whole=whole)
+    for value, got, problem in zip(values, numbers.tolist(), problems.tolist()):
+        n = None if value is None else parse_number(value)
+        if n is None:
+            assert got is pd.NA and problem == (None if value is None or is_missing(value) else UNREADABLE)
+        elif n < 0 or n > limit:
+            assert got is pd.NA and problem == OUT_OF_RANGE
+        else:
+            assert got == (round(n) if whole else n) and problem is None

@@ -192,14 +192,14 @@ def parse_number(value: str) -> float | None:
     return None
 
 
-def _problems(values: pd.Series, parsed: pd.Series, refused: pd.Series) -> pd.Series:
-    """For each value: :data:`OUT_OF_RANGE` where ``refused``, :data:`UNREADABLE` where it
-    was present but not ``parsed``, else None (read, or missing)."""
-    unread = parsed.isna().to_numpy() & ~missing(values)
-    out = np.full(len(values), None, dtype=object)
-    out[unread] = UNREADABLE
-    out[refused.to_numpy(dtype=bool)] = OUT_OF_RANGE
-    return pd.Series(out, index=values.index, dtype=object)
+def _problems(values: pd.Series, d: Distinct, unparsed: np.ndarray, refused: np.ndarray) -> pd.Series:
+    """For each of ``values`` (their distinct values ``d``): :data:`OUT_OF_RANGE` where its
+    distinct value is ``refused``, :data:`UNREADABLE` where it was present but ``unparsed``,
+    else None (read, or missing)."""
+    out = np.full(len(d), None, dtype=object)
+    out[unparsed & ~_missing(d)] = UNREADABLE
+    out[refused] = OUT_OF_RANGE
+    return pd.Series(d.per_row(out), index=values.index, dtype=object)
 
 
 def read_numbers(values: pd.Series, *, maximum: float | None = None, whole: bool = True) -> tuple[pd.Series, pd.Series]:
@@ -218,10 +218,16 @@ def read_numbers(values: pd.Series, *, maximum: float | None = None, whole: bool
     done, numbers = plain_numbers(d)
     rest = np.flatnonzero(~done)
     numbers[rest] = [np.nan if n is None else n for n in map(parse_number, d.pick(rest))]
-    parsed = pd.Series(d.per_row(numbers), index=values.index).astype("Float64")
-    refused = ((parsed < 0) | (parsed > limit)).fillna(False)
-    numbers = parsed.mask(refused)
-    return (numbers.round().astype("Int64") if whole else numbers), _problems(values, parsed, refused)
+    # Each distinct value's number (NaN: none), refused or not, rounded: then each row's.
+    with np.errstate(invalid="ignore"):
+        refused = (numbers < 0) | (numbers > limit)
+    kept = np.where(refused, np.nan, numbers)
+    if whole:
+        kept = np.round(kept)  # half to even, as pandas rounds
+        number = pd.arrays.IntegerArray(np.nan_to_num(kept).astype(np.int64)[d.codes], np.isnan(kept)[d.codes])
+    else:
+        number = pd.arrays.FloatingArray(np.nan_to_num(kept)[d.codes], np.isnan(kept)[d.codes])
+    return pd.Series(number, index=values.index), _problems(values, d, np.isnan(numbers), refused)
 
 
 def clean_numbers(values: pd.Series, *, maximum: float | None = None) -> pd.Series:
@@ -291,9 +297,8 @@ def read_dates(values: pd.Series, *, earliest: date | None = None, latest: date 
         refused |= days < np.datetime64(earliest, "D")
     if latest:
         refused |= days > np.datetime64(latest, "D")
-    parsed = pd.Series(d.per_row(days), index=values.index)
-    dates = pd.Series(d.per_row(np.where(refused, np.datetime64("NaT"), days)), index=values.index).astype("datetime64[s]")
-    return dates, _problems(values, parsed, pd.Series(d.per_row(refused), index=values.index))
+    dates = pd.Series(d.per_row(np.where(refused, np.datetime64("NaT"), days).astype("datetime64[s]")), index=values.index)
+    return dates, _problems(values, d, np.isnat(days), refused)
 
 
 def clean_dates(values: pd.Series, *, earliest: date | None = None, latest: date | None = None) -> pd.Series:
