@@ -47,8 +47,9 @@ ENGINES = config.ENGINES
 CHUNK_ROWS = 200_000
 # Raw bytes of small files cleaned together (a task; a run of files in one chunk of rows).
 BATCH_BYTES = 32 << 20
-# Raw bytes per bucket of tax codes: a bucket's rows are in memory at once when duplicates merge.
-BUCKET_BYTES = 128 << 20
+# Raw bytes per bucket of tax codes: a bucket's rows are in memory at once when duplicates merge
+# (fewer, larger buckets write fewer, larger Parquet parts: each part costs its own setup).
+BUCKET_BYTES = 256 << 20
 MAX_BUCKETS = 512
 
 
