@@ -172,3 +172,28 @@ def test_platform_counts_from_each_records_firm_are_the_counts_by_tax_code(seed)
     # By hand: the distinct categories named for each firm.
     named = records.dropna(subset=["platform"]).groupby("tax_code", observed=True)["platform"].nunique()
     assert by_firm["platform_count"].tolist() == [int(named.get(c, 0)) for c in codes]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_platform_records_merged_by_firm_number_are_those_merged_by_tax_code(seed):
+    rng = np.random.default_rng(400 + seed)
+    categories = list(PLATFORM_CATEGORIES)
+    codes = np.array([f"{n:010d}" for n in rng.choice(10**9, 25, replace=False)])
+    n = 400
+    which = rng.integers(0, 25, n)
+    records = pd.DataFrame({
+        "tax_code": pd.array(codes[which], dtype="string"),
+        "platform": pd.Categorical(rng.choice(categories + [None], n), categories=categories),
+        "adopted_on": pd.to_datetime(rng.choice(["2020-01-01", None, "2019-12-31"], n)).astype("datetime64[s]"),
+        # Every record its own source (file, sheet, row), as read; in their order or not.
+        "source_file": pd.array(np.where(np.arange(n) < n // 2, "a.csv", "b.xlsx"), dtype="string"),
+        "source_sheet": pd.array([""] * n, dtype="string"), "source_row": np.arange(n, dtype="int64") + 2,
+        "_firm": which.astype(np.int64)})  # a number per tax code, not in their order
+    if seed:
+        records = records.iloc[rng.permutation(n)]
+    by_code, merges_by_code = merge_platforms(records)
+    by_firm, merges_by_firm = merge_platforms(records, "_firm")
+    pd.testing.assert_frame_equal(by_firm, by_code)
+    # The same merged rows; each firm's in the same order, firms in order of their number.
+    again = merges_by_firm.sort_values("tax_code", kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(again, merges_by_code.reset_index(drop=True))

@@ -112,20 +112,23 @@ def register_merges(clean: pd.DataFrame, raw_key: pd.Series) -> tuple[np.ndarray
     return _in_source_order(table, winners, ascending), merges
 
 
-def merge_platforms(clean: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def merge_platforms(clean: pd.DataFrame, firm: str = "tax_code") -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per firm and platform category: the earliest adoption date wins (ties to
-    the first file, sheet and row). Kept rows in the order of their source."""
+    the first file, sheet and row). Kept rows in the order of their source. ``firm``: the
+    column naming each row's firm, its tax code or a number per tax code (sorted faster
+    than text; the merged rows then come grouped in the order of those numbers, each
+    firm's in the same order)."""
     clean = clean.reset_index(drop=True)
-    firm = ["tax_code", "platform", "adopted_on"]
-    keys = [*firm, *SOURCE_COLUMNS]
+    first_keys = [firm, "platform", "adopted_on"]
+    keys = [*first_keys, *SOURCE_COLUMNS]
     table = pa.table({c: _sortable(clean[c]) for c in keys})
     # Ordered by pyarrow (a stable sort, missing values last), the rows taken once. Rows in
     # order of their source already are left in it by the stable sort of the first keys.
     ascending = _ascending(table, SOURCE_COLUMNS)
-    order = pc.sort_indices(table, sort_keys=[(c, "ascending") for c in (firm if ascending else keys)]).to_numpy()
+    order = pc.sort_indices(table, sort_keys=[(c, "ascending") for c in (first_keys if ascending else keys)]).to_numpy()
     dup = np.zeros(len(order), dtype=bool)
     if len(order) > 1:
-        dup[1:] = _same_as_previous(table["tax_code"].take(order)) & _same_as_previous(table["platform"].take(order))
+        dup[1:] = _same_as_previous(table[firm].take(order)) & _same_as_previous(table["platform"].take(order))
     # Each merged row's group starts at the last row kept before it (the rows are in order of their keys).
     first = np.maximum.accumulate(np.where(~dup, np.arange(len(dup)), 0))
     merges = _merges(clean, order[dup], "same_firm_and_platform", order[first[dup]])

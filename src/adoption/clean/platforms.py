@@ -67,7 +67,8 @@ def settle_platforms(passed: pd.DataFrame, register_codes: pd.Series,
     keep their raw order number), the merged rows, and how often each name the vocabulary
     places in no category was written (see :func:`other_platforms`). ``firms``: each passed
     row's firm, its position among ``register_codes`` (:func:`~adoption.clean.distinct.positions`),
-    where the caller has it; the kept rows then hold their firm's in a column ``_firm``."""
+    where the caller has it; the kept rows then hold their firm's in a column ``_firm``, and the
+    merged rows come grouped by firm, not in order of tax code."""
     known = pd.Series(is_in(passed["_tax_code"], register_codes) if firms is None else firms >= 0, index=passed.index)
     rejects, keep = split(passed, [("not_in_register", ~known, passed["_tax_code"],
                                     lambda c: f"tax code {c} is not in the clean register")], list(vocab.PLATFORM_HEADER_ALIASES))
@@ -82,7 +83,7 @@ def settle_platforms(passed: pd.DataFrame, register_codes: pd.Series,
         P.source_row: kept_rows["source_row"].astype("int64").to_numpy(),
         **({} if firms is None else {"_firm": firms[keep]}),
     })
-    kept, merges = merge_platforms(clean)
+    kept, merges = merge_platforms(clean, "tax_code" if firms is None else "_firm")
     # The names written where the category is "other" (only those rows are read).
     other = (clean[P.platform] == "other").to_numpy(dtype=bool)
     others = map_unique(kept_rows["platform"][other], nfc).astype(object).value_counts()
