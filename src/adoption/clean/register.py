@@ -90,9 +90,10 @@ def _locate(raw: pd.DataFrame, district: pd.Series, commune: pd.Series, filled: 
     """:func:`~adoption.clean.geo2025.locate` of the rows not placed in another province by
     what they state (``skip``); those get no unit, and a placeholder outcome ``kept``."""
     read = ~skip
-    located = locate(raw[read], district[read], commune[read], filled[read], old_files=old_files)
+    places = raw[["commune", "address", "source_file"]]  # what locate reads
     if read.all():
-        return located
+        return locate(places, district, commune, filled, old_files=old_files)
+    located = locate(places[read], district[read], commune[read], filled[read], old_files=old_files)
     out = located.reindex(raw.index)
     out["outcome"] = out["outcome"].fillna("kept")
     for column in ("address_conflict", "decided_by_address"):
