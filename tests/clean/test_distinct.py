@@ -80,7 +80,7 @@ def _hash_one(value: str | None) -> int:
 def test_text_hash_is_the_hash_written_out_value_by_value():
     """Values of every length around the 8-byte words, in any script, sliced arrays and
     repeated values: each hash equal to the one computed in plain Python integers."""
-    from adoption.clean.distinct import text_hash
+    from adoption.clean.hashing import text_hash
 
     rng = np.random.default_rng(7)
     alphabet = list("ab0 ,.đĐưƯ华\u0301")

@@ -9,7 +9,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..core.schema import SOURCE_COLUMNS, Enterprises as E
-from .distinct import arrow_text, combined, text_hash
+from .distinct import arrow_text
+from .hashing import combined, text_hash
 
 # How far the classification places a main activity (its version, and the classes the
 # official conversion determines) tells nothing of how complete a firm's record is.

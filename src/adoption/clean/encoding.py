@@ -191,9 +191,17 @@ def plain_utf8(data: bytes) -> tuple[Decoded, bytes] | None:
         whole.validate(full=True)  # every byte valid UTF-8, as Python's decoder holds it (surrogates refused)
     except pa.ArrowInvalid:
         return None
-    # In valid UTF-8 each multi-byte character has one lead byte (0xC2 to 0xF4), and no other byte is 0xC2 or above.
-    multibyte = 0 if bom else int(np.count_nonzero(np.frombuffer(body, dtype=np.uint8) >= 0xC2))
-    return valid_utf8("", multibyte=multibyte, bom=bom), body
+    return valid_utf8("", multibyte=0 if bom else multibyte_characters(body), bom=bom), body
+
+
+def multibyte_characters(data: bytes) -> int:
+    """How many multi-byte characters valid UTF-8 ``data`` holds: each has one lead byte
+    (0xC2 to 0xF4), and no other byte is 0xC2 or above.
+
+    >>> multibyte_characters("Bình Dương".encode())
+    3
+    """
+    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) >= 0xC2))
 
 
 def _utf8(data: bytes) -> Decoded | None:

@@ -34,7 +34,8 @@ from ..core.scope import Scope
 from ..core.schema import Enterprises as E, columns, validate
 from . import vocab
 from .accounting import Kept
-from .distinct import arrow_held, positions, text_hash
+from .distinct import arrow_held, positions
+from .hashing import text_hash
 from .duplicates import raw_key, register_merges
 from .limits import ReadLimits
 from .pipeline import absent_columns

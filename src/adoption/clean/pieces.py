@@ -32,12 +32,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
-import numpy as np
 import pandas as pd
 
 from ..core.errors import InputFileError
 from .delimited import PythonDialect
-from .encoding import UTF8_BOM, Decoded, valid_utf8, wide_bom
+from .encoding import UTF8_BOM, Decoded, multibyte_characters, valid_utf8, wide_bom
 from .limits import ReadLimits
 from .read import RawTable, read_raw, sniff_delimiter
 
@@ -93,9 +92,7 @@ def _scan(path: Path) -> tuple[bool, int, int, bool, bool, str] | None:
             if b"\x00" in block:  # read whole: the reader's checks of NUL bytes look at the file's start
                 return None
             newlines += block.count(b"\n")
-            # In valid UTF-8 each multi-byte character has one lead byte (0xC2 to 0xF4), and
-            # no other byte is 0xC2 or above.
-            multibyte += int(np.count_nonzero(np.frombuffer(block, dtype=np.uint8) >= 0xC2))
+            multibyte += multibyte_characters(block)
             quoted = quoted or b'"' in block
             last = block[-1:] or last
     try:

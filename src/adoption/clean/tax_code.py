@@ -163,10 +163,7 @@ def normalise_many(values) -> tuple[np.ndarray, np.ndarray]:
     normal = np.array([v is not None and _NORMAL.fullmatch(v) is not None for v in compact], dtype=bool)
     if normal.any():
         text = np.array([v for v, n in zip(compact, normal) if n], dtype=object)
-        digits = np.frombuffer("".join(t[:10] for t in text).encode("ascii"), dtype=np.uint8).reshape(-1, 10) - 48
-        check = 10 - (digits[:, :9] @ _WEIGHTS) % 11
-        suffix = np.array([t[11:] for t in text], dtype=object)
-        valid = (check == digits[:, 9]) & digits[:, 2:9].any(axis=1) & (suffix != "000")
+        valid = valid_in_normal_form(pa.array(text, type=pa.large_string()))
         where = np.flatnonzero(normal)
         codes[where[valid]] = text[valid]
         normal[where[~valid]] = False
