@@ -5,6 +5,7 @@ found across files and chunks; the enterprises written in parts by district."""
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
 from pathlib import Path
 
@@ -51,18 +52,21 @@ def messy_series(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("extract", ["2023-09-30", "2025-12-31"])
-def test_parts_give_the_outputs_of_memory(messy_series, tmp_path, extract):
+def test_parts_give_the_outputs_of_memory(messy_series, tmp_path, extract, caplog):
     from adoption.clean.limits import ReadLimits
     from adoption.clean.pieces import plan_pieces
 
     raw = messy_series / extract
     clean_folder(raw, tmp_path / "memory")
     # Chunks of 97 rows and 6 buckets: duplicates of a tax code meet only in their bucket;
-    # the UTF-8 CSVs read in pieces of about 4 KB; files of about 100 KB together cleaned
-    # as one run, so that chunks hold the rows of two files.
+    # the CSVs read in pieces of about 4 KB (those in UTF-16 or a code page written as
+    # UTF-8 first); files of about 100 KB together cleaned as one run, so that chunks hold
+    # the rows of two files.
     cut = [plan_pieces(path, ReadLimits(), 4096) for path in sorted((raw / "register").glob("*.csv"))]
     assert sum(plan is not None and len(plan.bounds) > 10 for plan in cut) >= 2
-    result = clean_in_parts(raw, tmp_path / "parts", chunk_rows=97, buckets=6, piece_bytes=4096, batch_bytes=100_000)
+    with caplog.at_level(logging.INFO, logger="adoption.clean.pieces"):
+        result = clean_in_parts(raw, tmp_path / "parts", chunk_rows=97, buckets=6, piece_bytes=4096, batch_bytes=100_000)
+    assert any("utf-16, written as UTF-8 first" in r.getMessage() for r in caplog.records)
     assert result.quality["engine"] == {"name": "chunked", "chunk_rows": 97, "buckets": 6}
     assert result.quality["totals"]["merged"] > 0 and result.quality["totals"]["rejected"] > 0
     assert_same_outputs(tmp_path / "memory", tmp_path / "parts")

@@ -4,6 +4,8 @@ are read whole, and a bad row in a later piece is reported at the file's own lin
 
 from __future__ import annotations
 
+import tempfile
+
 import pandas as pd
 import pytest
 
@@ -73,19 +75,69 @@ def test_the_encoding_evidence_counts_the_whole_file(tmp_path):
     assert whole.decoded.evidence == f"every byte is valid UTF-8 ({multibyte:,} multi-byte characters)"
 
 
-def test_files_not_plain_utf8_are_read_whole(tmp_path):
-    western = ["tax code,name,district,main activity"] + [f"37001451{n:02d},Société Générale {n},Thuận An,4711"
-                                                            .replace("Thuận", "Thuan") for n in range(40)]
-    code_page = _write(tmp_path / "cp1252.csv", western, encoding="cp1252")
-    assert plan_pieces(code_page, ReadLimits(), 100) is None
-    _same(code_page, 100)
+WESTERN = ["tax code,name,district,main activity"] + [f"37001451{n:02d},Société Générale {n},Thuan An,4711"
+                                                     for n in range(40)]
+
+
+def _utf16_be(text: str) -> bytes:
+    return "\ufeff".encode("utf-16-be") + text.encode("utf-16-be")
+
+
+@pytest.mark.parametrize("encoding, lines", [
+    ("cp1258", LINES), ("cp1252", WESTERN), ("utf-16", LINES), ("utf-16-be", LINES), ("utf-32", LINES),
+])
+def test_files_in_other_encodings_are_read_in_pieces(tmp_path, monkeypatch, encoding, lines):
+    """UTF-16 and UTF-32 (with their byte-order mark) and both code pages are written as
+    UTF-8 into a temporary folder a block at a time, read in pieces from there, and the
+    folder removed: the rows, counts and evidence of the whole read."""
+    from adoption.clean import transcode
+    from adoption.synth.files import to_cp1258
+
+    monkeypatch.setattr(transcode, "BLOCK_BYTES", 7)  # blocks that cut characters and lines
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    text = "\r\n".join(lines)
+    data = {"cp1258": to_cp1258, "utf-16-be": _utf16_be}.get(encoding, lambda t: t.encode(encoding))(text)
+    path = tmp_path / "register.csv"
+    path.write_bytes(data)
+    assert plan_pieces(path, ReadLimits(), 100) is None  # not UTF-8
+    whole, pieces = _same(path, 100)
+    assert len(pieces) > 2
+    assert whole.decoded.encoding == encoding.replace("-be", "") and not whole.frame.empty
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_files_whose_encoding_needs_the_whole_file_are_read_whole(tmp_path):
+    """UTF-8 with stray bytes (their rows set aside), and a file of no clear encoding (the
+    whole read's error), are left to the whole read."""
     stray = tmp_path / "stray.csv"
     stray.write_bytes(_write(tmp_path / "x.csv", LINES).read_bytes() + b"\r\n3700145099,Cty \xff,Di An,4711,1,")
     assert plan_pieces(stray, ReadLimits(), 100) is None
-    wide = _write(tmp_path / "utf16.csv", LINES, encoding="utf-16")
-    assert plan_pieces(wide, ReadLimits(), 100) is None
+    whole, pieces = _same(stray, 100)
+    assert len(pieces) == 1 and len(whole.rejects) == 1
+    unclear = tmp_path / "unclear.csv"
+    unclear.write_bytes(("\n".join(WESTERN[:1] + [f"37001451{n:02d},C\xf4ng ty \xd0\xe3 {n},X,4711" for n in range(40)])
+                         ).encode("latin-1"))
+    with pytest.raises(InputFileError, match="cannot tell the file's encoding") as whole_error:
+        read_raw(unclear, ALIASES, REQUIRED, ReadLimits())
+    with pytest.raises(InputFileError) as pieces_error:
+        list(read_pieces(unclear, ALIASES, REQUIRED, ReadLimits(), 100))
+    assert str(pieces_error.value) == str(whole_error.value)
     small = _write(tmp_path / "small.csv", LINES)
     assert plan_pieces(small, ReadLimits(), 1 << 20) is None
+
+
+def test_a_byte_one_code_page_lacks_is_named_at_its_line(tmp_path, monkeypatch):
+    """A byte Windows-1258 does not define (0x8a), far into a Western file read in blocks: the
+    evidence names it on the line the whole read names."""
+    from adoption.clean import transcode
+
+    monkeypatch.setattr(transcode, "BLOCK_BYTES", 64)
+    lines = WESTERN + ["3700145199,\u0160koda Auto,Thuan An,4711"]
+    path = _write(tmp_path / "register.csv", lines, encoding="cp1252", end="\n")
+    whole, pieces = _same(path, 300)
+    assert len(pieces) > 1
+    assert "cp1258 cannot read byte 0x8a on line 42" in whole.decoded.evidence
 
 
 def test_a_bad_row_in_a_later_piece_is_reported_at_its_line_in_the_file(tmp_path):

@@ -214,7 +214,7 @@ def _utf8(data: bytes) -> Decoded | None:
     else:
         return valid_utf8(text, multibyte=len(text) - (len(data) - non_ascii))
     escaped = data.decode("utf-8", errors="surrogateescape")
-    bad = len(escaped) - len(_ESCAPED.sub("", escaped))
+    bad = escapes(escaped)
     valid = len(escaped) - (len(data) - non_ascii) - bad
     share = valid / (valid + bad)
     if share < UTF8_MIN_SHARE:
@@ -225,6 +225,16 @@ def _utf8(data: bytes) -> Decoded | None:
                    f"{_line_of(data, first)}); the rows holding those bytes are set aside", found, marker)
 
 
+def escapes(text: str) -> int:
+    """How many bytes that are not UTF-8 ``text``, decoded with ``surrogateescape``, holds:
+    each is one escape, which only such a byte gives, and which ``ignore`` leaves out.
+
+    >>> escapes(b"caf\\xe9 \\xff \\xf0\\x90\\x82\\x80 \\xed\\xa0\\x80".decode("utf-8", "surrogateescape"))
+    5
+    """
+    return len(text.encode("utf-8", "surrogateescape")) - len(text.encode("utf-8", "ignore"))
+
+
 def _code_page(path, data: bytes) -> Decoded:
     """Windows-1258 or Windows-1252, whichever reads the file's words as words of its language."""
     readings: dict[str, str] = {}
@@ -233,21 +243,47 @@ def _code_page(path, data: bytes) -> Decoded:
         try:
             readings[encoding] = data.decode(encoding)
         except UnicodeDecodeError as exc:
-            failures.append(f"{encoding} cannot read byte 0x{data[exc.start]:02x} on line {_line_of(data, exc.start)}")
-    if not readings:
+            failures.append(cannot_read(encoding, data[exc.start], _line_of(data, exc.start)))
+    differs = len(readings) == 1 or differing_bytes(data)
+    best, confidence, evidence = code_page_verdict(path, list(readings), failures, evidence_sample(data, len(data)), differs)
+    return Decoded(readings[best], best, confidence, evidence)
+
+
+def cannot_read(encoding: str, byte: int, line: int) -> str:
+    """Why a code page does not read a file: its first byte the code page does not define."""
+    return f"{encoding} cannot read byte 0x{byte:02x} on line {line}"
+
+
+def evidence_sample(head: bytes, size: int) -> bytes:
+    """The bytes a code page is judged by: the whole lines among the first :data:`EVIDENCE_BYTES`
+    of a file of ``size`` bytes whose ``head`` (at least its first EVIDENCE_BYTES) is given."""
+    return head[: head.rfind(b"\n", 0, EVIDENCE_BYTES) + 1 or EVIDENCE_BYTES] if size > EVIDENCE_BYTES else head
+
+
+def differing_bytes(data: bytes) -> bool:
+    """Whether ``data`` holds a byte that Windows-1252 and Windows-1258 read differently."""
+    return len(data.translate(None, _SAME)) > 0
+
+
+def code_page_verdict(path, readable: list[str], failures: list[str], sample: bytes,
+                      differs: bool) -> tuple[str, float, str]:
+    """The code page of a file (encoding, confidence, evidence) that is not UTF-8: of those
+    that read all of it (``readable``; ``failures``, why the others do not), the one that
+    reads the words of ``sample`` (:func:`evidence_sample`) as words of its language;
+    ``differs``, whether the two would read the file differently at all. Raises
+    :class:`InputFileError` when neither does clearly."""
+    if not readable:
         raise InputFileError(f"{path}: cannot decode the file (not UTF-8; {'; '.join(failures)}); {EXPECTED}")
-    sample = data[: data.rfind(b"\n", 0, EVIDENCE_BYTES) + 1 or EVIDENCE_BYTES] if len(data) > EVIDENCE_BYTES else data
     words = Counter(_WORD.findall(sample))
     total = sum(words.values()) or 1
     judge = {"cp1258": _plausible_vietnamese, "cp1252": _plausible_western}
     share = {encoding: sum(n for word, n in words.items() if judge[encoding](_letters(word.decode(encoding))))
-             / total for encoding in readings}
+             / total for encoding in readable}
     best = max(share, key=lambda e: (share[e], e == "cp1258"))
     other = max((s for e, s in share.items() if e != best), default=0.0)
     language = {"cp1258": "Vietnamese in Windows-1258", "cp1252": "Western European in Windows-1252"}
     evidence = f"of {total:,} words with non-ASCII letters, " + " and ".join(
         f"{share[e]:.0%} read as {language[e]}" for e in share)
-    differs = len(readings) == 1 or len(data.translate(None, _SAME)) > 0
     if share[best] < PLAUSIBLE_MIN_SHARE or (differs and share[best] - other < PLAUSIBLE_MARGIN):
         raise InputFileError(
             f"{path}: cannot tell the file's encoding: it is not UTF-8, and neither code page reads it as text "
@@ -258,7 +294,7 @@ def _code_page(path, data: bytes) -> Decoded:
     if not differs:
         evidence += "; both code pages read this file identically"
     evidence += "".join(f"; {failure}" for failure in failures)
-    return Decoded(readings[best], best, round(share[best], 3), evidence)
+    return best, round(share[best], 3), evidence
 
 
 def decode(path, data: bytes) -> Decoded:

@@ -17,10 +17,12 @@ valid UTF-8 (after a byte-order mark, if any) is therefore read in pieces of who
    the whole file numbers them.
 
 The rows, their ``source_row`` and every count (:func:`joined`) are those of reading the
-file whole. A
-file that is not plain UTF-8 (a code page, UTF-16, stray bytes) is read whole, as before;
-so is a file a piece of which the reader refuses, so that the error names the file's own
-line.
+file whole. A large CSV in UTF-16 or UTF-32 (with its byte-order mark) or in a Windows code
+page is first written as UTF-8 into a temporary folder (Python's ``tempfile``: ``TMPDIR``),
+a block at a time, and that file read in pieces (:mod:`adoption.clean.transcode`), with the
+evidence for the file's own encoding. A file whose encoding only the whole file decides
+(UTF-8 with stray bytes, whose rows are set aside) is read whole, as before; so is a file a
+piece of which the reader refuses, so that the error names the file's own line.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from __future__ import annotations
 import codecs
 import csv
 import logging
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
@@ -39,6 +43,7 @@ from .delimited import PythonDialect
 from .encoding import UTF8_BOM, Decoded, multibyte_characters, valid_utf8, wide_bom
 from .limits import ReadLimits
 from .read import RawTable, read_raw, sniff_delimiter
+from .transcode import streamed_decoding, transcode
 
 log = logging.getLogger(__name__)
 
@@ -170,13 +175,44 @@ def read_pieces(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple
     """The raw file ``path`` as :func:`~adoption.clean.read.read_raw` reads it, in one or
     more tables of consecutive rows (see the module's text): together, the rows, extras
     and counts of the whole file, each table with the whole file's encoding evidence."""
+    path = Path(path)
     plan = plan_pieces(path, limits, piece_bytes)
-    if plan is None:
-        yield read_raw(path, aliases, required, limits)
+    if plan is not None:
+        yield from _read_planned(path, path, plan, aliases, required, limits)
         return
-    log.info("%s/%s: %s MB read in %d pieces of whole rows", path.parent.name, path.name,
-             f"{path.stat().st_size / 2**20:,.0f}", len(plan.bounds))
-    with path.open("rb") as handle:
+    with _as_utf8(path, limits, piece_bytes) as utf8:
+        if utf8 is None:
+            yield read_raw(path, aliases, required, limits)
+            return
+        yield from _read_planned(path, *utf8, aliases, required, limits)
+
+
+@contextmanager
+def _as_utf8(path: Path, limits: ReadLimits, piece_bytes: int) -> Iterator[tuple[Path, Plan] | None]:
+    """A large CSV in UTF-16, UTF-32 or a code page (:mod:`adoption.clean.transcode`) as a
+    UTF-8 file in a temporary folder (removed on leaving), and where to cut that; None for
+    any other file, read whole."""
+    if path.suffix.lower() == ".xlsx" or path.stat().st_size <= piece_bytes:
+        yield None
+        return
+    decoded = streamed_decoding(path)
+    if decoded is None:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="adoption-utf8-") as folder:
+        utf8 = Path(folder) / path.name
+        plan = plan_pieces(utf8, limits, piece_bytes) if transcode(path, utf8, decoded.encoding) else None
+        yield (utf8, replace(plan, decoded=decoded)) if plan is not None else None
+
+
+def _read_planned(path: Path, source: Path, plan: Plan, aliases: dict[str, tuple[str, ...]], required: tuple,
+                  limits: ReadLimits) -> Iterator[RawTable]:
+    """The pieces of ``path`` that ``plan`` cuts, their bytes read from ``source`` (the
+    file, or its text in UTF-8)."""
+    note = "" if source == path else f" (its text, {plan.decoded.encoding}, written as UTF-8 first)"
+    log.info("%s/%s: %s MB read in %d pieces of whole rows%s", path.parent.name, path.name,
+             f"{path.stat().st_size / 2**20:,.0f}", len(plan.bounds), note)
+    with source.open("rb") as handle:
         def piece(start: int, stop: int) -> bytes:
             handle.seek(start)
             return handle.read(stop - start)
