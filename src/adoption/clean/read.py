@@ -68,7 +68,7 @@ class RawTable:
 def _read_delimited(path: Path, limits: ReadLimits,
                     data: bytes | None = None) -> tuple[list[tuple[str, pd.DataFrame]], Decoded]:
     data = path.read_bytes() if data is None else data
-    if not data.strip():
+    if not data or data.isspace():  # as not data.strip(), without a copy of the file
         raise InputFileError(f"{path}: the file is empty; expected a header row and data rows")
     if data[:4] == b"PK\x03\x04":
         raise InputFileError(f"{path}: this is a zip or XLSX file with a text file's name; rename it to .xlsx")

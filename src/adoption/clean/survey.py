@@ -89,8 +89,9 @@ class RegisterStrata:
     @classmethod
     def of_register(cls, enterprises: pd.DataFrame, surveyed: pd.Series | None = None) -> RegisterStrata:
         """:meth:`of` the in-scope firms of clean register rows."""
-        firms = enterprises[in_scope_mask(enterprises).to_numpy()]
-        return cls.of(firms[[c for c in REGISTER_COLUMNS if c in firms.columns]].set_index("tax_code"), surveyed)
+        # The columns taken before the rows: the other columns' rows are not copied.
+        firms = enterprises[[c for c in REGISTER_COLUMNS if c in enterprises.columns]]
+        return cls.of(firms[in_scope_mask(enterprises).to_numpy()].set_index("tax_code"), surveyed)
 
     @classmethod
     def combine(cls, parts: list[RegisterStrata]) -> RegisterStrata:

@@ -10,6 +10,7 @@ fault, the rule it breaks and how many rows break it.
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import pandas as pd
@@ -312,10 +313,49 @@ def validate(frame: pd.DataFrame, table: str) -> pd.DataFrame:
       tax_code: 1 rows break str_matches('^\\d{10}(-\\d{3})?$') (e.g. '1')
     """
     try:
-        TABLES[table].validate(frame, lazy=True)
+        _schema(table).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         raise SchemaError(_describe(table, exc.failure_cases)) from None
     return frame
+
+
+@functools.cache
+def _schema(table: str) -> pa.DataFrameSchema:
+    """The contract of ``table`` with each text pattern of a column whose values repeat
+    checked by :func:`_matches`: the same rule, the same rows found breaking it, at a
+    fraction of the cost."""
+    schema = TABLES[table].to_schema()
+    updates = {}
+    for name, column in schema.columns.items():
+        if not column.unique and any(check.name == "str_matches" for check in column.checks):
+            updates[name] = {"checks": [_matches(check) if check.name == "str_matches" else check
+                                        for check in column.checks]}
+    return schema.update_columns(updates)
+
+
+def _matches(check: pa.Check) -> pa.Check:
+    """pandera's ``str_matches`` ``check`` run on each distinct value once, where pyarrow
+    holds the text: by pandas' own ``str.match``, which chooses between RE2 and Python's
+    ``re`` by what the values hold (non-ASCII text, line feeds), as it does for the whole
+    column; a column whose every value matches passes at once. Text held otherwise is
+    checked row by row, as the built-in check does."""
+    pattern = check.statistics["pattern"]
+
+    def matches(series: pd.Series) -> pd.Series | bool:
+        import pyarrow as pyarrow_
+        import pyarrow.compute as pc
+
+        if not (isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"):
+            return series.str.match(pattern)
+        values = pyarrow_.array(series.array)
+        distinct = pc.unique(values)
+        passed = pd.Series(pd.arrays.ArrowStringArray(distinct, dtype=series.dtype)).str.match(pattern).to_numpy(dtype=bool)
+        if passed.all():
+            return True
+        rows = pc.is_in(values, value_set=distinct.filter(pyarrow_.array(passed)))
+        return pd.Series(rows.to_numpy(zero_copy_only=False), index=series.index)
+
+    return pa.Check(matches, name=check.name, error=check.error, statistics=check.statistics)
 
 
 def in_scope_mask(enterprises: pd.DataFrame) -> pd.Series:
