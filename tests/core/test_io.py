@@ -2,6 +2,8 @@
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from adoption.core.outputs import spreadsheet_safe
 
@@ -329,6 +331,27 @@ def test_rows_put_in_place_order_are_written_as_the_frame_in_its_own_order(tmp_p
         assert pq.read_table(a).equals(pq.read_table(b))
     held = sorted(pq.read_table(a)["n"].to_pylist() for a in as_given)
     assert held == sorted(first.values())  # each file one place's rows, in their order
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["74", "79", None]), st.sampled_from(["718", "724", None])), max_size=30),
+       st.sampled_from(["str", "string", object, "category"]), st.booleans())
+def test_places_are_the_groups_of_their_rows(rows, dtype, ordered):
+    """Each place's rows as grouping finds them, rows together by place or not, missing
+    values one place, whatever the text's type."""
+    import numpy as np
+
+    from adoption.core.partitions import _places, place_order
+
+    keys = pd.DataFrame(rows, columns=["province_code", "district_code"], dtype=object).astype(dtype)
+    if ordered:
+        keys = keys.iloc[place_order(keys)].reset_index(drop=True)
+    expected = {}
+    for at, place in enumerate(keys.itertuples(index=False, name=None)):
+        expected.setdefault(tuple(None if pd.isna(v) else v for v in place), []).append(at)
+    found = {tuple(None if pd.isna(v) else v for v in place): at.tolist() for place, at in _places(keys).items()}
+    assert list(found.items()) == list(expected.items())
+    assert all(isinstance(at, np.ndarray) for at in _places(keys).values())
 
 
 def test_spreadsheet_safe_categories_and_repeated_index_labels():

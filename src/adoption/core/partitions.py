@@ -98,11 +98,51 @@ def write_parts(frame: pd.DataFrame, folder: Path, name: str, keys: pd.DataFrame
 
 
 def _places(keys: pd.DataFrame) -> dict:
-    """Each place (a tuple of ``keys``' values, in order of its first row) and its rows' positions, in order."""
+    """Each place (a tuple of ``keys``' values, in order of its first row) and its rows'
+    positions, in order. Rows already together by place (as :func:`place_order` leaves
+    them) are cut where the place changes, without grouping them.
+
+    >>> import pandas as pd
+    >>> keys = pd.DataFrame({"p": ["74", "74", None, "79"], "d": ["718", "718", None, None]})
+    >>> [(k, v.tolist()) for k, v in _places(keys).items()]
+    [(('74', '718'), [0, 1]), ((nan, nan), [2]), (('79', nan), [3])]
+    >>> [(k, v.tolist()) for k, v in _places(keys.iloc[[0, 2, 1]].reset_index(drop=True)).items()]
+    [(('74', '718'), [0, 2]), ((nan, nan), [1])]
+    """
     import numpy as np
 
+    starts = _runs(keys)
+    firsts = keys.iloc[starts]
+    if not firsts.duplicated().any():  # each place's rows together
+        ends = [*starts[1:], len(keys)]
+        return {place: np.arange(start, end) for place, start, end in
+                zip(firsts.itertuples(index=False, name=None), starts, ends)}
     groups = keys.groupby(list(keys.columns), sort=False, dropna=False, observed=True).indices
     return {values: np.sort(at) for values, at in groups.items()}
+
+
+def _runs(keys: pd.DataFrame):
+    """Where each run of rows of one place starts (two missing values are one place)."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = len(keys)
+    changes = np.zeros(max(rows - 1, 0), dtype=bool)
+    for column in keys.columns:
+        values = keys[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            codes = values.cat.codes.to_numpy()
+            changes |= codes[1:] != codes[:-1]
+            continue
+        array = pa.array(values, from_pandas=True)
+        if pa.types.is_null(array.type):
+            continue  # every value missing: one place
+        after, before = array.slice(1), array.slice(0, max(rows - 1, 0))
+        same = pc.or_(pc.fill_null(pc.equal(after, before), False), pc.and_(pc.is_null(after), pc.is_null(before)))
+        changes |= ~same.to_numpy(zero_copy_only=False)
+    return np.concatenate([[0], np.flatnonzero(changes) + 1]) if rows else np.zeros(0, dtype=np.intp)
 
 
 def place_order(keys: pd.DataFrame):
