@@ -107,6 +107,29 @@ def test_files_in_other_encodings_are_read_in_pieces(tmp_path, monkeypatch, enco
     assert list((tmp_path / "tmp").iterdir()) == []
 
 
+def test_a_utf8_copy_that_cannot_be_cut_or_written_leaves_the_file_to_the_whole_read(tmp_path, monkeypatch, caplog):
+    """A UTF-16 file holding a NUL (read whole: the reader's checks of NUL bytes look at the
+    file's start) has no copy left in the temporary folder while it is read whole; a
+    temporary folder that cannot be written leaves the file to the whole read, with a warning."""
+    from adoption.clean import pieces
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    path = tmp_path / "register.csv"
+    path.write_bytes("\r\n".join(LINES[:5] + ["0100233481,Công ty\x00 D,Dĩ An,4711,1,"] + LINES[5:]).encode("utf-16"))
+    whole_read = pieces.read_raw
+    copies = []
+    monkeypatch.setattr(pieces, "read_raw", lambda *a, **k: copies.append(list(temporary.iterdir())) or whole_read(*a, **k))
+    whole, read = _same(path, 100)
+    assert len(read) == 1 and copies[-1] == []
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    wide = _write(tmp_path / "wide.csv", LINES, encoding="utf-16")
+    with caplog.at_level("WARNING", logger="adoption.clean.pieces"):
+        whole, read = _same(wide, 100)
+    assert len(read) == 1 and "no UTF-8 copy written in the temporary folder" in caplog.text
+
+
 def test_files_whose_encoding_needs_the_whole_file_are_read_whole(tmp_path):
     """UTF-8 with stray bytes (their rows set aside), and a file of no clear encoding (the
     whole read's error), are left to the whole read."""
@@ -187,7 +210,14 @@ HEADER = "Mã số thuế,Tên doanh nghiệp,Huyện/Thị xã/Thành phố,Ng�
     # Python parser: the header reads the same in every piece.
     ('"\ufeffSTT",' + HEADER + "\n" + "".join(f"{n},37{n:03d},Cty {n},Dĩ An,4711{chr(13) * 2 if n == 50 else ''}\n"
                                                for n in range(60))).encode(),
-], ids=["blank-rows", "empty-cells", "short-rows", "two-extras", "bom-in-quotes"])
+    # Two extra columns of one name, and a first piece of blank rows only: the extras in
+    # the whole file's order, column by column.
+    ("Mã số thuế,Tên doanh nghiệp,Huyện,Ngành chính,Ghi chú,Ghi chú\n"
+     + "".join(f"{n},Cty {n},Dĩ An,4711,a{n},b{n}\n" for n in range(40))).encode(),
+    ("Mã số thuế,Tên doanh nghiệp,Huyện,Ngành chính,Ghi chú,STT\n" + "\n" * 40
+     + "".join(f"{n},Cty {n},Dĩ An,4711,g{n},{n}\n" for n in range(40))).encode(),
+], ids=["blank-rows", "empty-cells", "short-rows", "two-extras", "bom-in-quotes", "extras-of-one-name",
+        "first-piece-blank"])
 def test_cuts_that_once_told_apart(tmp_path, data):
     path = tmp_path / "register.csv"
     path.write_bytes(data)

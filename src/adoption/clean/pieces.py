@@ -30,12 +30,14 @@ from __future__ import annotations
 import codecs
 import csv
 import logging
+import shutil
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
 import pandas as pd
 
 from ..core.errors import InputFileError
@@ -191,7 +193,8 @@ def read_pieces(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple
 def _as_utf8(path: Path, limits: ReadLimits, piece_bytes: int) -> Iterator[tuple[Path, Plan] | None]:
     """A large CSV in UTF-16, UTF-32 or a code page (:mod:`adoption.clean.transcode`) as a
     UTF-8 file in a temporary folder (removed on leaving), and where to cut that; None for
-    any other file, read whole."""
+    any other file, read whole: the folder is gone before then, and a folder that cannot be
+    written (no space left, say) leaves the file to the whole read too."""
     if path.suffix.lower() == ".xlsx" or path.stat().st_size <= piece_bytes:
         yield None
         return
@@ -199,10 +202,28 @@ def _as_utf8(path: Path, limits: ReadLimits, piece_bytes: int) -> Iterator[tuple
     if decoded is None:
         yield None
         return
-    with tempfile.TemporaryDirectory(prefix="adoption-utf8-") as folder:
-        utf8 = Path(folder) / path.name
-        plan = plan_pieces(utf8, limits, piece_bytes) if transcode(path, utf8, decoded.encoding) else None
-        yield (utf8, replace(plan, decoded=decoded)) if plan is not None else None
+    folder, plan = None, None
+    try:
+        try:
+            folder = Path(tempfile.mkdtemp(prefix="adoption-utf8-"))
+            if transcode(path, folder / path.name, decoded.encoding):
+                plan = plan_pieces(folder / path.name, limits, piece_bytes)
+        except OSError as error:
+            log.warning("%s/%s: no UTF-8 copy written in the temporary folder (%s): read whole",
+                        path.parent.name, path.name, error)
+        if plan is None:
+            _remove(folder)
+            folder = None
+            yield None
+        else:
+            yield folder / path.name, replace(plan, decoded=decoded)
+    finally:
+        _remove(folder)
+
+
+def _remove(folder: Path | None) -> None:
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _read_planned(path: Path, source: Path, plan: Plan, aliases: dict[str, tuple[str, ...]], required: tuple,
@@ -240,24 +261,29 @@ def joined(tables: list[RawTable]) -> RawTable:
     if len(tables) == 1:
         return tables[0]
     return replace(tables[0], rows_read=sum(t.rows_read for t in tables), blank_rows=sum(t.blank_rows for t in tables),
-                   extras=_joined_extras([t.extras for t in tables]),
+                   extras=_joined_extras([t.extras for t in tables], [t.rows_read for t in tables]),
                    rejects=pd.concat([t.rejects for t in tables], ignore_index=True))
 
 
-def _joined_extras(pieces: list[pd.DataFrame]) -> pd.DataFrame:
-    """The extras of a file's pieces in the whole file's order: column by column (as the
-    first piece orders them), each column's rows in order.
+def _joined_extras(pieces: list[pd.DataFrame], rows: list[int]) -> pd.DataFrame:
+    """The extras of a file's pieces (each of ``rows`` rows read) in the whole file's order:
+    column by column, each column's rows in order. A piece holds a block of its rows for
+    each extra column, in the header's order (two columns may share a name).
 
     >>> one = pd.DataFrame({"column": ["STT", "STT", "Ghi chú", "Ghi chú"], "source_row": [2, 3, 2, 3]})
     >>> two = pd.DataFrame({"column": ["STT", "Ghi chú"], "source_row": [4, 4]})
-    >>> _joined_extras([one, two]).values.tolist()
+    >>> none = one.iloc[:0]
+    >>> _joined_extras([none, one, two], [0, 2, 1]).values.tolist()
     [['STT', 2], ['STT', 3], ['STT', 4], ['Ghi chú', 2], ['Ghi chú', 3], ['Ghi chú', 4]]
     """
     joined = pd.concat(pieces, ignore_index=True)
     if len(pieces) < 2 or joined.empty:
         return joined
-    order = {name: number for number, name in enumerate(dict.fromkeys(pieces[0]["column"]))}
-    return joined.iloc[joined["column"].map(order).argsort(kind="stable")].reset_index(drop=True)
+    columns = next(len(piece) // count for piece, count in zip(pieces, rows) if count)
+    starts = np.cumsum([0, *(len(piece) for piece in pieces[:-1])])
+    order = [np.arange(start + column * count, start + (column + 1) * count)
+             for column in range(columns) for start, count in zip(starts, rows)]
+    return joined.iloc[np.concatenate(order)].reset_index(drop=True)
 
 
 def _renumbered(table: RawTable, shift: int, decoded: Decoded) -> RawTable:

@@ -33,9 +33,11 @@ BLOCK_BYTES = 16 * 1024 * 1024
 
 def streamed_decoding(path: Path, block_bytes: int | None = None) -> Decoded | None:
     """What :func:`~adoption.clean.encoding.decode` says of the file ``path`` (without its
-    text) where it is UTF-16 or UTF-32 with a byte-order mark, or in a code page; None for
-    any other file (UTF-8, or one whose encoding the whole read must decide). The file is
-    read ``block_bytes`` at a time (default :data:`BLOCK_BYTES`).
+    text) where it is in a code page, or starts with a UTF-16 or UTF-32 byte-order mark
+    (the mark decides, as it does for ``decode``; whether every byte then decodes,
+    :func:`transcode` finds); None for any other file (UTF-8, or one whose encoding the
+    whole read must decide). The file is read ``block_bytes`` at a time (default
+    :data:`BLOCK_BYTES`).
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
