@@ -8,6 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..core.partitions import same_as_previous
 from ..core.schema import SOURCE_COLUMNS, Enterprises as E
 from .distinct import arrow_text
 from .hashing import combined, text_hash
@@ -103,7 +104,7 @@ def register_merges(clean: pd.DataFrame, raw_key: pd.Series) -> tuple[np.ndarray
     order = pc.sort_indices(keys, sort_keys=[("tax_code", "ascending"), ("_complete", "descending")] + latest).to_numpy()
     duplicated = np.zeros(len(order), dtype=bool)
     if len(order) > 1:  # the rows of a tax code are together, its first kept
-        duplicated[1:] = _same_as_previous(table["tax_code"].take(order))
+        duplicated[1:] = same_as_previous(table["tax_code"].take(order))
     winners, losers = order[~duplicated], order[duplicated]
     won_by = winners[(np.cumsum(~duplicated) - 1)[duplicated]]
     raw = np.asarray(raw_key)
@@ -129,7 +130,7 @@ def merge_platforms(clean: pd.DataFrame, firm: str = "tax_code") -> tuple[pd.Dat
     order = pc.sort_indices(table, sort_keys=[(c, "ascending") for c in (first_keys if ascending else keys)]).to_numpy()
     dup = np.zeros(len(order), dtype=bool)
     if len(order) > 1:
-        dup[1:] = _same_as_previous(table[firm].take(order)) & _same_as_previous(table["platform"].take(order))
+        dup[1:] = same_as_previous(table[firm].take(order)) & same_as_previous(table["platform"].take(order))
     # Each merged row's group starts at the last row kept before it (the rows are in order of their keys).
     first = np.maximum.accumulate(np.where(~dup, np.arange(len(dup)), 0))
     merges = _merges(clean, order[dup], "same_firm_and_platform", order[first[dup]])
@@ -176,15 +177,6 @@ def _sortable(values: pd.Series) -> pa.Array:
     if isinstance(values.dtype, pd.StringDtype) or values.dtype == object:
         return arrow_text(values)
     return pa.array(values, from_pandas=True)
-
-
-def _same_as_previous(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    """For each value but the first, whether it equals the one before it (two missing values are equal)."""
-    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    after, before = values.slice(1), values.slice(0, len(values) - 1)
-    equal = pc.fill_null(pc.equal(after, before), False).to_numpy(zero_copy_only=False)
-    both_missing = pc.and_(after.is_null(), before.is_null()).to_numpy(zero_copy_only=False)
-    return equal | both_missing
 
 
 def keep_first(clean: pd.DataFrame, keys: list[str], kind: str) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -206,7 +206,7 @@ def multibyte_characters(data: bytes) -> int:
 
 def _utf8(data: bytes) -> Decoded | None:
     """UTF-8 when (almost) every non-ASCII character is valid UTF-8; None otherwise."""
-    non_ascii = int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) >= 0x80))
+    non_ascii = non_ascii_bytes(data)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -215,14 +215,32 @@ def _utf8(data: bytes) -> Decoded | None:
         return valid_utf8(text, multibyte=len(text) - (len(data) - non_ascii))
     escaped = data.decode("utf-8", errors="surrogateescape")
     bad = escapes(escaped)
-    valid = len(escaped) - (len(data) - non_ascii) - bad
-    share = valid / (valid + bad)
+    valid, share = utf8_share(len(escaped), len(data), non_ascii, bad)
     if share < UTF8_MIN_SHARE:
         return None
     text, found, marker = _marked(escaped)
     return Decoded(text, "utf-8", round(share, 3),
                    f"{valid:,} multi-byte UTF-8 characters against {_bytes(bad)} not UTF-8 (first on line "
                    f"{_line_of(data, first)}); the rows holding those bytes are set aside", found, marker)
+
+
+def non_ascii_bytes(data: bytes) -> int:
+    """How many bytes of ``data`` are 0x80 or above."""
+    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) >= 0x80))
+
+
+def utf8_share(characters: int, size: int, non_ascii: int, bad: int) -> tuple[int, float]:
+    """Of data of ``size`` bytes, ``non_ascii`` of them 0x80 or above and ``bad`` of them not
+    UTF-8, decoded (with ``surrogateescape``) into ``characters``: its valid multi-byte
+    characters, and their share of its non-ASCII characters (``bad`` above 0).
+
+    >>> data = "Bình".encode() + bytes([0xe9])
+    >>> text = data.decode("utf-8", "surrogateescape")
+    >>> utf8_share(len(text), len(data), non_ascii_bytes(data), escapes(text))
+    (1, 0.5)
+    """
+    valid = characters - (size - non_ascii) - bad
+    return valid, valid / (valid + bad)
 
 
 def escapes(text: str) -> int:
@@ -244,8 +262,8 @@ def _code_page(path, data: bytes) -> Decoded:
             readings[encoding] = data.decode(encoding)
         except UnicodeDecodeError as exc:
             failures.append(cannot_read(encoding, data[exc.start], _line_of(data, exc.start)))
-    differs = len(readings) == 1 or differing_bytes(data)
-    best, confidence, evidence = code_page_verdict(path, list(readings), failures, evidence_sample(data, len(data)), differs)
+    best, confidence, evidence = code_page_verdict(path, list(readings), failures, evidence_sample(data, len(data)),
+                                                   differing_bytes(data))
     return Decoded(readings[best], best, confidence, evidence)
 
 
@@ -266,12 +284,13 @@ def differing_bytes(data: bytes) -> bool:
 
 
 def code_page_verdict(path, readable: list[str], failures: list[str], sample: bytes,
-                      differs: bool) -> tuple[str, float, str]:
+                      differing: bool) -> tuple[str, float, str]:
     """The code page of a file (encoding, confidence, evidence) that is not UTF-8: of those
     that read all of it (``readable``; ``failures``, why the others do not), the one that
     reads the words of ``sample`` (:func:`evidence_sample`) as words of its language;
-    ``differs``, whether the two would read the file differently at all. Raises
-    :class:`InputFileError` when neither does clearly."""
+    ``differing``, whether the file holds a byte the two read differently
+    (:func:`differing_bytes`). Raises :class:`InputFileError` when neither does clearly."""
+    differs = len(readable) == 1 or differing
     if not readable:
         raise InputFileError(f"{path}: cannot decode the file (not UTF-8; {'; '.join(failures)}); {EXPECTED}")
     words = Counter(_WORD.findall(sample))

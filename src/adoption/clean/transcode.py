@@ -21,11 +21,9 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-import numpy as np
-
 from ..core.errors import InputFileError
-from .encoding import (CODE_PAGES, UTF8_BOM, UTF8_MIN_SHARE, WIDE_BOMS, Decoded, cannot_read, code_page_verdict,
-                       differing_bytes, escapes, evidence_sample, EVIDENCE_BYTES)
+from .encoding import (CODE_PAGES, EVIDENCE_BYTES, UTF8_BOM, UTF8_MIN_SHARE, WIDE_BOMS, Decoded, cannot_read,
+                       code_page_verdict, differing_bytes, escapes, evidence_sample, non_ascii_bytes, utf8_share)
 
 # The file is read in blocks of this size.
 BLOCK_BYTES = 16 * 1024 * 1024
@@ -62,7 +60,7 @@ def streamed_decoding(path: Path, block_bytes: int | None = None) -> Decoded | N
         while block := handle.read(block_bytes):
             text = utf8.decode(block)
             characters, bad = characters + len(text), bad + escapes(text)
-            non_ascii += int(np.count_nonzero(np.frombuffer(block, dtype=np.uint8) >= 0x80))
+            non_ascii += non_ascii_bytes(block)
             for encoding in CODE_PAGES:
                 if encoding not in failures:
                     try:
@@ -76,13 +74,12 @@ def streamed_decoding(path: Path, block_bytes: int | None = None) -> Decoded | N
     characters, bad = characters + len(text), bad + escapes(text)
     if not bad:
         return None  # UTF-8: read in pieces as it is, or whole
-    valid = characters - (size - non_ascii) - bad
-    if valid / (valid + bad) >= UTF8_MIN_SHARE:
+    if utf8_share(characters, size, non_ascii, bad)[1] >= UTF8_MIN_SHARE:
         return None  # UTF-8 but for a few bytes: the whole read sets their rows aside
     readable = [e for e in CODE_PAGES if e not in failures]
     try:
         best, confidence, evidence = code_page_verdict(path, readable, list(failures.values()),
-                                                       evidence_sample(head, size), len(readable) == 1 or differs)
+                                                       evidence_sample(head, size), differs)
     except InputFileError:
         return None  # the whole read refuses it, and says why
     return Decoded("", best, confidence, evidence)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
     import pyarrow.dataset as ds
 
 # The columns a partitioned table is split by, in folder order (those the table has).
@@ -126,7 +127,6 @@ def _runs(keys: pd.DataFrame):
     import numpy as np
     import pandas as pd
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     rows = len(keys)
     changes = np.zeros(max(rows - 1, 0), dtype=bool)
@@ -137,12 +137,26 @@ def _runs(keys: pd.DataFrame):
             changes |= codes[1:] != codes[:-1]
             continue
         array = pa.array(values, from_pandas=True)
-        if pa.types.is_null(array.type):
-            continue  # every value missing: one place
-        after, before = array.slice(1), array.slice(0, max(rows - 1, 0))
-        same = pc.or_(pc.fill_null(pc.equal(after, before), False), pc.and_(pc.is_null(after), pc.is_null(before)))
-        changes |= ~same.to_numpy(zero_copy_only=False)
+        if not pa.types.is_null(array.type):  # every value missing: one place
+            changes |= ~same_as_previous(array)
     return np.concatenate([[0], np.flatnonzero(changes) + 1]) if rows else np.zeros(0, dtype=np.intp)
+
+
+def same_as_previous(values: pa.ChunkedArray | pa.Array):
+    """For each value but the first, whether it equals the one before it (two missing values are equal).
+
+    >>> import pyarrow as pa
+    >>> same_as_previous(pa.array(["a", "a", None, None, "b"])).tolist()
+    [True, False, True, False]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    after, before = values.slice(1), values.slice(0, max(len(values) - 1, 0))
+    equal = pc.fill_null(pc.equal(after, before), False).to_numpy(zero_copy_only=False)
+    both_missing = pc.and_(after.is_null(), before.is_null()).to_numpy(zero_copy_only=False)
+    return equal | both_missing
 
 
 def place_order(keys: pd.DataFrame):
