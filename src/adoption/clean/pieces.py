@@ -137,12 +137,17 @@ def _row_ends(path: Path, start: int, quoted: bool, delimiter: str, max_cell_cha
         csv.field_size_limit(previous)
 
 
+def _large_csv(path: Path, piece_bytes: int) -> bool:
+    """Whether ``path`` is a CSV of more than ``piece_bytes`` (one to read in pieces, if it can be)."""
+    return path.suffix.lower() != ".xlsx" and path.stat().st_size > piece_bytes
+
+
 def plan_pieces(path: Path, limits: ReadLimits, piece_bytes: int = PIECE_BYTES) -> Plan | None:
     """Where to cut the CSV ``path`` into pieces of about ``piece_bytes``; None for a file
     read whole (an XLSX, a file of one piece, a file that is not plain UTF-8, or one the
     csv module cannot tokenize: the whole read says why)."""
     path = Path(path)
-    if path.suffix.lower() == ".xlsx" or path.stat().st_size <= piece_bytes:
+    if not _large_csv(path, piece_bytes):
         return None
     scanned = _scan(path)
     if scanned is None:
@@ -195,7 +200,7 @@ def _as_utf8(path: Path, limits: ReadLimits, piece_bytes: int) -> Iterator[tuple
     UTF-8 file in a temporary folder (removed on leaving), and where to cut that; None for
     any other file, read whole: the folder is gone before then, and a folder that cannot be
     written (no space left, say) leaves the file to the whole read too."""
-    if path.suffix.lower() == ".xlsx" or path.stat().st_size <= piece_bytes:
+    if not _large_csv(path, piece_bytes):
         yield None
         return
     decoded = streamed_decoding(path)
