@@ -101,14 +101,18 @@ def test_an_empty_platform_table_keeps_its_categories(tmp_path):
     schema.validate(back, "platforms")
 
 
-@settings(max_examples=20, deadline=None)
-@given(st.lists(st.one_of(st.none(), st.sampled_from(["0301234567", "0301234567-001", "74", "7", "A", "25747|25750"]),
-                          st.text(alphabet="0123456789-|A\n\u0663 ", max_size=14)), max_size=25))
-def test_text_patterns_checked_by_distinct_value_break_the_rows_pandera_finds(values):
-    """Each text pattern of the contract, checked once a distinct value: the rows pandera's
-    own check finds breaking it (Python's ``re`` on digits beyond ASCII and before a final
-    line feed, as pandas chooses it), nulls passed over; in text held by pyarrow, and held
-    as Python objects."""
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["0301234567", "0301234567-001", "74", "7", "A", "25747|25750",
+                                                      "0301234567\n", "2610\n", "\uff17\uff14", "\u0667\u0664"]),
+                          st.text(alphabet="0123456789-|AQ\n\u0663\uff11 ", max_size=14)), max_size=25))
+def test_text_patterns_match_whole_values_of_ascii_digits(values):
+    """Each text pattern of the contract breaks exactly the rows whose whole value does not
+    match it (Python's ``re.fullmatch``, worked out here value by value): a final line feed,
+    or digits beyond ASCII (fullwidth, Arabic-Indic), break it; nulls are passed over. In
+    text held by pyarrow and as Python objects, on columns of repeated values (checked a
+    distinct value at a time) and of unique ones."""
+    import re
+
     import pandera.pandas as pa
 
     def failing(check, series):
@@ -116,16 +120,18 @@ def test_text_patterns_checked_by_distinct_value_break_the_rows_pandera_finds(va
             pa.DataFrameSchema({"c": pa.Column(series.dtype, nullable=True, checks=[check])}).validate(
                 series.to_frame("c"), lazy=True)
         except pa.errors.SchemaErrors as exc:
-            return sorted(exc.failure_cases["index"].tolist()), set(exc.failure_cases["check"])
-        return [], set()
+            return sorted(exc.failure_cases["index"].tolist())
+        return []
 
     patterns = {check.statistics["pattern"] for table in schema.TABLES for column in schema._schema(table).columns.values()
                 for check in column.checks if check.name == "str_matches"}
-    assert any(column.checks[0]._check_fn.__name__ == "matches" for column in schema._schema("enterprises").columns.values()
+    assert all(column.checks[0]._check_fn.__name__ == "matches" for table in schema.TABLES
+               for column in schema._schema(table).columns.values()
                if column.checks and column.checks[0].name == "str_matches")
-    assert schema.TAX_CODE_PATTERN in patterns and r"^\d{5}(\|\d{5})+$" in patterns
-    for dtype in ("string[pyarrow]", object):
+    assert schema.TAX_CODE_PATTERN in patterns and r"^[0-9]{5}(\|[0-9]{5})+$" in patterns
+    for dtype in ("string[pyarrow]", "str", object):
         series = pd.Series(values, dtype=dtype)
         for pattern in patterns:
-            builtin = pa.Check.str_matches(pattern)
-            assert failing(schema._matches(builtin), series) == failing(builtin, series)
+            expected = [i for i, v in enumerate(values) if v is not None and re.fullmatch(pattern, v) is None]
+            for repeated in (True, False):
+                assert failing(schema._matches(pa.Check.str_matches(pattern), repeated), series) == expected

@@ -73,7 +73,7 @@ STRATUM_KEYS: dict[str, tuple[str, ...]] = {
     "commune2025|size_class": ("commune2025_code", "size_class"),
 }
 
-TAX_CODE_PATTERN = r"^\d{10}(-\d{3})?$"
+TAX_CODE_PATTERN = r"^[0-9]{10}(-[0-9]{3})?$"
 SOURCE_COLUMNS = ["source_file", "source_sheet", "source_row"]
 
 
@@ -89,25 +89,25 @@ class Enterprises(pa.DataFrameModel):
     name: Series[pd.StringDtype]
     # The province (GSO code of the 63 before the 2025 reform, and its official name): set
     # for every firm. Bình Dương (74) is the only province with district and commune detail.
-    province_code: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{2}$")
+    province_code: Series[pd.StringDtype] = pa.Field(str_matches=r"^[0-9]{2}$")
     province: Series[pd.StringDtype]
     # Old map (before 1 July 2025): null where the row does not determine it.
-    district_code: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{3}$")
+    district_code: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^[0-9]{3}$")
     district: Series[pd.StringDtype] = pa.Field(nullable=True)
-    commune_code: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{5}$")
+    commune_code: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^[0-9]{5}$")
     # New map (Ho Chi Minh City units since 1 July 2025); a code may equal an old one.
-    commune2025_code: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{5}$")
+    commune2025_code: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^[0-9]{5}$")
     commune2025: Series[pd.StringDtype] = pa.Field(nullable=True)
-    commune2025_candidates: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{5}(\|\d{5})+$")
+    commune2025_candidates: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^[0-9]{5}(\|[0-9]{5})+$")
     geo_source: Series[pd.CategoricalDtype] = _category(GEO_SOURCES, nullable=False)
     # The VSIC 2018 class, division and section (null where the code and the conversion do
     # not determine them), and the VSIC 2025 ones beside them (sections differ from K on).
-    vsic4: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{4}$")
-    vsic_division: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{2}$")
+    vsic4: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^[0-9]{4}$")
+    vsic_division: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^[0-9]{2}$")
     vsic_section: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^[A-U]$")
     vsic_version: Series[pd.CategoricalDtype] = _category(VSIC_VERSIONS, nullable=False)
-    vsic2025_4: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{4}$")
-    vsic2025_division: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{2}$")
+    vsic2025_4: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^[0-9]{4}$")
+    vsic2025_division: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^[0-9]{2}$")
     vsic2025_section: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^[A-V]$")
     vsic_evidence: Series[pd.CategoricalDtype] = _category(VSIC_EVIDENCE)
     legal_form: Series[pd.CategoricalDtype] = _category(LEGAL_FORMS)
@@ -196,7 +196,7 @@ class Survey(pa.DataFrameModel):
     source_sheet: Series[pd.StringDtype]
     source_row: Series[int] = pa.Field(ge=1)
     weight: Series[float] = pa.Field(gt=0)
-    district_code: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{3}$")  # null: a 2025 unit of two districts
+    district_code: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^[0-9]{3}$")  # null: a 2025 unit of two districts
     size_class: Series[pd.StringDtype] = pa.Field(nullable=True, isin=list(SIZE_CLASSES))  # null: no staff figure in the register
     vsic_section: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^[A-U]$")  # null: not determined (VSIC 2025 code)
     dii_score: Series[int] = pa.Field(in_range={"min_value": 0, "max_value": len(DII_INDICATORS)})
@@ -215,8 +215,8 @@ class Workforce(pa.DataFrameModel):
     """``workforce.parquet``: one row per industrial park and quarter."""
 
     industrial_park: Series[pd.StringDtype]
-    district_code: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{3}$")
-    period: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{4}-Q[1-4]$")
+    district_code: Series[pd.StringDtype] = pa.Field(str_matches=r"^[0-9]{3}$")
+    period: Series[pd.StringDtype] = pa.Field(str_matches=r"^[0-9]{4}-Q[1-4]$")
     workers: Series[pd.Int64Dtype] = pa.Field(ge=0)
     workers_trained: Series[pd.Int64Dtype] = pa.Field(ge=0)
     training_hours: Series[pd.Int64Dtype] = pa.Field(ge=0)
@@ -310,7 +310,7 @@ def validate(frame: pd.DataFrame, table: str) -> pd.DataFrame:
       source_file: missing
       source_sheet: missing
       source_row: missing
-      tax_code: 1 rows break str_matches('^\\d{10}(-\\d{3})?$') (e.g. '1')
+      tax_code: 1 rows break str_matches('^[0-9]{10}(-[0-9]{3})?$') (e.g. '1')
     """
     try:
         _schema(table).validate(frame, lazy=True)
@@ -321,35 +321,37 @@ def validate(frame: pd.DataFrame, table: str) -> pd.DataFrame:
 
 @functools.cache
 def _schema(table: str) -> pa.DataFrameSchema:
-    """The contract of ``table`` with each text pattern of a column whose values repeat
-    checked by :func:`_matches`: the same rule, the same rows found breaking it, at a
-    fraction of the cost."""
+    """The contract of ``table`` with each text pattern checked by :func:`_matches`: the
+    whole value matched (not only up to a final line feed), each distinct value once where
+    the values repeat."""
     schema = TABLES[table].to_schema()
     updates = {}
     for name, column in schema.columns.items():
-        if not column.unique and any(check.name == "str_matches" for check in column.checks):
-            updates[name] = {"checks": [_matches(check) if check.name == "str_matches" else check
-                                        for check in column.checks]}
+        if any(check.name == "str_matches" for check in column.checks):
+            updates[name] = {"checks": [_matches(check, repeated=not column.unique) if check.name == "str_matches"
+                                        else check for check in column.checks]}
     return schema.update_columns(updates)
 
 
-def _matches(check: pa.Check) -> pa.Check:
-    """pandera's ``str_matches`` ``check`` run on each distinct value once, where pyarrow
-    holds the text: by pandas' own ``str.match``, which chooses between RE2 and Python's
-    ``re`` by what the values hold (non-ASCII text, line feeds), as it does for the whole
-    column; a column whose every value matches passes at once. Text held otherwise is
-    checked row by row, as the built-in check does."""
+def _matches(check: pa.Check, repeated: bool = True) -> pa.Check:
+    """pandera's ``str_matches`` ``check`` on whole values: pandas' ``str.fullmatch`` of its
+    pattern, so that a value ending in a line feed breaks a pattern ending in ``$`` (where
+    Python's ``re``, which pandas uses on text holding one, lets ``$`` match before it).
+    With ``repeated``, text held by pyarrow is matched once a distinct value, and a column
+    whose every value matches passes at once. Missing values are passed over (the column's
+    ``nullable`` decides on them)."""
     pattern = check.statistics["pattern"]
 
     def matches(series: pd.Series) -> pd.Series | bool:
         import pyarrow as pyarrow_
         import pyarrow.compute as pc
 
-        if not (isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"):
-            return series.str.match(pattern)
+        if not (repeated and isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"):
+            return series.str.fullmatch(pattern).fillna(True).astype(bool)
         values = pyarrow_.array(series.array)
         distinct = pc.unique(values)
-        passed = pd.Series(pd.arrays.ArrowStringArray(distinct, dtype=series.dtype)).str.match(pattern).to_numpy(dtype=bool)
+        passed = (pd.Series(pd.arrays.ArrowStringArray(distinct, dtype=series.dtype)).str.fullmatch(pattern)
+                  .fillna(True).to_numpy(dtype=bool))
         if passed.all():
             return True
         rows = pc.is_in(values, value_set=distinct.filter(pyarrow_.array(passed)))
