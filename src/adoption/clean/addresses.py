@@ -20,7 +20,7 @@ from difflib import get_close_matches
 from functools import lru_cache
 
 from ..core import reference
-from ..core.scope import province_names
+from ..core.scope import BINH_DUONG, HO_CHI_MINH_CITY, province_names
 from ..core.text import fold, nfc
 from . import vocab
 from .places import district_code, strip_prefix
@@ -87,7 +87,7 @@ def _other_provinces() -> dict[str, str]:
     Bình Dương (74) and Ho Chi Minh City (79)."""
     table = reference.provinces()
     return {strip_prefix(fold(name), PROVINCE_PREFIXES): name
-            for code, name in zip(table["gso_code"], table["name"]) if code not in ("74", "79")}
+            for code, name in zip(table["gso_code"], table["name"]) if code not in (BINH_DUONG, HO_CHI_MINH_CITY)}
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +112,7 @@ def address_province(value: str) -> str | None:
         return None
     province, other = _province(parts[-1])
     if province:
-        return {"binh_duong": "74", "hcm": "79"}[province]
+        return {"binh_duong": BINH_DUONG, "hcm": HO_CHI_MINH_CITY}[province]
     if not other and len(parts) > 1:  # a name split at its dash: "Tỉnh Bà Rịa - Vũng Tàu"
         other = _other_provinces().get(strip_prefix(f"{parts[-2]} {parts[-1]}", PROVINCE_PREFIXES))
     return _province_codes().get(other) if other else None

@@ -32,14 +32,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..core.scope import Scope, province_code, province_names
+from ..core.scope import BINH_DUONG, HO_CHI_MINH_CITY, Scope, province_code, province_names
 from .addresses import address_province
 from .geo2025 import SCOPE as BINH_DUONG_AREA
 from .normalise import map_text, missing
 from .rejects import flagged
 
-BINH_DUONG = "74"
-HO_CHI_MINH_CITY = "79"
 # The provinces whose rows are read against the units of former Bình Dương: the province
 # itself, and the city that holds its territory since 1 July 2025.
 READ_FOR_UNITS = (BINH_DUONG, HO_CHI_MINH_CITY)

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..core import reference
-from ..core.scope import Scope, parse_scope, province_names
+from ..core.scope import BINH_DUONG, Scope, parse_scope, province_names
 from ..core.schema import (
     LEGAL_FORMS, OWNERSHIPS, SOURCE_COLUMNS, STATUSES, VSIC_EVIDENCE, VSIC_VERSIONS, Enterprises as E,
 )
@@ -34,7 +34,7 @@ from .normalise import (
 )
 from .geo2025 import GEO_COLUMNS, geo_flags, locate
 from .places import commune_code, district_code, district_of_commune, park_name
-from .provinces import BINH_DUONG, Placed, place, province_flags, stated
+from .provinces import Placed, place, province_flags, stated
 from .rejects import Stage, changed, district_reason, flagged, split, unparsed_values
 from .vsic import read_vsic, vsic_flags, vsic_reason
 

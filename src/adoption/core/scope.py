@@ -21,7 +21,11 @@ from functools import lru_cache
 from .errors import ParameterError
 from .text import fold, strip_prefix
 
-DEFAULT_SCOPE = "74"
+# GSO codes of the provinces the package knows in detail: Bình Dương (its districts and
+# communes, and their 2025 units) and Ho Chi Minh City (which those units joined in 2025).
+BINH_DUONG = "74"
+HO_CHI_MINH_CITY = "79"
+DEFAULT_SCOPE = BINH_DUONG
 NATIONAL = "national"
 # Folded spellings of the whole country as a scope.
 NATIONAL_KEYS = frozenset({NATIONAL, "all", "ca nuoc", "toan quoc", "viet nam", "vietnam"})

@@ -12,10 +12,11 @@ from __future__ import annotations
 import pandas as pd
 
 from ..core import reference
+from ..core.scope import BINH_DUONG
 from ..core.errors import AdoptionError
 from ..core.text import fold
 
-PROVINCE_CODE = "74"  # Bình Dương
+PROVINCE_CODE = BINH_DUONG
 DTI_SOURCE = "DTI 2022, Ministry of Information and Communications (dti.gov.vn), 12 Jul 2023"
 # Provinces renamed since the DTI 2022 was published: the folded 2022 name -> GSO code.
 # Thừa Thiên Huế became the centrally-run city of Huế on 1 January 2025.

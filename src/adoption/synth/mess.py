@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..core import reference
 from ..core.schema import Enterprises as E
+from ..core.scope import BINH_DUONG
 from . import scheme2025
 from .files import write_csv, write_xlsx, xlsx_cells
 from .spellings import (
@@ -258,7 +259,7 @@ def write_messy(register: pd.DataFrame, platforms: pd.DataFrame, raw_dir: Path, 
         truth.insert(0, "source_row", [w[1] for w in where])
         truth.insert(0, "source_sheet", [w[0] for w in where])
         truth.insert(0, "source_file", path.name)
-        truth.insert(4, E.province_code, "74")  # every firm of these files is of Bình Dương
+        truth.insert(4, E.province_code, BINH_DUONG)  # every firm of these files is of Bình Dương
         truth["expected"] = rows["_expected"].to_numpy()
         truth["entity"] = rows["_entity"].to_numpy()
         truth_parts.append(truth)

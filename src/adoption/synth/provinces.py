@@ -28,13 +28,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import reference
+from ..core.scope import BINH_DUONG, HO_CHI_MINH_CITY
 from ..core.text import fold, strip_prefix
 from .targets import MIN_FIRMS, Targets
 
 PUBLISHED_SHARES = {"79": 0.313, "01": 0.208, "74": 0.044}
 ASSUMED_SHARES = {"48": 0.028, "31": 0.025, "27": 0.020, "77": 0.014, "75": 0.025}
-BINH_DUONG = "74"
-HO_CHI_MINH_CITY = "79"
 
 # Inactive head offices and branches per active head office: Bình Dương's (targets.Targets).
 _T = Targets()
