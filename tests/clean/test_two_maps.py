@@ -7,6 +7,8 @@ old district), never computed with the cleaning code.
 
 import pandas as pd
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from adoption.clean import clean_raw
 from adoption.clean.addresses import read_address
@@ -222,3 +224,40 @@ def test_a_stratum_written_for_a_firm_without_a_district_stands():
     assert stage.clean["weight"].tolist() == [1.0, 1.0]
     assert stage.clean["district_code"].tolist() == ["718", pd.NA]
     assert stage.rejects.set_index("source_row")["reason_code"].to_dict() == {4: "stratum_unknown"}
+
+
+_TAILS = ["", ", Phường Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương", ", P. Bến Nghé, Q.1, TP.HCM",
+          ", Phường Long Bình, TP. Biên Hòa, Tỉnh Đồng Nai", ", Thuận An, Bình Dương", ", Phường Phú Cườn, Bình Dương",
+          ", Phường Thủ Dầu Một, TP. Hồ Chí Minh", ", Xã Ba Lê"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["718", "721", "725", None]),
+                          st.sampled_from(["", "Phường Phú Cường", "Phú Lợi", "Thuận Giao", "Phường Thủ Dầu Một", "xyz"]),
+                          st.integers(0, 3), st.sampled_from(range(len(_TAILS))),
+                          st.sampled_from(["25741", "25747", "25975", None]), st.booleans(), st.booleans()),
+                min_size=1, max_size=40))
+@example([(None, "", n, 2, None, False, False) for n in (1, 2, 3)]  # outside: reasons quote each address
+         + [(None, "xyz", n, 7, None, True, True) for n in (1, 2)]  # nowhere
+         + [("718", "", n, 1, None, False, True) for n in (1, 2)])  # kept alike
+def test_rows_located_by_what_their_address_says_are_located_as_one_by_one(rows):
+    """Rows whose addresses differ but say the same are located once; each row comes out
+    as locating it alone does, its reason quoting its own address where it is refused."""
+    from adoption.clean.geo2025 import _locate_one, locate
+
+    raw = pd.DataFrame({
+        "commune": pd.Series([r[1] for r in rows], dtype="str"),
+        "address": pd.Series([None if r[2] == 0 and r[3] == 0 else f"Số {r[2]} Lê Lợi{_TAILS[r[3]]}" for r in rows], dtype="str"),
+        "source_file": ["old.csv" if r[6] else "new.csv" for r in rows],
+    }).set_axis(pd.RangeIndex(100, 100 + len(rows)))
+    district = pd.Series([r[0] for r in rows], index=raw.index, dtype="string")
+    commune = pd.Series([r[4] for r in rows], index=raw.index, dtype="string")
+    filled = pd.Series([r[5] for r in rows], index=raw.index)
+    located = locate(raw, district, commune, filled, old_files={"old.csv"})
+    assert list(located.index) == list(raw.index)
+    for position, (d, c, number, tail, old, was_filled, old_file) in enumerate(rows):
+        address = "" if number == 0 and tail == 0 else f"Số {number} Lê Lợi{_TAILS[tail]}"
+        alone = _locate_one(d, c, address, old, not was_filled, old_file)
+        got = located.iloc[position]
+        for column, value in alone.items():
+            assert (None if pd.isna(got[column]) else got[column]) == value, (column, rows[position])

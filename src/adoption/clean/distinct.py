@@ -298,6 +298,22 @@ def positions(values: pd.Series, members: pd.Series) -> np.ndarray:
     return at.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
+def spread(texts: list[str], rows: np.ndarray, at: np.ndarray, length: int, dtype) -> pd.Series:
+    """A text column (of ``dtype``, held by pyarrow) of ``length`` rows, missing but at
+    ``rows``, which hold ``texts`` at ``at``: each text made a pyarrow string once, however
+    many rows hold it.
+
+    >>> spread(["x", "y"], np.array([1, 3]), np.array([1, 1]), 4, pd.StringDtype("pyarrow")).tolist()
+    [<NA>, 'y', <NA>, 'y']
+    """
+    index = np.full(length, -1, dtype=np.int64)
+    index[rows] = at
+    out = pa.array(texts, type=pa.large_string()).take(pa.array(index, mask=index < 0))
+    if not arrow_held(dtype):  # text pandas holds otherwise: made its own way
+        return pd.Series(out.to_pylist(), dtype=dtype)
+    return pd.Series(pd.arrays.ArrowStringArray(out, dtype=dtype))
+
+
 def categorical(values: pd.Series, categories: list[str]) -> pd.Categorical:
     """``pd.Categorical(values, categories=categories)``, each value one of ``categories`` or
     missing: by :func:`positions` where pyarrow holds the text, several times faster than

@@ -37,7 +37,7 @@ from ..core.schema import GEO_SOURCES
 from ..core.text import fold
 from . import vocab
 from .addresses import Address, read_address
-from .distinct import categorical, looked_up
+from .distinct import categorical, distinct, looked_up, spread
 from .places import commune_code as old_commune_code, strip_prefix
 from .rejects import flagged
 
@@ -261,6 +261,12 @@ def _outside_reason(address: str, where: str) -> str:
     return f"the address {address!r} places the firm in {where}, outside {SCOPE}, the area the reports cover"
 
 
+def _reason(outcome: str, commune: str, address: str, said: str | None) -> str:
+    """The reason of a row refused as ``outcome``: ``said`` is the place outside the area
+    its address names (``outside_scope``), or the hint of a unit near what it wrote."""
+    return _outside_reason(address, said) if outcome == "outside_scope" else _place_reason(commune, address, said)
+
+
 def _settle(cols: Evidence, addr: Evidence) -> tuple[Pairs, bool, str | None, bool]:
     """The pairs a row allows, whether it names a commune-level unit, its source, and
     whether its address contradicts its columns (the columns are then kept)."""
@@ -276,6 +282,15 @@ def _settle(cols: Evidence, addr: Evidence) -> tuple[Pairs, bool, str | None, bo
 
 def _locate_one(district: str | None, commune: str, address: str, old_commune: str | None, district_written: bool,
                 old_file: bool) -> dict:
+    """One row of :func:`locate`'s frame (before its columns are typed), from its keys."""
+    return _locate_key(district, commune, address, old_commune, district_written, old_file)[0]
+
+
+def _locate_key(district: str | None, commune: str, address: str, old_commune: str | None, district_written: bool,
+                old_file: bool) -> tuple[dict, str | None]:
+    """:func:`_locate_one`, and what a refused row's reason says beside its commune and
+    address (:func:`_reason`): the place outside the area the address names, or the hint
+    of a unit near what the row wrote."""
     cols = from_columns(district, commune, old_commune, district_written=district_written, old_file=old_file)
     addr = from_address(address)
     pairs, level, source, conflict = _settle(cols, addr)
@@ -283,9 +298,8 @@ def _locate_one(district: str | None, commune: str, address: str, old_commune: s
     row.update(geo_source=source, outcome="kept", address_conflict=conflict, decided_by_address=False)
     if not pairs:
         row["outcome"] = "outside_scope" if addr.outside and not cols.pairs else "place_unknown"
-        row["reason"] = (_outside_reason(address, addr.outside) if row["outcome"] == "outside_scope"
-                         else _place_reason(commune, address, cols.hint or addr.hint))
-        return row
+        row["reason"] = _reason(row["outcome"], commune, address, addr.outside or cols.hint or addr.hint)
+        return row, addr.outside or cols.hint or addr.hint
     districts, communes, units = (set(found) for found in zip(*(_rows()[i] for i in pairs)))
     units = sorted(units)
     row["district_code"] = next(iter(districts)) if len(districts) == 1 else None
@@ -296,7 +310,7 @@ def _locate_one(district: str | None, commune: str, address: str, old_commune: s
         row["commune2025_candidates"] = "|".join(units)
     if cols.pairs and addr.pairs and not conflict:
         row["decided_by_address"] = len(units) == 1 < len({_rows()[i][2] for i in cols.pairs})
-    return row
+    return row, None
 
 
 def locate(raw: pd.DataFrame, district: pd.Series, commune: pd.Series, filled: pd.Series, *,
@@ -309,29 +323,44 @@ def locate(raw: pd.DataFrame, district: pd.Series, commune: pd.Series, filled: p
     ``filled`` marks districts it took from the commune; ``old_files`` are the files that
     have a district column. The input is not modified.
     """
-    parts = [district, raw["commune"], raw["address"], commune, pd.Series(~filled.astype(bool).to_numpy()),
-             pd.Series(raw["source_file"].isin(old_files).to_numpy())]
-    # Registers repeat their spellings: each distinct row of places is located once.
+    written = ~filled.astype(bool).to_numpy()
+    old_file = raw["source_file"].isin(old_files).to_numpy()
+    # Registers repeat their places more than their addresses (a number and a street before
+    # them): each distinct address is read once, and the rows alike in what theirs says and
+    # in their columns are located once. A refused row's reason quotes its own address: it
+    # is written once for each distinct address among the rows of one such key.
+    addresses = distinct(raw["address"])
+    evidence = pd.factorize(pd.Series([from_address("" if pd.isna(value) else str(value)) for value in addresses.values],
+                                      dtype=object))[0][addresses.codes]
     which = np.zeros(len(raw), dtype=np.int64)
-    for part in parts:  # the rows' distinct combinations so far, numbered again with each column
+    for part in (district, raw["commune"], evidence, commune, written, old_file):  # numbered again with each column
         codes, uniques = pd.factorize(part, use_na_sentinel=False)
         which = pd.factorize(which * len(uniques) + codes)[0]
     _, first = np.unique(which, return_index=True)
-    keys = zip(
+    keys = list(zip(
         district.iloc[first].astype(object).where(district.iloc[first].notna(), None),
         raw["commune"].iloc[first].fillna("").astype(str), raw["address"].iloc[first].fillna("").astype(str),
-        commune.iloc[first].astype(object).where(commune.iloc[first].notna(), None), parts[4].to_numpy()[first],
-        parts[5].to_numpy()[first],
-    )
-    located = pd.DataFrame([_locate_one(*key) for key in keys], columns=[
+        commune.iloc[first].astype(object).where(commune.iloc[first].notna(), None), written[first], old_file[first],
+    ))
+    rows, said = zip(*(_locate_key(*key) for key in keys)) if keys else ((), ())
+    located = pd.DataFrame(list(rows), columns=[
         "district_code", "commune_code", "commune2025_code", "commune2025_candidates", "geo_source", "outcome",
         "reason", "address_conflict", "decided_by_address"])
-    # Typed once a distinct row, then taken for every row.
+    # Typed once a key, then taken for every row.
     for column in ("district_code", "commune_code", "commune2025_code", "commune2025_candidates"):
         located[column] = located[column].astype("string")
     located.insert(3, "commune2025", looked_up(located["commune2025_code"], _name_2025()))
     located["geo_source"] = categorical(located["geo_source"], list(GEO_SOURCES))
-    return located.take(which).set_axis(raw.index)
+    reason = located["reason"]
+    located = located.take(which).reset_index(drop=True)
+    refused = np.flatnonzero(reason.notna().to_numpy(dtype=bool)[which])
+    if len(refused):
+        own, at = np.unique(which[refused] * len(addresses) + addresses.codes[refused], return_inverse=True)
+        key, address = own // len(addresses), own % len(addresses)
+        texts = [_reason(rows[k]["outcome"], keys[k][1], "" if pd.isna(text) else str(text), said[k])
+                 for k, text in zip(key.tolist(), addresses.pick(address))]
+        located["reason"] = spread(texts, refused, at, len(located), reason.dtype)
+    return located.set_axis(raw.index)
 
 
 def geo_flags(located: pd.DataFrame, raw: pd.DataFrame, source_columns: list[str],
