@@ -188,8 +188,10 @@ def _by_arrow(text: str | None, delimiter: str, rows: pa.Array, encoded: bytes |
                             parse_options=pv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
                                                           escape_char=False, newlines_in_values=False,
                                                           ignore_empty_lines=True, invalid_row_handler=refuse),
+                            # The bytes are valid UTF-8 (checked as read, or Python's own encoding): not checked again.
                             convert_options=pv.ConvertOptions(column_types={n: pa.large_string() for n in names},
-                                                              strings_can_be_null=False, quoted_strings_can_be_null=False))
+                                                              strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                              check_utf8=False))
     except (pa.ArrowInvalid, ValueError):
         return None
     if uneven or table.num_rows != len(rows) - blanks:
