@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 
 from ..core.scope import BINH_DUONG, HO_CHI_MINH_CITY, Scope, province_code, province_names
 from .addresses import address_province
+from .distinct import distinct
 from .geo2025 import SCOPE as BINH_DUONG_AREA
 from .normalise import map_text, missing
 from .rejects import flagged
@@ -89,7 +90,10 @@ def stated(raw: pd.DataFrame) -> Stated:
     address = pd.Series(pd.NA, index=raw.index, dtype="string")
     written = ~missing(raw["address"])
     if written.any():
-        address[written] = map_text(_tails(raw["address"][written]), address_province)
+        # Each distinct address's end read once (most rows repeat an address), then taken.
+        d = distinct(raw["address"])
+        said = map_text(_tails(pd.Series(d.uniques)), address_province)
+        address[written] = said.array.take(d.codes[written])
     units = ~missing(raw["district"]) | ~missing(raw["commune"])
     return Stated(column=column, address=address, unmatched=unmatched, units_written=units)
 
