@@ -194,6 +194,36 @@ def test_the_row_limit_is_the_whole_files(tmp_path):
         list(read_pieces(blank, ALIASES, REQUIRED, ReadLimits(max_rows=50), 20))
 
 
+def test_a_utf8_file_left_whole_is_not_decoded_again(tmp_path, monkeypatch):
+    """Every byte of these large files is UTF-8, and the scan that refuses to cut them has
+    read them all: they go to the whole read without the block-by-block decision of their
+    encoding (which a file in another encoding takes)."""
+    from adoption.clean import pieces
+
+    def decoded_again(path, block_bytes=None):
+        raise AssertionError(f"{path.name} decoded a second time")
+
+    monkeypatch.setattr(pieces, "streamed_decoding", decoded_again)
+    monkeypatch.setattr(pieces, "BLOCK_BYTES", 64)
+    too_many = _write(tmp_path / "rows.csv", LINES)
+    long_first = _write(tmp_path / "long.csv", [LINES[2] + ",x" * 40] + LINES[3:])  # a first line past a block
+    bad_row = _write(tmp_path / "bad.csv", LINES + ['3700145098,"Công ty "D" Dĩ An,Dĩ An,4711,1,'])  # a tokenizer error
+    for path, limits in ((too_many, ReadLimits(max_rows=40)), (long_first, ReadLimits()), (bad_row, ReadLimits())):
+        assert plan_pieces(path, limits, 100) is None
+        try:
+            whole = read_raw(path, ALIASES, REQUIRED, limits)
+        except InputFileError as error:
+            with pytest.raises(InputFileError) as in_pieces:
+                list(read_pieces(path, ALIASES, REQUIRED, limits, 100))
+            assert str(in_pieces.value) == str(error)
+        else:
+            (read,) = list(read_pieces(path, ALIASES, REQUIRED, limits, 100))
+            pd.testing.assert_frame_equal(read.frame, whole.frame)
+    with pytest.raises(AssertionError, match="decoded a second time"):  # a code page is decided block by block
+        list(read_pieces(_write(tmp_path / "western.csv", WESTERN, encoding="cp1252", end="\n"), ALIASES, REQUIRED,
+                         ReadLimits(), 100))
+
+
 HEADER = "Mã số thuế,Tên doanh nghiệp,Huyện/Thị xã/Thành phố,Ngành nghề kinh doanh chính"
 
 

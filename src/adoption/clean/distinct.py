@@ -299,9 +299,8 @@ def positions(values: pd.Series, members: pd.Series) -> np.ndarray:
 
 
 def spread(texts: list[str], rows: np.ndarray, at: np.ndarray, length: int, dtype) -> pd.Series:
-    """A text column (of ``dtype``, held by pyarrow) of ``length`` rows, missing but at
-    ``rows``, which hold ``texts`` at ``at``: each text made a pyarrow string once, however
-    many rows hold it.
+    """A text column of ``dtype`` and ``length`` rows, missing but at ``rows``, which hold
+    ``texts`` at ``at``: each text made a pyarrow string once, however many rows hold it.
 
     >>> spread(["x", "y"], np.array([1, 3]), np.array([1, 1]), 4, pd.StringDtype("pyarrow")).tolist()
     [<NA>, 'y', <NA>, 'y']

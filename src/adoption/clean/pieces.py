@@ -74,10 +74,12 @@ def _lines(path: Path, start: int) -> Iterator[bytes]:
         yield from handle
 
 
-def _scan(path: Path) -> tuple[bool, int, int, bool, bool, str] | None:
+def _scan(path: Path) -> tuple[bool, int, int, bool, bool, str | None] | None:
     """One pass over the file: whether it starts with a UTF-8 byte-order mark, its line feeds
     and multi-byte characters, whether it holds a quote and ends with a line feed, and its
-    delimiter; None where a byte is not UTF-8 (or it is UTF-16 or UTF-32)."""
+    delimiter (None where its first line might go on past the first block: the file is
+    UTF-8, to be read whole); None where a byte is not UTF-8 (or it is UTF-16 or UTF-32), or
+    one is NUL (the bytes after it unread)."""
     decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
     newlines = multibyte = 0
     quoted, last, head, bom, first_text = False, b"", "", False, True
@@ -108,9 +110,9 @@ def _scan(path: Path) -> tuple[bool, int, int, bool, bool, str] | None:
         return None
     lines = head.splitlines()
     first_line = next((number for number, line in enumerate(lines) if line.strip()), None)
-    if first_line is None or first_line == len(lines) - 1:
-        return None  # the first line the delimiter is told from might go on past the first block
-    return bom, newlines, multibyte, quoted, last == b"\n", sniff_delimiter(head)
+    # The first line the delimiter is told from might go on past the first block: none.
+    delimiter = None if first_line is None or first_line == len(lines) - 1 else sniff_delimiter(head)
+    return bom, newlines, multibyte, quoted, last == b"\n", delimiter
 
 
 def _row_ends(path: Path, start: int, quoted: bool, delimiter: str, max_cell_chars: int) -> Iterator[int]:
@@ -146,15 +148,20 @@ def plan_pieces(path: Path, limits: ReadLimits, piece_bytes: int = PIECE_BYTES) 
     """Where to cut the CSV ``path`` into pieces of about ``piece_bytes``; None for a file
     read whole (an XLSX, a file of one piece, a file that is not plain UTF-8, or one the
     csv module cannot tokenize: the whole read says why)."""
-    path = Path(path)
+    return _planned(Path(path), limits, piece_bytes)[0]
+
+
+def _planned(path: Path, limits: ReadLimits, piece_bytes: int) -> tuple[Plan | None, bool]:
+    """:func:`plan_pieces`, and whether a large CSV it leaves whole may be in another
+    encoding than UTF-8 (every byte of the others is UTF-8, and is not read again)."""
     if not _large_csv(path, piece_bytes):
-        return None
+        return None, False
     scanned = _scan(path)
     if scanned is None:
-        return None
+        return None, True
     bom, newlines, multibyte, quoted, ends_with_newline, delimiter = scanned
-    if newlines + (not ends_with_newline) > limits.max_rows:
-        return None  # the whole read refuses it, after the checks it makes first
+    if delimiter is None or newlines + (not ends_with_newline) > limits.max_rows:
+        return None, False  # the whole read refuses a file of too many rows, after the checks it makes first
     start = 3 if bom else 0
     bounds, rows_before, row_ends, rows = [], [0], [], 0
     try:
@@ -165,16 +172,18 @@ def plan_pieces(path: Path, limits: ReadLimits, piece_bytes: int = PIECE_BYTES) 
             if end - (bounds[-1][1] if bounds else 0) >= piece_bytes and rows >= HEAD_ROWS:
                 bounds.append((bounds[-1][1] if bounds else 0, end))
                 rows_before.append(rows)
-    except (csv.Error, UnicodeDecodeError):
-        return None
+    except csv.Error:
+        return None, False
+    except UnicodeDecodeError:  # the file changed since it was scanned: the whole read decides
+        return None, True
     size = path.stat().st_size
     if not bounds:
-        return None
+        return None, False
     if bounds[-1][1] < size:
         bounds.append((bounds[-1][1], size))
     else:
         rows_before.pop()
-    return Plan(bounds, rows_before, row_ends, valid_utf8("", multibyte=multibyte, bom=bom))
+    return Plan(bounds, rows_before, row_ends, valid_utf8("", multibyte=multibyte, bom=bom)), False
 
 
 def read_pieces(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple, limits: ReadLimits,
@@ -183,9 +192,12 @@ def read_pieces(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple
     more tables of consecutive rows (see the module's text): together, the rows, extras
     and counts of the whole file, each table with the whole file's encoding evidence."""
     path = Path(path)
-    plan = plan_pieces(path, limits, piece_bytes)
+    plan, other_encoding = _planned(path, limits, piece_bytes)
     if plan is not None:
         yield from _read_planned(path, path, plan, aliases, required, limits)
+        return
+    if not other_encoding:  # UTF-8 (or small), read whole
+        yield read_raw(path, aliases, required, limits)
         return
     with _as_utf8(path, limits, piece_bytes) as utf8:
         if utf8 is None:
