@@ -135,3 +135,10 @@ def test_text_patterns_match_whole_values_of_ascii_digits(values):
             expected = [i for i, v in enumerate(values) if v is not None and re.fullmatch(pattern, v) is None]
             for repeated in (True, False):
                 assert failing(schema._matches(pa.Check.str_matches(pattern), repeated), series) == expected
+    # Values that are not text, among Python objects, break every pattern.
+    objects = pd.Series([*values, 3700000025, 74.0], dtype=object)
+    for pattern in patterns:
+        expected = [i for i, v in enumerate(objects) if v is not None
+                    and (not isinstance(v, str) or re.fullmatch(pattern, v) is None)]
+        for repeated in (True, False):
+            assert failing(schema._matches(pa.Check.str_matches(pattern), repeated), objects) == expected

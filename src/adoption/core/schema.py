@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import sys
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -339,7 +340,7 @@ def _matches(check: pa.Check, repeated: bool = True) -> pa.Check:
     Python's ``re``, which pandas uses on text holding one, lets ``$`` match before it).
     With ``repeated``, text held by pyarrow is matched once a distinct value, and a column
     whose every value matches passes at once. Missing values are passed over (the column's
-    ``nullable`` decides on them)."""
+    ``nullable`` decides on them); a value that is not text breaks the pattern."""
     pattern = check.statistics["pattern"]
 
     def matches(series: pd.Series) -> pd.Series | bool:
@@ -347,7 +348,12 @@ def _matches(check: pa.Check, repeated: bool = True) -> pa.Check:
         import pyarrow.compute as pc
 
         if not (repeated and isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"):
-            return series.str.fullmatch(pattern).fillna(True).astype(bool)
+            # A value that is not text (in a column of Python objects) breaks the pattern.
+            try:
+                matched = series.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
+            except AttributeError:  # no value is text: pandas gives no .str
+                matched = np.zeros(len(series), dtype=bool)
+            return pd.Series(matched | series.isna().to_numpy(dtype=bool), index=series.index)
         values = pyarrow_.array(series.array)
         distinct = pc.unique(values)
         passed = (pd.Series(pd.arrays.ArrowStringArray(distinct, dtype=series.dtype)).str.fullmatch(pattern)
