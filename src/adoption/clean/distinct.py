@@ -331,6 +331,9 @@ def categorical(values: pd.Series, categories: list[str]) -> pd.Categorical:
     ...
     ValueError: 1 values not among the categories a, b
     """
+    if isinstance(values.dtype, pd.CategoricalDtype) and list(values.dtype.categories) == list(categories) \
+            and not values.dtype.ordered:
+        return pd.Categorical.from_codes(values.cat.codes.to_numpy(), categories=categories)
     if not arrow_held(values.dtype):
         found = values.isin(categories).to_numpy(dtype=bool)
         unknown = int((~found & values.notna().to_numpy(dtype=bool)).sum())

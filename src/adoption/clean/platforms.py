@@ -12,7 +12,7 @@ from . import vocab
 from .distinct import categorical, is_in, positions
 from .duplicates import merge_platforms
 from ..core.text import nfc
-from .normalise import EARLIEST_REGISTRATION, OUT_OF_RANGE, clean_tax_codes, map_unique, platform_category, read_dates
+from .normalise import EARLIEST_REGISTRATION, OUT_OF_RANGE, clean_tax_codes, map_category, map_unique, platform_category, read_dates
 from .rejects import Stage, changed, split, unparsed_values
 
 
@@ -39,7 +39,7 @@ def screen_platforms(raw: pd.DataFrame, *, order: np.ndarray | None = None) -> t
     """
     raw = raw.reset_index(drop=True)
     codes, code_reasons = clean_tax_codes(raw["tax_code"])
-    platform = map_unique(raw["platform"], platform_category)
+    platform = map_category(raw["platform"], platform_category, list(PLATFORM_CATEGORIES))
     adopted, problem = read_dates(raw["adopted_on"], earliest=EARLIEST_REGISTRATION, latest=date.today())
     # What the reason of a row without a date is made of (only those rows are read).
     undated = adopted.isna().to_numpy()
