@@ -243,7 +243,7 @@ _TAILS = ["", ", Phường Phú Cường, Thành phố Thủ Dầu Một, Tỉnh
 def test_rows_located_by_what_their_address_says_are_located_as_one_by_one(rows):
     """Rows whose addresses differ but say the same are located once; each row comes out
     as locating it alone does, its reason quoting its own address where it is refused."""
-    from adoption.clean.geo2025 import _locate_one, locate
+    from adoption.clean.geo2025 import _locate_key, locate
 
     raw = pd.DataFrame({
         "commune": pd.Series([r[1] for r in rows], dtype="str"),
@@ -257,7 +257,7 @@ def test_rows_located_by_what_their_address_says_are_located_as_one_by_one(rows)
     assert list(located.index) == list(raw.index)
     for position, (d, c, number, tail, old, was_filled, old_file) in enumerate(rows):
         address = "" if number == 0 and tail == 0 else f"Số {number} Lê Lợi{_TAILS[tail]}"
-        alone = _locate_one(d, c, address, old, not was_filled, old_file)
+        alone, _ = _locate_key(d, c, address, old, not was_filled, old_file)
         got = located.iloc[position]
         for column, value in alone.items():
             assert (None if pd.isna(got[column]) else got[column]) == value, (column, rows[position])

@@ -280,17 +280,11 @@ def _settle(cols: Evidence, addr: Evidence) -> tuple[Pairs, bool, str | None, bo
     return both, cols.commune_level or addr.commune_level, cols.source, False
 
 
-def _locate_one(district: str | None, commune: str, address: str, old_commune: str | None, district_written: bool,
-                old_file: bool) -> dict:
-    """One row of :func:`locate`'s frame (before its columns are typed), from its keys."""
-    return _locate_key(district, commune, address, old_commune, district_written, old_file)[0]
-
-
 def _locate_key(district: str | None, commune: str, address: str, old_commune: str | None, district_written: bool,
                 old_file: bool) -> tuple[dict, str | None]:
-    """:func:`_locate_one`, and what a refused row's reason says beside its commune and
-    address (:func:`_reason`): the place outside the area the address names, or the hint
-    of a unit near what the row wrote."""
+    """One row of :func:`locate`'s frame (before its columns are typed), from its keys, and
+    what a refused row's reason says beside its commune and address (:func:`_reason`): the
+    place outside the area the address names, or the hint of a unit near what it wrote."""
     cols = from_columns(district, commune, old_commune, district_written=district_written, old_file=old_file)
     addr = from_address(address)
     pairs, level, source, conflict = _settle(cols, addr)
@@ -298,8 +292,9 @@ def _locate_key(district: str | None, commune: str, address: str, old_commune: s
     row.update(geo_source=source, outcome="kept", address_conflict=conflict, decided_by_address=False)
     if not pairs:
         row["outcome"] = "outside_scope" if addr.outside and not cols.pairs else "place_unknown"
-        row["reason"] = _reason(row["outcome"], commune, address, addr.outside or cols.hint or addr.hint)
-        return row, addr.outside or cols.hint or addr.hint
+        said = addr.outside or cols.hint or addr.hint
+        row["reason"] = _reason(row["outcome"], commune, address, said)
+        return row, said
     districts, communes, units = (set(found) for found in zip(*(_rows()[i] for i in pairs)))
     units = sorted(units)
     row["district_code"] = next(iter(districts)) if len(districts) == 1 else None

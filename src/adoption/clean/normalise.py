@@ -43,7 +43,7 @@ def map_unique(values: pd.Series, func) -> pd.Series:
     return pd.Series(d.per_row(_results(func, d.values)), index=values.index, dtype=object)
 
 
-def map_category(values: pd.Series, func, categories: list[str]) -> pd.Series:
+def map_category(values: pd.Series, func, categories: list[str] | tuple[str, ...]) -> pd.Series:
     """``func`` (one of ``categories`` or None) of each value, as a categorical Series:
     called once per distinct value, the rows given their category's number (no text a row).
 
@@ -51,14 +51,10 @@ def map_category(values: pd.Series, func, categories: list[str]) -> pd.Series:
     ['x', nan, 'x', nan]
     """
     d = distinct(values)
-    number = {category: position for position, category in enumerate(categories)}
-    results = _results(func, d.values)
-    unknown = {result for result in results if result is not None and result not in number}
-    if unknown:
-        raise ValueError(f"{', '.join(map(repr, sorted(unknown)))}: not among the categories {', '.join(categories)}")
-    found = [number[result] if result is not None else -1 for result in results]
-    codes = np.asarray(found, dtype=np.int8 if len(categories) < 127 else np.int64)
-    return pd.Series(pd.Categorical.from_codes(d.per_row(codes), categories=categories), index=values.index)
+    # Each distinct value's category as its position in ``categories`` (-1: none), then each row's.
+    position = {category: n for n, category in enumerate(categories)}
+    codes = np.array([-1 if found is None else position[found] for found in _results(func, d.values)], dtype=np.int64)
+    return pd.Series(pd.Categorical.from_codes(d.per_row(codes), categories=list(categories)), index=values.index)
 
 
 def map_text(values: pd.Series, func) -> pd.Series:
@@ -339,12 +335,7 @@ def clean_category(values: pd.Series, *, patterns: tuple[tuple[str, str], ...], 
     ...                patterns=vocab.LEGAL_FORM_PATTERNS, categories=LEGAL_FORMS).tolist()
     ['llc_one_member', 'joint_stock', nan]
     """
-    d = distinct(values)
-    # Each distinct value's category as its position in ``categories`` (-1: none), then each row's.
-    position = {category: n for n, category in enumerate(categories)}
-    found = _results(lambda v: _match_patterns(str(v), patterns), d.values)
-    codes = np.array([-1 if category is None else position[category] for category in found], dtype=np.int64)
-    return pd.Categorical.from_codes(codes[d.codes], categories=list(categories))  # type: ignore[return-value]
+    return map_category(values, lambda v: _match_patterns(str(v), patterns), categories).array  # type: ignore[return-value]
 
 
 def clean_tax_codes(values: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -39,7 +39,7 @@ def screen_platforms(raw: pd.DataFrame, *, order: np.ndarray | None = None) -> t
     """
     raw = raw.reset_index(drop=True)
     codes, code_reasons = clean_tax_codes(raw["tax_code"])
-    platform = map_category(raw["platform"], platform_category, list(PLATFORM_CATEGORIES))
+    platform = map_category(raw["platform"], platform_category, PLATFORM_CATEGORIES)
     adopted, problem = read_dates(raw["adopted_on"], earliest=EARLIEST_REGISTRATION, latest=date.today())
     # What the reason of a row without a date is made of (only those rows are read).
     undated = adopted.isna().to_numpy()
