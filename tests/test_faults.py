@@ -2,6 +2,7 @@
 kept whole. A full disk is simulated with a file-size limit (RLIMIT_FSIZE), which makes
 every write past it fail as a full disk does, with no root rights needed."""
 
+import re
 import resource
 import shutil
 import subprocess
@@ -88,6 +89,10 @@ def test_sigterm_stops_a_build_cleanly(small_processed, tmp_path):
     assert build.returncode == 128 + signal.SIGTERM, stderr
     assert "Traceback" not in stderr and "stopped by SIGTERM" in " ".join(stderr.split())
     assert "failed" not in stderr, stderr  # reports cut short are not reported as failures
+    # Only the build's own log lines and its stop message: nothing a killed kernel wrote.
+    other = [line for line in stderr.splitlines() if not re.match(r"[0-9-]{10}T[0-9:]{8}[+-][0-9]{4} (INFO|WARNING) ", line)]
+    assert " ".join(" ".join(other).split()) == ("stopped by SIGTERM: outputs published before it are kept; "
+                                                 "nothing half-written is left"), stderr
     assert list(tmp.iterdir()) == []  # no temporary folder, no kernel's connection file left
     assert not list(reports.rglob(".*"))  # no half-written report
 

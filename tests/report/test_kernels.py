@@ -3,6 +3,7 @@ imported, and still a fresh namespace for every report; a failing report in the 
 of a worker's run reports its own error and the reports after it are built."""
 
 import nbformat
+import pytest
 from jupyter_client.utils import run_sync
 
 from adoption.core.io import CHECKED_TABLES_ENV, checked_tables
@@ -116,3 +117,77 @@ def test_a_kernel_that_dies_as_it_starts_is_replaced(small_processed, tmp_path, 
     assert built.ok and (tmp_path / "reports" / "plain.vi.html").is_file()
     assert "its kernel died as it started" in caplog.text
     run_sync(dead.shutdown_kernel)(now=True)
+
+
+def test_what_a_kernel_process_writes_stays_out_of_the_terminal_and_names_why_it_died(small_processed, tmp_path,
+                                                                                        capfd, caplog):
+    """ipykernel and tornado write to the kernel's own stderr (tracebacks when a kernel is
+    shut down mid-flush); that is not the user's news. When a kernel dies, though, its
+    last words are what tells why: the report's error carries them."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    speak = 'import sys\nsys.__stderr__.write("%s\\n")\nsys.__stderr__.flush()'
+    specs = (
+        _notebook(notebooks, "talks", speak % "a-kernel-talking-to-itself"),
+        _notebook(notebooks, "dies", speak % "fatal: a C library ran out of memory", "import os\nos._exit(9)"),
+    )
+    result = report_build.build(processed_dir=small_processed, reports_dir=tmp_path / "reports", catalogue=specs,
+                                notebooks_dir=notebooks, jobs_limit=1)
+    outcome = {r.spec.name: r for r in result.reports}
+    assert outcome["talks"].ok
+    assert outcome["dies"].error == ("DeadKernelError: Kernel died; its process last wrote: "
+                                     "fatal: a C library ran out of memory")
+    terminal = capfd.readouterr()
+    assert "a-kernel-talking-to-itself" not in terminal.err + terminal.out
+    assert "fatal: a C library" not in terminal.err + terminal.out
+    assert "its kernel died; what its process wrote last:\nfatal: a C library ran out of memory" in caplog.text
+
+
+def test_a_stop_signal_that_another_thread_received_stops_the_reports_at_once():
+    """The system may hand a process's signal to any of its threads; the handler still
+    runs in the main thread, and only once it wakes: a build waiting on its workers must
+    wake to stop, not when the reports under way end."""
+    import signal
+    import threading
+    import time
+
+    def launch(job):
+        raise RuntimeError("this job needs no kernel")
+
+    def run(job, kernel):
+        kernels.STOPPING.wait(20)  # a report under way, until the build stops
+
+    def signal_from_a_worker_thread():
+        time.sleep(0.5)
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+
+    threading.Thread(target=signal_from_a_worker_thread).start()
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        kernels.run_all(2, 2, launch, run)
+    assert time.monotonic() - started < 10
+
+
+def test_a_stop_signal_lets_the_reports_under_way_clean_up_before_the_build_ends():
+    """Ctrl+C in the main thread ends the build only after each report under way has
+    cleaned up (its temporary folder, its kernel), not while one still runs."""
+    import signal
+    import threading
+    import time
+
+    main, cleaned = threading.get_ident(), []
+
+    def launch(job):
+        raise RuntimeError("this job needs no kernel")
+
+    def run(job, kernel):
+        kernels.STOPPING.wait(20)
+        # A report's clean-up after its kernel was killed: longest on the first worker,
+        # the one whose end the main thread awaits first.
+        time.sleep(1.5 if threading.current_thread().name.endswith("-0") else 0.1)
+        cleaned.append(job)
+
+    threading.Timer(0.5, signal.pthread_kill, (main, signal.SIGINT)).start()
+    with pytest.raises(KeyboardInterrupt):
+        kernels.run_all(4, 2, launch, run)  # each worker runs one report, the next one claimed
+    assert len(cleaned) == 2  # both reports under way, and no other

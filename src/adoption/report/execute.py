@@ -14,6 +14,8 @@ from pathlib import Path
 
 import nbformat
 import papermill as pm
+from nbclient.exceptions import DeadKernelError
+
 from ..core import config
 from ..core.io import CHECKED_TABLES_ENV, checked_tables, load_quality
 from ..core.version import __version__
@@ -106,6 +108,8 @@ def run_report(
                 _keep_failed(out, executed_path, record, f"{exc.ename}: {exc.evalue} (notebook cell {exc.exec_count})",
                              time.monotonic() - started)
                 raise
+            except RuntimeError as exc:
+                raise _last_words(exc, kernel, html_path.name) from exc
             nb = nbformat.read(out, as_version=4)
     finally:
         if own:
@@ -141,6 +145,18 @@ def run_report(
 
 # nbclient's error when a kernel dies before it answers its first request.
 KERNEL_DIED = "Kernel died before replying to kernel_info"
+
+
+def _last_words(exc: RuntimeError, kernel: EnvironmentKernelManager, shown: str) -> RuntimeError:
+    """``exc`` with the last lines its kernel's process wrote, when the kernel died (a
+    crash in a C library, the system's out-of-memory killer) and wrote any: logged whole,
+    and the last three in the error, which the index shows on one line."""
+    said = kernel.said()
+    if not (isinstance(exc, DeadKernelError) or str(exc).startswith(KERNEL_DIED)) or not said or STOPPING.is_set():
+        return exc
+    log.warning("%s: its kernel died; what its process wrote last:\n%s", shown, said)
+    last = " | ".join([line.strip() for line in said.splitlines() if line.strip()][-3:])
+    return type(exc)(f"{exc}; its process last wrote: {last}")
 
 
 def _execute(notebook: Path, out: Path, parameters: dict, kernel: EnvironmentKernelManager) -> None:

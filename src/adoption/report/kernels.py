@@ -11,6 +11,12 @@ when the worker has nothing else to do.
 
 Everything about one kernel happens in the thread that launched it, in that thread's
 event loop (the one papermill's client uses there too).
+
+What a kernel's process itself writes (not its cells: their output goes to the notebook)
+is read from a pipe, never passed through to the build's terminal: ipykernel and tornado
+log there, with tracebacks, when a kernel is killed or shut down mid-flush, which is not
+news. The lines go to this module's logger at DEBUG level, and the last of them are kept
+(:meth:`EnvironmentKernelManager.said`) for the error of a report whose kernel died.
 """
 
 from __future__ import annotations
@@ -18,8 +24,10 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import subprocess
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
@@ -38,6 +46,8 @@ WARM_MODULES = ("pandas", "matplotlib.pyplot")
 # (parallel kernels would share one SQLite file), nothing to fail on a full disk. Its own
 # log shows errors only: a kernel on the loopback is not news to a user at every report.
 KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False", "--IPKernelApp.log_level=ERROR"]
+# How many of the last lines a kernel's process wrote are kept for a report's error.
+SAID_LINES = 20
 
 
 class EnvironmentKernelSpecs(KernelSpecManager):
@@ -82,6 +92,32 @@ class EnvironmentKernelManager(AsyncKernelManager):
     request_close = run_sync(_request_close)
     finish_close = run_sync(_finish_close)
 
+    def listen(self) -> None:
+        """Read what the launched kernel's process writes to its stdout and stderr (one
+        pipe), in a thread of its own until the process closes it."""
+        process = getattr(self.provisioner, "process", None)
+        if process is None or process.stdout is None:
+            return
+        said: deque[str] = self.__dict__.setdefault("_said", deque(maxlen=SAID_LINES))
+
+        def read() -> None:
+            with process.stdout:
+                for raw in iter(process.stdout.readline, b""):
+                    line = raw.decode("utf-8", "replace").rstrip()
+                    said.append(line)
+                    log.debug("kernel %d: %s", process.pid, line)
+
+        reader = self.__dict__["_reader"] = threading.Thread(target=read, name=f"adoption-kernel-{process.pid}", daemon=True)
+        reader.start()
+
+    def said(self) -> str:
+        """The last lines (at most :data:`SAID_LINES`) the kernel's process wrote so far:
+        all it wrote, once it has exited (its pipe read to the end, waiting a second at most)."""
+        process, reader = getattr(self.provisioner, "process", None), self.__dict__.get("_reader")
+        if process is not None and reader is not None and process.poll() is not None:
+            reader.join(timeout=1)
+        return "\n".join(self.__dict__.get("_said", ()))
+
 
 def kernel_name() -> str:
     """The project's kernel when this environment has it, else the running Python's."""
@@ -105,7 +141,9 @@ def start_kernel(cwd: Path, env: dict[str, str] | None = None) -> EnvironmentKer
     """
     manager = EnvironmentKernelManager(kernel_name=kernel_name())
     environment = dict(os.environ) if env is None else env
-    run_sync(manager.start_kernel)(cwd=str(cwd), env=environment, extra_arguments=warm_arguments() + KERNEL_ARGUMENTS)
+    run_sync(manager.start_kernel)(cwd=str(cwd), env=environment, extra_arguments=warm_arguments() + KERNEL_ARGUMENTS,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    manager.listen()
     return manager
 
 
@@ -164,13 +202,25 @@ def run_all(
             for kernel in launched:
                 _close(kernel.finish_close)
 
+    def worker(finished: threading.Event) -> None:
+        try:
+            work()
+        finally:
+            finished.set()
+
     STOPPING.clear()
-    threads = [threading.Thread(target=work, name=f"adoption-report-{n}") for n in range(max(1, min(workers, count)))]
+    ends = [threading.Event() for _ in range(max(1, min(workers, count)))]
+    threads = [threading.Thread(target=worker, args=(end,), name=f"adoption-report-{n}") for n, end in enumerate(ends)]
     for thread in threads:
         thread.start()
     try:
-        for thread in threads:
-            thread.join()
+        # The main thread waits on events, not in Thread.join: a stop signal's exception
+        # raised inside a join marks the thread ended while it runs on (CPython 3.11), and
+        # the build would exit before its reports cleaned up. It waits in steps: a signal
+        # the system gave to another thread runs its handler only when the main thread wakes.
+        for end in ends:
+            while not end.wait(timeout=0.25):
+                pass
     except BaseException:  # Ctrl+C or a stop signal in the main thread: end the reports under way
         STOPPING.set()
         for kernel in list(everything):
@@ -185,6 +235,8 @@ def run_all(
 # Set while a build is being stopped: no new report starts, and the reports under way fail
 # because their kernels were killed (their failures are not news).
 STOPPING = threading.Event()
+# Nor are papermill's and nbclient's errors (on papermill's logger) about those kernels.
+logging.getLogger("papermill").addFilter(lambda record: not STOPPING.is_set())
 
 
 def _kill(kernel: EnvironmentKernelManager) -> None:
