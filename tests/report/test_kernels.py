@@ -2,6 +2,8 @@
 imported, and still a fresh namespace for every report; a failing report in the middle
 of a worker's run reports its own error and the reports after it are built."""
 
+import contextlib
+
 import nbformat
 import pytest
 from jupyter_client.utils import run_sync
@@ -163,7 +165,7 @@ def test_a_stop_signal_that_another_thread_received_stops_the_reports_at_once():
 
     threading.Thread(target=signal_from_a_worker_thread).start()
     started = time.monotonic()
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt), _python_sigint():
         kernels.run_all(2, 2, launch, run)
     assert time.monotonic() - started < 10
 
@@ -188,6 +190,19 @@ def test_a_stop_signal_lets_the_reports_under_way_clean_up_before_the_build_ends
         cleaned.append(job)
 
     threading.Timer(0.5, signal.pthread_kill, (main, signal.SIGINT)).start()
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt), _python_sigint():
         kernels.run_all(4, 2, launch, run)  # each worker runs one report, the next one claimed
     assert len(cleaned) == 2  # both reports under way, and no other
+
+
+@contextlib.contextmanager
+def _python_sigint():
+    """Python's own Ctrl+C handler (KeyboardInterrupt in the main thread) for the block,
+    whatever a library or an earlier test of this process left in its place."""
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
