@@ -298,3 +298,19 @@ def test_clean_with_an_unknown_scope_exits_2_naming_what_was_expected(tmp_path):
     assert "scope 'Hà Tây'" in result.stderr + result.stdout
     assert "national" in result.stderr + result.stdout
     assert not (tmp_path / "out").exists()
+
+
+def test_a_run_no_signal_stopped_leaves_the_signal_handlers_it_found():
+    """The command's stop handlers are its own while it runs; run in-process (a test, a
+    notebook), it hands the process's signals back as it found them."""
+    import signal
+
+    from rich.console import Console
+
+    from adoption.stop import STOP_SIGNALS, until_stopped
+
+    before = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
+    during = {}
+    until_stopped(lambda: during.update({sig: signal.getsignal(sig) for sig in STOP_SIGNALS}), Console())
+    assert all(during[sig] is not before[sig] for sig in STOP_SIGNALS)
+    assert {sig: signal.getsignal(sig) for sig in STOP_SIGNALS} == before

@@ -23,7 +23,8 @@ def until_stopped(main: Callable[[], None], console: Console) -> None:
 
     A signal ends the run with one line on ``console`` and the shell's code for it (130 for
     Ctrl+C, 143 for SIGTERM, 129 for SIGHUP); further signals while it cleans up are
-    ignored (SIGKILL still kills).
+    ignored (SIGKILL still kills). A run that no signal stopped leaves the handlers it
+    found.
     """
     received: list[int] = []
 
@@ -32,13 +33,16 @@ def until_stopped(main: Callable[[], None], console: Console) -> None:
             received.append(signum)
             raise Stopped(signum)
 
-    for sig in STOP_SIGNALS:
-        signal.signal(sig, stop)
+    previous = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
     try:
         main()
     except SystemExit:
         if not received:
             raise
+    finally:
+        if not received:  # run in-process (a test, a notebook): its signals handled as before
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
     if received:
         name = signal.Signals(received[0]).name
         console.print(f"[bold red]stopped[/] by {name}: outputs published before it are kept; nothing half-written is left",

@@ -264,3 +264,32 @@ def test_a_cluster_that_fails_to_close_publishes_nothing(tmp_path, monkeypatch):
         clean_in_parts(raw, tmp_path / "out", buckets=2)
     assert (quality.read_bytes(), quality.stat().st_ino, quality.stat().st_mtime_ns) == before  # the same file
     assert not [p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]  # no staging or spill left
+
+
+def test_work_left_in_the_background_ends_before_the_process_even_when_stopped(tmp_path):
+    """Ctrl+C while the cleaning's tail waits for its background work (closing the
+    cluster, removing the spill): the work still ends before the process exits. A pool
+    left through ``with ThreadPoolExecutor`` is waited for in ``Thread.join``, where the
+    signal's exception marks the running thread ended and the process exits mid-task."""
+    import subprocess
+    import sys
+
+    done = tmp_path / "done"
+    script = (
+        "import signal, sys, threading, time\n"
+        "from pathlib import Path\n"
+        "from adoption.clean.engine import in_background\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "threading.Timer(0.3, signal.pthread_kill, (threading.get_ident(), signal.SIGINT)).start()\n"
+        "def slow():\n"
+        "    time.sleep(1.5)\n"
+        "    Path(sys.argv[1]).write_text('finished')\n"
+        "try:\n"
+        "    with in_background(1) as submit:\n"
+        "        submit(slow)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('stopped')\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script, str(done)], capture_output=True, text=True, timeout=60)
+    assert run.stdout.strip() == "stopped", run.stderr
+    assert done.read_text() == "finished"

@@ -16,6 +16,7 @@ import logging
 import math
 import shutil
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as wait_for_all
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -51,6 +52,31 @@ BATCH_BYTES = 32 << 20
 # (fewer, larger buckets write fewer, larger Parquet parts: each part costs its own setup).
 BUCKET_BYTES = 256 << 20
 MAX_BUCKETS = 512
+
+
+@contextmanager
+def in_background(threads: int):
+    """A pool of ``threads`` for work done while this thread goes on: the block gets a
+    ``submit(function, *args, **kwargs)`` returning its future, and leaving the block waits
+    for every task submitted.
+
+    It waits through the tasks' futures, never in a thread's join: a stop signal's
+    exception raised inside ``Thread.join`` marks the running thread ended (CPython 3.11),
+    and the process would exit in the middle of the task (a cluster half closed, a folder
+    half removed). Stopped while it waits, the tasks still end before the process does.
+    """
+    pool = ThreadPoolExecutor(threads, thread_name_prefix="clean-background")
+    submitted = []
+
+    def submit(function, *args, **kwargs):
+        submitted.append(pool.submit(function, *args, **kwargs))
+        return submitted[-1]
+
+    try:
+        yield submit
+    finally:
+        pool.shutdown(wait=False)
+        wait_for_all(submitted)
 
 
 def bucket_count(files: list[Path], given: int | None = None) -> int:
@@ -154,10 +180,10 @@ def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCES
                               "settled bucket")
             cluster = stack.pop_all()
         # The cluster closes, and the buckets' spill files go, while this process does the accounting.
-        with ThreadPoolExecutor(2, thread_name_prefix="clean-tail") as background:
-            closing = background.submit(cluster.close)
+        with in_background(2) as background:
+            closing = background(cluster.close)
             for folder in FOLDERS:
-                background.submit(shutil.rmtree, spill / folder, ignore_errors=True)
+                background(shutil.rmtree, spill / folder, ignore_errors=True)
             if not (staged / config.PLATFORMS_FILE).exists():  # no platform record kept: an empty table, as in memory
                 (staged / config.PLATFORMS_FILE).mkdir()
                 empty_platforms().to_parquet(staged / config.PLATFORMS_FILE / "part-0000.parquet", index=False)
