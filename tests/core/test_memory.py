@@ -73,3 +73,22 @@ def test_the_settings_leave_this_process_environment_as_it_was():
     with cluster.local_cluster(1, dashboard_address=None):
         pass
     assert {name: os.environ.get(name) for name in memory.ALLOCATOR_ENVIRON} == before
+
+
+def test_a_local_cluster_leaves_nothing_in_the_temporary_folder(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with cluster.local_cluster(1, dashboard_address=None) as running:
+        assert running.workers  # the worker's scratch folder is made
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_local_cluster_keeps_its_scratch_in_the_folder_dask_is_told(tmp_path):
+    import dask
+
+    with dask.config.set({"temporary-directory": str(tmp_path)}):
+        with cluster.local_cluster(1, dashboard_address=None) as running:
+            folders = [p.name for p in tmp_path.iterdir()]
+            assert len(folders) == 1 and folders[0].startswith("adoption-dask-") and running.workers
+    assert list(tmp_path.iterdir()) == []

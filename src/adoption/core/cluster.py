@@ -50,7 +50,11 @@ def local_cluster(workers: int, **options) -> Iterator["distributed.LocalCluster
     """A ``distributed.LocalCluster`` of ``workers`` processes of one thread each, closed on
     exit. Their C allocator keeps the memory they free (:data:`~adoption.core.memory.ALLOCATOR_ENVIRON`,
     in place of the 64 KB trim threshold Dask sets by default); ``options`` go to the cluster.
+    The cluster's scratch folder is a temporary folder of its own, removed after it (Dask's
+    default, ``dask-scratch-space`` in the temporary folder, stays there).
     """
+    import tempfile
+
     import dask
     from distributed import LocalCluster
 
@@ -61,7 +65,10 @@ def local_cluster(workers: int, **options) -> Iterator["distributed.LocalCluster
     saved = {name: os.environ.get(name) for name in environ}
     os.environ.update(ALLOCATOR_ENVIRON)
     try:
-        with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}), \
+        # Inside the folder the user's Dask configuration names, if any (a larger disk, say).
+        with tempfile.TemporaryDirectory(prefix="adoption-dask-", dir=dask.config.get("temporary-directory", None),
+                                         ignore_cleanup_errors=True) as scratch, \
+                dask.config.set({"distributed.nanny.pre-spawn-environ": environ, "temporary-directory": scratch}), \
                 LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, **options) as cluster:
             yield cluster
     finally:
