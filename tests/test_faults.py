@@ -65,6 +65,19 @@ def _start(tmp_path: Path, *args) -> subprocess.Popen:
     return subprocess.Popen([ADOPTION, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
+def _stop(process: subprocess.Popen, signum: int) -> str:
+    """Send ``signum`` to a running command; check that it stopped cleanly (its code, its one
+    line, no traceback) and return what it wrote on stderr."""
+    import signal
+
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=120)
+    name = signal.Signals(signum).name
+    assert process.returncode == 128 + signum, stderr
+    assert "Traceback" not in stderr and f"stopped by {name}" in " ".join(stderr.split()), stderr
+    return stderr
+
+
 def _wait_for(path_test, process: subprocess.Popen, timeout: float = 120) -> None:
     import time
 
@@ -84,10 +97,7 @@ def test_sigterm_stops_a_build_cleanly(small_processed, tmp_path):
     tmp = tmp_path / "tmp"
     # Stop it once reports run: their temporary folders exist and their kernels are up.
     _wait_for(lambda: any(tmp.glob("adoption-run-*")) and any(tmp.glob("*.json")), build)
-    build.send_signal(signal.SIGTERM)
-    stdout, stderr = build.communicate(timeout=120)
-    assert build.returncode == 128 + signal.SIGTERM, stderr
-    assert "Traceback" not in stderr and "stopped by SIGTERM" in " ".join(stderr.split())
+    stderr = _stop(build, signal.SIGTERM)
     assert "failed" not in stderr, stderr  # reports cut short are not reported as failures
     # Only the build's own log lines and its stop message: nothing a killed kernel wrote.
     other = [line for line in stderr.splitlines() if not re.match(r"[0-9-]{10}T[0-9:]{8}[+-][0-9]{4} (INFO|WARNING) ", line)]
@@ -106,8 +116,21 @@ def test_sigint_stops_a_clean_and_keeps_the_previous_set(default_raw, small_proc
     before = _files(out)
     clean = _start(tmp_path, "clean", "--raw", str(default_raw), "--out", str(out))
     _wait_for(lambda: any(out.glob(".adoption-new-*")), clean)  # while it writes the new set
-    clean.send_signal(signal.SIGINT)
-    _, stderr = clean.communicate(timeout=120)
-    assert clean.returncode == 128 + signal.SIGINT, stderr
-    assert "Traceback" not in stderr and "stopped by SIGINT" in " ".join(stderr.split())
+    _stop(clean, signal.SIGINT)
     assert _files(out) == before
+
+
+@pytest.mark.slow
+def test_sigterm_stops_a_clean_on_a_local_cluster_and_leaves_nothing(default_raw, small_processed, tmp_path):
+    import signal
+
+    out = tmp_path / "processed"
+    shutil.copytree(small_processed, out)
+    before = _files(out)
+    clean = _start(tmp_path, "clean", "--raw", str(default_raw), "--out", str(out), "--engine", "dask")
+    tmp = tmp_path / "tmp"
+    # Once the cluster runs (its scratch folder made) and the run has its work folder.
+    _wait_for(lambda: any(tmp.glob("adoption-dask-*")) and any(out.glob(".adoption-work-*")), clean)
+    _stop(clean, signal.SIGTERM)
+    assert _files(out) == before  # the previous set, whole; no work or staging folder
+    assert list(tmp.iterdir()) == []  # the cluster's scratch folder too

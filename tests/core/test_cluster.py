@@ -61,3 +61,19 @@ def test_local_n_starts_n_worker_processes_for_the_duration():
         assert client.submit(abs, -3).result() == 3
         local = client.cluster
     assert local.status.name == "closed"
+
+
+def test_a_stop_signal_during_a_cluster_start_is_delivered_after_it():
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    reached = []
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with cluster.stop_signals_deferred():
+                signal.raise_signal(signal.SIGINT)
+                reached.append("the rest of the block")
+        assert reached == ["the rest of the block"]
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)

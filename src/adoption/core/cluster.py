@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from .errors import ClusterError
 from .memory import ALLOCATOR_ENVIRON
@@ -65,11 +65,15 @@ def local_cluster(workers: int, **options) -> Iterator["distributed.LocalCluster
     saved = {name: os.environ.get(name) for name in environ}
     os.environ.update(ALLOCATOR_ENVIRON)
     try:
-        # Inside the folder the user's Dask configuration names, if any (a larger disk, say).
-        with tempfile.TemporaryDirectory(prefix="adoption-dask-", dir=dask.config.get("temporary-directory", None),
-                                         ignore_cleanup_errors=True) as scratch, \
-                dask.config.set({"distributed.nanny.pre-spawn-environ": environ, "temporary-directory": scratch}), \
-                LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, **options) as cluster:
+        with ExitStack() as stack:
+            # Inside the folder the user's Dask configuration names, if any (a larger disk, say).
+            scratch = stack.enter_context(tempfile.TemporaryDirectory(
+                prefix="adoption-dask-", dir=dask.config.get("temporary-directory", None), ignore_cleanup_errors=True))
+            stack.enter_context(dask.config.set({"distributed.nanny.pre-spawn-environ": environ,
+                                                 "temporary-directory": scratch}))
+            with stop_signals_deferred():
+                cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                                           **options))
             yield cluster
     finally:
         for name, value in saved.items():
@@ -77,6 +81,32 @@ def local_cluster(workers: int, **options) -> Iterator["distributed.LocalCluster
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@contextmanager
+def stop_signals_deferred() -> Iterator[None]:
+    """Hold a stop signal (Ctrl+C, SIGTERM, SIGHUP) that arrives in the block until it ends,
+    then deliver it. A cluster stopped half started would be closed only at the process's
+    exit, after its scratch folder went, with distributed's tracebacks; started whole, it
+    is closed as any other. Only the main thread handles signals: elsewhere, nothing is held.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    names = [name for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {sig: signal.signal(sig, lambda signum, frame: held.append(signum))
+                for sig in (getattr(signal, name) for name in names)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if held:
+            signal.raise_signal(held[0])
 
 
 @contextmanager
@@ -101,8 +131,10 @@ def open_client(address: str, *, timeout: float | None = None) -> Iterator["dist
         # Processes with one thread each: a report's kernel is a process of its own anyway,
         # and a worker runs one report at a time. Listening on the loopback only (its web page
         # on a free port: 8787 may be another cluster's).
-        with local_cluster(workers, host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster, \
-                Client(cluster, set_as_default=False) as client:
+        with ExitStack() as stack:
+            cluster = stack.enter_context(local_cluster(workers, host="127.0.0.1", dashboard_address="127.0.0.1:0"))
+            with stop_signals_deferred():
+                client = stack.enter_context(Client(cluster, set_as_default=False))
             yield client
         return
     try:
