@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 from rich.console import Console
 
+from .core.signals import STOP_SIGNALS
+
 
 class Stopped(KeyboardInterrupt):
     """Raised in the main thread by SIGTERM or SIGHUP (and Ctrl+C): the work stops the way
@@ -15,7 +17,6 @@ class Stopped(KeyboardInterrupt):
     of clean data kept, report kernels shut down, temporary folders deleted)."""
 
 
-STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 def until_stopped(main: Callable[[], None], console: Console) -> None:

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from adoption.core import cluster
+from adoption.core import cluster, signals
 from adoption.core.errors import ClusterError
 
 
@@ -70,7 +70,7 @@ def test_a_stop_signal_during_a_cluster_start_is_delivered_after_it():
     reached = []
     try:
         with pytest.raises(KeyboardInterrupt):
-            with cluster.stop_signals_deferred():
+            with signals.stop_signals_deferred():
                 signal.raise_signal(signal.SIGINT)
                 reached.append("the rest of the block")
         assert reached == ["the rest of the block"]

@@ -30,6 +30,7 @@ from ..core.io import data_files
 from ..core.outputs import staging_folder, work_folder, write_outputs
 from ..core.scope import Scope, parse_scope
 from ..core.schema import SOURCE_COLUMNS
+from ..core.signals import WAKE_SECONDS
 from . import vocab
 from .accounting import Kept
 from .duplicates import no_merges
@@ -60,10 +61,9 @@ def in_background(threads: int):
     ``submit(function, *args, **kwargs)`` returning its future, and leaving the block waits
     for every task submitted.
 
-    It waits through the tasks' futures, never in a thread's join: a stop signal's
-    exception raised inside ``Thread.join`` marks the running thread ended (CPython 3.11),
-    and the process would exit in the middle of the task (a cluster half closed, a folder
-    half removed). Stopped while it waits, the tasks still end before the process does.
+    It waits through the tasks' futures, in steps, never in a thread's join (see
+    :mod:`adoption.core.signals`): stopped while it waits, the tasks still end before the
+    process does (no cluster half closed, no folder half removed).
     """
     pool = ThreadPoolExecutor(threads, thread_name_prefix="clean-background")
     submitted = []
@@ -76,7 +76,8 @@ def in_background(threads: int):
         yield submit
     finally:
         pool.shutdown(wait=False)
-        wait_for_all(submitted)
+        while wait_for_all(submitted, timeout=WAKE_SECONDS).not_done:
+            pass
 
 
 def bucket_count(files: list[Path], given: int | None = None) -> int:

@@ -15,6 +15,7 @@ from contextlib import ExitStack, contextmanager
 
 from .errors import ClusterError
 from .memory import ALLOCATOR_ENVIRON
+from .signals import stop_signals_deferred
 
 # How long a scheduler has to answer, and to have a worker, before the work is refused.
 CONNECT_TIMEOUT = 10.0
@@ -71,6 +72,8 @@ def local_cluster(workers: int, **options) -> Iterator["distributed.LocalCluster
                 prefix="adoption-dask-", dir=dask.config.get("temporary-directory", None), ignore_cleanup_errors=True))
             stack.enter_context(dask.config.set({"distributed.nanny.pre-spawn-environ": environ,
                                                  "temporary-directory": scratch}))
+            # A cluster stopped half started would be closed only at the process's exit, after
+            # its scratch folder went, with distributed's tracebacks: the stop waits for it.
             with stop_signals_deferred():
                 cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                                            **options))
@@ -81,32 +84,6 @@ def local_cluster(workers: int, **options) -> Iterator["distributed.LocalCluster
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-
-
-@contextmanager
-def stop_signals_deferred() -> Iterator[None]:
-    """Hold a stop signal (Ctrl+C, SIGTERM, SIGHUP) that arrives in the block until it ends,
-    then deliver it. A cluster stopped half started would be closed only at the process's
-    exit, after its scratch folder went, with distributed's tracebacks; started whole, it
-    is closed as any other. Only the main thread handles signals: elsewhere, nothing is held.
-    """
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    held: list[int] = []
-    names = [name for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    previous = {sig: signal.signal(sig, lambda signum, frame: held.append(signum))
-                for sig in (getattr(signal, name) for name in names)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        if held:
-            signal.raise_signal(held[0])
 
 
 @contextmanager

@@ -37,6 +37,7 @@ from jupyter_client.utils import run_sync
 from traitlets import default
 
 from ..core import config
+from ..core.signals import WAKE_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -214,12 +215,10 @@ def run_all(
     for thread in threads:
         thread.start()
     try:
-        # The main thread waits on events, not in Thread.join: a stop signal's exception
-        # raised inside a join marks the thread ended while it runs on (CPython 3.11), and
-        # the build would exit before its reports cleaned up. It waits in steps: a signal
-        # the system gave to another thread runs its handler only when the main thread wakes.
+        # On events, in steps, never in Thread.join (see adoption.core.signals): stopped,
+        # the build ends after its reports under way cleaned up, not before.
         for end in ends:
-            while not end.wait(timeout=0.25):
+            while not end.wait(timeout=WAKE_SECONDS):
                 pass
     except BaseException:  # Ctrl+C or a stop signal in the main thread: end the reports under way
         STOPPING.set()
