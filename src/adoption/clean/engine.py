@@ -80,13 +80,21 @@ def in_background(threads: int):
             pass
 
 
-def bucket_count(files: list[Path], given: int | None = None) -> int:
-    """How many buckets of tax codes: ``given``, or one per :data:`BUCKET_BYTES` of raw files."""
+def bucket_count(files: list[Path], given: int | None = None, threads: int = 1) -> int:
+    """How many buckets of tax codes: ``given``, or one per :data:`BUCKET_BYTES` of raw files,
+    rounded up to a multiple of ``threads`` (the tasks that run at once: a cluster's worker
+    threads). Buckets take about the same time each to settle, so that every thread settles
+    as many and none is left waiting for another's last bucket.
+
+    >>> bucket_count([Path(__file__)]), bucket_count([Path(__file__)], threads=4), bucket_count([], 3, threads=4)
+    (1, 4, 3)
+    """
     if given is not None:
         if given < 1:
             raise ParameterError(f"buckets {given}: expected a whole number of 1 or more")
         return given
-    return max(1, min(MAX_BUCKETS, math.ceil(sum(p.stat().st_size for p in files) / BUCKET_BYTES)))
+    count = max(1, math.ceil(sum(p.stat().st_size for p in files) / BUCKET_BYTES))
+    return min(MAX_BUCKETS, math.ceil(count / threads) * threads)
 
 
 @dataclass
@@ -94,6 +102,11 @@ class _Run:
     """How tasks run: one after the other here, or on a cluster's workers."""
 
     client: object | None = None
+
+    @property
+    def threads(self) -> int:
+        """How many tasks run at once: the cluster's worker threads (1 here)."""
+        return max(1, sum(self.client.nthreads().values())) if self.client is not None else 1
 
     def map(self, task, items: list, what: str, sizes: list[int] | None = None) -> list:
         """``task`` of each of ``items``, in their order; on a cluster the largest first
@@ -161,11 +174,13 @@ def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCES
     if not registers:
         raise InputFileError(f"{raw_dir / 'register'}: no register file found; expected one or more CSV or XLSX files")
     survey_tables, workforce_tables = read_small_tables(raw_dir, limits)
-    count = bucket_count(registers + platform_files, buckets)
+    if buckets is not None:
+        bucket_count([], buckets)  # a wrong number refused before a cluster starts
     staged, spill = staging_folder(out_dir), work_folder(out_dir)
     try:
         with ExitStack() as stack:
             run = stack.enter_context(_runner(engine, scheduler))
+            count = bucket_count(registers + platform_files, buckets, run.threads)
             items = ([("register", run_) for run_ in batches(registers, batch_bytes)]
                      + [("platforms", run_) for run_ in batches(platform_files, batch_bytes)])
             log.info("cleaning %d files in %d runs, in chunks of %s rows, duplicates in %d buckets (%s)",

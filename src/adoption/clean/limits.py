@@ -126,13 +126,10 @@ def check_text_shape(path: Path, text: str | None, delimiter: str, limits: ReadL
     A line with as many separators as the limit or more is found without regard to quotes
     (pyarrow counts them), then split as CSV, so that quoted separators do not count.
     """
-    if encoded is not None:
-        lines = encoded.count(b"\n") + (not encoded.endswith(b"\n"))
-    else:
-        lines = text.count("\n") + (not text.endswith("\n"))
-    if lines > limits.max_rows:
-        raise breach(path, "", f"{lines:,} lines", "max_rows", limits.max_rows)
-    lines = lines_of(text, encoded)
+    lines = lines_of(text, encoded)  # its pieces: one more than the line feeds
+    count = len(lines) - (encoded.endswith(b"\n") if encoded is not None else text.endswith("\n"))
+    if count > limits.max_rows:
+        raise breach(path, "", f"{count:,} lines", "max_rows", limits.max_rows)
     # A line of as many separators as the limit is at least as long (in bytes, read from the
     # offsets alone): only such lines are counted.
     long = np.flatnonzero(pc.greater_equal(pc.binary_length(lines), limits.max_columns).to_numpy(zero_copy_only=False))
