@@ -200,6 +200,29 @@ def test_enterprises_written_in_parts_by_district(tmp_path):
     assert HIVE_NULL == "__HIVE_DEFAULT_PARTITION__"
 
 
+def test_the_manifest_takes_the_parts_digests_from_their_writers(tmp_path, monkeypatch):
+    """The process that publishes the set reads back only the files it wrote itself: each
+    part's SHA-256 comes from the task that wrote it, and the manifest holds the digest of
+    each file's bytes (an independent hash of every file)."""
+    import hashlib
+
+    import adoption.core.outputs as outputs
+
+    raw = _hand_made(tmp_path / "raw")
+    read_back = []
+    hash_file = outputs.sha256_file
+    monkeypatch.setattr(outputs, "sha256_file", lambda path: read_back.append(Path(path)) or hash_file(path))
+    clean_in_parts(raw, tmp_path / "parts", buckets=2)
+    names = {path.name for path in read_back}
+    assert {"rejects.csv", "merges.csv"} <= names and not any(path.suffix == ".parquet" and "=" in path.parent.name
+                                                              for path in read_back)
+    out = tmp_path / "parts"
+    manifest = json.loads((out / "quality.json").read_text(encoding="utf-8"))["outputs"]
+    parts = [name for name in manifest if name.startswith(("enterprises.parquet/", "platforms.parquet/"))]
+    assert len(parts) >= 3
+    assert all(manifest[name] == hashlib.sha256((out / name).read_bytes()).hexdigest() for name in manifest)
+
+
 def test_a_changed_part_is_caught(tmp_path):
     raw = _hand_made(tmp_path / "raw")
     clean_in_parts(raw, tmp_path / "parts", buckets=1)

@@ -214,7 +214,8 @@ def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCES
                       config.EXTRAS_FILE: extras if len(extras) else None}
             closing.result()  # a cluster that failed to close fails the run before anything is published
             write_outputs(out_dir, {k: v for k, v in tables.items() if v is not None}, quality,
-                          {config.REJECTS_FILE: rejects, config.MERGES_FILE: merges}, staged=staged)
+                          {config.REJECTS_FILE: rejects, config.MERGES_FILE: merges}, staged=staged,
+                          digests={path: digest for bucket in settled for path, digest in bucket.digests.items()})
     finally:
         shutil.rmtree(spill, ignore_errors=True)
         shutil.rmtree(staged, ignore_errors=True)

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ..core.outputs import sha256_file
 from ..core.partitions import PARTITION_COLUMNS, place_order, write_parts
 from ..core.scope import Scope
 from ..core.schema import Enterprises as E, columns, validate
@@ -85,6 +86,9 @@ class BucketPart:
     enterprises: Kept
     platforms: Kept
     strata: RegisterStrata | None = None  # what the survey needs of the bucket's firms (None: no firm)
+    # The SHA-256 of each part it wrote, by its path inside the staging folder (for the
+    # manifest: the process that publishes the set does not read the parts back).
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 def bucket_of(codes: pd.Series, buckets: int) -> np.ndarray:
@@ -351,15 +355,16 @@ def settle_bucket(bucket: int, *, spill: Path, staged: Path, surveyed: pd.Series
     firms = stage_clean.pop("_firm").to_numpy() if "_firm" in stage_clean else np.zeros(0, dtype=np.int64)
     platforms = validate(stage_clean, "platforms")
     name = f"part-{bucket:04d}.parquet"
-    kept = Kept()
+    kept, written = Kept(), []
     if enterprises is not None:
         enterprises = validate(platform_use(enterprises, platforms, firms)[columns("enterprises")], "enterprises")
         kept = Kept.of(enterprises)
-        write_parts(enterprises, staged / "enterprises.parquet", name)
+        written += write_parts(enterprises, staged / "enterprises.parquet", name)
         # A platform record sits with its firm.
         place = pd.DataFrame({c: enterprises[c].array.take(firms, allow_fill=True)
                               for c in PARTITION_COLUMNS if c in enterprises.columns})
-        write_parts(platforms, staged / "platforms.parquet", name, place)
+        written += write_parts(platforms, staged / "platforms.parquet", name, place)
     strata = RegisterStrata.of_register(enterprises, surveyed) if surveyed is not None and enterprises is not None else None
     return BucketPart(bucket, merges if merges is not None else pd.DataFrame(), platform_merges, platform_rejects, changed,
-                      others, kept, Kept.of(platforms), strata)
+                      others, kept, Kept.of(platforms), strata,
+                      {path.relative_to(staged).as_posix(): sha256_file(path) for path in written})

@@ -77,7 +77,7 @@ _STAGING, _BACKUP, _WORK = ".adoption-new-", ".adoption-old-", ".adoption-work-"
 
 
 def write_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], quality: dict, csvs: dict[str, pd.DataFrame], *,
-                  staged: Path | None = None) -> None:
+                  staged: Path | None = None, digests: dict[str, str] | None = None) -> None:
     """Publish the clean outputs of one run as one set: ``out_dir`` holds this run's set or
     the previous one, never a mix, and nothing half-written.
 
@@ -88,7 +88,8 @@ def write_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], quality: dict,
     back before the error is raised. Outputs of an earlier run that this one did not
     produce (no survey this time, say) go with the previous set. ``staged`` is a folder of
     :func:`staging_folder` already holding outputs (tables written in parts); the others
-    join them there. CSV files are for people:
+    join them there; ``digests`` the SHA-256 of files already there, by their path inside
+    it, as the processes that wrote them found them (the others are read here). CSV files are for people:
     spreadsheet-safe (see :func:`spreadsheet_safe`) and UTF-8 with BOM, so that Excel shows
     Vietnamese text.
     """
@@ -101,8 +102,9 @@ def write_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], quality: dict,
         for name, frame in csvs.items():
             with _naming(out_dir / name):
                 spreadsheet_safe(frame).to_csv(staged / name, index=False, encoding="utf-8-sig")
-        manifest = {path.relative_to(staged).as_posix(): sha256_file(path)
-                    for path in sorted(staged.rglob("*"), key=lambda p: p.relative_to(staged).as_posix()) if path.is_file()}
+        digests = digests or {}
+        files = sorted(path.relative_to(staged).as_posix() for path in staged.rglob("*") if path.is_file())
+        manifest = {name: digests.get(name) or sha256_file(staged / name) for name in files}
         record = json.loads(json.dumps({**quality, "outputs": manifest}, default=str))
         record[_DIGEST] = _quality_digest(record)
         text = json.dumps(record, ensure_ascii=False, indent=2)
