@@ -28,6 +28,18 @@ def test_spreadsheet_safe_text_among_other_cells_and_missing_ones():
     assert frame["mixed"].tolist()[2] == "=x"  # the frame given is not changed
 
 
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from("=+-@\t\r\n a'1Đ\u00a0"), max_size=4), st.text()),
+                max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_spreadsheet_safe_object_text_is_the_per_cell_rule(cells):
+    """An object column of text and missing cells (found formulas by pyarrow at once) gets
+    the apostrophe exactly where the per-cell rule puts it."""
+    # Every row labelled 0: cells are replaced by position, not by label.
+    out = spreadsheet_safe(pd.DataFrame({"a": pd.Series(cells, dtype=object, index=[0] * len(cells))}))
+    starts = ("=", "+", "-", "@", "\t", "\r", "\n")
+    assert out["a"].tolist() == [("'" + c if isinstance(c, str) and c.startswith(starts) else c) for c in cells]
+
+
 def test_outputs_written_all_or_nothing(tmp_path):
     import pytest
 

@@ -57,15 +57,43 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
         values = out[column]
         if not (values.dtype == object or is_string_dtype(values)):
             continue
-        try:  # the text cells that start a formula, found at once (other cells are not text)
-            starts = values.str.startswith(_FORMULA_START).fillna(False).to_numpy(dtype=bool)
-        except AttributeError:  # an object column without text
+        starts = _formula_starts(values)
+        if starts is None:  # an object column without text
             continue
         if starts.any():  # by position (an index may repeat labels); text stays text, anything else objects
             cells = values.to_numpy(dtype=object, copy=True)
             cells[starts] = ["'" + cell for cell in cells[starts]]
-            out[column] = pd.array(cells, dtype=values.dtype) if isinstance(values.dtype, pd.StringDtype) else cells
+            # (an object column stays one: pandas would make text and missing cells text, None NaN)
+            out[column] = (pd.array(cells, dtype=values.dtype) if isinstance(values.dtype, pd.StringDtype)
+                           else pd.Series(cells, index=out.index, dtype=object))  # the frame's own index: no alignment
     return out
+
+
+def _formula_starts(values: pd.Series):
+    """Which cells of a text (or object) column are text that starts a formula; None for an
+    object column without text. A column of text and missing cells only is looked at by
+    pyarrow at once; one holding other values too, by pandas cell by cell."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if values.dtype == object:
+        try:
+            text = pa.array(values.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+        except (pa.ArrowException, UnicodeError):  # numbers among the text, say, or a lone surrogate
+            text = None
+        if text is not None:
+            if text.null_count == len(text):
+                return None
+            return np.asarray(pc.match_substring_regex(text, _FORMULA_PATTERN).fill_null(False), dtype=bool)
+    try:  # the text cells that start a formula, found at once (other cells are not text)
+        return values.str.startswith(_FORMULA_START).fillna(False).to_numpy(dtype=bool)
+    except AttributeError:
+        return None
+
+
+# _FORMULA_START as an RE2 pattern.
+_FORMULA_PATTERN = r"^[=+@\-\t\r\n]"
 
 
 def _safe_cell(value):
