@@ -17,8 +17,6 @@ class Stopped(KeyboardInterrupt):
     of clean data kept, report kernels shut down, temporary folders deleted)."""
 
 
-
-
 def until_stopped(main: Callable[[], None], console: Console) -> None:
     """Run ``main``, stopped cleanly by a signal.
 

@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -92,8 +93,8 @@ def _formula_starts(values: pd.Series):
         return None
 
 
-# _FORMULA_START as an RE2 pattern.
-_FORMULA_PATTERN = r"^[=+@\-\t\r\n]"
+# _FORMULA_START as an RE2 pattern (a value starting with any of them).
+_FORMULA_PATTERN = "^[" + "".join(re.escape(c) for c in _FORMULA_START) + "]"
 
 
 def _safe_cell(value):
