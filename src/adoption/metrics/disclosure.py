@@ -273,15 +273,23 @@ def split_hidden(table: Protected, groups: list[tuple]) -> pd.DataFrame:
     """
     hidden = table.hidden
     two_way = isinstance(hidden.columns, pd.MultiIndex)
-
-    def at(group: tuple, part) -> bool:
-        return bool(hidden.loc[group[0], (group[1], part) if two_way else part])
-
+    cells = hidden.to_numpy(dtype=bool)
     grand = (TOTAL, TOTAL) if two_way else (TOTAL,)
-    return pd.DataFrame(
-        [{"without": at(g, False), "with": at(g, True), "group": at(g, TOTAL), "all_firms": at(grand, TOTAL)} for g in groups],
-        columns=["without", "with", "group", "all_firms"],
-    )
+    rows = _positions(hidden.index, [g[0] for g in [*groups, grand]])
+    out = {}
+    for name, part in (("without", False), ("with", True), ("group", TOTAL)):
+        out[name] = cells[rows[:-1], _positions(hidden.columns, [(g[1], part) if two_way else part for g in groups])]
+    out["all_firms"] = np.repeat(cells[rows[-1], _positions(hidden.columns, [(TOTAL, TOTAL) if two_way else TOTAL])[0]],
+                                 len(groups))
+    return pd.DataFrame(out, columns=["without", "with", "group", "all_firms"])
+
+
+def _positions(index: pd.Index, keys: list) -> np.ndarray:
+    """Where each of ``keys`` is in ``index`` (a KeyError for one that is not there)."""
+    at = index.get_indexer(pd.Index(keys, tupleize_cols=isinstance(index, pd.MultiIndex)) if keys else [])
+    if (at < 0).any():
+        raise KeyError(keys[int(np.argmax(at < 0))])
+    return at.astype(np.intp)
 
 
 def hidden_margins(table: Protected, names: list[str]) -> list[tuple[str, object, object]]:
