@@ -44,6 +44,7 @@ OutOption = typer.Option(None, "--out", help="Folder for the clean outputs. Defa
 ProcessedOption = typer.Option(None, "--processed", help="Folder of clean data to report on. Default: data/processed/.")
 ReportsOption = typer.Option(None, "--reports", help="Folder for the HTML reports and index.html. Default: reports/.")
 ForceOption = typer.Option(False, "--force", help="Rebuild every report, even those whose notebook, data and code did not change.")
+OnlyOption = typer.Option(None, "--only", metavar="REPORT", help="Build only this report, over its whole grid (repeatable), e.g. --only adoption-overview --only trend; `adoption params REPORT` shows its parameters. Default: every report of notebooks/reports.toml.")
 JobsOption = typer.Option(None, "--jobs", "-j", help="Reports built at the same time, each in a kernel of its own. Default: the number of cores.")
 SchedulerOption = typer.Option(None, "--scheduler", metavar="ADDRESS", help="Run the reports on the workers of this Dask scheduler (tcp://host:8786; they must see the same folders), or local:N for N worker processes here. Default: on this machine (see --jobs).")
 
@@ -206,7 +207,7 @@ def clean(raw: Optional[Path] = RawOption, out_dir: Optional[Path] = OutOption,
 def build(
     processed: Optional[Path] = ProcessedOption,
     reports: Optional[Path] = ReportsOption,
-    only: Optional[list[str]] = typer.Option(None, "--only", help="Build only this report (repeatable), e.g. adoption-overview."),
+    only: Optional[list[str]] = OnlyOption,
     jobs: Optional[int] = JobsOption,
     force: bool = ForceOption,
     scheduler: Optional[str] = SchedulerOption,
@@ -241,15 +242,26 @@ def _nothing_to_build(processed_dir: Path, reports_dir: Path):
 
 
 def _finish_build(result) -> None:
+    # The reports not built for one reason (a national report's 126 pages on one
+    # province's data) are one line: where they would go, how many, and why.
+    unbuilt: dict[tuple, list] = {}
     for report in result.reports:
         if report.missing:
+            unbuilt.setdefault((report.html.parent, report.spec.name, report.unavailable()), []).append(report)
+    for report in result.reports:
+        # a series' extracts each have a folder: name the report by its place in the build
+        where = report.html.relative_to(result.index.parent) if report.html.is_relative_to(result.index.parent) else report.html
+        if report.missing:
+            same = unbuilt.pop((report.html.parent, report.spec.name, report.unavailable()), None)
+            if same is None:
+                continue  # said with the first of its kind
+            if len(same) > 1:
+                where = where.parent / f"{report.spec.name}.*.html ({len(same)} reports)"
             mark = f"[yellow]not built[/] ({escape(report.unavailable())})"
         elif report.ok:
             mark = "[green]up to date[/]" if report.skipped else "[green]ok[/]"
         else:
             mark = f"[red]FAILED[/] {escape(report.error)}"
-        # a series' extracts each have a folder: name the report by its place in the build
-        where = report.html.relative_to(result.index.parent) if report.html.is_relative_to(result.index.parent) else report.html
         out.print(f"  {escape(where.as_posix())}: {mark}")
     faults = [report for report in result.failed if report.fault]
     if not faults:  # the index links only reports that were written
@@ -269,6 +281,7 @@ def report(
     raw: Optional[Path] = RawOption,
     processed: Optional[Path] = ProcessedOption,
     reports: Optional[Path] = ReportsOption,
+    only: Optional[list[str]] = OnlyOption,
     jobs: Optional[int] = JobsOption,
     force: bool = ForceOption,
     scheduler: Optional[str] = SchedulerOption,
@@ -305,7 +318,7 @@ def report(
                  if not clean_is_current(folder, into, scope=area.code if area else DEFAULT_SCOPE)]
         if not stale:
             logging.info("clean data in %s are up to date with %s", processed_dir, raw_dir)
-            built = None if force else _nothing_to_build(processed_dir, reports_dir)
+            built = None if force or only else _nothing_to_build(processed_dir, reports_dir)
         for folder, into in stale:  # a cluster given for the build cleans too, with --engine dask
             from .clean.engine import clean_with
 
@@ -314,8 +327,8 @@ def report(
         if built is None:
             from .report.build import build as run_build
 
-            built = run_build(processed_dir=processed_dir, reports_dir=reports_dir, jobs_limit=jobs, force=force,
-                              scheduler=scheduler)
+            built = run_build(processed_dir=processed_dir, reports_dir=reports_dir, only=only, jobs_limit=jobs,
+                              force=force, scheduler=scheduler)
     except (AdoptionError, OSError) as exc:
         _fail(exc)
     _finish_build(built)

@@ -50,18 +50,22 @@ def failed_report(spec: ReportSpec, params: dict, exc: Exception, *, reports_dir
 def _settled(jobs, *, available: set[str], reports_dir: Path, input_hash: str, force: bool, notebooks_dir) -> list[BuiltReport | None]:
     """Reports that need no run: their input is missing, or they are up to date."""
     results: list[BuiltReport | None] = [None] * len(jobs)
+    unbuilt: dict[tuple[str, str], list[Path]] = {}  # said once a report and reason, however large its grid
     for number, (spec, params) in enumerate(jobs):
         html = output_paths(spec, params, reports_dir)[0]
         missing = missing_inputs(spec, available)
         if missing:
             results[number] = BuiltReport(spec=spec, params=params, ok=True, missing=tuple(missing), html=html)
-            log.warning("%s not built: %s", html.name, results[number].unavailable())
+            unbuilt.setdefault((spec.name, results[number].unavailable()), []).append(html)
             continue
         before = {} if force else previous_build(spec, params, reports_dir)
         if before and before.get("fingerprint") == fingerprint(notebook_path(spec, notebooks_dir), params, input_hash):
             results[number] = BuiltReport(spec=spec, params=params, ok=True, skipped=True,
                                           built_at=before.get("built_at", ""), html=html)
             log.info("%s is up to date", html.name)
+    for (name, why), pages in unbuilt.items():
+        what = pages[0].name if len(pages) == 1 else f"{len(pages)} {name} reports"
+        log.warning("%s not built: %s", what, why)
     return results
 
 
