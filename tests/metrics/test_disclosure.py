@@ -42,14 +42,15 @@ def test_hand_worked_primary_and_secondary():
 
 def _feasible_range(table, true_values, cell):
     """Smallest and largest value a hidden cell can take given every shown cell and total."""
+    hidden = table.hidden  # a new frame at each use: taken once
     interior = [(r, c) for r in table.values.index if r != TOTAL for c in table.values.columns if c != TOTAL]
-    unknown = [k for k in interior if table.hidden.loc[k]]
+    unknown = [k for k in interior if hidden.loc[k]]
     index = {k: i for i, k in enumerate(unknown)}
     a_eq, b_eq = [], []
     for line in [[(r, c) for c in table.values.columns if c != TOTAL] for r in table.values.index if r != TOTAL] + \
                 [[(r, c) for r in table.values.index if r != TOTAL] for c in table.values.columns if c != TOTAL]:
         total_key = (line[0][0], TOTAL) if line[0][0] == line[-1][0] else (TOTAL, line[0][1])
-        if table.hidden.loc[total_key]:
+        if hidden.loc[total_key]:
             continue
         row = np.zeros(len(unknown))
         known = 0.0

@@ -33,7 +33,7 @@ def partial(small_raw, tmp_path_factory):
         keep = dict(REQUIRED, **({"ownership": "Thành phần kinh tế"} if number == 0 else {}))
         frame[list(keep)].rename(columns=keep).to_csv(raw / "register" / f"{path.stem}.csv", index=False)
     result = clean_folder(raw, root / "processed")
-    built = build(processed_dir=root / "processed", reports_dir=root / "reports", jobs_limit=1,
+    built = build(processed_dir=root / "processed", reports_dir=root / "reports",
                   only=["adoption-overview", "ict-sector"])
     return result, built, data_files(raw / "register")[0].name
 

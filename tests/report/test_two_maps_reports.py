@@ -50,7 +50,7 @@ def two_maps(small_raw, small_data, tmp_path_factory):
              catalogue.ReportSpec("district-profile", "06-district-profile.ipynb", "district_title",
                                   ({"district": "723", "lang": "en"}, {"district": UNIT, "lang": "en", "map": "2025"}),
                                   needs=("platforms",), kind="district"))
-    built = build(processed_dir=root / "processed", reports_dir=root / "reports", jobs_limit=1, catalogue=specs)
+    built = build(processed_dir=root / "processed", reports_dir=root / "reports", catalogue=specs)
     return result, built
 
 
