@@ -55,22 +55,29 @@ def test_a_build_that_runs_out_of_space_leaves_no_temporary_files(small_processe
     assert str(reports / "index.html") not in done.stdout  # no index to open: its reports are not there
 
 
-def _start(tmp_path: Path, *args) -> subprocess.Popen:
+def _start(tmp_path: Path, *args, session: bool = False) -> subprocess.Popen:
     """``adoption *args`` with a temporary folder of its own (where report kernels keep
-    their connection files too), to see what it leaves behind."""
+    their connection files too), to see what it leaves behind; with ``session``, in a
+    process group of its own, as a terminal runs a command."""
     import os
 
     env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}
     (tmp_path / "tmp").mkdir()
-    return subprocess.Popen([ADOPTION, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen([ADOPTION, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            start_new_session=session)
 
 
-def _stop(process: subprocess.Popen, signum: int) -> str:
-    """Send ``signum`` to a running command; check that it stopped cleanly (its code, its one
-    line, no traceback) and return what it wrote on stderr."""
+def _stop(process: subprocess.Popen, signum: int, *, group: bool = False) -> str:
+    """Send ``signum`` to a running command (with ``group``, to every process of its group,
+    as a terminal sends Ctrl+C); check that it stopped cleanly (its code, its one line, no
+    traceback) and return what it wrote on stderr."""
+    import os
     import signal
 
-    process.send_signal(signum)
+    if group:
+        os.killpg(process.pid, signum)
+    else:
+        process.send_signal(signum)
     _, stderr = process.communicate(timeout=120)
     name = signal.Signals(signum).name
     assert process.returncode == 128 + signum, stderr
@@ -134,3 +141,21 @@ def test_sigterm_stops_a_clean_on_a_local_cluster_and_leaves_nothing(default_raw
     _stop(clean, signal.SIGTERM)
     assert _files(out) == before  # the previous set, whole; no work or staging folder
     assert list(tmp.iterdir()) == []  # the cluster's scratch folder too
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_clean_on_a_local_cluster_with_one_line(default_raw, small_processed, tmp_path):
+    """Ctrl+C reaches the workers of a local cluster too (a terminal signals the whole
+    command): they leave the stop to the process that drives the work, and print nothing."""
+    import signal
+
+    out = tmp_path / "processed"
+    shutil.copytree(small_processed, out)
+    before = _files(out)
+    clean = _start(tmp_path, "clean", "--raw", str(default_raw), "--out", str(out), "--engine", "dask", session=True)
+    # Once the workers run the cleaning's tasks (their spill written).
+    _wait_for(lambda: any(out.glob(".adoption-work-*/*/b*")), clean)
+    stderr = _stop(clean, signal.SIGINT, group=True)
+    assert "KeyboardInterrupt" not in stderr and "CancelledError" not in stderr and "WARNING" not in stderr, stderr
+    assert _files(out) == before
+    assert list((tmp_path / "tmp").iterdir()) == []

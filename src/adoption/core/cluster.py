@@ -75,8 +75,9 @@ def local_cluster(workers: int, **options) -> Iterator["distributed.LocalCluster
             # A cluster stopped half started would be closed only at the process's exit, after
             # its scratch folder went, with distributed's tracebacks: the stop waits for it.
             with stop_signals_deferred():
+                preload = [*(dask.config.get("distributed.worker.preload", default=None) or []), __name__]
                 cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                           **options))
+                                                           preload=preload, **options))
             yield cluster
     finally:
         for name, value in saved.items():
@@ -84,6 +85,19 @@ def local_cluster(workers: int, **options) -> Iterator["distributed.LocalCluster
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def dask_setup(worker) -> None:  # noqa: ARG001  (Dask's preload hook, run in each worker of a local cluster)
+    """Leave Ctrl+C to the process that drives the work. A terminal sends it to every
+    process of the command, the workers included: each stopped with a traceback of its own,
+    and its tasks' cancellations logged, while the driving process was closing the cluster
+    and removing what was half written. The task a worker was running when the cluster
+    closed is cancelled: that is the stop, not a warning to print."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    logging.getLogger("distributed.worker.state_machine").addFilter(
+        lambda record: "ended with CancelledError" not in record.getMessage())
 
 
 @contextmanager
