@@ -154,6 +154,14 @@ def test_report_end_to_end_and_skips_a_current_clean(tmp_path):
     assert len(lines) == len(built) + 3 and all("up to date" in line or "not built" in line for line in lines)
 
 
+def test_report_refuses_an_unknown_report_before_any_work(tmp_path):
+    (tmp_path / "raw").mkdir()
+    done = run("report", "--raw", str(tmp_path / "raw"), "--processed", str(tmp_path / "processed"),
+               "--reports", str(tmp_path / "reports"), "--only", "trnd", check=2)
+    assert "no report called 'trnd'" in " ".join(done.stderr.split()) and "trend" in done.stderr
+    assert not any((tmp_path / "raw").iterdir()) and not (tmp_path / "processed").exists()
+
+
 def test_lab_serves_the_notebooks_with_the_project_kernel():
     import json
     import re

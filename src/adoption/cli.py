@@ -304,6 +304,11 @@ def report(
         if engine not in config.ENGINES:  # before any work: the cleaning may be skipped as current
             raise ParameterError(f"--engine {engine!r}: expected one of {', '.join(config.ENGINES)}")
         area = parse_scope(scope) if scope is not None else None  # the default needs no province list
+        if only:  # a misspelt name refused before minutes of cleaning
+            from .report.catalogue import default_catalogue, find_spec
+
+            for name in only:
+                find_spec(name, default_catalogue())
         if raw is not None and not Path(raw).is_dir():
             raise InputFileError(f"{raw}: no such folder; expected a raw folder with register/ (and optionally "
                                  "platforms/, survey/, workforce/). Synthetic data are written only into the default "

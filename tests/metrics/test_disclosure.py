@@ -299,3 +299,18 @@ def test_the_headline_hides_small_counts_and_dominated_totals():
     assert sorted(figures.attrs["hidden"]) == ["digital_tech_firms", "digital_tech_workers", "fdi_firms", "ip_workers"]
     assert figures["ip_firms"] == 3 and "ip_firms" not in figures.attrs["hidden"]  # 3 firms: shown
     assert headline(firms).attrs["hidden"] == []  # unprotected, for analysts
+
+
+@pytest.mark.parametrize("labels", [["state", "private"], [None, "private"], [True, False], [3, 7]])
+def test_split_hidden_reads_each_group_by_its_label(labels):
+    """The hand-worked table of ``protect_counts``' example, its groups named in several
+    ways: the first group's 0 firms without are hidden, and so its 3 with, and with them
+    the other group's two parts (the columns' totals are shown); the groups' totals are
+    shown. A group not in the table is an error."""
+    from adoption.metrics.disclosure import SPLIT, protect_counts, split_hidden
+
+    table = protect_counts(np.array([[0.0, 3, 3], [4, 4, 8], [4, 7, 11]]), [labels, SPLIT], split=True)
+    hidden = split_hidden(table, [(labels[1],), (labels[0],)])
+    assert hidden.values.tolist() == [[True, True, False, False], [True, True, False, False]]
+    with pytest.raises(KeyError):
+        split_hidden(table, [("elsewhere",)])

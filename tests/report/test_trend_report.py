@@ -70,3 +70,26 @@ def test_on_the_2025_map_the_units_are_those_of_ho_chi_minh_city(built):
     units = [r[0] for r in table_with(page, ["Xã, phường (bản đồ từ 01/7/2025)", "2023-09-30", "2024-12-31"])]
     assert "Phường Thủ Dầu Một" in units and "Phường Dĩ An" in units
     assert not any(u.startswith("Huyện") for u in units)
+
+
+def test_a_build_of_some_reports_keeps_the_others_in_the_index_of_them_all(built, series, tmp_path):
+    """`--only` a report across the extracts, or one of those built for each: the others,
+    left as they were, stay listed in the index of the whole series."""
+    root, _ = series
+    reports = shutil.copytree(built.index.parent, tmp_path / "reports")
+    names = ("trend", "ict-sector", "province-benchmark")
+    specs = tuple(spec for spec in catalogue.default_catalogue() if spec.name in names)
+
+    def build(only):
+        result = report_build.build(processed_dir=root, reports_dir=reports, catalogue=specs, only=only)
+        assert not result.failed and [r.spec.name for r in result.reports] == only * 4  # two languages, two maps or extracts
+        return result.index.read_text(encoding="utf-8")
+
+    index = build(["trend"])  # up to date: nothing runs
+    for name in ("2023-09-30/ict-sector.en.html", "2024-12-31/ict-sector.vi.html", "trend.en.2023.html"):
+        assert f'href="{name}"' in index, name
+    build(["province-benchmark"])  # a second report of each extract
+    index = build(["ict-sector"])
+    for name in ("2023-09-30/province-benchmark.en.html", "2024-12-31/province-benchmark.vi.html",
+                 "2024-12-31/ict-sector.en.html", "trend.vi.2025.html"):
+        assert f'href="{name}"' in index, name

@@ -12,6 +12,7 @@ an upper bound of what the machine held at once. A stage that the machine cannot
 from __future__ import annotations
 
 import shutil
+import statistics
 import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -83,7 +84,7 @@ def scale_rows(tmp: Path, sizes: tuple[int, ...] = SIZES, engines: tuple[str, ..
                             f"{cleaned.detail['enterprises']:,} enterprises; {cleaned.seconds / base:.1f}x the parse "
                             f"({parses[-2].seconds:.1f} s before, {parses[-1].seconds:.1f} s after)",
                             _target(size, engine, cleaned, base)))
-        median = sorted(m.seconds for m in parses)[len(parses) // 2]
+        median = statistics.median(m.seconds for m in parses)
         rows.insert(parse_row, Row(f"{size / 1e6:g} M: plain parse (pyarrow, openpyxl)", median,
                                    max(m.peak_mib for m in parses),
                                    f"{parses[0].rows:,} rows; {parses[0].rows / median:,.0f} rows/s; median of "

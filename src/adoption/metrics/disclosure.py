@@ -286,7 +286,8 @@ def split_hidden(table: Protected, groups: list[tuple]) -> pd.DataFrame:
 
 def _positions(index: pd.Index, keys: list) -> np.ndarray:
     """Where each of ``keys`` is in ``index`` (a KeyError for one that is not there)."""
-    at = index.get_indexer(pd.Index(keys, tupleize_cols=isinstance(index, pd.MultiIndex)) if keys else [])
+    # As objects: pandas would make text of None among strings, and miss it in ``index``.
+    at = index.get_indexer(pd.Index(keys, dtype=object, tupleize_cols=isinstance(index, pd.MultiIndex)) if keys else [])
     if (at < 0).any():
         raise KeyError(keys[int(np.argmax(at < 0))])
     return at.astype(np.intp)

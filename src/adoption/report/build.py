@@ -107,9 +107,9 @@ def _plans(processed_dir: Path, reports_dir: Path, catalogue, specs, *, force: b
     each = tuple(spec for spec in catalogue if "series" not in spec.needs)
     plans = []
     for day, folder in extract_folders(processed_dir):
-        mine = [spec for spec in specs if spec in each]
-        if mine:
-            plans += _plans(folder.resolve(), reports_dir / day, each, mine, **settings)
+        # Every extract has its plan, with nothing to run when no report of it is selected
+        # (--only trend): its reports left alone are listed in the index of them all.
+        plans += _plans(folder.resolve(), reports_dir / day, each, [spec for spec in specs if spec in each], **settings)
     across = tuple(spec for spec in catalogue if "series" in spec.needs)
     quality = load_quality(processed_dir)  # each extract's tables were checked with its plan
     return plans + [_plan(across, [spec for spec in specs if spec in across], processed_dir=processed_dir,
@@ -199,7 +199,8 @@ def build(
                 finish(job, built)
 
         run_all(len(todo), workers, launch, record)
-    earlier_extracts: list[BuiltReport] = []
+    earlier_extracts: list[BuiltReport] = []  # built by this run, in the extracts' plans
+    listed_extracts: list[BuiltReport] = []  # and those an --only left alone there
     for plan in plans:  # each extract's index, then the index of them all
         finished = [r for r in plan.results if r is not None]
         earlier = _earlier(plan.catalogue, {spec.name for spec in plan.specs}, reports_dir=plan.reports_dir,
@@ -207,10 +208,11 @@ def build(
         order = {spec.name: number for number, spec in enumerate(plan.catalogue)}
         listed = sorted(finished + earlier, key=lambda r: order[r.spec.name])  # stable: grid order within a report
         last = plan is plans[-1]
-        index = write_index(listed + (earlier_extracts if last else []), reports_dir=plan.reports_dir,
+        index = write_index(listed + (listed_extracts if last else []), reports_dir=plan.reports_dir,
                             processed_dir=plan.processed_dir)
         if not last:
             earlier_extracts += finished
+            listed_extracts += listed
     return BuildResult(index=index, reports=finished + earlier_extracts)
 
 
