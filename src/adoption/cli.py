@@ -242,12 +242,9 @@ def _nothing_to_build(processed_dir: Path, reports_dir: Path):
 
 
 def _finish_build(result) -> None:
-    # The reports not built for one reason (a national report's 126 pages on one
-    # province's data) are one line: where they would go, how many, and why.
-    unbuilt: dict[tuple, list] = {}
-    for report in result.reports:
-        if report.missing:
-            unbuilt.setdefault((report.html.parent, report.spec.name, report.unavailable()), []).append(report)
+    from .report.record import unbuilt_groups
+
+    unbuilt = unbuilt_groups(result.reports)  # one line each: where they would go, how many, why
     for report in result.reports:
         # a series' extracts each have a folder: name the report by its place in the build
         where = report.html.relative_to(result.index.parent) if report.html.is_relative_to(result.index.parent) else report.html

@@ -17,7 +17,7 @@ from ..core import config
 from ..core.cluster import local_workers
 from ..core.io import CHECKED_TABLES_ENV, checked_tables, extract_folders, is_series, load_clean, load_quality
 from .cache import fingerprint, previous_build
-from .record import BuildResult, BuiltReport
+from .record import BuildResult, BuiltReport, unbuilt_groups
 from .catalogue import ReportSpec, default_catalogue, available_inputs, check_parameters, find_spec, missing_inputs, notebook_path, output_paths
 from .execute import run_report
 from .export import write_index
@@ -50,22 +50,19 @@ def failed_report(spec: ReportSpec, params: dict, exc: Exception, *, reports_dir
 def _settled(jobs, *, available: set[str], reports_dir: Path, input_hash: str, force: bool, notebooks_dir) -> list[BuiltReport | None]:
     """Reports that need no run: their input is missing, or they are up to date."""
     results: list[BuiltReport | None] = [None] * len(jobs)
-    unbuilt: dict[tuple[str, str], list[Path]] = {}  # said once a report and reason, however large its grid
     for number, (spec, params) in enumerate(jobs):
         html = output_paths(spec, params, reports_dir)[0]
         missing = missing_inputs(spec, available)
         if missing:
             results[number] = BuiltReport(spec=spec, params=params, ok=True, missing=tuple(missing), html=html)
-            unbuilt.setdefault((spec.name, results[number].unavailable()), []).append(html)
             continue
         before = {} if force else previous_build(spec, params, reports_dir)
         if before and before.get("fingerprint") == fingerprint(notebook_path(spec, notebooks_dir), params, input_hash):
             results[number] = BuiltReport(spec=spec, params=params, ok=True, skipped=True,
                                           built_at=before.get("built_at", ""), html=html)
             log.info("%s is up to date", html.name)
-    for (name, why), pages in unbuilt.items():
-        what = pages[0].name if len(pages) == 1 else f"{len(pages)} {name} reports"
-        log.warning("%s not built: %s", what, why)
+    for (_, name, why), same in unbuilt_groups(r for r in results if r is not None).items():
+        log.warning("%s not built: %s", same[0].html.name if len(same) == 1 else f"{len(same)} {name} reports", why)
     return results
 
 

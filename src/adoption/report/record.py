@@ -59,6 +59,16 @@ class BuiltReport:
         return f"{label('index_no_input', lang, inputs=inputs)} ({folders})"
 
 
+def unbuilt_groups(reports) -> dict[tuple, list[BuiltReport]]:
+    """The reports not built for want of an input, by folder, report and reason: said
+    once each (a national report's 126 pages on one province's data are one line)."""
+    groups: dict[tuple, list[BuiltReport]] = {}
+    for report in reports:
+        if report.missing:
+            groups.setdefault((report.html.parent, report.spec.name, report.unavailable()), []).append(report)
+    return groups
+
+
 @dataclass
 class BuildResult:
     """All reports of a build and the index page."""
