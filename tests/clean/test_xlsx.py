@@ -1,10 +1,13 @@
 """The two XLSX readers give the same text: calamine where it reads as openpyxl does, openpyxl elsewhere."""
 
+import re
 import zipfile
 from datetime import date, datetime
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from adoption.clean import xlsx
 from adoption.clean.limits import ReadLimits
@@ -82,3 +85,34 @@ def test_rows_run_to_the_last_row_element_as_openpyxl_reads_them(tmp_path):
     path = _with_cells(tmp_path / "book.xlsx", b'<c r="A2"><v>1</v></c></row><row r="9" customHeight="1">')
     fast = xlsx._calamine_sheets(path, LIMITS)
     assert fast is not None and fast == xlsx._openpyxl_sheets(path, LIMITS) and len(fast[0][1]) == 9
+
+
+# The markers as one pattern each, as they were first written: the specification the
+# scanner's patterns, searched apart and behind a test for literal parts, must meet.
+SHEET_RISKS = re.compile(rb'<c\b[^>]*\bt="(?:e|d)"|<v>\s|\s</v>|<row(?![^>]*\sr=")[\s/>]|<c(?![^>]*\sr=")[\s/>]'
+                         rb'|<\w+:(?:c|row|v|is|t|sheetData)\b')
+STRING_RISKS = re.compile(rb"<t>\s|<t>[^<]*\s</t>|<rPh\b|_x[0-9A-Fa-f]{4}_")
+LARGE = re.compile(rb'<c\b[^>]*?\bs="(\d+)"[^>]*>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<v>-?\d{7,}')
+# Pieces of sheet XML, whole and broken, that the markers are made of or stop at.
+PIECES = [b"<c", b"<c ", b'<c r="A1"', b' r="B2"', b"r=", b' t="e"', b' t="d"', b' t="s"', b' s="1"', b">", b"/>",
+          b"<row", b'<row r="1"', b"<rows", b"<cols>", b"</row>", b"<v>", b"</v>", b"<t>", b"</t>", b"<is>", b"</is>",
+          b"<x:c", b"<x:row", b"<x14ac:dyDescent", b":t", b"<rPh", b"<rPhx", b"_x000D_", b"_x00", b"_xZZZZ_", b"<f>", b"</f>",
+          b"<f/>", b"1234567", b"-", b"12", b"abc", b"\xc4\x90", b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c", b"\x1c", b"\xa0", b"Note:t", b":c"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=24).map(b"".join))
+def test_the_risk_scan_finds_what_the_whole_patterns_find(xml):
+    assert xlsx._risky(xml, xlsx._SHEET_RISKS) == bool(SHEET_RISKS.search(xml))
+    assert xlsx._risky(xml, xlsx._STRING_RISKS) == bool(STRING_RISKS.search(xml))
+    # The large numbers are looked for only where a value of seven digits stands.
+    assert (LARGE.findall(xml) if xlsx._SEVEN_DIGITS.search(xml) else []) == LARGE.findall(xml)
+
+
+def test_every_byte_around_a_value_is_judged_as_the_whole_patterns_judge_it():
+    for byte in (bytes([c]) for c in range(256)):
+        for xml in (b'<c r="A1"><v>1' + byte + b"</v></c>", b'<c r="A1"><v>' + byte + b"1</v></c>",
+                    b"<is><t>x" + byte + b"</t></is>", b"<is><t>" + byte + b"x</t></is>",
+                    b"<c" + byte + b'r="A1"/>', b"<row" + byte + b'r="1"/>'):
+            assert xlsx._risky(xml, xlsx._SHEET_RISKS) == bool(SHEET_RISKS.search(xml)), xml
+            assert xlsx._risky(xml, xlsx._STRING_RISKS) == bool(STRING_RISKS.search(xml)), xml
