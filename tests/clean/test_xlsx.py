@@ -2,7 +2,7 @@
 
 import re
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 import openpyxl
 import pytest
@@ -17,6 +17,11 @@ LIMITS = ReadLimits()
 # A number beyond the last date under a date format is an error to openpyxl: from 7 digits on, openpyxl reads the book.
 VALUES = [1, 59, 60, 61, 45000, 45000.5, 1.234, 12.345678, 999999, True, False,
           "abc", " padded ", "", "0100233488", "Công ty Đông Á", date(2023, 3, 15), datetime(2019, 3, 31, 8, 0)]
+
+
+def _lists(sheets):
+    """Each sheet's grid of text as lists of rows (None stays None)."""
+    return None if sheets is None else [(name, grid.tolist()) for name, grid in sheets]
 
 
 def _workbook(path, formats):
@@ -36,8 +41,8 @@ def _workbook(path, formats):
 def test_calamine_reads_the_checked_formats_as_openpyxl_does(tmp_path, formats):
     # A duration ([h]:mm:ss) is a timedelta to calamine: openpyxl reads such a book (tested below).
     path = _workbook(tmp_path / "book.xlsx", [f for f in formats if f != "[h]:mm:ss"])
-    fast = xlsx._calamine_sheets(path, LIMITS)
-    assert fast is not None and fast == xlsx._openpyxl_sheets(path, LIMITS)
+    fast = _lists(xlsx._calamine_sheets(path, LIMITS))
+    assert fast is not None and fast == _lists(xlsx._openpyxl_sheets(path, LIMITS))
 
 
 def test_the_date_formats_are_those_openpyxl_reads_as_dates():
@@ -83,8 +88,8 @@ def test_what_calamine_reads_otherwise_is_read_by_openpyxl(tmp_path, cells, expe
 
 def test_rows_run_to_the_last_row_element_as_openpyxl_reads_them(tmp_path):
     path = _with_cells(tmp_path / "book.xlsx", b'<c r="A2"><v>1</v></c></row><row r="9" customHeight="1">')
-    fast = xlsx._calamine_sheets(path, LIMITS)
-    assert fast is not None and fast == xlsx._openpyxl_sheets(path, LIMITS) and len(fast[0][1]) == 9
+    fast = _lists(xlsx._calamine_sheets(path, LIMITS))
+    assert fast is not None and fast == _lists(xlsx._openpyxl_sheets(path, LIMITS)) and len(fast[0][1]) == 9
 
 
 # The markers as one pattern each, as they were first written: the specification the
@@ -116,3 +121,36 @@ def test_every_byte_around_a_value_is_judged_as_the_whole_patterns_judge_it():
                     b"<c" + byte + b'r="A1"/>', b"<row" + byte + b'r="1"/>'):
             assert xlsx._risky(xml, xlsx._SHEET_RISKS) == bool(SHEET_RISKS.search(xml)), xml
             assert xlsx._risky(xml, xlsx._STRING_RISKS) == bool(STRING_RISKS.search(xml)), xml
+
+
+VALUE = st.one_of(st.none(), st.just(""), st.just(" "), st.text(max_size=6), st.integers(-10**6, 10**6), st.booleans(),
+                  st.floats(), st.just(float("nan")), st.just(2.0**53), st.just(-2.0**60), st.dates(), st.datetimes())
+# What calamine gives but openpyxl reads otherwise, in a few sheets.
+RARE = st.one_of(VALUE, st.times(), st.timedeltas())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(RARE, max_size=6), max_size=8), st.integers(0, 3), st.booleans(),
+       st.integers(1, 9), st.integers(1, 6), st.integers(1, 8))
+def test_a_sheet_at_once_is_the_text_of_its_rows_one_by_one(values, extra, even, max_rows, max_columns, max_cell_chars):
+    from pathlib import Path
+
+    from adoption.clean import cells
+
+    if even:  # calamine's rows are as wide as the sheet
+        width = max(map(len, values), default=0)
+        values = [row + [None] * (width - len(row)) for row in values]
+    limits = ReadLimits(max_rows=max_rows, max_columns=max_columns, max_cell_chars=max_cell_chars)
+    path, rows = Path("book.xlsx"), len(values) + extra
+    try:
+        expected = cells.padded(cells.rows_text(path, "S", values + [[]] * extra, limits)).tolist()
+    except Exception as error:  # noqa: BLE001 (the error is what is compared)
+        expected = str(error)
+    try:
+        found = cells.sheet_text(path, "S", cells.value_grid(values, rows), limits).tolist()
+    except Exception as error:  # noqa: BLE001
+        found = str(error)
+    assert found == expected
+    assert xlsx._read_otherwise(cells.value_grid(values, rows)) == any(
+        isinstance(v, (time, timedelta)) or (isinstance(v, float) and v.is_integer() and abs(v) >= 2.0**53)
+        for row in values for v in row)

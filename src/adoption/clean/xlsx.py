@@ -26,13 +26,15 @@ from __future__ import annotations
 
 import re
 import zipfile
-from datetime import date, datetime, time, timedelta
+from datetime import time, timedelta
 from pathlib import Path, PurePosixPath
 
+import numpy as np
 import pandas as pd
 
 from ..core.errors import InputFileError
-from .limits import ReadLimits, breach, check_xlsx_archive
+from .cells import kinds, padded, rows_text, sheet_text, value_grid
+from .limits import ReadLimits, check_xlsx_archive
 
 # Number formats whose cells calamine and openpyxl read alike, checked cell by cell (whole,
 # fractional and boolean values, serials 1 to 2,958,465) with openpyxl 3.1.5 and
@@ -91,69 +93,8 @@ _REL_REVERSED = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId=
 _EXACT = 2.0**53
 
 
-def _column_letter(number: int) -> str:
-    """Excel's letters of a column: 1 -> A, 27 -> AA, 1001 -> ALM (as openpyxl writes them).
-
-    >>> [_column_letter(n) for n in (1, 26, 27, 1001, 16384)]
-    ['A', 'Z', 'AA', 'ALM', 'XFD']
-    """
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def cell_text(value: object) -> str:
-    """A spreadsheet cell as the text the cleaning reads. A fractional number keeps a
-    decimal point that cannot pass for a thousands separator: 1.234 is written 1.2340,
-    which the number parser reads as 1.234, not as 1234 the Vietnamese way.
-
-    >>> [cell_text(v) for v in (1.234, 1234.0, 0.5, 12.345678, 1e-7, None)]
-    ['1.2340', '1234', '0.5', '12.345678', '0.0000001', '']
-    """
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, float):
-        text = repr(value) if "e" not in repr(value) else f"{value:.{abs(int(repr(value).split('e')[1])) + 15}f}".rstrip("0")
-        return text + "0" if re.fullmatch(r"-?[0-9]{1,3}\.[0-9]{3}", text) else text
-    if isinstance(value, (datetime, date)):
-        return value.strftime("%Y-%m-%d")
-    return str(value)
-
-
-def _row_text(path: Path, sheet: str, number: int, row, limits: ReadLimits) -> list[str]:
-    """One spreadsheet row as text, up to its last value, within the column and cell limits."""
-    end = len(row)
-    while end and (row[end - 1] is None or row[end - 1] == ""):
-        end -= 1
-    if end > limits.max_columns:
-        raise breach(path, f"sheet {sheet!r}, row {number}, column {_column_letter(end)}",
-                     f"a value in column {end:,}", "max_columns", limits.max_columns)
-    cells = [cell_text(v) for v in row[:end]]
-    if cells and max(map(len, cells)) > limits.max_cell_chars:
-        column, cell = next((i, c) for i, c in enumerate(cells, start=1) if len(c) > limits.max_cell_chars)
-        raise breach(path, f"sheet {sheet!r}, cell {_column_letter(column)}{number}",
-                     f"{len(cell):,} characters", "max_cell_chars", limits.max_cell_chars)
-    return cells
-
-
-def _rows_text(path: Path, sheet: str, rows, limits: ReadLimits) -> list[list[str]]:
-    """Every row as text, in order, each checked against ``limits`` (the first breach is raised)."""
-    out = []
-    for number, row in enumerate(rows, start=1):
-        if number > limits.max_rows:
-            raise breach(path, f"sheet {sheet!r}", f"more than {limits.max_rows:,} rows", "max_rows", limits.max_rows)
-        out.append(_row_text(path, sheet, number, row, limits))
-    return out
-
-
-def _openpyxl_sheets(path: Path, limits: ReadLimits) -> list[tuple[str, list[list[str]]]]:
-    """Every worksheet's rows as text, read by openpyxl in read-only mode. The range a sheet
+def _openpyxl_sheets(path: Path, limits: ReadLimits) -> list[tuple[str, np.ndarray]]:
+    """Every worksheet's text (a grid, :func:`~adoption.clean.cells.padded`), read by openpyxl in read-only mode. The range a sheet
     declares (``<dimension ref="A1:XFD1048576"/>``) is ignored: openpyxl would pad every
     row to it."""
     import openpyxl  # only for the workbooks calamine does not read as openpyxl does
@@ -167,7 +108,7 @@ def _openpyxl_sheets(path: Path, limits: ReadLimits) -> list[tuple[str, list[lis
         for sheet in book.worksheets:
             sheet.reset_dimensions()
             try:
-                rows = _rows_text(path, sheet.title, sheet.iter_rows(values_only=True), limits)
+                rows = padded(rows_text(path, sheet.title, sheet.iter_rows(values_only=True), limits))
             except InputFileError:
                 raise
             except Exception as exc:  # zipfile (a part longer than it says) or the XML parser (a broken part)
@@ -230,9 +171,10 @@ def _date_styles(archive: zipfile.ZipFile) -> frozenset[int] | None:
     return frozenset(dates)
 
 
-def _calamine_sheets(path: Path, limits: ReadLimits) -> list[tuple[str, list[list[str]]]] | None:
-    """Every worksheet's rows as text, read by calamine; None when the workbook holds
-    anything calamine reads otherwise than openpyxl (see the module's docstring)."""
+def _calamine_sheets(path: Path, limits: ReadLimits) -> list[tuple[str, np.ndarray]] | None:
+    """Every worksheet's text (a grid, :func:`~adoption.clean.cells.sheet_text`), read by
+    calamine; None when the workbook holds anything calamine reads otherwise than openpyxl
+    (see the module's docstring). A sheet's values are made text before the next is read."""
     import python_calamine
 
     try:
@@ -260,15 +202,37 @@ def _calamine_sheets(path: Path, limits: ReadLimits) -> list[tuple[str, list[lis
         out = []
         for name in book.sheet_names:
             values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            if any(isinstance(v, (time, timedelta)) or (isinstance(v, float) and v.is_integer() and abs(v) >= _EXACT)
-                   for row in values for v in row):
-                return None
             if len(values) > last_rows[name]:
                 return None
-            out.append((name, values + [[]] * (last_rows[name] - len(values))))
+            grid = value_grid(values, last_rows[name])
+            del values
+            if _read_otherwise(grid):
+                return None
+            out.append((name, sheet_text(path, name, grid, limits)))
+    except InputFileError:  # a sheet beyond a limit: its text is openpyxl's, refused alike
+        raise
     except Exception:  # anything calamine or the checks cannot read: openpyxl reads it, or says why not
         return None
-    return [(name, _rows_text(path, name, values, limits)) for name, values in out]
+    return out
+
+
+def _read_otherwise(grid: np.ndarray) -> bool:
+    """Whether calamine's values (:func:`~adoption.clean.cells.value_grid`) hold what
+    openpyxl reads otherwise: times of day and durations, numbers of 2^53 or more. Looked
+    for column by column, by the kinds of values.
+
+    >>> _read_otherwise(value_grid([["a", 1.5], ["b", 2.0**53]], 2)), _read_otherwise(value_grid([["a", 1.5], [None, -2.0**52]], 2))
+    (True, False)
+    """
+    for column in range(grid.shape[1]):
+        found = kinds(grid, column)
+        if any(issubclass(kind, (time, timedelta)) for kind in found):
+            return True
+        if any(issubclass(kind, float) for kind in found):
+            numbers = np.array([v for v in grid[:, column] if isinstance(v, float)], dtype=np.float64)
+            if np.any((np.abs(numbers) >= _EXACT) & np.isfinite(numbers) & (np.floor(numbers) == numbers)):
+                return True
+    return False
 
 
 def read_xlsx(path: Path, limits: ReadLimits) -> list[tuple[str, pd.DataFrame]]:
@@ -282,11 +246,10 @@ def read_xlsx(path: Path, limits: ReadLimits) -> list[tuple[str, pd.DataFrame]]:
     if sheets is None:
         sheets = _openpyxl_sheets(path, limits)
     out = []
-    for title, rows in sheets:
-        if not any(any(cell.strip() for cell in row) for row in rows):
+    for title, grid in sheets:
+        if not any(cell.strip() for cell in grid.flat):
             continue
-        width = max(len(row) for row in rows)
-        out.append((title, pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)))
+        out.append((title, pd.DataFrame(grid, dtype=object)))
     if not out:
         raise InputFileError(f"{path}: every sheet is empty; expected a header row and data rows")
     return out
