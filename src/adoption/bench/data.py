@@ -145,7 +145,7 @@ def _import_the_cleaning() -> None:
 
 def _child(stage: str, raw: Path, out: Path, scope: str | None = None) -> Measure:
     """Run one stage in this (fresh) process and measure it: ``pyarrow`` (the plain parse),
-    or ``clean`` / ``clean:ENGINE``."""
+    ``clean`` / ``clean:ENGINE``, or ``xlsx:READER`` (:mod:`adoption.bench.workbook`)."""
     with ExitStack() as stack:
         if stage.startswith("clean"):
             import adoption.clean.engine  # noqa: F401  (imports are not the stage)
@@ -166,6 +166,13 @@ def _child(stage: str, raw: Path, out: Path, scope: str | None = None) -> Measur
                 client = stack.enter_context(Client(cluster))
                 client.run(_import_the_cleaning)
                 run = lambda: _clean_on_running(client, cluster.scheduler_address, raw, out, scope)  # noqa: E731
+        elif stage.startswith("xlsx"):  # a workbook (``raw``) read one way
+            from . import workbook
+
+            import adoption.clean.xlsx  # noqa: F401
+            import openpyxl  # noqa: F401
+            import python_calamine  # noqa: F401
+            run = lambda: workbook.read(stage, raw)  # noqa: E731
         else:
             import openpyxl  # noqa: F401
             import pyarrow.csv  # noqa: F401

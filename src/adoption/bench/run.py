@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import synth
 from ..core import config
 from ..core.io import clean_targets
-from . import data, machine, notebooks, scale
+from . import data, machine, notebooks, scale, workbook
 from .output import SCALE_MARKERS, Row, markdown, print_table, write_markdown
 
 # Targets: the default build at most this many times its floor, each HTML under this size.
@@ -162,6 +162,8 @@ def main(argv: list[str] | None = None) -> None:
         rows, notes, profile = [], [], []
         if not args.scale_only:
             rows, notes = _data_rows(tmp / "raw", tmp / "processed")
+            xlsx_rows, xlsx_notes = workbook.workbook_rows(tmp / "raw", tmp)
+            rows, notes = rows + xlsx_rows, notes + xlsx_notes
         if not args.skip_reports and not args.scale_only:
             built_rows, built_notes, profile = _build_rows(tmp / "processed", tmp, args.jobs)
             rows, notes = rows + built_rows + _series_rows(tmp, args.jobs), notes + built_notes
