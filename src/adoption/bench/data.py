@@ -9,7 +9,7 @@ its delimiter (the commonest of comma, semicolon and tab on the first line), wit
 inference and rows of the wrong width skipped; and, for XLSX files, which pyarrow does
 not read, calamine's values of every sheet (python-calamine, the quickest reader of them
 here). openpyxl's read-only iteration of every cell, the baseline's reader of XLSX files
-in the earlier runs of ``docs/benchmarks.md`` (13 to 15 times slower), is timed
+in the earlier runs of ``docs/benchmarks.md`` (13 to 16 times slower), is timed
 beside it, so that a ratio can still be set against the baseline of the earlier rounds.
 """
 
@@ -100,7 +100,9 @@ def _parse_xlsx(path: Path) -> int:
 def plain_parse(raw: Path) -> tuple[int, dict]:
     """Parse every raw file plainly; the rows parsed, and rows and seconds by reader
     (``seconds``: the parse's, CSV by pyarrow and XLSX by calamine; ``seconds_openpyxl``:
-    with openpyxl reading the XLSX files instead, as the baseline of the earlier rounds)."""
+    with openpyxl reading the XLSX files instead, as the baseline of the earlier runs). An
+    XLSX sheet's rows are calamine's (to its last value; openpyxl also counts rows of
+    formatting alone after it); the process's peak memory includes openpyxl's read."""
     detail = {"csv_rows": 0, "csv_seconds": 0.0, "xlsx_rows": 0, "xlsx_seconds": 0.0, "xlsx_files": 0,
               "openpyxl_seconds": 0.0}
     for folder in RAW_FOLDERS:

@@ -39,7 +39,7 @@ def write_workbook(raw: Path, path: Path, rows: int = ROWS) -> tuple[int, int]:
     except UnicodeDecodeError:
         text = source.read_bytes().decode("cp1258")
     header, *body = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(row)]
-    typed = [[int(cell) if cell.isdigit() and len(cell) <= 15 else cell for cell in row] for row in body]
+    typed = [[int(cell) if cell.isascii() and cell.isdigit() and len(cell) <= 15 else cell for cell in row] for row in body]
     cells = [typed[number % len(typed)] for number in range(rows)]
     write_xlsx(path, header, cells, title="synthetic")
     return len(cells), len(header)
