@@ -105,7 +105,10 @@ def write_places(text: pd.DataFrame, register: pd.DataFrame, rng: np.random.Gene
     """Text rows (one per register row) with their place written on the 2025 map: the
     district empty, the commune column naming the 2025 unit (``commune2025_code`` of
     ``register``) or empty, and an ``address``. The input is not modified."""
-    units = reference.units_2025().set_index("commune2025_code")
+    units = reference.units_2025()
+    # Each unit's name and kind looked up in a dict, not by a pandas lookup per row.
+    names = dict(zip(units["commune2025_code"], units["commune2025"]))
+    kinds = dict(zip(units["commune2025_code"], units["commune2025_type"]))
     ambiguous = _ambiguous_names()
     n = len(text)
     codes = register["commune2025_code"].to_numpy(dtype=object)
@@ -113,7 +116,7 @@ def write_places(text: pd.DataFrame, register: pd.DataFrame, rng: np.random.Gene
     beside = (rng.random(n) < ADDRESS_BESIDE_SHARE) | np.isin(codes, list(ambiguous))
     commune, address = [], []
     for code, only, with_address in zip(codes, address_only, beside):
-        name, kind = units.loc[code, "commune2025"], units.loc[code, "commune2025_type"]
+        name, kind = names[code], kinds[code]
         commune.append("" if only else _spell_unit(name, kind, rng))
         address.append(_address(_spell_unit(name, kind, rng, in_address=True), rng) if only or with_address else "")
     return text.assign(district="", commune=commune, address=address)
