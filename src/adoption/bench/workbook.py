@@ -34,10 +34,11 @@ def write_workbook(raw: Path, path: Path, rows: int = ROWS) -> tuple[int, int]:
 
     source = max((p for p in data_files(raw / "register") if p.suffix.lower() != ".xlsx"), key=lambda p: p.stat().st_size)
     encoding, delimiter = data._csv_options(source)
+    content = source.read_bytes()
     try:
-        text = source.read_bytes().decode("utf-8-sig" if encoding == "utf8" else encoding)
-    except UnicodeDecodeError:
-        text = source.read_bytes().decode("cp1258")
+        text = content.decode("utf-8-sig" if encoding == "utf8" else encoding)
+    except UnicodeDecodeError:  # not UTF-8: the legacy Vietnamese code page, as the plain parse reads it
+        text = content.decode("cp1258")
     header, *body = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(row)]
     typed = [[int(cell) if cell.isascii() and cell.isdigit() and len(cell) <= 15 else cell for cell in row] for row in body]
     cells = [typed[number % len(typed)] for number in range(rows)]

@@ -94,10 +94,7 @@ def padded(rows: list[list[str]]) -> np.ndarray:
     >>> padded([["a"], [], ["b", "c"]]).tolist()
     [['a', ''], ['', ''], ['b', 'c']]
     """
-    grid = np.full((len(rows), max(map(len, rows), default=0)), "", dtype=object)
-    for number, row in enumerate(rows):
-        grid[number, :len(row)] = row
-    return grid
+    return _grid(rows, len(rows), "")
 
 
 def value_grid(values: list[list], rows: int) -> np.ndarray:
@@ -107,12 +104,18 @@ def value_grid(values: list[list], rows: int) -> np.ndarray:
     >>> value_grid([["a", 1.5], ["b"]], 3).tolist()
     [['a', 1.5], ['b', None], [None, None]]
     """
-    width, rows = max(map(len, values), default=0), max(rows, len(values))
-    grid = np.full((rows, width), None, dtype=object)
-    if values and all(len(row) == width for row in values):  # calamine's rows are as wide as the sheet
-        grid[:len(values)] = values
+    return _grid(values, rows, None)
+
+
+def _grid(rows: list[list], count: int, fill: object) -> np.ndarray:
+    """``rows`` as a grid of objects, ``count`` rows (at least as many as ``rows``) as wide
+    as the widest, ``fill`` where a row holds no cell."""
+    width = max(map(len, rows), default=0)
+    grid = np.full((max(count, len(rows)), width), fill, dtype=object)
+    if rows and all(len(row) == width for row in rows):  # calamine's rows are as wide as the sheet
+        grid[:len(rows)] = rows
     else:
-        for number, row in enumerate(values):
+        for number, row in enumerate(rows):
             grid[number, :len(row)] = row
     return grid
 
@@ -131,6 +134,10 @@ def sheet_text(path: Path, sheet: str, grid: np.ndarray, limits: ReadLimits) -> 
     [['a', '', '1.5'], ['', '', ''], ['', '', '']]
     """
     rows, width = grid.shape
+    if not width:  # no cell: nothing to make text, no row too wide or too long
+        if rows > limits.max_rows:
+            raise _too_many(path, sheet, limits)
+        return grid
     kept = np.zeros(grid.shape, dtype=bool)  # cells whose value is no text but ends no row (NaN)
     for column in range(width):
         cells, found = grid[:, column], kinds(grid, column)
@@ -139,11 +146,11 @@ def sheet_text(path: Path, sheet: str, grid: np.ndarray, limits: ReadLimits) -> 
         if any(issubclass(kind, float) for kind in found):
             kept[:, column] = [isinstance(v, float) and v != v for v in cells]
         grid[:, column] = [v if type(v) is str else cell_text(v) for v in cells]
-    held = (grid != "") | kept if width else np.zeros(grid.shape, dtype=bool)
-    ends = np.where(held.any(axis=1), width - held[:, ::-1].argmax(axis=1), 0) if width else np.zeros(rows, dtype=np.int64)
+    held = (grid != "") | kept
+    ends = np.where(held.any(axis=1), width - held[:, ::-1].argmax(axis=1), 0)
     checked = min(rows, limits.max_rows)  # the rows read before the row limit is reached
     wide = np.flatnonzero(ends[:checked] > limits.max_columns)
-    lengths = np.frompyfunc(len, 1, 1)(grid[:checked]).astype(np.int64) if width else np.zeros((checked, 0), np.int64)
+    lengths = np.frompyfunc(len, 1, 1)(grid[:checked]).astype(np.int64)
     long = np.flatnonzero((lengths > limits.max_cell_chars).any(axis=1))
     if len(wide) or len(long):
         first = min(np.concatenate([wide[:1], long[:1]]))
