@@ -5,8 +5,8 @@ attacker can often narrow a hidden cell down to a small interval, or recover it 
 (two hidden blocks joined by one small cell, say). For every hidden cell, the audit
 computes the smallest and largest value it can take given everything published (every
 row and column adds up to its total, and in a three-way table every line along each axis;
-no cell is negative), with scipy's ``linprog``
-(HiGHS). Each primary cell must keep its required protection:
+no cell is negative), with the HiGHS solver (highspy). Each primary cell must keep its
+required protection:
 
 * a count cell (1 or 2 firms; in a table split by an attribute, also 0 firms of a part of
   a group that has firms): the attacker's interval is at least ``min_count`` wide;
@@ -65,14 +65,24 @@ def intervals(values: np.ndarray, hidden: np.ndarray, only=None, lines=None) -> 
     """The smallest and largest value of each hidden cell (of those in ``only``, when
     given) consistent with the published cells and the table's totals (NaN for shown
     cells, inf for an unbounded one). ``lines``: the table's :func:`relations`, when
-    already at hand."""
+    already at hand.
+
+    One linear programme holds the table (a variable per hidden cell, no lower than 0; an
+    equation per relation through a hidden cell); each bound is that programme solved
+    again with one cell's cost, from the basis of the solve before (:func:`_solver`).
+
+    >>> values = np.array([[1., 2., 3.], [4., 5., 9.], [5., 7., 12.]])
+    >>> hidden = np.array([[True, True, False], [True, True, False], [False, False, False]])
+    >>> low, high = intervals(values, hidden)
+    >>> low[:2, :2].tolist(), high[:2, :2].tolist()
+    ([[0.0, 0.0], [2.0, 4.0]], [[3.0, 3.0], [5.0, 7.0]])
+    """
     cells = [tuple(c) for c in np.argwhere(hidden)]
     low, high = np.full(values.shape, np.nan), np.full(values.shape, np.nan)
     if not cells:
         return low, high
-    from scipy.optimize import linprog  # imported here: a report kernel pays for it only when a cell is hidden
     index = {cell: k for k, cell in enumerate(cells)}
-    rows, rhs = [], []
+    starts, columns, coefficients, rhs = [], [], [], []
     for parts, total in relations(values.shape) if lines is None else lines:
         if not any(hidden[c] for c in parts + [total]):
             continue
@@ -83,19 +93,59 @@ def intervals(values: np.ndarray, hidden: np.ndarray, only=None, lines=None) -> 
                 row[index[cell]] += sign
             else:
                 known += sign * values[cell]
-        rows.append(row)
+        starts.append(len(columns))
+        columns.extend(np.flatnonzero(row))
+        coefficients.extend(row[np.flatnonzero(row)])
         rhs.append(-known)
-    a_eq = np.array(rows) if rows else None
-    b_eq = np.array(rhs) if rows else None
+    solve = _solver(len(cells), starts, columns, coefficients, rhs)
     for cell, k in index.items():
         if only is not None and cell not in only:
             continue
-        objective = np.zeros(len(cells))
-        for sign, out in ((1.0, low), (-1.0, high)):
-            objective[k] = sign
-            result = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-            out[cell] = sign * result.fun if result.status == 0 else (np.inf if sign < 0 else 0.0)
+        low[cell] = solve(k, 1.0)
+        high[cell] = -solve(k, -1.0)
     return low, high
+
+
+def _solver(count: int, starts: list, columns: list, coefficients: list, rhs: list):
+    """``solve(k, sign)``: the least value of ``sign`` times variable ``k`` over ``count``
+    variables no lower than 0 that meet the equations (a sparse row each: where it
+    ``starts`` in ``columns`` and ``coefficients``, equal to its ``rhs``); -inf where it
+    has no least value (a cell with no upper bound).
+
+    HiGHS (highspy) keeps the programme and its basis between solves, so each solve after
+    the first starts from the last one's optimum: a few pivots, where a programme built
+    and checked anew for every bound (scipy's ``linprog``) cost ten times as much. The
+    bindings' own class is used: highspy's ``Highs`` turns on its callbacks as it is made,
+    which writes HiGHS's banner to the process's output (a line in a report) before any
+    option can silence it.
+    """
+    import highspy  # imported here: a report kernel pays for it only when a cell is hidden
+
+    model = highspy._Highs()
+    model.setOptionValue("output_flag", False)
+    model.addVars(count, np.zeros(count), np.full(count, highspy.kHighsInf))
+    if rhs:
+        bounds = np.asarray(rhs, dtype=np.float64)
+        model.addRows(len(rhs), bounds, bounds, len(columns), np.asarray(starts, dtype=np.int32),
+                      np.asarray(columns, dtype=np.int32), np.asarray(coefficients, dtype=np.float64))
+    every = np.arange(count, dtype=np.int32)
+    status = highspy.HighsModelStatus
+
+    def solve(k: int, sign: float) -> float:
+        costs = np.zeros(count)
+        costs[k] = sign
+        model.changeColsCost(count, every, costs)
+        for attempt in range(2):
+            model.run()
+            found = model.getModelStatus()
+            if found == status.kOptimal:
+                return float(model.getInfo().objective_function_value)
+            if sign < 0 and found in (status.kUnbounded, status.kUnboundedOrInfeasible):
+                return -np.inf  # the table is feasible (its own values meet it): unbounded
+            model.clearSolver()  # a basis left by an unbounded solve: solved again from scratch
+        raise RuntimeError(f"the disclosure audit's linear programme ended as {found.name}, not optimal")
+
+    return solve
 
 
 def margins(values: np.ndarray, low: np.ndarray, high: np.ndarray, required: dict) -> dict[tuple[int, int], float]:

@@ -25,7 +25,7 @@ from ..core.version import __version__, code_hash
 from .text import label
 
 # Libraries whose versions go into every record (None when one is not installed).
-RECORDED_PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "scipy", "papermill", "nbclient", "nbconvert",
+RECORDED_PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "scipy", "highspy", "papermill", "nbclient", "nbconvert",
                      "ipykernel")
 
 
