@@ -110,13 +110,15 @@ def test_synth_refuses_to_overwrite(default_raw):
 
 def test_report_end_to_end_and_skips_a_current_clean(tmp_path):
     """The main job from an empty raw folder, cleaning in parts (--engine chunked), for the
-    reports named with --only: the overview of each extract and the trend across them, built
-    from the parts as from single tables (every report of the catalogue is built on the small
-    register by the shared ``built`` fixture). A report the data cannot serve (the national
-    province overviews, on one province's data) is said once, not once a page."""
+    reports named with --only: the ICT report of each extract (the quickest report that shows
+    the published figures) and the trend across them, built from the parts as from single
+    tables (every report of the catalogue, the overview on both maps among them, is built on
+    the small register by the shared ``built`` fixture, and the overview of each extract of a
+    series by tests/report/test_trend_report.py). A report the data cannot serve (the
+    national province overviews, on one province's data) is said once, not once a page."""
     args = ("report", "--raw", str(tmp_path / "raw"), "--processed", str(tmp_path / "processed"),
             "--reports", str(tmp_path / "reports"), "--engine", "chunked",
-            "--only", "adoption-overview", "--only", "trend", "--only", "province-overview")
+            "--only", "ict-sector", "--only", "trend", "--only", "province-overview")
     # A --raw folder that does not exist is a typo, not a wish for synthetic data.
     typo = run(*args, check=2)
     assert "no such folder" in " ".join(typo.stderr.split()) and not (tmp_path / "raw").exists()
@@ -133,14 +135,15 @@ def test_report_end_to_end_and_skips_a_current_clean(tmp_path):
     assert all((tmp_path / "processed" / d / "enterprises.parquet" / "province_code=74").is_dir() for d in dates)
     page = index.read_text(encoding="utf-8")
     built = [*(f"trend.{lang}.{m}.html" for lang in ("vi", "en") for m in ("2023", "2025")),
-             *(f"{d}/adoption-overview.{lang}.{m}.html" for d in dates for lang in ("vi", "en") for m in ("2023", "2025"))]
+             *(f"{d}/ict-sector.{lang}.html" for d in dates for lang in ("vi", "en"))]
     for link in built:
         assert f'href="{link}"' in page and (tmp_path / "reports" / link).is_file()
     assert sorted(p.name for p in (tmp_path / "reports" / dates[0]).glob("*.html")) == sorted(
-        ["index.html", *(f"adoption-overview.{lang}.{m}.html" for lang in ("vi", "en") for m in ("2023", "2025"))])
-    # The first extract is the register of the published figures.
-    overview = (tmp_path / "reports" / "2023-09-30" / "adoption-overview.en.2023.html").read_text(encoding="utf-8")
-    assert "65,000" in overview and "45,000" in overview
+        ["index.html", "ict-sector.vi.html", "ict-sector.en.html"])
+    # The first extract is the register of the published figures: 65,000 active firms, of
+    # which 1,300 electronics-IT-digital firms with 55,720 workers.
+    ict = (tmp_path / "reports" / "2023-09-30" / "ict-sector.en.html").read_text(encoding="utf-8")
+    assert "65,000" in ict and "1,300" in ict and "55,720" in ict
     # The 63 provinces' overviews in two languages, three times: one line each extract.
     out, err = " ".join(first.stdout.split()), " ".join(first.stderr.split())
     for day in dates:
