@@ -10,8 +10,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 # Packages whose versions move the figures: the data stack, the notebook machinery.
-PACKAGES = ("pandas", "numpy", "pyarrow", "pandera", "openpyxl", "matplotlib", "papermill", "nbclient",
-            "nbconvert", "jupyter-client", "ipykernel")
+PACKAGES = ("pandas", "numpy", "pyarrow", "pandera", "openpyxl", "python-calamine", "matplotlib", "highspy", "papermill",
+            "nbclient", "nbconvert", "jupyter-client", "ipykernel")
 
 
 def _cpu_model() -> str:
