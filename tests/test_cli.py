@@ -113,9 +113,10 @@ def test_report_end_to_end_and_skips_a_current_clean(tmp_path):
     reports named with --only: the ICT report of each extract (the quickest report that shows
     the published figures) and the trend across them, built from the parts as from single
     tables (every report of the catalogue, the overview on both maps among them, is built on
-    the small register by the shared ``built`` fixture, and the overview of each extract of a
-    series by tests/report/test_trend_report.py). A report the data cannot serve (the
-    national province overviews, on one province's data) is said once, not once a page."""
+    the small register by the shared ``built`` fixture, and the overview from a national
+    register's parts by tests/report/test_province_reports.py). A report the data cannot
+    serve (the national province overviews, on one province's data) is said once, not once
+    a page."""
     args = ("report", "--raw", str(tmp_path / "raw"), "--processed", str(tmp_path / "processed"),
             "--reports", str(tmp_path / "reports"), "--engine", "chunked",
             "--only", "ict-sector", "--only", "trend", "--only", "province-overview")
