@@ -77,3 +77,27 @@ def test_a_stop_signal_during_a_cluster_start_is_delivered_after_it():
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def test_a_local_worker_leaves_the_stop_to_the_driving_process_and_says_nothing_of_it():
+    """What :func:`cluster.dask_setup` sets in each worker of a local cluster: Ctrl+C
+    ignored; a cancelled task and a heartbeat lost as the scheduler closes not logged; any
+    other message of the worker logged as before. In a process of its own (it sets a signal)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import logging, signal, sys\n"
+        "from adoption.core import cluster\n"
+        "logging.basicConfig(stream=sys.stderr, format='%(name)s: %(message)s')\n"
+        "cluster.dask_setup(None)\n"
+        "print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)\n"
+        "try:\n    raise OSError('Stream is closed')\nexcept OSError:\n"
+        "    logging.getLogger('distributed.worker').exception('Failed to communicate with scheduler during heartbeat.')\n"
+        "logging.getLogger('distributed.worker.state_machine').error('Compute Failed ... ended with CancelledError')\n"
+        "logging.getLogger('distributed.worker').error('Worker is out of memory')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
+    assert done.stderr.strip().splitlines() == ["distributed.worker: Worker is out of memory"]

@@ -92,12 +92,16 @@ def dask_setup(worker) -> None:  # noqa: ARG001  (Dask's preload hook, run in ea
     process of the command, the workers included: each stopped with a traceback of its own,
     and its tasks' cancellations logged, while the driving process was closing the cluster
     and removing what was half written. The task a worker was running when the cluster
-    closed is cancelled: that is the stop, not a warning to print."""
+    closed is cancelled: that is the stop, not a warning to print. Nor is a heartbeat sent
+    as the scheduler (in the driving process, which closes it) goes: distributed logs it
+    with two tracebacks."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.getLogger("distributed.worker.state_machine").addFilter(
         lambda record: "ended with CancelledError" not in record.getMessage())
+    logging.getLogger("distributed.worker").addFilter(
+        lambda record: not record.getMessage().startswith("Failed to communicate with scheduler during heartbeat"))
 
 
 @contextmanager
