@@ -115,3 +115,58 @@ def test_a_table_whose_solve_after_an_unbounded_one_ends_unknown():
     expected_low, expected_high = _bounds_one_by_one(values, hidden)
     np.testing.assert_allclose(low[hidden], expected_low[hidden], atol=1e-7, rtol=0)
     np.testing.assert_allclose(high[hidden], expected_high[hidden], atol=1e-7, rtol=0)
+
+
+class _Unsure:
+    """highspy's model, but ending the solves numbered in ``unknown`` (from 1) as "unknown"
+    (as HiGHS may from the basis an unbounded solve left); counts the solver's resets."""
+
+    def __init__(self, model, unknown):
+        self.model, self.unknown, self.cleared, self.runs = model, unknown, 0, 0
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+    def run(self):
+        self.runs += 1
+        return self.model.run()
+
+    def getModelStatus(self):
+        import highspy
+
+        return highspy.HighsModelStatus.kUnknown if self.runs in self.unknown else self.model.getModelStatus()
+
+    def clearSolver(self):
+        self.cleared += 1
+        return self.model.clearSolver()
+
+
+@pytest.mark.parametrize("unknown", [{1}, {2}])  # the least value's solve, the greatest's
+def test_a_solve_ended_unknown_is_solved_again_from_scratch(monkeypatch, unknown):
+    import highspy
+
+    made = []
+    real = highspy._Highs
+    monkeypatch.setattr(highspy, "_Highs", lambda: made.append(_Unsure(real(), unknown)) or made[-1])
+    values = np.array([[1.0, 2, 3], [4, 5, 9], [5, 7, 12]])
+    hidden = np.zeros((3, 3), dtype=bool)
+    hidden[:2, :2] = True
+    low, high = intervals(values, hidden, only={(1, 1)})
+    assert (low[1, 1], high[1, 1]) == (4, 7)  # bounded: "unknown" is neither 0 nor unbounded
+    assert made[0].cleared == 1
+
+
+def test_a_solve_that_stays_unknown_is_an_error_not_a_bound(monkeypatch):
+    import highspy
+
+    real = highspy._Highs
+    monkeypatch.setattr(highspy, "_Highs", lambda: _Unsure(real(), {1, 2}))
+    hidden = np.zeros((3, 3), dtype=bool)
+    hidden[:2, :2] = True
+    with pytest.raises(RuntimeError, match="kUnknown"):
+        intervals(np.array([[1.0, 2, 3], [4, 5, 9], [5, 7, 12]]), hidden)
+
+
+def test_a_shown_cell_that_is_not_a_number_is_refused():
+    with pytest.raises(ValueError, match="finite value in every shown cell"):
+        intervals(np.array([np.nan, 2.0, 3.0]), np.array([False, True, True]))

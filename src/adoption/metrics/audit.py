@@ -81,6 +81,8 @@ def intervals(values: np.ndarray, hidden: np.ndarray, only=None, lines=None) -> 
     low, high = np.full(values.shape, np.nan), np.full(values.shape, np.nan)
     if not cells:
         return low, high
+    if not np.isfinite(np.asarray(values, dtype=float)[~hidden]).all():
+        raise ValueError("the disclosure audit needs a finite value in every shown cell of the table")
     index = {cell: k for k, cell in enumerate(cells)}
     starts, columns, coefficients, rhs = [], [], [], []
     for parts, total in relations(values.shape) if lines is None else lines:
