@@ -14,15 +14,22 @@ from adoption.metrics.audit import intervals
 
 
 def _table(rng, shape):
-    """A table of counts whose last index on every axis holds the sum along that axis."""
+    """A table of random counts whose last index on every axis holds the sum along that axis."""
+    return _with_totals(rng.choice([0, 1, 2, 3, 5, 8, 20, 150], size=[n - 1 for n in shape]))
+
+
+def _with_totals(inner):
+    """``inner`` with a total appended on every axis (the sum along it)."""
+    inner = np.asarray(inner, dtype=float)
+    shape = tuple(n + 1 for n in inner.shape)
     values = np.zeros(shape)
-    values[tuple(slice(0, n - 1) for n in shape)] = rng.choice([0, 1, 2, 3, 5, 8, 20, 150], size=[n - 1 for n in shape])
+    values[tuple(slice(0, n - 1) for n in shape)] = inner
     for axis in range(len(shape)):
-        inner = [slice(None)] * len(shape)
-        inner[axis] = slice(0, -1)
+        parts = [slice(None)] * len(shape)
+        parts[axis] = slice(0, -1)
         total = [slice(None)] * len(shape)
         total[axis] = -1
-        values[tuple(total)] = values[tuple(inner)].sum(axis=axis)
+        values[tuple(total)] = values[tuple(parts)].sum(axis=axis)
     return values
 
 
@@ -99,15 +106,7 @@ def test_the_audit_writes_nothing_to_the_process_output():
 def test_a_table_whose_solve_after_an_unbounded_one_ends_unknown():
     # HiGHS 1.16 ends one solve of this table as "unknown", from the basis an unbounded
     # solve left: the audit solves it again, and the bounds are those of fresh programmes.
-    inner = [[[5, 2, 150, 20, 5]], [[2, 1, 3, 8, 2]], [[3, 8, 150, 1, 20]]]
-    values = _table(np.random.default_rng(0), (4, 2, 6))
-    values[:3, :1, :5] = inner
-    for axis in range(3):  # the sums again, of these cells
-        inner_at = [slice(None)] * 3
-        inner_at[axis] = slice(0, -1)
-        total_at = [slice(None)] * 3
-        total_at[axis] = -1
-        values[tuple(total_at)] = values[tuple(inner_at)].sum(axis=axis)
+    values = _with_totals([[[5, 2, 150, 20, 5]], [[2, 1, 3, 8, 2]], [[3, 8, 150, 1, 20]]])
     hidden = np.array([[[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 0]], [[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 0, 1]],
                        [[1, 0, 1, 1, 1, 1], [0, 0, 1, 1, 1, 1]], [[1, 1, 1, 1, 1, 1], [0, 1, 1, 1, 1, 1]]], dtype=bool)
     assert values[3, 1].tolist() == [10, 11, 303, 29, 27, 380]

@@ -95,9 +95,10 @@ def intervals(values: np.ndarray, hidden: np.ndarray, only=None, lines=None) -> 
                 row[index[cell]] += sign
             else:
                 known += sign * values[cell]
+        used = np.flatnonzero(row)
         starts.append(len(columns))
-        columns.extend(np.flatnonzero(row))
-        coefficients.extend(row[np.flatnonzero(row)])
+        columns.extend(used)
+        coefficients.extend(row[used])
         rhs.append(-known)
     solve = _solver(len(cells), starts, columns, coefficients, rhs)
     for cell, k in index.items():
@@ -137,7 +138,7 @@ def _solver(count: int, starts: list, columns: list, coefficients: list, rhs: li
         costs = np.zeros(count)
         costs[k] = sign
         model.changeColsCost(count, every, costs)
-        for attempt in range(2):
+        for _ in range(2):
             model.run()
             found = model.getModelStatus()
             if found == status.kOptimal:
