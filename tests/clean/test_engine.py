@@ -60,13 +60,15 @@ def test_parts_give_the_outputs_of_memory(messy_series, tmp_path, extract, caplo
     clean_folder(raw, tmp_path / "memory")
     # Chunks of 97 rows and 6 buckets: duplicates of a tax code meet only in their bucket;
     # the CSVs read in pieces of about 4 KB (those in UTF-16 or a code page written as
-    # UTF-8 first); files of about 100 KB together cleaned as one run, so that chunks hold
-    # the rows of two files.
+    # UTF-8 first), the workbooks a sheet at a time; files of about 100 KB together
+    # cleaned as one run, so that chunks hold the rows of two files.
     cut = [plan_pieces(path, ReadLimits(), 4096) for path in sorted((raw / "register").glob("*.csv"))]
     assert sum(plan is not None and len(plan.bounds) > 10 for plan in cut) >= 2
     with caplog.at_level(logging.INFO, logger="adoption.clean.pieces"):
         result = clean_in_parts(raw, tmp_path / "parts", chunk_rows=97, buckets=6, piece_bytes=4096, batch_bytes=100_000)
     assert any("utf-16, written as UTF-8 first" in r.getMessage() for r in caplog.records)
+    # The workbooks (two sheets of rows and one of notes, over 4 KB) read a sheet at a time.
+    assert any("of sheets read one at a time (2 with a header)" in r.getMessage() for r in caplog.records)
     assert result.quality["engine"] == {"name": "chunked", "chunk_rows": 97, "buckets": 6}
     assert result.quality["totals"]["merged"] > 0 and result.quality["totals"]["rejected"] > 0
     assert_same_outputs(tmp_path / "memory", tmp_path / "parts")

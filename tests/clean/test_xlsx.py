@@ -19,6 +19,30 @@ VALUES = [1, 59, 60, 61, 45000, 45000.5, 1.234, 12.345678, 999999, True, False,
           "abc", " padded ", "", "0100233488", "Công ty Đông Á", date(2023, 3, 15), datetime(2019, 3, 31, 8, 0)]
 
 
+def _calamine_sheets(path, limits):
+    """Every worksheet's text read by calamine alone; None where the workbook, or one of
+    its sheets, is one calamine reads otherwise than openpyxl (so that the reader takes
+    openpyxl's text of it)."""
+    plan = xlsx._calamine_plan(path)
+    book = xlsx._calamine_book(path, plan)
+    if book is None or None in plan.values():
+        return None
+    try:
+        grids = [(name, xlsx._calamine_sheet(path, book, name, plan[name], limits)) for name in book.sheet_names]
+    finally:
+        book.close()
+    return None if any(grid is None for _, grid in grids) else grids
+
+
+def _openpyxl_sheets(path, limits):
+    """Every worksheet's text read by openpyxl alone."""
+    book = xlsx._openpyxl_book(path)
+    try:
+        return [(sheet.title, xlsx._openpyxl_sheet(path, sheet, limits)) for sheet in book.worksheets]
+    finally:
+        book.close()
+
+
 def _lists(sheets):
     """Each sheet's grid of text as lists of rows (None stays None)."""
     return None if sheets is None else [(name, grid.tolist()) for name, grid in sheets]
@@ -41,8 +65,8 @@ def _workbook(path, formats):
 def test_calamine_reads_the_checked_formats_as_openpyxl_does(tmp_path, formats):
     # A duration ([h]:mm:ss) is a timedelta to calamine: openpyxl reads such a book (tested below).
     path = _workbook(tmp_path / "book.xlsx", [f for f in formats if f != "[h]:mm:ss"])
-    fast = _lists(xlsx._calamine_sheets(path, LIMITS))
-    assert fast is not None and fast == _lists(xlsx._openpyxl_sheets(path, LIMITS))
+    fast = _lists(_calamine_sheets(path, LIMITS))
+    assert fast is not None and fast == _lists(_openpyxl_sheets(path, LIMITS))
 
 
 def test_the_date_formats_are_those_openpyxl_reads_as_dates():
@@ -81,15 +105,15 @@ def _with_cells(path, cells, shared=None):
 ])
 def test_what_calamine_reads_otherwise_is_read_by_openpyxl(tmp_path, cells, expected):
     path = _with_cells(tmp_path / "book.xlsx", cells)
-    assert xlsx._calamine_sheets(path, LIMITS) is None
+    assert _calamine_sheets(path, LIMITS) is None
     rows = dict(xlsx.read_xlsx(path, LIMITS))["Sheet"]
     assert rows.iloc[1].tolist()[: len(expected)] == expected
 
 
 def test_rows_run_to_the_last_row_element_as_openpyxl_reads_them(tmp_path):
     path = _with_cells(tmp_path / "book.xlsx", b'<c r="A2"><v>1</v></c></row><row r="9" customHeight="1">')
-    fast = _lists(xlsx._calamine_sheets(path, LIMITS))
-    assert fast is not None and fast == _lists(xlsx._openpyxl_sheets(path, LIMITS)) and len(fast[0][1]) == 9
+    fast = _lists(_calamine_sheets(path, LIMITS))
+    assert fast is not None and fast == _lists(_openpyxl_sheets(path, LIMITS)) and len(fast[0][1]) == 9
 
 
 # The markers as one pattern each, as they were first written: the specification the

@@ -23,6 +23,13 @@ a block at a time, and that file read in pieces (:mod:`adoption.clean.transcode`
 evidence for the file's own encoding. A file whose encoding only the whole file decides
 (UTF-8 with stray bytes, whose rows are set aside) is read whole, as before; so is a file a
 piece of which the reader refuses, so that the error names the file's own line.
+
+An XLSX workbook of several sheets whose sheets' XML is larger than ``piece_bytes`` is read
+a sheet at a time (:func:`_read_sheets`): each sheet is read once to find its header, and
+again for its rows, one table a sheet. The headers of every sheet decide how each row is
+cleaned (which columns the file lacks, which VSIC version it names), so each table carries
+the whole workbook's; the rows, counts, extras and errors are those of the whole read. A
+sheet is held in full (calamine reads a sheet whole), at most 1,048,576 rows in Excel.
 """
 
 from __future__ import annotations
@@ -41,11 +48,14 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import InputFileError
+from ..core.outputs import sha256_file
 from .delimited import PythonDialect
 from .encoding import UTF8_BOM, Decoded, multibyte_characters, valid_utf8, wide_bom
 from .limits import ReadLimits
-from .read import RawTable, read_raw, sniff_delimiter
+from .header import Header, alias_index, no_header_error, sheet_header, sheet_rows
+from .read import EXTRA_COLUMNS, RawTable, read_raw, sniff_delimiter
 from .transcode import streamed_decoding, transcode
+from .xlsx import sheets, worksheet_bytes
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +202,13 @@ def read_pieces(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple
     more tables of consecutive rows (see the module's text): together, the rows, extras
     and counts of the whole file, each table with the whole file's encoding evidence."""
     path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        sizes = worksheet_bytes(path)
+        if len(sizes) > 1 and sum(sizes) > piece_bytes:
+            yield from _read_sheets(path, aliases, required, limits)
+        else:
+            yield read_raw(path, aliases, required, limits)
+        return
     plan, other_encoding = _planned(path, limits, piece_bytes)
     if plan is not None:
         yield from _read_planned(path, path, plan, aliases, required, limits)
@@ -272,13 +289,60 @@ def _read_planned(path: Path, source: Path, plan: Plan, aliases: dict[str, tuple
             raise error
 
 
+def _read_sheets(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple,
+                 limits: ReadLimits) -> Iterator[RawTable]:
+    """A workbook of several sheets, a sheet at a time: every sheet is read once to find
+    its header, then again for its rows, so that each table has the whole workbook's
+    headers (which decide how every row is cleaned) and no two sheets are held at once."""
+    index = alias_index(aliases)
+    headers: dict[str, Header] = {}
+    not_read: dict[str, str] = {}
+    first = None
+    for sheet, grid in sheets(path, limits):
+        raw, grid = pd.DataFrame(grid, dtype=object), None
+        first = raw.iloc[:1].copy() if first is None else first
+        header = sheet_header(path, raw, index, aliases, required)
+        if isinstance(header, str):
+            not_read[sheet] = header
+        else:
+            headers[sheet] = header
+        raw = None
+    if not headers:
+        raise no_header_error(path, first, aliases, required)
+    log.info("%s/%s: %s MB of sheets read one at a time (%d with a header)", path.parent.name, path.name,
+             f"{sum(worksheet_bytes(path)) / 2**20:,.0f}", len(headers))
+    header_map: dict[str, str] = {}
+    for header in headers.values():
+        header_map.update(header.names)
+    whole = RawTable(path=path, frame=pd.DataFrame(), extras=pd.DataFrame(), rows_read=0, header_map=header_map,
+                     sheets_not_read=not_read, header_rows={sheet: h.row for sheet, h in headers.items()},
+                     sha256=sha256_file(path))
+    for sheet, grid in sheets(path, limits):
+        if sheet not in headers:
+            grid = None  # no sheet's text held while the next is read
+            continue
+        raw, grid = pd.DataFrame(grid, dtype=object), None
+        if sheet_header(path, raw, index, aliases, required) != headers[sheet]:
+            raise InputFileError(f"{path}: sheet {sheet!r} changed while it was read (its header is not the one "
+                                 "read first); run again once the file is no longer being written")
+        rows = sheet_rows(path, sheet, raw, headers[sheet], aliases)
+        raw = None
+        extras = pd.concat(rows.extras, ignore_index=True) if rows.extras else pd.DataFrame(columns=EXTRA_COLUMNS)
+        yield replace(whole, frame=rows.frame, extras=extras, rows_read=rows.read, blank_rows=rows.blank, sheet=sheet)
+        rows = extras = None
+
+
 def joined(tables: list[RawTable]) -> RawTable:
     """The tables :func:`read_pieces` gave for one file (their rows left out or not) as the
     whole file's: counts summed, the reader's rejects joined, extras in the file's order."""
     if len(tables) == 1:
         return tables[0]
+    if tables[0].sheet is not None:  # each table a sheet's: its extras follow the sheet before's
+        extras = [t.extras for t in tables if len(t.extras)] or [t.extras for t in tables]
+    else:
+        extras = [_joined_extras([t.extras for t in tables], [t.rows_read for t in tables])]
     return replace(tables[0], rows_read=sum(t.rows_read for t in tables), blank_rows=sum(t.blank_rows for t in tables),
-                   extras=_joined_extras([t.extras for t in tables], [t.rows_read for t in tables]),
+                   extras=pd.concat(extras, ignore_index=True), sheet=None,
                    rejects=pd.concat([t.rejects for t in tables], ignore_index=True))
 
 

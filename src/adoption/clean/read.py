@@ -13,26 +13,20 @@ import csv
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
-from difflib import get_close_matches
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ..core.errors import InputFileError
 from ..core.io import DATA_SUFFIXES
 from ..core.outputs import sha256_file
 from ..core.schema import SOURCE_COLUMNS
-from ..core.text import fold
 from .delimited import csv_error_line, parse_delimited, too_wide
-from .distinct import arrow_held
 from .encoding import Decoded, decode, escaped_rows, plain_utf8, wide_bom
+from .header import alias_index, no_header_error, sheet_header, sheet_rows
 from .limits import ReadLimits, breach, check_file_size, check_text_shape, long_line
-from .rejects import bad_bytes_reason, reject_frame
 from .xlsx import read_xlsx
 
-# A header row must match at least this many aliases to be taken as the header.
-MIN_HEADER_MATCHES = 2
 # Formats refused by name, with what to do instead.
 OLD_FORMATS = {".xls": "an old Excel file (.xls, Excel 97-2003)", ".xlsb": "a binary Excel file (.xlsb)",
                ".ods": "an OpenDocument spreadsheet (.ods)"}
@@ -41,6 +35,7 @@ OLD_FORMATS = {".xls": "an old Excel file (.xls, Excel 97-2003)", ".xlsb": "a bi
 # the cleaning drops it.
 BINARY_NUL_SHARE = 0.01
 _SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+EXTRA_COLUMNS = ["source_file", "source_sheet", "source_row", "column", "value"]
 XLSX_TEXT = Decoded("", "utf-8", 1.0, "an XLSX workbook stores its text as UTF-8 XML")
 
 
@@ -59,6 +54,7 @@ class RawTable:
     header_rows: dict[str, int] = field(default_factory=dict)  # sheet -> its header's row (0-based)
     rejects: pd.DataFrame = field(default_factory=lambda: RawTable.no_rejects())  # rows set aside by the reader
     sha256: str = ""  # of the file's bytes, where they were read whole
+    sheet: str | None = None  # the one sheet these rows are from, of a workbook read a sheet at a time
 
     @staticmethod
     def no_rejects() -> pd.DataFrame:
@@ -140,23 +136,6 @@ def sniff_delimiter(text: str) -> str:
         return ","
 
 
-def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
-    """Which rows of ``frame`` hold nothing but whitespace (or no value) in every cell; a
-    column is looked at only in the rows every column before it left blank.
-
-    >>> _blank_rows(pd.DataFrame({0: ["a", " ", None, ""], 1: [None, "", " ", "b"]})).tolist()
-    [False, True, True, False]
-    """
-    blank = np.ones(len(frame), dtype=bool)
-    for position in range(frame.shape[1]):
-        rows = np.flatnonzero(blank)
-        if not len(rows):
-            break
-        cells = frame.iloc[rows, position].fillna("").astype(str).str.strip()
-        blank[rows] = (cells == "").to_numpy(dtype=bool)
-    return blank
-
-
 def _head(encoded: bytes, size: int = 1 << 16) -> str:
     """The start of a UTF-8 text, up to its first line feed at or after ``size`` bytes (all
     of it where shorter), as text: its first line that is not blank is the whole text's
@@ -208,53 +187,6 @@ def _lone_cr_message(path: Path, text: str) -> str:
             "in a text editor, remove that character or save the file with one kind of line end, then run again")
 
 
-def _values(column: pd.Series):
-    """``column``'s values for a new frame, as ``to_numpy()`` gives them to it: a text column
-    kept in its arrow storage (no Python string made of each value), even where it holds no
-    value (so that every piece of a file read in pieces has the whole file's types)."""
-    if arrow_held(column.dtype):
-        return column.array
-    return column.to_numpy()
-
-
-def _alias_index(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    return {fold(alias): canonical for canonical, names in aliases.items() for alias in names}
-
-
-def _find_header(frame: pd.DataFrame, index: dict[str, str]) -> int | None:
-    for row in range(min(len(frame), 30)):
-        matches = {index.get(fold(str(v))) for v in frame.iloc[row]} - {None}
-        if len(matches) >= MIN_HEADER_MATCHES:
-            return row
-    return None
-
-
-def _missing_column_message(path: Path, missing: list, headers: list[str], unmatched: list[str],
-                            aliases: dict[str, tuple[str, ...]]) -> str:
-    hints = []
-    for wanted in missing:
-        # A tuple of columns is required as "at least one of them".
-        columns = wanted if isinstance(wanted, tuple) else (wanted,)
-        accepted = tuple(alias for column in columns for alias in aliases[column])
-        folded = {fold(a): a for a in accepted}
-        best = None
-        for header in unmatched:
-            close = get_close_matches(fold(header), list(folded), n=1, cutoff=0.5)
-            if close:
-                best = (header, folded[close[0]])
-                break
-        names = " or ".join(filter(None, (", ".join(repr(c) for c in columns[:-1]), repr(columns[-1]))))
-        hint = f"{'at least one of ' if len(columns) > 1 else ''}{names} (accepted headers: {', '.join(accepted)})"
-        if best:
-            hint += f"; header {best[0]!r} is closest, to alias {best[1]!r}"
-        hints.append(hint)
-    return f"{path}: missing required column {'; '.join(hints)}. Headers found: {headers}"
-
-
-def _first_alias(aliases: dict[str, tuple[str, ...]], wanted) -> str:
-    return aliases[wanted[0] if isinstance(wanted, tuple) else wanted][0]
-
-
 def read_raw(
     path: Path,
     aliases: dict[str, tuple[str, ...]],
@@ -297,7 +229,7 @@ def read_raw(
             digest = hashlib.sha256(data).hexdigest()
     sheets, decoded = (read_xlsx(path, limits), XLSX_TEXT) if suffix == ".xlsx" else _read_delimited(path, limits, data)
     del data
-    index = _alias_index(aliases)
+    index = alias_index(aliases)
     frames, extras, rejected, read, blank = [], [], [], 0, 0
     header_map: dict[str, str] = {}
     not_read: dict[str, str] = {}
@@ -307,58 +239,21 @@ def read_raw(
         if escaped:  # from here on each undecodable byte shows as U+FFFD
             raw = raw.map(lambda v: v.replace(decoded.marker, "\ufffd") if isinstance(v, str) else v)
             sheets[number] = (sheet, raw)
-        header_row = _find_header(raw, index)
-        if header_row is None:
-            filled = int((~_blank_rows(raw)).sum())
-            not_read[sheet] = (f"no header row in its first 30 rows (expected headers such as "
-                               f"{', '.join(_first_alias(aliases, c) for c in required)}); {filled} non-empty rows not read")
+        header = sheet_header(path, raw, index, aliases, required)
+        if isinstance(header, str):
+            not_read[sheet] = header
             continue
-        header_rows[sheet] = header_row
-        headers = [str(v).strip() for v in raw.iloc[header_row]]
-        mapping: dict[int, str] = {}
-        for position, header in enumerate(headers):
-            canonical = index.get(fold(header))
-            if canonical and canonical not in mapping.values():
-                mapping[position] = canonical
-        found = set(mapping.values())
-        missing = [c for c in required if not found.intersection(c if isinstance(c, tuple) else (c,))]
-        if missing:
-            unmatched = [h for i, h in enumerate(headers) if i not in mapping and h]
-            raise InputFileError(_missing_column_message(path, missing, headers, unmatched, aliases))
-        body = raw.iloc[header_row + 1 :]
-        empty = _blank_rows(body)
-        blank += int(empty.sum())
-        body = body[~empty]
-        read += len(body)
-        source_row = body.index.to_numpy() + 1  # 1-based line or spreadsheet row
-        frame = pd.DataFrame({canonical: _values(body.iloc[:, pos]) for pos, canonical in mapping.items()})
-        for canonical in aliases:
-            if canonical not in frame.columns:
-                frame[canonical] = ""
-        frame["source_file"] = path.name
-        frame["source_sheet"] = sheet
-        frame["source_row"] = source_row
-        bad = body.index.isin(list(escaped))
-        if bad.any():
-            reasons = pd.Series([bad_bytes_reason(row + 1, *escaped[row], headers) for row in body.index[bad]])
-            rejected.append(reject_frame(frame[bad], pd.Series(["bad_bytes"] * len(reasons)), reasons, list(aliases)))
-            frame = frame[~bad]
-        frames.append(frame)
-        header_map.update({headers[pos]: canonical for pos, canonical in mapping.items()})
-        for pos in (i for i, h in enumerate(headers) if i not in mapping):
-            extras.append(pd.DataFrame({
-                "source_file": path.name, "source_sheet": sheet, "source_row": source_row,
-                "column": headers[pos] or f"(column {pos + 1})", "value": _values(body.iloc[:, pos]),
-            }))
+        header_rows[sheet] = header.row
+        header_map.update(header.names)
+        rows = sheet_rows(path, sheet, raw, header, aliases, escaped)
+        frames.append(rows.frame)
+        extras.extend(rows.extras)
+        rejected.extend(rows.rejects)
+        read, blank = read + rows.read, blank + rows.blank
     if not frames:
-        first = [str(v) for v in sheets[0][1].iloc[0]] if len(sheets[0][1]) else []
-        raise InputFileError(
-            f"{path}: no header row found in the first 30 rows of any sheet; expected headers such as "
-            f"{', '.join(_first_alias(aliases, c) for c in required)}; the first row holds {first}"
-        )
+        raise no_header_error(path, sheets[0][1], aliases, required)
     frame = pd.concat(frames, ignore_index=True)
-    columns = ["source_file", "source_sheet", "source_row", "column", "value"]
-    extra = pd.concat(extras, ignore_index=True) if extras else pd.DataFrame(columns=columns)
+    extra = pd.concat(extras, ignore_index=True) if extras else pd.DataFrame(columns=EXTRA_COLUMNS)
     return RawTable(path=path, frame=frame, extras=extra, rows_read=read, header_map=header_map, blank_rows=blank,
                     sheets_not_read=not_read, decoded=decoded, header_rows=header_rows, sha256=digest,
                     rejects=pd.concat(rejected, ignore_index=True) if rejected else RawTable.no_rejects())

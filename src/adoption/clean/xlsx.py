@@ -17,9 +17,12 @@ faster than openpyxl, and is used where it is known to give openpyxl's values; o
   calamine);
 - chart or macro sheets, or parts it cannot read.
 
-Such a workbook is read by openpyxl, as are workbooks the checks cannot open; the checks
-look at the raw XML before and at calamine's values after. A sheet's rows run to its last
-``<row>`` element, as openpyxl reads them, empty rows included.
+A sheet holding such cells is read by openpyxl, and so is a whole workbook whose shared
+strings, styles or date system call for it, or that the checks cannot open; the checks
+look at the raw XML before and at calamine's values after. Each sheet is made text before
+the next is read (:func:`sheets`), so that a workbook of several large sheets need not be
+held whole. A sheet's rows run to its last ``<row>`` element, as openpyxl reads them,
+empty rows included.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import re
 import zipfile
 from datetime import time, timedelta
 from pathlib import Path, PurePosixPath
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -93,31 +97,28 @@ _REL_REVERSED = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId=
 _EXACT = 2.0**53
 
 
-def _openpyxl_sheets(path: Path, limits: ReadLimits) -> list[tuple[str, np.ndarray]]:
-    """Every worksheet's text (a grid, :func:`~adoption.clean.cells.padded`), read by openpyxl in read-only mode. The range a sheet
-    declares (``<dimension ref="A1:XFD1048576"/>``) is ignored: openpyxl would pad every
-    row to it."""
-    import openpyxl  # only for the workbooks calamine does not read as openpyxl does
+def _openpyxl_book(path: Path):
+    """The workbook open in openpyxl's read-only mode, or the error saying why it cannot be."""
+    import openpyxl  # only for the workbooks and sheets calamine does not read as openpyxl does
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a bad file
         raise InputFileError(f"{path}: cannot open as XLSX ({exc.__class__.__name__}: {exc})") from exc
-    out = []
+
+
+def _openpyxl_sheet(path: Path, sheet, limits: ReadLimits) -> np.ndarray:
+    """One worksheet's text (a grid, :func:`~adoption.clean.cells.padded`), read by openpyxl
+    in read-only mode. The range a sheet declares (``<dimension ref="A1:XFD1048576"/>``) is
+    ignored: openpyxl would pad every row to it."""
+    sheet.reset_dimensions()
     try:
-        for sheet in book.worksheets:
-            sheet.reset_dimensions()
-            try:
-                rows = padded(rows_text(path, sheet.title, sheet.iter_rows(values_only=True), limits))
-            except InputFileError:
-                raise
-            except Exception as exc:  # zipfile (a part longer than it says) or the XML parser (a broken part)
-                raise InputFileError(f"{path}: sheet {sheet.title!r} cannot be read as XLSX "
-                                     f"({exc.__class__.__name__}: {exc})") from exc
-            out.append((sheet.title, rows))
-    finally:
-        book.close()
-    return out
+        return padded(rows_text(path, sheet.title, sheet.iter_rows(values_only=True), limits))
+    except InputFileError:
+        raise
+    except Exception as exc:  # zipfile (a part longer than it says) or the XML parser (a broken part)
+        raise InputFileError(f"{path}: sheet {sheet.title!r} cannot be read as XLSX "
+                             f"({exc.__class__.__name__}: {exc})") from exc
 
 
 def _risky(xml: bytes, risks) -> bool:
@@ -171,12 +172,11 @@ def _date_styles(archive: zipfile.ZipFile) -> frozenset[int] | None:
     return frozenset(dates)
 
 
-def _calamine_sheets(path: Path, limits: ReadLimits) -> list[tuple[str, np.ndarray]] | None:
-    """Every worksheet's text (a grid, :func:`~adoption.clean.cells.sheet_text`), read by
-    calamine; None when the workbook holds anything calamine reads otherwise than openpyxl
-    (see the module's docstring). A sheet's values are made text before the next is read."""
-    import python_calamine
-
+def _calamine_plan(path: Path) -> dict[str, int | None] | None:
+    """Each worksheet's last row (``<row>`` element) where calamine may read it, None for a
+    sheet it reads otherwise than openpyxl (see the module's docstring), in the workbook's
+    order; None for a workbook that openpyxl reads whole (its strings, styles or date
+    system), or that the checks cannot open."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
@@ -185,35 +185,84 @@ def _calamine_sheets(path: Path, limits: ReadLimits) -> list[tuple[str, np.ndarr
             dates = _date_styles(archive)
             if re.search(rb'date1904="(?:1|true)"', archive.read("xl/workbook.xml")) or dates is None:
                 return None
-            last_rows = {}
+            plan: dict[str, int | None] = {}
             for sheet, part in _sheet_parts(archive).items():
                 xml = archive.read(part)
-                if _risky(xml, _SHEET_RISKS) or _risky(xml, _STRING_RISKS):
-                    return None
-                if dates and _SEVEN_DIGITS.search(xml) and any(int(style) in dates for style in _LARGE_NUMBER.findall(xml)):
-                    return None
+                if (_risky(xml, _SHEET_RISKS) or _risky(xml, _STRING_RISKS)
+                        or dates and _SEVEN_DIGITS.search(xml) and any(int(s) in dates for s in _LARGE_NUMBER.findall(xml))):
+                    plan[sheet] = None
+                    continue
                 numbers = _LAST_ROW.findall(xml[xml.rfind(b"<row"):] if b"<row" in xml else b"")
-                last_rows[sheet] = int(numbers[-1]) if numbers else 0
+                plan[sheet] = int(numbers[-1]) if numbers else 0
+    except Exception:  # anything the checks cannot read: openpyxl reads it, or says why not
+        return None
+    return plan
+
+
+def _calamine_book(path: Path, plan: dict[str, int | None] | None):
+    """The workbook open in calamine, where ``plan`` lets it read one sheet or more and
+    the workbook holds worksheets only, those of the plan; else None."""
+    import python_calamine
+
+    if plan is None or all(last is None for last in plan.values()):
+        return None
+    try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
-        if any(m.typ != python_calamine.SheetTypeEnum.WorkSheet for m in book.sheets_metadata):
+    except Exception:  # anything calamine cannot open: openpyxl reads it, or says why not
+        return None
+    if (any(m.typ != python_calamine.SheetTypeEnum.WorkSheet for m in book.sheets_metadata)
+            or sorted(book.sheet_names) != sorted(plan)):
+        book.close()
+        return None
+    return book
+
+
+def _calamine_sheet(path: Path, book, name: str, last_row: int, limits: ReadLimits) -> np.ndarray | None:
+    """One worksheet's text (a grid, :func:`~adoption.clean.cells.sheet_text`), read by
+    calamine; None where calamine's values hold what openpyxl reads otherwise, or calamine
+    cannot read the sheet. Its values are dropped once they are text."""
+    try:
+        values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        if len(values) > last_row:
             return None
-        if sorted(book.sheet_names) != sorted(last_rows):
+        grid = value_grid(values, last_row)
+        del values
+        if _read_otherwise(grid):
             return None
-        out = []
-        for name in book.sheet_names:
-            values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            if len(values) > last_rows[name]:
-                return None
-            grid = value_grid(values, last_rows[name])
-            del values
-            if _read_otherwise(grid):
-                return None
-            out.append((name, sheet_text(path, name, grid, limits)))
+        return sheet_text(path, name, grid, limits)
     except InputFileError:  # a sheet beyond a limit: its text is openpyxl's, refused alike
         raise
     except Exception:  # anything calamine or the checks cannot read: openpyxl reads it, or says why not
         return None
-    return out
+
+
+def _sheets(path: Path, limits: ReadLimits) -> Iterator[tuple[str, np.ndarray]]:
+    """Every worksheet's text, one sheet at a time, in the workbook's order: by calamine
+    where it reads the sheet as openpyxl would, else by openpyxl."""
+    plan = _calamine_plan(path)
+    book, fallback = _calamine_book(path, plan), None
+    try:
+        if book is None:
+            fallback = _openpyxl_book(path)
+            for sheet in fallback.worksheets:
+                yield sheet.title, _openpyxl_sheet(path, sheet, limits)
+            return
+        for name in book.sheet_names:
+            grid = None if plan[name] is None else _calamine_sheet(path, book, name, plan[name], limits)
+            if grid is None:
+                fallback = fallback or _openpyxl_book(path)
+                sheet = next((s for s in fallback.worksheets if s.title == name), None)
+                if sheet is None:
+                    raise InputFileError(f"{path}: sheet {name!r} cannot be read as XLSX (openpyxl finds no such "
+                                         "worksheet)")
+                grid = _openpyxl_sheet(path, sheet, limits)
+            yield name, grid
+            grid = None  # not held while the next sheet is read
+    finally:
+        if fallback is not None:
+            fallback.close()
+        if book is not None:
+            book.close()
 
 
 def _read_otherwise(grid: np.ndarray) -> bool:
@@ -235,21 +284,34 @@ def _read_otherwise(grid: np.ndarray) -> bool:
     return False
 
 
-def read_xlsx(path: Path, limits: ReadLimits) -> list[tuple[str, pd.DataFrame]]:
-    """Every sheet as text, indexed so that index + 1 is the row number Excel shows.
-
-    The archive's parts are measured before either reader opens it. Each row ends at its
-    last cell holding a value; sheets holding no value are left out.
-    """
+def sheets(path: Path, limits: ReadLimits) -> Iterator[tuple[str, np.ndarray]]:
+    """Every sheet holding a value, as text (a grid of :class:`str`), one sheet at a time:
+    a sheet is read when the one before it has been taken. The archive's parts are
+    measured before either reader opens it. Each row ends at its last cell holding a
+    value. Raises :class:`InputFileError` (after the last sheet) where every sheet is empty."""
     check_xlsx_archive(path, limits)
-    sheets = _calamine_sheets(path, limits)
-    if sheets is None:
-        sheets = _openpyxl_sheets(path, limits)
-    out = []
-    for title, grid in sheets:
-        if not any(cell.strip() for cell in grid.flat):
-            continue
-        out.append((title, pd.DataFrame(grid, dtype=object)))
-    if not out:
+    found = False
+    for title, grid in _sheets(path, limits):
+        if any(cell.strip() for cell in grid.flat):
+            found = True
+            yield title, grid
+        grid = None
+    if not found:
         raise InputFileError(f"{path}: every sheet is empty; expected a header row and data rows")
-    return out
+
+
+def read_xlsx(path: Path, limits: ReadLimits) -> list[tuple[str, pd.DataFrame]]:
+    """Every sheet holding a value as text (:func:`sheets`), indexed so that index + 1 is
+    the row number Excel shows."""
+    return [(title, pd.DataFrame(grid, dtype=object)) for title, grid in sheets(path, limits)]
+
+
+def worksheet_bytes(path: Path) -> list[int]:
+    """The uncompressed size of each worksheet part of the workbook ``path`` (none where
+    the file is not a readable archive: the reader says why)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return [m.file_size for m in archive.infolist()
+                    if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")]
+    except (OSError, zipfile.BadZipFile):
+        return []

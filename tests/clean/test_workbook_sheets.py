@@ -1,0 +1,152 @@
+"""A workbook of several large sheets read a sheet at a time (``--engine chunked`` and
+``dask``): the rows, row numbers, extras, counts, headers and errors of reading it whole,
+every table with the whole workbook's headers; no two sheets' text held at once; a sheet
+calamine reads otherwise than openpyxl read by openpyxl, the others by calamine."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from adoption.clean import vocab, xlsx
+from adoption.clean.limits import ReadLimits
+from adoption.clean.pieces import joined, read_pieces
+from adoption.clean.read import read_raw
+from adoption.core.errors import InputFileError
+
+ALIASES, REQUIRED = vocab.REGISTER_HEADER_ALIASES, vocab.REGISTER_REQUIRED
+
+
+def _book(path, sheets: dict[str, list[list]]):
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+# Sheet "2022": a title row and a blank row above the header, an extra column, a blank row
+# among the data. "Ghi chú": notes, no header. "Trống": nothing. "2023": the header on its
+# first row, in another order, no district column (the address instead), another extra
+# column. "2024": a header and no rows.
+SHEETS = {
+    "2022": [["Danh sách doanh nghiệp 2022"], [],
+             ["Mã số thuế", "Tên doanh nghiệp", "Huyện/Thị xã/Thành phố", "Ngành nghề kinh doanh chính", "Ghi chú"],
+             ["3700145020", "Công ty A", "Dĩ An", "6810", "x"], [], ["0100233488", "Công ty B", "Thuận An", 2610, None],
+             *[[f"37001451{n:02d}", f"Công ty số {n}", "Bến Cát", "4711", f"ghi chú {n}"] for n in range(30)]],
+    "Ghi chú": [["Số liệu tổng hợp từ cơ quan thuế"], ["Cập nhật: 2024"]],
+    "Trống": [],
+    "2023": [["STT", "Địa chỉ", "Mã số thuế", "Ngành nghề kinh doanh chính", "Tên doanh nghiệp"],
+             *[[n, f"Số {n}, phường Dĩ An", f"37001452{n:02d}", "4711", f"Cửa hàng {n}"] for n in range(20)]],
+    "2024": [["Mã số thuế", "Tên doanh nghiệp", "Huyện", "Ngành chính"]],
+}
+
+
+def test_a_workbook_a_sheet_at_a_time_is_the_whole_workbook(tmp_path):
+    path = _book(tmp_path / "register.xlsx", SHEETS)
+    assert len(xlsx.worksheet_bytes(path)) == 5
+    whole = read_raw(path, ALIASES, REQUIRED, ReadLimits())
+    tables = list(read_pieces(path, ALIASES, REQUIRED, ReadLimits(), piece_bytes=1))
+    # One table for each sheet with a header; the notes and the empty sheet give none.
+    assert [t.sheet for t in tables] == ["2022", "2023", "2024"]
+    assert [len(t.frame) for t in tables] == [32, 20, 0]
+    pd.testing.assert_frame_equal(pd.concat([t.frame for t in tables], ignore_index=True), whole.frame)
+    for table in tables:  # the whole workbook's headers, which decide how every row is cleaned
+        assert table.header_map == whole.header_map
+        assert table.header_rows == whole.header_rows == {"2022": 2, "2023": 0, "2024": 0}
+        assert table.sheets_not_read == whole.sheets_not_read
+        assert table.sha256 == whole.sha256 != ""
+    assert list(whole.sheets_not_read) == ["Ghi chú"] and "2 non-empty rows not read" in whole.sheets_not_read["Ghi chú"]
+    file = joined(tables)
+    pd.testing.assert_frame_equal(file.extras, whole.extras)
+    assert (file.rows_read, file.blank_rows) == (whole.rows_read, whole.blank_rows) == (52, 1)
+    # Row numbers are the sheet's: firm B below a blank row, on row 6 of "2022".
+    rows = dict(zip(whole.frame["tax_code"], zip(whole.frame["source_sheet"], whole.frame["source_row"])))
+    assert rows["0100233488"] == ("2022", 6) and rows["3700145219"] == ("2023", 21)
+    assert whole.frame.loc[whole.frame["tax_code"] == "0100233488", "vsic"].item() == "2610"
+    # Extras sheet by sheet, column by column: "Ghi chú" of 2022's 31 rows, then "STT" of 2023's 20.
+    assert file.extras["column"].tolist() == ["Ghi chú"] * 32 + ["STT"] * 20
+
+
+def test_a_small_workbook_or_a_single_sheet_is_read_whole(tmp_path):
+    path = _book(tmp_path / "register.xlsx", SHEETS)
+    (table,) = read_pieces(path, ALIASES, REQUIRED, ReadLimits(), piece_bytes=sum(xlsx.worksheet_bytes(path)))
+    assert table.sheet is None and len(table.frame) == 52
+    one = _book(tmp_path / "one.xlsx", {"2022": SHEETS["2022"]})
+    (table,) = read_pieces(one, ALIASES, REQUIRED, ReadLimits(), piece_bytes=1)
+    assert table.sheet is None and len(table.frame) == 32
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"2023": [["Mã số thuế", "Tên doanh nghiệp", "STT"], ["1", "a", 1]]}, "missing required column"),
+    ({title: [["Bảng kê"], ["1", "2"]] for title in SHEETS}, "no header row found in the first 30 rows of any sheet"),
+    ({title: [] for title in SHEETS}, "every sheet is empty"),
+    ({"2024": [["Mã số thuế", "Tên doanh nghiệp", "Huyện", "Ngành chính", *["x"] * 20]]}, "max_columns = 10"),
+], ids=["missing-column", "no-header", "empty", "too-wide"])
+def test_a_workbook_a_sheet_at_a_time_is_refused_as_the_whole_read_refuses_it(tmp_path, change, message):
+    path = _book(tmp_path / "register.xlsx", {**SHEETS, **change})
+    limits = ReadLimits(max_columns=10)
+    with pytest.raises(InputFileError, match=message) as whole:
+        read_raw(path, ALIASES, REQUIRED, limits)
+    with pytest.raises(InputFileError) as by_sheet:
+        list(read_pieces(path, ALIASES, REQUIRED, limits, piece_bytes=1))
+    assert str(by_sheet.value) == str(whole.value)
+
+
+def test_a_sheet_openpyxl_must_read_leaves_the_others_to_calamine(tmp_path, monkeypatch):
+    """An error cell (calamine: an empty cell) in the second sheet: that sheet is read by
+    openpyxl, the first by calamine, and the text is openpyxl's of the whole workbook."""
+    book = openpyxl.Workbook()
+    book.active.title = "2022"
+    book.active.append(["Mã số thuế", "Tên doanh nghiệp", 1.5, 45000])
+    second = book.create_sheet("2023")
+    second.append(["Mã số thuế", "#N/A", " padded"])
+    assert second["B1"].data_type == "e"
+    book.save(tmp_path / "book.xlsx")
+    path = tmp_path / "book.xlsx"
+    read_by_openpyxl = []
+    by_openpyxl = xlsx._openpyxl_sheet
+    monkeypatch.setattr(xlsx, "_openpyxl_sheet", lambda p, sheet, limits: read_by_openpyxl.append(sheet.title)
+                        or by_openpyxl(p, sheet, limits))
+    text = [(title, grid.tolist()) for title, grid in xlsx.sheets(path, ReadLimits())]
+    assert read_by_openpyxl == ["2023"]
+    assert text == [("2022", [["Mã số thuế", "Tên doanh nghiệp", "1.5", "45000"]]),
+                    ("2023", [["Mã số thuế", "#N/A", " padded"]])]
+
+
+class _Tracked(np.ndarray):
+    """A sheet's text that can be watched (a weak reference) until it is let go."""
+
+
+def test_no_two_sheets_are_held_at_once(tmp_path, monkeypatch):
+    """When a sheet is read, the text of every sheet before it has been let go: by the
+    reader, and by the tables made of it once the caller lets go of them."""
+    path = _book(tmp_path / "register.xlsx", {**SHEETS, "2025": SHEETS["2023"], "2026": SHEETS["2022"]})
+    read, held = xlsx._calamine_sheet, []
+    grids: list[weakref.ref] = []
+
+    def watched(*args):
+        gc.collect()
+        held.append(sum(grid() is not None for grid in grids))
+        text = read(*args).view(_Tracked)
+        grids.append(weakref.ref(text))
+        return text
+
+    monkeypatch.setattr(xlsx, "_calamine_sheet", watched)
+    for title, grid in xlsx.sheets(path, ReadLimits()):
+        del grid
+    assert held == [0] * 7
+    held.clear()
+    rows = 0
+    for table in read_pieces(path, ALIASES, REQUIRED, ReadLimits(), piece_bytes=1):
+        rows += len(table.frame)
+        del table
+    assert (held, rows) == ([0] * 14, 52 + 20 + 32)  # every sheet read twice: its header, then its rows
