@@ -13,9 +13,16 @@ from scipy.optimize import linprog
 from adoption.metrics.audit import intervals
 
 
-def _table(rng, shape):
-    """A table of random counts whose last index on every axis holds the sum along that axis."""
-    return _with_totals(rng.choice([0, 1, 2, 3, 5, 8, 20, 150], size=[n - 1 for n in shape]))
+def _table(rng, shape, kind="counts"):
+    """A table of random values whose last index on every axis holds the sum along that
+    axis: small counts (zeros among them), large counts, or design-based estimates (sums
+    of weights, fractional)."""
+    size = [n - 1 for n in shape]
+    if kind == "counts":
+        return _with_totals(rng.choice([0, 1, 2, 3, 5, 8, 20, 150], size=size))
+    if kind == "large":
+        return _with_totals(rng.integers(0, 10_000_000, size=size))
+    return _with_totals(np.round(rng.gamma(0.8, 900.0, size=size), 2))
 
 
 def _with_totals(inner):
@@ -63,20 +70,22 @@ def _bounds_one_by_one(values, hidden):
     return low, high
 
 
-@pytest.mark.parametrize("axes", [1, 2, 3])
-def test_intervals_are_those_of_a_programme_per_cell(axes):
-    rng = np.random.default_rng(20261206 + axes)
-    unbounded = 0
-    for _ in range(40):
+@pytest.mark.parametrize("axes, kind, tables", [(1, "counts", 40), (2, "counts", 40), (3, "counts", 40),
+                                                (2, "large", 15), (3, "large", 10), (2, "estimates", 15),
+                                                (3, "estimates", 10)])
+def test_intervals_are_those_of_a_programme_per_cell(axes, kind, tables):
+    rng = np.random.default_rng(20261206 + axes + len(kind))
+    unbounded, tolerance = 0, 1e-7 if kind == "counts" else 1e-9  # relative, beyond counts' absolute 1e-7
+    for _ in range(tables):
         shape = tuple(int(n) for n in rng.integers(2, 6, size=axes))
-        values = _table(rng, shape)
+        values = _table(rng, shape, kind)
         hidden = rng.random(shape) < rng.choice([0.2, 0.5, 0.9])
         low, high = intervals(values, hidden)
         expected_low, expected_high = _bounds_one_by_one(values, hidden)
         assert np.array_equal(np.isnan(low), ~hidden) and np.array_equal(np.isnan(high), ~hidden)
-        np.testing.assert_allclose(low[hidden], expected_low[hidden], atol=1e-7, rtol=0)
+        np.testing.assert_allclose(low[hidden], expected_low[hidden], atol=1e-7, rtol=tolerance)
         assert np.array_equal(np.isinf(high), np.isinf(expected_high))
-        np.testing.assert_allclose(high[hidden], expected_high[hidden], atol=1e-7, rtol=0)
+        np.testing.assert_allclose(high[hidden], expected_high[hidden], atol=1e-7, rtol=tolerance)
         unbounded += int(np.isinf(high).sum())
     assert unbounded > 0  # some tables hide a whole line and its total: cells with no upper bound
 
@@ -97,7 +106,8 @@ def test_the_audit_writes_nothing_to_the_process_output():
     # A report's kernel passes what its process writes (C libraries too) into the notebook.
     code = ("import numpy as np\nfrom adoption.metrics.audit import intervals\n"
             "v = np.array([[1., 2, 3], [4, 5, 9], [5, 7, 12]])\nh = np.zeros((3, 3), dtype=bool)\nh[:2, :2] = True\n"
-            "intervals(v, h)\nintervals(v, h)\n")
+            "intervals(v, h)\nintervals(v, h)\n"
+            "assert np.isinf(intervals(v, np.ones((3, 3), dtype=bool))[1]).all()\n")  # unbounded solves too
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "" and done.stderr == ""
@@ -169,3 +179,38 @@ def test_a_solve_that_stays_unknown_is_an_error_not_a_bound(monkeypatch):
 def test_a_shown_cell_that_is_not_a_number_is_refused():
     with pytest.raises(ValueError, match="finite value in every shown cell"):
         intervals(np.array([np.nan, 2.0, 3.0]), np.array([False, True, True]))
+
+
+class _Undecided(_Unsure):
+    """highspy's model, but ending an unbounded solve, or the solves numbered in
+    ``unknown``, as "unbounded or infeasible" (as HiGHS's presolve may)."""
+
+    def getModelStatus(self):
+        import highspy
+
+        found = self.model.getModelStatus()
+        if self.runs in self.unknown or found == highspy.HighsModelStatus.kUnbounded:
+            return highspy.HighsModelStatus.kUnboundedOrInfeasible
+        return found
+
+
+def test_unbounded_or_infeasible_is_no_upper_bound_but_never_a_lower_one(monkeypatch):
+    # The table's own values meet its programme: "unbounded or infeasible" for a greatest
+    # value is unbounded. For a least value (never unbounded: every cell is at least 0) it
+    # is no answer: solved again, then an error.
+    import highspy
+
+    real = highspy._Highs
+    values = np.array([[1.0, 2, 3], [4, 5, 9], [5, 7, 12]])
+    monkeypatch.setattr(highspy, "_Highs", lambda: _Undecided(real(), set()))
+    low, high = intervals(values, np.ones((3, 3), dtype=bool))
+    assert np.isinf(high).all() and (low == 0).all()
+    made = []
+    monkeypatch.setattr(highspy, "_Highs", lambda: made.append(_Undecided(real(), {1})) or made[-1])
+    hidden = np.zeros((3, 3), dtype=bool)
+    hidden[:2, :2] = True
+    low, high = intervals(values, hidden, only={(1, 1)})
+    assert (low[1, 1], high[1, 1], made[0].cleared) == (4, 7, 1)
+    monkeypatch.setattr(highspy, "_Highs", lambda: _Undecided(real(), {1, 2}))
+    with pytest.raises(RuntimeError, match="kUnboundedOrInfeasible"):
+        intervals(values, hidden)
