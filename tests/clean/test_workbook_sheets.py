@@ -90,7 +90,9 @@ def test_a_small_workbook_or_a_single_sheet_is_read_whole(tmp_path):
     ({title: [["Bảng kê"], ["1", "2"]] for title in SHEETS}, "no header row found in the first 30 rows of any sheet"),
     ({title: [] for title in SHEETS}, "every sheet is empty"),
     ({"2024": [["Mã số thuế", "Tên doanh nghiệp", "Huyện", "Ngành chính", *["x"] * 20]]}, "max_columns = 10"),
-], ids=["missing-column", "no-header", "empty", "too-wide"])
+    # A sheet missing a column before one beyond a limit: the whole read reads every sheet first.
+    ({"2022": [["Mã số thuế", "Tên doanh nghiệp"]], "2024": [["Mã số thuế", *["x"] * 20]]}, "max_columns = 10"),
+], ids=["missing-column", "no-header", "empty", "too-wide", "limit-after-missing-column"])
 def test_a_workbook_a_sheet_at_a_time_is_refused_as_the_whole_read_refuses_it(tmp_path, change, message):
     path = _book(tmp_path / "register.xlsx", {**SHEETS, **change})
     limits = ReadLimits(max_columns=10)

@@ -297,16 +297,24 @@ def _read_sheets(path: Path, aliases: dict[str, tuple[str, ...]], required: tupl
     index = alias_index(aliases)
     headers: dict[str, Header] = {}
     not_read: dict[str, str] = {}
-    first = None
+    first, error = None, None
     for sheet, grid in sheets(path, limits):
         raw, grid = pd.DataFrame(grid, dtype=object), None
         first = raw.iloc[:1].copy() if first is None else first
-        header = sheet_header(path, raw, index, aliases, required)
+        try:
+            header = sheet_header(path, raw, index, aliases, required)
+        except InputFileError as found:
+            # Raised once every sheet is read, as the whole read does: a later sheet beyond a limit is told first.
+            error = error or found
+            continue
+        finally:
+            raw = None
         if isinstance(header, str):
             not_read[sheet] = header
         else:
             headers[sheet] = header
-        raw = None
+    if error is not None:
+        raise error
     if not headers:
         raise no_header_error(path, first, aliases, required)
     log.info("%s/%s: %s MB of sheets read one at a time (%d with a header)", path.parent.name, path.name,
