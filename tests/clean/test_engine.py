@@ -64,7 +64,7 @@ def test_parts_give_the_outputs_of_memory(messy_series, tmp_path, extract, caplo
     # cleaned as one run, so that chunks hold the rows of two files.
     cut = [plan_pieces(path, ReadLimits(), 4096) for path in sorted((raw / "register").glob("*.csv"))]
     assert sum(plan is not None and len(plan.bounds) > 10 for plan in cut) >= 2
-    with caplog.at_level(logging.INFO, logger="adoption.clean.pieces"):
+    with caplog.at_level(logging.INFO, logger="adoption.clean"):
         result = clean_in_parts(raw, tmp_path / "parts", chunk_rows=97, buckets=6, piece_bytes=4096, batch_bytes=100_000)
     assert any("utf-16, written as UTF-8 first" in r.getMessage() for r in caplog.records)
     # The workbooks (two sheets of rows and one of notes, over 4 KB) read a sheet at a time.

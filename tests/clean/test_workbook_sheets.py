@@ -1,7 +1,8 @@
 """A workbook of several large sheets read a sheet at a time (``--engine chunked`` and
 ``dask``): the rows, row numbers, extras, counts, headers and errors of reading it whole,
-every table with the whole workbook's headers; no two sheets' text held at once; a sheet
-calamine reads otherwise than openpyxl read by openpyxl, the others by calamine."""
+every table with the whole workbook's headers, whether the sheets' rows wait in a temporary
+folder or each sheet is read again; no two sheets' text held at once; a sheet calamine reads
+otherwise than openpyxl read by openpyxl, the others by calamine."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from adoption.clean import vocab, xlsx
+from adoption.clean import vocab, workbook, xlsx
 from adoption.clean.limits import ReadLimits
 from adoption.clean.pieces import joined, read_pieces
 from adoption.clean.read import read_raw
@@ -74,6 +75,47 @@ def test_a_workbook_a_sheet_at_a_time_is_the_whole_workbook(tmp_path):
     assert whole.frame.loc[whole.frame["tax_code"] == "0100233488", "vsic"].item() == "2610"
     # Extras sheet by sheet, column by column: "Ghi chú" of 2022's 31 rows, then "STT" of 2023's 20.
     assert file.extras["column"].tolist() == ["Ghi chú"] * 32 + ["STT"] * 20
+
+
+def _same_as_whole(path):
+    whole = read_raw(path, ALIASES, REQUIRED, ReadLimits())
+    tables = list(read_pieces(path, ALIASES, REQUIRED, ReadLimits(), piece_bytes=1))
+    pd.testing.assert_frame_equal(pd.concat([t.frame for t in tables], ignore_index=True), whole.frame)
+    pd.testing.assert_frame_equal(joined(tables).extras, whole.extras)
+    assert all(t.header_map == whole.header_map for t in tables)
+    return tables
+
+
+@pytest.mark.parametrize("fails", ["folder", "writing"])
+def test_without_a_temporary_folder_each_sheet_is_read_again(tmp_path, monkeypatch, caplog, fails):
+    path = _book(tmp_path / "register.xlsx", SHEETS)
+    read, reads = xlsx._sheets, []
+    monkeypatch.setattr(xlsx, "_sheets", lambda *args: reads.append(1) or read(*args))
+
+    def no_space(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(*((workbook.tempfile, "mkdtemp") if fails == "folder" else (workbook.pickle, "dump")), no_space)
+    folders = set(tmp_path.glob("adoption-sheets-*"))
+    monkeypatch.setattr(workbook.tempfile, "tempdir", str(tmp_path))
+    _same_as_whole(path)
+    assert len(reads) == 2 + 1  # the workbook read twice, and once whole by the test
+    assert any("No space left on device" in r.getMessage() and "each sheet read twice" in r.getMessage()
+               for r in caplog.records)
+    assert set(tmp_path.glob("adoption-sheets-*")) == folders  # nothing left behind
+
+
+def test_the_temporary_folder_goes_when_the_reading_stops(tmp_path, monkeypatch):
+    path = _book(tmp_path / "register.xlsx", SHEETS)
+    monkeypatch.setattr(workbook.tempfile, "tempdir", str(tmp_path))
+    tables = read_pieces(path, ALIASES, REQUIRED, ReadLimits(), piece_bytes=1)
+    assert next(tables).sheet == "2022"
+    (folder,) = tmp_path.glob("adoption-sheets-*")
+    assert len(list(folder.iterdir())) == 2  # the rows of the two sheets not yet given
+    tables.close()  # as a caller stopped by an error does, or the garbage collector
+    assert not folder.exists()
+    list(read_pieces(path, ALIASES, REQUIRED, ReadLimits(), piece_bytes=1))
+    assert not list(tmp_path.glob("adoption-sheets-*"))
 
 
 def test_a_small_workbook_or_a_single_sheet_is_read_whole(tmp_path):
@@ -151,4 +193,4 @@ def test_no_two_sheets_are_held_at_once(tmp_path, monkeypatch):
     for table in read_pieces(path, ALIASES, REQUIRED, ReadLimits(), piece_bytes=1):
         rows += len(table.frame)
         del table
-    assert (held, rows) == ([0] * 14, 52 + 20 + 32)  # every sheet read twice: its header, then its rows
+    assert (held, rows) == ([0] * 7, 52 + 20 + 32)  # every sheet read once, its rows kept on disk till asked for

@@ -25,11 +25,7 @@ evidence for the file's own encoding. A file whose encoding only the whole file 
 piece of which the reader refuses, so that the error names the file's own line.
 
 An XLSX workbook of several sheets whose sheets' XML is larger than ``piece_bytes`` is read
-a sheet at a time (:func:`_read_sheets`): each sheet is read once to find its header, and
-again for its rows, one table a sheet. The headers of every sheet decide how each row is
-cleaned (which columns the file lacks, which VSIC version it names), so each table carries
-the whole workbook's; the rows, counts, extras and errors are those of the whole read. A
-sheet is held in full (calamine reads a sheet whole), at most 1,048,576 rows in Excel.
+a sheet at a time, one table a sheet (:mod:`adoption.clean.workbook`).
 """
 
 from __future__ import annotations
@@ -48,14 +44,13 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import InputFileError
-from ..core.outputs import sha256_file
 from .delimited import PythonDialect
 from .encoding import UTF8_BOM, Decoded, multibyte_characters, valid_utf8, wide_bom
 from .limits import ReadLimits
-from .header import Header, alias_index, no_header_error, sheet_header, sheet_rows
-from .read import EXTRA_COLUMNS, RawTable, read_raw, sniff_delimiter
+from .read import RawTable, read_raw, sniff_delimiter
 from .transcode import streamed_decoding, transcode
-from .xlsx import sheets, worksheet_bytes
+from .workbook import read_sheets
+from .xlsx import worksheet_bytes
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +200,7 @@ def read_pieces(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple
     if path.suffix.lower() == ".xlsx":
         sizes = worksheet_bytes(path)
         if len(sizes) > 1 and sum(sizes) > piece_bytes:
-            yield from _read_sheets(path, aliases, required, limits)
+            yield from read_sheets(path, aliases, required, limits)
         else:
             yield read_raw(path, aliases, required, limits)
         return
@@ -287,57 +282,6 @@ def _read_planned(path: Path, source: Path, plan: Plan, aliases: dict[str, tuple
             # The whole read names the file's own line (or, if it reads, the piece was wrong).
             read_raw(path, aliases, required, limits)
             raise error
-
-
-def _read_sheets(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple,
-                 limits: ReadLimits) -> Iterator[RawTable]:
-    """A workbook of several sheets, a sheet at a time: every sheet is read once to find
-    its header, then again for its rows, so that each table has the whole workbook's
-    headers (which decide how every row is cleaned) and no two sheets are held at once."""
-    index = alias_index(aliases)
-    headers: dict[str, Header] = {}
-    not_read: dict[str, str] = {}
-    first, error = None, None
-    for sheet, grid in sheets(path, limits):
-        raw, grid = pd.DataFrame(grid, dtype=object), None
-        first = raw.iloc[:1].copy() if first is None else first
-        try:
-            header = sheet_header(path, raw, index, aliases, required)
-        except InputFileError as found:
-            # Raised once every sheet is read, as the whole read does: a later sheet beyond a limit is told first.
-            error = error or found
-            continue
-        finally:
-            raw = None
-        if isinstance(header, str):
-            not_read[sheet] = header
-        else:
-            headers[sheet] = header
-    if error is not None:
-        raise error
-    if not headers:
-        raise no_header_error(path, first, aliases, required)
-    log.info("%s/%s: %s MB of sheets read one at a time (%d with a header)", path.parent.name, path.name,
-             f"{sum(worksheet_bytes(path)) / 2**20:,.0f}", len(headers))
-    header_map: dict[str, str] = {}
-    for header in headers.values():
-        header_map.update(header.names)
-    whole = RawTable(path=path, frame=pd.DataFrame(), extras=pd.DataFrame(), rows_read=0, header_map=header_map,
-                     sheets_not_read=not_read, header_rows={sheet: h.row for sheet, h in headers.items()},
-                     sha256=sha256_file(path))
-    for sheet, grid in sheets(path, limits):
-        if sheet not in headers:
-            grid = None  # no sheet's text held while the next is read
-            continue
-        raw, grid = pd.DataFrame(grid, dtype=object), None
-        if sheet_header(path, raw, index, aliases, required) != headers[sheet]:
-            raise InputFileError(f"{path}: sheet {sheet!r} changed while it was read (its header is not the one "
-                                 "read first); run again once the file is no longer being written")
-        rows = sheet_rows(path, sheet, raw, headers[sheet], aliases)
-        raw = None
-        extras = pd.concat(rows.extras, ignore_index=True) if rows.extras else pd.DataFrame(columns=EXTRA_COLUMNS)
-        yield replace(whole, frame=rows.frame, extras=extras, rows_read=rows.read, blank_rows=rows.blank, sheet=sheet)
-        rows = extras = None
 
 
 def joined(tables: list[RawTable]) -> RawTable:
