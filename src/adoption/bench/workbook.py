@@ -1,8 +1,11 @@
-"""A register in one XLSX workbook, read three ways, each in a fresh process (see
+"""A register in one XLSX workbook, read five ways, each in a fresh process (see
 :mod:`adoption.bench.data`): calamine's values of every sheet (the least any reader of the
 workbook does, and the plain parse's reader of XLSX), openpyxl's read-only iteration of
-every cell (its reader in the earlier runs), and the cleaning's reader (:func:`adoption.clean.xlsx.read_xlsx`: the checks that
-calamine reads the workbook as openpyxl would, then every cell as text, within the limits).
+every cell (its reader in the earlier runs), the cleaning's reader (:func:`adoption.clean.xlsx.read_xlsx`: the checks that
+calamine reads the workbook as openpyxl would, then every cell as text, within the limits),
+and the cleaning's reading into tables of the header's columns, whole
+(:func:`adoption.clean.read.read_raw`) and a sheet at a time
+(:func:`adoption.clean.workbook.read_sheets`), which differ in peak memory.
 
 The workbook is made from the synthetic extract's largest register CSV, its rows repeated
 to :data:`ROWS`, numbers typed as numbers as a spreadsheet holds them: synthetic.
@@ -23,7 +26,12 @@ ROWS = 100_000
 # The readers measured: (stage, what the table calls it).
 READERS = (("xlsx:calamine", "calamine's values of every sheet (the plain parse's reader)"),
            ("xlsx:openpyxl", "openpyxl's read-only iteration of every cell (the plain parse's reader in the earlier runs)"),
-           ("xlsx:read", "the cleaning's reader: checks, then every cell as text (read_xlsx)"))
+           ("xlsx:read", "the cleaning's reader: checks, then every cell as text (read_xlsx)"),
+           ("xlsx:table", "the cleaning's reading into one table of the header's columns (read_raw, in memory)"),
+           ("xlsx:sheets", "the same, a sheet at a time, rows kept on disk until every header is read (read_sheets, "
+                           "the chunked and Dask engines' for a workbook of large sheets)"))
+# The readers that give the data rows, not every row of every sheet.
+DATA_READERS = ("xlsx:table", "xlsx:sheets")
 
 
 def write_workbook(raw: Path, path: Path, rows: int = ROWS) -> tuple[int, int]:
@@ -52,9 +60,20 @@ def read(stage: str, path: Path) -> tuple[int, dict]:
         return data._parse_xlsx_calamine(path), {}
     if stage == "xlsx:openpyxl":
         return data._parse_xlsx(path), {}
+    from ..clean import vocab
     from ..clean.limits import ReadLimits
+    from ..clean.read import read_raw
+    from ..clean.workbook import read_sheets
     from ..clean.xlsx import read_xlsx
 
+    if stage == "xlsx:table":
+        return len(read_raw(path, vocab.REGISTER_HEADER_ALIASES, vocab.REGISTER_REQUIRED, ReadLimits()).frame), {}
+    if stage == "xlsx:sheets":
+        rows = 0
+        for table in read_sheets(path, vocab.REGISTER_HEADER_ALIASES, vocab.REGISTER_REQUIRED, ReadLimits()):
+            rows += len(table.frame)
+            del table
+        return rows, {}
     return sum(len(frame) for _, frame in read_xlsx(path, ReadLimits())), {}
 
 
