@@ -163,8 +163,8 @@ ScopeOption = typer.Option(
 
 
 EngineOption = typer.Option("memory", "--engine", help="memory (every table in memory at once); chunked (a raw file, "
-                            "or a piece of a large CSV, and a bucket of tax codes at a time: bounded memory for national "
-                            "registers); dask (the chunked tasks on a Dask cluster's workers, see --scheduler). Same outputs.")
+                            "a piece of a large CSV or a sheet of a large workbook, and a bucket of tax codes at a time: "
+                            "bounded memory for national registers); dask (the chunked tasks on a Dask cluster's workers, see --scheduler). Same outputs.")
 
 
 @app.command()
