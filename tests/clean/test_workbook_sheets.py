@@ -7,7 +7,10 @@ otherwise than openpyxl read by openpyxl, the others by calamine."""
 from __future__ import annotations
 
 import gc
+import random
+import string
 import weakref
+import zipfile
 
 import numpy as np
 import openpyxl
@@ -75,6 +78,61 @@ def test_a_workbook_a_sheet_at_a_time_is_the_whole_workbook(tmp_path):
     assert whole.frame.loc[whole.frame["tax_code"] == "0100233488", "vsic"].item() == "2610"
     # Extras sheet by sheet, column by column: "Ghi chú" of 2022's 31 rows, then "STT" of 2023's 20.
     assert file.extras["column"].tolist() == ["Ghi chú"] * 32 + ["STT"] * 20
+
+
+def _edit(path, part, old, new):
+    """Rewrite one part of the workbook ``path``: ``old`` bytes become ``new``."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    assert old in parts[part]
+    parts[part] = parts[part].replace(old, new)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return path
+
+
+HEAD = ["Mã số thuế", "Tên doanh nghiệp", "Huyện", "Ngành chính"]
+
+
+def _firms(first, count=3):
+    return [[f"37001{first + n:05d}", f"Công ty {first + n}", "Dĩ An", "4711"] for n in range(count)]
+
+
+@pytest.mark.parametrize("sheets, part, old, new", [
+    # Two sheets of one name (a tool other than Excel may write it): both read.
+    ({"s1": [HEAD, *_firms(0)], "s2": [HEAD, *_firms(10)]}, "xl/workbook.xml", b'name="s2"', b'name="s1"'),
+    # No sheet with data rows, one with an extra column: the extras of none, typed as the whole read types them.
+    ({"a": [HEAD], "b": [HEAD + ["Ghi chú"]]}, None, None, None),
+    # A tab written as such in a sheet's name (a space to openpyxl, not to calamine), and an error cell
+    # there that openpyxl must read: the workbook read by openpyxl, as it was read whole.
+    ({"s1": [HEAD, *_firms(0)], "s2": [HEAD + ["Ghi chú"], *[[*row, "#N/A"] for row in _firms(10)]]},
+     "xl/workbook.xml", b'name="s2"', b'name="s\t2"'),
+], ids=["one-name", "no-rows", "tab-in-a-name"])
+def test_workbooks_that_once_told_apart(tmp_path, sheets, part, old, new):
+    path = _book(tmp_path / "register.xlsx", sheets)
+    if part:
+        _edit(path, part, old, new)
+    tables = _same_as_whole(path)
+    whole = read_raw(path, ALIASES, REQUIRED, ReadLimits())
+    assert (joined(tables).rows_read, joined(tables).blank_rows) == (whole.rows_read, whole.blank_rows)
+    assert [t.sheet for t in tables] == [name for name in whole.header_rows for _ in range(1)] or len(tables) == 2
+    if old == b'name="s2"' and new == b'name="s1"':
+        assert len(whole.frame) == 6 and whole.frame["source_sheet"].tolist() == ["s1"] * 6
+    if new == b'name="s\t2"':
+        assert whole.frame["source_sheet"].unique().tolist() == ["s1", "s 2"]
+
+
+def test_the_file_size_limit_holds_a_sheet_at_a_time(tmp_path):
+    rng = random.Random(7)
+    rows = [HEAD + ["Ghi chú"], *[[*row, "".join(rng.choices(string.ascii_letters, k=200))] for row in _firms(0, 3000)]]
+    path = _book(tmp_path / "register.xlsx", {"a": rows, "b": rows})
+    assert path.stat().st_size > 2**20
+    with pytest.raises(InputFileError, match="max_file_mb = 1") as whole:
+        read_raw(path, ALIASES, REQUIRED, ReadLimits(max_file_mb=1))
+    with pytest.raises(InputFileError) as by_sheet:
+        list(read_pieces(path, ALIASES, REQUIRED, ReadLimits(max_file_mb=1), piece_bytes=1))
+    assert str(by_sheet.value) == str(whole.value)
 
 
 def _same_as_whole(path):
@@ -171,10 +229,11 @@ class _Tracked(np.ndarray):
 
 
 def test_no_two_sheets_are_held_at_once(tmp_path, monkeypatch):
-    """When a sheet is read, the text of every sheet before it has been let go: by the
-    reader, and by the tables made of it once the caller lets go of them."""
+    """When a sheet is read, the text of every sheet before it has been let go (as calamine
+    gave it, and as a frame whose header is looked for): by the reader, and by the tables
+    made of it once the caller lets go of them."""
     path = _book(tmp_path / "register.xlsx", {**SHEETS, "2025": SHEETS["2023"], "2026": SHEETS["2022"]})
-    read, held = xlsx._calamine_sheet, []
+    read, find, held = xlsx._calamine_sheet, workbook.sheet_header, []
     grids: list[weakref.ref] = []
 
     def watched(*args):
@@ -184,7 +243,12 @@ def test_no_two_sheets_are_held_at_once(tmp_path, monkeypatch):
         grids.append(weakref.ref(text))
         return text
 
+    def header(path, raw, *args):
+        grids.append(weakref.ref(raw))
+        return find(path, raw, *args)
+
     monkeypatch.setattr(xlsx, "_calamine_sheet", watched)
+    monkeypatch.setattr(workbook, "sheet_header", header)
     for title, grid in xlsx.sheets(path, ReadLimits()):
         del grid
     assert held == [0] * 7
@@ -194,3 +258,9 @@ def test_no_two_sheets_are_held_at_once(tmp_path, monkeypatch):
         rows += len(table.frame)
         del table
     assert (held, rows) == ([0] * 7, 52 + 20 + 32)  # every sheet read once, its rows kept on disk till asked for
+    # A sheet lacking a column: refused once every sheet is read, its text let go before.
+    held.clear()
+    _book(path, {"2021": [["Mã số thuế", "Tên doanh nghiệp"], ["1", "x"]], **SHEETS})
+    with pytest.raises(InputFileError, match="missing required column"):
+        list(read_pieces(path, ALIASES, REQUIRED, ReadLimits(), piece_bytes=1))
+    assert held == [0] * 6

@@ -47,9 +47,9 @@ from ..core.errors import InputFileError
 from .delimited import PythonDialect
 from .encoding import UTF8_BOM, Decoded, multibyte_characters, valid_utf8, wide_bom
 from .limits import ReadLimits
-from .read import RawTable, read_raw, sniff_delimiter
+from .read import EXTRA_COLUMNS, RawTable, read_raw, sniff_delimiter
 from .transcode import streamed_decoding, transcode
-from .workbook import read_sheets
+from .workbook import NO_EXTRAS, read_sheets
 from .xlsx import worksheet_bytes
 
 log = logging.getLogger(__name__)
@@ -287,10 +287,10 @@ def _read_planned(path: Path, source: Path, plan: Plan, aliases: dict[str, tuple
 def joined(tables: list[RawTable]) -> RawTable:
     """The tables :func:`read_pieces` gave for one file (their rows left out or not) as the
     whole file's: counts summed, the reader's rejects joined, extras in the file's order."""
-    if len(tables) == 1:
-        return tables[0]
     if tables[0].sheet is not None:  # each table a sheet's: its extras follow the sheet before's
-        extras = [t.extras for t in tables if len(t.extras)] or [t.extras for t in tables]
+        extras = [t.extras for t in tables if t.extras is not NO_EXTRAS] or [pd.DataFrame(columns=EXTRA_COLUMNS)]
+    elif len(tables) == 1:
+        return tables[0]
     else:
         extras = [_joined_extras([t.extras for t in tables], [t.rows_read for t in tables])]
     return replace(tables[0], rows_read=sum(t.rows_read for t in tables), blank_rows=sum(t.blank_rows for t in tables),

@@ -30,11 +30,17 @@ import pandas as pd
 from ..core.errors import InputFileError
 from ..core.outputs import sha256_file
 from .header import Header, SheetRows, alias_index, no_header_error, sheet_header, sheet_rows
-from .limits import ReadLimits
+from .limits import ReadLimits, check_file_size
 from .read import EXTRA_COLUMNS, RawTable
 from .xlsx import sheets, worksheet_bytes
 
 log = logging.getLogger(__name__)
+
+# A sheet: its place among the workbook's sheets that hold a value, and its name.
+Sheet = tuple[int, str]
+# The extras of a sheet without extra columns (:func:`~adoption.clean.pieces.joined` leaves
+# it out, as the whole read has no frame for such a sheet); never changed in place.
+NO_EXTRAS = pd.DataFrame(columns=EXTRA_COLUMNS)
 
 
 def read_sheets(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple,
@@ -43,6 +49,7 @@ def read_sheets(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple
     for each sheet with a header (see the module's text): together, the rows, extras and
     counts of the whole workbook; each with the whole workbook's headers, header rows and
     sheets not read, and its ``sheet``."""
+    check_file_size(path, limits)
     folder = _folder(path)
     try:
         headers, not_read, kept = _headers(path, aliases, required, limits, folder)
@@ -52,10 +59,10 @@ def read_sheets(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple
         for header in headers.values():
             header_map.update(header.names)
         whole = RawTable(path=path, frame=pd.DataFrame(), extras=pd.DataFrame(), rows_read=0, header_map=header_map,
-                         sheets_not_read=not_read, header_rows={sheet: h.row for sheet, h in headers.items()},
+                         sheets_not_read=not_read, header_rows={sheet: h.row for (_, sheet), h in headers.items()},
                          sha256=sha256_file(path))
         if kept:
-            for sheet, file in kept.items():
+            for (_, sheet), file in kept.items():
                 with file.open("rb") as handle:
                     rows = pickle.load(handle)
                 file.unlink()
@@ -78,30 +85,33 @@ def _folder(path: Path) -> Path | None:
 
 
 def _headers(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple, limits: ReadLimits,
-             folder: Path | None) -> tuple[dict[str, Header], dict[str, str], dict[str, Path]]:
-    """Every sheet's header (or why it is not read), and, where ``folder`` can be written,
-    the file in it holding each sheet's rows (else none). The errors of the whole read: a
-    sheet beyond a limit is told before a missing column in an earlier one, as the whole
-    read reads every sheet before it looks for headers."""
+             folder: Path | None) -> tuple[dict[Sheet, Header], dict[str, str], dict[Sheet, Path]]:
+    """Every sheet's header (by its place among the sheets that hold a value, and its name:
+    two sheets may share a name), or why it is not read; and, where ``folder`` can be
+    written, the file in it holding each sheet's rows (else none). The errors of the whole
+    read: a sheet beyond a limit is told before a missing column in an earlier one, as the
+    whole read reads every sheet before it looks for headers."""
     index = alias_index(aliases)
-    headers: dict[str, Header] = {}
+    headers: dict[Sheet, Header] = {}
     not_read: dict[str, str] = {}
-    kept: dict[str, Path] = {}
-    first, error = None, None
-    for sheet, grid in sheets(path, limits):
-        raw, grid = pd.DataFrame(grid, dtype=object), None  # no sheet's text held while the next is read
+    kept: dict[Sheet, Path] = {}
+    first, error, place = None, None, -1
+    for sheet, grid in sheets(path, limits):  # not enumerate(): it holds the sheet before while the next is read
+        place += 1
+        raw, grid = pd.DataFrame(grid, dtype=object, copy=False), None  # no sheet's text held while the next is read
         first = raw.iloc[:1].copy() if first is None else first
         try:
             header = sheet_header(path, raw, index, aliases, required)
         except InputFileError as found:
-            error, raw = error or found, None
+            # Its traceback would hold the sheet's text (in the frames it passed) till the end.
+            error, raw = error or found.with_traceback(None), None
             continue
         if isinstance(header, str):
             not_read[sheet] = header
         else:
-            headers[sheet] = header
+            headers[place, sheet] = header
             if folder is not None and error is None:
-                folder = _keep(path, folder, sheet, sheet_rows(path, sheet, raw, header, aliases), kept)
+                folder = _keep(path, folder, (place, sheet), sheet_rows(path, sheet, raw, header, aliases), kept)
         raw = None
     if error is not None:
         raise error
@@ -110,7 +120,7 @@ def _headers(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple, l
     return headers, not_read, kept
 
 
-def _keep(path: Path, folder: Path, sheet: str, rows: SheetRows, kept: dict[str, Path]) -> Path | None:
+def _keep(path: Path, folder: Path, sheet: Sheet, rows: SheetRows, kept: dict[Sheet, Path]) -> Path | None:
     """Write a sheet's rows into ``folder``; the folder, or None (nothing kept) where it
     cannot be written."""
     file = folder / f"sheet-{len(kept):05d}.pkl"
@@ -128,23 +138,25 @@ def _keep(path: Path, folder: Path, sheet: str, rows: SheetRows, kept: dict[str,
 
 
 def _read_again(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple, limits: ReadLimits,
-                headers: dict[str, Header], whole: RawTable) -> Iterator[RawTable]:
+                headers: dict[Sheet, Header], whole: RawTable) -> Iterator[RawTable]:
     """Each sheet with a header read again, for its rows."""
-    index = alias_index(aliases)
+    index, place = alias_index(aliases), -1
     for sheet, grid in sheets(path, limits):
-        if sheet not in headers:
+        place += 1
+        if (place, sheet) not in headers:
             grid = None
             continue
-        raw, grid = pd.DataFrame(grid, dtype=object), None
-        if sheet_header(path, raw, index, aliases, required) != headers[sheet]:
+        raw, grid = pd.DataFrame(grid, dtype=object, copy=False), None
+        header = headers[place, sheet]
+        if sheet_header(path, raw, index, aliases, required) != header:
             raise InputFileError(f"{path}: sheet {sheet!r} changed while it was read (its header is not the one "
                                  "read first); run again once the file is no longer being written")
-        rows = sheet_rows(path, sheet, raw, headers[sheet], aliases)
+        rows = sheet_rows(path, sheet, raw, header, aliases)
         raw = None
         yield _table(whole, sheet, rows)
         rows = None
 
 
 def _table(whole: RawTable, sheet: str, rows: SheetRows) -> RawTable:
-    extras = pd.concat(rows.extras, ignore_index=True) if rows.extras else pd.DataFrame(columns=EXTRA_COLUMNS)
+    extras = pd.concat(rows.extras, ignore_index=True) if rows.extras else NO_EXTRAS
     return replace(whole, frame=rows.frame, extras=extras, rows_read=rows.read, blank_rows=rows.blank, sheet=sheet)

@@ -140,7 +140,8 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     for name, rid in _SHEET.findall(archive.read("xl/workbook.xml")):
         target = targets[rid].decode()
         part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-        parts[_unescape(name.decode("utf-8"))] = part
+        # A tab or line break written as such in the name is a space to an XML parser (openpyxl's), not to calamine.
+        parts[_unescape(re.sub(rb"[\t\n\r]", b" ", name).decode("utf-8"))] = part
     return parts
 
 
@@ -247,15 +248,15 @@ def _sheets(path: Path, limits: ReadLimits) -> Iterator[tuple[str, np.ndarray]]:
             for sheet in fallback.worksheets:
                 yield sheet.title, _openpyxl_sheet(path, sheet, limits)
             return
-        for name in book.sheet_names:
+        for place, name in enumerate(book.sheet_names):
             grid = None if plan[name] is None else _calamine_sheet(path, book, name, plan[name], limits)
-            if grid is None:
+            if grid is None:  # the workbook holds worksheets only, in one order for both readers
                 fallback = fallback or _openpyxl_book(path)
-                sheet = next((s for s in fallback.worksheets if s.title == name), None)
-                if sheet is None:
-                    raise InputFileError(f"{path}: sheet {name!r} cannot be read as XLSX (openpyxl finds no such "
-                                         "worksheet)")
-                grid = _openpyxl_sheet(path, sheet, limits)
+                if place >= len(fallback.worksheets):
+                    raise InputFileError(f"{path}: sheet {name!r} cannot be read as XLSX (openpyxl finds "
+                                         f"{len(fallback.worksheets)} worksheets)")
+                sheet = fallback.worksheets[place]
+                name, grid = sheet.title, _openpyxl_sheet(path, sheet, limits)
             yield name, grid
             grid = None  # not held while the next sheet is read
     finally:
@@ -303,7 +304,7 @@ def sheets(path: Path, limits: ReadLimits) -> Iterator[tuple[str, np.ndarray]]:
 def read_xlsx(path: Path, limits: ReadLimits) -> list[tuple[str, pd.DataFrame]]:
     """Every sheet holding a value as text (:func:`sheets`), indexed so that index + 1 is
     the row number Excel shows."""
-    return [(title, pd.DataFrame(grid, dtype=object)) for title, grid in sheets(path, limits)]
+    return [(title, pd.DataFrame(grid, dtype=object, copy=False)) for title, grid in sheets(path, limits)]
 
 
 def worksheet_bytes(path: Path) -> list[int]:
