@@ -84,9 +84,10 @@ def test_dask_gives_the_outputs_of_memory(messy_series, tmp_path, dask_cluster):
     raw = messy_series / "2025-12-31"
     clean_folder(raw, tmp_path / "memory")
     result = clean_in_parts(raw, tmp_path / "dask", engine="dask", scheduler=dask_cluster.scheduler_address,
-                            chunk_rows=600, batch_bytes=60_000)
+                            chunk_rows=600, batch_bytes=60_000, piece_bytes=16_384)
     # Raw files of a few MB: one bucket by their size, made one per worker thread (2 here),
-    # so that both workers settle a bucket.
+    # so that both workers settle a bucket. The CSVs read in pieces of about 16 KB on the
+    # workers, the workbooks a sheet at a time.
     assert result.quality["engine"] == {"name": "dask", "chunk_rows": 600, "buckets": 2}
     assert_same_outputs(tmp_path / "memory", tmp_path / "dask")
     firms = [in_scope(load_clean(folder).enterprises) for folder in (tmp_path / "memory", tmp_path / "dask")]

@@ -160,7 +160,8 @@ def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCES
     """Clean ``raw_dir`` into ``out_dir`` in parts (see the module's text): the same outputs
     as :func:`~adoption.clean.pipeline.clean_folder`, the enterprises and platform records
     in parts by province and district; ``scope`` as for :func:`~adoption.clean.pipeline.clean_raw`.
-    A CSV of more than ``piece_bytes`` is read a piece at a time (:mod:`adoption.clean.pieces`);
+    A CSV of more than ``piece_bytes`` is read a piece at a time (:mod:`adoption.clean.pieces`),
+    a workbook of several sheets whose XML passes it a sheet at a time (:mod:`adoption.clean.workbook`);
     consecutive files of about ``batch_bytes`` together are one task, their rows cleaned together.
     The result holds the small tables (survey, workforce,
     rejects, merges, extras) and the accounting; its enterprises and platforms are empty.
