@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import random
 import string
+import tempfile
 import weakref
 import zipfile
 
@@ -153,9 +154,9 @@ def test_without_a_temporary_folder_each_sheet_is_read_again(tmp_path, monkeypat
     def no_space(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(*((workbook.tempfile, "mkdtemp") if fails == "folder" else (workbook.pickle, "dump")), no_space)
+    monkeypatch.setattr(*((tempfile, "mkdtemp") if fails == "folder" else (workbook.pickle, "dump")), no_space)
     folders = set(tmp_path.glob("adoption-sheets-*"))
-    monkeypatch.setattr(workbook.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     _same_as_whole(path)
     assert len(reads) == 2 + 1  # the workbook read twice, and once whole by the test
     assert any("No space left on device" in r.getMessage() and "each sheet read twice" in r.getMessage()
@@ -165,7 +166,7 @@ def test_without_a_temporary_folder_each_sheet_is_read_again(tmp_path, monkeypat
 
 def test_the_temporary_folder_goes_when_the_reading_stops(tmp_path, monkeypatch):
     path = _book(tmp_path / "register.xlsx", SHEETS)
-    monkeypatch.setattr(workbook.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     tables = read_pieces(path, ALIASES, REQUIRED, ReadLimits(), piece_bytes=1)
     assert next(tables).sheet == "2022"
     (folder,) = tmp_path.glob("adoption-sheets-*")
@@ -264,3 +265,33 @@ def test_no_two_sheets_are_held_at_once(tmp_path, monkeypatch):
     with pytest.raises(InputFileError, match="missing required column"):
         list(read_pieces(path, ALIASES, REQUIRED, ReadLimits(), piece_bytes=1))
     assert held == [0] * 6
+
+
+def test_folders_left_behind_by_stopped_processes_are_removed(tmp_path, monkeypatch, caplog):
+    """A folder of this machine whose process no longer runs goes when the next is made;
+    one of a running process, of another machine, or of another program stays."""
+    import logging
+    import os
+    import subprocess
+    import sys
+
+    from adoption.clean import scratch
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    machine = scratch._machine()
+    left = {name: tmp_path / name for name in (
+        f"adoption-utf8-{machine}-{ended.pid}-abc", f"adoption-sheets-{machine}-{ended.pid}-def",
+        f"adoption-sheets-{machine}-{os.getpid()}-ghi", f"adoption-sheets-other{machine}-{ended.pid}-jkl",
+        f"adoption-run-{machine}-{ended.pid}-mno")}
+    for folder in left.values():
+        folder.mkdir()
+        (folder / "sheet-00000.pkl.lz4").write_bytes(b"x" * 3 * 2**20)
+    with caplog.at_level(logging.INFO, logger="adoption.clean.scratch"):
+        made = scratch.scratch_folder("sheets")
+    assert made.name.startswith(f"adoption-sheets-{machine}-{os.getpid()}-") and made.is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir() if p != made) == sorted(list(left)[2:])
+    assert sum("left behind by process" in r.getMessage() and "3.0 MB" in r.getMessage() for r in caplog.records) == 2
+    with pytest.raises(ValueError, match="expected one of utf8, sheets"):
+        scratch.scratch_folder("spill")

@@ -34,7 +34,6 @@ import codecs
 import csv
 import logging
 import shutil
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -48,6 +47,7 @@ from .delimited import PythonDialect
 from .encoding import UTF8_BOM, Decoded, multibyte_characters, valid_utf8, wide_bom
 from .limits import ReadLimits
 from .read import EXTRA_COLUMNS, RawTable, read_raw, sniff_delimiter
+from .scratch import scratch_folder
 from .transcode import streamed_decoding, transcode
 from .workbook import NO_EXTRAS, read_sheets
 from .xlsx import worksheet_bytes
@@ -234,7 +234,7 @@ def _as_utf8(path: Path, limits: ReadLimits, piece_bytes: int) -> Iterator[tuple
     folder, plan = None, None
     try:
         try:
-            folder = Path(tempfile.mkdtemp(prefix="adoption-utf8-"))
+            folder = scratch_folder("utf8")
             if transcode(path, folder / path.name, decoded.encoding):
                 plan = plan_pieces(folder / path.name, limits, piece_bytes)
         except OSError as error:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 import pickle
 import shutil
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
@@ -34,6 +33,7 @@ from ..core.outputs import sha256_file
 from .header import Header, SheetRows, alias_index, no_header_error, sheet_header, sheet_rows
 from .limits import ReadLimits, check_file_size
 from .read import EXTRA_COLUMNS, RawTable
+from .scratch import scratch_folder
 from .xlsx import sheets, worksheet_bytes
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ def read_sheets(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple
 
 def _folder(path: Path) -> Path | None:
     try:
-        return Path(tempfile.mkdtemp(prefix="adoption-sheets-"))
+        return scratch_folder("sheets")
     except OSError as error:
         log.warning("%s/%s: no temporary folder for its sheets' rows (%s): each sheet read twice",
                     path.parent.name, path.name, error)
