@@ -7,6 +7,7 @@ otherwise than openpyxl read by openpyxl, the others by calamine."""
 from __future__ import annotations
 
 import gc
+import logging
 import random
 import string
 import tempfile
@@ -55,11 +56,16 @@ SHEETS = {
 }
 
 
-def test_a_workbook_a_sheet_at_a_time_is_the_whole_workbook(tmp_path):
+def test_a_workbook_a_sheet_at_a_time_is_the_whole_workbook(tmp_path, caplog):
     path = _book(tmp_path / "register.xlsx", SHEETS)
     assert len(xlsx.worksheet_bytes(path)) == 5
     whole = read_raw(path, ALIASES, REQUIRED, ReadLimits())
-    tables = list(read_pieces(path, ALIASES, REQUIRED, ReadLimits(), piece_bytes=1))
+    with caplog.at_level(logging.INFO, logger="adoption.clean.workbook"):
+        tables = list(read_pieces(path, ALIASES, REQUIRED, ReadLimits(), piece_bytes=1))
+    # Progress, a sheet at a time (rows below the header, blank ones included).
+    assert [r.getMessage().split(": ", 1)[1] for r in caplog.records][:3] == [
+        "sheet '2022' read, 33 rows below its header", "sheet '2023' read, 20 rows below its header",
+        "sheet '2024' read, 0 rows below its header"]
     # One table for each sheet with a header; the notes and the empty sheet give none.
     assert [t.sheet for t in tables] == ["2022", "2023", "2024"]
     assert [len(t.frame) for t in tables] == [32, 20, 0]
@@ -270,7 +276,6 @@ def test_no_two_sheets_are_held_at_once(tmp_path, monkeypatch):
 def test_folders_left_behind_by_stopped_processes_are_removed(tmp_path, monkeypatch, caplog):
     """A folder of this machine whose process no longer runs goes when the next is made;
     one of a running process, of another machine, or of another program stays."""
-    import logging
     import os
     import subprocess
     import sys

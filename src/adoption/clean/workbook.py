@@ -115,6 +115,8 @@ def _headers(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple, l
             not_read[sheet] = header
         else:
             headers[place, sheet] = header
+            log.info("%s/%s: sheet %r read, %s rows below its header", path.parent.name, path.name, sheet,
+                     f"{len(raw) - header.row - 1:,}")
             if folder is not None and error is None:
                 folder = _keep(path, folder, (place, sheet), sheet_rows(path, sheet, raw, header, aliases), kept)
         raw = None
