@@ -193,7 +193,7 @@ def test_a_small_workbook_or_a_single_sheet_is_read_whole(tmp_path):
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"2023": [["Mã số thuế", "Tên doanh nghiệp", "STT"], ["1", "a", 1]]}, "missing required column"),
+    ({"2023": [["Mã số thuế", "Tên doanh nghiệp", "STT"], ["1", "a", 1]]}, "sheet '2023': missing required column"),
     ({title: [["Bảng kê"], ["1", "2"]] for title in SHEETS}, "no header row found in the first 30 rows of any sheet"),
     ({title: [] for title in SHEETS}, "every sheet is empty"),
     ({"2024": [["Mã số thuế", "Tên doanh nghiệp", "Huyện", "Ngành chính", *["x"] * 20]]}, "max_columns = 10"),
@@ -250,9 +250,9 @@ def test_no_two_sheets_are_held_at_once(tmp_path, monkeypatch):
         grids.append(weakref.ref(text))
         return text
 
-    def header(path, raw, *args):
+    def header(path, sheet, raw, *args):
         grids.append(weakref.ref(raw))
-        return find(path, raw, *args)
+        return find(path, sheet, raw, *args)
 
     monkeypatch.setattr(xlsx, "_calamine_sheet", watched)
     monkeypatch.setattr(workbook, "sheet_header", header)

@@ -63,7 +63,7 @@ def _find_header(frame: pd.DataFrame, index: dict[str, str]) -> int | None:
     return None
 
 
-def _missing_column_message(path: Path, missing: list, headers: list[str], unmatched: list[str],
+def _missing_column_message(path: Path, sheet: str, missing: list, headers: list[str], unmatched: list[str],
                             aliases: dict[str, tuple[str, ...]]) -> str:
     hints = []
     for wanted in missing:
@@ -82,7 +82,8 @@ def _missing_column_message(path: Path, missing: list, headers: list[str], unmat
         if best:
             hint += f"; header {best[0]!r} is closest, to alias {best[1]!r}"
         hints.append(hint)
-    return f"{path}: missing required column {'; '.join(hints)}. Headers found: {headers}"
+    where = f"sheet {sheet!r}: " if sheet else ""
+    return f"{path}: {where}missing required column {'; '.join(hints)}. Headers found: {headers}"
 
 
 def _first_alias(aliases: dict[str, tuple[str, ...]], wanted) -> str:
@@ -115,10 +116,11 @@ class SheetRows:
     blank: int
 
 
-def sheet_header(path: Path, raw: pd.DataFrame, index: dict[str, str], aliases: dict[str, tuple[str, ...]],
+def sheet_header(path: Path, sheet: str, raw: pd.DataFrame, index: dict[str, str], aliases: dict[str, tuple[str, ...]],
                  required: tuple) -> Header | str:
-    """The header of one sheet's text ``raw``, or why the sheet is not read (no header row
-    in its first 30 rows). Raises :class:`InputFileError` where a required column is missing."""
+    """The header of one sheet's text ``raw`` (``sheet``: its name, empty for a CSV), or why
+    the sheet is not read (no header row in its first 30 rows). Raises
+    :class:`InputFileError` naming the file and sheet where a required column is missing."""
     header_row = _find_header(raw, index)
     if header_row is None:
         filled = int((~_blank_rows(raw)).sum())
@@ -134,7 +136,7 @@ def sheet_header(path: Path, raw: pd.DataFrame, index: dict[str, str], aliases: 
     missing = [c for c in required if not found.intersection(c if isinstance(c, tuple) else (c,))]
     if missing:
         unmatched = [h for i, h in enumerate(headers) if i not in mapping and h]
-        raise InputFileError(_missing_column_message(path, missing, headers, unmatched, aliases))
+        raise InputFileError(_missing_column_message(path, sheet, missing, headers, unmatched, aliases))
     return Header(header_row, headers, mapping)
 
 

@@ -239,7 +239,7 @@ def read_raw(
         if escaped:  # from here on each undecodable byte shows as U+FFFD
             raw = raw.map(lambda v: v.replace(decoded.marker, "\ufffd") if isinstance(v, str) else v)
             sheets[number] = (sheet, raw)
-        header = sheet_header(path, raw, index, aliases, required)
+        header = sheet_header(path, sheet, raw, index, aliases, required)
         if isinstance(header, str):
             not_read[sheet] = header
             continue

@@ -106,7 +106,7 @@ def _headers(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple, l
         raw, grid = pd.DataFrame(grid, dtype=object, copy=False), None  # no sheet's text held while the next is read
         first = raw.iloc[:1].copy() if first is None else first
         try:
-            header = sheet_header(path, raw, index, aliases, required)
+            header = sheet_header(path, sheet, raw, index, aliases, required)
         except InputFileError as found:
             # Its traceback would hold the sheet's text (in the frames it passed) till the end.
             error, raw = error or found.with_traceback(None), None
@@ -155,7 +155,7 @@ def _read_again(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple
             continue
         raw, grid = pd.DataFrame(grid, dtype=object, copy=False), None
         header = headers[place, sheet]
-        if sheet_header(path, raw, index, aliases, required) != header:
+        if sheet_header(path, sheet, raw, index, aliases, required) != header:
             raise InputFileError(f"{path}: sheet {sheet!r} changed while it was read (its header is not the one "
                                  "read first); run again once the file is no longer being written")
         rows = sheet_rows(path, sheet, raw, header, aliases)
