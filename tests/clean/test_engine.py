@@ -48,7 +48,21 @@ def messy_series(tmp_path_factory) -> Path:
     VSIC 2025 codes, addresses and extra columns."""
     root = tmp_path_factory.mktemp("messy_series")
     write_series(root, ("2023-09-30", "2025-12-31"), firms=1_000, messiness="heavy")
+    for name in ("synthetic_register_718.csv", "synthetic_register_721.csv"):  # UTF-8, with and without its mark
+        _stray_bytes(root / "2025-12-31" / "register" / name)
     return root
+
+
+def _stray_bytes(path: Path) -> None:
+    """A UTF-8 file with bytes that are not UTF-8 in a few of its rows, from its start to its
+    end: a letter's last byte dropped, or a byte of Windows-1258 in its place."""
+    lines = path.read_bytes().split(b"\n")
+    for number, at in enumerate(range(3, len(lines), len(lines) // 7)):
+        start = next((i for i, b in enumerate(lines[at]) if b >= 0xC2), None)
+        if start is not None:
+            end = start + (3 if lines[at][start] >= 0xE0 else 2)
+            lines[at] = lines[at][:start] + (lines[at][start:end - 1] if number % 2 else b"\xd0") + lines[at][end:]
+    path.write_bytes(b"\n".join(lines))
 
 
 @pytest.mark.parametrize("extract", ["2023-09-30", "2025-12-31"])
@@ -67,6 +81,10 @@ def test_parts_give_the_outputs_of_memory(messy_series, tmp_path, extract, caplo
     with caplog.at_level(logging.INFO, logger="adoption.clean"):
         result = clean_in_parts(raw, tmp_path / "parts", chunk_rows=97, buckets=6, piece_bytes=4096, batch_bytes=100_000)
     assert any("utf-16, written as UTF-8 first" in r.getMessage() for r in caplog.records)
+    if extract == "2025-12-31":  # two files of UTF-8 but for a few bytes, read in pieces too, their rows set aside
+        marked = [r.getMessage() for r in caplog.records if "bytes not UTF-8 marked" in r.getMessage()]
+        assert len(marked) == 2, marked
+        assert pd.read_csv(tmp_path / "memory" / "rejects.csv")["reason_code"].eq("bad_bytes").sum() >= 8
     # The workbooks (two sheets of rows and one of notes, over 4 KB) read a sheet at a time.
     assert any("of sheets read one at a time (2 with a header)" in r.getMessage() for r in caplog.records)
     assert result.quality["engine"] == {"name": "chunked", "chunk_rows": 97, "buckets": 6}

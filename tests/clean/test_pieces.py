@@ -130,14 +130,43 @@ def test_a_utf8_copy_that_cannot_be_cut_or_written_leaves_the_file_to_the_whole_
     assert len(read) == 1 and "no UTF-8 copy written in the temporary folder" in caplog.text
 
 
+@pytest.mark.parametrize("bom", [False, True])
+def test_utf8_with_stray_bytes_is_read_in_pieces(tmp_path, monkeypatch, caplog, bom):
+    """UTF-8 (with or without its mark) but for a few bytes, in the title above the header
+    (read again before every piece), in the first piece and in later ones, some of them
+    cut by the blocks the file is read in: it is written as UTF-8 into a temporary folder,
+    each such byte marked, and read in pieces; the rows holding them are set aside, each
+    named at its line in the file with its own bytes, as the whole read sets them aside."""
+    from adoption.clean import transcode
+
+    monkeypatch.setattr(transcode, "BLOCK_BYTES", 7)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    data = ("\r\n".join(LINES)).encode()
+    data = data.replace("Danh sách".encode(), b"Danh s\xe1ch", 1)  # a Windows-1258 byte in the title
+    data = data.replace("Màn hình".encode(), b"M\xe0n h\xecnh", 1)  # two bytes in one row, the first piece
+    data = data.replace("số 17,".encode(), b"s\xe1\xbb 17,").replace("số 38,".encode(), b"s\xff 38,")
+    path = tmp_path / "register.csv"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    with caplog.at_level("INFO", logger="adoption.clean.pieces"):
+        whole, pieces = _same(path, 150)
+    assert len(pieces) > 3 and "each of 6 bytes not UTF-8 marked" in caplog.text
+    assert whole.decoded.bad_bytes == (0xE1, 0xE0, 0xEC, 0xE1, 0xBB, 0xFF)
+    for piece in pieces:
+        assert piece.decoded == joined(pieces).decoded == whole.decoded
+    # The rows (records) 5, 25 and 46 of the file, each with its own bytes; no other row.
+    reasons = joined(pieces).rejects.set_index("source_row")["reason"]
+    assert list(reasons.index) == [5, 25, 46]
+    assert reasons[5].startswith("line 5 holds 2 bytes that are not UTF-8 (0xe0 0xec)")
+    assert reasons[25].startswith("line 25 holds 2 bytes that are not UTF-8 (0xe1 0xbb)")
+    assert reasons[46].startswith("line 46 holds 1 byte that are not UTF-8 (0xff)")
+    evidence = "UTF-8 byte-order mark; 6 bytes not UTF-8" if bom else "against 6 bytes not UTF-8 (first on line 1)"
+    assert evidence in whole.decoded.evidence
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
 def test_files_whose_encoding_needs_the_whole_file_are_read_whole(tmp_path):
-    """UTF-8 with stray bytes (their rows set aside), and a file of no clear encoding (the
-    whole read's error), are left to the whole read."""
-    stray = tmp_path / "stray.csv"
-    stray.write_bytes(_write(tmp_path / "x.csv", LINES).read_bytes() + b"\r\n3700145099,Cty \xff,Di An,4711,1,")
-    assert plan_pieces(stray, ReadLimits(), 100) is None
-    whole, pieces = _same(stray, 100)
-    assert len(pieces) == 1 and len(whole.rejects) == 1
+    """A file of no clear encoding gives the whole read's error."""
     unclear = tmp_path / "unclear.csv"
     unclear.write_bytes(("\n".join(WESTERN[:1] + [f"37001451{n:02d},C\xf4ng ty \xd0\xe3 {n},X,4711" for n in range(40)])
                          ).encode("latin-1"))

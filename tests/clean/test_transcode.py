@@ -7,9 +7,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import event, given, settings
+import pytest
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
+from adoption.clean import transcode as transcode_module
 from adoption.clean.encoding import decode
 from adoption.clean.transcode import streamed_decoding, transcode
 from adoption.core.errors import InputFileError
@@ -49,12 +51,34 @@ def files(draw):
     for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2]))):  # stray bytes anywhere
         at = draw(st.integers(0, len(data)))
         data = data[:at] + draw(st.binary(min_size=1, max_size=2)) + data[at:]
+    if draw(st.integers(0, 3)) == 0:  # noncharacters in the text: the marker is one it does not hold
+        at = draw(st.integers(0, len(data)))
+        data = data[:at] + draw(st.sampled_from(["\ufdd0", "\ufdd0\ufdd1", "\ufdef"])).encode() + data[at:]
     return data
 
 
+@pytest.mark.parametrize("runs_limit, window_bytes", [(transcode_module.RUNS_LIMIT, transcode_module.WINDOW_BYTES),
+                                                      (1, 5), (transcode_module.RUNS_LIMIT, 4)])
 @settings(max_examples=400, deadline=None)
-@given(files(), st.integers(1, 64))
-def test_the_decision_a_block_at_a_time_is_the_whole_files(data, block_bytes):
+@given(data=files(), block_bytes=st.integers(1, 64))
+# UTF-8 with and without its mark, bytes that are not UTF-8 cut by the blocks, a noncharacter in the text.
+@example(data="\ufeffMã số;Tên\r\n1;Bình \ufdd0Dương\r\n".encode().replace("ì".encode(), b"\xe1\xbb"), block_bytes=3)
+@example(data="Mã số;Tên\n1;Bình Dương\n2;Thủ Dầu Một\n".encode().replace("ầ".encode(), b"\xcc"), block_bytes=5)
+@example(data="Mã số;Tên\n1;Bình Dương\n2;Thủ Dầu Một\n".encode().replace("ộ".encode(), b"\xbb\xa0"), block_bytes=64)
+@example(data=b"\xef\xbb\xbfB\xc3\xef\xb7\x90\xacnh\n", block_bytes=1)  # a noncharacter whose bytes are read one at a time
+def test_the_decision_a_block_at_a_time_is_the_whole_files(data, block_bytes, runs_limit, window_bytes):
+    """Each block's bytes that are not UTF-8 found run by run, in windows of
+    ``window_bytes`` that cut characters, or (more than ``runs_limit`` runs) counted on the
+    block's text: the same."""
+    previous = transcode_module.RUNS_LIMIT, transcode_module.WINDOW_BYTES
+    transcode_module.RUNS_LIMIT, transcode_module.WINDOW_BYTES = runs_limit, window_bytes
+    try:
+        _decide_and_write(data, block_bytes)
+    finally:
+        transcode_module.RUNS_LIMIT, transcode_module.WINDOW_BYTES = previous
+
+
+def _decide_and_write(data: bytes, block_bytes: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path, target = Path(folder) / "f.csv", Path(folder) / "utf8.csv"
         path.write_bytes(data)
@@ -64,17 +88,20 @@ def test_the_decision_a_block_at_a_time_is_the_whole_files(data, block_bytes):
             whole = None
         streamed = streamed_decoding(path, block_bytes)
         if streamed is None:  # left to the whole read: UTF-8, or a file no encoding reads
-            assert whole is None or whole.encoding in ("utf-8", "utf-8-sig")
+            assert whole is None or (whole.encoding in ("utf-8", "utf-8-sig") and not whole.bad_bytes)
             return
-        written = transcode(path, target, streamed.encoding, block_bytes)
+        found: list[int] = []
+        written = transcode(path, target, streamed.encoding, block_bytes, marker=streamed.marker, found=found)
         assert written == (whole is not None and _transcodable(whole.text))
-        event(f"{streamed.encoding}, {'written' if written else 'not written'}")
+        event(f"{streamed.encoding}{', stray bytes' if streamed.marker else ''}, {'written' if written else 'not written'}")
         if whole is None:  # decided by the mark; a byte that does not decode fails the writing
             assert streamed.encoding in ("utf-16", "utf-32")
             return
         assert (streamed.encoding, streamed.confidence, streamed.evidence) == (whole.encoding, whole.confidence, whole.evidence)
-        if written:
+        assert streamed.marker == whole.marker and streamed.bad_bytes == ()
+        if written:  # each byte that is not UTF-8 marked as the whole read marks it, and found in order
             assert target.read_bytes().decode("utf-8") == whole.text
+            assert tuple(found) == whole.bad_bytes
 
 
 def _transcodable(text: str) -> bool:

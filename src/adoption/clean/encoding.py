@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,7 @@ WIDE_BOMS = (
 
 UTF8_BOM = b"\xef\xbb\xbf"
 _ESCAPED = re.compile("[\udc80-\udcff]")
+_NONCHARACTER = re.compile("[\ufdd0-\ufdef]")
 # Bytes that Windows-1252 and Windows-1258 read differently (0x8a, 0x8e, 0x9a, 0x9e are
 # undefined in Windows-1258); _SAME holds every other byte.
 _DIFFERING = frozenset([0x8A, 0x8E, 0x9A, 0x9E, 0xC3, 0xCC, 0xD0, 0xD2, 0xD5, 0xDD, 0xDE, 0xE3, 0xEC, 0xF0, 0xF2, 0xF5,
@@ -72,25 +73,55 @@ def _marked(text: str) -> tuple[str, tuple[int, ...], str]:
     >>> _marked(b"caf\\xe9 ok".decode("utf-8", "surrogateescape"))
     ('caf\ufdd0 ok', (233,), '\ufdd0')
     """
-    found = tuple(ord(c) - 0xDC00 for c in _ESCAPED.findall(text))
-    if not found:
+    if not _ESCAPED.search(text):
         return text, (), ""
-    marker = next(c for c in map(chr, range(0xFDD0, 0xFDF0)) if c not in text)
+    marker = free_marker(noncharacters(text))
+    found = tuple(ord(c) - 0xDC00 for c in _ESCAPED.findall(text))
     return _ESCAPED.sub(marker, text), found, marker
 
 
-def escaped_rows(raw: pd.DataFrame, decoded: Decoded) -> dict[int, tuple[list[int], int, str]]:
-    """Rows holding bytes that are not in the file's encoding: row -> (the bytes, the first
-    column holding one, its value with each such byte shown as U+FFFD)."""
-    out = {}
-    found = iter(decoded.bad_bytes)
-    holds = raw.apply(lambda col: col.astype(str).str.contains(decoded.marker, regex=False)).any(axis=1)
-    for row, values in raw[holds.to_numpy()].iterrows():
-        cells = [str(v) for v in values]
-        position = next(i for i, cell in enumerate(cells) if decoded.marker in cell)
-        row_bytes = [next(found) for _ in range(sum(cell.count(decoded.marker) for cell in cells))]
-        out[row] = (row_bytes, position, cells[position].replace(decoded.marker, "\ufffd"))
-    return out
+def free_marker(present: set[str]) -> str:
+    """The first Unicode noncharacter (U+FDD0 to U+FDEF) that is not in ``present``: the
+    marker of a text holding those of ``present`` only."""
+    return next(c for c in map(chr, range(0xFDD0, 0xFDF0)) if c not in present)
+
+
+def noncharacters(text: str) -> set[str]:
+    """The noncharacters U+FDD0 to U+FDEF that ``text`` holds."""
+    return set(_NONCHARACTER.findall(text))
+
+
+def first_escape(text: str) -> int | None:
+    """Where in ``text`` (decoded with surrogateescape) the first undecodable byte is; None
+    where it holds none."""
+    found = _ESCAPED.search(text)
+    return found.start() if found else None
+
+
+def stray_utf8(valid: int, bad: int, share: float, line: int, found: tuple[int, ...] = (),
+               marker: str = "") -> Decoded:
+    """What :func:`decode` says of a file without a byte-order mark that is UTF-8 but for
+    ``bad`` bytes: ``valid`` multi-byte characters, ``share`` of its non-ASCII characters,
+    the first byte that is not UTF-8 on ``line``; ``found``, those bytes, each shown in the
+    text as ``marker``.
+
+    >>> stray_utf8(1200, 3, 0.9975, 17).evidence
+    '1,200 multi-byte UTF-8 characters against 3 bytes not UTF-8 (first on line 17); the rows holding those bytes are set aside'
+    """
+    return Decoded("", "utf-8", round(share, 3),
+                   f"{valid:,} multi-byte UTF-8 characters against {_bytes(bad)} not UTF-8 (first on line "
+                   f"{line}); the rows holding those bytes are set aside", found, marker)
+
+
+def utf8_after_bom(bad: int, found: tuple[int, ...] = (), marker: str = "") -> Decoded:
+    """What :func:`decode` says of a file starting with a UTF-8 byte-order mark, ``bad`` of
+    the bytes after it not UTF-8 (``found``, each shown in the text as ``marker``).
+
+    >>> utf8_after_bom(1).evidence
+    'UTF-8 byte-order mark; 1 byte not UTF-8, the rows holding them set aside'
+    """
+    note = f"; {_bytes(bad)} not UTF-8, the rows holding them set aside" if bad else ""
+    return Decoded("", "utf-8-sig", 1.0, f"UTF-8 byte-order mark{note}", found, marker)
 
 
 def _plausible_vietnamese(word: str) -> bool:
@@ -219,9 +250,7 @@ def _utf8(data: bytes) -> Decoded | None:
     if share < UTF8_MIN_SHARE:
         return None
     text, found, marker = _marked(escaped)
-    return Decoded(text, "utf-8", round(share, 3),
-                   f"{valid:,} multi-byte UTF-8 characters against {_bytes(bad)} not UTF-8 (first on line "
-                   f"{_line_of(data, first)}); the rows holding those bytes are set aside", found, marker)
+    return replace(stray_utf8(valid, bad, share, _line_of(data, first), found, marker), text=text)
 
 
 def non_ascii_bytes(data: bytes) -> int:
@@ -333,8 +362,7 @@ def decode(path, data: bytes) -> Decoded:
             text, found, marker = data[3:].decode("utf-8"), (), ""
         except UnicodeDecodeError:
             text, found, marker = _marked(data[3:].decode("utf-8", errors="surrogateescape"))
-        note = f"; {_bytes(len(found))} not UTF-8, the rows holding them set aside" if found else ""
-        return Decoded(text, "utf-8-sig", 1.0, f"UTF-8 byte-order mark{note}", found, marker)
+        return replace(utf8_after_bom(len(found), found, marker), text=text)
     for mark, encoding, name in WIDE_BOMS:
         if data.startswith(mark):
             try:

@@ -19,6 +19,7 @@ import pandas as pd
 from ..core.errors import InputFileError
 from ..core.text import fold
 from .distinct import arrow_held
+from .encoding import Decoded
 from .rejects import bad_bytes_reason, reject_frame
 
 # A header row must match at least this many aliases to be taken as the header.
@@ -138,6 +139,20 @@ def sheet_header(path: Path, sheet: str, raw: pd.DataFrame, index: dict[str, str
         unmatched = [h for i, h in enumerate(headers) if i not in mapping and h]
         raise InputFileError(_missing_column_message(path, sheet, missing, headers, unmatched, aliases))
     return Header(header_row, headers, mapping)
+
+
+def escaped_rows(raw: pd.DataFrame, decoded: Decoded) -> dict[int, tuple[list[int], int, str]]:
+    """Rows holding bytes that are not in the file's encoding: row -> (the bytes, the first
+    column holding one, its value with each such byte shown as U+FFFD)."""
+    out = {}
+    found = iter(decoded.bad_bytes)
+    holds = raw.apply(lambda col: col.astype(str).str.contains(decoded.marker, regex=False)).any(axis=1)
+    for row, values in raw[holds.to_numpy()].iterrows():
+        cells = [str(v) for v in values]
+        position = next(i for i, cell in enumerate(cells) if decoded.marker in cell)
+        row_bytes = [next(found) for _ in range(sum(cell.count(decoded.marker) for cell in cells))]
+        out[row] = (row_bytes, position, cells[position].replace(decoded.marker, "\ufffd"))
+    return out
 
 
 def sheet_rows(path: Path, sheet: str, raw: pd.DataFrame, header: Header, aliases: dict[str, tuple[str, ...]],

@@ -18,11 +18,14 @@ valid UTF-8 (after a byte-order mark, if any) is therefore read in pieces of who
 
 The rows, their ``source_row`` and every count (:func:`joined`) are those of reading the
 file whole. A large CSV in UTF-16 or UTF-32 (with its byte-order mark) or in a Windows code
-page is first written as UTF-8 into a temporary folder (Python's ``tempfile``: ``TMPDIR``),
-a block at a time, and that file read in pieces (:mod:`adoption.clean.transcode`), with the
-evidence for the file's own encoding. A file whose encoding only the whole file decides
-(UTF-8 with stray bytes, whose rows are set aside) is read whole, as before; so is a file a
-piece of which the reader refuses, so that the error names the file's own line.
+page, or in UTF-8 but for a few stray bytes, is first written as UTF-8 into a temporary
+folder (Python's ``tempfile``: ``TMPDIR``), a block at a time, and that file read in pieces
+(:mod:`adoption.clean.transcode`), with the evidence for the file's own encoding. Each
+stray byte is written as a marker (a noncharacter the file does not hold) and remembered
+in order; each piece is read with the stray bytes it holds (:class:`_Marks`), so that it
+sets aside the rows holding them as the whole read does, and their line in the file is
+named. A file a piece of which the reader refuses is read whole, so that the error names
+the file's own line.
 
 An XLSX workbook of several sheets whose sheets' XML is larger than ``piece_bytes`` is read
 a sheet at a time, one table a sheet (:mod:`adoption.clean.workbook`).
@@ -235,8 +238,10 @@ def _as_utf8(path: Path, limits: ReadLimits, piece_bytes: int) -> Iterator[tuple
     try:
         try:
             folder = scratch_folder("utf8")
-            if transcode(path, folder / path.name, decoded.encoding):
+            found: list[int] = []  # the bytes that are not UTF-8, of a file that is but for them
+            if transcode(path, folder / path.name, decoded.encoding, marker=decoded.marker, found=found):
                 plan = plan_pieces(folder / path.name, limits, piece_bytes)
+                decoded = replace(decoded, bad_bytes=tuple(found))
         except OSError as error:
             log.warning("%s/%s: no UTF-8 copy written in the temporary folder (%s): read whole",
                         path.parent.name, path.name, error)
@@ -259,9 +264,16 @@ def _read_planned(path: Path, source: Path, plan: Plan, aliases: dict[str, tuple
                   limits: ReadLimits) -> Iterator[RawTable]:
     """The pieces of ``path`` that ``plan`` cuts, their bytes read from ``source`` (the
     file, or its text in UTF-8)."""
-    note = "" if source == path else f" (its text, {plan.decoded.encoding}, written as UTF-8 first)"
+    decoded = plan.decoded
+    if source == path:
+        note = ""
+    elif decoded.bad_bytes:
+        note = f" (its text written as UTF-8 first, each of {len(decoded.bad_bytes):,} bytes not UTF-8 marked)"
+    else:
+        note = f" (its text, {decoded.encoding}, written as UTF-8 first)"
     log.info("%s/%s: %s MB read in %d pieces of whole rows%s", path.parent.name, path.name,
              f"{path.stat().st_size / 2**20:,.0f}", len(plan.bounds), note)
+    marks = _Marks(decoded)
     with source.open("rb") as handle:
         def piece(start: int, stop: int) -> bytes:
             handle.seek(start)
@@ -269,19 +281,45 @@ def _read_planned(path: Path, source: Path, plan: Plan, aliases: dict[str, tuple
 
         # No piece is held here while the next is read: the caller holds one at a time.
         try:
-            first = read_raw(path, aliases, required, limits, data=piece(*plan.bounds[0]))
+            data = piece(*plan.bounds[0])
+            first = read_raw(path, aliases, required, limits, data=data, marked=marks.of(b"", data))
             header = first.header_rows[""]
             head = piece(0, plan.row_ends[header])
-            first = replace(first, decoded=plan.decoded)
+            first = replace(first, decoded=decoded)
+            del data
             yield first
             del first
             for (start, stop), before in zip(plan.bounds[1:], plan.rows_before[1:]):
-                yield _renumbered(read_raw(path, aliases, required, limits, data=head + piece(start, stop)),
-                                  before - (header + 1), plan.decoded)
+                data = piece(start, stop)
+                marked = marks.of(head, data)
+                yield _renumbered(read_raw(path, aliases, required, limits, data=head + data, marked=marked),
+                                  before - (header + 1), decoded)
+                del data
         except InputFileError as error:
             # The whole read names the file's own line (or, if it reads, the piece was wrong).
             read_raw(path, aliases, required, limits)
             raise error
+
+
+class _Marks:
+    """The bytes that are not UTF-8 in each piece of a file that is UTF-8 but for them
+    (``decoded``), shown in the pieces by its marker: the file's own, in order."""
+
+    def __init__(self, decoded: Decoded):
+        self.decoded, self.taken = decoded, 0
+        self.marker = decoded.marker.encode("utf-8") if decoded.bad_bytes else b""
+
+    def of(self, head: bytes, data: bytes) -> Decoded | None:
+        """The evidence to read ``head + data`` by, ``data`` the next piece of the file and
+        ``head`` its rows up to the header (read again before each piece but the first); None
+        where the file holds no such byte."""
+        if not self.marker:
+            return None
+        before, count = head.count(self.marker), data.count(self.marker)
+        found = self.decoded.bad_bytes
+        marked = replace(self.decoded, bad_bytes=found[:before] + found[self.taken:self.taken + count])
+        self.taken += count
+        return marked
 
 
 def joined(tables: list[RawTable]) -> RawTable:
@@ -295,7 +333,8 @@ def joined(tables: list[RawTable]) -> RawTable:
         extras = [_joined_extras([t.extras for t in tables], [t.rows_read for t in tables])]
     return replace(tables[0], rows_read=sum(t.rows_read for t in tables), blank_rows=sum(t.blank_rows for t in tables),
                    extras=pd.concat(extras, ignore_index=True), sheet=None,
-                   rejects=pd.concat([t.rejects for t in tables], ignore_index=True))
+                   rejects=pd.concat([t.rejects for t in tables if len(t.rejects)] or [tables[0].rejects],
+                                     ignore_index=True))
 
 
 def _joined_extras(pieces: list[pd.DataFrame], rows: list[int]) -> pd.DataFrame:
@@ -320,7 +359,14 @@ def _joined_extras(pieces: list[pd.DataFrame], rows: list[int]) -> pd.DataFrame:
 
 
 def _renumbered(table: RawTable, shift: int, decoded: Decoded) -> RawTable:
-    """A later piece's rows numbered as the whole file numbers them."""
+    """A later piece's rows numbered as the whole file numbers them (the reasons its rows
+    were set aside, which name their line, too)."""
     frame = table.frame.assign(source_row=table.frame["source_row"] + shift)
     extras = table.extras.assign(source_row=table.extras["source_row"] + shift) if len(table.extras) else table.extras
-    return replace(table, frame=frame, extras=extras, decoded=decoded)
+    rejects = table.rejects
+    if len(rejects):
+        lines = rejects["reason_code"].eq("bad_bytes")  # "line N holds ... bytes that are not UTF-8"
+        reason = rejects["reason"].where(~lines, rejects["reason"].str.replace(
+            r"^line (\d+)", lambda m: f"line {int(m[1]) + shift}", regex=True))
+        rejects = rejects.assign(source_row=rejects["source_row"] + shift, reason=reason)
+    return replace(table, frame=frame, extras=extras, rejects=rejects, decoded=decoded)

@@ -22,8 +22,8 @@ from ..core.io import DATA_SUFFIXES
 from ..core.outputs import sha256_file
 from ..core.schema import SOURCE_COLUMNS
 from .delimited import csv_error_line, parse_delimited, too_wide
-from .encoding import Decoded, decode, escaped_rows, plain_utf8, wide_bom
-from .header import alias_index, no_header_error, sheet_header, sheet_rows
+from .encoding import Decoded, decode, plain_utf8, wide_bom
+from .header import alias_index, escaped_rows, no_header_error, sheet_header, sheet_rows
 from .limits import ReadLimits, breach, check_file_size, check_text_shape, long_line
 from .xlsx import read_xlsx
 
@@ -193,6 +193,7 @@ def read_raw(
     required: tuple,
     limits: ReadLimits | None = None,
     data: bytes | None = None,
+    marked: Decoded | None = None,
 ) -> RawTable:
     """Read one CSV or XLSX file into canonical columns, keeping extra columns aside.
 
@@ -210,7 +211,10 @@ def read_raw(
     ``required`` that is a tuple of columns asks for at least one of them.
 
     ``data``: the bytes to read as the CSV ``path`` (part of it, say: see
-    :mod:`adoption.clean.pieces`) instead of the file's own.
+    :mod:`adoption.clean.pieces`) instead of the file's own. ``marked``: the encoding
+    evidence of the file whose text (made UTF-8) ``data`` is, each byte of the file that was
+    not valid in its encoding shown in ``data`` by ``marked.marker`` (those bytes, in order,
+    in ``marked.bad_bytes``): the rows holding them are set aside as the whole read sets them aside.
     """
     suffix = path.suffix.lower()
     if suffix in OLD_FORMATS:
@@ -228,6 +232,7 @@ def read_raw(
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
     sheets, decoded = (read_xlsx(path, limits), XLSX_TEXT) if suffix == ".xlsx" else _read_delimited(path, limits, data)
+    decoded = marked or decoded
     del data
     index = alias_index(aliases)
     frames, extras, rejected, read, blank = [], [], [], 0, 0
