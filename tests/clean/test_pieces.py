@@ -165,6 +165,19 @@ def test_utf8_with_stray_bytes_is_read_in_pieces(tmp_path, monkeypatch, caplog, 
     assert list((tmp_path / "tmp").iterdir()) == []
 
 
+def test_rows_set_aside_keep_the_columns_text_type_in_every_piece(tmp_path):
+    """A piece whose only row set aside is short (no number of employees) gives that row
+    the column's text type, as the whole file does, not one pandas infers from it alone."""
+    lines = [HEADER + ",Số lao động"] + [f"370014{n:04d},Công ty {n},Dĩ An,4711,{n}" for n in range(80)]
+    lines[3] = "0100233480,C\u00f4ng ty C,D\u0129 An,4711"
+    data = "\n".join(lines).encode().replace("ông ty C".encode(), b"\xf4ng ty C").replace("ty 70,".encode(), b"ty \xff,")
+    path = tmp_path / "register.csv"
+    path.write_bytes(data)
+    whole, pieces = _same(path, 200)
+    assert len(pieces) > 1 and len(pieces[0].rejects) == 1 and pieces[0].rejects["employees"].isna().all()
+    assert whole.rejects["employees"].dtype == whole.frame["employees"].dtype
+
+
 def test_files_whose_encoding_needs_the_whole_file_are_read_whole(tmp_path):
     """A file of no clear encoding gives the whole read's error."""
     unclear = tmp_path / "unclear.csv"

@@ -177,7 +177,9 @@ def sheet_rows(path: Path, sheet: str, raw: pd.DataFrame, header: Header, aliase
     bad = body.index.isin(list(escaped))
     if bad.any():
         reasons = pd.Series([bad_bytes_reason(row + 1, *escaped[row], header.headers) for row in body.index[bad]])
-        rejected.append(reject_frame(frame[bad], pd.Series(["bad_bytes"] * len(reasons)), reasons, list(aliases)))
+        rows = reject_frame(frame[bad], pd.Series(["bad_bytes"] * len(reasons)), reasons, list(aliases))
+        # The values' type the sheet's (not one pandas infers from these rows alone: text, or none at all).
+        rejected.append(rows.astype({column: frame[column].dtype for column in aliases}))
         frame = frame[~bad]
     extras = [pd.DataFrame({
         "source_file": path.name, "source_sheet": sheet, "source_row": source_row,
