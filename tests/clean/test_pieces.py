@@ -178,6 +178,22 @@ def test_rows_set_aside_keep_the_columns_text_type_in_every_piece(tmp_path):
     assert whole.rejects["employees"].dtype == whole.frame["employees"].dtype
 
 
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_file_holding_every_marker_is_refused_by_both_reads(tmp_path, bom):
+    """UTF-8 but for a byte, and holding all 32 noncharacters that could mark it: the same
+    refusal, naming the file, read whole or in pieces."""
+    every = "".join(map(chr, range(0xFDD0, 0xFDF0)))
+    path = tmp_path / "register.csv"
+    path.write_bytes(bom + (HEADER + f"\n1,{every},X,1\n").encode()
+                     + b"".join(f"37001451{n:02d},C\u00f4ng ty {n},Dĩ An,4711\n".encode() for n in range(40))
+                     + b"2,C\xf4ng,X,1\n")
+    with pytest.raises(InputFileError, match="holds all 32 Unicode noncharacters") as whole:
+        read_raw(path, ALIASES, REQUIRED, ReadLimits())
+    with pytest.raises(InputFileError) as in_pieces:
+        list(read_pieces(path, ALIASES, REQUIRED, ReadLimits(), 100))
+    assert str(in_pieces.value) == str(whole.value) and str(path) in str(whole.value)
+
+
 def test_files_whose_encoding_needs_the_whole_file_are_read_whole(tmp_path):
     """A file of no clear encoding gives the whole read's error."""
     unclear = tmp_path / "unclear.csv"

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import InputFileError
+from .stray import escapes, marked
 
 # UTF-8 is taken when at least this share of the non-ASCII characters decode as UTF-8.
 UTF8_MIN_SHARE = 0.75
@@ -40,8 +41,6 @@ WIDE_BOMS = (
 )
 
 UTF8_BOM = b"\xef\xbb\xbf"
-_ESCAPED = re.compile("[\udc80-\udcff]")
-_NONCHARACTER = re.compile("[\ufdd0-\ufdef]")
 # Bytes that Windows-1252 and Windows-1258 read differently (0x8a, 0x8e, 0x9a, 0x9e are
 # undefined in Windows-1258); _SAME holds every other byte.
 _DIFFERING = frozenset([0x8A, 0x8E, 0x9A, 0x9E, 0xC3, 0xCC, 0xD0, 0xD2, 0xD5, 0xDD, 0xDE, 0xE3, 0xEC, 0xF0, 0xF2, 0xF5,
@@ -64,38 +63,6 @@ class Decoded:
     evidence: str  # one sentence saying why
     bad_bytes: tuple[int, ...] = ()  # the bytes that are not valid in the encoding (UTF-8 only), in order
     marker: str = ""  # the noncharacter standing for each of them in ``text``
-
-
-def _marked(text: str) -> tuple[str, tuple[int, ...], str]:
-    """``text`` (decoded with surrogateescape) with each undecodable byte replaced by a
-    marker that pandas and Arrow can carry: the text, the bytes in order, the marker.
-
-    >>> _marked(b"caf\\xe9 ok".decode("utf-8", "surrogateescape"))
-    ('caf\ufdd0 ok', (233,), '\ufdd0')
-    """
-    if not _ESCAPED.search(text):
-        return text, (), ""
-    marker = free_marker(noncharacters(text))
-    found = tuple(ord(c) - 0xDC00 for c in _ESCAPED.findall(text))
-    return _ESCAPED.sub(marker, text), found, marker
-
-
-def free_marker(present: set[str]) -> str:
-    """The first Unicode noncharacter (U+FDD0 to U+FDEF) that is not in ``present``: the
-    marker of a text holding those of ``present`` only."""
-    return next(c for c in map(chr, range(0xFDD0, 0xFDF0)) if c not in present)
-
-
-def noncharacters(text: str) -> set[str]:
-    """The noncharacters U+FDD0 to U+FDEF that ``text`` holds."""
-    return set(_NONCHARACTER.findall(text))
-
-
-def first_escape(text: str) -> int | None:
-    """Where in ``text`` (decoded with surrogateescape) the first undecodable byte is; None
-    where it holds none."""
-    found = _ESCAPED.search(text)
-    return found.start() if found else None
 
 
 def stray_utf8(valid: int, bad: int, share: float, line: int, found: tuple[int, ...] = (),
@@ -235,7 +202,7 @@ def multibyte_characters(data: bytes) -> int:
     return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) >= 0xC2))
 
 
-def _utf8(data: bytes) -> Decoded | None:
+def _utf8(path, data: bytes) -> Decoded | None:
     """UTF-8 when (almost) every non-ASCII character is valid UTF-8; None otherwise."""
     non_ascii = non_ascii_bytes(data)
     try:
@@ -249,7 +216,7 @@ def _utf8(data: bytes) -> Decoded | None:
     valid, share = utf8_share(len(escaped), len(data), non_ascii, bad)
     if share < UTF8_MIN_SHARE:
         return None
-    text, found, marker = _marked(escaped)
+    text, found, marker = marked(path, escaped)
     return replace(stray_utf8(valid, bad, share, _line_of(data, first), found, marker), text=text)
 
 
@@ -270,16 +237,6 @@ def utf8_share(characters: int, size: int, non_ascii: int, bad: int) -> tuple[in
     """
     valid = characters - (size - non_ascii) - bad
     return valid, valid / (valid + bad)
-
-
-def escapes(text: str) -> int:
-    """How many bytes that are not UTF-8 ``text``, decoded with ``surrogateescape``, holds:
-    each is one escape, which only such a byte gives, and which ``ignore`` leaves out.
-
-    >>> escapes(b"caf\\xe9 \\xff \\xf0\\x90\\x82\\x80 \\xed\\xa0\\x80".decode("utf-8", "surrogateescape"))
-    5
-    """
-    return len(text.encode("utf-8", "surrogateescape")) - len(text.encode("utf-8", "ignore"))
 
 
 def _code_page(path, data: bytes) -> Decoded:
@@ -361,7 +318,7 @@ def decode(path, data: bytes) -> Decoded:
         try:  # every byte UTF-8 (the usual case): nothing to mark
             text, found, marker = data[3:].decode("utf-8"), (), ""
         except UnicodeDecodeError:
-            text, found, marker = _marked(data[3:].decode("utf-8", errors="surrogateescape"))
+            text, found, marker = marked(path, data[3:].decode("utf-8", errors="surrogateescape"))
         return replace(utf8_after_bom(len(found), found, marker), text=text)
     for mark, encoding, name in WIDE_BOMS:
         if data.startswith(mark):
@@ -370,7 +327,7 @@ def decode(path, data: bytes) -> Decoded:
             except UnicodeDecodeError as exc:
                 raise InputFileError(f"{path}: cannot decode the file (it starts with a {name} byte-order mark but "
                                      f"{encoding} fails at byte {exc.start}); {EXPECTED}") from exc
-    return _utf8(data) or _code_page(path, data)
+    return _utf8(path, data) or _code_page(path, data)
 
 
 def wide_bom(data: bytes) -> bool:

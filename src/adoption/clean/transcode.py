@@ -30,12 +30,14 @@ import numpy as np
 
 from ..core.errors import InputFileError
 from .encoding import (CODE_PAGES, EVIDENCE_BYTES, UTF8_BOM, UTF8_MIN_SHARE, WIDE_BOMS, Decoded, cannot_read,
-                       code_page_verdict, differing_bytes, escapes, evidence_sample, first_escape, free_marker,
-                       non_ascii_bytes, stray_utf8, utf8_after_bom, utf8_share)
+                       code_page_verdict, differing_bytes, evidence_sample, non_ascii_bytes, stray_utf8, utf8_after_bom,
+                       utf8_share)
+from .stray import escapes, first_escape, free_marker, marked_with
 
 # The file is read in blocks of this size.
 BLOCK_BYTES = 16 * 1024 * 1024
-# A block of more runs of bytes that are not UTF-8 than this is counted on its text (quicker then).
+# A block of more runs of bytes that are not UTF-8 than this is counted and marked on its text
+# (quicker then, and without a record of each run).
 RUNS_LIMIT = 256
 # A block is decoded this much at a time to find them (at least 4: a character's bytes).
 WINDOW_BYTES = 64 * 1024
@@ -83,10 +85,12 @@ def streamed_decoding(path: Path, block_bytes: int | None = None) -> Decoded | N
     utf8.add(b"")
     if not utf8.bad:
         return None  # UTF-8: read in pieces as it is, or whole
-    if bom:
-        return utf8_after_bom(utf8.bad, marker=utf8.marker())
     valid, share = utf8_share(utf8.characters, utf8.size, utf8.non_ascii, utf8.bad)
-    if share >= UTF8_MIN_SHARE:
+    if bom or share >= UTF8_MIN_SHARE:
+        if utf8.marker() is None:
+            return None  # every marker in the file: the whole read refuses it, and says why
+        if bom:
+            return utf8_after_bom(utf8.bad, marker=utf8.marker())
         return stray_utf8(valid, utf8.bad, share, utf8.first_line, marker=utf8.marker())
     readable = [e for e in CODE_PAGES if e not in failures]
     try:
@@ -130,7 +134,7 @@ class _Tally:
         self.non_ascii += non_ascii_bytes(block)
         self.size, self.lines = self.size + len(block), self.lines + block.count(b"\n")
 
-    def marker(self) -> str:
+    def marker(self) -> str | None:
         return free_marker(self.present)
 
 
@@ -242,7 +246,13 @@ class _Marking:
 
     def __call__(self, block: bytes, final: bool) -> bytes:
         data = self.blocks.data(block, final)
-        runs, read = _bad_runs(data, final)
+        runs, read = _bad_runs(data, final, limit=RUNS_LIMIT)
+        if runs is None:  # many bytes that are not UTF-8: marked on the block's text
+            text, read = codecs.utf_8_decode(data, "surrogateescape", final)
+            self.blocks.keep(data, read)
+            text, found = marked_with(text, self.marker.decode("utf-8"))
+            self.found.extend(found)
+            return text.encode("utf-8")
         self.blocks.keep(data, read)
         parts, at = [], 0
         for start, run in runs:
