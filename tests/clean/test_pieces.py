@@ -235,6 +235,75 @@ def test_a_bad_row_in_a_later_piece_is_reported_at_its_line_in_the_file(tmp_path
     assert str(pieces.value) == str(whole.value)
 
 
+WIDE = "3700145098,Công ty thừa ô,Dĩ An,4711,1,x,thừa,thừa"  # 8 cells where the first line has 6
+COLUMNS = "3700145095,Công ty,Dĩ An,4711,1,x" + ",y" * 12
+
+
+# (A row the csv module cannot tokenize, a quote after a closing quote or a cell past the
+# limit, leaves the file to the whole read from the start: see plan_pieces.)
+@pytest.mark.parametrize("rows, limits, encoding", [
+    ({20: WIDE}, ReadLimits(), "utf-8"),
+    ({35: COLUMNS}, ReadLimits(max_columns=10), "utf-8"),
+    ({12: WIDE, 40: COLUMNS}, ReadLimits(max_columns=10), "utf-8"),  # the width of every line is checked first
+    ({12: WIDE, 30: WIDE.replace("thừa,thừa", "a,b,c")}, ReadLimits(), "utf-8"),  # then the first parse error
+    ({20: WIDE}, ReadLimits(), "utf-16"),
+    ({20: WIDE}, ReadLimits(), "stray"),
+], ids=["too-wide", "columns", "columns-later", "parse-first", "utf-16", "stray-bytes"])
+def test_a_later_pieces_error_is_the_whole_reads_without_reading_it_whole(tmp_path, monkeypatch, rows, limits,
+                                                                          encoding):
+    """A piece the reader refuses gives the error the whole read gives, at the file's line
+    (a later piece's error at an earlier step of the whole read comes first), without
+    the file read whole: each piece is read behind the file's head and as many empty lines
+    as the file has before it."""
+    from adoption.clean import pieces
+
+    lines = list(LINES)
+    for at, row in sorted(rows.items(), reverse=True):
+        lines.insert(at + 7, row)
+    text = "\r\n".join(lines + LINES[-5:])
+    data = text.encode("utf-8").replace("Công ty số 3,".encode(), b"C\xf4ng ty s\xf4 3,") if encoding == "stray" \
+        else text.encode(encoding)
+    path = tmp_path / "register.csv"
+    path.write_bytes(data)
+    with pytest.raises(InputFileError) as whole:
+        read_raw(path, ALIASES, REQUIRED, limits)
+    whole_read = pieces.read_raw
+
+    def in_pieces_only(*args, data=None, **kwargs):
+        assert data is not None, "the file read whole"
+        return whole_read(*args, data=data, **kwargs)
+
+    monkeypatch.setattr(pieces, "read_raw", in_pieces_only)
+    with pytest.raises(InputFileError) as in_pieces:
+        list(read_pieces(path, ALIASES, REQUIRED, limits, 200))
+    assert str(in_pieces.value) == str(whole.value)
+    assert "line" in str(whole.value)
+
+
+def test_the_first_pieces_header_gives_way_to_a_later_parse_error(tmp_path, monkeypatch):
+    """A required column missing (found in the first piece) and a row the parser refuses in
+    a later one: the whole read parses every row before it looks for columns. Without that
+    row, the missing column."""
+    from adoption.clean import pieces
+
+    lines = [line.replace("Ngành nghề kinh doanh chính", "Ghi chú 2") for line in LINES[:5]] + LINES[5:]
+    lines.insert(45, WIDE)
+    path = _write(tmp_path / "register.csv", lines)
+    with pytest.raises(InputFileError, match="holds 8 cells") as whole:
+        read_raw(path, ALIASES, REQUIRED, ReadLimits())
+    monkeypatch.setattr(pieces, "read_raw", lambda *a, data=None, **k: read_raw(*a, data=data, **k) if data else None)
+    with pytest.raises(InputFileError) as in_pieces:
+        list(read_pieces(path, ALIASES, REQUIRED, ReadLimits(), 200))
+    assert str(in_pieces.value) == str(whole.value)
+    lines.remove(WIDE)
+    path = _write(tmp_path / "register.csv", lines)
+    with pytest.raises(InputFileError, match="missing required column") as whole:
+        read_raw(path, ALIASES, REQUIRED, ReadLimits())
+    with pytest.raises(InputFileError) as in_pieces:
+        list(read_pieces(path, ALIASES, REQUIRED, ReadLimits(), 200))
+    assert str(in_pieces.value) == str(whole.value)
+
+
 def test_the_row_limit_is_the_whole_files(tmp_path):
     """A file beyond the row limit is left to the whole read, which says so after the
     checks it makes first (an empty file is refused as empty)."""

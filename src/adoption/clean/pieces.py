@@ -24,8 +24,8 @@ folder (Python's ``tempfile``: ``TMPDIR``), a block at a time, and that file rea
 stray byte is written as a marker (a noncharacter the file does not hold) and remembered
 in order; each piece is read with the stray bytes it holds (:class:`_Marks`), so that it
 sets aside the rows holding them as the whole read does, and their line in the file is
-named. A file a piece of which the reader refuses is read whole, so that the error names
-the file's own line.
+named. Where the reader refuses a piece, the error is the one reading the file whole
+gives, at the file's own line, found a piece at a time (:func:`~adoption.clean.refused.whole_files_error`).
 
 An XLSX workbook of several sheets whose sheets' XML is larger than ``piece_bytes`` is read
 a sheet at a time, one table a sheet (:mod:`adoption.clean.workbook`).
@@ -50,6 +50,7 @@ from .delimited import PythonDialect
 from .encoding import UTF8_BOM, Decoded, multibyte_characters, valid_utf8, wide_bom
 from .limits import ReadLimits
 from .read import EXTRA_COLUMNS, RawTable, read_raw, sniff_delimiter
+from .refused import whole_files_error
 from .scratch import scratch_folder
 from .transcode import streamed_decoding, transcode
 from .workbook import NO_EXTRAS, read_sheets
@@ -280,6 +281,7 @@ def _read_planned(path: Path, source: Path, plan: Plan, aliases: dict[str, tuple
             return handle.read(stop - start)
 
         # No piece is held here while the next is read: the caller holds one at a time.
+        failed, header = 0, None
         try:
             data = piece(*plan.bounds[0])
             first = read_raw(path, aliases, required, limits, data=data, marked=marks.of(b"", data))
@@ -289,16 +291,16 @@ def _read_planned(path: Path, source: Path, plan: Plan, aliases: dict[str, tuple
             del data
             yield first
             del first
-            for (start, stop), before in zip(plan.bounds[1:], plan.rows_before[1:]):
+            for failed, ((start, stop), before) in enumerate(zip(plan.bounds[1:], plan.rows_before[1:]), start=1):
                 data = piece(start, stop)
                 marked = marks.of(head, data)
                 yield _renumbered(read_raw(path, aliases, required, limits, data=head + data, marked=marked),
                                   before - (header + 1), decoded)
                 del data
         except InputFileError as error:
-            # The whole read names the file's own line (or, if it reads, the piece was wrong).
-            read_raw(path, aliases, required, limits)
-            raise error
+            found = whole_files_error(path, source, (plan.bounds, plan.row_ends), (failed, header), (aliases, required),
+                                      limits, error)
+            raise found from found.__cause__
 
 
 class _Marks:

@@ -61,8 +61,10 @@ class RawTable:
         return pd.DataFrame(columns=[*SOURCE_COLUMNS, "reason_code", "reason"])
 
 
-def _read_delimited(path: Path, limits: ReadLimits,
-                    data: bytes | None = None) -> tuple[list[tuple[str, pd.DataFrame]], Decoded]:
+def _read_delimited(path: Path, limits: ReadLimits, data: bytes | None = None,
+                    shape_only: bool = False) -> tuple[list[tuple[str, pd.DataFrame]], Decoded]:
+    """The text of a delimited file (``data``, else its bytes) as one sheet, and its
+    encoding; ``shape_only``: only its checks up to every line's width (no sheet)."""
     data = path.read_bytes() if data is None else data
     if not data or data.isspace():  # as not data.strip(), without a copy of the file
         raise InputFileError(f"{path}: the file is empty; expected a header row and data rows")
@@ -92,6 +94,8 @@ def _read_delimited(path: Path, limits: ReadLimits,
         delimiter = sniff_delimiter(text)
     del data, plain  # the text (or its bytes) holds it now
     lines = check_text_shape(path, text, delimiter, limits, encoded)
+    if shape_only:
+        return [], decoded
     previous = csv.field_size_limit(limits.max_cell_chars)  # the csv module enforces the cell limit
     try:
         frame = parse_delimited(text, delimiter, lines, encoded)
@@ -120,6 +124,16 @@ def _read_delimited(path: Path, limits: ReadLimits,
     finally:
         csv.field_size_limit(previous)
     return [("", frame)], replace(decoded, text="")
+
+
+def delimited_error(path: Path, data: bytes, limits: ReadLimits, *, parse: bool) -> InputFileError | None:
+    """The error reading ``data`` as the CSV ``path`` gives in its checks up to every line's
+    width (and in its parse, where ``parse``), as :func:`read_raw` raises it; None for none."""
+    try:
+        _read_delimited(path, limits, data, shape_only=not parse)
+    except InputFileError as error:
+        return error
+    return None
 
 
 def sniff_delimiter(text: str) -> str:

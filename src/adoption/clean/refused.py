@@ -1,0 +1,81 @@
+"""Where the reader refuses a piece of a large CSV read in pieces
+(:mod:`adoption.clean.pieces`): the error reading the whole file gives, at the file's own
+line, found a piece at a time rather than by reading the file whole (which would take
+several times its size in memory to say where its bad row is).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..core.errors import InputFileError
+from .limits import ReadLimits
+from .read import delimited_error, read_raw
+
+# The file is read in blocks of this size to count its line feeds.
+BLOCK_BYTES = 16 * 1024 * 1024
+
+
+def whole_files_error(path: Path, source: Path, cuts: tuple[list[tuple[int, int]], list[int]],
+                      where: tuple[int, int | None], columns: tuple[dict[str, tuple[str, ...]], tuple],
+                      limits: ReadLimits, error: InputFileError) -> InputFileError:
+    """The error reading the whole file ``path`` gives, where a piece gave ``error``, found
+    a piece at a time: each piece read behind the file's rows down to its header (its first
+    row, where the header is not known) and as many empty lines as the file has before the
+    piece, so that every line is numbered as in the file. The whole read checks every line's
+    width, then parses the whole text, then finds its header and columns: an error of a
+    later piece at an earlier one of those stages comes first.
+
+    ``source``: the file, or its text in UTF-8; ``cuts``: each piece's byte range and the
+    end of each of the file's first rows (:class:`~adoption.clean.pieces.Plan`); ``where``:
+    the piece refused, and the header's row where it is known; ``columns``: the aliases and
+    required columns the file is read with.
+    """
+    (bounds, row_ends), (failed, header) = cuts, where
+    starts = [start for start, _ in bounds]
+    feeds = _line_feeds(source, starts)
+    with source.open("rb") as handle:
+        def padded(number: int) -> bytes:
+            start, stop = bounds[number]
+            handle.seek(start)
+            data = handle.read(stop - start)
+            if number == 0:
+                return data
+            handle.seek(0)
+            head = handle.read(row_ends[header or 0])
+            return head + b"\n" * (feeds[number] - head.count(b"\n")) + data
+
+        own = padded(failed)
+        wide = delimited_error(path, own, limits, parse=False)
+        if wide is not None:
+            return wide  # the file's first line too wide: no piece before had one
+        later = range(failed + 1, len(bounds))
+        for number in later:  # the whole read checks every line's width before it parses
+            wide = delimited_error(path, padded(number), limits, parse=False)
+            if wide is not None:
+                return wide
+        parsed = delimited_error(path, own, limits, parse=True)
+        if parsed is not None:
+            return parsed
+        if failed > 0:  # not found again (no other piece can fail after its parse): the whole read says
+            del own
+            read_raw(path, *columns, limits)
+            return error
+        for number in later:  # the first piece's header or columns: the whole read parses every row first
+            parsed = delimited_error(path, padded(number), limits, parse=True)
+            if parsed is not None:
+                return parsed
+        return error
+
+
+def _line_feeds(path: Path, offsets: list[int]) -> list[int]:
+    """How many line feeds ``path`` holds before each of ``offsets`` (in order), read a
+    block at a time."""
+    counts, total, at = [], 0, 0
+    with path.open("rb") as handle:
+        for offset in offsets:
+            while at < offset:
+                block = handle.read(min(BLOCK_BYTES, offset - at))
+                total, at = total + block.count(b"\n"), at + len(block)
+            counts.append(total)
+    return counts
