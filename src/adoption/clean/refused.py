@@ -35,15 +35,13 @@ def whole_files_error(path: Path, source: Path, cuts: tuple[list[tuple[int, int]
     starts = [start for start, _ in bounds]
     feeds = _line_feeds(source, starts)
     with source.open("rb") as handle:
+        head = handle.read(row_ends[header or 0])
+
         def padded(number: int) -> bytes:
             start, stop = bounds[number]
             handle.seek(start)
             data = handle.read(stop - start)
-            if number == 0:
-                return data
-            handle.seek(0)
-            head = handle.read(row_ends[header or 0])
-            return head + b"\n" * (feeds[number] - head.count(b"\n")) + data
+            return data if number == 0 else head + b"\n" * (feeds[number] - head.count(b"\n")) + data
 
         own = padded(failed)
         wide = delimited_error(path, own, limits, parse=False)

@@ -87,11 +87,12 @@ def streamed_decoding(path: Path, block_bytes: int | None = None) -> Decoded | N
         return None  # UTF-8: read in pieces as it is, or whole
     valid, share = utf8_share(utf8.characters, utf8.size, utf8.non_ascii, utf8.bad)
     if bom or share >= UTF8_MIN_SHARE:
-        if utf8.marker() is None:
+        marker = free_marker(utf8.present)
+        if marker is None:
             return None  # every marker in the file: the whole read refuses it, and says why
         if bom:
-            return utf8_after_bom(utf8.bad, marker=utf8.marker())
-        return stray_utf8(valid, utf8.bad, share, utf8.first_line, marker=utf8.marker())
+            return utf8_after_bom(utf8.bad, marker=marker)
+        return stray_utf8(valid, utf8.bad, share, utf8.first_line, marker=marker)
     readable = [e for e in CODE_PAGES if e not in failures]
     try:
         best, confidence, evidence = code_page_verdict(path, readable, list(failures.values()),
@@ -133,9 +134,6 @@ class _Tally:
             self.present |= {m.decode("utf-8") for m in _NONCHARACTER_BYTES.findall(data, 0, read)}
         self.non_ascii += non_ascii_bytes(block)
         self.size, self.lines = self.size + len(block), self.lines + block.count(b"\n")
-
-    def marker(self) -> str | None:
-        return free_marker(self.present)
 
 
 def transcode(path: Path, target: Path, encoding: str, block_bytes: int | None = None, *, marker: str = "",
