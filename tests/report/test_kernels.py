@@ -121,6 +121,30 @@ def test_a_kernel_that_dies_as_it_starts_is_replaced(small_processed, tmp_path, 
     run_sync(dead.shutdown_kernel)(now=True)
 
 
+def test_a_kernel_that_never_answers_is_killed_and_replaced(small_processed, tmp_path, caplog, monkeypatch):
+    """A report whose kernel is alive but never answers its first request (stopped here,
+    as a kernel hung at its start) waits a bounded time, then runs in a new kernel; the
+    hung kernel's process is killed, not left behind."""
+    import os
+    import signal
+
+    from adoption.report import execute
+
+    monkeypatch.setattr(execute, "READY_SECONDS", 8)
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    spec = _notebook(notebooks, "plain", "x = 1")
+    hung = kernels.start_kernel(notebooks)
+    pid = hung.provisioner.pid
+    os.kill(pid, signal.SIGSTOP)
+    built = execute.run_report(spec, {"lang": "vi"}, processed_dir=small_processed, reports_dir=tmp_path / "reports",
+                               notebooks_dir=notebooks, kernel=hung)
+    assert built.ok and (tmp_path / "reports" / "plain.vi.html").is_file()
+    assert "its kernel did not answer in 8 s; running it in a new kernel" in caplog.text
+    with pytest.raises(ProcessLookupError):  # killed, and its exit collected
+        os.kill(pid, 0)
+
+
 def test_what_a_kernel_process_writes_stays_out_of_the_terminal_and_names_why_it_died(small_processed, tmp_path,
                                                                                         capfd, caplog):
     """ipykernel and tornado write to the kernel's own stderr (tracebacks when a kernel is

@@ -21,7 +21,7 @@ from ..core.io import CHECKED_TABLES_ENV, checked_tables, load_quality
 from ..core.version import __version__
 from .catalogue import ReportSpec, check_parameters, notebook_path, output_paths
 from .export import export_html, prepare_outputs, write_atomic
-from .kernels import STOPPING, EnvironmentKernelManager, kernel_name, start_kernel
+from .kernels import STOPPING, EnvironmentKernelManager, kernel_name, kill, start_kernel
 from .page import AUDIT_METADATA
 from .record import BuiltReport, fingerprint, make_record, write_record
 from .text import label
@@ -94,13 +94,15 @@ def run_report(
                 try:
                     _execute(notebook, out, {**checked, "processed_dir": str(processed_dir)}, kernel)
                 except RuntimeError as exc:
-                    if not str(exc).startswith(KERNEL_DIED) or STOPPING.is_set():
+                    if not str(exc).startswith(NEVER_READY) or STOPPING.is_set():
                         raise  # a kernel the stop of the build shut down is not replaced
                     # A kernel that died as it started (two kernels given the same port at
-                    # once, on a busy machine) ran nothing: the report runs in a new one.
-                    log.warning("%s: its kernel died as it started; running it in a new kernel", html_path.name)
-                    if own:
-                        kernel.request_close()
+                    # once, on a busy machine), or never answered, ran nothing: the report
+                    # runs in a new one, once.
+                    log.warning("%s: its kernel %s; running it in a new kernel", html_path.name,
+                                "died as it started" if str(exc).startswith(KERNEL_DIED) else
+                                f"did not answer in {READY_SECONDS} s")
+                    _replaced(kernel, own)
                     kernel = start_kernel(notebook.parent, {**os.environ, CHECKED_TABLES_ENV: json.dumps(checked_tables())})
                     own = True
                     _execute(notebook, out, {**checked, "processed_dir": str(processed_dir)}, kernel)
@@ -143,8 +145,26 @@ def run_report(
                        notebook=executed_path)
 
 
-# nbclient's error when a kernel dies before it answers its first request.
+# jupyter_client's errors when a kernel dies before it answers its first request, and
+# when it does not answer it in time: either way no cell of the report has run.
 KERNEL_DIED = "Kernel died before replying to kernel_info"
+NEVER_READY = (KERNEL_DIED, "Kernel didn't respond in ")
+# How long a report waits for its kernel's first answer (the kernel was launched ahead and
+# imports pandas and matplotlib as it starts: seconds, on a machine that is not overloaded).
+READY_SECONDS = 60
+
+
+def _replaced(kernel: EnvironmentKernelManager, own: bool) -> None:
+    """Put aside a kernel that never answered: what its process wrote goes to the log,
+    and the process is killed at once (a kernel that hangs would not heed a request to
+    exit). The build closes a kernel it launched; this closes its own."""
+    said = kernel.said()
+    if said:
+        log.debug("what the kernel put aside wrote:\n%s", said)
+    kill(kernel)
+    if own:
+        kernel.request_close()
+        kernel.finish_close()
 
 
 def _last_words(exc: RuntimeError, kernel: EnvironmentKernelManager, shown: str) -> RuntimeError:
@@ -161,7 +181,7 @@ def _last_words(exc: RuntimeError, kernel: EnvironmentKernelManager, shown: str)
 
 def _execute(notebook: Path, out: Path, parameters: dict, kernel: EnvironmentKernelManager) -> None:
     pm.execute_notebook(str(notebook), str(out), parameters=parameters, kernel_name=kernel_name(), km=kernel,
-                        progress_bar=False, log_output=False, report_mode=False, request_save_on_cell_execute=False)
+                        start_timeout=READY_SECONDS, progress_bar=False, log_output=False, report_mode=False, request_save_on_cell_execute=False)
 
 
 def _now() -> str:

@@ -223,7 +223,7 @@ def run_all(
     except BaseException:  # Ctrl+C or a stop signal in the main thread: end the reports under way
         STOPPING.set()
         for kernel in list(everything):
-            _kill(kernel)  # the report running in it fails at once; its worker cleans up and ends
+            kill(kernel)  # the report running in it fails at once; its worker cleans up and ends
         for thread in threads:
             thread.join(timeout=30)
         for kernel in everything:  # whatever a report's client left behind, killed mid-start
@@ -238,7 +238,7 @@ STOPPING = threading.Event()
 logging.getLogger("papermill").addFilter(lambda record: not STOPPING.is_set())
 
 
-def _kill(kernel: EnvironmentKernelManager) -> None:
+def kill(kernel: EnvironmentKernelManager) -> None:
     """Kill a kernel's process from any thread (its manager's own calls belong to the
     thread that launched it)."""
     process = getattr(kernel.provisioner, "process", None) if kernel.has_kernel else None
