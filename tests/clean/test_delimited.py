@@ -61,7 +61,10 @@ def test_the_frame_is_the_python_parsers(name):
     ('MST,Ten DN,Huyen,Ma nganh\n3700145020,"Cong ty\nA",Di An,6810\n0100233488,"Cong ty "B" x",Di An,2610\n',
      r"dn.csv: line 4: a cell in double quotes goes on after its closing quote .*A quote inside a quoted cell is "
      r"written as two"),
-], ids=["row longer than the first", "text after a closing quote"])
+    # The quote opened on line 3 is never closed: its row runs to the end, on line 5.
+    ('MST,Ten DN,Huyen,Ma nganh\n3700145020,Cong ty A,Di An,6810\n0100233488,"Cong ty B,Di An,2610\n1,x,y,z\n',
+     r"dn.csv: line 3: a cell in double quotes is never closed: its row runs to the end of the file .*Close the quote"),
+], ids=["row longer than the first", "text after a closing quote", "a quote never closed"])
 def test_a_malformed_row_is_refused_with_its_line(tmp_path, text, message):
     (tmp_path / "register").mkdir()
     (tmp_path / "register" / "dn.csv").write_text(text, encoding="utf-8")

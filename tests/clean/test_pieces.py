@@ -237,10 +237,14 @@ def test_a_bad_row_in_a_later_piece_is_reported_at_its_line_in_the_file(tmp_path
 
 WIDE = "3700145098,Công ty thừa ô,Dĩ An,4711,1,x,thừa,thừa"  # 8 cells where the first line has 6
 COLUMNS = "3700145095,Công ty,Dĩ An,4711,1,x" + ",y" * 12
+# Rows the csv module cannot tokenize: a quoted cell going on after its closing quote; a
+# cell past a limit of 100 characters, over two lines; a quote that is never closed.
+QUOTE = '3700145098,"Công ty "Đ" Dĩ An",Dĩ An,4711,1,x'
+LONG = '3700145099,"Công ty' + " dài" * 20 + '\r\n' + "dài " * 20 + '",Dĩ An,4711,1,x'
+OPEN = '3700145097,"Công ty mở,Dĩ An,4711,1,x'
+CELL = ReadLimits(max_cell_chars=100)
 
 
-# (A row the csv module cannot tokenize, a quote after a closing quote or a cell past the
-# limit, leaves the file to the whole read from the start: see plan_pieces.)
 @pytest.mark.parametrize("rows, limits, encoding", [
     ({20: WIDE}, ReadLimits(), "utf-8"),
     ({35: COLUMNS}, ReadLimits(max_columns=10), "utf-8"),
@@ -248,7 +252,19 @@ COLUMNS = "3700145095,Công ty,Dĩ An,4711,1,x" + ",y" * 12
     ({12: WIDE, 30: WIDE.replace("thừa,thừa", "a,b,c")}, ReadLimits(), "utf-8"),  # then the first parse error
     ({20: WIDE}, ReadLimits(), "utf-16"),
     ({20: WIDE}, ReadLimits(), "stray"),
-], ids=["too-wide", "columns", "columns-later", "parse-first", "utf-16", "stray-bytes"])
+    # The file cut up to a row the csv module cannot tokenize; after it, at line feeds.
+    ({30: QUOTE}, ReadLimits(), "utf-8"),
+    ({30: LONG}, CELL, "utf-8"),
+    ({30: OPEN}, ReadLimits(), "utf-8"),
+    ({-7: QUOTE}, ReadLimits(), "utf-8"),  # in the first row
+    ({2: QUOTE}, ReadLimits(), "utf-8"),  # in the first piece
+    ({2: QUOTE, 40: COLUMNS}, ReadLimits(max_columns=10), "utf-8"),  # a later line too wide comes first
+    ({20: QUOTE, 30: WIDE}, ReadLimits(), "utf-8"),  # an earlier row too long comes first
+    ({30: QUOTE}, ReadLimits(), "utf-16"),
+    ({30: LONG}, CELL, "stray"),
+], ids=["too-wide", "columns", "columns-later", "parse-first", "utf-16", "stray-bytes", "quote", "long-cell",
+        "open-quote", "first-row", "first-piece", "first-piece-columns-later", "wide-before", "quote-utf-16",
+        "long-cell-stray"])
 def test_a_later_pieces_error_is_the_whole_reads_without_reading_it_whole(tmp_path, monkeypatch, rows, limits,
                                                                           encoding):
     """A piece the reader refuses gives the error the whole read gives, at the file's line
@@ -304,17 +320,39 @@ def test_the_first_pieces_header_gives_way_to_a_later_parse_error(tmp_path, monk
     assert str(in_pieces.value) == str(whole.value)
 
 
-def test_the_row_limit_is_the_whole_files(tmp_path):
-    """A file beyond the row limit is left to the whole read, which says so after the
-    checks it makes first (an empty file is refused as empty)."""
-    path = _write(tmp_path / "register.csv", LINES)
-    limits = ReadLimits(max_rows=40)
-    assert plan_pieces(path, limits, 100) is None
-    with pytest.raises(InputFileError, match="48 lines") as whole:
-        read_raw(path, ALIASES, REQUIRED, limits)
-    with pytest.raises(InputFileError) as pieces:
-        list(read_pieces(path, ALIASES, REQUIRED, limits, 100))
-    assert str(pieces.value) == str(whole.value)
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1258", "stray"])
+def test_a_file_beyond_the_row_limit_is_refused_as_the_whole_read_refuses_it_without_reading_it_whole(
+        tmp_path, monkeypatch, encoding):
+    """A file beyond the row limit is refused as the whole read refuses it (after the
+    checks it makes first: a file beyond the size limit is refused for its size), and
+    without a whole read: a file of a gigabyte would take several in memory to be refused."""
+    from adoption.clean import pieces
+
+    lines = [line.replace("Công ty số 3,", "Công ty số 3 \x00,") for line in LINES] if encoding == "stray" else LINES
+    data = _write(tmp_path / "register.csv", lines).read_bytes()
+    path = tmp_path / "register.csv"
+    if encoding == "stray":
+        path.write_bytes(data.replace(" \x00".encode(), b"\xf4"))
+    elif encoding == "cp1258":
+        from adoption.synth.files import to_cp1258
+
+        path.write_bytes(to_cp1258(data.decode()))
+    elif encoding != "utf-8":
+        path.write_bytes(data.decode().encode(encoding))
+    whole_read = pieces.read_raw
+    for limits, refusal in ((ReadLimits(max_rows=40), "48 lines, beyond the limit max_rows = 40"),
+                            (ReadLimits(max_rows=40, max_file_mb=0), "beyond the limit max_file_mb = 0")):
+        with pytest.raises(InputFileError, match=refusal) as whole:
+            whole_read(path, ALIASES, REQUIRED, limits)
+        monkeypatch.setattr(pieces, "read_raw", lambda *a, data=None, **k: pytest.fail("the file read whole"))
+        with pytest.raises(InputFileError) as in_pieces:
+            list(read_pieces(path, ALIASES, REQUIRED, limits, 100))
+        monkeypatch.undo()
+        assert str(in_pieces.value) == str(whole.value)
+    assert plan_pieces(path, ReadLimits(max_rows=40), 100) is None
+
+
+def test_a_file_of_blank_lines_beyond_the_row_limit_is_empty(tmp_path):
     blank = tmp_path / "blank.csv"
     blank.write_bytes(b"\n" * 100)
     with pytest.raises(InputFileError, match="the file is empty"):
@@ -325,17 +363,16 @@ def test_a_utf8_file_left_whole_is_not_decoded_again(tmp_path, monkeypatch):
     """Every byte of these large files is UTF-8, and the scan that refuses to cut them has
     read them all: they go to the whole read without the block-by-block decision of their
     encoding (which a file in another encoding takes)."""
-    from adoption.clean import pieces
+    from adoption.clean import cuts, pieces
 
     def decoded_again(path, block_bytes=None):
         raise AssertionError(f"{path.name} decoded a second time")
 
     monkeypatch.setattr(pieces, "streamed_decoding", decoded_again)
-    monkeypatch.setattr(pieces, "BLOCK_BYTES", 64)
+    monkeypatch.setattr(cuts, "BLOCK_BYTES", 64)
     too_many = _write(tmp_path / "rows.csv", LINES)
     long_first = _write(tmp_path / "long.csv", [LINES[2] + ",x" * 40] + LINES[3:])  # a first line past a block
-    bad_row = _write(tmp_path / "bad.csv", LINES + ['3700145098,"Công ty "D" Dĩ An,Dĩ An,4711,1,'])  # a tokenizer error
-    for path, limits in ((too_many, ReadLimits(max_rows=40)), (long_first, ReadLimits()), (bad_row, ReadLimits())):
+    for path, limits in ((too_many, ReadLimits(max_rows=40)), (long_first, ReadLimits())):
         assert plan_pieces(path, limits, 100) is None
         try:
             whole = read_raw(path, ALIASES, REQUIRED, limits)
@@ -386,9 +423,9 @@ def test_cuts_that_once_told_apart(tmp_path, data):
 def test_a_first_line_longer_than_the_first_block_is_read_whole(tmp_path, monkeypatch):
     """The delimiter is told from the first non-blank line: where that line might run past
     the block the scan looks at, the file is read whole."""
-    from adoption.clean import pieces
+    from adoption.clean import cuts
 
-    monkeypatch.setattr(pieces, "BLOCK_BYTES", 256)
+    monkeypatch.setattr(cuts, "BLOCK_BYTES", 256)
     title = ",".join(["Danh sách doanh nghiệp"] * 40)  # the first block holds part of it
     path = tmp_path / "register.csv"
     path.write_bytes(("\n".join([title, HEADER] + [f'37{n:05d},"Cty\n{n}",Dĩ An,4711' for n in range(60)]) + "\n").encode())

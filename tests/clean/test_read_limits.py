@@ -211,6 +211,14 @@ def test_a_csv_cell_beyond_the_cell_limit_is_refused_with_its_line(tmp_path, len
         clean_raw(raw)
 
 
+def test_a_quoted_cell_over_several_lines_beyond_the_cell_limit_names_the_line_it_passes_it_on(tmp_path):
+    """No line is longer than the limit: the cell passes it on its third line, line 4."""
+    raw = _raw(tmp_path)
+    _csv_with_name(raw / "register" / "long.csv", '"' + "\n".join(["A" * 15_000] * 4) + '"')
+    with pytest.raises(InputFileError, match=r"long.csv: line 4: a cell of more than 32,767 characters"):
+        clean_raw(raw)
+
+
 def test_an_xlsx_cell_beyond_the_cell_limit_is_refused_with_its_cell(tmp_path):
     # openpyxl cuts what it writes at Excel's 32,767 characters: the sheet is written by hand.
     def write(stream):

@@ -257,19 +257,23 @@ def lines_of(text: str, encoded: bytes | None = None) -> pa.Array:
     return pc.split_pattern(whole, "\n").flatten()
 
 
-def csv_error_line(text: str, delimiter: str) -> int | None:
+def csv_error_line(text: str, delimiter: str, *, row_start: bool = False) -> int | None:
     """The line on which the csv module (strict, as the Python parser reads) finds ``text``
-    malformed; None where it reads it all.
+    malformed (``row_start``: the line the row it was reading starts on); None where it
+    reads it all.
 
     >>> csv_error_line('a,b\\n1,"x"y\\n', ",")
     2
+    >>> csv_error_line('a,b\\n1,"x\\ny\\n2,z\\n', ","), csv_error_line('a,b\\n1,"x\\ny\\n2,z\\n', ",", row_start=True)
+    (4, 2)
     """
     reader = csv.reader(_lines(text), dialect=PythonDialect, delimiter=delimiter, strict=True)
+    ended = 0
     try:
         for _ in reader:
-            pass
+            ended = reader.line_num
     except csv.Error:
-        return reader.line_num
+        return ended + 1 if row_start else reader.line_num
     return None
 
 

@@ -5,12 +5,9 @@ cells), so a single file of millions of rows would break the bounded memory of
 ``adoption clean --engine chunked``. A CSV larger than ``piece_bytes`` whose every byte is
 valid UTF-8 (after a byte-order mark, if any) is therefore read in pieces of whole rows:
 
-1. :func:`plan_pieces` reads the file once as a stream, a block at a time: it checks the
-   UTF-8, counts the lines (a file past ``max_rows`` is left to the whole read, which
-   refuses it) and the multi-byte characters (the encoding's evidence, as
-   :func:`~adoption.clean.encoding.decode` gives it for the whole file), and cuts the
-   file where a row ends: at a line feed, or, where
-   the file holds quotes, where the csv module (the parser's own tokenizer) ends a row.
+1. :func:`~adoption.clean.cuts.plan_pieces` reads the file once as a stream and cuts it
+   where rows end (:mod:`adoption.clean.cuts`). A file of more lines than ``max_rows`` is
+   refused as the whole read refuses it, without reading it whole.
 2. :func:`read_pieces` reads each piece with :func:`~adoption.clean.read.read_raw`, the
    first as the start of the file, every other behind the file's rows up to its header
    (so that the same delimiter, header and row width are found), and numbers its rows as
@@ -33,12 +30,10 @@ a sheet at a time, one table a sheet (:mod:`adoption.clean.workbook`).
 
 from __future__ import annotations
 
-import codecs
-import csv
 import logging
 import shutil
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -46,153 +41,19 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import InputFileError
-from .delimited import PythonDialect
-from .encoding import UTF8_BOM, Decoded, multibyte_characters, valid_utf8, wide_bom
-from .limits import ReadLimits
-from .read import EXTRA_COLUMNS, RawTable, read_raw, sniff_delimiter
+from .cuts import PIECE_BYTES, Plan, TooManyRows, large_csv, plan_pieces, planned
+from .encoding import Decoded
+from .limits import ReadLimits, breach, check_file_size
+from .read import EXTRA_COLUMNS, RawTable, read_raw
 from .refused import whole_files_error
 from .scratch import scratch_folder
 from .transcode import streamed_decoding, transcode
 from .workbook import NO_EXTRAS, read_sheets
 from .xlsx import worksheet_bytes
 
+__all__ = ["PIECE_BYTES", "Plan", "joined", "plan_pieces", "read_pieces"]
+
 log = logging.getLogger(__name__)
-
-# A CSV larger than this is read in pieces of about this size (each takes a few times it in memory).
-PIECE_BYTES = 128 * 1024 * 1024
-# The file is streamed in blocks of this size.
-BLOCK_BYTES = 16 * 1024 * 1024
-# The first piece holds at least these rows: the header is found among the first 30.
-HEAD_ROWS = 31
-
-
-@dataclass(frozen=True)
-class Plan:
-    """Where a CSV is cut: the byte range of each piece, the rows of the file before each,
-    the end of each of the file's first rows, and the whole file's encoding evidence."""
-
-    bounds: list[tuple[int, int]]
-    rows_before: list[int]
-    row_ends: list[int]
-    decoded: Decoded
-
-
-def _lines(path: Path, start: int) -> Iterator[bytes]:
-    with path.open("rb") as handle:
-        handle.seek(start)
-        yield from handle
-
-
-def _scan(path: Path) -> tuple[bool, int, int, bool, bool, str | None] | None:
-    """One pass over the file: whether it starts with a UTF-8 byte-order mark, its line feeds
-    and multi-byte characters, whether it holds a quote and ends with a line feed, and its
-    delimiter (None where its first line might go on past the first block: the file is
-    UTF-8, to be read whole); None where a byte is not UTF-8 (or it is UTF-16 or UTF-32), or
-    one is NUL (the bytes after it unread)."""
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
-    newlines = multibyte = 0
-    quoted, last, head, bom, first_text = False, b"", "", False, True
-    with path.open("rb") as handle:
-        first = True
-        while block := handle.read(BLOCK_BYTES):
-            if first:
-                if wide_bom(block):
-                    return None
-                bom = block.startswith(UTF8_BOM)
-                block = block[3:] if bom else block
-                first = False
-            try:
-                text = decoder.decode(block)
-            except UnicodeDecodeError:
-                return None
-            if first_text:
-                head, first_text = text, False
-            if b"\x00" in block:  # read whole: the reader's checks of NUL bytes look at the file's start
-                return None
-            newlines += block.count(b"\n")
-            multibyte += multibyte_characters(block)
-            quoted = quoted or b'"' in block
-            last = block[-1:] or last
-    try:
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return None
-    lines = head.splitlines()
-    first_line = next((number for number, line in enumerate(lines) if line.strip()), None)
-    # The first line the delimiter is told from might go on past the first block: none.
-    delimiter = None if first_line is None or first_line == len(lines) - 1 else sniff_delimiter(head)
-    return bom, newlines, multibyte, quoted, last == b"\n", delimiter
-
-
-def _row_ends(path: Path, start: int, quoted: bool, delimiter: str, max_cell_chars: int) -> Iterator[int]:
-    """The byte offset after each row of the file: after each line feed; where the file
-    holds quotes, after the line that ends each row as the csv module reads it."""
-    offset = start
-    if not quoted:
-        for line in _lines(path, start):
-            offset += len(line)
-            yield offset
-        return
-
-    def text_lines() -> Iterator[str]:
-        nonlocal offset
-        for line in _lines(path, start):
-            offset += len(line)  # the reader asks for a row's lines and no more
-            yield line.decode("utf-8")
-
-    previous = csv.field_size_limit(max_cell_chars)
-    try:
-        for _ in csv.reader(text_lines(), dialect=PythonDialect, delimiter=delimiter, strict=True):
-            yield offset
-    finally:
-        csv.field_size_limit(previous)
-
-
-def _large_csv(path: Path, piece_bytes: int) -> bool:
-    """Whether ``path`` is a CSV of more than ``piece_bytes`` (one to read in pieces, if it can be)."""
-    return path.suffix.lower() != ".xlsx" and path.stat().st_size > piece_bytes
-
-
-def plan_pieces(path: Path, limits: ReadLimits, piece_bytes: int = PIECE_BYTES) -> Plan | None:
-    """Where to cut the CSV ``path`` into pieces of about ``piece_bytes``; None for a file
-    read whole (an XLSX, a file of one piece, a file that is not plain UTF-8, or one the
-    csv module cannot tokenize: the whole read says why)."""
-    return _planned(Path(path), limits, piece_bytes)[0]
-
-
-def _planned(path: Path, limits: ReadLimits, piece_bytes: int) -> tuple[Plan | None, bool]:
-    """:func:`plan_pieces`, and whether a large CSV it leaves whole may be in another
-    encoding than UTF-8 (every byte of the others is UTF-8, and is not read again)."""
-    if not _large_csv(path, piece_bytes):
-        return None, False
-    scanned = _scan(path)
-    if scanned is None:
-        return None, True
-    bom, newlines, multibyte, quoted, ends_with_newline, delimiter = scanned
-    if delimiter is None or newlines + (not ends_with_newline) > limits.max_rows:
-        return None, False  # the whole read refuses a file of too many rows, after the checks it makes first
-    start = 3 if bom else 0
-    bounds, rows_before, row_ends, rows = [], [0], [], 0
-    try:
-        for end in _row_ends(path, start, quoted, delimiter, limits.max_cell_chars):
-            rows += 1
-            if len(row_ends) < HEAD_ROWS:
-                row_ends.append(end)
-            if end - (bounds[-1][1] if bounds else 0) >= piece_bytes and rows >= HEAD_ROWS:
-                bounds.append((bounds[-1][1] if bounds else 0, end))
-                rows_before.append(rows)
-    except csv.Error:
-        return None, False
-    except UnicodeDecodeError:  # the file changed since it was scanned: the whole read decides
-        return None, True
-    size = path.stat().st_size
-    if not bounds:
-        return None, False
-    if bounds[-1][1] < size:
-        bounds.append((bounds[-1][1], size))
-    else:
-        rows_before.pop()
-    return Plan(bounds, rows_before, row_ends, valid_utf8("", multibyte=multibyte, bom=bom)), False
 
 
 def read_pieces(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple, limits: ReadLimits,
@@ -208,18 +69,22 @@ def read_pieces(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple
         else:
             yield read_raw(path, aliases, required, limits)
         return
-    plan, other_encoding = _planned(path, limits, piece_bytes)
-    if plan is not None:
-        yield from _read_planned(path, path, plan, aliases, required, limits)
-        return
-    if not other_encoding:  # UTF-8 (or small), read whole
-        yield read_raw(path, aliases, required, limits)
-        return
-    with _as_utf8(path, limits, piece_bytes) as utf8:
-        if utf8 is None:
+    try:
+        plan, other_encoding = planned(path, limits, piece_bytes)
+        if plan is not None:
+            yield from _read_planned(path, path, plan, aliases, required, limits)
+            return
+        if not other_encoding:  # UTF-8 (or small), read whole
             yield read_raw(path, aliases, required, limits)
             return
-        yield from _read_planned(path, *utf8, aliases, required, limits)
+        with _as_utf8(path, limits, piece_bytes) as utf8:
+            if utf8 is None:
+                yield read_raw(path, aliases, required, limits)
+                return
+            yield from _read_planned(path, *utf8, aliases, required, limits)
+    except TooManyRows as too_many:  # as the whole read refuses it, after the file's size
+        check_file_size(path, limits)
+        raise breach(path, "", f"{too_many.count:,} lines", "max_rows", limits.max_rows) from None
 
 
 @contextmanager
@@ -228,7 +93,7 @@ def _as_utf8(path: Path, limits: ReadLimits, piece_bytes: int) -> Iterator[tuple
     UTF-8 file in a temporary folder (removed on leaving), and where to cut that; None for
     any other file, read whole: the folder is gone before then, and a folder that cannot be
     written (no space left, say) leaves the file to the whole read too."""
-    if not _large_csv(path, piece_bytes):
+    if not large_csv(path, piece_bytes):
         yield None
         return
     decoded = streamed_decoding(path)
@@ -241,7 +106,7 @@ def _as_utf8(path: Path, limits: ReadLimits, piece_bytes: int) -> Iterator[tuple
             folder = scratch_folder("utf8")
             found: list[int] = []  # the bytes that are not UTF-8, of a file that is but for them
             if transcode(path, folder / path.name, decoded.encoding, marker=decoded.marker, found=found):
-                plan = plan_pieces(folder / path.name, limits, piece_bytes)
+                plan = planned(folder / path.name, limits, piece_bytes)[0]
                 decoded = replace(decoded, bad_bytes=tuple(found))
         except OSError as error:
             log.warning("%s/%s: no UTF-8 copy written in the temporary folder (%s): read whole",
@@ -272,8 +137,9 @@ def _read_planned(path: Path, source: Path, plan: Plan, aliases: dict[str, tuple
         note = f" (its text written as UTF-8 first, each of {len(decoded.bad_bytes):,} bytes not UTF-8 marked)"
     else:
         note = f" (its text, {decoded.encoding}, written as UTF-8 first)"
-    log.info("%s/%s: %s MB read in %d pieces of whole rows%s", path.parent.name, path.name,
-             f"{path.stat().st_size / 2**20:,.0f}", len(plan.bounds), note)
+    pieces = f"{len(plan.bounds)} pieces of whole rows" if plan.refused is None else \
+        f"{plan.refused + 1} pieces of whole rows, up to a row the csv module cannot tokenize"
+    log.info("%s/%s: %s MB read in %s%s", path.parent.name, path.name, f"{path.stat().st_size / 2**20:,.0f}", pieces, note)
     marks = _Marks(decoded)
     with source.open("rb") as handle:
         def piece(start: int, stop: int) -> bytes:
@@ -297,9 +163,12 @@ def _read_planned(path: Path, source: Path, plan: Plan, aliases: dict[str, tuple
                 yield _renumbered(read_raw(path, aliases, required, limits, data=head + data, marked=marked),
                                   before - (header + 1), decoded)
                 del data
+            if plan.refused is not None:  # the csv module refused a row of it, which the reader did not
+                raise RuntimeError(f"{path}: a row the csv module cannot tokenize was read; please report this file")
         except InputFileError as error:
-            found = whole_files_error(path, source, (plan.bounds, plan.row_ends), (failed, header), (aliases, required),
-                                      limits, error)
+            rows_cut = len(plan.bounds) if plan.refused is None else plan.refused + 1
+            found = whole_files_error(path, source, (plan.bounds, plan.row_ends, rows_cut), (failed, header),
+                                      (aliases, required), limits, error)
             raise found from found.__cause__
 
 

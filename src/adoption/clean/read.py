@@ -102,7 +102,8 @@ def _read_delimited(path: Path, limits: ReadLimits, data: bytes | None = None,
     except (pd.errors.ParserError, csv.Error) as exc:
         text = text if text is not None else encoded.decode("utf-8")
         if "field larger than field limit" in str(exc):
-            line = long_line(text, limits.max_cell_chars)
+            # The first line past the limit; for a quoted cell over several lines, the line it passes it on.
+            line = long_line(text, limits.max_cell_chars) or csv_error_line(text, delimiter)
             raise breach(path, f"line {line}" if line else "", f"a cell of more than {limits.max_cell_chars:,} "
                          "characters", "max_cell_chars", limits.max_cell_chars) from exc
         if "new-line character seen in unquoted field" in str(exc):
@@ -114,6 +115,11 @@ def _read_delimited(path: Path, limits: ReadLimits, data: bytes | None = None,
                 f"{path}: line {line} holds {found} cells, the first line {expected}: a cell holds a "
                 f"{_SEPARATORS.get(delimiter, repr(delimiter))} outside quotes, or the row has cells the others do "
                 "not. Put that cell in double quotes, or remove the extra separator, then run again") from exc
+        line = csv_error_line(text, delimiter, row_start=True) if "unexpected end of data" in str(exc) else None
+        if line is not None:
+            raise InputFileError(
+                f"{path}: line {line}: a cell in double quotes is never closed: its row runs to the end of the file "
+                f"({exc}). Close the quote, or write a quote inside a cell as two (\"\"), then run again") from exc
         line = csv_error_line(text, delimiter)
         if line is not None and "expected after '\"'" in str(exc):
             raise InputFileError(

@@ -16,7 +16,7 @@ from .read import delimited_error, read_raw
 BLOCK_BYTES = 16 * 1024 * 1024
 
 
-def whole_files_error(path: Path, source: Path, cuts: tuple[list[tuple[int, int]], list[int]],
+def whole_files_error(path: Path, source: Path, cuts: tuple[list[tuple[int, int]], list[int], int],
                       where: tuple[int, int | None], columns: tuple[dict[str, tuple[str, ...]], tuple],
                       limits: ReadLimits, error: InputFileError) -> InputFileError:
     """The error reading the whole file ``path`` gives, where a piece gave ``error``, found
@@ -26,16 +26,20 @@ def whole_files_error(path: Path, source: Path, cuts: tuple[list[tuple[int, int]
     width, then parses the whole text, then finds its header and columns: an error of a
     later piece at an earlier one of those stages comes first.
 
-    ``source``: the file, or its text in UTF-8; ``cuts``: each piece's byte range and the
-    end of each of the file's first rows (:class:`~adoption.clean.pieces.Plan`); ``where``:
+    ``source``: the file, or its text in UTF-8; ``cuts``: each piece's byte range, the
+    end of each of the file's first rows (:class:`~adoption.clean.cuts.Plan`), and how
+    many of the pieces are cut where rows end (the others, after a row the csv module cannot
+    tokenize, are cut at line feeds: their lines' width is checked, never their parse); ``where``:
     the piece refused, and the header's row where it is known; ``columns``: the aliases and
     required columns the file is read with.
     """
-    (bounds, row_ends), (failed, header) = cuts, where
+    (bounds, row_ends, rows_cut), (failed, header) = cuts, where
     starts = [start for start, _ in bounds]
     feeds = _line_feeds(source, starts)
     with source.open("rb") as handle:
-        head = handle.read(row_ends[header or 0])
+        # The file's rows to its header (its first row where the header is not known; its
+        # first line where not even that row was read whole).
+        head = handle.read(row_ends[header or 0]) if row_ends else handle.readline(BLOCK_BYTES)
 
         def padded(number: int) -> bytes:
             start, stop = bounds[number]
@@ -59,7 +63,7 @@ def whole_files_error(path: Path, source: Path, cuts: tuple[list[tuple[int, int]
             del own
             read_raw(path, *columns, limits)
             return error
-        for number in later:  # the first piece's header or columns: the whole read parses every row first
+        for number in later[:rows_cut - 1]:  # the first piece's header or columns: the whole read parses every row first
             parsed = delimited_error(path, padded(number), limits, parse=True)
             if parsed is not None:
                 return parsed

@@ -1,0 +1,218 @@
+"""Where a large CSV is cut into pieces of whole rows (:mod:`adoption.clean.pieces` reads them).
+
+:func:`plan_pieces` reads the file once as a stream, a block at a time: it checks the
+UTF-8, counts the lines and the multi-byte characters (the encoding's evidence, as
+:func:`~adoption.clean.encoding.decode` gives it for the whole file), and cuts the file
+where a row ends: at a line feed, or, where the file holds quotes, where the csv module
+(the parser's own tokenizer) ends a row. Where that tokenizer refuses a row, the file is
+cut up to it, and after it at line feeds (its lines are then only checked for width: the
+reader refuses the file at that row).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from ..core.io import DATA_SUFFIXES
+from .delimited import PythonDialect
+from .encoding import UTF8_BOM, Decoded, multibyte_characters, valid_utf8, wide_bom
+from .limits import ReadLimits
+from .read import sniff_delimiter
+
+# A CSV larger than this is read in pieces of about this size (each takes a few times it in memory).
+PIECE_BYTES = 128 * 1024 * 1024
+# The file is streamed in blocks of this size.
+BLOCK_BYTES = 16 * 1024 * 1024
+# The first piece holds at least these rows: the header is found among the first 30.
+HEAD_ROWS = 31
+# How a zip (an XLSX) starts.
+ZIP_START = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where a CSV is cut: the byte range of each piece, the rows of the file before each,
+    the end of each of the file's first rows, and the whole file's encoding evidence.
+    ``refused``: the piece holding a row the csv module cannot tokenize, where the file has
+    one; it ends after that row's line, and the pieces after it are cut at line feeds, to
+    be checked line by line only (the reader refuses the file at that row)."""
+
+    bounds: list[tuple[int, int]]
+    rows_before: list[int]
+    row_ends: list[int]
+    decoded: Decoded
+    refused: int | None = None
+
+
+class TooManyRows(Exception):
+    """The file holds more lines than the row limit: ``count``."""
+
+    def __init__(self, count: int):
+        super().__init__(count)
+        self.count = count
+
+
+class _Untokenized(Exception):
+    """The csv module cannot tokenize a row of the file: ``offset`` is the end of the line it failed on."""
+
+    def __init__(self, offset: int):
+        super().__init__(offset)
+        self.offset = offset
+
+
+def _lines(path: Path, start: int) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        handle.seek(start)
+        yield from handle
+
+
+def _scan(path: Path) -> tuple[bool, int, int, bool, bool, str | None] | None:
+    """One pass over the file: whether it starts with a UTF-8 byte-order mark, its line feeds
+    and multi-byte characters, whether it holds a quote and ends with a line feed, and its
+    delimiter (None where its first line might go on past the first block: the file is
+    UTF-8, to be read whole); None where a byte is not UTF-8 (or it is UTF-16 or UTF-32), or
+    one is NUL (the bytes after it unread)."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    newlines = multibyte = 0
+    quoted, last, head, bom, first_text = False, b"", "", False, True
+    with path.open("rb") as handle:
+        first = True
+        while block := handle.read(BLOCK_BYTES):
+            if first:
+                if wide_bom(block) or block.startswith(ZIP_START):  # a zip with a text file's name: the whole read says
+                    return None
+                bom = block.startswith(UTF8_BOM)
+                block = block[3:] if bom else block
+                first = False
+            try:
+                text = decoder.decode(block)
+            except UnicodeDecodeError:
+                return None
+            if first_text:
+                head, first_text = text, False
+            if b"\x00" in block:  # read whole: the reader's checks of NUL bytes look at the file's start
+                return None
+            newlines += block.count(b"\n")
+            multibyte += multibyte_characters(block)
+            quoted = quoted or b'"' in block
+            last = block[-1:] or last
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    lines = head.splitlines()
+    first_line = next((number for number, line in enumerate(lines) if line.strip()), None)
+    # The first line the delimiter is told from might go on past the first block: none.
+    delimiter = None if first_line is None or first_line == len(lines) - 1 else sniff_delimiter(head)
+    return bom, newlines, multibyte, quoted, last == b"\n", delimiter
+
+
+def _row_ends(path: Path, start: int, quoted: bool, delimiter: str, max_cell_chars: int) -> Iterator[int]:
+    """The byte offset after each row of the file: after each line feed; where the file
+    holds quotes, after the line that ends each row as the csv module reads it."""
+    offset = start
+    if not quoted:
+        for line in _lines(path, start):
+            offset += len(line)
+            yield offset
+        return
+
+    def text_lines() -> Iterator[str]:
+        nonlocal offset
+        for line in _lines(path, start):
+            offset += len(line)  # the reader asks for a row's lines and no more
+            yield line.decode("utf-8")
+
+    previous = csv.field_size_limit(max_cell_chars)
+    try:
+        for _ in csv.reader(text_lines(), dialect=PythonDialect, delimiter=delimiter, strict=True):
+            yield offset
+    except csv.Error as error:
+        raise _Untokenized(offset) from error
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _line_cuts(path: Path, start: int, size: int, piece_bytes: int) -> list[tuple[int, int]]:
+    """``path`` from ``start`` to ``size`` in pieces of about ``piece_bytes`` cut after line feeds."""
+    bounds = []
+    with path.open("rb") as handle:
+        while start + piece_bytes < size:
+            handle.seek(start + piece_bytes)
+            stop = start + piece_bytes
+            while block := handle.read(1 << 20):
+                found = block.find(b"\n")
+                if found >= 0:
+                    stop += found + 1
+                    break
+                stop += len(block)
+            if stop >= size:
+                break
+            bounds.append((start, stop))
+            start = stop
+    return bounds + [(start, size)]
+
+
+def large_csv(path: Path, piece_bytes: int) -> bool:
+    """Whether ``path`` is a CSV of more than ``piece_bytes`` (one to read in pieces, if it can be)."""
+    suffix = path.suffix.lower()
+    return suffix in DATA_SUFFIXES and suffix != ".xlsx" and path.stat().st_size > piece_bytes
+
+
+def plan_pieces(path: Path, limits: ReadLimits, piece_bytes: int = PIECE_BYTES) -> Plan | None:
+    """Where to cut the CSV ``path`` into pieces of about ``piece_bytes``; None for a file
+    read whole (an XLSX, a file of one piece, a file that is not plain UTF-8: the whole read
+    says why). A file whose row the csv module cannot tokenize is cut up to that row (see
+    :class:`Plan`): the reader refuses it there, and the error is found a piece at a time.
+    A file of more lines than ``limits.max_rows``: None too (:func:`read_pieces` refuses it)."""
+    try:
+        return planned(Path(path), limits, piece_bytes)[0]
+    except TooManyRows:
+        return None
+
+
+def planned(path: Path, limits: ReadLimits, piece_bytes: int) -> tuple[Plan | None, bool]:
+    """:func:`plan_pieces`, and whether a large CSV it leaves whole may be in another
+    encoding than UTF-8 (every byte of the others is UTF-8, and is not read again)."""
+    if not large_csv(path, piece_bytes):
+        return None, False
+    scanned = _scan(path)
+    if scanned is None:
+        return None, True
+    bom, newlines, multibyte, quoted, ends_with_newline, delimiter = scanned
+    if delimiter is None:
+        return None, False
+    if newlines + (not ends_with_newline) > limits.max_rows:
+        # The whole read's checks before it counts the lines pass (a file of blank lines only
+        # has no delimiter): it refuses the file for its lines, as this does without reading it whole.
+        raise TooManyRows(newlines + (not ends_with_newline))
+    start = 3 if bom else 0
+    bounds, rows_before, row_ends, rows = [], [0], [], 0
+    try:
+        for end in _row_ends(path, start, quoted, delimiter, limits.max_cell_chars):
+            rows += 1
+            if len(row_ends) < HEAD_ROWS:
+                row_ends.append(end)
+            if end - (bounds[-1][1] if bounds else 0) >= piece_bytes and rows >= HEAD_ROWS:
+                bounds.append((bounds[-1][1] if bounds else 0, end))
+                rows_before.append(rows)
+    except _Untokenized as untokenized:
+        size, cut = path.stat().st_size, bounds[-1][1] if bounds else 0
+        refused = [*bounds, (cut, untokenized.offset)]
+        if untokenized.offset < size:
+            refused += _line_cuts(path, untokenized.offset, size, piece_bytes)
+        return Plan(refused, rows_before, row_ends, valid_utf8("", multibyte=multibyte, bom=bom), len(bounds)), False
+    except UnicodeDecodeError:  # the file changed since it was scanned: the whole read decides
+        return None, True
+    size = path.stat().st_size
+    if not bounds:
+        return None, False
+    if bounds[-1][1] < size:
+        bounds.append((bounds[-1][1], size))
+    else:
+        rows_before.pop()
+    return Plan(bounds, rows_before, row_ends, valid_utf8("", multibyte=multibyte, bom=bom)), False
