@@ -1,12 +1,13 @@
 """Where a large CSV is cut into pieces of whole rows (:mod:`adoption.clean.pieces` reads them).
 
-:func:`plan_pieces` reads the file once as a stream, a block at a time: it checks the
+:func:`plan_pieces` reads the file twice as a stream, a block at a time. First it checks the
 UTF-8, counts the lines and the multi-byte characters (the encoding's evidence, as
-:func:`~adoption.clean.encoding.decode` gives it for the whole file), and cuts the file
+:func:`~adoption.clean.encoding.decode` gives it for the whole file); then it cuts the file
 where a row ends: at a line feed, or, where the file holds quotes, where the csv module
-(the parser's own tokenizer) ends a row. Where that tokenizer refuses a row, the file is
-cut up to it, and after it at line feeds (its lines are then only checked for width: the
-reader refuses the file at that row).
+(the parser's own tokenizer) ends a row (found by a pattern for the lines that are whole
+rows of well-formed cells, by the tokenizer itself for any other). Where that tokenizer
+refuses a row, the file is cut up to it, and after it at line feeds (its lines are then
+only checked for width: the reader refuses the file at that row).
 """
 
 from __future__ import annotations
@@ -17,8 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from ..core.io import DATA_SUFFIXES
-from .delimited import PythonDialect
+from .delimited import PythonDialect, lines_of, whole_row_pattern
 from .encoding import UTF8_BOM, Decoded, multibyte_characters, valid_utf8, wide_bom
 from .limits import ReadLimits
 from .read import sniff_delimiter
@@ -113,28 +118,92 @@ def _scan(path: Path) -> tuple[bool, int, int, bool, bool, str | None] | None:
 
 def _row_ends(path: Path, start: int, quoted: bool, delimiter: str, max_cell_chars: int) -> Iterator[int]:
     """The byte offset after each row of the file: after each line feed; where the file
-    holds quotes, after the line that ends each row as the csv module reads it."""
-    offset = start
+    holds quotes, after the line that ends each row as the csv module reads it.
+
+    In a file with quotes, a block of lines at a time: from a row's start, each line that
+    is one whole row of well-formed cells, none past the cell limit (pyarrow's regular
+    expression, :func:`~adoption.clean.delimited.whole_row_pattern`), ends a row, as the
+    csv module would end it; at the first other line (a quoted line break, a quote inside an
+    unquoted cell, a row the module refuses), the csv module reads that row.
+    """
     if not quoted:
+        offset = start
         for line in _lines(path, start):
             offset += len(line)
             yield offset
         return
-
-    def text_lines() -> Iterator[str]:
-        nonlocal offset
-        for line in _lines(path, start):
-            offset += len(line)  # the reader asks for a row's lines and no more
-            yield line.decode("utf-8")
-
+    size, pattern = path.stat().st_size, whole_row_pattern(delimiter)
     previous = csv.field_size_limit(max_cell_chars)
     try:
-        for _ in csv.reader(text_lines(), dialect=PythonDialect, delimiter=delimiter, strict=True):
-            yield offset
-    except csv.Error as error:
-        raise _Untokenized(offset) from error
+        with path.open("rb") as handle, path.open("rb") as own:
+            source = _Lines(own)
+            reader = csv.reader(source, dialect=PythonDialect, delimiter=delimiter, strict=True)
+
+            def by_csv(at: int) -> int:
+                """The end of the row starting at ``at``, as the csv module reads it."""
+                source.offset = at
+                try:
+                    next(reader)
+                except csv.Error as error:
+                    raise _Untokenized(source.offset) from error
+                return source.offset
+
+            offset = start
+            while offset < size:
+                handle.seek(offset)
+                block = handle.read(BLOCK_BYTES)
+                at_end = offset + len(block) >= size
+                cut = len(block) if at_end else block.rfind(b"\n") + 1
+                if not cut:  # a line longer than a block: the csv module reads its row
+                    offset = by_csv(offset)
+                    yield offset
+                    continue
+                lines = lines_of(None, block[:cut])
+                if block[cut - 1:cut] == b"\n":
+                    lines = lines[:-1]  # the empty text after the last line feed is no line
+                lengths = pc.binary_length(lines).to_numpy(zero_copy_only=False).astype(np.int64) + 1
+                if block[cut - 1:cut] != b"\n":
+                    lengths[-1] -= 1  # the file's last line, with no line feed after it
+                starts = offset + np.concatenate(([0], np.cumsum(lengths)))
+                whole = pc.and_(pc.match_substring_regex(lines, pattern),
+                                pc.less_equal(pc.binary_length(lines), max_cell_chars)).to_numpy(zero_copy_only=False)
+                others, line = np.flatnonzero(~whole), 0
+                while True:  # from the start of a row, at ``line`` of the block
+                    following = others[np.searchsorted(others, line):]
+                    other = int(following[0]) if len(following) else len(lengths)
+                    yield from starts[line + 1:other + 1].tolist()
+                    offset = int(starts[other])
+                    if other == len(lengths):
+                        break
+                    offset = by_csv(offset)
+                    yield offset
+                    if offset >= starts[-1]:
+                        break
+                    line = int(np.searchsorted(starts, offset))
     finally:
         csv.field_size_limit(previous)
+
+
+class _Lines:
+    """The file's lines, as text, from ``offset`` (which the caller sets before each row the
+    csv module reads), ``offset`` moved past each line read: the module asks for a row's
+    lines and no more."""
+
+    def __init__(self, handle):
+        self.handle, self.offset, self.at = handle, 0, -1
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.at != self.offset:
+            self.handle.seek(self.offset)
+        line = self.handle.readline()
+        if not line:
+            raise StopIteration
+        self.offset += len(line)
+        self.at = self.offset
+        return line.decode("utf-8")
 
 
 def _line_cuts(path: Path, start: int, size: int, piece_bytes: int) -> list[tuple[int, int]]:

@@ -120,7 +120,7 @@ def _whole_lines(text: str | None, delimiter: str, lines: pa.Array | None = None
     # A line without a quote is whole unquoted cells (a carriage return ends it at most), which
     # the pattern matches too: it runs on every line (picking the quoted ones out first copies
     # them, and costs more than the pattern on the lines it would spare).
-    if _holds(text, encoded, '"') and not pc.all(pc.match_substring_regex(rows, _whole_rows(delimiter)), min_count=0).as_py():
+    if _holds(text, encoded, '"') and not pc.all(pc.match_substring_regex(rows, whole_row_pattern(delimiter)), min_count=0).as_py():
         return None
     return rows
 
@@ -157,7 +157,7 @@ _BLANK = pa.array(["", "\r"], type=pa.large_string())
 _QUOTED = r'"(?:[^"\r\n]|"")*"'
 
 
-def _whole_rows(delimiter: str) -> str:
+def whole_row_pattern(delimiter: str) -> str:
     """A line that is one whole row of well-formed cells for the csv module in strict mode:
     quoted cells closed on the line and followed by ``delimiter`` or the line's end, unquoted
     cells without a quote or line end; a carriage return ends the line at most."""
