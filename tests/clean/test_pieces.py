@@ -431,3 +431,34 @@ def test_a_first_line_longer_than_the_first_block_is_read_whole(tmp_path, monkey
     path.write_bytes(("\n".join([title, HEADER] + [f'37{n:05d},"Cty\n{n}",Dĩ An,4711' for n in range(60)]) + "\n").encode())
     assert plan_pieces(path, ReadLimits(), 200) is None
     _same(path, 200)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1258", "utf-16"])
+@pytest.mark.parametrize("nuls", [1, 100])
+def test_nul_bytes_after_the_files_start_are_read_in_pieces(tmp_path, monkeypatch, encoding, nuls):
+    """NUL bytes deep in a large file (a block of zeros a disk error left, say) are read as
+    the whole read reads them, in pieces: the reader looks for a binary file only in the
+    file's first 4 KB. NUL bytes there leave the file to the whole read."""
+    from adoption.clean import pieces
+    from adoption.synth.files import to_cp1258
+
+    lines = LINES + [f"37002{n:05d},Công ty thêm {n},Dĩ An,4711,{n},x" for n in range(150)]
+    lines[150] = lines[150].replace("Công ty thêm", "Công" + "\x00" * nuls + " ty thêm")
+    text = "\r\n".join(lines)
+    path = tmp_path / "register.csv"
+    path.write_bytes(to_cp1258(text) if encoding == "cp1258" else text.encode(encoding))
+    assert b"\x00" not in path.read_bytes()[:4096] or encoding == "utf-16"
+    whole_read = pieces.read_raw
+
+    def in_pieces_only(*args, data=None, **kwargs):
+        assert data is not None, "the file read whole"
+        return whole_read(*args, data=data, **kwargs)
+
+    monkeypatch.setattr(pieces, "read_raw", in_pieces_only)
+    whole, read = _same(path, 500)
+    assert len(read) > 2 and whole.frame["name"].str.contains("\x00" * nuls, regex=False).sum() == 1
+    monkeypatch.undo()
+    start = tmp_path / "start.csv"  # a NUL in the first 4 KB
+    start.write_bytes(text.replace("Công ty số 3,", "Công\x00ty số 3,").encode())
+    assert plan_pieces(start, ReadLimits(), 500) is None
+    _same(start, 500)

@@ -26,7 +26,7 @@ from ..core.io import DATA_SUFFIXES
 from .delimited import PythonDialect, lines_of, whole_row_pattern
 from .encoding import UTF8_BOM, Decoded, multibyte_characters, valid_utf8, wide_bom
 from .limits import ReadLimits
-from .read import sniff_delimiter
+from .read import BINARY_SAMPLE_BYTES, sniff_delimiter
 
 # A CSV larger than this is read in pieces of about this size (each takes a few times it in memory).
 PIECE_BYTES = 128 * 1024 * 1024
@@ -80,7 +80,7 @@ def _scan(path: Path) -> tuple[bool, int, int, bool, bool, str | None] | None:
     and multi-byte characters, whether it holds a quote and ends with a line feed, and its
     delimiter (None where its first line might go on past the first block: the file is
     UTF-8, to be read whole); None where a byte is not UTF-8 (or it is UTF-16 or UTF-32), or
-    one is NUL (the bytes after it unread)."""
+    one of the first bytes, where the reader looks for a binary file, is NUL."""
     decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
     newlines = multibyte = 0
     quoted, last, head, bom, first_text = False, b"", "", False, True
@@ -88,7 +88,9 @@ def _scan(path: Path) -> tuple[bool, int, int, bool, bool, str | None] | None:
         first = True
         while block := handle.read(BLOCK_BYTES):
             if first:
-                if wide_bom(block) or block.startswith(ZIP_START):  # a zip with a text file's name: the whole read says
+                # A zip with a text file's name, or NUL bytes where the reader looks for a
+                # binary file: the whole read says. (NUL bytes further on are read in pieces.)
+                if wide_bom(block) or block.startswith(ZIP_START) or b"\x00" in block[:BINARY_SAMPLE_BYTES]:
                     return None
                 bom = block.startswith(UTF8_BOM)
                 block = block[3:] if bom else block
@@ -99,8 +101,6 @@ def _scan(path: Path) -> tuple[bool, int, int, bool, bool, str | None] | None:
                 return None
             if first_text:
                 head, first_text = text, False
-            if b"\x00" in block:  # read whole: the reader's checks of NUL bytes look at the file's start
-                return None
             newlines += block.count(b"\n")
             multibyte += multibyte_characters(block)
             quoted = quoted or b'"' in block

@@ -42,9 +42,9 @@ import pandas as pd
 
 from ..core.errors import InputFileError
 from .cuts import PIECE_BYTES, Plan, TooManyRows, large_csv, plan_pieces, planned
-from .encoding import Decoded
+from .encoding import Decoded, wide_bom
 from .limits import ReadLimits, breach, check_file_size
-from .read import EXTRA_COLUMNS, RawTable, read_raw
+from .read import BINARY_SAMPLE_BYTES, EXTRA_COLUMNS, RawTable, read_raw
 from .refused import whole_files_error
 from .scratch import scratch_folder
 from .transcode import streamed_decoding, transcode
@@ -93,8 +93,10 @@ def _as_utf8(path: Path, limits: ReadLimits, piece_bytes: int) -> Iterator[tuple
     UTF-8 file in a temporary folder (removed on leaving), and where to cut that; None for
     any other file, read whole: the folder is gone before then, and a folder that cannot be
     written (no space left, say) leaves the file to the whole read too."""
-    if not large_csv(path, piece_bytes):
-        yield None
+    with path.open("rb") as handle:
+        start = handle.read(BINARY_SAMPLE_BYTES)
+    if not large_csv(path, piece_bytes) or (b"\x00" in start and not wide_bom(start)):
+        yield None  # NUL bytes where the reader looks for a binary file: the whole read says
         return
     decoded = streamed_decoding(path)
     if decoded is None:
@@ -160,7 +162,7 @@ def _read_planned(path: Path, source: Path, plan: Plan, aliases: dict[str, tuple
             for failed, ((start, stop), before) in enumerate(zip(plan.bounds[1:], plan.rows_before[1:]), start=1):
                 data = piece(start, stop)
                 marked = marks.of(head, data)
-                yield _renumbered(read_raw(path, aliases, required, limits, data=head + data, marked=marked),
+                yield _renumbered(read_raw(path, aliases, required, limits, data=head + data, marked=marked, later=True),
                                   before - (header + 1), decoded)
                 del data
             if plan.refused is not None:  # the csv module refused a row of it, which the reader did not

@@ -34,6 +34,7 @@ OLD_FORMATS = {".xls": "an old Excel file (.xls, Excel 97-2003)", ".xlsb": "a bi
 # a CSV (UTF-16 and UTF-32 files start with a byte-order mark); a stray NUL is read, and
 # the cleaning drops it.
 BINARY_NUL_SHARE = 0.01
+BINARY_SAMPLE_BYTES = 4096
 _SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 EXTRA_COLUMNS = ["source_file", "source_sheet", "source_row", "column", "value"]
 XLSX_TEXT = Decoded("", "utf-8", 1.0, "an XLSX workbook stores its text as UTF-8 XML")
@@ -61,17 +62,19 @@ class RawTable:
         return pd.DataFrame(columns=[*SOURCE_COLUMNS, "reason_code", "reason"])
 
 
-def _read_delimited(path: Path, limits: ReadLimits, data: bytes | None = None,
-                    shape_only: bool = False) -> tuple[list[tuple[str, pd.DataFrame]], Decoded]:
+def _read_delimited(path: Path, limits: ReadLimits, data: bytes | None = None, shape_only: bool = False,
+                    later: bool = False) -> tuple[list[tuple[str, pd.DataFrame]], Decoded]:
     """The text of a delimited file (``data``, else its bytes) as one sheet, and its
-    encoding; ``shape_only``: only its checks up to every line's width (no sheet)."""
+    encoding; ``shape_only``: only its checks up to every line's width (no sheet);
+    ``later``: ``data`` is a later piece behind the file's head, the file's start checked
+    with its first piece (NUL bytes of its own are no sign of a binary file)."""
     data = path.read_bytes() if data is None else data
     if not data or data.isspace():  # as not data.strip(), without a copy of the file
         raise InputFileError(f"{path}: the file is empty; expected a header row and data rows")
     if data[:4] == b"PK\x03\x04":
         raise InputFileError(f"{path}: this is a zip or XLSX file with a text file's name; rename it to .xlsx")
-    sample = data[:4096]
-    if sample.count(b"\x00") > max(4, BINARY_NUL_SHARE * len(sample)) and not wide_bom(data):
+    sample = data[:BINARY_SAMPLE_BYTES]
+    if not later and sample.count(b"\x00") > max(4, BINARY_NUL_SHARE * len(sample)) and not wide_bom(data):
         raise InputFileError(f"{path}: binary content; expected a CSV (comma, semicolon or tab separated) or XLSX file")
     # Every byte valid UTF-8 (the usual case): the text is held as those bytes, for pyarrow,
     # and made a Python string only where a parser or an error message needs it.
@@ -132,11 +135,13 @@ def _read_delimited(path: Path, limits: ReadLimits, data: bytes | None = None,
     return [("", frame)], replace(decoded, text="")
 
 
-def delimited_error(path: Path, data: bytes, limits: ReadLimits, *, parse: bool) -> InputFileError | None:
+def delimited_error(path: Path, data: bytes, limits: ReadLimits, *, parse: bool,
+                    later: bool = False) -> InputFileError | None:
     """The error reading ``data`` as the CSV ``path`` gives in its checks up to every line's
-    width (and in its parse, where ``parse``), as :func:`read_raw` raises it; None for none."""
+    width (and in its parse, where ``parse``), as :func:`read_raw` raises it; None for none.
+    ``later``: as :func:`read_raw`'s."""
     try:
-        _read_delimited(path, limits, data, shape_only=not parse)
+        _read_delimited(path, limits, data, shape_only=not parse, later=later)
     except InputFileError as error:
         return error
     return None
@@ -214,6 +219,7 @@ def read_raw(
     limits: ReadLimits | None = None,
     data: bytes | None = None,
     marked: Decoded | None = None,
+    later: bool = False,
 ) -> RawTable:
     """Read one CSV or XLSX file into canonical columns, keeping extra columns aside.
 
@@ -235,6 +241,8 @@ def read_raw(
     evidence of the file whose text (made UTF-8) ``data`` is, each byte of the file that was
     not valid in its encoding shown in ``data`` by ``marked.marker`` (those bytes, in order,
     in ``marked.bad_bytes``): the rows holding them are set aside as the whole read sets them aside.
+    ``later``: ``data`` is a later piece of the file read behind its head (its first rows), whose
+    start the first piece's read checked: a run of NUL bytes in the piece is read, as in the whole file.
     """
     suffix = path.suffix.lower()
     if suffix in OLD_FORMATS:
@@ -251,7 +259,7 @@ def read_raw(
         else:
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
-    sheets, decoded = (read_xlsx(path, limits), XLSX_TEXT) if suffix == ".xlsx" else _read_delimited(path, limits, data)
+    sheets, decoded = (read_xlsx(path, limits), XLSX_TEXT) if suffix == ".xlsx" else _read_delimited(path, limits, data, later=later)
     decoded = marked or decoded
     del data
     index = alias_index(aliases)

@@ -48,15 +48,15 @@ def whole_files_error(path: Path, source: Path, cuts: tuple[list[tuple[int, int]
             return data if number == 0 else head + b"\n" * (feeds[number] - head.count(b"\n")) + data
 
         own = padded(failed)
-        wide = delimited_error(path, own, limits, parse=False)
+        wide = delimited_error(path, own, limits, parse=False, later=failed > 0)
         if wide is not None:
             return wide  # the file's first line too wide: no piece before had one
         later = range(failed + 1, len(bounds))
         for number in later:  # the whole read checks every line's width before it parses
-            wide = delimited_error(path, padded(number), limits, parse=False)
+            wide = delimited_error(path, padded(number), limits, parse=False, later=True)
             if wide is not None:
                 return wide
-        parsed = delimited_error(path, own, limits, parse=True)
+        parsed = delimited_error(path, own, limits, parse=True, later=failed > 0)
         if parsed is not None:
             return parsed
         if failed > 0:  # not found again (no other piece can fail after its parse): the whole read says
@@ -64,7 +64,7 @@ def whole_files_error(path: Path, source: Path, cuts: tuple[list[tuple[int, int]
             read_raw(path, *columns, limits)
             return error
         for number in later[:rows_cut - 1]:  # the first piece's header or columns: the whole read parses every row first
-            parsed = delimited_error(path, padded(number), limits, parse=True)
+            parsed = delimited_error(path, padded(number), limits, parse=True, later=True)
             if parsed is not None:
                 return parsed
         return error
