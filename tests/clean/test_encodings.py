@@ -178,6 +178,15 @@ def test_a_carriage_return_alone_inside_a_row_is_refused_with_its_line(tmp_path)
         clean_raw(_register(tmp_path, "dn.csv", data))
 
 
+def test_a_carriage_return_alone_is_named_where_the_reader_refuses_it_not_where_quotes_hold_one(tmp_path):
+    """A carriage return in quotes on line 2 is the cell's; the one outside quotes on line 4
+    is refused. The file's lines end as its first line ends."""
+    data = b'MST,Ten DN,Huyen,Ma nganh\n3700145020,"Cong\rty A",Di An,6810\n1,b,c,d\r\n0100233488,Cong\rty B,Di An,2610\n'
+    with pytest.raises(InputFileError, match=r"dn.csv: line 4 holds a carriage return \(CR\) alone, outside quotes, "
+                                             r"while the file's lines end Unix \(LF\)"):
+        clean_raw(_register(tmp_path, "dn.csv", data))
+
+
 def test_a_carriage_return_inside_quotes_stays_in_its_cell(tmp_path):
     data = b'MST,Ten DN,Huyen,Ma nganh\n3700145020,"Cong ty\rA",Di An,6810\n'
     assert clean_raw(_register(tmp_path, "dn.csv", data)).enterprises["name"].tolist() == ["Cong ty A"]

@@ -462,3 +462,55 @@ def test_nul_bytes_after_the_files_start_are_read_in_pieces(tmp_path, monkeypatc
     start.write_bytes(text.replace("Công ty số 3,", "Công\x00ty số 3,").encode())
     assert plan_pieces(start, ReadLimits(), 500) is None
     _same(start, 500)
+
+
+_H = "Mã số thuế,Tên doanh nghiệp,Huyện,Ngành nghề kinh doanh chính"
+_ROWS = [_H] + [f"37{n:05d},Cty {n},Dĩ An,4711" for n in range(60)]
+
+
+def _with(changes: dict[int, str], rows=None, blank_first=False) -> bytes:
+    rows = list(_ROWS if rows is None else rows)
+    for at, row in changes.items():
+        rows[at] = row
+    return (("\n" if blank_first else "") + "\n".join(rows) + "\n").encode()
+
+
+@pytest.mark.parametrize("data, limits", [
+    # A row too wide before a row the csv module refuses: the parse reads every row first.
+    (_with({20: _ROWS[20] + ",thừa", 45: '3700045,"Cty "x" y",Dĩ An,4711'}), ReadLimits()),
+    # A carriage return alone after one in quotes; the file's lines end as its first ends.
+    (_with({5: '3700005,"Cty\rnăm",Dĩ An,4711', 45: "3700045,Cty\rx,Dĩ An,4711"}), ReadLimits()),
+    (_with({35: "3700035,Cty\rx,Dĩ An,4711", 50: _ROWS[50] + "\r", 51: '3700050,"q",Dĩ An,4711'}), ReadLimits()),
+    # A blank first line, a refused row in the first piece, later lines of another separator.
+    (_with({2: '3700002,"Cty "x" y",Dĩ An,4711', **{n: "a;b;c;d;e;f;g;h;i;j;k;l;m" for n in range(44, 61)}},
+           blank_first=True), ReadLimits(max_columns=10)),
+    # A long line of short cells before a quoted cell past the limit; a quote never closed
+    # passing the limit before a long line.
+    (_with({5: "3700004,Cty bốn bốn bốn bốn,Dĩ An Dĩ An Dĩ An,4711", 50: '3700049,"' + "d" * 50 + '",Dĩ An,4711'},
+           rows=[_H] + [f'37{n:05d},"Cty {n}",Dĩ An,4711' for n in range(60)]), ReadLimits(max_cell_chars=40)),
+    (_with({40: '3700040,"Cty mở,Dĩ An,4711', 55: "3700055," + ",".join(["abc"] * 30)}), ReadLimits(max_cell_chars=100)),
+    # A file beyond the size limit with a refused row: its size first.
+    (_with({5: '3700005,"Cty "x" y",Dĩ An,4711'}), ReadLimits(max_file_mb=0)),
+], ids=["wide-then-refused", "cr-after-quoted-cr", "cr-windows-later", "blank-first-line", "long-line-first",
+        "open-quote-past-limit", "size-first"])
+def test_what_an_attack_on_refused_rows_found(tmp_path, monkeypatch, data, limits):
+    """Files a helper's attack found giving another message in pieces than whole."""
+    from adoption.clean import pieces
+
+    path = tmp_path / "r.csv"
+    path.write_bytes(data)
+    with pytest.raises(InputFileError) as whole:
+        read_raw(path, ALIASES, REQUIRED, limits)
+    monkeypatch.setattr(pieces, "read_raw", lambda *a, data=None, **k: read_raw(*a, data=data, **k) if data
+                        else pytest.fail("the file read whole"))
+    with pytest.raises(InputFileError) as in_pieces:
+        list(read_pieces(path, ALIASES, REQUIRED, limits, 200))
+    assert str(in_pieces.value) == str(whole.value)
+
+
+def test_a_file_of_carriage_returns_only_is_read_whole_as_the_reader_takes_them_for_line_ends(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_bytes("\r".join([_H] + [f'37{n:05d},"Cty {n}",Dĩ An,4711' for n in range(60)]).encode())
+    assert plan_pieces(path, ReadLimits(), 200) is None
+    whole, _ = _same(path, 200)
+    assert len(whole.frame) == 60

@@ -85,13 +85,15 @@ def _scan(path: Path) -> tuple[bool, int, int, bool, bool, str | None] | None:
     newlines = multibyte = 0
     quoted, last, head, bom, first_text = False, b"", "", False, True
     with path.open("rb") as handle:
+        # A zip with a text file's name, or NUL bytes where the reader looks for a binary
+        # file: the whole read says. (NUL bytes further on are read in pieces.)
+        start = handle.read(BINARY_SAMPLE_BYTES)
+        if wide_bom(start) or start.startswith(ZIP_START) or b"\x00" in start:
+            return None
+        handle.seek(0)
         first = True
         while block := handle.read(BLOCK_BYTES):
             if first:
-                # A zip with a text file's name, or NUL bytes where the reader looks for a
-                # binary file: the whole read says. (NUL bytes further on are read in pieces.)
-                if wide_bom(block) or block.startswith(ZIP_START) or b"\x00" in block[:BINARY_SAMPLE_BYTES]:
-                    return None
                 bom = block.startswith(UTF8_BOM)
                 block = block[3:] if bom else block
                 first = False
@@ -253,7 +255,7 @@ def planned(path: Path, limits: ReadLimits, piece_bytes: int) -> tuple[Plan | No
     if scanned is None:
         return None, True
     bom, newlines, multibyte, quoted, ends_with_newline, delimiter = scanned
-    if delimiter is None:
+    if delimiter is None or not newlines:  # no line feed: the reader takes carriage returns for line ends
         return None, False
     if newlines + (not ends_with_newline) > limits.max_rows:
         # The whole read's checks before it counts the lines pass (a file of blank lines only

@@ -69,6 +69,8 @@ def read_pieces(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple
         else:
             yield read_raw(path, aliases, required, limits)
         return
+    if large_csv(path, piece_bytes):
+        check_file_size(path, limits)  # as the whole read, before it reads the file
     try:
         plan, other_encoding = planned(path, limits, piece_bytes)
         if plan is not None:
@@ -83,7 +85,6 @@ def read_pieces(path: Path, aliases: dict[str, tuple[str, ...]], required: tuple
                 return
             yield from _read_planned(path, *utf8, aliases, required, limits)
     except TooManyRows as too_many:  # as the whole read refuses it, after the file's size
-        check_file_size(path, limits)
         raise breach(path, "", f"{too_many.count:,} lines", "max_rows", limits.max_rows) from None
 
 
@@ -153,6 +154,8 @@ def _read_planned(path: Path, source: Path, plan: Plan, aliases: dict[str, tuple
         try:
             data = piece(*plan.bounds[0])
             first = read_raw(path, aliases, required, limits, data=data, marked=marks.of(b"", data))
+            if plan.refused == 0:
+                raise _unrefused(path)
             header = first.header_rows[""]
             head = piece(0, plan.row_ends[header])
             first = replace(first, decoded=decoded)
@@ -165,13 +168,17 @@ def _read_planned(path: Path, source: Path, plan: Plan, aliases: dict[str, tuple
                 yield _renumbered(read_raw(path, aliases, required, limits, data=head + data, marked=marked, later=True),
                                   before - (header + 1), decoded)
                 del data
-            if plan.refused is not None:  # the csv module refused a row of it, which the reader did not
-                raise RuntimeError(f"{path}: a row the csv module cannot tokenize was read; please report this file")
+            if plan.refused is not None:
+                raise _unrefused(path)
         except InputFileError as error:
-            rows_cut = len(plan.bounds) if plan.refused is None else plan.refused + 1
-            found = whole_files_error(path, source, (plan.bounds, plan.row_ends, rows_cut), (failed, header),
+            found = whole_files_error(path, source, (plan.bounds, plan.row_ends, plan.refused), (failed, header),
                                       (aliases, required), limits, error)
             raise found from found.__cause__
+
+
+def _unrefused(path: Path) -> RuntimeError:
+    """The error for a piece holding a row the csv module refused that the reader read."""
+    return RuntimeError(f"{path}: a row the csv module cannot tokenize was read; please report this file")
 
 
 class _Marks:

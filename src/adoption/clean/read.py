@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -105,12 +104,13 @@ def _read_delimited(path: Path, limits: ReadLimits, data: bytes | None = None, s
     except (pd.errors.ParserError, csv.Error) as exc:
         text = text if text is not None else encoded.decode("utf-8")
         if "field larger than field limit" in str(exc):
-            # The first line past the limit; for a quoted cell over several lines, the line it passes it on.
-            line = long_line(text, limits.max_cell_chars) or csv_error_line(text, delimiter)
+            # The line the csv module reads when the cell passes the limit (for a quoted cell
+            # over several lines, the line it passes it on); else the first line past it.
+            line = csv_error_line(text, delimiter) or long_line(text, limits.max_cell_chars)
             raise breach(path, f"line {line}" if line else "", f"a cell of more than {limits.max_cell_chars:,} "
                          "characters", "max_cell_chars", limits.max_cell_chars) from exc
         if "new-line character seen in unquoted field" in str(exc):
-            raise InputFileError(_lone_cr_message(path, text)) from exc
+            raise InputFileError(_lone_cr_message(path, text, csv_error_line(text, delimiter))) from exc
         wide = too_wide(text, delimiter, exc)
         if wide:
             line, found, expected = wide
@@ -202,11 +202,13 @@ def _unix_line_ends(text: str) -> str:
     return text.replace("\r", "\n") if "\r" in text and "\n" not in text else text
 
 
-def _lone_cr_message(path: Path, text: str) -> str:
-    """Why a file whose lines end in line feeds but hold a carriage return alone is refused."""
-    lone = re.search("\r(?!\n)", text)
-    where = f"line {text.count(chr(10), 0, lone.start()) + 1}" if lone else "a line"
-    ends = "Windows (CR LF)" if "\r\n" in text else "Unix (LF)"
+def _lone_cr_message(path: Path, text: str, line: int | None) -> str:
+    """Why a file whose lines end in line feeds but hold a carriage return alone outside
+    quotes (on ``line``, where the csv module refused it) is refused; the file's lines end
+    as its first line ends."""
+    where = f"line {line}" if line else "a line"
+    first = text.find("\n")
+    ends = "Windows (CR LF)" if first > 0 and text[first - 1] == "\r" else "Unix (LF)"
     return (f"{path}: {where} holds a carriage return (CR) alone, outside quotes, while the file's lines end "
             f"{ends}: it is not read, rather than guess whether the CR ends a row or belongs to a cell. Open the file "
             "in a text editor, remove that character or save the file with one kind of line end, then run again")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core.errors import InputFileError
+from .encoding import UTF8_BOM
 from .limits import ReadLimits
 from .read import delimited_error, read_raw
 
@@ -27,19 +28,21 @@ def whole_files_error(path: Path, source: Path, cuts: tuple[list[tuple[int, int]
     later piece at an earlier one of those stages comes first.
 
     ``source``: the file, or its text in UTF-8; ``cuts``: each piece's byte range, the
-    end of each of the file's first rows (:class:`~adoption.clean.cuts.Plan`), and how
-    many of the pieces are cut where rows end (the others, after a row the csv module cannot
-    tokenize, are cut at line feeds: their lines' width is checked, never their parse); ``where``:
+    end of each of the file's first rows (:class:`~adoption.clean.cuts.Plan`), and the
+    piece holding a row the csv module cannot tokenize, if any (the pieces after it are cut
+    at line feeds: their lines' width is checked, never their parse; its own error comes
+    before any other of the parse, which reads every row before it counts their cells); ``where``:
     the piece refused, and the header's row where it is known; ``columns``: the aliases and
     required columns the file is read with.
     """
-    (bounds, row_ends, rows_cut), (failed, header) = cuts, where
+    (bounds, row_ends, refused), (failed, header) = cuts, where
+    rows_cut = len(bounds) if refused is None else refused + 1
     starts = [start for start, _ in bounds]
     feeds = _line_feeds(source, starts)
     with source.open("rb") as handle:
-        # The file's rows to its header (its first row where the header is not known; its
-        # first line where not even that row was read whole).
-        head = handle.read(row_ends[header or 0]) if row_ends else handle.readline(BLOCK_BYTES)
+        head_end = row_ends[header] if header is not None else _first_filled(handle, row_ends)
+        handle.seek(0)
+        head = handle.read(head_end)
 
         def padded(number: int) -> bytes:
             start, stop = bounds[number]
@@ -56,6 +59,10 @@ def whole_files_error(path: Path, source: Path, cuts: tuple[list[tuple[int, int]
             wide = delimited_error(path, padded(number), limits, parse=False, later=True)
             if wide is not None:
                 return wide
+        if refused is not None and refused != failed:
+            parsed = delimited_error(path, padded(refused), limits, parse=True, later=True)
+            if parsed is not None:
+                return parsed
         parsed = delimited_error(path, own, limits, parse=True, later=failed > 0)
         if parsed is not None:
             return parsed
@@ -68,6 +75,23 @@ def whole_files_error(path: Path, source: Path, cuts: tuple[list[tuple[int, int]
             if parsed is not None:
                 return parsed
         return error
+
+
+def _first_filled(handle, row_ends: list[int]) -> int:
+    """The end of the file's first row that is not blank (among its first rows, ``row_ends``);
+    where none is whole, of its first line that is not: the line its delimiter is told from."""
+    handle.seek(0)
+    at = 0
+    for end in row_ends:
+        if handle.read(end - at).replace(UTF8_BOM, b"", 1).strip():
+            return end
+        at = end
+    handle.seek(at)
+    while line := handle.readline(BLOCK_BYTES):
+        at += len(line)
+        if line.replace(UTF8_BOM, b"", 1).strip():
+            break
+    return at
 
 
 def _line_feeds(path: Path, offsets: list[int]) -> list[int]:
