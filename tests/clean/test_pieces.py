@@ -484,6 +484,10 @@ def _with(changes: dict[int, str], rows=None, blank_first=False) -> bytes:
     # A blank first line, a refused row in the first piece, later lines of another separator.
     (_with({2: '3700002,"Cty "x" y",Dĩ An,4711', **{n: "a;b;c;d;e;f;g;h;i;j;k;l;m" for n in range(44, 61)}},
            blank_first=True), ReadLimits(max_columns=10)),
+    # The same after a first line of a no-break space (blank to the delimiter's sniff) and a BOM.
+    (b"\xef\xbb\xbf" + "\u00a0\n".encode() + _with({2: '3700002,"Cty "x" y",Dĩ An,4711',
+                                                   **{n: "a;b;c;d;e;f;g;h;i;j;k;l;m" for n in range(44, 61)}}),
+     ReadLimits(max_columns=10)),
     # A long line of short cells before a quoted cell past the limit; a quote never closed
     # passing the limit before a long line.
     (_with({5: "3700004,Cty bốn bốn bốn bốn,Dĩ An Dĩ An Dĩ An,4711", 50: '3700049,"' + "d" * 50 + '",Dĩ An,4711'},
@@ -491,7 +495,8 @@ def _with(changes: dict[int, str], rows=None, blank_first=False) -> bytes:
     (_with({40: '3700040,"Cty mở,Dĩ An,4711', 55: "3700055," + ",".join(["abc"] * 30)}), ReadLimits(max_cell_chars=100)),
     # A file beyond the size limit with a refused row: its size first.
     (_with({5: '3700005,"Cty "x" y",Dĩ An,4711'}), ReadLimits(max_file_mb=0)),
-], ids=["wide-then-refused", "cr-after-quoted-cr", "cr-windows-later", "blank-first-line", "long-line-first",
+], ids=["wide-then-refused", "cr-after-quoted-cr", "cr-windows-later", "blank-first-line", "no-break-space-line",
+        "long-line-first",
         "open-quote-past-limit", "size-first"])
 def test_what_an_attack_on_refused_rows_found(tmp_path, monkeypatch, data, limits):
     """Files a helper's attack found giving another message in pieces than whole."""
@@ -514,3 +519,22 @@ def test_a_file_of_carriage_returns_only_is_read_whole_as_the_reader_takes_them_
     assert plan_pieces(path, ReadLimits(), 200) is None
     whole, _ = _same(path, 200)
     assert len(whole.frame) == 60
+
+
+def test_a_first_row_the_csv_module_refuses_past_a_block_is_reported_as_whole(tmp_path, monkeypatch):
+    """Carriage returns for line ends and one quoted line feed: the file's first line (to
+    that line feed) runs past a block of the count of line feeds and past a character's
+    first byte; the csv module refuses its first row."""
+    from adoption.clean import refused
+
+    monkeypatch.setattr(refused, "BLOCK_BYTES", 1000)
+    rows = ["tax code,name,district,main activity"] + [f"37{n:05d},Cong ty {n},Di An,4711" for n in range(60)]
+    rows[40] = '3700040,"Cty\nhai",Di An,4711'
+    text = "\r".join(rows)
+    path = tmp_path / "r.csv"
+    path.write_bytes((text[:999] + "ĩ" + text[1000:]).encode())
+    with pytest.raises(InputFileError) as whole:
+        read_raw(path, ALIASES, REQUIRED, ReadLimits())
+    with pytest.raises(InputFileError) as in_pieces:
+        list(read_pieces(path, ALIASES, REQUIRED, ReadLimits(), 200))
+    assert str(in_pieces.value) == str(whole.value)

@@ -21,7 +21,7 @@ from ..core.io import DATA_SUFFIXES
 from ..core.outputs import sha256_file
 from ..core.schema import SOURCE_COLUMNS
 from .delimited import csv_error_line, parse_delimited, too_wide
-from .encoding import Decoded, decode, plain_utf8, wide_bom
+from .encoding import UTF8_BOM, Decoded, decode, plain_utf8, wide_bom
 from .header import alias_index, escaped_rows, no_header_error, sheet_header, sheet_rows
 from .limits import ReadLimits, breach, check_file_size, check_text_shape, long_line
 from .xlsx import read_xlsx
@@ -62,13 +62,15 @@ class RawTable:
 
 
 def _read_delimited(path: Path, limits: ReadLimits, data: bytes | None = None, shape_only: bool = False,
-                    later: bool = False) -> tuple[list[tuple[str, pd.DataFrame]], Decoded]:
+                    later: bool = False, told: str | None = None) -> tuple[list[tuple[str, pd.DataFrame]], Decoded]:
     """The text of a delimited file (``data``, else its bytes) as one sheet, and its
     encoding; ``shape_only``: only its checks up to every line's width (no sheet);
     ``later``: ``data`` is a later piece behind the file's head, the file's start checked
-    with its first piece (NUL bytes of its own are no sign of a binary file)."""
+    with its first piece (NUL bytes of its own are no sign of a binary file, nor blank lines
+    of an empty one); ``told``:
+    the file's delimiter (:func:`file_delimiter`), where ``data`` may not show it."""
     data = path.read_bytes() if data is None else data
-    if not data or data.isspace():  # as not data.strip(), without a copy of the file
+    if not later and (not data or data.isspace()):  # as not data.strip(), without a copy of the file
         raise InputFileError(f"{path}: the file is empty; expected a header row and data rows")
     if data[:4] == b"PK\x03\x04":
         raise InputFileError(f"{path}: this is a zip or XLSX file with a text file's name; rename it to .xlsx")
@@ -80,7 +82,7 @@ def _read_delimited(path: Path, limits: ReadLimits, data: bytes | None = None, s
     plain = plain_utf8(data)
     if plain is not None and not (b"\r" in plain[1] and b"\n" not in plain[1]):
         (decoded, encoded), text = plain, None
-        delimiter = sniff_delimiter(_head(encoded))
+        delimiter = told or sniff_delimiter(_head(encoded))
     else:
         decoded = decode(path, data)
         text = _unix_line_ends(decoded.text)
@@ -93,7 +95,7 @@ def _read_delimited(path: Path, limits: ReadLimits, data: bytes | None = None, s
                 encoded = text.encode("utf-8")
             except UnicodeEncodeError:
                 encoded = None
-        delimiter = sniff_delimiter(text)
+        delimiter = told or sniff_delimiter(text)
     del data, plain  # the text (or its bytes) holds it now
     lines = check_text_shape(path, text, delimiter, limits, encoded)
     if shape_only:
@@ -135,13 +137,13 @@ def _read_delimited(path: Path, limits: ReadLimits, data: bytes | None = None, s
     return [("", frame)], replace(decoded, text="")
 
 
-def delimited_error(path: Path, data: bytes, limits: ReadLimits, *, parse: bool,
-                    later: bool = False) -> InputFileError | None:
+def delimited_error(path: Path, data: bytes, limits: ReadLimits, *, parse: bool, later: bool = False,
+                    delimiter: str | None = None) -> InputFileError | None:
     """The error reading ``data`` as the CSV ``path`` gives in its checks up to every line's
     width (and in its parse, where ``parse``), as :func:`read_raw` raises it; None for none.
-    ``later``: as :func:`read_raw`'s."""
+    ``later``: as :func:`read_raw`'s; ``delimiter``: the file's, where ``data`` may not show it."""
     try:
-        _read_delimited(path, limits, data, shape_only=not parse, later=later)
+        _read_delimited(path, limits, data, shape_only=not parse, later=later, told=delimiter)
     except InputFileError as error:
         return error
     return None
@@ -159,6 +161,16 @@ def sniff_delimiter(text: str) -> str:
         return csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
     except csv.Error:
         return ","
+
+
+def file_delimiter(start: bytes) -> str:
+    """The delimiter the whole read tells from a UTF-8 file whose first bytes, ``start``,
+    hold its first line that is not blank (or all of it).
+
+    >>> file_delimiter("\\ufeff\\u00a0\\n\\nMã;Tên\\n".encode())
+    ';'
+    """
+    return sniff_delimiter(_head(start[len(UTF8_BOM):] if start.startswith(UTF8_BOM) else start))
 
 
 def _head(encoded: bytes, size: int = 1 << 16) -> str:

@@ -9,9 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core.errors import InputFileError
-from .encoding import UTF8_BOM
 from .limits import ReadLimits
-from .read import delimited_error, read_raw
+from .read import delimited_error, file_delimiter, read_raw
 
 # The file is read in blocks of this size to count its line feeds.
 BLOCK_BYTES = 16 * 1024 * 1024
@@ -40,9 +39,9 @@ def whole_files_error(path: Path, source: Path, cuts: tuple[list[tuple[int, int]
     starts = [start for start, _ in bounds]
     feeds = _line_feeds(source, starts)
     with source.open("rb") as handle:
-        head_end = row_ends[header] if header is not None else _first_filled(handle, row_ends)
-        handle.seek(0)
-        head = handle.read(head_end)
+        # The file's rows to its header (its first row where the header is not known; none
+        # where not even that row was read whole: the file's delimiter is told to each piece).
+        head = handle.read(row_ends[header or 0]) if row_ends else b""
 
         def padded(number: int) -> bytes:
             start, stop = bounds[number]
@@ -50,20 +49,27 @@ def whole_files_error(path: Path, source: Path, cuts: tuple[list[tuple[int, int]
             data = handle.read(stop - start)
             return data if number == 0 else head + b"\n" * (feeds[number] - head.count(b"\n")) + data
 
+        # The file's delimiter, told from its first piece, which holds its first filled line
+        # (the head of a later piece may not).
+        delimiter = file_delimiter(padded(0))
         own = padded(failed)
-        wide = delimited_error(path, own, limits, parse=False, later=failed > 0)
+
+        def error_of(number: int, data: bytes, parse: bool) -> InputFileError | None:
+            return delimited_error(path, data, limits, parse=parse, later=number > 0, delimiter=delimiter)
+
+        wide = error_of(failed, own, False)
         if wide is not None:
             return wide  # the file's first line too wide: no piece before had one
         later = range(failed + 1, len(bounds))
         for number in later:  # the whole read checks every line's width before it parses
-            wide = delimited_error(path, padded(number), limits, parse=False, later=True)
+            wide = error_of(number, padded(number), False)
             if wide is not None:
                 return wide
         if refused is not None and refused != failed:
-            parsed = delimited_error(path, padded(refused), limits, parse=True, later=True)
+            parsed = error_of(refused, padded(refused), True)
             if parsed is not None:
                 return parsed
-        parsed = delimited_error(path, own, limits, parse=True, later=failed > 0)
+        parsed = error_of(failed, own, True)
         if parsed is not None:
             return parsed
         if failed > 0:  # not found again (no other piece can fail after its parse): the whole read says
@@ -71,27 +77,10 @@ def whole_files_error(path: Path, source: Path, cuts: tuple[list[tuple[int, int]
             read_raw(path, *columns, limits)
             return error
         for number in later[:rows_cut - 1]:  # the first piece's header or columns: the whole read parses every row first
-            parsed = delimited_error(path, padded(number), limits, parse=True, later=True)
+            parsed = error_of(number, padded(number), True)
             if parsed is not None:
                 return parsed
         return error
-
-
-def _first_filled(handle, row_ends: list[int]) -> int:
-    """The end of the file's first row that is not blank (among its first rows, ``row_ends``);
-    where none is whole, of its first line that is not: the line its delimiter is told from."""
-    handle.seek(0)
-    at = 0
-    for end in row_ends:
-        if handle.read(end - at).replace(UTF8_BOM, b"", 1).strip():
-            return end
-        at = end
-    handle.seek(at)
-    while line := handle.readline(BLOCK_BYTES):
-        at += len(line)
-        if line.replace(UTF8_BOM, b"", 1).strip():
-            break
-    return at
 
 
 def _line_feeds(path: Path, offsets: list[int]) -> list[int]:
