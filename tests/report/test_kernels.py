@@ -141,6 +141,7 @@ def test_a_kernel_that_never_answers_is_killed_and_replaced(small_processed, tmp
                                notebooks_dir=notebooks, kernel=hung)
     assert built.ok and (tmp_path / "reports" / "plain.vi.html").is_file()
     assert "its kernel did not answer in 8 s; running it in a new kernel" in caplog.text
+    assert kernels.KERNEL_NOT_STARTED not in caplog.text  # nbclient's error, which the warning replaces
     with pytest.raises(ProcessLookupError):  # killed, and its exit collected
         os.kill(pid, 0)
 

@@ -234,8 +234,12 @@ def run_all(
 # Set while a build is being stopped: no new report starts, and the reports under way fail
 # because their kernels were killed (their failures are not news).
 STOPPING = threading.Event()
-# Nor are papermill's and nbclient's errors (on papermill's logger) about those kernels.
-logging.getLogger("papermill").addFilter(lambda record: not STOPPING.is_set())
+# Nor are papermill's and nbclient's errors (on papermill's logger) about those kernels, nor
+# nbclient's error for a kernel that did not start: the report says it runs in a new kernel
+# (adoption.report.execute), or fails with that error.
+KERNEL_NOT_STARTED = "Error occurred while starting new kernel client"
+logging.getLogger("papermill").addFilter(
+    lambda record: not STOPPING.is_set() and not str(record.msg).startswith(KERNEL_NOT_STARTED))
 
 
 def kill(kernel: EnvironmentKernelManager) -> None:
