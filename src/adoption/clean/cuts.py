@@ -26,7 +26,7 @@ from ..core.io import DATA_SUFFIXES
 from .delimited import PythonDialect, lines_of, whole_row_pattern
 from .encoding import UTF8_BOM, Decoded, multibyte_characters, valid_utf8, wide_bom
 from .limits import ReadLimits
-from .read import BINARY_SAMPLE_BYTES, sniff_delimiter
+from .read import BINARY_SAMPLE_BYTES, ZIP_START, sniff_delimiter
 
 # A CSV larger than this is read in pieces of about this size (each takes a few times it in memory).
 PIECE_BYTES = 128 * 1024 * 1024
@@ -34,15 +34,13 @@ PIECE_BYTES = 128 * 1024 * 1024
 BLOCK_BYTES = 16 * 1024 * 1024
 # The first piece holds at least these rows: the header is found among the first 30.
 HEAD_ROWS = 31
-# How a zip (an XLSX) starts.
-ZIP_START = b"PK\x03\x04"
 
 
 @dataclass(frozen=True)
 class Plan:
     """Where a CSV is cut: the byte range of each piece, the rows of the file before each,
-    the end of each of the file's first rows, and the whole file's encoding evidence.
-    ``refused``: the piece holding a row the csv module cannot tokenize, where the file has
+    the end of each of the file's first rows, the whole file's encoding evidence and its
+    delimiter (told from its first line that is not blank, as the whole read tells it). ``refused``: the piece holding a row the csv module cannot tokenize, where the file has
     one; it ends after that row's line, and the pieces after it are cut at line feeds, to
     be checked line by line only (the reader refuses the file at that row)."""
 
@@ -50,6 +48,7 @@ class Plan:
     rows_before: list[int]
     row_ends: list[int]
     decoded: Decoded
+    delimiter: str
     refused: int | None = None
 
 
@@ -276,7 +275,8 @@ def planned(path: Path, limits: ReadLimits, piece_bytes: int) -> tuple[Plan | No
         refused = [*bounds, (cut, untokenized.offset)]
         if untokenized.offset < size:
             refused += _line_cuts(path, untokenized.offset, size, piece_bytes)
-        return Plan(refused, rows_before, row_ends, valid_utf8("", multibyte=multibyte, bom=bom), len(bounds)), False
+        return Plan(refused, rows_before, row_ends, valid_utf8("", multibyte=multibyte, bom=bom), delimiter,
+                    len(bounds)), False
     except UnicodeDecodeError:  # the file changed since it was scanned: the whole read decides
         return None, True
     size = path.stat().st_size
@@ -286,4 +286,4 @@ def planned(path: Path, limits: ReadLimits, piece_bytes: int) -> tuple[Plan | No
         bounds.append((bounds[-1][1], size))
     else:
         rows_before.pop()
-    return Plan(bounds, rows_before, row_ends, valid_utf8("", multibyte=multibyte, bom=bom)), False
+    return Plan(bounds, rows_before, row_ends, valid_utf8("", multibyte=multibyte, bom=bom), delimiter), False

@@ -5,7 +5,7 @@ cells), so a single file of millions of rows would break the bounded memory of
 ``adoption clean --engine chunked``. A CSV larger than ``piece_bytes`` whose every byte is
 valid UTF-8 (after a byte-order mark, if any) is therefore read in pieces of whole rows:
 
-1. :func:`~adoption.clean.cuts.plan_pieces` reads the file once as a stream and cuts it
+1. :func:`~adoption.clean.cuts.plan_pieces` reads the file as a stream and cuts it
    where rows end (:mod:`adoption.clean.cuts`). A file of more lines than ``max_rows`` is
    refused as the whole read refuses it, without reading it whole.
 2. :func:`read_pieces` reads each piece with :func:`~adoption.clean.read.read_raw`, the
@@ -171,8 +171,7 @@ def _read_planned(path: Path, source: Path, plan: Plan, aliases: dict[str, tuple
             if plan.refused is not None:
                 raise _unrefused(path)
         except InputFileError as error:
-            found = whole_files_error(path, source, (plan.bounds, plan.row_ends, plan.refused), (failed, header),
-                                      (aliases, required), limits, error)
+            found = whole_files_error(path, source, plan, (failed, header), (aliases, required), limits, error)
             raise found from found.__cause__
 
 

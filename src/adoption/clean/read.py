@@ -21,7 +21,7 @@ from ..core.io import DATA_SUFFIXES
 from ..core.outputs import sha256_file
 from ..core.schema import SOURCE_COLUMNS
 from .delimited import csv_error_line, parse_delimited, too_wide
-from .encoding import UTF8_BOM, Decoded, decode, plain_utf8, wide_bom
+from .encoding import Decoded, decode, plain_utf8, wide_bom
 from .header import alias_index, escaped_rows, no_header_error, sheet_header, sheet_rows
 from .limits import ReadLimits, breach, check_file_size, check_text_shape, long_line
 from .xlsx import read_xlsx
@@ -34,6 +34,8 @@ OLD_FORMATS = {".xls": "an old Excel file (.xls, Excel 97-2003)", ".xlsb": "a bi
 # the cleaning drops it.
 BINARY_NUL_SHARE = 0.01
 BINARY_SAMPLE_BYTES = 4096
+# How a zip (an XLSX) starts.
+ZIP_START = b"PK\x03\x04"
 _SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 EXTRA_COLUMNS = ["source_file", "source_sheet", "source_row", "column", "value"]
 XLSX_TEXT = Decoded("", "utf-8", 1.0, "an XLSX workbook stores its text as UTF-8 XML")
@@ -68,11 +70,11 @@ def _read_delimited(path: Path, limits: ReadLimits, data: bytes | None = None, s
     ``later``: ``data`` is a later piece behind the file's head, the file's start checked
     with its first piece (NUL bytes of its own are no sign of a binary file, nor blank lines
     of an empty one); ``told``:
-    the file's delimiter (:func:`file_delimiter`), where ``data`` may not show it."""
+    the file's delimiter, where ``data`` may not show it."""
     data = path.read_bytes() if data is None else data
     if not later and (not data or data.isspace()):  # as not data.strip(), without a copy of the file
         raise InputFileError(f"{path}: the file is empty; expected a header row and data rows")
-    if data[:4] == b"PK\x03\x04":
+    if data.startswith(ZIP_START):
         raise InputFileError(f"{path}: this is a zip or XLSX file with a text file's name; rename it to .xlsx")
     sample = data[:BINARY_SAMPLE_BYTES]
     if not later and sample.count(b"\x00") > max(4, BINARY_NUL_SHARE * len(sample)) and not wide_bom(data):
@@ -161,16 +163,6 @@ def sniff_delimiter(text: str) -> str:
         return csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
     except csv.Error:
         return ","
-
-
-def file_delimiter(start: bytes) -> str:
-    """The delimiter the whole read tells from a UTF-8 file whose first bytes, ``start``,
-    hold its first line that is not blank (or all of it).
-
-    >>> file_delimiter("\\ufeff\\u00a0\\n\\nMã;Tên\\n".encode())
-    ';'
-    """
-    return sniff_delimiter(_head(start[len(UTF8_BOM):] if start.startswith(UTF8_BOM) else start))
 
 
 def _head(encoded: bytes, size: int = 1 << 16) -> str:

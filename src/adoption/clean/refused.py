@@ -9,16 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core.errors import InputFileError
+from .cuts import Plan
 from .limits import ReadLimits
-from .read import delimited_error, file_delimiter, read_raw
+from .read import delimited_error, read_raw
 
 # The file is read in blocks of this size to count its line feeds.
 BLOCK_BYTES = 16 * 1024 * 1024
 
 
-def whole_files_error(path: Path, source: Path, cuts: tuple[list[tuple[int, int]], list[int], int],
-                      where: tuple[int, int | None], columns: tuple[dict[str, tuple[str, ...]], tuple],
-                      limits: ReadLimits, error: InputFileError) -> InputFileError:
+def whole_files_error(path: Path, source: Path, plan: Plan, where: tuple[int, int | None],
+                      columns: tuple[dict[str, tuple[str, ...]], tuple], limits: ReadLimits,
+                      error: InputFileError) -> InputFileError:
     """The error reading the whole file ``path`` gives, where a piece gave ``error``, found
     a piece at a time: each piece read behind the file's rows down to its header (its first
     row, where the header is not known) and as many empty lines as the file has before the
@@ -26,15 +27,15 @@ def whole_files_error(path: Path, source: Path, cuts: tuple[list[tuple[int, int]
     width, then parses the whole text, then finds its header and columns: an error of a
     later piece at an earlier one of those stages comes first.
 
-    ``source``: the file, or its text in UTF-8; ``cuts``: each piece's byte range, the
-    end of each of the file's first rows (:class:`~adoption.clean.cuts.Plan`), and the
-    piece holding a row the csv module cannot tokenize, if any (the pieces after it are cut
-    at line feeds: their lines' width is checked, never their parse; its own error comes
-    before any other of the parse, which reads every row before it counts their cells); ``where``:
+    ``source``: the file, or its text in UTF-8; ``plan``: where it is cut, and its delimiter,
+    told to each piece; the piece holding a row the csv module cannot tokenize, if any (the
+    pieces after it are cut at line feeds: their lines' width is checked, never their parse;
+    its own error comes before any other of the parse, which reads every row before it
+    counts their cells); ``where``:
     the piece refused, and the header's row where it is known; ``columns``: the aliases and
     required columns the file is read with.
     """
-    (bounds, row_ends, refused), (failed, header) = cuts, where
+    (bounds, row_ends, refused), (failed, header) = (plan.bounds, plan.row_ends, plan.refused), where
     rows_cut = len(bounds) if refused is None else refused + 1
     starts = [start for start, _ in bounds]
     feeds = _line_feeds(source, starts)
@@ -49,13 +50,10 @@ def whole_files_error(path: Path, source: Path, cuts: tuple[list[tuple[int, int]
             data = handle.read(stop - start)
             return data if number == 0 else head + b"\n" * (feeds[number] - head.count(b"\n")) + data
 
-        # The file's delimiter, told from its first piece, which holds its first filled line
-        # (the head of a later piece may not).
-        delimiter = file_delimiter(padded(0))
         own = padded(failed)
 
         def error_of(number: int, data: bytes, parse: bool) -> InputFileError | None:
-            return delimited_error(path, data, limits, parse=parse, later=number > 0, delimiter=delimiter)
+            return delimited_error(path, data, limits, parse=parse, later=number > 0, delimiter=plan.delimiter)
 
         wide = error_of(failed, own, False)
         if wide is not None:
