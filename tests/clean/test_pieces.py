@@ -108,16 +108,19 @@ def test_files_in_other_encodings_are_read_in_pieces(tmp_path, monkeypatch, enco
 
 
 def test_a_utf8_copy_that_cannot_be_cut_or_written_leaves_the_file_to_the_whole_read(tmp_path, monkeypatch, caplog):
-    """A UTF-16 file holding a NUL (read whole: the reader's checks of NUL bytes look at the
-    file's start) has no copy left in the temporary folder while it is read whole; a
-    temporary folder that cannot be written leaves the file to the whole read, with a warning."""
-    from adoption.clean import pieces
+    """A UTF-16 file whose first line goes on past the first block the scan of its UTF-8 text
+    reads (read whole: the delimiter is not known) has no copy left in the temporary folder
+    while it is read whole; a temporary folder that cannot be written leaves the file to the
+    whole read, with a warning."""
+    from adoption.clean import cuts, pieces
 
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    monkeypatch.setattr(cuts, "BLOCK_BYTES", 256)
     path = tmp_path / "register.csv"
-    path.write_bytes("\r\n".join(LINES[:5] + ["0100233481,Công ty\x00 D,Dĩ An,4711,1,"] + LINES[5:]).encode("utf-16"))
+    path.write_bytes("\r\n".join([",".join(["Danh sách doanh nghiệp"] * 20)] + LINES).encode("utf-16"))
+    assert plan_pieces(path, ReadLimits(), 100) is None and cuts.planned(path, ReadLimits(), 100)[1]
     whole_read = pieces.read_raw
     copies = []
     monkeypatch.setattr(pieces, "read_raw", lambda *a, **k: copies.append(list(temporary.iterdir())) or whole_read(*a, **k))
@@ -457,11 +460,38 @@ def test_nul_bytes_after_the_files_start_are_read_in_pieces(tmp_path, monkeypatc
     monkeypatch.setattr(pieces, "read_raw", in_pieces_only)
     whole, read = _same(path, 500)
     assert len(read) > 2 and whole.frame["name"].str.contains("\x00" * nuls, regex=False).sum() == 1
-    monkeypatch.undo()
-    start = tmp_path / "start.csv"  # a NUL in the first 4 KB
-    start.write_bytes(text.replace("Công ty số 3,", "Công\x00ty số 3,").encode())
-    assert plan_pieces(start, ReadLimits(), 500) is None
-    _same(start, 500)
+
+
+@pytest.mark.parametrize("nuls, encoding, cut", [
+    (1, "utf-8", True),  # a stray NUL where the reader looks for a binary file
+    (4, "cp1258", True),
+    (60, "utf-16", True),  # NUL characters, closer together in the UTF-8 text than in the file
+    (50, "utf-8", False),  # a binary file
+    (50, "cp1258", False),
+])
+def test_nul_bytes_at_the_files_start(tmp_path, monkeypatch, nuls, encoding, cut):
+    """NUL bytes in a large file's first 4 KB, where the reader looks for a binary file, are
+    read in pieces as the whole read reads them, unless they make the file binary: the whole
+    read refuses it. A file in UTF-16 is never binary, its UTF-8 text neither."""
+    from adoption.clean import pieces
+    from adoption.synth.files import to_cp1258
+
+    lines = LINES + [f"37002{n:05d},Công ty thêm {n},Dĩ An,4711,{n},x" for n in range(150)]
+    text = "\r\n".join(lines).replace("Công ty số 3,", "Công" + "\x00" * nuls + "ty số 3,")
+    path = tmp_path / "register.csv"
+    path.write_bytes(to_cp1258(text) if encoding == "cp1258" else text.encode(encoding))
+    assert text.encode("utf-8")[:4096].count(b"\x00") == nuls  # in the first 4 KB of the file, and of its UTF-8 text
+    whole_read, read = pieces.read_raw, []
+    monkeypatch.setattr(pieces, "read_raw", lambda *a, data=None, **k: read.append(data) or whole_read(*a, data=data, **k))
+    if cut:
+        _same(path, 500)
+        assert len(read) > 2 and None not in read
+        return
+    assert plan_pieces(path, ReadLimits(), 500) is None
+    for reader in (lambda: whole_read(path, ALIASES, REQUIRED), lambda: list(read_pieces(path, ALIASES, REQUIRED, ReadLimits(), 500))):
+        with pytest.raises(InputFileError, match="binary content"):
+            reader()
+    assert read == [None]
 
 
 _H = "Mã số thuế,Tên doanh nghiệp,Huyện,Ngành nghề kinh doanh chính"
@@ -495,9 +525,14 @@ def _with(changes: dict[int, str], rows=None, blank_first=False) -> bytes:
     (_with({40: '3700040,"Cty mở,Dĩ An,4711', 55: "3700055," + ",".join(["abc"] * 30)}), ReadLimits(max_cell_chars=100)),
     # A file beyond the size limit with a refused row: its size first.
     (_with({5: '3700005,"Cty "x" y",Dĩ An,4711'}), ReadLimits(max_file_mb=0)),
+    # NUL bytes in the first 4 KB, not a binary file, before a refused row: in UTF-8, and
+    # as characters of UTF-16 (closer together in its UTF-8 text).
+    (_with({2: "3700002,Cty\x00,Dĩ An,4711", 45: '3700045,"Cty "x" y",Dĩ An,4711'}), ReadLimits()),
+    (_with({2: "3700002,Cty" + "\x00" * 60 + ",Dĩ An,4711", 5: '3700005,"Cty "x" y",Dĩ An,4711'}).decode().encode("utf-16"),
+     ReadLimits()),
 ], ids=["wide-then-refused", "cr-after-quoted-cr", "cr-windows-later", "blank-first-line", "no-break-space-line",
         "long-line-first",
-        "open-quote-past-limit", "size-first"])
+        "open-quote-past-limit", "size-first", "nul-first", "nul-utf-16"])
 def test_what_an_attack_on_refused_rows_found(tmp_path, monkeypatch, data, limits):
     """Files a helper's attack found giving another message in pieces than whole."""
     from adoption.clean import pieces

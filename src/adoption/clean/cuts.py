@@ -26,7 +26,7 @@ from ..core.io import DATA_SUFFIXES
 from .delimited import PythonDialect, lines_of, whole_row_pattern
 from .encoding import UTF8_BOM, Decoded, multibyte_characters, valid_utf8, wide_bom
 from .limits import ReadLimits
-from .read import BINARY_SAMPLE_BYTES, ZIP_START, sniff_delimiter
+from .read import BINARY_SAMPLE_BYTES, ZIP_START, looks_binary, sniff_delimiter
 
 # A CSV larger than this is read in pieces of about this size (each takes a few times it in memory).
 PIECE_BYTES = 128 * 1024 * 1024
@@ -74,20 +74,21 @@ def _lines(path: Path, start: int) -> Iterator[bytes]:
         yield from handle
 
 
-def _scan(path: Path) -> tuple[bool, int, int, bool, bool, str | None] | None:
+def _scan(path: Path, binary_checked: bool = False) -> tuple[bool, int, int, bool, bool, str | None] | None:
     """One pass over the file: whether it starts with a UTF-8 byte-order mark, its line feeds
     and multi-byte characters, whether it holds a quote and ends with a line feed, and its
     delimiter (None where its first line might go on past the first block: the file is
     UTF-8, to be read whole); None where a byte is not UTF-8 (or it is UTF-16 or UTF-32), or
-    one of the first bytes, where the reader looks for a binary file, is NUL."""
+    the file is binary by its first bytes (:func:`~adoption.clean.read.looks_binary`; not
+    looked for with ``binary_checked``: ``path`` is the UTF-8 text of a file found not binary)."""
     decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
     newlines = multibyte = 0
     quoted, last, head, bom, first_text = False, b"", "", False, True
     with path.open("rb") as handle:
-        # A zip with a text file's name, or NUL bytes where the reader looks for a binary
-        # file: the whole read says. (NUL bytes further on are read in pieces.)
+        # A zip with a text file's name, or a binary file (by the NUL bytes the reader
+        # looks for in its first bytes): the whole read says. (Other NUL bytes are read in pieces.)
         start = handle.read(BINARY_SAMPLE_BYTES)
-        if wide_bom(start) or start.startswith(ZIP_START) or b"\x00" in start:
+        if wide_bom(start) or start.startswith(ZIP_START) or (not binary_checked and looks_binary(start)):
             return None
         handle.seek(0)
         first = True
@@ -245,12 +246,13 @@ def plan_pieces(path: Path, limits: ReadLimits, piece_bytes: int = PIECE_BYTES) 
         return None
 
 
-def planned(path: Path, limits: ReadLimits, piece_bytes: int) -> tuple[Plan | None, bool]:
+def planned(path: Path, limits: ReadLimits, piece_bytes: int, binary_checked: bool = False) -> tuple[Plan | None, bool]:
     """:func:`plan_pieces`, and whether a large CSV it leaves whole may be in another
-    encoding than UTF-8 (every byte of the others is UTF-8, and is not read again)."""
+    encoding than UTF-8 (every byte of the others is UTF-8, and is not read again).
+    ``binary_checked``: ``path`` is the UTF-8 text of a file found not binary (:func:`_scan`)."""
     if not large_csv(path, piece_bytes):
         return None, False
-    scanned = _scan(path)
+    scanned = _scan(path, binary_checked)
     if scanned is None:
         return None, True
     bom, newlines, multibyte, quoted, ends_with_newline, delimiter = scanned

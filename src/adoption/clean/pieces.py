@@ -42,9 +42,9 @@ import pandas as pd
 
 from ..core.errors import InputFileError
 from .cuts import PIECE_BYTES, Plan, TooManyRows, large_csv, plan_pieces, planned
-from .encoding import Decoded, wide_bom
+from .encoding import Decoded
 from .limits import ReadLimits, breach, check_file_size
-from .read import BINARY_SAMPLE_BYTES, EXTRA_COLUMNS, RawTable, read_raw
+from .read import BINARY_SAMPLE_BYTES, EXTRA_COLUMNS, RawTable, looks_binary, read_raw
 from .refused import whole_files_error
 from .scratch import scratch_folder
 from .transcode import streamed_decoding, transcode
@@ -96,8 +96,8 @@ def _as_utf8(path: Path, limits: ReadLimits, piece_bytes: int) -> Iterator[tuple
     written (no space left, say) leaves the file to the whole read too."""
     with path.open("rb") as handle:
         start = handle.read(BINARY_SAMPLE_BYTES)
-    if not large_csv(path, piece_bytes) or (b"\x00" in start and not wide_bom(start)):
-        yield None  # NUL bytes where the reader looks for a binary file: the whole read says
+    if not large_csv(path, piece_bytes) or looks_binary(start):
+        yield None  # a binary file: the whole read says
         return
     decoded = streamed_decoding(path)
     if decoded is None:
@@ -109,7 +109,7 @@ def _as_utf8(path: Path, limits: ReadLimits, piece_bytes: int) -> Iterator[tuple
             folder = scratch_folder("utf8")
             found: list[int] = []  # the bytes that are not UTF-8, of a file that is but for them
             if transcode(path, folder / path.name, decoded.encoding, marker=decoded.marker, found=found):
-                plan = planned(folder / path.name, limits, piece_bytes)[0]
+                plan = planned(folder / path.name, limits, piece_bytes, binary_checked=True)[0]
                 decoded = replace(decoded, bad_bytes=tuple(found))
         except OSError as error:
             log.warning("%s/%s: no UTF-8 copy written in the temporary folder (%s): read whole",
@@ -153,7 +153,8 @@ def _read_planned(path: Path, source: Path, plan: Plan, aliases: dict[str, tuple
         failed, header = 0, None
         try:
             data = piece(*plan.bounds[0])
-            first = read_raw(path, aliases, required, limits, data=data, marked=marks.of(b"", data))
+            first = read_raw(path, aliases, required, limits, data=data, marked=marks.of(b"", data),
+                             binary_checked=source != path)
             if plan.refused == 0:
                 raise _unrefused(path)
             header = first.header_rows[""]

@@ -64,20 +64,21 @@ class RawTable:
 
 
 def _read_delimited(path: Path, limits: ReadLimits, data: bytes | None = None, shape_only: bool = False,
-                    later: bool = False, told: str | None = None) -> tuple[list[tuple[str, pd.DataFrame]], Decoded]:
+                    later: bool = False, told: str | None = None,
+                    binary_checked: bool = False) -> tuple[list[tuple[str, pd.DataFrame]], Decoded]:
     """The text of a delimited file (``data``, else its bytes) as one sheet, and its
     encoding; ``shape_only``: only its checks up to every line's width (no sheet);
     ``later``: ``data`` is a later piece behind the file's head, the file's start checked
     with its first piece (NUL bytes of its own are no sign of a binary file, nor blank lines
     of an empty one); ``told``:
-    the file's delimiter, where ``data`` may not show it."""
+    the file's delimiter, where ``data`` may not show it; ``binary_checked``: the file whose
+    text ``data`` is was found not binary (:func:`looks_binary`) in its own bytes."""
     data = path.read_bytes() if data is None else data
     if not later and (not data or data.isspace()):  # as not data.strip(), without a copy of the file
         raise InputFileError(f"{path}: the file is empty; expected a header row and data rows")
     if data.startswith(ZIP_START):
         raise InputFileError(f"{path}: this is a zip or XLSX file with a text file's name; rename it to .xlsx")
-    sample = data[:BINARY_SAMPLE_BYTES]
-    if not later and sample.count(b"\x00") > max(4, BINARY_NUL_SHARE * len(sample)) and not wide_bom(data):
+    if not (later or binary_checked) and looks_binary(data):
         raise InputFileError(f"{path}: binary content; expected a CSV (comma, semicolon or tab separated) or XLSX file")
     # Every byte valid UTF-8 (the usual case): the text is held as those bytes, for pyarrow,
     # and made a Python string only where a parser or an error message needs it.
@@ -139,13 +140,25 @@ def _read_delimited(path: Path, limits: ReadLimits, data: bytes | None = None, s
     return [("", frame)], replace(decoded, text="")
 
 
+def looks_binary(data: bytes) -> bool:
+    """Whether a file starting with ``data`` is binary, not a CSV: its first 4 KB hold more NUL
+    bytes than 1% of them (and than 4), and it has no UTF-16 or UTF-32 byte-order mark.
+
+    >>> looks_binary(b"a,b\\n" + b"\\x00" * 5), looks_binary(b"a,b\\n1,\\x00\\n"), looks_binary("a,b\\n".encode("utf-16"))
+    (True, False, False)
+    """
+    sample = data[:BINARY_SAMPLE_BYTES]
+    return sample.count(b"\x00") > max(4, BINARY_NUL_SHARE * len(sample)) and not wide_bom(data)
+
+
 def delimited_error(path: Path, data: bytes, limits: ReadLimits, *, parse: bool, later: bool = False,
-                    delimiter: str | None = None) -> InputFileError | None:
+                    delimiter: str | None = None, binary_checked: bool = False) -> InputFileError | None:
     """The error reading ``data`` as the CSV ``path`` gives in its checks up to every line's
     width (and in its parse, where ``parse``), as :func:`read_raw` raises it; None for none.
-    ``later``: as :func:`read_raw`'s; ``delimiter``: the file's, where ``data`` may not show it."""
+    ``later``, ``binary_checked``: as :func:`read_raw`'s; ``delimiter``: the file's, where ``data`` may not show it."""
     try:
-        _read_delimited(path, limits, data, shape_only=not parse, later=later, told=delimiter)
+        _read_delimited(path, limits, data, shape_only=not parse, later=later, told=delimiter,
+                        binary_checked=binary_checked)
     except InputFileError as error:
         return error
     return None
@@ -226,6 +239,7 @@ def read_raw(
     data: bytes | None = None,
     marked: Decoded | None = None,
     later: bool = False,
+    binary_checked: bool = False,
 ) -> RawTable:
     """Read one CSV or XLSX file into canonical columns, keeping extra columns aside.
 
@@ -249,6 +263,8 @@ def read_raw(
     in ``marked.bad_bytes``): the rows holding them are set aside as the whole read sets them aside.
     ``later``: ``data`` is a later piece of the file read behind its head (its first rows), whose
     start the first piece's read checked: a run of NUL bytes in the piece is read, as in the whole file.
+    ``binary_checked``: ``data`` is the text of the file ``path`` in UTF-8, whose own bytes were
+    found not binary (a file in UTF-16 may hold NUL characters that its UTF-8 text packs closer).
     """
     suffix = path.suffix.lower()
     if suffix in OLD_FORMATS:
@@ -265,7 +281,7 @@ def read_raw(
         else:
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
-    sheets, decoded = (read_xlsx(path, limits), XLSX_TEXT) if suffix == ".xlsx" else _read_delimited(path, limits, data, later=later)
+    sheets, decoded = (read_xlsx(path, limits), XLSX_TEXT) if suffix == ".xlsx" else _read_delimited(path, limits, data, later=later, binary_checked=binary_checked)
     decoded = marked or decoded
     del data
     index = alias_index(aliases)

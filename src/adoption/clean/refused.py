@@ -53,7 +53,8 @@ def whole_files_error(path: Path, source: Path, plan: Plan, where: tuple[int, in
         own = padded(failed)
 
         def error_of(number: int, data: bytes, parse: bool) -> InputFileError | None:
-            return delimited_error(path, data, limits, parse=parse, later=number > 0, delimiter=plan.delimiter)
+            return delimited_error(path, data, limits, parse=parse, later=number > 0, delimiter=plan.delimiter,
+                                   binary_checked=source != path)
 
         wide = error_of(failed, own, False)
         if wide is not None:
