@@ -197,13 +197,33 @@ def test_a_file_holding_every_marker_is_refused_by_both_reads(tmp_path, bom):
     assert str(in_pieces.value) == str(whole.value) and str(path) in str(whole.value)
 
 
-def test_files_whose_encoding_needs_the_whole_file_are_read_whole(tmp_path):
-    """A file of no clear encoding gives the whole read's error."""
+def test_a_large_zip_with_a_text_files_name_is_refused_as_the_whole_read_refuses_it(tmp_path):
+    """Its compressed bytes are not text: the scan of its encoding does not say so first."""
+    import zipfile
+
+    path = tmp_path / "register.csv"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("register.csv", "\n".join(f"{n},{n * 7919 % 10007:x}{n ** 3 % 997:o}" for n in range(20000)))
+    assert path.read_bytes()[:4096].count(b"\x00") < 40  # not a binary file by its NUL bytes
+    for reader in (lambda: read_raw(path, ALIASES, REQUIRED), lambda: list(read_pieces(path, ALIASES, REQUIRED, ReadLimits(), 100))):
+        with pytest.raises(InputFileError, match="this is a zip or XLSX file with a text file's name"):
+            reader()
+
+
+@pytest.mark.parametrize("undefined, message", [(b"", "cannot tell the file's encoding"),
+                                                (b"\x90", "cannot decode the file")])
+def test_a_file_no_encoding_reads_is_refused_without_reading_it_whole(tmp_path, monkeypatch, undefined, message):
+    """A large file of no clear encoding, or holding a byte neither code page defines (0x90,
+    far in), gives the whole read's error from the scan of its encoding, a block at a time."""
+    from adoption.clean import pieces, transcode
+
+    monkeypatch.setattr(transcode, "BLOCK_BYTES", 100)
     unclear = tmp_path / "unclear.csv"
     unclear.write_bytes(("\n".join(WESTERN[:1] + [f"37001451{n:02d},C\xf4ng ty \xd0\xe3 {n},X,4711" for n in range(40)])
-                         ).encode("latin-1"))
-    with pytest.raises(InputFileError, match="cannot tell the file's encoding") as whole_error:
+                         ).encode("latin-1").replace(b"ty \xd0\xe3 30", b"ty \xd0\xe3 30" + undefined))
+    with pytest.raises(InputFileError, match=message) as whole_error:
         read_raw(unclear, ALIASES, REQUIRED, ReadLimits())
+    monkeypatch.setattr(pieces, "read_raw", lambda *a, **k: pytest.fail("the file read whole"))
     with pytest.raises(InputFileError) as pieces_error:
         list(read_pieces(unclear, ALIASES, REQUIRED, ReadLimits(), 100))
     assert str(pieces_error.value) == str(whole_error.value)

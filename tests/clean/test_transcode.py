@@ -83,11 +83,16 @@ def _decide_and_write(data: bytes, block_bytes: int) -> None:
         path, target = Path(folder) / "f.csv", Path(folder) / "utf8.csv"
         path.write_bytes(data)
         try:
-            whole = decode(path, data)
-        except InputFileError:
-            whole = None
-        streamed = streamed_decoding(path, block_bytes)
-        if streamed is None:  # left to the whole read: UTF-8, or a file no encoding reads
+            whole, refused = decode(path, data), None
+        except InputFileError as error:
+            whole, refused = None, error
+        try:
+            streamed = streamed_decoding(path, block_bytes)
+        except InputFileError as error:  # no encoding reads it: refused as the whole read refuses it
+            assert refused is not None and str(error) == str(refused)
+            event("no encoding reads it")
+            return
+        if streamed is None:  # left to the whole read: UTF-8, or a file holding every marker
             assert whole is None or (whole.encoding in ("utf-8", "utf-8-sig") and not whole.bad_bytes)
             return
         found: list[int] = []

@@ -44,7 +44,7 @@ from ..core.errors import InputFileError
 from .cuts import PIECE_BYTES, Plan, TooManyRows, large_csv, plan_pieces, planned
 from .encoding import Decoded
 from .limits import ReadLimits, breach, check_file_size
-from .read import BINARY_SAMPLE_BYTES, EXTRA_COLUMNS, RawTable, looks_binary, read_raw
+from .read import BINARY_SAMPLE_BYTES, EXTRA_COLUMNS, ZIP_START, RawTable, looks_binary, read_raw
 from .refused import whole_files_error
 from .scratch import scratch_folder
 from .transcode import streamed_decoding, transcode
@@ -96,9 +96,10 @@ def _as_utf8(path: Path, limits: ReadLimits, piece_bytes: int) -> Iterator[tuple
     written (no space left, say) leaves the file to the whole read too."""
     with path.open("rb") as handle:
         start = handle.read(BINARY_SAMPLE_BYTES)
-    if not large_csv(path, piece_bytes) or looks_binary(start):
-        yield None  # a binary file: the whole read says
+    if not large_csv(path, piece_bytes) or looks_binary(start) or start.startswith(ZIP_START):
+        yield None  # a binary file, a zip: the whole read says
         return
+    # A file no encoding reads is refused here, as the whole read refuses it after the checks above.
     decoded = streamed_decoding(path)
     if decoded is None:
         yield None

@@ -15,9 +15,11 @@ each of those bytes is written as the marker ``decode`` would choose (a nonchara
 file does not hold), and remembered: the reader sets aside the rows holding them, piece by
 piece, as it does reading the whole file.
 
+A file no encoding reads is refused from the same evidence, with the whole read's message
+(its first bytes checked first, as the whole read checks them: see :mod:`adoption.clean.pieces`).
 A file whose decision needs all of it in memory is left to the whole read, which decides
-as before and says why: a file no encoding reads, a file whose text starts with a second
-byte-order mark, or a file with no line feed.
+as before and says why: a file whose text starts with a second byte-order mark, a file
+holding every marker, or a file with no line feed.
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core.errors import InputFileError
 from .encoding import (CODE_PAGES, EVIDENCE_BYTES, UTF8_BOM, UTF8_MIN_SHARE, WIDE_BOMS, Decoded, cannot_read,
                        code_page_verdict, differing_bytes, evidence_sample, non_ascii_bytes, stray_utf8, utf8_after_bom,
                        utf8_share)
@@ -52,7 +53,8 @@ def streamed_decoding(path: Path, block_bytes: int | None = None) -> Decoded | N
     byte-order mark): then the ``Decoded`` names the marker of those bytes, which
     :func:`transcode` finds and puts in ``bad_bytes``. None for any other file (UTF-8, or
     one whose encoding the whole read must decide). The file is read ``block_bytes`` at a
-    time (default :data:`BLOCK_BYTES`).
+    time (default :data:`BLOCK_BYTES`). Raises :class:`InputFileError`, as ``decode`` does,
+    for a file no encoding reads (not UTF-8, and no code page reads it, or reads it as text).
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
@@ -94,11 +96,8 @@ def streamed_decoding(path: Path, block_bytes: int | None = None) -> Decoded | N
             return utf8_after_bom(utf8.bad, marker=marker)
         return stray_utf8(valid, utf8.bad, share, utf8.first_line, marker=marker)
     readable = [e for e in CODE_PAGES if e not in failures]
-    try:
-        best, confidence, evidence = code_page_verdict(path, readable, list(failures.values()),
-                                                       evidence_sample(head, utf8.size), differs)
-    except InputFileError:
-        return None  # the whole read refuses it, and says why
+    best, confidence, evidence = code_page_verdict(path, readable, list(failures.values()),
+                                                   evidence_sample(head, utf8.size), differs)
     return Decoded("", best, confidence, evidence)
 
 
