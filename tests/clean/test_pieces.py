@@ -484,6 +484,7 @@ def test_nul_bytes_after_the_files_start_are_read_in_pieces(tmp_path, monkeypatc
 
 @pytest.mark.parametrize("nuls, encoding, cut", [
     (1, "utf-8", True),  # a stray NUL where the reader looks for a binary file
+    (20, "utf-8-sig", True),  # more than 1% of a first piece shorter than 4 KB, not of the file's 4 KB
     (4, "cp1258", True),
     (60, "utf-16", True),  # NUL characters, closer together in the UTF-8 text than in the file
     (50, "utf-8", False),  # a binary file
@@ -548,11 +549,15 @@ def _with(changes: dict[int, str], rows=None, blank_first=False) -> bytes:
     # NUL bytes in the first 4 KB, not a binary file, before a refused row: in UTF-8, and
     # as characters of UTF-16 (closer together in its UTF-8 text).
     (_with({2: "3700002,Cty\x00,Dĩ An,4711", 45: '3700045,"Cty "x" y",Dĩ An,4711'}), ReadLimits()),
+    # The same, the refused row among the first: the first piece ends after it, a few hundred
+    # bytes, where 5 NUL bytes are more than 1% (not of the file's first 4 KB).
+    (_with({2: "3700002,Cty" + "\x00" * 5 + ",Dĩ An,4711", 4: '3700004,"Cty "x" y",Dĩ An,4711',
+            **{n: f'37{n:05d},"Cty, {n}",Dĩ An,4711' for n in range(5, 61)}}), ReadLimits()),
     (_with({2: "3700002,Cty" + "\x00" * 60 + ",Dĩ An,4711", 5: '3700005,"Cty "x" y",Dĩ An,4711'}).decode().encode("utf-16"),
      ReadLimits()),
 ], ids=["wide-then-refused", "cr-after-quoted-cr", "cr-windows-later", "blank-first-line", "no-break-space-line",
         "long-line-first",
-        "open-quote-past-limit", "size-first", "nul-first", "nul-utf-16"])
+        "open-quote-past-limit", "size-first", "nul-first", "nul-short-first-piece", "nul-utf-16"])
 def test_what_an_attack_on_refused_rows_found(tmp_path, monkeypatch, data, limits):
     """Files a helper's attack found giving another message in pieces than whole."""
     from adoption.clean import pieces

@@ -154,8 +154,10 @@ def _read_planned(path: Path, source: Path, plan: Plan, aliases: dict[str, tuple
         failed, header = 0, None
         try:
             data = piece(*plan.bounds[0])
-            first = read_raw(path, aliases, required, limits, data=data, marked=marks.of(b"", data),
-                             binary_checked=source != path)
+            # The file was found not binary by its first 4 KB (a UTF-8 copy, by its own file's):
+            # a first piece shorter than that (cut after a row the csv module refuses) is not
+            # checked again, nor any other.
+            first = read_raw(path, aliases, required, limits, data=data, marked=marks.of(b"", data), binary_checked=True)
             if plan.refused == 0:
                 raise _unrefused(path)
             header = first.header_rows[""]

@@ -54,7 +54,7 @@ def whole_files_error(path: Path, source: Path, plan: Plan, where: tuple[int, in
 
         def error_of(number: int, data: bytes, parse: bool) -> InputFileError | None:
             return delimited_error(path, data, limits, parse=parse, later=number > 0, delimiter=plan.delimiter,
-                                   binary_checked=source != path)
+                                   binary_checked=True)  # as planned: the file is not binary
 
         wide = error_of(failed, own, False)
         if wide is not None:
