@@ -126,3 +126,18 @@ def test_a_large_province_is_written_in_parts_with_distinct_firms(tmp_path, monk
     truth = pd.read_parquet(truth_dir_for(raw) / "register_truth.parquet")
     assert len(result.enterprises) == int((truth["expected"] == "kept").sum())
     assert (result.enterprises["is_branch"] == False).sum() > 2_000  # noqa: E712  (inactive head offices besides)
+
+
+def test_the_smallest_national_register_is_written_and_cleans_as_its_truth_says(tmp_path):
+    """At the command's least (1,000 firms) small provinces get a firm or two: no branch,
+    no platform record. Their files are still written, and cleaned as the truth says."""
+    raw = tmp_path / "raw"
+    write_synthetic(raw, firms=1000, scope="national")
+    platforms = [pd.read_csv(p, dtype=str) for p in sorted((raw / "platforms").glob("synthetic_platforms_province_*.csv"))]
+    assert len(platforms) == 62 and any(frame.empty for frame in platforms)
+    truth = pd.read_parquet(truth_dir_for(raw) / "register_truth.parquet")
+    assert not truth["tax_code"].astype(str).str.contains("-").groupby(truth["province_code"]).any().all()  # a province without a branch
+    cleaned = clean_raw(raw, scope="national")
+    expected = truth[truth["expected"] == "kept"].groupby("province_code").size()
+    got = cleaned.enterprises.groupby("province_code", observed=True).size()
+    assert {str(k): int(v) for k, v in got.items()} == {str(k): int(v) for k, v in expected.items()}

@@ -97,7 +97,13 @@ def _days(rng: np.random.Generator, start: np.ndarray, end: np.datetime64) -> np
 
 
 def _dmy(days: np.ndarray) -> np.ndarray:
-    """Dates as ``dd/mm/yyyy`` text, as arrays."""
+    """Dates as ``dd/mm/yyyy`` text, as arrays (none for none: a small province's records).
+
+    >>> _dmy(np.array(["2024-03-05"], dtype="datetime64[D]")).tolist(), len(_dmy(np.array([], dtype="datetime64[D]")))
+    (['05/03/2024'], 0)
+    """
+    if not len(days):
+        return np.array([], dtype=str)
     frame = pd.DatetimeIndex(days)
     day = np.char.zfill(frame.day.to_numpy().astype(str), 2)
     month = np.char.zfill(frame.month.to_numpy().astype(str), 2)
@@ -149,7 +155,7 @@ def province_register(code: str, active: int, rng: np.random.Generator, avoid: n
     heads = np.flatnonzero(status == "active")
     parents = frame.iloc[rng.choice(heads, size=round(active * BRANCH_RATE))].copy()
     suffix = parents.groupby("tax_code").cumcount() + 1
-    parents["tax_code"] = parents["tax_code"] + "-" + suffix.map("{:03d}".format)
+    parents["tax_code"] = parents["tax_code"] + "-" + suffix.astype(str).str.zfill(3)  # text even when no branch
     parents["name"] = "Chi nhánh " + suffix.astype(str) + " - " + parents["name"]
     parents["revenue_vnd"] = np.nan
     register = pd.concat([frame, parents], ignore_index=True)
