@@ -285,6 +285,8 @@ def test_settings_are_checked(tmp_path):
         clean_with(raw, tmp_path / "out", chunk_rows=10)
     with pytest.raises(ParameterError, match="chunk rows 0"):
         clean_in_parts(raw, tmp_path / "out", chunk_rows=0)
+    with pytest.raises(ParameterError, match="chunk rows 0"):  # as --chunk-rows 0 gives it: not the default
+        clean_with(raw, tmp_path / "out", engine="chunked", chunk_rows=0)
     assert not (tmp_path / "out" / "quality.json").exists()
 
 

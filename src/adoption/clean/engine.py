@@ -236,7 +236,8 @@ def clean_with(raw_dir: Path, out_dir: Path, *, engine: str = "memory", schedule
         from .pipeline import clean_folder
 
         return clean_folder(raw_dir, out_dir, **settings)
-    return clean_in_parts(raw_dir, out_dir, engine=engine, scheduler=scheduler, chunk_rows=chunk_rows or CHUNK_ROWS, **settings)
+    return clean_in_parts(raw_dir, out_dir, engine=engine, scheduler=scheduler,
+                          chunk_rows=CHUNK_ROWS if chunk_rows is None else chunk_rows, **settings)  # 0 refused there
 
 
 def _no_valid_row(raw_dir: Path, register: list[FilePart]) -> None:
