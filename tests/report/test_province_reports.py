@@ -91,3 +91,24 @@ def test_a_province_report_is_not_built_on_one_province_data(small_processed, tm
     result = build(processed_dir=small_processed, reports_dir=tmp_path, catalogue=(few,))
     assert result.reports[0].missing == ("national",)
     assert "adoption clean --scope national" in result.reports[0].unavailable("en")
+
+
+def test_the_overview_of_a_province_without_platform_records(tmp_path):
+    """In the smallest national register many provinces have a firm or two and no platform
+    record: the overview is built, says that no firm has a dated platform record, and counts
+    its firms as a plain count of the clean table does."""
+    raw, out = tmp_path / "raw", tmp_path / "processed"
+    write_synthetic(raw, firms=1000, scope="national")
+    clean_in_parts(raw, out, scope="national", chunk_rows=5_000)
+    data = load_clean(out)
+    firms = _operating(data.enterprises)
+    counts = firms.groupby("province_code", observed=True).size()
+    recorded = set(data.platforms.merge(data.enterprises[["tax_code", "province_code"]], on="tax_code")["province_code"])
+    code = next(str(c) for c in counts.index if str(c) not in recorded)
+    spec = find_spec("province-overview")
+    one = ReportSpec(spec.name, spec.notebook, spec.title_key, ({"province": code, "lang": "en"},), spec.needs)
+    result = build(processed_dir=out, reports_dir=tmp_path / "reports", catalogue=(one,))
+    assert result.reports[0].ok, result.reports[0].error
+    page = unescape(result.reports[0].html.read_text(encoding="utf-8"))
+    assert "No enterprise in scope has a platform record with a start date." in page
+    assert firms.loc[firms["province_code"] == code, "province"].iloc[0] in page

@@ -163,9 +163,18 @@ def plot_adoption_over_time(series: pd.DataFrame, *, lang: str = "vi", ax: Axes 
     ...                       "adoption_rate_today": [0.1, 0.25]})
     >>> [line.get_label() for line in plot_adoption_over_time(frame, lang="en").get_lines()]
     ['Of the head offices registered by then (any status today)', "Of today's enterprises in scope"]
+    >>> [text.get_text() for text in plot_adoption_over_time(frame.iloc[:0], lang="en").texts]
+    ['No enterprise in scope has a platform record with a start date.']
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 3.6), layout="constrained")
+    if not series["month"].notna().any():  # no platform record with a date: said, not drawn
+        title, none = chart_text(label("over_time", lang)), label("over_time_none", lang)
+        ax.set_title(title, loc="left", fontsize=11)
+        ax.text(0.5, 0.5, chart_text(none), ha="center", va="center", transform=ax.transAxes, fontsize=10)
+        ax.set_axis_off()
+        describe(ax.figure, f"{label('over_time', lang)}. {none}")
+        return ax
     groups = [c for c in series.columns if c not in OVER_TIME_FIGURES]
     if groups:
         names = group_labels(series[[groups[0]]], lang).to_numpy()
