@@ -337,3 +337,12 @@ def test_a_run_no_signal_stopped_leaves_the_signal_handlers_it_found():
     until_stopped(lambda: during.update({sig: signal.getsignal(sig) for sig in STOP_SIGNALS}), Console())
     assert all(during[sig] is not before[sig] for sig in STOP_SIGNALS)
     assert {sig: signal.getsignal(sig) for sig in STOP_SIGNALS} == before
+
+
+def test_a_build_on_a_local_cluster_logs_its_reports_not_the_clusters(small_processed, tmp_path):
+    """Dask's own INFO lines (its scheduler's address, each worker's registration) stay out
+    of the build's log, as they do out of `clean --engine dask`'s."""
+    done = run("build", "--processed", str(small_processed), "--reports", str(tmp_path), "--only", "province-benchmark",
+               "--scheduler", "local:1", check=0)
+    assert "wrote province-benchmark" in done.stderr
+    assert "Scheduler at" not in done.stderr and "Register worker" not in done.stderr, done.stderr

@@ -106,8 +106,6 @@ def run_on_cluster(address: str, jobs: list[Job], *, reports_dir: Path, checked:
     Every worker connected is checked first (:func:`setup_problems`); one that does not
     share this machine's set-up stops the build with a :class:`ClusterError` naming it.
     """
-    from distributed import as_completed
-
     from .build import failed_report
 
     notebooks = {job.spec.notebook: _sha256(notebook_path(job.spec, job.notebooks_dir)) for job in jobs}
@@ -117,6 +115,10 @@ def run_on_cluster(address: str, jobs: list[Job], *, reports_dir: Path, checked:
     setup.marker.write_text(setup.token, encoding="utf-8")
     try:
         with open_client(address) as client:
+            # Imported once the client is made: distributed's first import sets its loggers
+            # to INFO, and open_client puts back the level the command set.
+            from distributed import as_completed
+
             found = client.run(setup_problems, setup)
             wrong = [f"worker {worker}: " + "; ".join(problems) for worker, problems in sorted(found.items()) if problems]
             if wrong:
