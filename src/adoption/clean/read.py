@@ -263,8 +263,9 @@ def read_raw(
     in ``marked.bad_bytes``): the rows holding them are set aside as the whole read sets them aside.
     ``later``: ``data`` is a later piece of the file read behind its head (its first rows), whose
     start the first piece's read checked: a run of NUL bytes in the piece is read, as in the whole file.
-    ``binary_checked``: ``data`` is the text of the file ``path`` in UTF-8, whose own bytes were
-    found not binary (a file in UTF-16 may hold NUL characters that its UTF-8 text packs closer).
+    ``binary_checked``: ``data`` is a piece of the file ``path`` (or of its text in UTF-8) whose
+    own first 4 KB were found not binary: not checked again (a first piece cut short after a
+    refused row holds fewer bytes; a UTF-8 text packs a UTF-16 file's NUL characters closer).
     """
     suffix = path.suffix.lower()
     if suffix in OLD_FORMATS:
