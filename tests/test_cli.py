@@ -346,3 +346,18 @@ def test_a_build_on_a_local_cluster_logs_its_reports_not_the_clusters(small_proc
                "--scheduler", "local:1", check=0)
     assert "wrote province-benchmark" in done.stderr
     assert "Scheduler at" not in done.stderr and "Register worker" not in done.stderr, done.stderr
+
+
+def test_a_national_register_cleaned_for_one_province_says_what_it_left_out(tmp_path):
+    """Without --scope a national register keeps Bình Dương alone: the cleaning says how
+    many rows it rejected as outside the scope, and how to keep them."""
+    raw, out = tmp_path / "raw", tmp_path / "processed"
+    run("synth", "--raw", str(raw), "--firms", "1000", "--scope", "national", check=0)
+    said = " ".join(run("clean", "--raw", str(raw), "--out", str(out), check=0, env={"COLUMNS": "250"}).stdout.split())
+    outside = json.loads((out / "quality.json").read_text(encoding="utf-8"))["reasons"]["outside_scope"]
+    assert outside > 0
+    assert f"outside the scope: {outside:,} rows place their firm outside Tỉnh Bình Dương" in said
+    assert "--scope national keeps every province" in said
+    national = " ".join(run("clean", "--raw", str(raw), "--out", str(tmp_path / "all"), "--scope", "national",
+                            check=0, env={"COLUMNS": "250"}).stdout.split())
+    assert "outside the scope:" not in national

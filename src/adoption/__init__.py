@@ -38,6 +38,7 @@ _API = {
     "in_scope": "adoption.metrics.scope",
     "resolve_district": "adoption.metrics.scope",
     "protect": "adoption.metrics.disclosure",
+    "require_firms": "adoption.metrics.disclosure",
     "plot_adoption_by": "adoption.report.plots",
     "plot_adoption_over_time": "adoption.report.plots",
     "plot_shares": "adoption.report.plots",

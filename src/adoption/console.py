@@ -31,6 +31,12 @@ def print_quality(quality: dict, target: Path) -> None:
             out.print(f"[yellow]not read[/]: {escape(rel)}, sheet {escape(repr(sheet))}: {escape(reason)}")
     if quality.get("reasons"):
         out.print("rejected rows by reason: " + ", ".join(f"{k} {v:,}" for k, v in quality["reasons"].items()))
+    scope = quality.get("scope") or {}
+    if quality.get("reasons", {}).get("outside_scope") and scope.get("code") != "national":
+        out.print(f"[yellow]outside the scope[/]: {quality['reasons']['outside_scope']:,} rows place their firm outside "
+                  f"{escape(scope.get('name', 'Tỉnh Bình Dương'))}, the scope of this cleaning (the platform records "
+                  "of those firms are rejected as not_in_register); --scope national keeps every province, "
+                  "--scope NAME another one")
     if quality.get("synthetic"):
         out.print("[bold yellow]input is synthetic[/]: every report built on it says so")
 

@@ -308,6 +308,28 @@ def test_protected_ict_hides_dominated_totals():
     assert table["hidden"].tolist() == [True, True]
 
 
+def test_a_sector_group_shown_on_its_own_is_protected_too():
+    """The ICT report's overview row: 2 firms hide everything; 5 firms of which one holds
+    900 of 940 workers show their count alone; 12 firms of even size show all."""
+    def whole(employees):
+        frame = pd.DataFrame({"is_ict": [True] * len(employees), "employees": pd.array(employees, dtype="Int64")})
+        return ict_metrics.ict_sector(frame, protected=True)
+
+    assert whole([4, 5]).iloc[0].isna().all()
+    dominated = whole([900, 10, 10, 10, 10]).iloc[0]
+    assert dominated["firms"] == 5 and dominated[["employees", "mean_employees", "median_employees"]].isna().all()
+    even = whole([10] * 12).iloc[0]
+    assert even.tolist() == [12, 120, 10, 10]
+    assert not any(mask.any() for mask in whole([10] * 12).attrs["hidden_cells"].values())
+
+
+def test_a_sector_group_without_firms():
+    frame = pd.DataFrame({"is_ict": [False] * 4, "ownership": ["fdi"] * 4, "employees": pd.array([5] * 4, dtype="Int64")})
+    table = ict_metrics.ict_sector(frame, by="ownership", protected=True)
+    assert table.empty and table.attrs["empty_group"] == "ict"
+    assert ict_metrics.ict_sector(frame).iloc[0]["firms"] == 0
+
+
 def test_size_classes_in_their_natural_order(firms):
     assert metrics.adoption_by(firms, "size_class")["size_class"].astype(str).tolist() == ["micro", "small", "medium", "large"]
     table = ict_metrics.ict_sector(firms, group="digital_tech", by="size_class")

@@ -64,6 +64,18 @@ def test_ict_findings(firms):
     assert en[1] == f"Of these, the ICT sector as the OECD defines it has {len(core):,} firms and {int(core['employees'].sum()):,} workers."
 
 
+def test_ict_report_of_firms_without_the_group(firms):
+    """A province with firms but none of the electronics-IT-digital group: one sentence
+    saying so, and a note for each table by group instead of an empty table."""
+    from adoption.metrics.ict import ict_sector
+    from adoption.report.tables import metric_table
+
+    others = firms[~firms["is_digital_tech"]]
+    assert findings.ict_sector(others, "en") == ["No enterprise in scope belongs to the electronics-IT-digital group."]
+    note = metric_table(ict_sector(others, group="digital_tech", by="ownership", protected=True), "en").data
+    assert note == "*Not shown: no enterprise in scope belongs to the group Electronics, IT and digital technology.*"
+
+
 def test_firms_no_section_can_hold_are_never_named_a_sector(firms):
     """A hundred firms whose VSIC 2018 section is unknown, 90 of them adopters: the highest
     rate shown, yet no sector."""

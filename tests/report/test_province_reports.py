@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from adoption.clean.engine import clean_in_parts
+from adoption.clean.pipeline import clean_folder
 from adoption.core.io import load_clean
 from adoption.report.build import build
 from adoption.report.catalogue import ReportSpec, expand, find_spec
@@ -21,11 +22,16 @@ PROVINCES = ("01", "74", "96")  # Hà Nội, Bình Dương (with its districts),
 
 
 @pytest.fixture(scope="module")
-def national(tmp_path_factory) -> Path:
+def national_raw(tmp_path_factory) -> Path:
     raw = tmp_path_factory.mktemp("national_raw")
     write_synthetic(raw, firms=6_000, scope="national")
+    return raw
+
+
+@pytest.fixture(scope="module")
+def national(national_raw, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("national_processed")
-    clean_in_parts(raw, out, scope="national", chunk_rows=5_000)
+    clean_in_parts(national_raw, out, scope="national", chunk_rows=5_000)
     return out
 
 
@@ -93,22 +99,86 @@ def test_a_province_report_is_not_built_on_one_province_data(small_processed, tm
     assert "adoption clean --scope national" in result.reports[0].unavailable("en")
 
 
-def test_the_overview_of_a_province_without_platform_records(tmp_path):
-    """In the smallest national register many provinces have a firm or two and no platform
-    record: the overview is built, says that no firm has a dated platform record, and counts
-    its firms as a plain count of the clean table does."""
+def test_a_province_of_few_firms_or_no_platform_record(tmp_path):
+    """In the smallest national register many provinces have one firm: their overview is not
+    made (its tables' rows would be that firm's profile), the build says so and does not
+    fail. A province of many firms without a platform record (its file taken out) is built,
+    says that no firm has a dated platform record, and counts its firms as a plain count of
+    the clean table does."""
     raw, out = tmp_path / "raw", tmp_path / "processed"
     write_synthetic(raw, firms=1000, scope="national")
+    (raw / "platforms" / "synthetic_platforms_province_01.csv").unlink()
     clean_in_parts(raw, out, scope="national", chunk_rows=5_000)
     data = load_clean(out)
     firms = _operating(data.enterprises)
     counts = firms.groupby("province_code", observed=True).size()
-    recorded = set(data.platforms.merge(data.enterprises[["tax_code", "province_code"]], on="tax_code")["province_code"])
-    code = next(str(c) for c in counts.index if str(c) not in recorded)
+    assert counts["01"] >= 3
+    alone = next(str(c) for c, n in counts.items() if n == 1)
     spec = find_spec("province-overview")
-    one = ReportSpec(spec.name, spec.notebook, spec.title_key, ({"province": code, "lang": "en"},), spec.needs)
-    result = build(processed_dir=out, reports_dir=tmp_path / "reports", catalogue=(one,))
-    assert result.reports[0].ok, result.reports[0].error
-    page = unescape(result.reports[0].html.read_text(encoding="utf-8"))
+    two = ReportSpec(spec.name, spec.notebook, spec.title_key, expand({"province": ["01", alone], "lang": ["en"]}), spec.needs)
+    reports = tmp_path / "reports"
+    (reports / f"province-overview.en.{alone}.html").parent.mkdir(parents=True)
+    (reports / f"province-overview.en.{alone}.html").write_text("an earlier build, of more firms")
+    result = build(processed_dir=out, reports_dir=reports, catalogue=(two,))
+    assert not result.failed, [r.error for r in result.failed]
+    many, few = result.reports
+    assert many.ok and not many.missing, many.error
+    page = unescape(many.html.read_text(encoding="utf-8"))
     assert "No enterprise in scope has a platform record with a start date." in page
-    assert firms.loc[firms["province_code"] == code, "province"].iloc[0] in page
+    assert firms.loc[firms["province_code"] == "01", "province"].iloc[0] in page
+    assert fmt_int(int(counts["01"]), "en") in page
+    assert few.missing == ("firms",) and not few.html.exists()
+    assert "fewer than 3 enterprises in scope" in few.unavailable("en")
+    index = unescape((reports / "index.html").read_text(encoding="utf-8"))
+    assert "fewer than 3 enterprises in scope" in index
+
+
+def test_reports_on_one_province_scope(national_raw, tmp_path):
+    """Clean data of Hà Nội alone: the reports that need Bình Dương's places (its districts,
+    the 2025 map, its parks' training records, its survey's strata) are not built and say
+    why; Bình Dương's park records are rejected as outside the scope; the ICT report names
+    Hà Nội and counts its firms; the overview compares nothing with Bình Dương's figures."""
+    out = tmp_path / "processed"
+    result = clean_folder(national_raw, out, scope="01")
+    workforce = result.rejects[result.rejects["table"] == "workforce"]
+    assert len(workforce) and set(workforce["reason_code"]) == {"outside_scope"}
+    assert "outside the scope (Thành phố Hà Nội)" in workforce["reason"].iloc[0]
+    names = ("adoption-overview", "ict-sector", "workforce-training", "district-profile", "digital-intensity")
+    catalogue = tuple(find_spec(name) for name in names)
+    built = build(processed_dir=out, reports_dir=tmp_path / "reports", catalogue=catalogue)
+    assert not built.failed, [(r.params, r.error) for r in built.failed]
+    outcome = {(r.spec.name, r.params.get("map"), r.params.get("district"), r.params["lang"]): r for r in built.reports}
+    for (name, map_, _, _), report in outcome.items():
+        expected = ("districts",) if name in names[2:] or map_ == "2025" else ()
+        assert report.missing[:1] == expected, (name, map_, report.missing)
+    assert "Bình Dương" in outcome[("district-profile", None, "718", "en")].unavailable("en")
+    firms = _operating(result.enterprises)
+    ict = unescape(outcome[("ict-sector", None, None, "en")].html.read_text(encoding="utf-8"))
+    assert "<strong>Thành phố Hà Nội</strong>" in ict and "Bình Dương province" not in ict
+    digital = firms[firms["is_digital_tech"]]
+    assert len(digital) >= 3
+    assert re.search(rf"<td[^>]*>Electronics, IT and digital technology</td>\s*<td[^>]*>{fmt_int(len(digital), 'en')}</td>", ict)
+    overview = unescape(outcome[("adoption-overview", "2023", None, "en")].html.read_text(encoding="utf-8"))
+    assert "Not compared: the published figures are Bình Dương's" in overview
+    assert "65,000" not in overview
+
+
+def test_binh_duong_reports_on_national_data_count_binh_duong(national, tmp_path):
+    """On national data a district profile sets its unit beside Bình Dương (not the country),
+    and the park workforce report counts Bình Dương's firms in parks."""
+    catalogue = (ReportSpec("district-profile", "06-district-profile.ipynb", "district_title",
+                            ({"district": "718", "lang": "en"},), ("districts", "platforms"), "district"),
+                 ReportSpec("workforce-training", "04-workforce-training.ipynb", "workforce_title",
+                            ({"lang": "en"},), ("districts", "workforce")))
+    result = build(processed_dir=national, reports_dir=tmp_path, catalogue=catalogue)
+    assert not result.failed, [r.error for r in result.failed]
+    firms = _operating(load_clean(national).enterprises)
+    ours = firms[firms["province_code"] == "74"]
+    assert len(ours) < len(firms)
+    profile = unescape(result.reports[0].html.read_text(encoding="utf-8"))
+    row = re.search(r"<td[^>]*>Enterprises</td>\s*<td[^>]*>([\d,]+)</td>\s*<td[^>]*>([\d,]+)</td>", profile)
+    assert row and row.group(1) == fmt_int(int((ours["district_code"] == "718").sum()), "en")
+    assert row.group(2) == fmt_int(len(ours), "en")
+    training = unescape(result.reports[1].html.read_text(encoding="utf-8"))
+    in_parks = ours[ours["in_industrial_park"].fillna(False).astype(bool)]
+    assert f"employees of the {fmt_int(len(in_parks), 'en')} enterprises in industrial parks" in training

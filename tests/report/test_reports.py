@@ -447,11 +447,12 @@ def test_reports_without_their_input_say_so(tmp_path):
     result = report_build.build(processed_dir=tmp_path / "processed", reports_dir=tmp_path / "reports",
                                 only=["digital-intensity", "adoption-overview"])
     assert all(r.ok and r.missing for r in result.reports)
-    assert {r.unavailable() for r in result.reports} == {"no technology survey input in the raw folder (survey/)",
-                                                         "no platform records input in the raw folder (platforms/)"}
+    why = "(survey/ in the raw folder): no file given, or every row rejected (see rejects.csv)"
+    assert {r.unavailable() for r in result.reports} == {f"nothing kept of the technology survey {why}",
+                                                         f"nothing kept of the platform records {why.replace('survey/', 'platforms/')}"}
     index = result.index.read_text(encoding="utf-8")
-    assert "Chưa lập / not built: không có dữ liệu đầu vào điều tra công nghệ" in index
-    assert "no technology survey input in the raw folder (survey/)" in index
+    assert "Chưa lập / not built: không giữ lại được dữ liệu điều tra công nghệ nào (survey/" in index
+    assert f"nothing kept of the technology survey {why}" in index
     assert not list((tmp_path / "reports").glob("*.vi.html"))
 
 

@@ -207,7 +207,7 @@ def clean_in_parts(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCES
             outcome = _outcome(register, [f for f in files if f.folder == "platforms"], settled)
             # The survey is joined to the register: each bucket gave its surveyed firms and its strata's counts.
             strata = RegisterStrata.combine([b.strata for b in settled]) if survey_tables else None
-            small = clean_small_tables(survey_tables, workforce_tables, strata)
+            small = clean_small_tables(survey_tables, workforce_tables, strata, scope)
             rejects, merges, quality = account(raw_dir, outcome, small, limits=limits, extract=extract, scope=scope)
             quality["engine"] = {"name": engine, "chunk_rows": chunk_rows, "buckets": count}
             extras = _extras(spill, files, survey_tables + workforce_tables)

@@ -199,7 +199,7 @@ def clean_raw(raw_dir: Path = config.RAW_DIR, limits: ReadLimits | None = None, 
                       rejects={"register": register.rejects, "platforms": platform_stage.rejects},
                       merges={"register": reg_merges, "platforms": plat_merges},
                       stages={"register": register, "platforms": platform_stage})
-    small = clean_small_tables(survey_tables, workforce_tables, enterprises)
+    small = clean_small_tables(survey_tables, workforce_tables, enterprises, scope)
     rejects, merges, quality = account(raw_dir, outcome, small, limits=limits, extract=extract, scope=scope)
     extras = pd.concat([t.extras for t in registers + platform_tables + survey_tables + workforce_tables], ignore_index=True)
     return CleanResult(enterprises=enterprises, platforms=platforms, survey=small.survey, workforce=small.workforce,
@@ -249,10 +249,11 @@ class SmallTables:
 
 
 def clean_small_tables(survey_tables: list[RawTable], workforce_tables: list[RawTable],
-                       enterprises: pd.DataFrame | RegisterStrata | None) -> SmallTables:
+                       enterprises: pd.DataFrame | RegisterStrata | None, scope: Scope | None = None) -> SmallTables:
     """The survey (joined to ``enterprises``: the clean register, at least
     :data:`~adoption.clean.survey.REGISTER_COLUMNS`, or what the survey needs of it) and the
-    workforce records, cleaned in memory."""
+    workforce records (Bình Dương's parks: outside a ``scope`` without it, rejected),
+    cleaned in memory."""
     survey = workforce = None
     survey_stage, survey_merges = Stage(clean=pd.DataFrame(columns=columns("survey")), rejects=no_rejects()), no_rejects()
     if survey_tables:
@@ -261,7 +262,7 @@ def clean_small_tables(survey_tables: list[RawTable], workforce_tables: list[Raw
         survey = validate(survey_stage.clean, "survey")
     workforce_stage, workforce_merges = Stage(clean=pd.DataFrame(columns=columns("workforce")), rejects=no_rejects()), no_rejects()
     if workforce_tables:
-        workforce_stage, workforce_merges = clean_workforce(_concat(workforce_tables))
+        workforce_stage, workforce_merges = clean_workforce(_concat(workforce_tables), scope)
         workforce = validate(workforce_stage.clean, "workforce")
     return SmallTables({"survey": survey_tables, "workforce": workforce_tables}, survey, workforce,
                        {"survey": (survey_stage, survey_merges), "workforce": (workforce_stage, workforce_merges)})

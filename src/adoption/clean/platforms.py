@@ -71,7 +71,7 @@ def settle_platforms(passed: pd.DataFrame, register_codes: pd.Series,
     merged rows come grouped by firm, not in order of tax code."""
     known = pd.Series(is_in(passed["_tax_code"], register_codes) if firms is None else firms >= 0, index=passed.index)
     rejects, keep = split(passed, [("not_in_register", ~known, passed["_tax_code"],
-                                    lambda c: f"tax code {c} is not in the clean register")], list(vocab.PLATFORM_HEADER_ALIASES))
+                                    lambda c: f"tax code {c} is not in the clean register (not in the raw register, or its row rejected)")], list(vocab.PLATFORM_HEADER_ALIASES))
     rejects[ORDER] = passed.loc[~keep, ORDER].to_numpy()
     kept_rows = passed.loc[keep, ["_tax_code", "_platform", "_adopted_on", *SOURCE_COLUMNS, "platform"]]  # those read below
     clean = pd.DataFrame({

@@ -23,13 +23,15 @@ REASONS = {
     "name_missing": "the enterprise name is empty, or holds no letter or digit",
     "district_unknown": "the district is not one of the 9 district units of Bình Dương",
     "outside_scope": "the row places the firm outside the scope (quality.json \"scope\"; by default former Bình "
-                     "Dương): elsewhere in Ho Chi Minh City, or another province",
+                     "Dương): elsewhere in Ho Chi Minh City, or another province; a workforce record, of a park "
+                     "of Bình Dương, for a scope without it",
     "place_unknown": "the district is empty and neither the commune nor the address names a unit of former "
                      "Bình Dương, in the old map or the 2025 one",
     "vsic_invalid": "the main activity is not a VSIC 2018 class",
     "platform_missing": "the platform is empty",
     "date_invalid": "the date is missing, unreadable, before 1986 or in the future",
-    "not_in_register": "the tax code is not in the clean register",
+    "not_in_register": "the tax code is not among the clean register's firms: the raw register lacks it, or its "
+                       "row was rejected (outside the scope, for one)",
     "answer_invalid": "a survey answer is neither yes nor no",
     "weight_invalid": "the row has neither a positive design weight nor a stratum: none the register knows is written and the register places the firm in none",
     "stratum_unknown": "the row gives a weight, but no stratum: none the register knows is written and the register places the firm in none",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..core import reference
+from ..core.scope import BINH_DUONG, Scope
 from ..core.schema import SOURCE_COLUMNS, Workforce as W, columns
 from . import vocab
 from .duplicates import keep_first
@@ -13,10 +14,13 @@ from .places import district_code, park_name
 from .rejects import Stage, district_reason, split, unparsed_values
 
 
-def clean_workforce(raw: pd.DataFrame) -> tuple[Stage, pd.DataFrame]:
+def clean_workforce(raw: pd.DataFrame, scope: Scope | None = None) -> tuple[Stage, pd.DataFrame]:
     """Industrial-park workforce and training records: canonical park, district code,
     quarter, counts. One row per park and quarter (the first one kept; the others are
     returned as merged rows).
+
+    The records are of Bình Dương's parks (a row names one of its districts): for a
+    ``scope`` without Bình Dương, each row is rejected as ``outside_scope``.
     """
     raw = raw.reset_index(drop=True)
     park = map_text(raw["industrial_park"], park_name)
@@ -28,6 +32,8 @@ def clean_workforce(raw: pd.DataFrame) -> tuple[Stage, pd.DataFrame]:
     rejects, keep = split(raw, [
         ("name_missing", park.isna(), raw["industrial_park"], lambda v: "the industrial park is empty"),
         ("district_unknown", district.isna(), raw["district"], district_reason),
+        ("outside_scope", pd.Series(scope is not None and BINH_DUONG not in scope.provinces, index=raw.index),
+         raw["district"], lambda v: f"district {v!r} is in Bình Dương, outside the scope ({scope.name})"),
         ("period_invalid", period.isna(), raw["period"], lambda v: f"period {v!r} is not a quarter such as 2023-Q1 or Quý 1/2023"),
         ("value_invalid", bad_value, raw[["workers", "workers_trained", "training_hours"]].astype(str).agg(" / ".join, axis=1),
          lambda v: f"workers / trained / hours {v!r}: each must be a count of 0 or more, trained no more than workers"),

@@ -20,3 +20,9 @@ class ParameterError(AdoptionError):
 class ClusterError(AdoptionError):
     """A Dask scheduler that cannot be reached or has no workers, or workers that do not
     see the folders, notebooks or package version of the machine that sends them work."""
+
+
+class TooFewFirms(AdoptionError):
+    """A report asked of fewer firms than a shared report may describe (1 or 2): every
+    figure, even a hidden one's row, would tell about them one by one. The build lists the
+    report as not built, and says why."""

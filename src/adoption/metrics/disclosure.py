@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..core.errors import ParameterError
+from ..core.errors import ParameterError, TooFewFirms
 from .audit import Audit, close_lines, enforce, rank_by_totals
 
 SYMBOL = "x"
@@ -318,6 +318,27 @@ def hidden_margins(table: Protected, names: list[str]) -> list[tuple[str, object
                     axis = at_total.index(False)
                     out.append((names[axis], cell[axis], cell[-1]))
     return out
+
+
+def require_firms(firms: pd.DataFrame, *, min_count: int = MIN_COUNT) -> pd.DataFrame:
+    """``firms``, the population of a shared report, when a report may describe them: not
+    1 or 2 firms (under ``min_count``; none is fine: no figure describes a firm). Of so
+    few firms the tables' very rows (a sector, a size, a platform) would be their
+    profile, and a zero beside a hidden total would tell what they are not, so the report
+    is not made: :class:`~adoption.core.errors.TooFewFirms`, which the build lists as
+    not built.
+
+    >>> len(require_firms(pd.DataFrame({"tax_code": ["1", "2", "3"]})))
+    3
+    >>> require_firms(pd.DataFrame({"tax_code": ["1"]}))
+    Traceback (most recent call last):
+    ...
+    adoption.core.errors.TooFewFirms: fewer than 3 enterprises in scope: a report would describe them one by one, so none is made
+    """
+    if 0 < len(firms) < min_count:
+        raise TooFewFirms(f"fewer than {min_count} enterprises in scope: a report would describe them one by one, "
+                          "so none is made")
+    return firms
 
 
 def part_hidden(part: int, group: int, *, min_count: int = MIN_COUNT) -> bool:

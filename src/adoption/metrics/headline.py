@@ -109,7 +109,8 @@ def compare_published(firms: pd.DataFrame, published: pd.DataFrame | None = None
     (``comparable`` False): the headline shows the enterprises. ``protected=True`` adds
     ``hidden``: the computed figures :func:`headline` would not show, with their
     differences set to null. The published figures are Bình Dương's: of firms of several
-    provinces, only Bình Dương's are compared with them (``table.attrs["province_only"]``).
+    provinces, only Bình Dương's are compared with them (``table.attrs["province_only"]``,
+    and their number ``table.attrs["province_firms"]``).
 
     >>> frame = pd.DataFrame({"uses_digital_platform": [True, False], "is_digital_tech": [False, False],
     ...     "employees": pd.array([10, 5], dtype="Int64"), "in_industrial_park": [False, False],
@@ -145,6 +146,7 @@ def compare_published(firms: pd.DataFrame, published: pd.DataFrame | None = None
         table = disclosure.hide(table, hidden, ["computed", "difference", "relative_difference"])
     if province_only:
         table.attrs["province_only"] = PUBLISHED_PROVINCE
+        table.attrs["province_firms"] = len(firms)  # 0: the data hold none of its firms, nothing to compare
     return table
 
 

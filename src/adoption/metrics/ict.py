@@ -29,7 +29,10 @@ def ict_sector(firms: pd.DataFrame, *, group: str = "ict", by: str | None = None
 
     Columns: the group key (with ``by``), ``firms``, ``employees``, ``mean_employees``,
     ``median_employees``. ``protected=True`` hides groups of fewer than 3 firms and
-    employee totals dominated by one or two firms (over 85%), with secondary suppression.
+    employee totals dominated by one or two firms (over 85%), with secondary suppression;
+    overall, the same rules hide each figure of the one row (``table.attrs["hidden_cells"]``:
+    column -> mask), and a median of fewer than 10 firms. With no firm of the group, a
+    breakdown is an empty table (``table.attrs["empty_group"]``).
 
     >>> firms = pd.DataFrame({"is_ict": [True, True, False], "employees": pd.array([10, 30, 5], dtype="Int64")})
     >>> ict_sector(firms).iloc[0].to_dict()
@@ -42,12 +45,18 @@ def ict_sector(firms: pd.DataFrame, *, group: str = "ict", by: str | None = None
     employees = mine[E.employees].astype("Float64")
     if by is None:
         known = employees.dropna().astype(float)  # no employees column: NaN, not 0 workers
-        return pd.DataFrame([{
+        table = pd.DataFrame([{
             "firms": len(mine), "employees": float(known.sum()) if len(known) else float("nan"),
             "mean_employees": float(known.mean()) if len(known) else float("nan"),
             "median_employees": float(known.median()) if len(known) else float("nan"),
         }])
+        return _protect_whole(table, known) if protected else table
     by = columns.get(by, by)
+    if mine.empty:  # no firm of the group: no group to show, nothing to hide
+        table = pd.DataFrame(columns=[by, "firms", "employees", "mean_employees", "median_employees"]
+                             + (["hidden"] if protected else []))
+        table.attrs["empty_group"] = group
+        return table
     name, values = (by, placed(mine[by])) if by in (E.vsic4, E.vsic2025_4) else group_key(mine, by)
     frame = pd.DataFrame({name: values.array, "employees": employees.to_numpy(dtype=float, na_value=np.nan)})
     grouped = frame.groupby(name, observed=True, sort=True)[E.employees]
@@ -62,3 +71,22 @@ def ict_sector(firms: pd.DataFrame, *, group: str = "ict", by: str | None = None
         # The median of a small group is one firm's own figure: not shown.
         table["median_employees"] = table["median_employees"].mask(table["firms"] < disclosure.MEDIAN_MIN_FIRMS)
     return table
+
+
+def _protect_whole(table: pd.DataFrame, employees: pd.Series) -> pd.DataFrame:
+    """The one row of a group's figures with what the count and dominance rules hide
+    nulled, and ``attrs["hidden_cells"]`` saying which (see :func:`ict_sector`).
+
+    >>> few = _protect_whole(pd.DataFrame([{"firms": 2, "employees": 9.0, "mean_employees": 4.5,
+    ...                                     "median_employees": 4.5}]), pd.Series([4.0, 5.0]))
+    >>> few.iloc[0].isna().tolist(), sorted(c for c, m in few.attrs["hidden_cells"].items() if m[0])
+    ([True, True, True, True], ['employees', 'firms', 'mean_employees', 'median_employees'])
+    """
+    firms = int(table["firms"].iloc[0])
+    few = 0 < firms < disclosure.MIN_COUNT
+    totals = few or disclosure.dominated(employees)
+    masks = {"firms": [few], "employees": [totals], "mean_employees": [totals],
+             "median_employees": [few or 0 < firms < disclosure.MEDIAN_MIN_FIRMS]}
+    out = disclosure.hide(table, [False], list(masks), masks=masks).drop(columns="hidden")
+    out.attrs["hidden_cells"] = {column: np.array(mask, dtype=bool) for column, mask in masks.items()}
+    return out

@@ -15,9 +15,10 @@ from papermill.exceptions import PapermillExecutionError
 
 from ..core import config
 from ..core.cluster import local_workers
+from ..core.errors import TooFewFirms
 from ..core.io import CHECKED_TABLES_ENV, checked_tables, extract_folders, is_series, load_clean, load_quality
 from .cache import fingerprint, previous_build
-from .record import BuildResult, BuiltReport, unbuilt_groups
+from .record import FEW_FIRMS, BuildResult, BuiltReport, record_path, unbuilt_groups
 from .catalogue import ReportSpec, default_catalogue, available_inputs, check_parameters, find_spec, missing_inputs, notebook_path, output_paths
 from .execute import run_report
 from .export import write_index
@@ -40,8 +41,14 @@ def describe_failure(exc: Exception) -> str:
 
 def failed_report(spec: ReportSpec, params: dict, exc: Exception, *, reports_dir: Path) -> BuiltReport:
     """The outcome of a report whose run raised ``exc``: failed, with the executed notebook
-    kept when the notebook itself raised (:func:`adoption.report.execute.run_report`)."""
+    kept when the notebook itself raised (:func:`adoption.report.execute.run_report`).
+    A report of too few firms (its notebook raised
+    :class:`~adoption.core.errors.TooFewFirms`) is not built, and no earlier build of it stays."""
     html, executed = output_paths(spec, params, reports_dir)
+    if isinstance(exc, PapermillExecutionError) and exc.ename == TooFewFirms.__name__:
+        for path in (html, record_path(html), executed):
+            path.unlink(missing_ok=True)
+        return BuiltReport(spec=spec, params=params, html=html, ok=True, missing=(FEW_FIRMS,))
     return BuiltReport(spec=spec, params=params, html=html, ok=False, error=describe_failure(exc),
                        fault=isinstance(exc, OSError),  # a notebook's own errors arrive as PapermillExecutionError
                        notebook=executed if isinstance(exc, PapermillExecutionError) else None)
@@ -52,7 +59,7 @@ def _settled(jobs, *, available: set[str], reports_dir: Path, input_hash: str, f
     results: list[BuiltReport | None] = [None] * len(jobs)
     for number, (spec, params) in enumerate(jobs):
         html = output_paths(spec, params, reports_dir)[0]
-        missing = missing_inputs(spec, available)
+        missing = missing_inputs(spec, available, params)
         if missing:
             results[number] = BuiltReport(spec=spec, params=params, ok=True, missing=tuple(missing), html=html)
             continue
@@ -164,7 +171,9 @@ def build(
         plan, number = todo[job]
         with lock:
             done[0] += 1
-            if built.ok:
+            if built.missing:  # of too few firms to show
+                log.warning("[%d/%d] %s not built: %s", done[0], len(todo), _shown(built.html, reports_dir), built.unavailable())
+            elif built.ok:
                 log.info("[%d/%d] wrote %s (%.1f s)", done[0], len(todo), _shown(built.html, reports_dir), built.seconds)
             else:
                 log.error("[%d/%d] %s %s failed: %s", done[0], len(todo), built.spec.name,

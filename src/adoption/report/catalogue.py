@@ -24,7 +24,9 @@ KINDS = ("province", "district", "benchmark", "series")
 # Inputs beside the register a report may declare it cannot do without.
 # "series": two extracts or more (a folder of dated extracts), for reports across extracts.
 # "national": clean data of the whole country (adoption clean --scope national).
-OPTIONAL_INPUTS = ("platforms", "survey", "workforce", "series", "national")
+# "districts": clean data whose scope holds Bình Dương, the one province whose districts,
+# communes and 2025 wards the package knows (a report on any of them, or on the 2025 map).
+OPTIONAL_INPUTS = ("platforms", "survey", "workforce", "series", "national", "districts")
 _KEYS = {"name", "notebook", "title", "title_vi", "title_en", "needs", "kind", "grid", "data"}
 # What a report's figures come from: the clean register (synthetic when it is), or
 # published figures only (never synthetic, whatever the clean data are).
@@ -160,16 +162,33 @@ def find_spec(name: str, catalogue: tuple[ReportSpec, ...] | None = None) -> Rep
 
 def available_inputs(quality: dict) -> set[str]:
     """The raw inputs (register, platforms, survey, workforce) that gave at least one clean
-    row, ``series`` for a folder of two extracts or more, and ``national`` for clean data of
-    the whole country."""
+    row, ``series`` for a folder of two extracts or more, ``national`` for clean data of
+    the whole country, and ``districts`` for clean data whose scope holds Bình Dương.
+
+    >>> sorted(available_inputs({"scope": {"code": "national"}})), sorted(available_inputs({"scope": {"code": "01"}}))
+    (['districts', 'national'], [])
+    """
+    from ..core.scope import BINH_DUONG, NATIONAL  # read as recorded: no province lookup (pandas) here
+
     found = {info["table"] for info in quality.get("files", {}).values() if info.get("rows_kept", 0) > 0}
-    national = (quality.get("scope") or {}).get("code") == "national"
-    return found | ({"series"} if len(quality.get("series", [])) >= 2 else set()) | ({"national"} if national else set())
+    scope = quality.get("scope") or {"code": BINH_DUONG, "provinces": [BINH_DUONG]}  # made before scopes: Bình Dương's
+    found |= {"series"} if len(quality.get("series", [])) >= 2 else set()
+    found |= {"national"} if scope.get("code") == NATIONAL else set()
+    return found | ({"districts"} if scope.get("code") == NATIONAL or BINH_DUONG in scope.get("provinces", []) else set())
 
 
-def missing_inputs(spec: ReportSpec, available: set[str]) -> list[str]:
-    """The optional inputs a report needs that the clean data lack (data/raw/<name>/ was empty)."""
-    return [name for name in spec.needs if name not in available]
+def missing_inputs(spec: ReportSpec, available: set[str], params: dict | None = None) -> list[str]:
+    """The optional inputs a report needs that the clean data lack (data/raw/<name>/ was
+    empty); a report on the 2025 map (``params``) needs ``districts`` besides.
+
+    >>> spec = ReportSpec("x", "x.ipynb", "", ({},), needs=("platforms",))
+    >>> missing_inputs(spec, {"platforms"}, {"map": "2025"}), missing_inputs(spec, set(), {"map": "2023"})
+    (['districts'], ['platforms'])
+    """
+    needs = list(spec.needs)
+    if (params or {}).get("map") == "2025" and "districts" not in needs:
+        needs.insert(0, "districts")  # the 2025 map's units are former Bình Dương's
+    return [name for name in needs if name not in available]
 
 
 def notebook_parameters(notebook: Path) -> dict[str, dict]:

@@ -84,6 +84,8 @@ def ict_sector(firms: pd.DataFrame, lang: str) -> list[str]:
     digital, core = ict.ict_sector(firms, group="digital_tech"), ict.ict_sector(firms, group="ict")
     if {"digital_tech_firms", "digital_tech_workers"} & set(adoption.headline(firms, protected=True).attrs["hidden"]):
         return []  # a group of 1 or 2 firms, or one dominated by its largest: the tables hide it too
+    if digital["firms"].iloc[0] == 0:
+        return [label("finding_digital_none", lang)]
     workers = firms["employees"].sum()
     sentences = [label("finding_digital_group", lang, firms=fmt_int(digital["firms"].iloc[0], lang),
                        workers=fmt_int(digital["employees"].iloc[0], lang),

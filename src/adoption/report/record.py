@@ -27,6 +27,9 @@ from .text import label
 # Libraries whose versions go into every record (None when one is not installed).
 RECORDED_PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "scipy", "highspy", "papermill", "nbclient", "nbconvert",
                      "ipykernel")
+# What a report not built for want of firms lacks (BuiltReport.missing): its notebook found
+# fewer firms in scope than a shared report may describe (adoption.metrics.disclosure.require_firms).
+FEW_FIRMS = "firms"
 
 
 @dataclass
@@ -54,9 +57,13 @@ class BuiltReport:
             return label("index_no_series", lang)
         if "national" in self.missing:  # not an input folder: the data are one province's
             return label("index_no_national", lang)
+        if FEW_FIRMS in self.missing:  # not an input: the report's firms are too few to show
+            return label("index_too_few", lang)
+        if "districts" in self.missing:  # not an input folder: the scope leaves Bình Dương out
+            return label("index_no_districts", lang)
         inputs = ", ".join(label(f"input_{name}", lang) for name in self.missing)
         folders = ", ".join(f"{name}/" for name in self.missing)
-        return f"{label('index_no_input', lang, inputs=inputs)} ({folders})"
+        return label("index_no_input", lang, inputs=inputs, folders=folders)
 
 
 def unbuilt_groups(reports) -> dict[tuple, list[BuiltReport]]:

@@ -108,9 +108,12 @@ def headline_table(figures: pd.Series, lang: str) -> Styler:
     return _frame(rows, label("figure", lang))
 
 
-def comparison_table(comparison: pd.DataFrame, lang: str) -> Styler:
+def comparison_table(comparison: pd.DataFrame, lang: str) -> Styler | Markdown:
     """A ``compare_published`` table with labels and numbers formatted for ``lang``; a
-    published figure of another unit says it is not comparable instead of a difference."""
+    published figure of another unit says it is not comparable instead of a difference;
+    of data without a firm of Bình Dương, whose figures they are, a note instead of the table."""
+    if comparison.attrs.get("province_only") and comparison.attrs.get("province_firms") == 0:
+        return Markdown(f"*{label('compare_none', lang)}*")
     hidden = comparison["hidden"] if "hidden" in comparison.columns else pd.Series(False, index=comparison.index)
     comparable = comparison["comparable"] if "comparable" in comparison.columns else pd.Series(True, index=comparison.index)
     rows = pd.DataFrame({
@@ -199,14 +202,18 @@ def metric_table(table: pd.DataFrame, lang: str, *, columns: list[str] | None = 
     >>> metric_table(frame, "en").data.columns.tolist()
     ['Quarter', 'Coverage (hours delivered / required)']
     """
+    if table.empty and table.attrs.get("empty_group"):  # no firm of the sector group at all
+        return Markdown(f"*{label('group_empty', lang, group=label(table.attrs['empty_group'], lang))}*")
     if table.empty:  # no group with a known value (a register without the column)
         return not_available(table.columns[0] if len(table.columns) else "value", lang)
     columns = columns or [c for c in table.columns if c not in ("hidden", "n_eff", "se", "quarters", "source", "label_en")]
-    hidden = table["hidden"].to_numpy(dtype=bool) if "hidden" in table.columns else np.zeros(len(table), bool)
+    rows_hidden = table["hidden"].to_numpy(dtype=bool) if "hidden" in table.columns else np.zeros(len(table), bool)
+    cells_hidden = table.attrs.get("hidden_cells", {})  # a figure of a row hidden on its own
     out = {}
     for column in columns:
         values = table[column]
         kind = COLUMN_FORMATS.get(column)
+        hidden = rows_hidden | np.asarray(cells_hidden.get(column, False), dtype=bool)
         if column == "ci_low":
             out[label("ci", lang)] = [SYMBOL if flag else "–" if pd.isna(a) else f"{fmt_pct(a, lang)} – {fmt_pct(b, lang)}"
                                       for a, b, flag in zip(table["ci_low"], table["ci_high"], hidden)]

@@ -80,7 +80,7 @@ def _current_reports(quality: dict, reports_dir: Path, catalogue: tuple[ReportSp
         notebook = notebook_path(spec, notebooks_dir)
         for requested in spec.grid:
             html = output_paths(spec, requested, reports_dir)[0]
-            missing = missing_inputs(spec, available)
+            missing = missing_inputs(spec, available, requested)
             if missing:
                 reports.append(BuiltReport(spec=spec, params=dict(requested), ok=True, missing=tuple(missing), html=html))
                 continue
