@@ -392,3 +392,31 @@ def test_part_files_keep_dictionaries_for_repeated_text_only(tmp_path):
     assert dictionary == {"tax_code": False, "name": False, "vsic4": True, "status": True, "employees": False}
     back = pq.read_table(part).to_pandas()
     pd.testing.assert_frame_equal(back, frame.drop(columns="province_code"))
+
+
+def test_load_clean_where_takes_numbers_and_names_a_column_it_does_not_know(small_processed, small_data):
+    """A district written as a number selects its firms as its text does; a column the
+    enterprises table lacks is refused with the nearest one, not ignored."""
+    from adoption.core.errors import ParameterError
+    from adoption.core.io import load_clean
+
+    enterprises = small_data.enterprises
+    expected = int((enterprises["district_code"] == "718").sum())
+    assert expected > 0
+    assert len(load_clean(small_processed, where={"district_code": 718}).enterprises) == expected
+    assert len(load_clean(small_processed, where={"province_code": "binh duong"}).enterprises) == len(enterprises)
+    with pytest.raises(ParameterError, match="'distrct_code' is not a column .* did you mean 'district_code'"):
+        load_clean(small_processed, where={"distrct_code": "718"})
+    with pytest.raises(ParameterError, match="expected one value"):
+        load_clean(small_processed, where={"district_code": ["718", "719"]})
+
+
+def test_the_clean_data_never_go_inside_the_raw_folder(tmp_path):
+    from adoption.core.errors import InputFileError
+    from adoption.core.io import clean_targets
+
+    raw = tmp_path / "raw"
+    for out in (raw, raw / "processed", tmp_path):
+        with pytest.raises(InputFileError, match="each needs a folder of its own"):
+            clean_targets(raw, out)
+    assert clean_targets(raw, tmp_path / "processed") == [(raw, tmp_path / "processed")]

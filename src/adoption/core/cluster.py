@@ -122,6 +122,10 @@ def open_client(address: str, *, timeout: float | None = None) -> Iterator["dist
     if level:
         logger.setLevel(level)
 
+    if workers is not None and workers > (os.cpu_count() or 1):
+        logging.getLogger(__name__).warning(
+            "--scheduler %s: %d worker processes on %d cores; each runs one task at a time, so more than one a "
+            "core only share the cores and the memory", address, workers, os.cpu_count() or 1)
     if workers is not None:
         # Processes with one thread each: a report's kernel is a process of its own anyway,
         # and a worker runs one report at a time. Listening on the loopback only (its web page

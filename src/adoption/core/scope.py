@@ -62,12 +62,18 @@ def province_names() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def province_index() -> dict[str, str]:
-    """Folded spelling -> GSO code: each official name with and without its type, the
-    code, and :data:`PROVINCE_ALIASES`."""
+    """Folded spelling -> GSO code: each official name with and without its type (and
+    without its spaces), the code, and :data:`PROVINCE_ALIASES`.
+
+    >>> [province_index()[k] for k in ("hanoi", "da nang", "danang", "haiphong")]
+    ['01', '48', '48', '31']
+    """
     index: dict[str, str] = {}
     for code, name in province_names().items():
-        for key in (fold(name), strip_prefix(fold(name), PROVINCE_PREFIXES), code):
-            index[key] = code
+        bare = strip_prefix(fold(name), PROVINCE_PREFIXES)
+        # The name written as one word too, as in English: Hanoi, Danang, Haiphong, Cantho.
+        for key in (fold(name), bare, bare.replace(" ", ""), code):
+            index.setdefault(key, code)
     for code, keys in PROVINCE_ALIASES.items():
         index.update(dict.fromkeys(keys, code))
     return index

@@ -151,6 +151,9 @@ def build(
     """
     if scheduler is not None:
         local_workers(scheduler)  # a malformed address is refused before anything runs
+        if jobs_limit is not None:
+            log.warning("--jobs %d is not used with --scheduler: each worker of the cluster runs one report at a time",
+                        jobs_limit)
     processed_dir, reports_dir = Path(processed_dir).resolve(), Path(reports_dir).resolve()
     catalogue = default_catalogue(notebooks_dir) if catalogue is None else catalogue
     specs = [find_spec(name, catalogue) for name in only] if only else list(catalogue)

@@ -11,7 +11,7 @@ from ..core.io import CleanData
 from ..core.schema import Enterprises as E
 from ..metrics import disclosure
 from ..metrics.disclosure import DOMINANCE, MIN_COUNT, SYMBOL
-from ..core.scope import NATIONAL, parse_scope
+from ..core.scope import BINH_DUONG, NATIONAL, parse_scope
 from ..metrics.maps import DEFAULT_MAP, check_map, scope_area, unit_name
 from ..metrics.scope import coverage
 from .escape import html_text
@@ -53,9 +53,10 @@ def disclosure_note(lang: str) -> _Note:
     text = f"*{disclosure_footnote(lang)}*"
     if audit["primary_cells"]:
         margin = audit["smallest_margin"]
-        text += "\n\n*" + label("disclosure_audit", lang, tables=fmt_int(audit["tables"], lang),
-                                   cells=fmt_int(audit["cells_checked"], lang),
-                                   margin=fmt_dec(margin, lang) if margin != float("inf") else "∞") + "*"
+        # An infinite margin: no hidden cell is bounded at all (every figure of its table hidden).
+        key = "disclosure_audit" if margin != float("inf") else "disclosure_audit_unbounded"
+        text += "\n\n*" + label(key, lang, tables=fmt_int(audit["tables"], lang),
+                                   cells=fmt_int(audit["cells_checked"], lang), margin=fmt_dec(margin, lang)) + "*"
     return _Note(text, {AUDIT_METADATA: audit})
 
 
@@ -128,10 +129,13 @@ def over_time_note(series, lang: str) -> Markdown:
 
 
 def banner(data: CleanData, lang: str) -> HTML:
-    """A visible banner when the data are synthetic; empty output otherwise."""
+    """A visible banner when the data are synthetic (saying, on data of another scope than
+    Bình Dương, that only its part is calibrated); empty output otherwise."""
     if not data.synthetic:
         return HTML("")
-    text = html_text(label("synthetic_banner", lang))
+    # Only Bình Dương's part of a synthetic register is calibrated to published figures.
+    scope = (data.quality.get("scope") or {}).get("code", BINH_DUONG)
+    text = html_text(label("synthetic_banner" if scope == BINH_DUONG else "synthetic_banner_scope", lang))
     return HTML(f'<div class="adoption-synthetic-banner" role="alert">{text}</div>')
 
 
