@@ -182,3 +182,38 @@ def test_binh_duong_reports_on_national_data_count_binh_duong(national, tmp_path
     training = unescape(result.reports[1].html.read_text(encoding="utf-8"))
     in_parks = ours[ours["in_industrial_park"].fillna(False).astype(bool)]
     assert f"employees of the {fmt_int(len(in_parks), 'en')} enterprises in industrial parks" in training
+
+
+def test_the_provinces_compared_on_national_data(national, tmp_path):
+    """The national summary: each province's firms and adopters as a plain count of the
+    clean table gives them, provinces of 1 or 2 firms hidden, and the key finding on the
+    provinces above the national rate recounted from the table the page shows."""
+    from htmltables import table_with
+
+    spec = find_spec("national-summary")
+    one = ReportSpec(spec.name, spec.notebook, spec.title_key, ({"lang": "en"},), spec.needs, spec.kind)
+    result = build(processed_dir=national, reports_dir=tmp_path, catalogue=(one,))
+    assert result.reports[0].ok and not result.reports[0].missing, result.reports[0].error
+    page = unescape(result.reports[0].html.read_text(encoding="utf-8"))
+    assert re.search(r"<title>(.*?)</title>", page, re.S).group(1) == \
+        "Enterprise digital adoption in Viet Nam (63 provinces): the provinces compared"
+    firms = _operating(load_clean(national).enterprises)
+    counts = firms.groupby("province", observed=True)["uses_digital_platform"].agg(["size", "sum"])
+    rows = table_with(page, ["Province", "Enterprises", "Enterprises using digital platforms",
+                             "Digital-platform adoption rate", "Share of enterprises"])
+    shown = {}
+    for name, n, adopters, *_ in rows:
+        if name == "Total" or n == "x":
+            assert n == "x" or name == "Total"
+            continue
+        assert int(n.replace(",", "")) == counts.loc[name, "size"], name
+        if adopters != "x":
+            assert int(adopters.replace(",", "")) == counts.loc[name, "sum"], name
+            shown[name] = counts.loc[name, "sum"] / counts.loc[name, "size"]
+    assert len(shown) > 20
+    small = counts[counts["size"] < 3].index
+    assert not set(small) & set(shown)  # none at this size; a province of 1 or 2 firms is never shown
+    rate = firms["uses_digital_platform"].mean()
+    above = sum(value > rate for value in shown.values())
+    assert f"{above} of the {len(shown)} provinces shown are above the national rate ({rate * 100:.1f}%)." in page
+    assert "Adoption rate by province and size" in page  # the heatmap's alt text names its rows

@@ -19,7 +19,7 @@ from .sectors import SECTOR_COLUMNS, placed
 # Dimensions adoption can be broken down by. Each is a column of the enterprise table,
 # except "district" (read from district_code) and "cohort" (from registered_on).
 DIMENSIONS = (
-    "district", "commune_code", "vsic_section", "vsic_division", "size_class", "ownership",
+    "province", "district", "commune_code", "vsic_section", "vsic_division", "size_class", "ownership",
     "in_industrial_park", "cohort", "vsic2025_section", "vsic2025_division", "commune2025", "size_band",
 )
 # Size bands: the size classes with medium and large firms together, for tables of many
@@ -49,6 +49,8 @@ def cohort(registered_on: pd.Series) -> pd.Categorical:
 def group_key(firms: pd.DataFrame, by: str) -> tuple[str, pd.Series]:
     if by not in DIMENSIONS:
         raise ParameterError(f"cannot break adoption down by {by!r}; valid dimensions: {', '.join(DIMENSIONS)}")
+    if by == "province":
+        return "province_code", firms[E.province_code]
     if by == "district":
         return "district_code", firms[E.district_code]
     if by == "cohort":

@@ -44,20 +44,44 @@ def _spread(firms: pd.DataFrame, by: str, lang: str, sentence: str) -> list[str]
 def overview(firms: pd.DataFrame, lang: str, map_: str = DEFAULT_MAP) -> list[str]:
     """The adopters among the firms, the spread between the units of ``map_`` and between
     sectors, and the gap between the largest and the smallest firms."""
-    figures = adoption.headline(firms, protected=True)
-    sentences = [] if {"adopters", "enterprises"} & set(figures.attrs["hidden"]) else [
-        label("finding_adopters", lang, adopters=fmt_int(figures["adopters"], lang),
-              firms=fmt_int(figures["enterprises"], lang), rate=fmt_pct(figures["adoption_rate"], lang))]
     # Firms of several provinces (national clean data): the units are Bình Dương's alone.
     units = "finding_bd_districts" if beyond_the_province(firms) else "finding_districts"
-    sentences += _spread(firms, unit_dimension(map_), lang, on_map(units, map_))
-    sentences += _spread(firms, "vsic_section", lang, "finding_sectors")
+    return (_adopters(firms, lang) + _spread(firms, unit_dimension(map_), lang, on_map(units, map_))
+            + _spread(firms, "vsic_section", lang, "finding_sectors") + _sizes(firms, lang))
+
+
+def national(firms: pd.DataFrame, lang: str) -> list[str]:
+    """The adopters among the firms of the whole country, the spread between the provinces
+    shown, how many of those are above the national rate, and the gap between the largest
+    and the smallest firms."""
+    sentences = _adopters(firms, lang) + _spread(firms, "province", lang, "finding_provinces")
+    figures = adoption.headline(firms, protected=True)
+    shown = adoption.adoption_by(firms, "province", protected=True)
+    shown = shown[~shown["hidden"].astype(bool)].dropna(subset=["adoption_rate"])
+    if len(shown) >= 2 and "adoption_rate" not in figures.attrs["hidden"]:
+        rate = figures["adoption_rate"]
+        sentences.append(label("finding_provinces_above", lang, above=fmt_int(int((shown["adoption_rate"] > rate).sum()), lang),
+                               shown=fmt_int(len(shown), lang), rate=fmt_pct(rate, lang)))
+    return sentences + _sizes(firms, lang)
+
+
+def _adopters(firms: pd.DataFrame, lang: str) -> list[str]:
+    """The adopters among the firms, unless the headline hides them."""
+    figures = adoption.headline(firms, protected=True)
+    if {"adopters", "enterprises"} & set(figures.attrs["hidden"]):
+        return []
+    return [label("finding_adopters", lang, adopters=fmt_int(figures["adopters"], lang),
+                  firms=fmt_int(figures["enterprises"], lang), rate=fmt_pct(figures["adoption_rate"], lang))]
+
+
+def _sizes(firms: pd.DataFrame, lang: str) -> list[str]:
+    """The gap between the adoption rates of large and micro firms, when both are shown."""
     sizes = adoption.adoption_by(firms, "size_class", protected=True).set_index("size_class")
-    if {"micro", "large"} <= set(sizes.index) and not sizes.loc[["micro", "large"], "hidden"].any():
-        large, micro = sizes.loc["large", "adoption_rate"], sizes.loc["micro", "adoption_rate"]
-        sentences.append(label("finding_sizes", lang, large=fmt_pct(large, lang), micro=fmt_pct(micro, lang),
-                               gap=fmt_dec(abs(large - micro) * 100, lang)))
-    return sentences
+    if not ({"micro", "large"} <= set(sizes.index)) or sizes.loc[["micro", "large"], "hidden"].any():
+        return []
+    large, micro = sizes.loc["large", "adoption_rate"], sizes.loc["micro", "adoption_rate"]
+    return [label("finding_sizes", lang, large=fmt_pct(large, lang), micro=fmt_pct(micro, lang),
+                  gap=fmt_dec(abs(large - micro) * 100, lang))]
 
 
 def digital_intensity(survey: pd.DataFrame, lang: str) -> list[str]:

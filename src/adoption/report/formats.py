@@ -67,6 +67,10 @@ def fmt_signed(value: float, lang: str, fmt=fmt_dec) -> str:
 @lru_cache(maxsize=None)
 def _names(column: str, lang: str) -> dict[str, str]:
     """Code -> reader-facing name for the columns that hold reference codes."""
+    if column == E.province_code:
+        from ..core.scope import province_names
+
+        return province_names()
     if column == E.district_code:
         units = reference.districts()
         return dict(zip(units["district_code"], units["district"]))

@@ -81,8 +81,13 @@ def lower_first(text: str) -> str:
 
 
 def label_key(column: str) -> str:
-    """The catalogue key naming a column: a code column by the unit it codes."""
-    return column.removesuffix("_code")
+    """The catalogue key naming a column: its own, else a code column by the unit it codes
+    (``province`` names the province of a report, ``province_code`` a column of provinces).
+
+    >>> label_key("province_code"), label_key("size_class"), label_key("vsic_code")
+    ('province_code', 'size_class', 'vsic')
+    """
+    return column if has_label(column) else column.removesuffix("_code")
 
 
 def over_time_alt(title: str, names, lines, months: pd.Series, lang: str) -> str:
