@@ -356,7 +356,7 @@ def test_a_national_register_cleaned_for_one_province_says_what_it_left_out(tmp_
     said = " ".join(run("clean", "--raw", str(raw), "--out", str(out), check=0, env={"COLUMNS": "250"}).stdout.split())
     outside = json.loads((out / "quality.json").read_text(encoding="utf-8"))["reasons"]["outside_scope"]
     assert outside > 0
-    assert f"outside the scope: {outside:,} rows place their firm outside Tỉnh Bình Dương" in said
+    assert f"outside the scope: {outside:,} rows are outside Tỉnh Bình Dương" in said
     assert "--scope national keeps every province" in said
     national = " ".join(run("clean", "--raw", str(raw), "--out", str(tmp_path / "all"), "--scope", "national",
                             check=0, env={"COLUMNS": "250"}).stdout.split())

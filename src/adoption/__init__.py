@@ -70,7 +70,7 @@ _API = {
 _MODULES = {"intensity": "adoption.metrics.intensity", "workforce": "adoption.metrics.workforce",
             "benchmark": "adoption.report.benchmark", "district": "adoption.report.district",
             "findings": "adoption.report.findings", "trend": "adoption.report.trend",
-            "maps": "adoption.metrics.maps"}
+            "maps": "adoption.metrics.maps", "ict": "adoption.metrics.ict"}
 
 __all__ = sorted([*_API, *_MODULES, "__version__"])
 

@@ -291,7 +291,7 @@ def report(
     writes it). The clean step is skipped for each extract whose raw files and cleaning
     code are those its clean data were built from.
     """
-    from .core.io import clean_is_current, clean_targets, raw_is_empty
+    from .core.io import clean_is_current, clean_targets, raw_is_empty, separate_folders
     from .core.scope import DEFAULT_SCOPE, parse_scope
 
     raw_dir = raw or config.RAW_DIR
@@ -310,6 +310,7 @@ def report(
             raise InputFileError(f"{raw}: no such folder; expected a raw folder with register/ (and optionally "
                                  "platforms/, survey/, workforce/). Synthetic data are written only into the default "
                                  "data/raw/ when it is empty, or by `adoption synth --raw DIR`")
+        separate_folders(raw_dir, processed_dir)  # before the synthetic data would be written into them
         if raw_is_empty(raw_dir):
             from .synth import write_series
 

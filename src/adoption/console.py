@@ -33,10 +33,10 @@ def print_quality(quality: dict, target: Path) -> None:
         out.print("rejected rows by reason: " + ", ".join(f"{k} {v:,}" for k, v in quality["reasons"].items()))
     scope = quality.get("scope") or {}
     if quality.get("reasons", {}).get("outside_scope") and scope.get("code") != "national":
-        out.print(f"[yellow]outside the scope[/]: {quality['reasons']['outside_scope']:,} rows place their firm outside "
-                  f"{escape(scope.get('name', 'Tỉnh Bình Dương'))}, the scope of this cleaning (the platform records "
-                  "of those firms are rejected as not_in_register); --scope national keeps every province, "
-                  "--scope NAME another one")
+        out.print(f"[yellow]outside the scope[/]: {quality['reasons']['outside_scope']:,} rows are outside "
+                  f"{escape(scope.get('name', 'Tỉnh Bình Dương'))}, the scope of this cleaning (rejects.csv, "
+                  "outside_scope; the platform records of firms outside it are rejected as not_in_register); "
+                  "--scope national keeps every province, --scope NAME another one")
     if quality.get("synthetic"):
         out.print("[bold yellow]input is synthetic[/]: every report built on it says so")
 

@@ -409,6 +409,11 @@ def test_load_clean_where_takes_numbers_and_names_a_column_it_does_not_know(smal
         load_clean(small_processed, where={"distrct_code": "718"})
     with pytest.raises(ParameterError, match="expected one value"):
         load_clean(small_processed, where={"district_code": ["718", "719"]})
+    # A count and a flag as their values, not their text: never silently no firm.
+    assert len(load_clean(small_processed, where={"employees": 5}).enterprises) == int((enterprises["employees"] == 5).sum()) > 0
+    assert len(load_clean(small_processed, where={"is_ict": True}).enterprises) == int(enterprises["is_ict"].sum()) > 0
+    with pytest.raises(ParameterError, match="name two provinces"):
+        load_clean(small_processed, province="74", where={"province_code": "01"})
 
 
 def test_the_clean_data_never_go_inside_the_raw_folder(tmp_path):

@@ -312,7 +312,8 @@ def test_a_sector_group_shown_on_its_own_is_protected_too():
     """The ICT report's overview row: 2 firms hide everything; 5 firms of which one holds
     900 of 940 workers show their count alone; 12 firms of even size show all."""
     def whole(employees):
-        frame = pd.DataFrame({"is_ict": [True] * len(employees), "employees": pd.array(employees, dtype="Int64")})
+        frame = pd.DataFrame({"is_ict": [True] * len(employees), "is_digital_tech": [True] * len(employees),
+                              "employees": pd.array(employees, dtype="Int64")})
         return ict_metrics.ict_sector(frame, protected=True)
 
     assert whole([4, 5]).iloc[0].isna().all()
@@ -321,6 +322,26 @@ def test_a_sector_group_shown_on_its_own_is_protected_too():
     even = whole([10] * 12).iloc[0]
     assert even.tolist() == [12, 120, 10, 10]
     assert not any(mask.any() for mask in whole([10] * 12).attrs["hidden_cells"].values())
+
+
+def test_the_ict_sector_is_protected_as_a_part_of_the_wider_group():
+    """5 firms in the group, 4 in the ICT sector: the one outside it would be the difference
+    of the two rows, so the ICT row's figures are hidden. 2 in the group, none in the ICT
+    sector: the group is hidden, and the ICT sector's 0 with it (it would say what the two
+    are not)."""
+    def rows(ict, employees):
+        frame = pd.DataFrame({"is_digital_tech": [True] * len(ict), "is_ict": ict,
+                              "employees": pd.array(employees, dtype="Int64")})
+        return ict_metrics.overview(frame, protected=True)
+
+    table = rows([True] * 4 + [False], [5, 5, 5, 9, 14])
+    assert table.loc["digital_tech", ["firms", "employees"]].tolist() == [5, 38]
+    assert table.loc["ict", ["firms", "employees", "mean_employees"]].isna().all()
+    table = rows([False, False], [3, 4])
+    assert table[["firms", "employees"]].isna().all().all()
+    assert table.attrs["hidden_cells"]["firms"].tolist() == [True, True]
+    table = rows([True] * 6 + [False] * 4, [5] * 10)  # 4 outside the ICT sector: every figure shown
+    assert table["firms"].tolist() == [10, 6] and table["employees"].tolist() == [50, 30]
 
 
 def test_a_sector_group_without_firms():

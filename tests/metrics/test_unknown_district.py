@@ -57,3 +57,18 @@ def test_mix_and_adoption_over_time_of_a_district(firms):
                               "platform": ["ecommerce", "ecommerce"], "adopted_on": pd.to_datetime(["2021-03-01"] * 2)})
     series = metrics.adoption_over_time(firms, platforms, district="718")
     assert (series["firms"].iloc[-1], series["adopters"].iloc[-1]) == (3, 1)
+
+
+def test_a_units_mix_hides_its_groups_of_one_or_two_firms():
+    """Unit 718: 4 micro firms and 1 small one (hidden, and micro with it: the unit's total
+    of 5 is in the profile's headline); the area's one large firm hides the area's share."""
+    from adoption.report.district import mix_table
+
+    firms = pd.DataFrame({"district_code": ["718"] * 5 + ["719"] * 4,
+                          "size_class": pd.Categorical(["micro"] * 4 + ["small"] + ["micro"] * 3 + ["large"])})
+    table = district_metrics.mix(firms, "718", "size_class", protected=True).set_index("size_class")
+    assert table.loc["small", ["district_firms", "district_share", "difference_pp"]].isna().all()
+    assert table.loc["micro", ["district_firms", "district_share"]].isna().all()
+    assert table.loc["large", "district_firms"] == 0 and pd.isna(table.loc["large", "province_share"])
+    shown = mix_table(firms, "718", "size_class", "en").data
+    assert "1" not in shown.iloc[:, 1].tolist() and "x" in shown.iloc[:, 1].tolist()

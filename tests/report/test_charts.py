@@ -126,3 +126,17 @@ def test_bars_sorted_with_the_reference_line_but_sizes_keep_their_order():
                           "uses_digital_platform": [False, False, True]})
     ax = plots.plot_adoption_by(adoption_by(sizes, "size_class"), lang="en")
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Micro", "Large"]
+
+
+def test_a_heatmap_of_hidden_cells_only_says_so():
+    """Every group 3 firms, all adopters: each cell's non-adopters are 0, so every cell is
+    hidden; the chart says so instead of leaving its heading over nothing."""
+    frame = pd.DataFrame([(o, s, True) for o in ("fdi", "state") for s in ("micro", "large") for _ in range(3)],
+                         columns=["ownership", "size_class", "uses_digital_platform"]).astype({"ownership": "category",
+                                                                                             "size_class": "category"})
+    table = adoption_by(frame, ("ownership", "size_class"), protected=True)
+    assert table["hidden"].all()
+    ax = charts.plot_heatmap(table, lang="en")
+    assert [t.get_text() for t in ax.texts] == ["Not shown: every cell is too small to show without revealing a firm (x)."]
+    assert ax.figure.adoption_alt == ("Adoption rate by ownership and size. "
+                                      "Not shown: every cell is too small to show without revealing a firm (x).")

@@ -76,6 +76,20 @@ def test_ict_report_of_firms_without_the_group(firms):
     assert note == "*Not shown: no enterprise in scope belongs to the group Electronics, IT and digital technology.*"
 
 
+def test_ict_findings_say_only_what_the_table_shows():
+    """Of 5 firms in the group, 4 in the ICT sector: the one outside it would be the
+    difference of two sentences, so the ICT sector's is left out; of 2, nothing is said."""
+    def firms_of(ict, employees):
+        return pd.DataFrame({"is_digital_tech": [True] * len(ict) + [False] * 20, "is_ict": ict + [False] * 20,
+                             "employees": pd.array(employees + [10] * 20, dtype="Int64")})
+
+    said = findings.ict_sector(firms_of([True] * 4 + [False], [5, 5, 5, 9, 14]), "en")
+    assert len(said) == 1 and said[0].startswith("The electronics-IT-digital group counts 5 firms with 38 workers")
+    assert findings.ict_sector(firms_of([False, False], [3, 4]), "en") == []
+    said = findings.ict_sector(firms_of([True] * 6 + [False] * 4, [5] * 10), "en")
+    assert said[1] == "Of these, the ICT sector as the OECD defines it has 6 firms and 30 workers."
+
+
 def test_firms_no_section_can_hold_are_never_named_a_sector(firms):
     """A hundred firms whose VSIC 2018 section is unknown, 90 of them adopters: the highest
     rate shown, yet no sector."""

@@ -217,3 +217,24 @@ def test_the_provinces_compared_on_national_data(national, tmp_path):
     above = sum(value > rate for value in shown.values())
     assert f"{above} of the {len(shown)} provinces shown are above the national rate ({rate * 100:.1f}%)." in page
     assert "Adoption rate by province and size" in page  # the heatmap's alt text names its rows
+
+
+def test_another_scope_rebuilds_the_reports_and_removes_those_it_does_not_make(national_raw, tmp_path):
+    """The same raw files cleaned for another scope are other data: the ICT report is built
+    again (not kept as up to date) and names the new area; a district profile these data
+    cannot make does not stay behind from the national build."""
+    out, reports = tmp_path / "processed", tmp_path / "reports"
+    catalogue = (ReportSpec("ict-sector", "03-ict-sector.ipynb", "ict_title", ({"lang": "en"},)),
+                 ReportSpec("district-profile", "06-district-profile.ipynb", "district_title",
+                            ({"district": "718", "lang": "en"},), ("districts", "platforms"), "district"))
+    clean_folder(national_raw, out, scope="national")
+    first = build(processed_dir=out, reports_dir=reports, catalogue=catalogue)
+    assert all(r.ok and not r.missing for r in first.reports), [r.error for r in first.reports]
+    assert "Viet Nam (63 provinces)" in unescape(first.reports[0].html.read_text(encoding="utf-8"))
+    clean_folder(national_raw, out, scope="01")
+    ict, profile = build(processed_dir=out, reports_dir=reports, catalogue=catalogue).reports
+    assert ict.ok and not ict.skipped
+    page = unescape(ict.html.read_text(encoding="utf-8"))
+    assert "<strong>Thành phố Hà Nội</strong>" in page and "Viet Nam (63 provinces)" not in page
+    assert "The ICT sector and the electronics-IT-digital group in Thành phố Hà Nội" in page
+    assert profile.missing == ("districts",) and not profile.html.exists()

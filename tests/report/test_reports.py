@@ -57,6 +57,7 @@ def test_every_report_of_the_grid_built(built):
     assert len(provinces) == 63
     assert sorted((r.html.name, r.missing) for r in built.reports if r.missing) == sorted(
         [(f"province-overview.{lang}.{code}.html", ("national",)) for lang in ("en", "vi") for code in provinces]
+        + [(f"national-summary.{lang}.html", ("national",)) for lang in ("en", "vi")]
         + [(f"trend.{lang}.{map_}.html", ("series",)) for lang in ("en", "vi") for map_ in ("2023", "2025")])
 
 

@@ -74,6 +74,18 @@ def not_read(folder: Path) -> list[tuple[str, str]]:
     return skipped
 
 
+def separate_folders(raw_dir: Path, processed_dir: Path) -> None:
+    """Refuse folders of raw and clean data inside each other, or the same folder: the
+    cleaning replaces what its output folder holds."""
+    raw, out = Path(raw_dir).resolve(), Path(processed_dir).resolve()
+    if out.is_relative_to(raw) or raw.is_relative_to(out):
+        where = (f"the clean data's folder {processed_dir} is the raw folder itself" if out == raw else
+                 f"the clean data's folder {processed_dir} is inside the raw folder {raw_dir}" if out.is_relative_to(raw) else
+                 f"the raw folder {raw_dir} is inside the clean data's folder {processed_dir}")
+        raise InputFileError(f"{where}: the cleaning replaces what its folder holds, so each needs a folder of its own "
+                             "(e.g. data/raw and data/processed)")
+
+
 def clean_targets(raw_dir: Path, processed_dir: Path) -> list[tuple[Path, Path]]:
     """Each raw folder to clean and the folder its clean data go to: the raw folder itself,
     or for a series (a folder per extract date) each extract into a folder of the same
@@ -85,13 +97,7 @@ def clean_targets(raw_dir: Path, processed_dir: Path) -> list[tuple[Path, Path]]
     ...
     adoption.core.errors.InputFileError: the clean data's folder data/raw/processed is inside the raw folder data/raw: the cleaning replaces what its folder holds, so each needs a folder of its own (e.g. data/raw and data/processed)
     """
-    raw, out = Path(raw_dir).resolve(), Path(processed_dir).resolve()
-    if out.is_relative_to(raw) or raw.is_relative_to(out):
-        where = (f"the clean data's folder {processed_dir} is the raw folder itself" if out == raw else
-                 f"the clean data's folder {processed_dir} is inside the raw folder {raw_dir}" if out.is_relative_to(raw) else
-                 f"the raw folder {raw_dir} is inside the clean data's folder {processed_dir}")
-        raise InputFileError(f"{where}: the cleaning replaces what its folder holds, so each needs a folder of its own "
-                             "(e.g. data/raw and data/processed)")
+    separate_folders(raw_dir, processed_dir)
     series = raw_extracts(raw_dir)
     if series and (Path(processed_dir) / config.QUALITY_FILE).is_file():
         # The build would read that one extract and never see the series' folders beside it.
@@ -323,43 +329,6 @@ def _parts_read(folder: Path, tables: list[Path], where: dict | None) -> set[str
             for part in partitions.selected(partitions.part_files(table), table, where)}
 
 
-def _checked_where(where: dict | None) -> dict[str, str | None] | None:
-    """``where`` with each column one of the enterprises table's and each value its text
-    (a number as written, ``74`` or ``718``; a province in any spelling as its GSO code),
-    or a clear error.
-
-    >>> _checked_where({"district_code": 718, "province_code": "Bình Dương", "size_class": None})
-    {'district_code': '718', 'province_code': '74', 'size_class': None}
-    >>> _checked_where({"distrct_code": "718"})
-    Traceback (most recent call last):
-    ...
-    adoption.core.errors.ParameterError: where: 'distrct_code' is not a column of the clean enterprises table; did you mean 'district_code'?
-    """
-    if not where:
-        return where
-    from difflib import get_close_matches
-
-    from .schema import columns
-
-    known = columns("enterprises")
-    checked: dict[str, str | None] = {}
-    for column, value in where.items():
-        if column not in known:
-            close = get_close_matches(str(column), known, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; columns: {', '.join(known)}"
-            raise ParameterError(f"where: {column!r} is not a column of the clean enterprises table{hint}")
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int))):
-            raise ParameterError(f"where: {column}={value!r}: expected one value, as text (e.g. '718'), or None for unknown")
-        if value is not None and column == "province_code":
-            from .scope import NATIONAL, parse_scope
-
-            value = parse_scope(value).code
-            if value == NATIONAL:
-                raise ParameterError("where: province_code='national': expected one of the 63 provinces")
-        checked[column] = None if value is None else str(value)
-    return checked
-
-
 def load_clean(processed_dir: Path | str | None = None, *, province: str | None = None,
                where: dict[str, str | None] | None = None, check: bool = True) -> CleanData:
     """Load the clean tables written by ``adoption clean``; with ``where`` (a column of the
@@ -383,8 +352,13 @@ def load_clean(processed_dir: Path | str | None = None, *, province: str | None 
         code = parse_scope(province).code
         if code == NATIONAL:
             raise ParameterError(f"province {province!r}: expected one of the 63 provinces; leave it out for every firm")
+        given = (partitions.checked_where({"province_code": where["province_code"]}) or {}).get("province_code") \
+            if where and where.get("province_code") is not None else code
+        if given != code:
+            raise ParameterError(f"province {province!r} and where={{'province_code': {where['province_code']!r}}} "
+                                 "name two provinces: give one")
         where = {**(where or {}), "province_code": code}
-    where = _checked_where(where)
+    where = partitions.checked_where(where)
     needed = [folder / config.ENTERPRISES_FILE, folder / config.PLATFORMS_FILE, folder / config.QUALITY_FILE]
     missing = [p.name for p in needed if not p.exists()]
     if missing:

@@ -16,6 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import ParameterError
+
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
@@ -185,8 +187,59 @@ def selected(files: list[Path], folder: Path, where: dict[str, str | None] | Non
     return [path for path in files if matches(path)]
 
 
+def checked_where(where: dict | None) -> dict[str, str | None] | None:
+    """``where`` with each column one of the enterprises table's and each value its text
+    (a number as written, ``74`` or ``718``; a province in any spelling as its GSO code),
+    or a clear error.
+
+    >>> checked_where({"district_code": 718, "province_code": "Bình Dương", "size_class": None})
+    {'district_code': '718', 'province_code': '74', 'size_class': None}
+    >>> checked_where({"distrct_code": "718"})
+    Traceback (most recent call last):
+    ...
+    adoption.core.errors.ParameterError: where: 'distrct_code' is not a column of the clean enterprises table; did you mean 'district_code'?
+    """
+    if not where:
+        return where
+    import numbers
+    from difflib import get_close_matches
+
+    from numpy import bool_ as np_bool
+
+    from .schema import columns
+
+    known = columns("enterprises")
+    checked: dict[str, str | None] = {}
+    for column, value in where.items():
+        if column not in known:
+            close = get_close_matches(str(column), known, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; columns: {', '.join(known)}"
+            raise ParameterError(f"where: {column!r} is not a column of the clean enterprises table{hint}")
+        if value is not None and not isinstance(value, (str, numbers.Number, np_bool)):
+            raise ParameterError(f"where: {column}={value!r}: expected one value (e.g. '718', 5, True), or None for unknown")
+        if isinstance(value, (bool, np_bool)):
+            value = str(bool(value))
+        elif isinstance(value, numbers.Integral) or (isinstance(value, numbers.Real) and float(value).is_integer()):
+            value = str(int(value))  # 718, numpy's 718 and 718.0 as written
+        if value is not None and column == "province_code":
+            from .scope import NATIONAL, parse_scope
+
+            value = parse_scope(value).code
+            if value == NATIONAL:
+                raise ParameterError("where: province_code='national': expected one of the 63 provinces")
+        checked[column] = None if value is None else str(value)
+    return checked
+
+
 def where_rows(frame: pd.DataFrame, where: dict[str, str | None] | None) -> pd.DataFrame:
-    """The rows of ``frame`` whose columns hold ``where``'s values (None: unknown)."""
+    """The rows of ``frame`` whose columns hold ``where``'s values, given as text (None:
+    unknown): a flag's ``True``/``False``, a number's digits.
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"n": pd.array([5, 6], dtype="Int64"), "f": [True, False], "c": ["718", None]})
+    >>> [len(where_rows(frame, w)) for w in ({"n": "5"}, {"f": "True"}, {"c": None}, {"c": "718", "n": "6"})]
+    [1, 1, 1, 0]
+    """
     import pandas as pd
 
     if not where:
@@ -195,7 +248,15 @@ def where_rows(frame: pd.DataFrame, where: dict[str, str | None] | None) -> pd.D
     for column, value in where.items():
         if column not in frame.columns:
             continue
-        hit = frame[column].isna() if value is None else (frame[column] == value).fillna(False)
+        values = frame[column]
+        if value is None:
+            hit = values.isna()
+        elif pd.api.types.is_bool_dtype(values.dtype):  # a flag: True or False, as written
+            hit = (values == (value.strip().lower() in ("true", "1", "yes"))).fillna(False)
+        elif pd.api.types.is_numeric_dtype(values.dtype):  # a count or an amount: its number
+            hit = (values == pd.to_numeric(value, errors="coerce")).fillna(False)
+        else:
+            hit = (values.astype("string") == value).fillna(False)
         keep = keep & hit
     return frame[keep.to_numpy(dtype=bool)].reset_index(drop=True)
 

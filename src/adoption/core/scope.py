@@ -32,6 +32,8 @@ NATIONAL_KEYS = frozenset({NATIONAL, "all", "ca nuoc", "toan quoc", "viet nam", 
 NATIONAL_NAME = "Cả nước (63 tỉnh, thành phố)"
 # Prefixes of province-level names, folded: Tỉnh, Thành phố (trực thuộc trung ương), TP., T.P., T.
 PROVINCE_PREFIXES = ("thanh pho", "tinh", "tp", "t p", "t")
+# Suffixes of province-level names in English, folded: Hanoi city, Binh Duong province.
+PROVINCE_SUFFIXES = (" city", " province")
 # Other ways registers and addresses write some provinces, folded, beside the official
 # names. Source: common usage in business addresses: Ho Chi Minh City's abbreviations
 # (TP.HCM, TPHCM, HCMC) and its former name Sài Gòn; Huế's former province name Thừa
@@ -85,12 +87,18 @@ def province_code(value: str) -> str | None:
 
     >>> [province_code(v) for v in ["Tỉnh Hà Giang", "ha giang", "TP. Hồ Chí Minh", "Thành phố Hà Nội", "1", "Hà Tây"]]
     ['02', '02', '79', '01', '01', None]
+    >>> [province_code(v) for v in ["Hà Nội city", "Da Nang City", "Binh Duong province", "Ho Chi Minh City", "city"]]
+    ['01', '48', '74', '79', None]
     """
     key = fold(str(value))
     if key.isdigit() and len(key) <= 2:
         key = key.zfill(2)
     index = province_index()
-    return index.get(key) or index.get(strip_prefix(key, PROVINCE_PREFIXES))
+    found = index.get(key) or index.get(strip_prefix(key, PROVINCE_PREFIXES))
+    for suffix in PROVINCE_SUFFIXES:  # as English writes it: Hanoi city, Binh Duong province
+        if found is None and key.endswith(suffix):
+            found = province_code(key.removesuffix(suffix))
+    return found
 
 
 @dataclass(frozen=True)

@@ -239,6 +239,8 @@ def hidden_groups(
     >>> hidden_groups(firms, "park", value="employees").to_dict()
     {'A': True, 'B': True, 'C': False}
     """
+    if frame.empty:  # no firm: no group, nothing to hide
+        return pd.Series(dtype=bool)
     hidden = protect(frame, key, min_count=min_count).hidden[TOTAL]
     if value is not None:
         hidden = hidden | protect(frame, key, value=value, min_count=min_count, dominance=dominance).hidden[TOTAL]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..core.errors import ParameterError
+from . import disclosure
 from .headline import headline
 from .maps import DEFAULT_MAP, unit_column
 
@@ -71,10 +72,15 @@ def district_headline(firms: pd.DataFrame, district: str, map_: str = DEFAULT_MA
     return table
 
 
-def mix(firms: pd.DataFrame, district: str, by: str, map_: str = DEFAULT_MAP) -> pd.DataFrame:
+def mix(firms: pd.DataFrame, district: str, by: str, map_: str = DEFAULT_MAP, *, protected: bool = False) -> pd.DataFrame:
     """The share of the firms of unit ``district`` (of ``map_``) in each group of ``by``
     (size class, VSIC section, ownership) beside the whole area's share, and the difference
     in percentage points; groups in their natural order, those with no firm in either left out.
+
+    ``protected=True`` hides a group's count and share in the unit, and the difference, where
+    the unit's firms of the group are 1 or 2 (with the secondary cells that keep them from
+    being worked out from the unit's total), and the area's share where the area's are;
+    ``hidden`` marks a group with any figure hidden.
 
     >>> frame = pd.DataFrame({"district_code": ["718", "718", "719", "719"],
     ...                       "size_class": pd.Categorical(["micro", "small", "micro", "micro"])})
@@ -94,4 +100,10 @@ def mix(firms: pd.DataFrame, district: str, by: str, map_: str = DEFAULT_MAP) ->
     table["district_share"] = table["district_firms"] / max(int(table["district_firms"].sum()), 1)
     table["province_share"] = table["province_firms"] / int(table["province_firms"].sum())
     table["difference_pp"] = (table["district_share"] - table["province_share"]) * 100
+    if protected:
+        local = table[by].map(disclosure.hidden_groups(mine[[by]], by).to_dict()).fillna(False).to_numpy(dtype=bool)
+        area = table[by].map(disclosure.hidden_groups(known[[by]], by).to_dict()).fillna(False).to_numpy(dtype=bool)
+        table = disclosure.hide(table, local | area, ["district_firms", "district_share", "difference_pp", "province_share"],
+                                masks={"district_firms": local, "district_share": local, "difference_pp": local | area,
+                                       "province_share": area})
     return table

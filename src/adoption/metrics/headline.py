@@ -165,7 +165,14 @@ def beyond_the_province(firms: pd.DataFrame) -> bool:
 
 def _published_province(firms: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     """The firms the published figures count: of firms of several provinces, those of
-    :data:`PUBLISHED_PROVINCE` alone (and True)."""
+    :data:`PUBLISHED_PROVINCE` alone (and True); of no firm, none of it (and True: there is
+    nothing to compare, whatever the scope).
+
+    >>> _published_province(pd.DataFrame({"province_code": pd.Series([], dtype="string")}))[1]
+    True
+    """
+    if firms.empty:
+        return firms, True
     if not beyond_the_province(firms):
         return firms, False
     return firms[(firms[E.province_code].astype(object) == PUBLISHED_PROVINCE).to_numpy(dtype=bool)], True

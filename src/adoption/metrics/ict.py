@@ -30,9 +30,9 @@ def ict_sector(firms: pd.DataFrame, *, group: str = "ict", by: str | None = None
     Columns: the group key (with ``by``), ``firms``, ``employees``, ``mean_employees``,
     ``median_employees``. ``protected=True`` hides groups of fewer than 3 firms and
     employee totals dominated by one or two firms (over 85%), with secondary suppression;
-    overall, the same rules hide each figure of the one row (``table.attrs["hidden_cells"]``:
-    column -> mask), and a median of fewer than 10 firms. With no firm of the group, a
-    breakdown is an empty table (``table.attrs["empty_group"]``).
+    overall, the group's row of :func:`overview`. With no firm of the group, or 1 or 2
+    (whose rows would be their profile), a protected breakdown is an empty table
+    (``table.attrs["empty_group"]`` or ``["too_few"]``).
 
     >>> firms = pd.DataFrame({"is_ict": [True, True, False], "employees": pd.array([10, 30, 5], dtype="Int64")})
     >>> ict_sector(firms).iloc[0].to_dict()
@@ -50,12 +50,18 @@ def ict_sector(firms: pd.DataFrame, *, group: str = "ict", by: str | None = None
             "mean_employees": float(known.mean()) if len(known) else float("nan"),
             "median_employees": float(known.median()) if len(known) else float("nan"),
         }])
-        return _protect_whole(table, known) if protected else table
+        if not protected:
+            return table
+        whole, at = overview(firms, protected=True), list(SECTOR_GROUPS).index(group)
+        row = whole.iloc[[at]].drop(columns="sector_group").reset_index(drop=True)
+        row.attrs["hidden_cells"] = {column: mask[at:at + 1] for column, mask in whole.attrs["hidden_cells"].items()}
+        return row
     by = columns.get(by, by)
-    if mine.empty:  # no firm of the group: no group to show, nothing to hide
+    if mine.empty or (protected and len(mine) < disclosure.MIN_COUNT):
+        # No firm of the group; or 1 or 2, whose rows (a class, an owner, a size) would be their profile.
         table = pd.DataFrame(columns=[by, "firms", "employees", "mean_employees", "median_employees"]
                              + (["hidden"] if protected else []))
-        table.attrs["empty_group"] = group
+        table.attrs["empty_group" if mine.empty else "too_few"] = group
         return table
     name, values = (by, placed(mine[by])) if by in (E.vsic4, E.vsic2025_4) else group_key(mine, by)
     frame = pd.DataFrame({name: values.array, "employees": employees.to_numpy(dtype=float, na_value=np.nan)})
@@ -73,20 +79,46 @@ def ict_sector(firms: pd.DataFrame, *, group: str = "ict", by: str | None = None
     return table
 
 
-def _protect_whole(table: pd.DataFrame, employees: pd.Series) -> pd.DataFrame:
-    """The one row of a group's figures with what the count and dominance rules hide
-    nulled, and ``attrs["hidden_cells"]`` saying which (see :func:`ict_sector`).
+def overview(firms: pd.DataFrame, *, protected: bool = False) -> pd.DataFrame:
+    """The electronics-IT-digital group and the ICT sector inside it, a row each (index
+    ``digital_tech``, ``ict``; column ``sector_group`` too): firms, employees, their mean
+    and median.
 
-    >>> few = _protect_whole(pd.DataFrame([{"firms": 2, "employees": 9.0, "mean_employees": 4.5,
-    ...                                     "median_employees": 4.5}]), pd.Series([4.0, 5.0]))
-    >>> few.iloc[0].isna().tolist(), sorted(c for c, m in few.attrs["hidden_cells"].items() if m[0])
-    ([True, True, True, True], ['employees', 'firms', 'mean_employees', 'median_employees'])
+    ``protected=True`` hides what the count and dominance rules hide, with the ICT sector
+    protected as a part of the group: its figures go where the group's firms are hidden (a
+    0 beside them would tell what they are not), and where the rest of the group (its firms
+    outside the ICT sector, the difference of the two rows) would be 1 or 2 firms, or its
+    workers held over 85% by one or two firms. A median of fewer than 10 firms is not shown
+    (null, not hidden). ``table.attrs["hidden_cells"]``: column -> mask of the rows.
+
+    >>> firms = pd.DataFrame({"is_digital_tech": [True] * 5, "is_ict": [True] * 4 + [False],
+    ...                       "employees": pd.array([5, 5, 5, 9, 14], dtype="Int64")})
+    >>> table = overview(firms, protected=True)
+    >>> table.loc["digital_tech", ["firms", "employees"]].tolist(), table.loc["ict", ["firms", "employees"]].isna().tolist()
+    ([5.0, 38.0], [True, True])
     """
-    firms = int(table["firms"].iloc[0])
-    few = 0 < firms < disclosure.MIN_COUNT
-    totals = few or disclosure.dominated(employees)
-    masks = {"firms": [few], "employees": [totals], "mean_employees": [totals],
-             "median_employees": [few or 0 < firms < disclosure.MEDIAN_MIN_FIRMS]}
-    out = disclosure.hide(table, [False], list(masks), masks=masks).drop(columns="hidden")
+    rows, kept = [], {}
+    for group, flag in (("digital_tech", "is_digital_tech"), ("ict", "is_ict")):
+        kept[group] = firms[firms[flag].to_numpy(dtype=bool)]
+        known = kept[group][E.employees].astype("Float64").dropna().astype(float)  # none known: NaN, not 0
+        rows.append({"sector_group": group, "firms": len(kept[group]),
+                     "employees": float(known.sum()) if len(known) else float("nan"),
+                     "mean_employees": float(known.mean()) if len(known) else float("nan"),
+                     "median_employees": float(known.median()) if len(known) else float("nan")})
+    table = pd.DataFrame(rows, index=["digital_tech", "ict"])
+    if not protected:
+        return table
+    digital, core = kept["digital_tech"], kept["ict"]
+    rest = digital[~digital["is_ict"].to_numpy(dtype=bool)]  # the group's firms outside the ICT sector
+    few = [0 < len(digital) < disclosure.MIN_COUNT,
+           0 < len(core) < disclosure.MIN_COUNT or 0 < len(digital) < disclosure.MIN_COUNT
+           or 0 < len(rest) < disclosure.MIN_COUNT]
+    totals = [few[0] or disclosure.dominated(digital[E.employees]),
+              few[1] or disclosure.dominated(core[E.employees]) or disclosure.dominated(rest[E.employees])]
+    masks = {"firms": few, "employees": totals, "mean_employees": totals, "median_employees": few}
+    out = disclosure.hide(table, [False, False], list(masks), masks=masks).drop(columns="hidden")
+    for group, frame in kept.items():  # a median of a small group is one firm's own figure
+        if len(frame) < disclosure.MEDIAN_MIN_FIRMS:
+            out.loc[group, "median_employees"] = float("nan")
     out.attrs["hidden_cells"] = {column: np.array(mask, dtype=bool) for column, mask in masks.items()}
     return out

@@ -18,7 +18,7 @@ from ..core.cluster import local_workers
 from ..core.errors import TooFewFirms
 from ..core.io import CHECKED_TABLES_ENV, checked_tables, extract_folders, is_series, load_clean, load_quality
 from .cache import fingerprint, previous_build
-from .record import FEW_FIRMS, BuildResult, BuiltReport, record_path, unbuilt_groups
+from .record import FEW_FIRMS, BuildResult, BuiltReport, record_path, report_inputs, unbuilt_groups
 from .catalogue import ReportSpec, default_catalogue, available_inputs, check_parameters, find_spec, missing_inputs, notebook_path, output_paths
 from .execute import run_report
 from .export import write_index
@@ -46,12 +46,19 @@ def failed_report(spec: ReportSpec, params: dict, exc: Exception, *, reports_dir
     :class:`~adoption.core.errors.TooFewFirms`) is not built, and no earlier build of it stays."""
     html, executed = output_paths(spec, params, reports_dir)
     if isinstance(exc, PapermillExecutionError) and exc.ename == TooFewFirms.__name__:
-        for path in (html, record_path(html), executed):
-            path.unlink(missing_ok=True)
+        _remove_earlier(spec, params, reports_dir)
         return BuiltReport(spec=spec, params=params, html=html, ok=True, missing=(FEW_FIRMS,))
     return BuiltReport(spec=spec, params=params, html=html, ok=False, error=describe_failure(exc),
                        fault=isinstance(exc, OSError),  # a notebook's own errors arrive as PapermillExecutionError
                        notebook=executed if isinstance(exc, PapermillExecutionError) else None)
+
+
+def _remove_earlier(spec: ReportSpec, params: dict, reports_dir: Path) -> None:
+    """Remove an earlier build of a report these data do not make: its HTML, record and
+    executed notebook."""
+    html, executed = output_paths(spec, params, reports_dir)
+    for path in (html, record_path(html), executed):
+        path.unlink(missing_ok=True)
 
 
 def _settled(jobs, *, available: set[str], reports_dir: Path, input_hash: str, force: bool, notebooks_dir) -> list[BuiltReport | None]:
@@ -61,6 +68,7 @@ def _settled(jobs, *, available: set[str], reports_dir: Path, input_hash: str, f
         html = output_paths(spec, params, reports_dir)[0]
         missing = missing_inputs(spec, available, params)
         if missing:
+            _remove_earlier(spec, params, reports_dir)  # built from other data (another scope): not these data's
             results[number] = BuiltReport(spec=spec, params=params, ok=True, missing=tuple(missing), html=html)
             continue
         before = {} if force else previous_build(spec, params, reports_dir)
@@ -94,7 +102,7 @@ def _plan(catalogue, specs, *, processed_dir: Path, reports_dir: Path, quality: 
     plan.jobs = [(spec, check_parameters(notebook_path(spec, notebooks_dir), params)) for spec in specs for params in spec.grid]
     plan.requested = [dict(params) for spec in specs for params in spec.grid]  # as the grid says, for the records
     plan.results = _settled(plan.jobs, available=available_inputs(quality), reports_dir=reports_dir,
-                            input_hash=quality.get("input_hash", ""), force=force, notebooks_dir=notebooks_dir)
+                            input_hash=report_inputs(quality), force=force, notebooks_dir=notebooks_dir)
     return plan
 
 
@@ -213,7 +221,7 @@ def build(
     for plan in plans:  # each extract's index, then the index of them all
         finished = [r for r in plan.results if r is not None]
         earlier = _earlier(plan.catalogue, {spec.name for spec in plan.specs}, reports_dir=plan.reports_dir,
-                           input_hash=plan.quality.get("input_hash", ""), notebooks_dir=notebooks_dir)
+                           input_hash=report_inputs(plan.quality), notebooks_dir=notebooks_dir)
         order = {spec.name: number for number, spec in enumerate(plan.catalogue)}
         listed = sorted(finished + earlier, key=lambda r: order[r.spec.name])  # stable: grid order within a report
         last = plan is plans[-1]

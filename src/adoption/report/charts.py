@@ -35,7 +35,8 @@ def plot_heatmap(table: pd.DataFrame, *, lang: str = "vi", ax: Axes | None = Non
     """The adoption rate of each pair of groups of a two-dimensional ``adoption_by`` table
     (rows: its first column, columns: its second) as a heatmap with the rate written in
     each cell; hidden cells are grey and marked with the suppression symbol, pairs with no
-    firm are left blank. None when every cell is hidden or empty.
+    firm are left blank. With every cell hidden, a sentence saying so under the title;
+    None when there is no cell (no firm with both values known).
 
     >>> from adoption.metrics.adoption import adoption_by
     >>> frame = pd.DataFrame({"ownership": pd.Categorical(["fdi", "state", "state"]),
@@ -49,8 +50,19 @@ def plot_heatmap(table: pd.DataFrame, *, lang: str = "vi", ax: Axes | None = Non
     rows, cols = table.columns[0], table.columns[1]
     hidden = table["hidden"].astype(bool) if "hidden" in table.columns else pd.Series(False, index=table.index)
     shown = table.assign(adoption_rate=table["adoption_rate"].where(~hidden))
+    title = label("by_two", lang, rows=lower_first(label(label_key(rows), lang)), cols=lower_first(label(label_key(cols), lang)))
     if shown["adoption_rate"].isna().all():
-        return None
+        if not hidden.any():
+            return None
+        # Every cell hidden: said where the chart would be, not left as a blank.
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 1.6), layout="constrained")
+        ax.set_title(chart_text(title), loc="left", fontsize=11)
+        ax.text(0.5, 0.4, chart_text(label("heatmap_all_hidden", lang)), ha="center", va="center", transform=ax.transAxes,
+                fontsize=10)
+        ax.set_axis_off()
+        describe(ax.figure, f"{title}. {label('heatmap_all_hidden', lang)}")
+        return ax
     rates = shown.pivot_table(index=rows, columns=cols, values="adoption_rate", aggfunc="first", observed=True, dropna=False)
     pairs = set(zip(table.loc[hidden, rows], table.loc[hidden, cols]))
     secret = pd.DataFrame([[(r, c) in pairs for c in rates.columns] for r in rates.index], index=rates.index,
@@ -69,8 +81,6 @@ def plot_heatmap(table: pd.DataFrame, *, lang: str = "vi", ax: Axes | None = Non
     ax.set_xticks(np.arange(len(rates.columns)) + 0.5, labels=_labels(cols, rates.columns, lang), rotation=0)
     ax.set_ylabel(chart_text(label(label_key(rows), lang)))
     ax.set_xlabel(chart_text(label(label_key(cols), lang)))
-    title = label("by_two", lang, rows=lower_first(label(label_key(rows), lang)),
-                  cols=lower_first(label(label_key(cols), lang)))
     ax.set_title(chart_text(title), loc="left", fontsize=11)
     cells = shown.dropna(subset=["adoption_rate"]).sort_values("adoption_rate", kind="stable")
     pair = [f"{value_label(rows, r, lang)} × {value_label(cols, c, lang)}" for r, c in zip(cells[rows], cells[cols])]

@@ -19,7 +19,7 @@ from .benchmark import ordinal
 from .findings import extremes
 from .formats import fmt_dec, fmt_int, fmt_pct, fmt_signed, group_labels, value_label
 from .plots import plot_adoption_by
-from .tables import not_available, text_table
+from .tables import _cells, not_available, text_table
 from .text import label, on_map
 
 
@@ -68,7 +68,7 @@ def findings(firms: pd.DataFrame, district: str, lang: str, by_commune: pd.DataF
         sentences.append(label(on_map("district_finding_communes", map_), lang,
                                top=value_label("commune_code", top["commune_code"], lang), top_rate=fmt_pct(top["adoption_rate"], lang),
                                low=value_label("commune_code", low["commune_code"], lang), low_rate=fmt_pct(low["adoption_rate"], lang)))
-    sectors = mix(firms, district, "vsic_section", map_)
+    sectors = mix(firms, district, "vsic_section", map_, protected=True).dropna(subset=["difference_pp"])
     if not sectors.empty:
         widest = sectors.loc[sectors["difference_pp"].abs().idxmax()]
         sentences.append(label(on_map("district_finding_mix", map_), lang, sector=value_label("vsic_section", widest["vsic_section"], lang),
@@ -78,16 +78,17 @@ def findings(firms: pd.DataFrame, district: str, lang: str, by_commune: pd.DataF
 
 
 def mix_table(firms: pd.DataFrame, district: str, by: str, lang: str, map_: str = DEFAULT_MAP) -> Styler:
-    """The unit's mix of firms by ``by`` beside the whole area's, in percentage points."""
-    table = mix(firms, district, by, map_)
+    """The unit's mix of firms by ``by`` beside the whole area's, in percentage points,
+    protected (:func:`adoption.metrics.district.mix`)."""
+    table = mix(firms, district, by, map_, protected=True)
     if table.empty:
         return not_available(by, lang)
-    return text_table({
+    return text_table({  # a hidden figure is null: the symbol, never a number
         label(by, lang): group_labels(table, lang).astype(str).to_numpy(),
-        label(on_map("district_firms", map_), lang): [fmt_int(v, lang) for v in table["district_firms"]],
-        label(on_map("district_share", map_), lang): [fmt_pct(v, lang) for v in table["district_share"]],
-        label(on_map("province_share", map_), lang): [fmt_pct(v, lang) for v in table["province_share"]],
-        label("difference_pp", lang): [fmt_signed(v, lang) for v in table["difference_pp"]],
+        label(on_map("district_firms", map_), lang): _cells(table["district_firms"], fmt_int, lang),
+        label(on_map("district_share", map_), lang): _cells(table["district_share"], fmt_pct, lang),
+        label(on_map("province_share", map_), lang): _cells(table["province_share"], fmt_pct, lang),
+        label("difference_pp", lang): _cells(table["difference_pp"], fmt_signed, lang),
     })
 
 

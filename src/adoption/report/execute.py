@@ -23,7 +23,7 @@ from .catalogue import ReportSpec, check_parameters, notebook_path, output_paths
 from .export import export_html, prepare_outputs, write_atomic
 from .kernels import STOPPING, EnvironmentKernelManager, kernel_name, kill, start_kernel
 from .page import AUDIT_METADATA
-from .record import BuiltReport, fingerprint, make_record, write_record
+from .record import BuiltReport, fingerprint, make_record, report_inputs, write_record
 from .text import label
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ def run_report(
     nb.metadata["title"] = spec.title(lang, quality, checked)
     nb.metadata["adoption"] = {
         "report": spec.name,
-        "fingerprint": fingerprint(notebook, checked, input_hash),
+        "fingerprint": fingerprint(notebook, checked, report_inputs(quality)),
         "params": checked,
         "input_hash": input_hash,
         "synthetic": synthetic,

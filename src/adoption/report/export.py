@@ -135,7 +135,8 @@ def write_index(reports: list["BuiltReport"], *, reports_dir: Path, processed_di
         failed=both("index_failed"),
         failed_notebook=both("index_failed_notebook"),
         synthetic=bool(quality.get("synthetic")),
-        banners=[label("synthetic_banner", lang) for lang in ("vi", "en")],
+        banners=[label("synthetic_banner" if (quality.get("scope") or {}).get("code", "74") == "74"
+                       else "synthetic_banner_scope", lang) for lang in ("vi", "en")],
         groups=groups,
         version=__version__,
         built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -104,18 +104,22 @@ def digital_intensity(survey: pd.DataFrame, lang: str) -> list[str]:
 
 def ict_sector(firms: pd.DataFrame, lang: str) -> list[str]:
     """The electronics-IT-digital group's firms and workers, its share of the register's
-    workers, and the ICT sector inside it."""
-    digital, core = ict.ict_sector(firms, group="digital_tech"), ict.ict_sector(firms, group="ict")
-    if {"digital_tech_firms", "digital_tech_workers"} & set(adoption.headline(firms, protected=True).attrs["hidden"]):
-        return []  # a group of 1 or 2 firms, or one dominated by its largest: the tables hide it too
-    if digital["firms"].iloc[0] == 0:
+    workers, and the ICT sector inside it: each sentence only with figures the report's
+    overview table shows (:func:`adoption.metrics.ict.overview`)."""
+    table = ict.overview(firms, protected=True)
+    hidden = {column: dict(zip(table.index, mask)) for column, mask in table.attrs["hidden_cells"].items()}
+    digital, core = table.loc["digital_tech"], table.loc["ict"]
+    if digital["firms"] == 0:
         return [label("finding_digital_none", lang)]
+    if hidden["firms"]["digital_tech"] or hidden["employees"]["digital_tech"]:
+        return []  # a group of 1 or 2 firms, or one dominated by its largest: the table hides it too
     workers = firms["employees"].sum()
-    sentences = [label("finding_digital_group", lang, firms=fmt_int(digital["firms"].iloc[0], lang),
-                       workers=fmt_int(digital["employees"].iloc[0], lang),
-                       share=fmt_pct(digital["employees"].iloc[0] / workers if workers else float("nan"), lang))]
-    sentences.append(label("finding_ict_core", lang, firms=fmt_int(core["firms"].iloc[0], lang),
-                           workers=fmt_int(core["employees"].iloc[0], lang)))
+    sentences = [label("finding_digital_group", lang, firms=fmt_int(digital["firms"], lang),
+                       workers=fmt_int(digital["employees"], lang),
+                       share=fmt_pct(digital["employees"] / workers if workers else float("nan"), lang))]
+    if not (hidden["firms"]["ict"] or hidden["employees"]["ict"]):
+        sentences.append(label("finding_ict_core", lang, firms=fmt_int(core["firms"], lang),
+                               workers=fmt_int(core["employees"], lang)))
     return sentences
 
 

@@ -97,6 +97,18 @@ def record_path(html: Path) -> Path:
     return html.with_suffix(".json")
 
 
+def report_inputs(quality: dict) -> str:
+    """What a report's data are, for its fingerprint: the raw files' hash (``input_hash``),
+    and the scope they were cleaned for when it is not Bình Dương (the same files give
+    other clean data for another scope; a report built for one is not current for the other).
+
+    >>> report_inputs({"input_hash": "ab"}), report_inputs({"input_hash": "ab", "scope": {"code": "01"}})
+    ('ab', 'ab|scope=01')
+    """
+    scope = (quality.get("scope") or {}).get("code", "74")
+    return quality.get("input_hash", "") + ("" if scope == "74" else f"|scope={scope}")
+
+
 def fingerprint(notebook: Path, params: dict, input_hash: str, code: str | None = None) -> str:
     """What a report depends on: its notebook, parameters, the input data and the code
     (``code``: the package's :func:`code_hash`, computed here when not given)."""
@@ -160,7 +172,7 @@ def make_record(*, report: str, spec=None, notebook: Path, params: dict, request
         "notebook_sha256": hashlib.sha256(Path(notebook).read_bytes()).hexdigest(),
         "html": html.name if html else None,
         "executed_notebook": str(executed.relative_to(record_path(html).parent)) if executed and html else None,
-        "fingerprint": fingerprint(notebook, params, quality.get("input_hash", ""), code) if status == "ok" else None,
+        "fingerprint": fingerprint(notebook, params, report_inputs(quality), code) if status == "ok" else None,
         "input_hash": quality.get("input_hash", ""),
         "synthetic": bool(quality.get("synthetic")) and getattr(spec, "data", "register") != "published",
         "inputs": {rel: info.get("sha256") for rel, info in quality.get("files", {}).items()},

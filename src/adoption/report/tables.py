@@ -204,6 +204,8 @@ def metric_table(table: pd.DataFrame, lang: str, *, columns: list[str] | None = 
     """
     if table.empty and table.attrs.get("empty_group"):  # no firm of the sector group at all
         return Markdown(f"*{label('group_empty', lang, group=label(table.attrs['empty_group'], lang))}*")
+    if table.empty and table.attrs.get("too_few"):  # 1 or 2 firms: their rows would be their profile
+        return Markdown(f"*{label('group_too_few', lang, group=label(table.attrs['too_few'], lang))}*")
     if table.empty:  # no group with a known value (a register without the column)
         return not_available(table.columns[0] if len(table.columns) else "value", lang)
     columns = columns or [c for c in table.columns if c not in ("hidden", "n_eff", "se", "quarters", "source", "label_en")]

@@ -22,7 +22,7 @@ from ..core.io import extract_folders, is_series, load_quality
 from ..core.outputs import verify_outputs
 from ..core.version import code_hash
 from .catalogue import ReportSpec, available_inputs, default_catalogue, missing_inputs, notebook_path, output_paths
-from .record import BuildResult, BuiltReport, is_current, known_parameters, read_record, record_path
+from .record import BuildResult, BuiltReport, is_current, known_parameters, read_record, record_path, report_inputs
 
 
 def current_grid(*, processed_dir: Path, reports_dir: Path, catalogue: tuple[ReportSpec, ...] | None = None,
@@ -74,7 +74,7 @@ def _current_reports(quality: dict, reports_dir: Path, catalogue: tuple[ReportSp
     index = reports_dir / "index.html"
     if not index.is_file():
         return None
-    available, input_hash, code = available_inputs(quality), quality.get("input_hash", ""), code_hash()
+    available, input_hash, code = available_inputs(quality), report_inputs(quality), code_hash()
     reports, written = [], [index.stat().st_mtime_ns]
     for spec in catalogue:
         notebook = notebook_path(spec, notebooks_dir)
