@@ -104,10 +104,16 @@ def title(lang: str, *, district: str | None = None, report: str = "report_title
 
 def key_findings(sentences: list[str], lang: str) -> HTML:
     """The key findings, first on the page: a few sentences computed from the data by
-    library functions (each report's own), as a list under their heading."""
+    library functions (each report's own), as a list under their heading; where every one
+    would reveal a firm (or the data give none), a sentence saying so, not an empty list.
+
+    >>> "Key findings" in key_findings([], "en").data and "No finding" in key_findings([], "en").data
+    True
+    """
     items = "".join(f"<li>{html_text(sentence)}</li>" for sentence in sentences)
+    body = f"<ul>{items}</ul>" if sentences else f"<p>{html_text(label('key_findings_none', lang))}</p>"
     return HTML(f'<section class="adoption-key-findings"><h2>{html_text(label("key_findings", lang))}</h2>'
-                f"<ul>{items}</ul></section>")
+                f"{body}</section>")
 
 
 def how_to_read(key: str, lang: str, *, map_: str | None = None) -> HTML:
