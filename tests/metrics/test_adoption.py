@@ -342,6 +342,11 @@ def test_the_ict_sector_is_protected_as_a_part_of_the_wider_group():
     assert table.attrs["hidden_cells"]["firms"].tolist() == [True, True]
     table = rows([True] * 6 + [False] * 4, [5] * 10)  # 4 outside the ICT sector: every figure shown
     assert table["firms"].tolist() == [10, 6] and table["employees"].tolist() == [50, 30]
+    # Each group's own row of that table, asked for alone.
+    frame = pd.DataFrame({"is_digital_tech": [True] * 10, "is_ict": [True] * 6 + [False] * 4,
+                          "employees": pd.array([5] * 10, dtype="Int64")})
+    assert ict_metrics.ict_sector(frame, group="digital_tech", protected=True)["firms"].tolist() == [10]
+    assert ict_metrics.ict_sector(frame, group="ict", protected=True)["firms"].tolist() == [6]
 
 
 def test_a_sector_group_without_firms():

@@ -144,6 +144,17 @@ def parse_scope(value: str | int | Scope | None = None) -> Scope:
     return Scope(code, province_names()[code], (code,))
 
 
+def recorded_code(quality: dict) -> str:
+    """The code of the scope a clean set was made for, as its ``quality.json`` records it,
+    read without a province lookup (no pandas): a build that finds nothing to do stays quick.
+    Clean data written before scopes are Bình Dương's.
+
+    >>> recorded_code({}), recorded_code({"scope": {"code": "national"}})
+    ('74', 'national')
+    """
+    return ((quality or {}).get("scope") or {}).get("code", DEFAULT_SCOPE)
+
+
 def recorded_scope(quality: dict) -> Scope:
     """The scope a clean set was made for, as its ``quality.json`` records it; clean data
     written before scopes existed are Bình Dương's."""

@@ -44,15 +44,10 @@ def ict_sector(firms: pd.DataFrame, *, group: str = "ict", by: str | None = None
     mine = firms[firms[SECTOR_GROUPS[group]].to_numpy(dtype=bool)]
     employees = mine[E.employees].astype("Float64")
     if by is None:
-        known = employees.dropna().astype(float)  # no employees column: NaN, not 0 workers
-        table = pd.DataFrame([{
-            "firms": len(mine), "employees": float(known.sum()) if len(known) else float("nan"),
-            "mean_employees": float(known.mean()) if len(known) else float("nan"),
-            "median_employees": float(known.median()) if len(known) else float("nan"),
-        }])
         if not protected:
-            return table
-        whole, at = overview(firms, protected=True), list(SECTOR_GROUPS).index(group)
+            return pd.DataFrame([_figures(mine)])
+        whole = overview(firms, protected=True)
+        at = whole.index.get_loc(group)
         row = whole.iloc[[at]].drop(columns="sector_group").reset_index(drop=True)
         row.attrs["hidden_cells"] = {column: mask[at:at + 1] for column, mask in whole.attrs["hidden_cells"].items()}
         return row
@@ -79,6 +74,15 @@ def ict_sector(firms: pd.DataFrame, *, group: str = "ict", by: str | None = None
     return table
 
 
+def _figures(group: pd.DataFrame) -> dict[str, float]:
+    """A group's firms, and the sum, mean and median of its known employees (NaN, not 0,
+    when none is known: a register without the column)."""
+    known = group[E.employees].astype("Float64").dropna().astype(float)
+    return {"firms": len(group), "employees": float(known.sum()) if len(known) else float("nan"),
+            "mean_employees": float(known.mean()) if len(known) else float("nan"),
+            "median_employees": float(known.median()) if len(known) else float("nan")}
+
+
 def overview(firms: pd.DataFrame, *, protected: bool = False) -> pd.DataFrame:
     """The electronics-IT-digital group and the ICT sector inside it, a row each (index
     ``digital_tech``, ``ict``; column ``sector_group`` too): firms, employees, their mean
@@ -97,15 +101,8 @@ def overview(firms: pd.DataFrame, *, protected: bool = False) -> pd.DataFrame:
     >>> table.loc["digital_tech", ["firms", "employees"]].tolist(), table.loc["ict", ["firms", "employees"]].isna().tolist()
     ([5.0, 38.0], [True, True])
     """
-    rows, kept = [], {}
-    for group, flag in (("digital_tech", "is_digital_tech"), ("ict", "is_ict")):
-        kept[group] = firms[firms[flag].to_numpy(dtype=bool)]
-        known = kept[group][E.employees].astype("Float64").dropna().astype(float)  # none known: NaN, not 0
-        rows.append({"sector_group": group, "firms": len(kept[group]),
-                     "employees": float(known.sum()) if len(known) else float("nan"),
-                     "mean_employees": float(known.mean()) if len(known) else float("nan"),
-                     "median_employees": float(known.median()) if len(known) else float("nan")})
-    table = pd.DataFrame(rows, index=["digital_tech", "ict"])
+    kept = {group: firms[firms[SECTOR_GROUPS[group]].to_numpy(dtype=bool)] for group in ("digital_tech", "ict")}
+    table = pd.DataFrame([{"sector_group": group, **_figures(frame)} for group, frame in kept.items()], index=list(kept))
     if not protected:
         return table
     digital, core = kept["digital_tech"], kept["ict"]

@@ -168,13 +168,13 @@ def available_inputs(quality: dict) -> set[str]:
     >>> sorted(available_inputs({"scope": {"code": "national"}})), sorted(available_inputs({"scope": {"code": "01"}}))
     (['districts', 'national'], [])
     """
-    from ..core.scope import BINH_DUONG, NATIONAL  # read as recorded: no province lookup (pandas) here
+    from ..core.scope import BINH_DUONG, NATIONAL, recorded_code  # read as recorded: no province lookup (pandas) here
 
     found = {info["table"] for info in quality.get("files", {}).values() if info.get("rows_kept", 0) > 0}
-    scope = quality.get("scope") or {"code": BINH_DUONG, "provinces": [BINH_DUONG]}  # made before scopes: Bình Dương's
+    code = recorded_code(quality)
     found |= {"series"} if len(quality.get("series", [])) >= 2 else set()
-    found |= {"national"} if scope.get("code") == NATIONAL else set()
-    return found | ({"districts"} if scope.get("code") == NATIONAL or BINH_DUONG in scope.get("provinces", []) else set())
+    found |= {"national"} if code == NATIONAL else set()
+    return found | ({"districts"} if code in (NATIONAL, BINH_DUONG) else set())
 
 
 def missing_inputs(spec: ReportSpec, available: set[str], params: dict | None = None) -> list[str]:

@@ -20,7 +20,7 @@ from ..core import config
 from ..core.io import load_quality
 from ..core.version import __version__
 from .catalogue import KINDS
-from .text import both, label
+from .text import banner_key, both, label
 
 if TYPE_CHECKING:
     from .record import BuiltReport
@@ -135,8 +135,7 @@ def write_index(reports: list["BuiltReport"], *, reports_dir: Path, processed_di
         failed=both("index_failed"),
         failed_notebook=both("index_failed_notebook"),
         synthetic=bool(quality.get("synthetic")),
-        banners=[label("synthetic_banner" if (quality.get("scope") or {}).get("code", "74") == "74"
-                       else "synthetic_banner_scope", lang) for lang in ("vi", "en")],
+        banners=[label(banner_key(quality), lang) for lang in ("vi", "en")],
         groups=groups,
         version=__version__,
         built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),

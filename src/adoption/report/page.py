@@ -11,13 +11,13 @@ from ..core.io import CleanData
 from ..core.schema import Enterprises as E
 from ..metrics import disclosure
 from ..metrics.disclosure import DOMINANCE, MIN_COUNT, SYMBOL
-from ..core.scope import BINH_DUONG, NATIONAL, parse_scope
+from ..core.scope import NATIONAL, parse_scope
 from ..metrics.maps import DEFAULT_MAP, check_map, scope_area, unit_name
 from ..metrics.scope import coverage
 from .escape import html_text
 from .formats import fmt_dec, fmt_int, fmt_pct
 from .tables import CITED
-from .text import has_label, label, on_map
+from .text import banner_key, has_label, label, on_map
 
 
 def disclosure_footnote(lang: str, *, min_count: int = MIN_COUNT, dominance: float = DOMINANCE) -> str:
@@ -140,8 +140,7 @@ def banner(data: CleanData, lang: str) -> HTML:
     if not data.synthetic:
         return HTML("")
     # Only Bình Dương's part of a synthetic register is calibrated to published figures.
-    scope = (data.quality.get("scope") or {}).get("code", BINH_DUONG)
-    text = html_text(label("synthetic_banner" if scope == BINH_DUONG else "synthetic_banner_scope", lang))
+    text = html_text(label(banner_key(data.quality), lang))
     return HTML(f'<div class="adoption-synthetic-banner" role="alert">{text}</div>')
 
 

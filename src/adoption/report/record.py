@@ -105,8 +105,10 @@ def report_inputs(quality: dict) -> str:
     >>> report_inputs({"input_hash": "ab"}), report_inputs({"input_hash": "ab", "scope": {"code": "01"}})
     ('ab', 'ab|scope=01')
     """
-    scope = (quality.get("scope") or {}).get("code", "74")
-    return quality.get("input_hash", "") + ("" if scope == "74" else f"|scope={scope}")
+    from ..core.scope import DEFAULT_SCOPE, recorded_code
+
+    scope = recorded_code(quality)
+    return quality.get("input_hash", "") + ("" if scope == DEFAULT_SCOPE else f"|scope={scope}")
 
 
 def fingerprint(notebook: Path, params: dict, input_hash: str, code: str | None = None) -> str:

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..core.errors import ParameterError
+from ..core.scope import BINH_DUONG, recorded_code
 
 LANGUAGES = ("vi", "en")
 CATALOGUE_FILE = Path(__file__).with_name("text.toml")
@@ -74,3 +75,9 @@ def both(key: str, **values) -> str:
     'Báo cáo / Report'
     """
     return " / ".join(label(key, lang, **values) for lang in LANGUAGES)
+
+
+def banner_key(quality: dict) -> str:
+    """The label of the synthetic-data banner of clean data (``quality``): only Bình Dương's
+    part of a synthetic register is calibrated to published figures."""
+    return "synthetic_banner" if recorded_code(quality) == BINH_DUONG else "synthetic_banner_scope"
