@@ -65,8 +65,11 @@ def _feasible_range(table, true_values, cell):
     goal = np.zeros(len(unknown))
     goal[index[cell]] = 1
     a_eq, b_eq = (a_eq, b_eq) if a_eq else (None, None)
-    low = linprog(goal, A_eq=a_eq, b_eq=b_eq, bounds=[(0, None)] * len(unknown))
-    high = linprog(-goal, A_eq=a_eq, b_eq=b_eq, bounds=[(0, None)] * len(unknown))
+    # A cell of no firm is shown (0), so every hidden cell has a firm at least (the
+    # protection hides no 0: the test below checks it; hidden by hand, a 0 keeps a floor of 0).
+    floors = [(min(1.0, float(true_values.loc[k])), None) for k in unknown]
+    low = linprog(goal, A_eq=a_eq, b_eq=b_eq, bounds=floors)
+    high = linprog(-goal, A_eq=a_eq, b_eq=b_eq, bounds=floors)
     return low.fun, (-high.fun if high.status == 0 else float("inf"))  # status 3: unbounded
 
 
@@ -102,6 +105,7 @@ def test_no_primary_cell_can_be_narrowed_by_linear_programming():
         table = protect(firms, "district", "size")
         true_values = protect(firms, "district", "size", min_count=0).values
         after_audit += bool(_exposed(table, true_values))
+        assert not (table.hidden & (true_values == 0)).to_numpy().any()  # no 0 hidden: each x has a firm
         primary = (table.status.isin(["count"])).to_numpy()
         lone = close_lines(true_values, primary)
         status = table.status.where(primary, "").mask(lone & ~primary, "secondary")
@@ -173,9 +177,10 @@ def test_a_dominated_total_keeps_its_protection():
 # table, with an LP written here apart from the package's audit. Unknowns: each hidden
 # firm count f and adopter count a; known: the shown ones, and the firms, adopters and
 # non-adopters of every margin (the headline; with two dimensions, the one-way tables
-# too) but those the table says must stay hidden; 0 <= a <= f. Each sensitive figure
-# (firms under 3; adopters or non-adopters f - a under 3, none included, in a group with
-# firms) must keep an interval 3 wide.
+# too) but those the table says must stay hidden; 0 <= a <= f, and f >= 1, since the
+# table lists only groups that have firms. Each sensitive figure (firms under 3;
+# adopters or non-adopters f - a under 3, none included, in a group with firms) must
+# keep an interval 3 wide.
 
 
 def _attacker_intervals(table, truth, keys, margins):
@@ -218,7 +223,8 @@ def _attacker_intervals(table, truth, keys, margins):
             if not coef.any():
                 out.append((g, k, const, const))
                 continue
-            ends = [linprog(sign * coef, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq or None, b_eq=b_eq or None, bounds=(0, None),
+            floors = [(1 if k == 0 else 0, None) for _, k in unknown]  # a listed group has a firm
+            ends = [linprog(sign * coef, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq or None, b_eq=b_eq or None, bounds=floors,
                             method="highs") for sign in (1, -1)]
             high = (-ends[1].fun + const) if ends[1].status == 0 else float("inf")
             out.append((g, k, ends[0].fun + const, high))
@@ -314,3 +320,29 @@ def test_split_hidden_reads_each_group_by_its_label(labels):
     assert hidden.values.tolist() == [[True, True, False, False], [True, True, False, False]]
     with pytest.raises(KeyError):
         split_hidden(table, [("elsewhere",)])
+
+
+def test_groups_of_one_firm_each_are_withheld_not_listed():
+    """8 firms in 8 groups (a small province's sectors): a table lists only groups that
+    have firms and the headline gives the 8, so each group is exactly 1 however many cells
+    are hidden. No row is shown, and the report says why; 9 firms, one group of 2, the
+    same. With a group of 5 among them the others can hide in its range: rows are shown."""
+    from adoption.metrics.adoption import adoption_by
+    from adoption.report.tables import adoption_table
+
+    for sizes in ([1] * 8, [2] + [1] * 7):
+        frame = pd.DataFrame({"ownership": [f"g{i}" for i, n in enumerate(sizes) for _ in range(n)],
+                              "uses_digital_platform": [i % 2 == 0 for i in range(sum(sizes))]})
+        table = adoption_by(frame, "ownership", protected=True)
+        assert table.empty and table.attrs["withheld"]
+        assert "even the list of groups" in adoption_table(table, "en").data
+        assert disclosure.hidden_groups(frame, "ownership").all()
+    frame = pd.DataFrame({"ownership": ["big"] * 5 + ["a", "b", "c"], "uses_digital_platform": [True, False] * 4})
+    table = adoption_by(frame, "ownership", protected=True)
+    assert not table.attrs.get("withheld") and len(table) == 4 and table["hidden"].all()
+    # The attacker: each group >= 1 firm, 8 in all, every one hidden: a in [1, 5].
+    ranges = []
+    for goal in (1, -1):
+        result = linprog([goal, 0, 0, 0], A_eq=[[1, 1, 1, 1]], b_eq=[8], bounds=[(1, None)] * 4)
+        ranges.append(goal * result.fun)
+    assert ranges == [1, 5] and ranges[1] - ranges[0] >= 3

@@ -84,7 +84,10 @@ def adoption_by(firms: pd.DataFrame, by: str | tuple[str, str], *, protected: bo
     other groups and the totals (all firms, all adopters and, for two dimensions, each
     one-way margin, as the other tables and the headline publish them). The adoption rate
     is shown only where firms and adopters both are, the share of firms where firms are.
-    Hidden figures are null and ``hidden`` marks a group with any hidden figure. Where
+    Hidden figures are null and ``hidden`` marks a group with any hidden figure. Where no
+    choice of hidden figures protects the groups, since a table lists only groups that
+    have firms (8 firms in 8 sectors: each is 1), the table has no row and
+    ``attrs["withheld"]`` (:attr:`adoption.metrics.disclosure.Protected.withheld`). Where
     protecting a group needs a margin hidden too (a two-way table whose one-way margins
     alone tell that two groups have no adopters, say), ``table.attrs["hidden_margins"]``
     lists it, as (dimension, group, part: ``True`` adopters, ``False`` non-adopters,
@@ -111,6 +114,10 @@ def adoption_by(firms: pd.DataFrame, by: str | tuple[str, str], *, protected: bo
         table["hidden"] = pd.Series(dtype=bool)
     elif protected:
         guard = disclosure.protect(frame.dropna(subset=names), *names, split=E.uses_digital_platform)
+        if guard.withheld:  # even its list of groups would tell firms apart: no row is shown
+            table = table.iloc[:0].assign(hidden=pd.Series(dtype=bool))
+            table.attrs.update(withheld=True, hidden_margins=[])
+            return table
         cells = disclosure.split_hidden(guard, list(zip(*(table[name] for name in names))))
         hidden = {"firms": cells["group"], "share_of_firms": cells["group"] | cells["all_firms"],
                   "adopters": cells["with"], "adoption_rate": cells["group"] | cells["with"] | cells["without"]}
@@ -298,8 +305,11 @@ def _protect_over_time(out: pd.DataFrame, names: list[str]) -> pd.DataFrame:
             cube = np.vstack([cube, cube.sum(axis=0)])
             groups = month_counts[names[0]].tolist()
             guard = disclosure.protect_counts(cube, [groups, disclosure.SPLIT], split=True)
-            cells = disclosure.split_hidden(guard, [(g,) for g in groups])
             index = month_counts.index
+            if guard.withheld:  # no choice protects this month's groups: none of them is shown
+                out.loc[counted.index[counted["month"] == month], [firms, adopters, rate]] = np.nan
+                continue
+            cells = disclosure.split_hidden(guard, [(g,) for g in groups])
             out.loc[index[cells["group"].to_numpy()], firms] = np.nan
             out.loc[index[cells["with"].to_numpy()], adopters] = np.nan
             out.loc[index[cells.any(axis=1).to_numpy()], rate] = np.nan

@@ -5,7 +5,9 @@ attacker can often narrow a hidden cell down to a small interval, or recover it 
 (two hidden blocks joined by one small cell, say). For every hidden cell, the audit
 computes the smallest and largest value it can take given everything published (every
 row and column adds up to its total, and in a three-way table every line along each axis;
-no cell is negative), with the HiGHS solver (highspy). Each primary cell must keep its
+no cell is negative, and a group the table lists has a firm: :func:`count_floors`; a total
+published elsewhere, such as the headline's firms, is known whether shown or not:
+:func:`known_cells`), with the HiGHS solver (highspy). Each primary cell must keep its
 required protection:
 
 * a count cell (1 or 2 firms; in a table split by an attribute, also 0 firms of a part of
@@ -17,11 +19,13 @@ required protection:
 Where a cell falls short, :func:`enforce` hides one more cell of a line through it (its
 row or column; the smallest non-zero one of the lowest rank, inner cells before totals),
 hides what that line would otherwise give away, and audits again, until every primary
-cell is protected.
+cell is protected. Where none is left to hide and a cell is still exposed, the table
+cannot be shown as laid out (its very rows tell too much): the caller withholds it.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +39,23 @@ class Audit:
     cells_checked: int
     primary_cells: int
     smallest_margin: float
+
+
+# The audits of this process's protected tables, in order: a report shows their summary.
+# A table protected twice (shown, and used again for a key finding) counts once.
+AUDITS: list[Audit] = []
+_AUDITED: set[str] = set()
+
+
+def record(audit: Audit, values: np.ndarray, hidden: np.ndarray) -> None:
+    """Add ``audit`` to :data:`AUDITS` unless the same table was audited already."""
+    if not AUDITS:
+        _AUDITED.clear()  # AUDITS was emptied: forget what it held
+    signature = hashlib.sha256(str(values.shape).encode() + np.ascontiguousarray(values, dtype=float).tobytes()
+                               + np.ascontiguousarray(hidden, dtype=bool).tobytes()).hexdigest()
+    if signature not in _AUDITED:
+        _AUDITED.add(signature)
+        AUDITS.append(audit)
 
 
 def relations(shape: tuple[int, ...]) -> list[tuple[list[tuple[int, ...]], tuple[int, ...]]]:
@@ -61,21 +82,28 @@ def relations(shape: tuple[int, ...]) -> list[tuple[list[tuple[int, ...]], tuple
     return out
 
 
-def intervals(values: np.ndarray, hidden: np.ndarray, only=None, lines=None) -> tuple[np.ndarray, np.ndarray]:
+def intervals(values: np.ndarray, hidden: np.ndarray, only=None, lines=None, floors=None) -> tuple[np.ndarray, np.ndarray]:
     """The smallest and largest value of each hidden cell (of those in ``only``, when
     given) consistent with the published cells and the table's totals (NaN for shown
     cells, inf for an unbounded one). ``lines``: the table's :func:`relations`, when
-    already at hand.
+    already at hand. ``floors``: what the attacker knows a hidden cell is at least (an
+    array of the table's shape; 0 where not given): a group a table lists has a firm.
 
-    One linear programme holds the table (a variable per hidden cell, no lower than 0; an
-    equation per relation through a hidden cell); each bound is that programme solved
-    again with one cell's cost, from the basis of the solve before (:func:`_solver`).
+    One linear programme holds the table (a variable per hidden cell, no lower than its
+    floor; an equation per relation through a hidden cell); each bound is that programme
+    solved again with one cell's cost, from the basis of the solve before (:func:`_solver`).
 
     >>> values = np.array([[1., 2., 3.], [4., 5., 9.], [5., 7., 12.]])
     >>> hidden = np.array([[True, True, False], [True, True, False], [False, False, False]])
     >>> low, high = intervals(values, hidden)
     >>> low[:2, :2].tolist(), high[:2, :2].tolist()
     ([[0.0, 0.0], [2.0, 4.0]], [[3.0, 3.0], [5.0, 7.0]])
+
+    Known to list only groups with firms, each hidden cell is at least 1:
+
+    >>> low, high = intervals(values, hidden, floors=np.where(hidden, 1.0, 0.0))
+    >>> low[:2, :2].tolist(), high[:2, :2].tolist()
+    ([[1.0, 1.0], [3.0, 5.0]], [[2.0, 2.0], [4.0, 6.0]])
     """
     cells = [tuple(c) for c in np.argwhere(hidden)]
     low, high = np.full(values.shape, np.nan), np.full(values.shape, np.nan)
@@ -100,7 +128,8 @@ def intervals(values: np.ndarray, hidden: np.ndarray, only=None, lines=None) -> 
         columns.extend(used)
         coefficients.extend(row[used])
         rhs.append(-known)
-    solve = _solver(len(cells), starts, columns, coefficients, rhs)
+    least = np.zeros(len(cells)) if floors is None else np.array([float(floors[c]) for c in cells])
+    solve = _solver(len(cells), starts, columns, coefficients, rhs, least)
     for cell, k in index.items():
         if only is not None and cell not in only:
             continue
@@ -109,9 +138,9 @@ def intervals(values: np.ndarray, hidden: np.ndarray, only=None, lines=None) -> 
     return low, high
 
 
-def _solver(count: int, starts: list, columns: list, coefficients: list, rhs: list):
+def _solver(count: int, starts: list, columns: list, coefficients: list, rhs: list, least: np.ndarray):
     """``solve(k, sign)``: the least value of ``sign`` times variable ``k`` over ``count``
-    variables no lower than 0 that meet the equations (a sparse row each: where it
+    variables no lower than ``least`` that meet the equations (a sparse row each: where it
     ``starts`` in ``columns`` and ``coefficients``, equal to its ``rhs``); -inf where it
     has no least value (a cell with no upper bound).
 
@@ -126,7 +155,7 @@ def _solver(count: int, starts: list, columns: list, coefficients: list, rhs: li
 
     model = highspy._Highs()
     model.setOptionValue("output_flag", False)
-    model.addVars(count, np.zeros(count), np.full(count, highspy.kHighsInf))
+    model.addVars(count, np.asarray(least, dtype=np.float64), np.full(count, highspy.kHighsInf))
     if rhs:
         bounds = np.asarray(rhs, dtype=np.float64)
         model.addRows(len(rhs), bounds, bounds, len(columns), np.asarray(starts, dtype=np.int32),
@@ -182,24 +211,28 @@ def rank_by_totals(shape: tuple[int, ...], *, split: bool = False) -> np.ndarray
     return rank + (at_total[-1].astype(int) if split else 0)
 
 
-def close_lines(values, hidden: np.ndarray, rank: np.ndarray | None = None) -> np.ndarray:
+def close_lines(values, hidden: np.ndarray, rank: np.ndarray | None = None, known: np.ndarray | None = None) -> np.ndarray:
     """Hide more cells until no relation (a row, a column, a line of a three-way table,
     each with its total) holds exactly one hidden cell, which its line would give away:
     of the line's shown cells, one of the lowest ``rank`` (:func:`rank_by_totals`: inner
     cells before totals), settling most other such lines, then the smallest. The
     secondary suppression of :func:`adoption.metrics.disclosure.protect`, and the step
-    after each cell :func:`enforce` hides."""
+    after each cell :func:`enforce` hides. ``known``: cells the attacker knows whether
+    shown or not (a total another table publishes, a group the table does not list):
+    hiding one protects nothing, so none is hidden, and a hidden one counts as shown."""
     hidden = np.array(hidden, dtype=bool)
     data = np.asarray(values, dtype=float).reshape(hidden.shape)
     rank = rank_by_totals(hidden.shape) if rank is None else rank
+    known = np.zeros(hidden.shape, dtype=bool) if known is None else known
+    secret = hidden & ~known
     lines = [parts + [total] for parts, total in relations(hidden.shape)]
     changed = True
     while changed:
         changed = False
         for cells in lines:
-            if sum(hidden[c] for c in cells) != 1:
+            if sum(secret[c] for c in cells) != 1:
                 continue
-            candidates = lowest([c for c in cells if not hidden[c]], rank)
+            candidates = lowest([c for c in cells if not hidden[c] and not known[c]], rank)
             if not candidates:
                 continue
             nonzero = [c for c in candidates if data[c] > 0] or candidates
@@ -208,34 +241,65 @@ def close_lines(values, hidden: np.ndarray, rank: np.ndarray | None = None) -> n
                 # Relations through this cell that also hold a single hidden cell: hiding
                 # it settles them too, which keeps the number of hidden cells small.
                 return sum(1 for other in lines if other is not cells and cell in other
-                           and sum(hidden[c] for c in other) == 1)
+                           and sum(secret[c] for c in other) == 1)
 
-            hidden[min(nonzero, key=lambda c: (-lone_elsewhere(c), data[c], c))] = True
+            chosen = min(nonzero, key=lambda c: (-lone_elsewhere(c), data[c], c))
+            hidden[chosen] = secret[chosen] = True
             changed = True
     return hidden
 
 
-def enforce(values: np.ndarray, hidden: np.ndarray, required: dict, rank: np.ndarray | None = None) -> tuple[np.ndarray, Audit]:
+def enforce(values: np.ndarray, hidden: np.ndarray, required: dict, rank: np.ndarray | None = None, *,
+            floors: np.ndarray | None = None, known: np.ndarray | None = None) -> tuple[np.ndarray, Audit]:
     """Hide more cells until every primary cell in ``required`` keeps its protection
     against the attacker of :func:`intervals`; returns the hidden cells and the audit.
     ``rank`` orders the cells that may be hidden (:func:`rank_by_totals` by default).
+    ``floors``: the least value the attacker knows of each cell; ``known``: the cells the
+    attacker knows whether shown or not (:func:`close_lines`), never hidden for the sake
+    of another. Where every other cell is hidden and a primary cell is still exposed, the
+    audit's smallest margin is negative: the table cannot be shown as it is laid out.
     """
     hidden = hidden.copy()
+    known = np.zeros(values.shape, dtype=bool) if known is None else known
     lines = relations(values.shape)
     rank = rank_by_totals(values.shape) if rank is None else rank
     while True:
-        low, high = intervals(values, hidden, only=required, lines=lines)
-        found = margins(values, low, high, required)
+        low, high = intervals(values, hidden & ~known, only=required, lines=lines, floors=floors)
+        found = margins(values, low, high, {c: r for c, r in required.items() if not known[c]})
+        found.update({c: -float(r[1]) for c, r in required.items() if known[c]})  # a known secret is open
         exposed = {cell: margin for cell, margin in found.items() if margin < -1e-9}
         if not exposed:
             smallest = min(found.values()) if found else float("inf")
             return hidden, Audit(int(hidden.sum()), len(required), smallest)
-        candidates = _candidates(hidden, sorted(exposed, key=lambda c: (exposed[c], c)), lines, rank)
+        candidates = _candidates(hidden | known, sorted(exposed, key=lambda c: (exposed[c], c)), lines, rank)
         if not candidates:  # every cell is hidden: nothing more to hide
             return hidden, Audit(int(hidden.sum()), len(required), min(found.values()))
         positive = [c for c in candidates if values[c] > 0] or candidates
         hidden[min(positive, key=lambda c: (values[c], c))] = True
-        hidden = close_lines(values, hidden, rank)  # a cell its line gives away protects nothing
+        hidden = close_lines(values, hidden, rank, known)  # a cell its line gives away protects nothing
+
+
+def known_cells(counts: np.ndarray, status: np.ndarray, *, split: bool) -> np.ndarray:
+    """The cells an attacker knows whether shown or not: those of groups without firms
+    (a table lists only groups that have firms: the others are 0), and the grand totals
+    that are not sensitive themselves (the headline publishes the firms in scope, and the
+    adopters among them where neither they nor the others are under ``min_count``:
+    :func:`adoption.metrics.disclosure.part_hidden`)."""
+    empty = counts[..., -1:] == 0 if split else counts == 0
+    known = np.broadcast_to(empty, counts.shape).copy()
+    grand = (-1,) * (counts.ndim - 1 if split else counts.ndim)
+    # Split, the headline shows the parts of the whole only where neither is sensitive.
+    known[grand] |= bool(np.all(status[grand] == ""))
+    return known
+
+
+def count_floors(counts: np.ndarray, *, split: bool) -> np.ndarray:
+    """What an attacker knows of each cell of firm counts at least: a group the table lists
+    has a firm (1), a part of it (with an attribute or without) may have none (0)."""
+    floors = (counts > 0).astype(float)
+    if split:
+        floors[..., :-1] = 0.0
+    return floors
 
 
 def lowest(cells: list, rank: np.ndarray) -> list:
@@ -261,3 +325,16 @@ def _candidates(hidden: np.ndarray, exposed: list[tuple[int, ...]], lines: list,
         if line:
             return line
     return [c for c in shown if rank[c] == least]
+
+
+def audit_summary() -> dict:
+    """The audits of this process so far: tables, hidden cells checked, primary cells and
+    the smallest margin of protection (in the table's unit; None when nothing was hidden).
+
+    >>> AUDITS.clear(); AUDITS.append(Audit(4, 2, 1.0)); AUDITS.append(Audit(0, 0, float("inf")))
+    >>> audit_summary()
+    {'tables': 2, 'cells_checked': 4, 'primary_cells': 2, 'smallest_margin': 1.0}
+    """
+    margins = [a.smallest_margin for a in AUDITS if a.primary_cells]
+    return {"tables": len(AUDITS), "cells_checked": sum(a.cells_checked for a in AUDITS),
+            "primary_cells": sum(a.primary_cells for a in AUDITS), "smallest_margin": min(margins) if margins else None}

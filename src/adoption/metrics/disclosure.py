@@ -26,7 +26,6 @@ never reach a protected table: it holds only group labels and aggregates.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from dataclasses import dataclass
 
@@ -34,7 +33,11 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import ParameterError, TooFewFirms
-from .audit import Audit, close_lines, enforce, rank_by_totals
+from .audit import AUDITS, Audit, audit_summary, close_lines, count_floors, enforce, known_cells, rank_by_totals, record
+
+__all__ = ["AUDITS", "DOMINANCE", "MIN_COUNT", "SPLIT", "SYMBOL", "TOTAL", "Protected", "audit_summary", "display",
+           "dominated", "hidden_groups", "hidden_margins", "hide", "part_hidden", "protect", "protect_counts",
+           "require_firms", "split_hidden"]
 
 SYMBOL = "x"
 TOTAL = "total"
@@ -45,23 +48,6 @@ DOMINANCE = 0.85
 # A median (or another order statistic) of fewer firms than this is not shown: in a small
 # group it is one firm's own value.
 MEDIAN_MIN_FIRMS = 10
-# The audits of this process's protected tables, in order: a report shows their summary.
-# A table protected twice (shown, and used again for a key finding) counts once.
-AUDITS: list[Audit] = []
-_AUDITED: set[str] = set()
-
-
-def _record(audit: Audit, values: np.ndarray, hidden: np.ndarray) -> None:
-    """Add ``audit`` to :data:`AUDITS` unless the same table was audited already."""
-    if not AUDITS:
-        _AUDITED.clear()  # AUDITS was emptied: forget what it held
-    signature = hashlib.sha256(str(values.shape).encode() + np.ascontiguousarray(values, dtype=float).tobytes()
-                               + np.ascontiguousarray(hidden, dtype=bool).tobytes()).hexdigest()
-    if signature not in _AUDITED:
-        _AUDITED.add(signature)
-        AUDITS.append(audit)
-
-
 @dataclass
 class Protected:
     """A table with its totals, and why each hidden cell is hidden.
@@ -79,6 +65,14 @@ class Protected:
     @property
     def hidden(self) -> pd.DataFrame:
         return self.status != ""
+
+    @property
+    def withheld(self) -> bool:
+        """True when no choice of hidden cells protects the table as laid out: a
+        primary cell stays exposed with every other cell hidden (8 firms in 8 sectors:
+        each listed sector has a firm, the headline gives the 8). Such a table, its
+        groups included, is not shown."""
+        return self.audit is not None and self.audit.smallest_margin < -1e-9
 
 
 def _levels(firms: pd.DataFrame, keys: list[str]) -> list[list]:
@@ -182,7 +176,8 @@ def protect(
     # firms would no longer dominate it (a cell of 1 or 2 firms: all of it).
     reach = top2 / dominance
     required = {cell: ("dominance", float(reach[cell])) for cell in map(tuple, np.argwhere(status != ""))}
-    return _secondary(values, status, required, levels, split=split is not None)
+    split_ = split is not None
+    return _secondary(values, status, required, levels, split=split_, known=known_cells(counts, status, split=split_))
 
 
 def _primary(counts: np.ndarray, *, split: bool, min_count: int) -> np.ndarray:
@@ -198,12 +193,14 @@ def _primary(counts: np.ndarray, *, split: bool, min_count: int) -> np.ndarray:
     return status
 
 
-def _secondary(values: np.ndarray, status: np.ndarray, required: dict, levels: list[list], *, split: bool) -> Protected:
+def _secondary(values: np.ndarray, status: np.ndarray, required: dict, levels: list[list], *, split: bool,
+               known: np.ndarray, floors: np.ndarray | None = None) -> Protected:
     """The cells to hide besides the primary ones, found and proved by the LP audit."""
     primary = status != ""
     rank = rank_by_totals(values.shape, split=split)
-    final, audit = enforce(values, close_lines(values, primary, rank), required, rank)
-    _record(audit, values, final)
+    final, audit = enforce(values, close_lines(values, primary, rank, known), required, rank, floors=floors, known=known)
+    if audit.smallest_margin >= -1e-9:  # a table withheld is not shown: no audit of it to report
+        record(audit, values, final)
     status[final & ~primary] = "secondary"
     table, why = _frame(values, levels), _frame(status, levels)
     return Protected(values=table.mask(why != ""), status=why, audit=audit)
@@ -221,7 +218,8 @@ def protect_counts(counts: np.ndarray, levels: list[list], *, split: bool = Fals
     """
     status = _primary(counts, split=split, min_count=min_count)
     required = {cell: ("count", float(min_count)) for cell in map(tuple, np.argwhere(status != ""))}
-    return _secondary(counts, status, required, levels, split=split)
+    return _secondary(counts, status, required, levels, split=split, known=known_cells(counts, status, split=split),
+                      floors=count_floors(counts, split=split))
 
 
 def hidden_groups(
@@ -233,18 +231,30 @@ def hidden_groups(
     dominance: float = DOMINANCE,
 ) -> pd.Series:
     """Which groups of a one-way table by ``key`` are hidden: by firm count, and also by
-    dominance of ``value`` when given, each with its secondary suppression.
+    dominance of ``value`` when given, each with its secondary suppression. Every group,
+    with ``attrs["withheld"]``, where no choice protects them (:attr:`Protected.withheld`):
+    4 firms in 4 sectors are each 1, since a table lists only groups with firms.
 
+    >>> hidden_groups(pd.DataFrame({"sector": list("ABCD")}), "sector").attrs["withheld"]
+    True
     >>> firms = pd.DataFrame({"park": ["A"] * 3 + ["B"] * 2 + ["C"] * 3, "employees": [10, 10, 10, 5, 5, 20, 20, 20]})
     >>> hidden_groups(firms, "park", value="employees").to_dict()
     {'A': True, 'B': True, 'C': False}
     """
     if frame.empty:  # no firm: no group, nothing to hide
-        return pd.Series(dtype=bool)
-    hidden = protect(frame, key, min_count=min_count).hidden[TOTAL]
+        out = pd.Series(dtype=bool)
+        out.attrs["withheld"] = False
+        return out
+    counts = protect(frame, key, min_count=min_count)
+    hidden, withheld = counts.hidden[TOTAL], counts.withheld
     if value is not None:
-        hidden = hidden | protect(frame, key, value=value, min_count=min_count, dominance=dominance).hidden[TOTAL]
-    return hidden.drop(TOTAL)
+        totals = protect(frame, key, value=value, min_count=min_count, dominance=dominance)
+        hidden, withheld = hidden | totals.hidden[TOTAL], withheld or totals.withheld
+    out = hidden.drop(TOTAL) | withheld
+    # No choice of hidden groups protects them (:attr:`Protected.withheld`): every group is
+    # hidden, and a caller hides what would tell that a group has firms (its zeros too).
+    out.attrs["withheld"] = withheld
+    return out
 
 
 def hide(table: pd.DataFrame, hidden, columns: list[str], *, masks: dict | None = None) -> pd.DataFrame:
@@ -370,16 +380,3 @@ def display(table: Protected, fmt) -> pd.DataFrame:
     """The protected values as text: ``fmt`` for shown cells, :data:`SYMBOL` for hidden ones."""
     shown = table.values.map(lambda v: "" if pd.isna(v) else fmt(v))
     return shown.mask(table.hidden, SYMBOL)
-
-
-def audit_summary() -> dict:
-    """The audits of this process so far: tables, hidden cells checked, primary cells and
-    the smallest margin of protection (in the table's unit; None when nothing was hidden).
-
-    >>> AUDITS.clear(); AUDITS.append(Audit(4, 2, 1.0)); AUDITS.append(Audit(0, 0, float("inf")))
-    >>> audit_summary()
-    {'tables': 2, 'cells_checked': 4, 'primary_cells': 2, 'smallest_margin': 1.0}
-    """
-    margins = [a.smallest_margin for a in AUDITS if a.primary_cells]
-    return {"tables": len(AUDITS), "cells_checked": sum(a.cells_checked for a in AUDITS),
-            "primary_cells": sum(a.primary_cells for a in AUDITS), "smallest_margin": min(margins) if margins else None}

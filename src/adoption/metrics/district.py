@@ -8,6 +8,7 @@ for the highest value; units with equal values share the best rank they would ta
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..core.errors import ParameterError
@@ -101,9 +102,17 @@ def mix(firms: pd.DataFrame, district: str, by: str, map_: str = DEFAULT_MAP, *,
     table["province_share"] = table["province_firms"] / int(table["province_firms"].sum())
     table["difference_pp"] = (table["district_share"] - table["province_share"]) * 100
     if protected:
-        local = table[by].map(disclosure.hidden_groups(mine[[by]], by).to_dict()).fillna(False).to_numpy(dtype=bool)
-        area = table[by].map(disclosure.hidden_groups(known[[by]], by).to_dict()).fillna(False).to_numpy(dtype=bool)
+        local, area = (_hidden(part, by, table[by]) for part in (mine, known))
         table = disclosure.hide(table, local | area, ["district_firms", "district_share", "difference_pp", "province_share"],
                                 masks={"district_firms": local, "district_share": local, "difference_pp": local | area,
                                        "province_share": area})
     return table
+
+
+def _hidden(firms: pd.DataFrame, by: str, groups: pd.Series) -> np.ndarray:
+    """Which of ``groups`` a mix of ``firms`` by ``by`` hides: the protected groups, and
+    every one, its zeros too, where none can be shown (``hidden_groups``'s "withheld")."""
+    hidden = disclosure.hidden_groups(firms[[by]], by)
+    if hidden.attrs["withheld"]:
+        return np.ones(len(groups), dtype=bool)
+    return groups.map(hidden.to_dict()).fillna(False).to_numpy(dtype=bool)

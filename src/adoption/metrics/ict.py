@@ -67,6 +67,10 @@ def ict_sector(firms: pd.DataFrame, *, group: str = "ict", by: str | None = None
     }).reset_index()
     if protected:
         hidden = disclosure.hidden_groups(frame.fillna({"employees": 0}), name, value="employees")
+        if hidden.attrs["withheld"]:  # even its list of classes would tell firms apart: no row is shown
+            table = table.iloc[:0].assign(hidden=pd.Series(dtype=bool))
+            table.attrs["withheld"] = True
+            return table
         table = disclosure.hide(table, table[name].map(hidden.to_dict()).to_numpy(),
                                 ["firms", "employees", "mean_employees", "median_employees"])
         # The median of a small group is one firm's own figure: not shown.

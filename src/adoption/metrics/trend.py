@@ -134,8 +134,9 @@ def changes(series: dict[str, CleanData], map_: str | None = None) -> pd.DataFra
         members = flows[flows[flow].fillna(False).astype(bool)]
         out[flow] = members.groupby("unit").size().reindex(out.index, fill_value=0)
         if len(members):
-            shown = disclosure.hidden_groups(members, "unit").reindex(out.index, fill_value=False)
-            hidden[flow] = shown.to_numpy(dtype=bool)
+            found = disclosure.hidden_groups(members, "unit")
+            # None shown, zeros too, where no choice protects the units (a unit listed has firms).
+            hidden[flow] = found.reindex(out.index, fill_value=found.attrs["withheld"]).to_numpy(dtype=bool)
     out = out.astype("float64").mask(hidden)
     out.attrs["hidden"] = int(hidden.to_numpy().sum())
     return out.reset_index()

@@ -107,6 +107,7 @@ def protect_parks(table: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
     hidden = disclosure.hidden_groups(frame, "industrial_park", value="employees")
     # A park with no firm in the register cannot be checked: it is hidden too.
     flags = table[W.industrial_park].astype(str).map(hidden.to_dict()).fillna(True).astype(bool).to_numpy()
+    flags = flags | hidden.attrs["withheld"]  # no choice protects the parks: none is shown
     return disclosure.hide(table, flags, [c for c in table.columns if c != "industrial_park"])
 
 

@@ -52,16 +52,17 @@ def plot_heatmap(table: pd.DataFrame, *, lang: str = "vi", ax: Axes | None = Non
     shown = table.assign(adoption_rate=table["adoption_rate"].where(~hidden))
     title = label("by_two", lang, rows=lower_first(label(label_key(rows), lang)), cols=lower_first(label(label_key(cols), lang)))
     if shown["adoption_rate"].isna().all():
-        if not hidden.any():
+        withheld = table.empty and table.attrs.get("withheld")
+        if not hidden.any() and not withheld:
             return None
-        # Every cell hidden: said where the chart would be, not left as a blank.
+        # Every cell hidden, or none can be: said where the chart would be, not left as a blank.
+        why = label("table_withheld" if withheld else "heatmap_all_hidden", lang)
         if ax is None:
             _, ax = plt.subplots(figsize=(8, 1.6), layout="constrained")
         ax.set_title(chart_text(title), loc="left", fontsize=11)
-        ax.text(0.5, 0.4, chart_text(label("heatmap_all_hidden", lang)), ha="center", va="center", transform=ax.transAxes,
-                fontsize=10)
+        ax.text(0.5, 0.4, chart_text(why), ha="center", va="center", transform=ax.transAxes, fontsize=10, wrap=True)
         ax.set_axis_off()
-        describe(ax.figure, f"{title}. {label('heatmap_all_hidden', lang)}")
+        describe(ax.figure, f"{title}. {why}")
         return ax
     rates = shown.pivot_table(index=rows, columns=cols, values="adoption_rate", aggfunc="first", observed=True, dropna=False)
     pairs = set(zip(table.loc[hidden, rows], table.loc[hidden, cols]))

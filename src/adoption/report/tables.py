@@ -70,6 +70,8 @@ def adoption_table(table: pd.DataFrame, lang: str) -> Styler | Markdown:
     """
     key = table.columns[0]
     dimension = "district" if key == E.district_code else key
+    if table.empty and table.attrs.get("withheld"):  # even the list of groups would reveal firms
+        return withheld(lang)
     if table.empty:  # no firm has a known value of the dimension (a register without the column)
         return not_available(dimension, lang)
     rows = pd.DataFrame({
@@ -80,6 +82,12 @@ def adoption_table(table: pd.DataFrame, lang: str) -> Styler | Markdown:
         label("share_of_firms", lang): _cells(table["share_of_firms"], fmt_pct, lang),
     })
     return _frame(rows, label(dimension, lang))
+
+
+def withheld(lang: str) -> Markdown:
+    """The note shown instead of a protected table that no choice of hidden cells protects
+    (:attr:`adoption.metrics.disclosure.Protected.withheld`)."""
+    return Markdown(f"*{label('table_withheld', lang)}*")
 
 
 def not_available(column: str, lang: str) -> Markdown:
@@ -206,6 +214,8 @@ def metric_table(table: pd.DataFrame, lang: str, *, columns: list[str] | None = 
         return Markdown(f"*{label('group_empty', lang, group=label(table.attrs['empty_group'], lang))}*")
     if table.empty and table.attrs.get("too_few"):  # 1 or 2 firms: their rows would be their profile
         return Markdown(f"*{label('group_too_few', lang, group=label(table.attrs['too_few'], lang))}*")
+    if table.empty and table.attrs.get("withheld"):  # even the list of groups would reveal firms
+        return withheld(lang)
     if table.empty:  # no group with a known value (a register without the column)
         return not_available(table.columns[0] if len(table.columns) else "value", lang)
     columns = columns or [c for c in table.columns if c not in ("hidden", "n_eff", "se", "quarters", "source", "label_en")]
