@@ -3,6 +3,7 @@ Dask cluster's workers, its figures those a plain count of the clean table gives
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
 from pathlib import Path
@@ -16,6 +17,8 @@ from adoption.core.io import load_clean
 from adoption.report.build import build
 from adoption.report.catalogue import ReportSpec, expand, find_spec
 from adoption.report.formats import fmt_int
+from adoption.report.record import record_path
+from adoption.report.uptodate import current_grid
 from adoption.synth import write_synthetic
 
 PROVINCES = ("01", "74", "96")  # Hà Nội, Bình Dương (with its districts), Cà Mau
@@ -131,6 +134,14 @@ def test_a_province_of_few_firms_or_no_platform_record(tmp_path):
     assert "fewer than 3 enterprises in scope" in few.unavailable("en")
     index = unescape((reports / "index.html").read_text(encoding="utf-8"))
     assert "fewer than 3 enterprises in scope" in index
+    # Recorded, the report of too few firms is not run again by the next build of the same
+    # data and code, and a build with nothing to do is answered without a kernel.
+    assert json.loads(record_path(few.html).read_text(encoding="utf-8"))["status"] == "too_few"
+    again = build(processed_dir=out, reports_dir=reports, catalogue=(two,))
+    assert [r.skipped for r in again.reports] == [True, False] and again.reports[1].missing == ("firms",)
+    assert not few.html.exists()
+    nothing = current_grid(processed_dir=out, reports_dir=reports, catalogue=(two,))
+    assert nothing is not None and nothing.reports[1].missing == ("firms",)
 
 
 def test_reports_on_one_province_scope(national_raw, tmp_path):

@@ -18,7 +18,7 @@ from ..core.cluster import local_workers
 from ..core.errors import TooFewFirms
 from ..core.io import CHECKED_TABLES_ENV, checked_tables, extract_folders, is_series, load_clean, load_quality
 from .cache import fingerprint, previous_build
-from .record import FEW_FIRMS, BuildResult, BuiltReport, record_path, report_inputs, unbuilt_groups
+from .record import FEW_FIRMS, TOO_FEW, BuildResult, BuiltReport, read_record, record_path, report_inputs, unbuilt_groups
 from .catalogue import ReportSpec, default_catalogue, available_inputs, check_parameters, find_spec, missing_inputs, notebook_path, output_paths
 from .execute import run_report
 from .export import write_index
@@ -46,18 +46,20 @@ def failed_report(spec: ReportSpec, params: dict, exc: Exception, *, reports_dir
     :class:`~adoption.core.errors.TooFewFirms`) is not built, and no earlier build of it stays."""
     html, executed = output_paths(spec, params, reports_dir)
     if isinstance(exc, PapermillExecutionError) and exc.ename == TooFewFirms.__name__:
-        _remove_earlier(spec, params, reports_dir)
+        # The record run_report wrote (status "too_few") stays: the next build of these
+        # data finds it and does not run the report again.
+        _remove_earlier(spec, params, reports_dir, keep_record=read_record(html).get("status") == TOO_FEW)
         return BuiltReport(spec=spec, params=params, html=html, ok=True, missing=(FEW_FIRMS,))
     return BuiltReport(spec=spec, params=params, html=html, ok=False, error=describe_failure(exc),
                        fault=isinstance(exc, OSError),  # a notebook's own errors arrive as PapermillExecutionError
                        notebook=executed if isinstance(exc, PapermillExecutionError) else None)
 
 
-def _remove_earlier(spec: ReportSpec, params: dict, reports_dir: Path) -> None:
-    """Remove an earlier build of a report these data do not make: its HTML, record and
-    executed notebook."""
+def _remove_earlier(spec: ReportSpec, params: dict, reports_dir: Path, *, keep_record: bool = False) -> None:
+    """Remove an earlier build of a report these data do not make: its HTML, record
+    (unless ``keep_record``) and executed notebook."""
     html, executed = output_paths(spec, params, reports_dir)
-    for path in (html, record_path(html), executed):
+    for path in (html, executed) if keep_record else (html, record_path(html), executed):
         path.unlink(missing_ok=True)
 
 
@@ -71,14 +73,23 @@ def _settled(jobs, *, available: set[str], reports_dir: Path, input_hash: str, f
             _remove_earlier(spec, params, reports_dir)  # built from other data (another scope): not these data's
             results[number] = BuiltReport(spec=spec, params=params, ok=True, missing=tuple(missing), html=html)
             continue
+        now = fingerprint(notebook_path(spec, notebooks_dir), params, input_hash)
+        if not force and not html.is_file() and _too_few(read_record(html), now):
+            results[number] = BuiltReport(spec=spec, params=params, ok=True, missing=(FEW_FIRMS,), html=html)
+            continue
         before = {} if force else previous_build(spec, params, reports_dir)
-        if before and before.get("fingerprint") == fingerprint(notebook_path(spec, notebooks_dir), params, input_hash):
+        if before and before.get("fingerprint") == now:
             results[number] = BuiltReport(spec=spec, params=params, ok=True, skipped=True,
                                           built_at=before.get("built_at", ""), html=html)
             log.info("%s is up to date", html.name)
     for (_, name, why), same in unbuilt_groups(r for r in results if r is not None).items():
         log.warning("%s not built: %s", same[0].html.name if len(same) == 1 else f"{len(same)} {name} reports", why)
     return results
+
+
+def _too_few(record: dict, now: str) -> bool:
+    """True when ``record`` says that the report, as fingerprinted ``now``, has too few firms."""
+    return record.get("status") == TOO_FEW and record.get("fingerprint") == now
 
 
 @dataclass

@@ -17,13 +17,14 @@ import papermill as pm
 from nbclient.exceptions import DeadKernelError
 
 from ..core import config
+from ..core.errors import TooFewFirms
 from ..core.io import CHECKED_TABLES_ENV, checked_tables, load_quality
 from ..core.version import __version__
 from .catalogue import ReportSpec, check_parameters, notebook_path, output_paths
 from .export import export_html, prepare_outputs, write_atomic
 from .kernels import STOPPING, EnvironmentKernelManager, kernel_name, kill, start_kernel
 from .page import AUDIT_METADATA
-from .record import BuiltReport, fingerprint, make_record, report_inputs, write_record
+from .record import TOO_FEW, BuiltReport, fingerprint, make_record, report_inputs, write_record
 from .text import label
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,10 @@ def run_report(
                     own = True
                     _execute(notebook, out, {**checked, "processed_dir": str(processed_dir)}, kernel)
             except pm.PapermillExecutionError as exc:
+                if exc.ename == TooFewFirms.__name__:  # not a failure: recorded, so that the next build need not run it
+                    write_record(html_path, make_record(**record, status=TOO_FEW, built_at=_now(), executed=None,
+                                                        seconds=time.monotonic() - started))
+                    raise
                 _keep_failed(out, executed_path, record, f"{exc.ename}: {exc.evalue} (notebook cell {exc.exec_count})",
                              time.monotonic() - started)
                 raise

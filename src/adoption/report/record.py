@@ -30,6 +30,9 @@ RECORDED_PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "sci
 # What a report not built for want of firms lacks (BuiltReport.missing): its notebook found
 # fewer firms in scope than a shared report may describe (adoption.metrics.disclosure.require_firms).
 FEW_FIRMS = "firms"
+# The status of such a report's provenance record: kept without an HTML, so that the next
+# build of the same notebook, parameters, data and code knows without running it again.
+TOO_FEW = "too_few"
 
 
 @dataclass
@@ -174,7 +177,7 @@ def make_record(*, report: str, spec=None, notebook: Path, params: dict, request
         "notebook_sha256": hashlib.sha256(Path(notebook).read_bytes()).hexdigest(),
         "html": html.name if html else None,
         "executed_notebook": str(executed.relative_to(record_path(html).parent)) if executed and html else None,
-        "fingerprint": fingerprint(notebook, params, report_inputs(quality), code) if status == "ok" else None,
+        "fingerprint": fingerprint(notebook, params, report_inputs(quality), code) if status in ("ok", TOO_FEW) else None,
         "input_hash": quality.get("input_hash", ""),
         "synthetic": bool(quality.get("synthetic")) and getattr(spec, "data", "register") != "published",
         "inputs": {rel: info.get("sha256") for rel, info in quality.get("files", {}).items()},
@@ -202,10 +205,11 @@ def write_record(html: Path, record: dict) -> Path:
     return path
 
 
-def is_current(record: dict, notebook: Path, input_hash: str, code: str) -> bool:
-    """True when ``record`` is of a successful build of these very notebook, parameters,
-    data and code, and its HTML is still there."""
-    return (record.get("status") == "ok" and record.get("fingerprint") is not None
+def is_current(record: dict, notebook: Path, input_hash: str, code: str, *, status: str = "ok") -> bool:
+    """True when ``record`` is of a successful build (or, with ``status``
+    :data:`TOO_FEW`, of a report found to have too few firms) of these very notebook,
+    parameters, data and code."""
+    return (record.get("status") == status and record.get("fingerprint") is not None
             and record.get("fingerprint") == fingerprint(notebook, record.get("params", {}), input_hash, code))
 
 

@@ -22,7 +22,7 @@ from ..core.io import extract_folders, is_series, load_quality
 from ..core.outputs import verify_outputs
 from ..core.version import code_hash
 from .catalogue import ReportSpec, available_inputs, default_catalogue, missing_inputs, notebook_path, output_paths
-from .record import BuildResult, BuiltReport, is_current, known_parameters, read_record, record_path, report_inputs
+from .record import FEW_FIRMS, TOO_FEW, BuildResult, BuiltReport, is_current, known_parameters, read_record, record_path, report_inputs
 
 
 def current_grid(*, processed_dir: Path, reports_dir: Path, catalogue: tuple[ReportSpec, ...] | None = None,
@@ -84,15 +84,17 @@ def _current_reports(quality: dict, reports_dir: Path, catalogue: tuple[ReportSp
             if missing:
                 reports.append(BuiltReport(spec=spec, params=dict(requested), ok=True, missing=tuple(missing), html=html))
                 continue
-            record = read_record(html) if html.is_file() else {}
+            record = read_record(html)  # without its HTML, a report found to have too few firms
             params = known_parameters(record, notebook, dict(requested)) if record else None
             if params is None or output_paths(spec, params, reports_dir)[0] != html:
                 return None
-            if not is_current(record, notebook, input_hash, code):
+            status = "ok" if html.is_file() else TOO_FEW
+            if not is_current(record, notebook, input_hash, code, status=status):
                 return None
             written.append(record_path(html).stat().st_mtime_ns)
             reports.append(BuiltReport(spec=spec, params=params, ok=True, skipped=True, html=html,
-                                       built_at=record.get("built_at", "")))
+                                       built_at=record.get("built_at", "")) if status == "ok" else
+                           BuiltReport(spec=spec, params=params, ok=True, missing=(FEW_FIRMS,), html=html))
     if max(written) > written[0]:  # a report built after the index: the index does not list it as it is
         return None
     return BuildResult(index=index, reports=reports)
