@@ -1,5 +1,6 @@
 """Metrics against independent calculations on the default data."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -184,6 +185,27 @@ def test_adoption_over_time_protected():
     rates = series.set_index(["month", "ownership"])["adoption_rate"]
     assert rates.isna().tolist() == [True, False, True, False]  # Jan X, Feb X, Jan Y, Feb Y
     assert rates.dropna().tolist() == [0.5, 0.5]
+
+
+def test_adoption_over_time_hides_steps_of_one_or_two_firms():
+    """20 firms of 2019 start platforms: 3 in January, 1 in February, 3 in March, none in
+    April, 4 in May, 1 in June: 3, 4, 7, 7, 11, 12 adopters (never 1 or 2, nor fewer than
+    3 without). February's step of 1 from January would date one firm's start: hidden, and
+    March, 4 on from January, shown. June steps 1 from May: hidden among the firms
+    registered by then; but of today's firms June's count is the headline's adopters, so
+    it stays and May, 1 before it, goes instead."""
+    nan = float("nan")
+    enterprises = _register([(str(i), False, "active", "2019-06-01") for i in range(20)])
+    starts = ["2020-01-09"] * 3 + ["2020-02-09"] + ["2020-03-09"] * 3 + ["2020-05-09"] * 4 + ["2020-06-09"]
+    platforms = pd.DataFrame({"tax_code": [str(i) for i in range(12)], "adopted_on": pd.to_datetime(starts)})
+    series = metrics.adoption_over_time(enterprises, platforms, protected=True)
+    assert series["adopters"].tolist() == pytest.approx([3, nan, 7, 7, 11, nan], nan_ok=True)
+    assert series["adopters_today"].tolist() == pytest.approx([3, nan, 7, 7, nan, 12], nan_ok=True)
+    assert series["adoption_rate_today"].isna().tolist() == [False, True, False, False, True, False]
+    assert series["firms"].tolist() == [20] * 6
+    shown = series["adopters_today"].dropna().to_numpy()
+    steps = np.diff(np.concatenate([[0], shown]))
+    assert not ((steps > 0) & (steps < 3)).any()
 
 
 def test_ict_and_digital_tech_totals(firms):

@@ -82,13 +82,15 @@ def _random_tables(count):
 
 
 def _exposed(table, true_values, min_count=3):
-    """Primary count cells an attacker narrows to an interval under ``min_count`` wide."""
+    """Primary count cells whose attacker's interval does not span from the least value
+    the layout allows (1: a hidden cell has a firm) to ``min_count``: [1, 3] leaves 1, 2
+    or 3, [1, 2] tells a small cell."""
     out = []
     for cell in [(r, c) for r in table.values.index for c in table.values.columns if table.status.loc[r, c] == "count"]:
         if cell[0] == TOTAL or cell[1] == TOTAL:
             continue
         low, high = _feasible_range(table, true_values, cell)
-        if high - low < min_count - 1e-9:
+        if high - low < min_count - 1 - 1e-9 or high < min_count - 1e-9:
             out.append((cell, low, high))
     return out
 
@@ -232,7 +234,10 @@ def _attacker_intervals(table, truth, keys, margins):
 
 
 def _narrowed(table, truth, keys, margins):
-    return [i for i in _attacker_intervals(table, truth, keys, margins) if i[3] - i[2] < 3 - 1e-9]
+    """The sensitive figures whose interval does not span from what the layout tells (a
+    listed group has a firm: 1; adopters or non-adopters may be 0) to 3."""
+    return [i for i in _attacker_intervals(table, truth, keys, margins)
+            if i[3] - i[2] < 3 - (i[1] == 0) - 1e-9 or i[3] < 3 - 1e-9]
 
 
 def _random_adopters(rng, dims):

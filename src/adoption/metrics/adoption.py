@@ -198,8 +198,10 @@ def adoption_over_time(
     district unit on the 2023 map, a ward or commune on the 2025 map).
 
     ``protected=True`` hides, for each month (and group), the adopters and rate of a line
-    whose adopters or non-adopters number 0, 1 or 2, and its firms when under 3; with
-    ``by``, each month's groups are protected as one table (:func:`adoption_by`'s rule).
+    whose adopters or non-adopters number 0, 1 or 2, and its firms when under 3; without
+    ``by``, also a month whose count is 1 or 2 firms on from the month shown before it
+    (the step would date those firms' start); with ``by``, each month's groups are
+    protected as one table (:func:`adoption_by`'s rule).
 
     By hand: firm 1 registered in January 2020, adopted in February; firm 2 registered in
     March, adopted in March; firm 3 registered in 2019, dissolved, adopted in January.
@@ -268,6 +270,39 @@ def adoption_over_time(
     return out
 
 
+def _steps_hidden(values: np.ndarray, own: np.ndarray, *, start: float | None = None, end_known: bool = False) -> np.ndarray:
+    """The months of a cumulative count to hide: those ``own`` (each month's own rule)
+    hides, and those whose step from the month shown before is 1 or 2 firms, since the
+    difference of two shown months would tell the month one or two firms started.
+    ``start``: the count before the first month, when known; ``end_known``: the last
+    month's count is published elsewhere (the headline), so unless its own rule hides it,
+    it is shown and the months before it are hidden until the step to it is 0 or 3 or more.
+
+    >>> _steps_hidden(np.array([3., 4, 8, 9, 9, 12]), np.zeros(6, bool)).tolist()
+    [False, True, False, True, True, False]
+    >>> _steps_hidden(np.array([3., 6, 7]), np.zeros(3, bool), start=0.0, end_known=True).tolist()
+    [False, True, False]
+    """
+    hidden = np.array(own, dtype=bool)
+    anchored = end_known and len(values) > 0 and not hidden[-1]
+    last = start
+    for at in range(len(values) - anchored):
+        if hidden[at]:
+            continue
+        if last is not None and 0 < values[at] - last < disclosure.MIN_COUNT:
+            hidden[at] = True
+        else:
+            last = values[at]
+    if anchored:  # counts never fall: going back, the step to the last month only grows
+        for at in range(len(values) - 2, -1, -1):
+            if hidden[at]:
+                continue
+            if not 0 < values[-1] - values[at] < disclosure.MIN_COUNT:
+                break
+            hidden[at] = True
+    return hidden
+
+
 def _months(dates) -> pd.Series:
     """Month starts of ``dates`` (NaT stays NaT)."""
     values = pd.to_datetime(pd.Series(dates)).to_numpy(dtype="datetime64[s]")
@@ -287,12 +322,14 @@ def _protect_over_time(out: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     lines = (("firms", "adopters", "adoption_rate"), ("firms_today", "adopters_today", "adoption_rate_today"))
     for firms, adopters, rate in lines:
         if not names:
-            for row in out.index:
-                f, a = int(out.at[row, firms]), int(out.at[row, adopters])
-                if disclosure.part_hidden(a, f):
-                    out.loc[row, [adopters, rate]] = np.nan
-                if 0 < f < disclosure.MIN_COUNT:
-                    out.loc[row, [firms, rate]] = np.nan
+            f, a = out[firms].to_numpy(dtype=float), out[adopters].to_numpy(dtype=float)
+            # Months of no adopter come before the first (0 adopters); the last month of
+            # today's firms is the headline's adopters, published whatever the series shows.
+            hide_a = _steps_hidden(a, np.array([disclosure.part_hidden(int(x), int(y)) for x, y in zip(a, f)], dtype=bool),
+                                   start=0.0, end_known=adopters == "adopters_today")
+            hide_f = _steps_hidden(f, (f > 0) & (f < disclosure.MIN_COUNT))
+            out.loc[out.index[hide_a], [adopters, rate]] = np.nan
+            out.loc[out.index[hide_f], [firms, rate]] = np.nan
             continue
         counted = out[["month", names[0], firms, adopters]].copy()  # before this line's cells are hidden
         for month, rows in counted.groupby("month", sort=False).groups.items():

@@ -11,7 +11,8 @@ published elsewhere, such as the headline's firms, is known whether shown or not
 required protection:
 
 * a count cell (1 or 2 firms; in a table split by an attribute, also 0 firms of a part of
-  a group that has firms): the attacker's interval is at least ``min_count`` wide;
+  a group that has firms): the attacker's interval is at least ``min_count`` wide, less
+  the floor the layout gives (a listed group's firms: from 1 to 3 at least);
 * a dominated total: the attacker's upper bound reaches ``largest / dominance`` for the
   largest one and two contributions, the value below which the rule would not hide it
   (for a cell of 1,000 employees, 950 in one firm, at 85%: 1,117.6, a protection of 118).

@@ -217,9 +217,12 @@ def protect_counts(counts: np.ndarray, levels: list[list], *, split: bool = Fals
     ['count', 'secondary', '']
     """
     status = _primary(counts, split=split, min_count=min_count)
-    required = {cell: ("count", float(min_count)) for cell in map(tuple, np.argwhere(status != ""))}
+    # The attacker's interval must span from what the layout tells anyway (a listed group
+    # has a firm: a floor of 1) to ``min_count``: [1, 3] leaves 1, 2 or 3; [0, 3] for a part.
+    floors = count_floors(counts, split=split)
+    required = {cell: ("count", float(min_count - floors[cell])) for cell in map(tuple, np.argwhere(status != ""))}
     return _secondary(counts, status, required, levels, split=split, known=known_cells(counts, status, split=split),
-                      floors=count_floors(counts, split=split))
+                      floors=floors)
 
 
 def hidden_groups(
