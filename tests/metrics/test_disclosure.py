@@ -262,6 +262,9 @@ def _margins(frame, keys, hidden):
         adopters = int(part["uses_digital_platform"].sum())
         known = {k: n for k, n, name in ((0, len(part), TOTAL), (1, adopters, True), (2, len(part) - adopters, False))
                  if (dimension, value, name) not in hidden}
+        if dimension == "all":  # the headline: the firms always, their adopters where neither part is under 3
+            published = not disclosure.part_hidden(adopters, len(part))
+            known = {0: len(part), **({1: adopters, 2: len(part) - adopters} if published else {})}
         out.append(({tuple(row) for row in part[keys].drop_duplicates().itertuples(index=False)}, known))
     return out
 
@@ -335,9 +338,10 @@ def test_groups_of_one_firm_each_are_withheld_not_listed():
     from adoption.metrics.adoption import adoption_by
     from adoption.report.tables import adoption_table
 
-    for sizes in ([1] * 8, [2] + [1] * 7):
+    # 5 firms, 2 adopting: the headline hides its adopters, never its 5 firms.
+    for sizes, adopting in (([1] * 8, 4), ([2] + [1] * 7, 5), ([1] * 5, 2)):
         frame = pd.DataFrame({"ownership": [f"g{i}" for i, n in enumerate(sizes) for _ in range(n)],
-                              "uses_digital_platform": [i % 2 == 0 for i in range(sum(sizes))]})
+                              "uses_digital_platform": [i < adopting for i in range(sum(sizes))]})
         table = adoption_by(frame, "ownership", protected=True)
         assert table.empty and table.attrs["withheld"]
         assert "even the list of groups" in adoption_table(table, "en").data

@@ -289,8 +289,11 @@ def known_cells(counts: np.ndarray, status: np.ndarray, *, split: bool) -> np.nd
     empty = counts[..., -1:] == 0 if split else counts == 0
     known = np.broadcast_to(empty, counts.shape).copy()
     grand = (-1,) * (counts.ndim - 1 if split else counts.ndim)
-    # Split, the headline shows the parts of the whole only where neither is sensitive.
+    # Split, the headline shows the parts of the whole only where neither is sensitive,
+    # and the firms in scope always.
     known[grand] |= bool(np.all(status[grand] == ""))
+    if split:
+        known[grand + (-1,)] |= status[grand + (-1,)] == ""
     return known
 
 
