@@ -23,6 +23,7 @@ from .core.version import __version__
 
 # Public name -> module that defines it.
 _API = {
+    "BINH_DUONG": "adoption.core.scope",
     "CleanData": "adoption.core.io",
     "load_clean": "adoption.core.io",
     "clean_folder": "adoption.clean.pipeline",

@@ -19,7 +19,7 @@ from .benchmark import ordinal
 from .findings import extremes
 from .formats import fmt_dec, fmt_int, fmt_pct, fmt_signed, group_labels, value_label
 from .plots import plot_adoption_by
-from .tables import _cells, not_available, text_table
+from .tables import formatted, not_available, text_table
 from .text import label, on_map
 
 
@@ -85,10 +85,10 @@ def mix_table(firms: pd.DataFrame, district: str, by: str, lang: str, map_: str 
         return not_available(by, lang)
     return text_table({  # a hidden figure is null: the symbol, never a number
         label(by, lang): group_labels(table, lang).astype(str).to_numpy(),
-        label(on_map("district_firms", map_), lang): _cells(table["district_firms"], fmt_int, lang),
-        label(on_map("district_share", map_), lang): _cells(table["district_share"], fmt_pct, lang),
-        label(on_map("province_share", map_), lang): _cells(table["province_share"], fmt_pct, lang),
-        label("difference_pp", lang): _cells(table["difference_pp"], fmt_signed, lang),
+        label(on_map("district_firms", map_), lang): formatted(table["district_firms"], fmt_int, lang),
+        label(on_map("district_share", map_), lang): formatted(table["district_share"], fmt_pct, lang),
+        label(on_map("province_share", map_), lang): formatted(table["province_share"], fmt_pct, lang),
+        label("difference_pp", lang): formatted(table["difference_pp"], fmt_signed, lang),
     })
 
 

@@ -52,7 +52,7 @@ def text_table(columns: dict[str, list[str]]) -> Styler:
     return _frame(frame, frame.columns[0])
 
 
-def _cells(values: pd.Series, fmt, lang: str, hidden=None) -> list[str]:
+def formatted(values: pd.Series, fmt, lang: str, hidden=None) -> list[str]:
     """Formatted values: the disclosure symbol for hidden ones, a dash for other nulls.
 
     Without a ``hidden`` mask every null is taken as hidden (protected tables null them).
@@ -76,10 +76,10 @@ def adoption_table(table: pd.DataFrame, lang: str) -> Styler | Markdown:
         return not_available(dimension, lang)
     rows = pd.DataFrame({
         label(dimension, lang): group_labels(table, lang).to_numpy(),
-        label("firms", lang): _cells(table["firms"], fmt_int, lang),
-        label("adopters", lang): _cells(table["adopters"], fmt_int, lang),
-        label("adoption_rate", lang): _cells(table["adoption_rate"], fmt_pct, lang),
-        label("share_of_firms", lang): _cells(table["share_of_firms"], fmt_pct, lang),
+        label("firms", lang): formatted(table["firms"], fmt_int, lang),
+        label("adopters", lang): formatted(table["adopters"], fmt_int, lang),
+        label("adoption_rate", lang): formatted(table["adoption_rate"], fmt_pct, lang),
+        label("share_of_firms", lang): formatted(table["share_of_firms"], fmt_pct, lang),
     })
     return _frame(rows, label(dimension, lang))
 
@@ -100,8 +100,8 @@ def platform_table(table: pd.DataFrame, lang: str) -> Styler:
     """An ``adoption_by_platform`` table with labels and numbers formatted for ``lang``."""
     rows = pd.DataFrame({
         label("platform", lang): [value_label("platform", p, lang) for p in table["platform"]],
-        label("firms", lang): _cells(table["firms"], fmt_int, lang),
-        label("share_of_firms", lang): _cells(table["share_of_firms"], fmt_pct, lang),
+        label("firms", lang): formatted(table["firms"], fmt_int, lang),
+        label("share_of_firms", lang): formatted(table["share_of_firms"], fmt_pct, lang),
     })
     return _frame(rows, label("platform", lang))
 
@@ -126,7 +126,7 @@ def comparison_table(comparison: pd.DataFrame, lang: str) -> Styler | Markdown:
     comparable = comparison["comparable"] if "comparable" in comparison.columns else pd.Series(True, index=comparison.index)
     rows = pd.DataFrame({
         label("figure", lang): [label(k, lang) for k in comparison["key"]],
-        label("computed", lang): _cells(comparison["computed"], fmt_int, lang, hidden),
+        label("computed", lang): formatted(comparison["computed"], fmt_int, lang, hidden),
         label("published", lang): [fmt_int(v, lang) for v in comparison["published"]],
         label("difference", lang): [SYMBOL if flag else label("not_comparable", lang) if not same else "–" if pd.isna(d)
                                     else f"{fmt_signed(d, lang, fmt_int)} ({fmt_pct(r, lang)})" for d, r, flag, same in
@@ -232,11 +232,11 @@ def metric_table(table: pd.DataFrame, lang: str, *, columns: list[str] | None = 
         elif column == "ci_high":
             continue
         elif kind == "int":
-            out[label(column, lang)] = _cells(values, fmt_int, lang, hidden)
+            out[label(column, lang)] = formatted(values, fmt_int, lang, hidden)
         elif kind == "pct":
-            out[label(column, lang)] = _cells(values, fmt_pct, lang, hidden)
+            out[label(column, lang)] = formatted(values, fmt_pct, lang, hidden)
         elif kind == "dec":
-            out[label(column, lang)] = _cells(values, fmt_dec, lang, hidden)
+            out[label(column, lang)] = formatted(values, fmt_dec, lang, hidden)
         else:
             out[label(column, lang)] = [value_label(column, v, lang) for v in values]
     rows = pd.DataFrame(out)
