@@ -71,7 +71,7 @@ _API = {
 _MODULES = {"intensity": "adoption.metrics.intensity", "workforce": "adoption.metrics.workforce",
             "benchmark": "adoption.report.benchmark", "district": "adoption.report.district",
             "findings": "adoption.report.findings", "trend": "adoption.report.trend",
-            "maps": "adoption.metrics.maps", "ict": "adoption.metrics.ict"}
+            "maps": "adoption.metrics.maps", "ict": "adoption.metrics.ict", "areas": "adoption.metrics.areas"}
 
 __all__ = sorted([*_API, *_MODULES, "__version__"])
 

@@ -421,3 +421,19 @@ def test_over_time_by_a_dimension_no_firm_has_is_empty_not_an_error():
     series = metrics.adoption_over_time(firms, platforms, by="commune2025", protected=True)
     assert series.empty and "commune2025_code" in series.columns
     assert len(metrics.adoption_over_time(firms, platforms, protected=True)) == 1  # the whole still has its month (February 2020)
+
+
+def test_a_secret_total_is_not_the_sum_of_the_groups():
+    """Three ownership groups, no small part: every group's adopters are shown, and they add
+    up to the 15 adopters. Told that those 15 are hidden elsewhere (a province's adopters
+    that the table of every province hides), the table hides some group's adopters, so
+    that what it shows leaves the total at least 3 wide (a hidden group of f firms: 0 to f
+    adopters)."""
+    frame = pd.DataFrame({"ownership": ["state"] * 10 + ["domestic_private"] * 10 + ["fdi"] * 8,
+                          "uses_digital_platform": [i < 6 for i in range(10)] + [i < 5 for i in range(10)]
+                          + [i < 4 for i in range(8)]})
+    plain = metrics.adoption_by(frame, "ownership", protected=True)
+    assert plain["adopters"].notna().all() and plain["adopters"].sum() == 15
+    secret = metrics.adoption_by(frame, "ownership", protected=True, secret_total=True)
+    hidden = secret["adopters"].isna()
+    assert hidden.any() and secret.loc[hidden, "firms"].fillna(1).sum() >= 3

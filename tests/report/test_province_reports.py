@@ -70,6 +70,75 @@ def test_each_province_overview_on_the_cluster(national, dask_cluster, tmp_path)
     assert "Chuyển đổi số doanh nghiệp (Thành phố Hà Nội): tổng quan cấp tỉnh" in index
 
 
+def test_a_province_page_hides_what_the_table_of_every_province_hides(national, tmp_path):
+    """The national summary's table of every province hides some provinces' adopters as
+    secondary cells, to protect a small province's. A province's own page must hide them
+    too, or the two pages together give the small province's adopters away: its headline
+    shows x, no bar chart draws its rate as a reference line, and its tables' adopters do
+    not add up to its own (some group's adopters are hidden)."""
+    from adoption.metrics.adoption import adoption_by
+    from adoption.metrics.disclosure import part_hidden
+    from htmltables import table_with
+
+    whole = _operating(load_clean(national).enterprises)
+    every = adoption_by(whole, "province", protected=True)  # what the national summary shows
+    counts = whole.groupby("province_code")["uses_digital_platform"].agg(["size", "sum"])
+    secondary = [code for code in every.loc[every["adopters"].isna(), "province_code"]
+                 if counts.loc[code, "size"] >= 3 and not part_hidden(int(counts.loc[code, "sum"]), int(counts.loc[code, "size"]))]
+    assert secondary, "these data hide no province's adopters as a secondary cell"
+    code = secondary[0]
+    spec = find_spec("province-overview")
+    one = ReportSpec(spec.name, spec.notebook, spec.title_key, ({"province": code, "lang": "en"},), spec.needs, spec.kind)
+    result = build(processed_dir=national, reports_dir=tmp_path, catalogue=(one,))
+    assert result.reports[0].ok and not result.reports[0].missing, result.reports[0].error
+    page = unescape(result.reports[0].html.read_text(encoding="utf-8"))
+    headline = dict(table_with(page, ["Figure", "Value"]))
+    assert headline["Enterprises"] == fmt_int(int(counts.loc[code, "size"]), "en")
+    assert headline["Enterprises using digital platforms"] == "x" and headline["Digital-platform adoption rate"] == "x"
+    rate = counts.loc[code, "sum"] / counts.loc[code, "size"] * 100
+    assert f"{rate:.1f}%" not in page
+    for dimension in ("Size", "Ownership"):
+        rows = table_with(page, [dimension, "Enterprises", "Enterprises using digital platforms",
+                                 "Digital-platform adoption rate", "Share of enterprises"])
+        low, high = _adopters_range(rows, int(counts.loc[code, "size"]))
+        assert high - low >= 3, (dimension, rows, low, high)
+
+
+def _adopters_range(rows: list[list[str]], firms: int) -> tuple[float, float]:
+    """The least and most adopters a table's rows allow in all (an attacker's linear
+    programme): each row's firms f (shown, or at least 1) and adopters a (shown, or 0 to f),
+    the firms adding up to the headline's."""
+    from scipy.optimize import linprog
+
+    number = lambda text: None if text == "x" else int(text.replace(",", ""))  # noqa: E731
+    cells = [(number(row[1]), number(row[2])) for row in rows]
+    names = [(at, part) for at, (f, a) in enumerate(cells) for part, value in (("f", f), ("a", a)) if value is None]
+    index = {name: k for k, name in enumerate(names)}
+
+    def term(at, part):
+        row = [0.0] * len(names)
+        if (at, part) in index:
+            row[index[(at, part)]] = 1.0
+            return row, 0.0
+        return row, float(cells[at][0 if part == "f" else 1])
+
+    a_ub, b_ub, firms_row, known = [], [], [0.0] * len(names), 0.0
+    for at in range(len(cells)):
+        (fa, fk), (aa, ak) = term(at, "f"), term(at, "a")
+        a_ub.append([x - y for x, y in zip(aa, fa)])  # a <= f
+        b_ub.append(fk - ak)
+        firms_row, known = [x + y for x, y in zip(firms_row, fa)], known + fk
+    bounds = [(1 if part == "f" else 0, None) for _, part in names]
+    goal = [0.0] * len(names)
+    shown = 0.0
+    for at in range(len(cells)):
+        row, constant = term(at, "a")
+        goal, shown = [x + y for x, y in zip(goal, row)], shown + constant
+    ends = [linprog([sign * g for g in goal], A_ub=a_ub or None, b_ub=b_ub or None, A_eq=[firms_row], b_eq=[firms - known],
+                    bounds=bounds, method="highs") for sign in (1, -1)]
+    return shown + ends[0].fun, shown - ends[1].fun
+
+
 def _operating(enterprises: pd.DataFrame) -> pd.DataFrame:
     return enterprises[~enterprises["is_branch"] & (enterprises["status"].isna() | (enterprises["status"] == "active"))]
 

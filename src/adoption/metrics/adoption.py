@@ -68,7 +68,8 @@ def group_key(firms: pd.DataFrame, by: str) -> tuple[str, pd.Series]:
     return by, firms[by]
 
 
-def adoption_by(firms: pd.DataFrame, by: str | tuple[str, str], *, protected: bool = False) -> pd.DataFrame:
+def adoption_by(firms: pd.DataFrame, by: str | tuple[str, str], *, protected: bool = False,
+                secret_total: bool = False) -> pd.DataFrame:
     """Firms, adopters and adoption rate by one or two dimensions of :data:`DIMENSIONS`.
 
     Columns: the group key(s), ``firms``, ``adopters``, ``adoption_rate``,
@@ -87,9 +88,12 @@ def adoption_by(firms: pd.DataFrame, by: str | tuple[str, str], *, protected: bo
     Hidden figures are null and ``hidden`` marks a group with any hidden figure. Where no
     choice of hidden figures protects the groups, since a table lists only groups that
     have firms (8 firms in 8 sectors: each is 1), the table has no row and
-    ``attrs["withheld"]`` (:attr:`adoption.metrics.disclosure.Protected.withheld`). Where
-    protecting a group needs a margin hidden too (a two-way table whose one-way margins
-    alone tell that two groups have no adopters, say), ``table.attrs["hidden_margins"]``
+    ``attrs["withheld"]`` (:attr:`adoption.metrics.disclosure.Protected.withheld`).
+    ``secret_total=True``: the adopters of all these firms are hidden elsewhere (the
+    headline, following a table of every province: :func:`adoption.metrics.areas.linked_hidden`),
+    so the table keeps them as uncertain as a primary cell: its groups' adopters do not add
+    up to them. Where protecting a group needs a margin hidden too (a two-way table whose
+    one-way margins alone tell that two groups have no adopters, say), ``table.attrs["hidden_margins"]``
     lists it, as (dimension, group, part: ``True`` adopters, ``False`` non-adopters,
     ``"total"`` firms): the other tables must not show it beside this one.
 
@@ -113,7 +117,7 @@ def adoption_by(firms: pd.DataFrame, by: str | tuple[str, str], *, protected: bo
     if protected and table.empty:  # no firm with a known value: nothing to hide
         table["hidden"] = pd.Series(dtype=bool)
     elif protected:
-        guard = disclosure.protect(frame.dropna(subset=names), *names, split=E.uses_digital_platform)
+        guard = disclosure.protect(frame.dropna(subset=names), *names, split=E.uses_digital_platform, secret_total=secret_total)
         if guard.withheld:  # even its list of groups would tell firms apart: no row is shown
             table = table.iloc[:0].assign(hidden=pd.Series(dtype=bool))
             table.attrs.update(withheld=True, hidden_margins=[])
@@ -175,6 +179,7 @@ def adoption_over_time(
     district: str | None = None,
     map_: str = DEFAULT_MAP,
     protected: bool = False,
+    secret_total: bool = False,
 ) -> pd.DataFrame:
     """Cumulative adoption by month, from each firm's first ``adopted_on``, over two
     populations of head offices (branches are never counted).
@@ -201,7 +206,9 @@ def adoption_over_time(
     whose adopters or non-adopters number 0, 1 or 2, and its firms when under 3; without
     ``by``, also a month whose count is 1 or 2 firms on from the month shown before it
     (the step would date those firms' start); with ``by``, each month's groups are
-    protected as one table (:func:`adoption_by`'s rule).
+    protected as one table (:func:`adoption_by`'s rule). ``secret_total=True``: today's
+    adopters are hidden elsewhere (see :func:`adoption_by`), so the last month of the line
+    over today's firms, which counts them, is hidden too.
 
     By hand: firm 1 registered in January 2020, adopted in February; firm 2 registered in
     March, adopted in March; firm 3 registered in 2019, dissolved, adopted in January.
@@ -265,7 +272,7 @@ def adoption_over_time(
         out["adoption_rate_today"] = out["adopters_today"] / out["firms_today"].where(out["firms_today"] > 0)
     out = out[columns]
     if protected:
-        out = _protect_over_time(out, names)
+        out = _protect_over_time(out, names, secret_total=secret_total)
     out.attrs.update(counts)
     return out
 
@@ -315,7 +322,7 @@ def _count_by(months_of: pd.Series, months: pd.DatetimeIndex) -> np.ndarray:
     return np.searchsorted(known, months.to_numpy(dtype="datetime64[ns]"), side="right")
 
 
-def _protect_over_time(out: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+def _protect_over_time(out: pd.DataFrame, names: list[str], *, secret_total: bool = False) -> pd.DataFrame:
     """Each month of each line protected as :func:`adoption_by` protects a table, from the
     counts the series already holds (a month's groups split into adopters and the rest)."""
     out = out.astype({"firms": "float64", "adopters": "float64", "firms_today": "float64", "adopters_today": "float64"})
@@ -325,8 +332,10 @@ def _protect_over_time(out: pd.DataFrame, names: list[str]) -> pd.DataFrame:
             f, a = out[firms].to_numpy(dtype=float), out[adopters].to_numpy(dtype=float)
             # Months of no adopter come before the first (0 adopters); the last month of
             # today's firms is the headline's adopters, published whatever the series shows.
-            hide_a = _steps_hidden(a, np.array([disclosure.part_hidden(int(x), int(y)) for x, y in zip(a, f)], dtype=bool),
-                                   start=0.0, end_known=adopters == "adopters_today")
+            own = np.array([disclosure.part_hidden(int(x), int(y)) for x, y in zip(a, f)], dtype=bool)
+            if secret_total and adopters == "adopters_today" and len(own):
+                own[-1] = True  # the headline's adopters, hidden there (a shown month keeps 3 non-adopters below it)
+            hide_a = _steps_hidden(a, own, start=0.0, end_known=adopters == "adopters_today")
             hide_f = _steps_hidden(f, (f > 0) & (f < disclosure.MIN_COUNT))
             out.loc[out.index[hide_a], [adopters, rate]] = np.nan
             out.loc[out.index[hide_f], [firms, rate]] = np.nan

@@ -61,3 +61,61 @@ def figures_by_place(processed_dir: Path | str | None = None, by: str = "distric
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = by
     return out
+
+
+# What a page of one place reads of every place to follow the tables that list them all.
+LINK_COLUMNS = ["status", "is_branch", "province_code", "uses_digital_platform", "is_digital_tech", "employees"]
+
+
+def columns_of_all(processed_dir: Path | str | None, columns: list[str]) -> pd.DataFrame:
+    """``columns`` of the clean enterprises of every place, and nothing else (a few columns
+    of a national register: seconds, not the whole table). Not checked against the
+    contract again: the build checked the whole table before any report ran."""
+    from ..core import partitions, schema
+
+    table = (Path(processed_dir) if processed_dir else config.PROCESSED_DIR) / config.ENTERPRISES_FILE
+    frame = partitions.read_parts(table, columns) if table.is_dir() else pd.read_parquet(table, columns=columns)
+    return schema.with_categories(frame[columns], "enterprises")
+
+
+def linked_hidden(population: pd.DataFrame, by: str, unit: str) -> list[str]:
+    """The headline figures of one ``unit`` of ``by`` (a province) that the protected
+    tables listing every unit of ``population`` hide: its adopters and adoption rate (the
+    table of adoption by ``by``), its digital-technology firms and workers (the group by
+    ``by``). A page of that unit alone must hide them too, or it would give away what
+    those tables hid as secondary cells (:func:`~adoption.metrics.headline.headline`'s
+    ``linked``). Its firm count is not among them: the page counts its firms everywhere.
+
+    >>> firms = pd.DataFrame({"province_code": ["01"] * 10 + ["02"] * 10 + ["03"] * 10,
+    ...     "uses_digital_platform": [True] * 5 + [False] * 5 + [True] * 8 + [False] * 2 + [True] * 6 + [False] * 4,
+    ...     "is_digital_tech": False, "employees": pd.array([5] * 30, dtype="Int64")})
+    >>> linked_hidden(firms, "province", "02"), linked_hidden(firms, "province", "03")
+    (['adopters', 'adoption_rate'], ['adopters', 'adoption_rate'])
+    >>> linked_hidden(firms, "province", "01")
+    []
+    """
+    from .adoption import adoption_by
+    from .ict import ict_sector
+
+    out = []
+    table = adoption_by(population, by, protected=True)
+    row = table[table.iloc[:, 0].astype(object) == unit] if len(table) else table
+    if len(row) and pd.isna(row["adopters"].iloc[0]):
+        out += ["adopters", "adoption_rate"]
+    group = ict_sector(population, group="digital_tech", by=by, protected=True)
+    row = group[group.iloc[:, 0].astype(object) == unit] if len(group) else group
+    if len(row) and bool(row["hidden"].iloc[0]):
+        out += ["digital_tech_firms", "digital_tech_workers"]
+    return out
+
+
+def province_links(processed_dir: Path | str | None, province: str | None) -> list[str]:
+    """:func:`linked_hidden` of one ``province`` (a code or a name in any spelling) among
+    every province of the clean data in ``processed_dir``, as the national summary
+    protects them; none for no province (a page of every firm)."""
+    if province is None:
+        return []
+    from ..core.scope import parse_scope
+
+    population = in_scope(columns_of_all(processed_dir, LINK_COLUMNS))
+    return linked_hidden(population, "province", parse_scope(province).code)

@@ -124,6 +124,7 @@ def protect(
     split: str | None = None,
     min_count: int = MIN_COUNT,
     dominance: float = DOMINANCE,
+    secret_total: bool = False,
 ) -> Protected:
     """Count firms (or total ``value``) by ``rows`` (and ``cols``), with totals, protected.
 
@@ -154,6 +155,10 @@ def protect(
 
     State: 3 firms, 3 using (and 0 not): both parts are hidden, and so are private's, since
     each could be recomputed from the column totals; each group's firm count stays.
+
+    ``secret_total`` (with ``split``): the parts of the whole (all firms with the attribute,
+    and without) are kept as uncertain as a primary cell, hidden here because another
+    table hides them (a province's adopters that the table of every province hides).
     """
     if split is not None and value is not None:
         raise ParameterError("a table split by an attribute counts firms: give split or value, not both")
@@ -164,7 +169,7 @@ def protect(
         levels[-1] = SPLIT
     counts = _cube(firms, keys, lambda g: g.size(), levels)
     if value is None:
-        return protect_counts(counts, levels, split=split is not None, min_count=min_count)
+        return protect_counts(counts, levels, split=split is not None, min_count=min_count, secret_total=secret_total)
     values = _cube(firms, keys, lambda g: g[value].sum(), levels)
     status = _primary(counts, split=split is not None, min_count=min_count)
     top1 = _cube(firms, keys, lambda g: g[value].max(), levels)
@@ -206,7 +211,8 @@ def _secondary(values: np.ndarray, status: np.ndarray, required: dict, levels: l
     return Protected(values=table.mask(why != ""), status=why, audit=audit)
 
 
-def protect_counts(counts: np.ndarray, levels: list[list], *, split: bool = False, min_count: int = MIN_COUNT) -> Protected:
+def protect_counts(counts: np.ndarray, levels: list[list], *, split: bool = False, min_count: int = MIN_COUNT,
+                   secret_total: bool = False) -> Protected:
     """:func:`protect` of a table of firm counts already counted: ``counts`` has one axis
     per key with the groups of ``levels`` along it and the total last (split by an
     attribute, the last axis is ``[without, with, total]``). For series that count the
@@ -217,6 +223,9 @@ def protect_counts(counts: np.ndarray, levels: list[list], *, split: bool = Fals
     ['count', 'secondary', '']
     """
     status = _primary(counts, split=split, min_count=min_count)
+    if secret_total and split:  # the whole's parts, hidden by another table: protected as primary cells
+        grand = (-1,) * (counts.ndim - 1)
+        status[grand][:-1] = np.where(status[grand][:-1] == "", "count", status[grand][:-1])
     # The attacker's interval must span from what the layout tells anyway (a listed group
     # has a firm: a floor of 1) to ``min_count``: [1, 3] leaves 1, 2 or 3; [0, 3] for a part.
     floors = count_floors(counts, split=split)

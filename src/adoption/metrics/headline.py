@@ -19,7 +19,7 @@ from . import disclosure
 PUBLISHED_PROVINCE = DEFAULT_SCOPE
 
 
-def headline(firms: pd.DataFrame, *, protected: bool = False) -> pd.Series:
+def headline(firms: pd.DataFrame, *, protected: bool = False, linked: list[str] | tuple = ()) -> pd.Series:
     """Headline figures of a set of in-scope firms (see :func:`adoption.metrics.scope.in_scope`).
 
     ``protected=True`` (shared reports) lists in ``attrs["hidden"]`` the figures not to
@@ -28,7 +28,9 @@ def headline(firms: pd.DataFrame, *, protected: bool = False) -> pd.Series:
     using platforms, say), the rule by which :func:`adoption_by` protects its totals; a
     count of 1 or 2 firms (enterprises, digital-group, park or FDI firms); and a workers
     total whose largest one or two firms hold over 85% of it
-    (:func:`adoption.metrics.disclosure.dominated`).
+    (:func:`adoption.metrics.disclosure.dominated`); and the figures in ``linked``, which
+    a table listing these firms beside others hides
+    (:func:`adoption.metrics.areas.linked_hidden`).
 
     >>> frame = pd.DataFrame({"uses_digital_platform": [True, False], "is_digital_tech": [True, False],
     ...     "employees": pd.array([10, 5], dtype="Int64"), "in_industrial_park": [False, True],
@@ -67,6 +69,7 @@ def headline(firms: pd.DataFrame, *, protected: bool = False) -> pd.Series:
         for key, group in (("digital_tech_workers", digital), ("ip_workers", parks)):
             if pd.notna(figures[key]) and disclosure.dominated(group[E.employees]):
                 hidden.append(key)
+        hidden += [key for key in linked if key not in hidden]
     figures.attrs["hidden"] = hidden
     return figures
 
