@@ -87,6 +87,10 @@ def test_a_province_page_hides_what_the_table_of_every_province_hides(national, 
                  if counts.loc[code, "size"] >= 3 and not part_hidden(int(counts.loc[code, "sum"]), int(counts.loc[code, "size"]))]
     assert secondary, "these data hide no province's adopters as a secondary cell"
     code = secondary[0]
+    from adoption.metrics.areas import province_links
+
+    assert province_links(national, code)[:2] == ["adopters", "adoption_rate"]  # computed, then kept
+    assert province_links(national, code)[:2] == ["adopters", "adoption_rate"]  # read back
     spec = find_spec("province-overview")
     one = ReportSpec(spec.name, spec.notebook, spec.title_key, ({"province": code, "lang": "en"},), spec.needs, spec.kind)
     result = build(processed_dir=national, reports_dir=tmp_path, catalogue=(one,))

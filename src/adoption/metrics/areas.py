@@ -10,6 +10,7 @@ layout. Counts are census counts of the register, not estimates.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -74,7 +75,12 @@ def columns_of_all(processed_dir: Path | str | None, columns: list[str]) -> pd.D
     from ..core import partitions, schema
 
     table = (Path(processed_dir) if processed_dir else config.PROCESSED_DIR) / config.ENTERPRISES_FILE
-    frame = partitions.read_parts(table, columns) if table.is_dir() else pd.read_parquet(table, columns=columns)
+    if table.is_dir():  # in parts: read as one dataset, in no particular order (counts need none)
+        frame = partitions.dataset(table).to_table(columns=columns).to_pandas()
+        for column in set(columns) & set(partitions.PARTITION_COLUMNS):
+            frame[column] = frame[column].astype("string")  # as load_clean gives it
+    else:
+        frame = pd.read_parquet(table, columns=columns)
     return schema.with_categories(frame[columns], "enterprises")
 
 
@@ -94,28 +100,57 @@ def linked_hidden(population: pd.DataFrame, by: str, unit: str) -> list[str]:
     >>> linked_hidden(firms, "province", "01")
     []
     """
+    return every_linked(population, by).get(unit, [])
+
+
+def every_linked(population: pd.DataFrame, by: str) -> dict[str, list[str]]:
+    """:func:`linked_hidden` of every unit of ``by`` that has any, the tables made once."""
     from .adoption import adoption_by
     from .ict import ict_sector
 
-    out = []
+    out: dict[str, list[str]] = {}
     table = adoption_by(population, by, protected=True)
-    row = table[table.iloc[:, 0].astype(object) == unit] if len(table) else table
-    if len(row) and pd.isna(row["adopters"].iloc[0]):
-        out += ["adopters", "adoption_rate"]
+    for unit in table.loc[table["adopters"].isna(), table.columns[0]] if len(table) else []:
+        out.setdefault(str(unit), []).extend(["adopters", "adoption_rate"])
     group = ict_sector(population, group="digital_tech", by=by, protected=True)
-    row = group[group.iloc[:, 0].astype(object) == unit] if len(group) else group
-    if len(row) and bool(row["hidden"].iloc[0]):
-        out += ["digital_tech_firms", "digital_tech_workers"]
+    for unit in group.loc[group["hidden"].astype(bool), group.columns[0]] if len(group) and "hidden" in group else []:
+        out.setdefault(str(unit), []).extend(["digital_tech_firms", "digital_tech_workers"])
     return out
 
 
 def province_links(processed_dir: Path | str | None, province: str | None) -> list[str]:
     """:func:`linked_hidden` of one ``province`` (a code or a name in any spelling) among
     every province of the clean data in ``processed_dir``, as the national summary
-    protects them; none for no province (a page of every firm)."""
+    protects them; none for no province (a page of every firm).
+
+    The answer for every province is kept in the system's temporary folder, named by the
+    SHA-256 of the enterprises table's parts as the set's manifest lists them (and of the
+    package's code), so that the
+    many province pages of one build read the whole country's columns once (seconds at
+    millions of firms), not once each."""
     if province is None:
         return []
-    from ..core.scope import parse_scope
+    import hashlib
+    import json
+    import tempfile
 
-    population = in_scope(columns_of_all(processed_dir, LINK_COLUMNS))
-    return linked_hidden(population, "province", parse_scope(province).code)
+    from ..core.io import load_quality
+    from ..core.scope import parse_scope
+    from ..core.version import code_hash
+
+    code = parse_scope(province).code
+    outputs = sorted((name, digest) for name, digest in load_quality(processed_dir).get("outputs", {}).items()
+                     if name.split("/")[0] == config.ENTERPRISES_FILE)
+    key = hashlib.sha256(json.dumps([outputs, code_hash()]).encode()).hexdigest()  # the data, and this code's rules
+    kept = Path(tempfile.gettempdir()) / f"adoption-province-links-{key}.json"
+    try:
+        every = json.loads(kept.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        every = every_linked(in_scope(columns_of_all(processed_dir, LINK_COLUMNS)), "province")
+        temporary = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
+        try:
+            temporary.write_text(json.dumps(every), encoding="utf-8")
+            temporary.replace(kept)
+        except OSError:  # a folder that cannot be written: computed again next time
+            temporary.unlink(missing_ok=True)
+    return list(every.get(code, []))
