@@ -101,3 +101,37 @@ def test_a_hidden_figure_has_no_rank_either(built):
             assert (row[1] == "x") == (row[-1] == "x"), (report.html.name, row)
             checked += row[1] == "x"
     assert checked  # the small register hides some unit's figure
+
+
+def test_a_unit_page_hides_what_the_table_of_every_unit_hides(small_processed, small_data, tmp_path):
+    """On the 2025 map of the small register, the overview's table of every unit hides some
+    unit's adopters as a secondary cell (to protect a smaller unit's). That unit's profile
+    shows x for them too, and for its rate, whose rank goes with it."""
+    from html import unescape
+
+    from adoption.metrics import maps
+    from adoption.metrics.adoption import adoption_by
+    from adoption.metrics.disclosure import part_hidden
+    from adoption.metrics.scope import in_scope
+    from adoption.report.build import build
+    from adoption.report.catalogue import ReportSpec, find_spec
+    from htmltables import tables
+
+    province = in_scope(small_data.enterprises)
+    every = adoption_by(province, maps.unit_dimension("2025"), protected=True)  # the overview's table
+    counts = province.groupby(province["commune2025_code"].astype(object))["uses_digital_platform"].agg(["size", "sum"])
+    secondary = [str(u) for u in every.loc[every["adopters"].isna(), every.columns[0]]
+                 if u in counts.index and counts.loc[u, "size"] >= 3
+                 and not part_hidden(int(counts.loc[u, "sum"]), int(counts.loc[u, "size"]))]
+    assert secondary, "these data hide no unit's adopters as a secondary cell"
+    spec = find_spec("district-profile")
+    one = ReportSpec(spec.name, spec.notebook, spec.title_key, ({"district": secondary[0], "map": "2025", "lang": "en"},),
+                     spec.needs, spec.kind)
+    result = build(processed_dir=small_processed, reports_dir=tmp_path, catalogue=(one,))
+    assert result.reports[0].ok and not result.reports[0].missing, result.reports[0].error
+    page = unescape(result.reports[0].html.read_text(encoding="utf-8"))
+    [headline] = [t for t in tables(page) if t and t[0][0] == "Measure"]
+    rows = {row[0]: row for row in headline[1:]}
+    assert rows["Enterprises"][1] == str(int(counts.loc[secondary[0], "size"]))
+    assert rows["Enterprises using digital platforms"][1] == "x" and rows["Digital-platform adoption rate"][1] == "x"
+    assert rows["Digital-platform adoption rate"][-1] == "x"  # its rank among the units

@@ -22,12 +22,14 @@ RANKED = ("enterprises", "adopters", "adoption_rate", "digital_tech_firms", "dig
           "ip_workers")
 
 
-def district_headline(firms: pd.DataFrame, district: str, map_: str = DEFAULT_MAP) -> pd.DataFrame:
+def district_headline(firms: pd.DataFrame, district: str, map_: str = DEFAULT_MAP, *,
+                      linked: list[str] | tuple = ()) -> pd.DataFrame:
     """Each measure of :data:`RANKED` for the unit ``district`` of ``map_`` (a district
     unit on the 2023 map, a ward or commune on the 2025 map) and the whole area, the unit's
     share of the area (for counts), its rank among the units of the map, and ``hidden``:
     the district's figures a shared report must not show (see
-    :func:`adoption.metrics.headline.headline`).
+    :func:`adoption.metrics.headline.headline`; ``linked``: those the tables of every
+    unit hide of it, :func:`adoption.metrics.areas.linked_hidden`).
 
     >>> frame = pd.DataFrame({"district_code": ["718", "718", "719", "720"],
     ...     "uses_digital_platform": [True, False, True, True], "is_digital_tech": [False] * 4,
@@ -68,7 +70,7 @@ def district_headline(firms: pd.DataFrame, district: str, map_: str = DEFAULT_MA
     table["rank"] = table["rank"].astype("Int64")
     # What the district's own protected headline hides (1 or 2 firms, a dominated workers
     # total) is hidden here too, with its share: the province's figures are large.
-    hidden = set(headline(firms[codes == district], protected=True).attrs["hidden"])
+    hidden = set(headline(firms[codes == district], protected=True, linked=linked).attrs["hidden"])
     table["hidden"] = table["measure"].isin(hidden)
     return table
 

@@ -27,10 +27,12 @@ def _value(measure: str, value, lang: str) -> str:
     return fmt_pct(value, lang) if measure == "adoption_rate" else fmt_int(value, lang)
 
 
-def headline_table(firms: pd.DataFrame, district: str, lang: str, map_: str = DEFAULT_MAP) -> Styler:
+def headline_table(firms: pd.DataFrame, district: str, lang: str, map_: str = DEFAULT_MAP, *,
+                   linked: list[str] | tuple = ()) -> Styler:
     """The unit's headline figures beside the whole area's, its share of the area and its
-    rank among the units of ``map_`` (1: the highest value)."""
-    table = district_headline(firms, district, map_)
+    rank among the units of ``map_`` (1: the highest value); ``linked``: the unit's figures
+    the tables of every unit hide, hidden here too."""
+    table = district_headline(firms, district, map_, linked=linked)
     hidden = table["hidden"].to_numpy(dtype=bool)
     return text_table({
         label("district_measure", lang): [label(m, lang) for m in table["measure"]],
@@ -45,11 +47,11 @@ def headline_table(firms: pd.DataFrame, district: str, lang: str, map_: str = DE
 
 
 def findings(firms: pd.DataFrame, district: str, lang: str, by_commune: pd.DataFrame | None = None,
-             map_: str = DEFAULT_MAP) -> list[str]:
+             map_: str = DEFAULT_MAP, *, linked: list[str] | tuple = ()) -> list[str]:
     """Three to four sentences computed from the data: the unit's size and adoption
     against the whole area, its rank, the communes with the highest and lowest adoption
     (among those shown), and the sector where its mix differs most from the area's."""
-    table = district_headline(firms, district, map_).set_index("measure")
+    table = district_headline(firms, district, map_, linked=linked).set_index("measure")
     if table.loc[["enterprises", "adoption_rate"], "hidden"].any():
         return []  # figures the profile's own tables hide are not told here either
     name = unit_name(district, map_)
