@@ -215,6 +215,11 @@ def test_a_province_of_few_firms_or_no_platform_record(tmp_path):
     assert not few.html.exists()
     nothing = current_grid(processed_dir=out, reports_dir=reports, catalogue=(two,))
     assert nothing is not None and nothing.reports[1].missing == ("firms",)
+    # A build of another report alone keeps listing it in the index, as not built.
+    other = ReportSpec("national-summary", "09-national-summary.ipynb", "national_title", ({"lang": "en"},), ("platforms", "national"))
+    build(processed_dir=out, reports_dir=reports, catalogue=(two, other), only=["national-summary"])
+    index = unescape((reports / "index.html").read_text(encoding="utf-8"))
+    assert "fewer than 3 enterprises in scope" in index
 
 
 def test_reports_on_one_province_scope(national_raw, tmp_path):

@@ -251,7 +251,8 @@ def _shown(html: Path, reports_dir: Path) -> str:
 
 def _earlier(catalogue, selected: set[str], *, reports_dir: Path, input_hash: str, notebooks_dir) -> list[BuiltReport]:
     """The reports a build with ``--only`` left alone, as their last build left them, so
-    that the index keeps listing them (marked when built from other data or code)."""
+    that the index keeps listing them (marked when built from other data or code; those
+    of too few firms as not built, while their record holds for these data and code)."""
     kept = []
     for spec in catalogue:
         if spec.name in selected:
@@ -260,8 +261,10 @@ def _earlier(catalogue, selected: set[str], *, reports_dir: Path, input_hash: st
         for params in spec.grid:
             checked = check_parameters(notebook, params)
             before = previous_build(spec, checked, reports_dir)
+            html = output_paths(spec, checked, reports_dir)[0]
             if before:
                 kept.append(BuiltReport(spec=spec, params=checked, ok=True, skipped=True, built_at=before.get("built_at", ""),
-                                        html=output_paths(spec, checked, reports_dir)[0],
-                                        stale=before.get("fingerprint") != fingerprint(notebook, checked, input_hash)))
+                                        html=html, stale=before.get("fingerprint") != fingerprint(notebook, checked, input_hash)))
+            elif not html.is_file() and _too_few(read_record(html), fingerprint(notebook, checked, input_hash)):
+                kept.append(BuiltReport(spec=spec, params=checked, ok=True, missing=(FEW_FIRMS,), html=html))
     return kept
