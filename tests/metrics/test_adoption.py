@@ -437,3 +437,15 @@ def test_a_secret_total_is_not_the_sum_of_the_groups():
     secret = metrics.adoption_by(frame, "ownership", protected=True, secret_total=True)
     hidden = secret["adopters"].isna()
     assert hidden.any() and secret.loc[hidden, "firms"].fillna(1).sum() >= 3
+
+
+def test_a_group_the_headline_counts_is_known_to_the_table():
+    """218 firms: 1 state-owned, 201 private, 16 FDI, about half adopting. The state row is
+    hidden (1 firm); hiding FDI's 16 with it would protect nothing, since the headline
+    prints the 16 FDI enterprises: 218 - 201 - 16 = 1. The private row is hidden instead,
+    and the state's firms are then anything from 1 to 201."""
+    owners = ["state"] + ["domestic_private"] * 201 + ["fdi"] * 16
+    frame = pd.DataFrame({"ownership": owners, "uses_digital_platform": [i % 2 == 0 for i in range(218)]})
+    table = metrics.adoption_by(frame, "ownership", protected=True).set_index("ownership")
+    assert pd.isna(table.loc["state", "firms"]) and pd.isna(table.loc["domestic_private", "firms"])
+    assert table.loc["fdi", "firms"] == 16

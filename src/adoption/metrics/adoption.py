@@ -117,7 +117,8 @@ def adoption_by(firms: pd.DataFrame, by: str | tuple[str, str], *, protected: bo
     if protected and table.empty:  # no firm with a known value: nothing to hide
         table["hidden"] = pd.Series(dtype=bool)
     elif protected:
-        guard = disclosure.protect(frame.dropna(subset=names), *names, split=E.uses_digital_platform, secret_total=secret_total)
+        guard = disclosure.protect(frame.dropna(subset=names), *names, split=E.uses_digital_platform, secret_total=secret_total,
+                                   published=_headline_groups(frame, names))
         if guard.withheld:  # even its list of groups would tell firms apart: no row is shown
             table = table.iloc[:0].assign(hidden=pd.Series(dtype=bool))
             table.attrs.update(withheld=True, hidden_margins=[])
@@ -129,6 +130,23 @@ def adoption_by(firms: pd.DataFrame, by: str | tuple[str, str], *, protected: bo
                                 masks={column: mask.to_numpy() for column, mask in hidden.items()})
         table.attrs["hidden_margins"] = disclosure.hidden_margins(guard, names)
     return table
+
+
+# The groups whose firms the headline counts (unless 1 or 2): its FDI enterprises and its
+# enterprises in industrial parks.
+HEADLINE_GROUPS = {E.ownership: "fdi", E.in_industrial_park: True}
+
+
+def _headline_groups(frame: pd.DataFrame, names: list[str]) -> tuple:
+    """The (key, group) pairs of ``names`` whose firms the headline shows: the groups of
+    :data:`HEADLINE_GROUPS` of 3 firms or more."""
+    out = []
+    for name in names:
+        if name in HEADLINE_GROUPS:
+            group = HEADLINE_GROUPS[name]
+            if (frame[name].astype(object) == group).sum() >= disclosure.MIN_COUNT:
+                out.append((name, group))
+    return tuple(out)
 
 
 def platforms_of(firms: pd.DataFrame, platforms: pd.DataFrame) -> pd.DataFrame:

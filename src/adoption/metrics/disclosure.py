@@ -68,10 +68,8 @@ class Protected:
 
     @property
     def withheld(self) -> bool:
-        """True when no choice of hidden cells protects the table as laid out: a
-        primary cell stays exposed with every other cell hidden (8 firms in 8 sectors:
-        each listed sector has a firm, the headline gives the 8). Such a table, its
-        groups included, is not shown."""
+        """True when no choice of hidden cells protects the table as laid out (8 firms in 8
+        listed sectors are 1 each): such a table, its groups included, is not shown."""
         return self.audit is not None and self.audit.smallest_margin < -1e-9
 
 
@@ -125,6 +123,7 @@ def protect(
     min_count: int = MIN_COUNT,
     dominance: float = DOMINANCE,
     secret_total: bool = False,
+    published: tuple = (),
 ) -> Protected:
     """Count firms (or total ``value``) by ``rows`` (and ``cols``), with totals, protected.
 
@@ -159,7 +158,8 @@ def protect(
     ``secret_total`` (with ``split``): the parts of the whole (all firms with the attribute,
     and without) are kept as uncertain as a primary cell, hidden here because another
     table hides them (a province's adopters that the table of every province hides).
-    """
+    ``published``: (key, group) pairs whose firms another figure shows (the headline's FDI
+    enterprises), known to the attacker whether this table shows them or not."""
     if split is not None and value is not None:
         raise ParameterError("a table split by an attribute counts firms: give split or value, not both")
     keys = [rows] + ([cols] if cols else []) + ([split] if split else [])
@@ -169,7 +169,10 @@ def protect(
         levels[-1] = SPLIT
     counts = _cube(firms, keys, lambda g: g.size(), levels)
     if value is None:
-        return protect_counts(counts, levels, split=split is not None, min_count=min_count, secret_total=secret_total)
+        known = [tuple(levels[keys.index(key)].index(group) if at == keys.index(key) else -1 for at in range(len(keys)))
+                 for key, group in published if key in keys[:len(keys) - bool(split)] and group in levels[keys.index(key)]]
+        return protect_counts(counts, levels, split=split is not None, min_count=min_count, secret_total=secret_total,
+                              published=known)
     values = _cube(firms, keys, lambda g: g[value].sum(), levels)
     status = _primary(counts, split=split is not None, min_count=min_count)
     top1 = _cube(firms, keys, lambda g: g[value].max(), levels)
@@ -212,7 +215,7 @@ def _secondary(values: np.ndarray, status: np.ndarray, required: dict, levels: l
 
 
 def protect_counts(counts: np.ndarray, levels: list[list], *, split: bool = False, min_count: int = MIN_COUNT,
-                   secret_total: bool = False) -> Protected:
+                   secret_total: bool = False, published: list[tuple] | tuple = ()) -> Protected:
     """:func:`protect` of a table of firm counts already counted: ``counts`` has one axis
     per key with the groups of ``levels`` along it and the total last (split by an
     attribute, the last axis is ``[without, with, total]``). For series that count the
@@ -230,8 +233,10 @@ def protect_counts(counts: np.ndarray, levels: list[list], *, split: bool = Fals
     # has a firm: a floor of 1) to ``min_count``: [1, 3] leaves 1, 2 or 3; [0, 3] for a part.
     floors = count_floors(counts, split=split)
     required = {cell: ("count", float(min_count - floors[cell])) for cell in map(tuple, np.argwhere(status != ""))}
-    return _secondary(counts, status, required, levels, split=split, known=known_cells(counts, status, split=split),
-                      floors=floors)
+    known = known_cells(counts, status, split=split)
+    for cell in published:  # a group's firms another figure shows (a cell with the split's total last)
+        known[cell] |= status[cell] == ""
+    return _secondary(counts, status, required, levels, split=split, known=known, floors=floors)
 
 
 def hidden_groups(
