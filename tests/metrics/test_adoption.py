@@ -449,3 +449,16 @@ def test_a_group_the_headline_counts_is_known_to_the_table():
     table = metrics.adoption_by(frame, "ownership", protected=True).set_index("ownership")
     assert pd.isna(table.loc["state", "firms"]) and pd.isna(table.loc["domestic_private", "firms"])
     assert table.loc["fdi", "firms"] == 16
+
+
+def test_the_platforms_of_one_or_two_adopters_are_not_listed():
+    """5 firms, 2 adopting: the headline hides the adopters (0 to 3, as far as a reader can
+    tell). A platform category listed, even with its users hidden, would tell that at
+    least one firm adopts: none is listed. With 3 adopters, the categories are."""
+    firms = pd.DataFrame({"tax_code": list("12345"), "uses_digital_platform": [True, True, False, False, False]})
+    platforms = pd.DataFrame({"tax_code": ["1", "2"], "platform": ["ecommerce", "erp"]})
+    table = metrics.adoption_by_platform(firms, platforms, protected=True)
+    assert table.empty and table.attrs["withheld"]
+    firms["uses_digital_platform"] = [True, True, True, False, False]
+    platforms = pd.DataFrame({"tax_code": ["1", "2", "3"], "platform": ["ecommerce"] * 3})
+    assert metrics.adoption_by_platform(firms, platforms, protected=True)["platform"].tolist() == ["ecommerce"]

@@ -172,7 +172,8 @@ def adoption_by_platform(firms: pd.DataFrame, platforms: pd.DataFrame, *, protec
     or by all the firms in scope but 0, 1 or 2
     (:func:`adoption.metrics.disclosure.part_hidden`), with no secondary suppression
     needed. (A category's users are at most the adopters; where the headline shows those,
-    at least 3 firms do not use it.)
+    at least 3 firms do not use it.) Of 1 or 2 adopters, whom the headline hides, no
+    category is listed (``attrs["withheld"]``): a listed one would tell that one adopts.
 
     >>> firms = pd.DataFrame({"tax_code": ["1", "2", "3", "4"]})
     >>> platforms = pd.DataFrame({"tax_code": ["1", "1", "2"], "platform": ["ecommerce", "erp", "ecommerce"]})
@@ -183,6 +184,12 @@ def adoption_by_platform(firms: pd.DataFrame, platforms: pd.DataFrame, *, protec
     counts = mine.groupby("platform", observed=True)[E.tax_code].nunique()
     table = pd.DataFrame({"platform": counts.index.astype(str), "firms": counts.to_numpy()})
     table["share_of_firms"] = table["firms"] / len(firms)
+    adopters = int(firms[E.uses_digital_platform].sum()) if E.uses_digital_platform in firms else mine[E.tax_code].nunique()
+    if protected and 0 < adopters < disclosure.MIN_COUNT and len(table):
+        # 1 or 2 adopters, hidden in the headline: a category listed would tell that one adopts.
+        table = table.iloc[:0].assign(hidden=pd.Series(dtype=bool))
+        table.attrs["withheld"] = True
+        return table
     if protected:
         rare = [disclosure.part_hidden(users, len(firms)) for users in table["firms"]]
         table = disclosure.hide(table, rare, ["firms", "share_of_firms"])

@@ -145,17 +145,19 @@ def banner(data: CleanData, lang: str) -> HTML:
 
 
 def sources(data: CleanData, lang: str) -> HTML:
-    """Where the numbers come from: input files (with row counts), the published figures
-    this report's tables showed (:data:`adoption.report.tables.CITED`), reference data.
-    File names and sources are data: shown literally, never as markup."""
-    files = "".join(
-        f"<li><code>{html_text(rel)}</code>: {fmt_int(info['rows_read'], lang)} {html_text(label('rows', lang))}</li>"
-        for rel, info in sorted(data.quality.get("files", {}).items())
-    )
+    """Where the numbers come from: input files (their rows in all: a file's own count
+    would tell how many records a small place has where a register comes one file a
+    province; ``quality.json`` keeps each), the published figures this report's tables
+    showed (:data:`adoption.report.tables.CITED`), reference data. File names and sources
+    are data: shown literally, never as markup."""
+    read = data.quality.get("files", {})
+    files = "".join(f"<li><code>{html_text(rel)}</code></li>" for rel in sorted(read))
+    total = sum(int(info.get("rows_read", 0)) for info in read.values())
     published = "".join(f"<li>{html_text(source)}</li>" for source in CITED)
     shown = f"<p><strong>{html_text(label('published_sources', lang))}</strong></p><ul>{published}</ul>" if published else ""
     return HTML(
-        f"<p><strong>{html_text(label('register_files', lang))}</strong></p><ul>{files}</ul>"
+        f"<p><strong>{html_text(label('register_files', lang))}</strong>: {fmt_int(total, lang)} "
+        f"{html_text(label('rows', lang))}</p><ul>{files}</ul>"
         f"{shown}<p>{html_text(label('reference_sources', lang))}</p>"
     )
 

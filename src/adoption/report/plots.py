@@ -170,11 +170,19 @@ def plot_adoption_over_time(series: pd.DataFrame, *, lang: str = "vi", ax: Axes 
     ['Of the head offices registered by then (any status today)', "Of today's enterprises in scope"]
     >>> [text.get_text() for text in plot_adoption_over_time(frame.iloc[:0], lang="en").texts]
     ['No enterprise in scope has a platform record with a start date.']
+    >>> hidden = frame.assign(adoption_rate=float("nan"), adoption_rate_today=[float("nan"), 0.25])
+    >>> [len(line.get_xdata()) for line in plot_adoption_over_time(hidden, lang="en").get_lines()]
+    [1, 1]
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 3.6), layout="constrained")
-    if not series["month"].notna().any():  # no platform record with a date: said, not drawn
-        title, none = chart_text(label("over_time", lang)), label("over_time_none", lang)
+    dated = series["month"].notna().any()
+    # Months with no rate shown at either end are left out: the first and last month a
+    # protected series covers would date the first and last firms' start.
+    rates = series[[c for c in ("adoption_rate", "adoption_rate_today") if c in series.columns]].notna().any(axis=1).to_numpy()
+    series = series.iloc[int(rates.argmax()):len(rates) - int(rates[::-1].argmax())] if rates.any() else series.iloc[:0]
+    if series.empty:  # no platform record with a date, or no month that can be shown: said, not drawn
+        title, none = chart_text(label("over_time", lang)), label("over_time_none" if not dated else "over_time_hidden", lang)
         ax.set_title(title, loc="left", fontsize=11)
         ax.text(0.5, 0.5, chart_text(none), ha="center", va="center", transform=ax.transAxes, fontsize=10)
         ax.set_axis_off()

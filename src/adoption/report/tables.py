@@ -96,8 +96,10 @@ def not_available(column: str, lang: str) -> Markdown:
     return Markdown(f"*{label('not_available', lang, column=name.lower())}*")
 
 
-def platform_table(table: pd.DataFrame, lang: str) -> Styler:
+def platform_table(table: pd.DataFrame, lang: str) -> Styler | Markdown:
     """An ``adoption_by_platform`` table with labels and numbers formatted for ``lang``."""
+    if table.empty and table.attrs.get("withheld"):  # its list would tell that a firm adopts
+        return withheld(lang)
     rows = pd.DataFrame({
         label("platform", lang): [value_label("platform", p, lang) for p in table["platform"]],
         label("firms", lang): formatted(table["firms"], fmt_int, lang),
