@@ -135,3 +135,28 @@ def test_a_unit_page_hides_what_the_table_of_every_unit_hides(small_processed, s
     assert rows["Enterprises"][1] == str(int(counts.loc[secondary[0], "size"]))
     assert rows["Enterprises using digital platforms"][1] == "x" and rows["Digital-platform adoption rate"][1] == "x"
     assert rows["Digital-platform adoption rate"][-1] == "x"  # its rank among the units
+
+
+@pytest.mark.parametrize("map_", ["2023", "2025"])
+def test_a_units_mix_hides_what_its_adoption_table_hides(small_data, map_):
+    """A unit's profile shows its firms by size twice: in the adoption table and in the mix
+    beside the area's. Two tables of the same counts hiding different cells give each
+    other's away (the mix's micro and small beside the adoption table's micro and medium
+    leave large = total - the three), so a count the adoption table hides, the mix hides."""
+    from adoption.metrics.adoption import adoption_by
+    from adoption.metrics.maps import unit_column
+    from adoption.metrics.scope import in_scope
+
+    province = in_scope(small_data.enterprises)
+    checked = 0
+    for unit in sorted(set(province[unit_column(map_)].dropna().astype(str))):
+        firms = in_scope(small_data.enterprises, district=unit, map_=map_)
+        if len(firms) < 3:
+            continue
+        page = adoption_by(firms, "size_class", protected=True).set_index("size_class")
+        table = mix(province, unit, "size_class", map_, protected=True).set_index("size_class")
+        for group in page.index[page["firms"].isna()]:
+            if group in table.index:
+                assert pd.isna(table.loc[group, "district_firms"]), (unit, group)
+                checked += 1
+    assert checked > 0

@@ -12,9 +12,11 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import ParameterError
+from ..core.schema import Enterprises as E
 from . import disclosure
+from .adoption import DIMENSIONS, adoption_by
 from .headline import headline
-from .maps import DEFAULT_MAP, unit_column
+from .maps import DEFAULT_MAP, unit_column, unit_mask
 
 # Headline measures a district profile ranks, in the order shown; "higher is better" is
 # not implied: the rank says where the unit stands, from the highest value down.
@@ -75,7 +77,8 @@ def district_headline(firms: pd.DataFrame, district: str, map_: str = DEFAULT_MA
     return table
 
 
-def mix(firms: pd.DataFrame, district: str, by: str, map_: str = DEFAULT_MAP, *, protected: bool = False) -> pd.DataFrame:
+def mix(firms: pd.DataFrame, district: str, by: str, map_: str = DEFAULT_MAP, *, protected: bool = False,
+        secret_total: bool = False) -> pd.DataFrame:
     """The share of the firms of unit ``district`` (of ``map_``) in each group of ``by``
     (size class, VSIC section, ownership) beside the whole area's share, and the difference
     in percentage points; groups in their natural order, those with no firm in either left out.
@@ -83,7 +86,11 @@ def mix(firms: pd.DataFrame, district: str, by: str, map_: str = DEFAULT_MAP, *,
     ``protected=True`` hides a group's count and share in the unit, and the difference, where
     the unit's firms of the group are 1 or 2 (with the secondary cells that keep them from
     being worked out from the unit's total), and the area's share where the area's are;
-    ``hidden`` marks a group with any figure hidden.
+    ``hidden`` marks a group with any figure hidden. Where the firms hold adoption
+    (``uses_digital_platform``) and ``by`` is a dimension of the adoption tables, the
+    counts those tables hide (the unit's, with ``secret_total`` as its page gives it; the
+    area's) are hidden here too: two tables of the same counts hiding different cells
+    would give each other's away.
 
     >>> frame = pd.DataFrame({"district_code": ["718", "718", "719", "719"],
     ...                       "size_class": pd.Categorical(["micro", "small", "micro", "micro"])})
@@ -104,7 +111,9 @@ def mix(firms: pd.DataFrame, district: str, by: str, map_: str = DEFAULT_MAP, *,
     table["province_share"] = table["province_firms"] / int(table["province_firms"].sum())
     table["difference_pp"] = (table["district_share"] - table["province_share"]) * 100
     if protected:
-        local, area = (_hidden(part, by, table[by]) for part in (mine, known))
+        unit = firms[unit_mask(firms, district, map_).to_numpy(dtype=bool)]
+        local = _hidden(mine, by, table[by]) | _adoption_hidden(unit, by, table[by], secret_total=secret_total)
+        area = _hidden(known, by, table[by]) | _adoption_hidden(firms, by, table[by])
         table = disclosure.hide(table, local | area, ["district_firms", "district_share", "difference_pp", "province_share"],
                                 masks={"district_firms": local, "district_share": local, "difference_pp": local | area,
                                        "province_share": area})
@@ -118,3 +127,16 @@ def _hidden(firms: pd.DataFrame, by: str, groups: pd.Series) -> np.ndarray:
     if hidden.attrs["withheld"]:
         return np.ones(len(groups), dtype=bool)
     return groups.map(hidden.to_dict()).fillna(False).to_numpy(dtype=bool)
+
+
+def _adoption_hidden(firms: pd.DataFrame, by: str, groups: pd.Series, *, secret_total: bool = False) -> np.ndarray:
+    """Which of ``groups`` the protected adoption table of ``firms`` by ``by`` hides the
+    firms of (all, where it is withheld); none where the firms hold no adoption or ``by``
+    is no dimension of that table."""
+    if E.uses_digital_platform not in firms.columns or by not in DIMENSIONS:
+        return np.zeros(len(groups), dtype=bool)
+    table = adoption_by(firms, by, protected=True, secret_total=secret_total)
+    if table.attrs.get("withheld"):
+        return np.ones(len(groups), dtype=bool)
+    hidden = dict(zip(table.iloc[:, 0].astype(object), table["firms"].isna()))
+    return groups.astype(object).map(hidden).fillna(False).to_numpy(dtype=bool)

@@ -79,10 +79,11 @@ def findings(firms: pd.DataFrame, district: str, lang: str, by_commune: pd.DataF
     return sentences
 
 
-def mix_table(firms: pd.DataFrame, district: str, by: str, lang: str, map_: str = DEFAULT_MAP) -> Styler:
+def mix_table(firms: pd.DataFrame, district: str, by: str, lang: str, map_: str = DEFAULT_MAP, *,
+              secret_total: bool = False) -> Styler:
     """The unit's mix of firms by ``by`` beside the whole area's, in percentage points,
     protected (:func:`adoption.metrics.district.mix`)."""
-    table = mix(firms, district, by, map_, protected=True)
+    table = mix(firms, district, by, map_, protected=True, secret_total=secret_total)
     if table.empty:
         return not_available(by, lang)
     return text_table({  # a hidden figure is null: the symbol, never a number
