@@ -88,6 +88,12 @@ def test_ict_findings_say_only_what_the_table_shows():
     assert findings.ict_sector(firms_of([False, False], [3, 4]), "en") == []
     said = findings.ict_sector(firms_of([True] * 6 + [False] * 4, [5] * 10), "en")
     assert said[1] == "Of these, the ICT sector as the OECD defines it has 6 firms and 30 workers."
+    # 20 firms of 10 workers beside one of 3,000 outside the group: the share would give
+    # the workers of every firm, a total that one firm holds (3,000 of 3,250). Not said.
+    frame = pd.concat([firms_of([True] * 5, [10] * 5), pd.DataFrame({"is_digital_tech": [False], "is_ict": [False],
+                                                                      "employees": pd.array([3_000], dtype="Int64")})])
+    said = findings.ict_sector(frame, "en")
+    assert said[0] == "The electronics-IT-digital group counts 5 firms with 50 workers."
 
 
 def test_firms_no_section_can_hold_are_never_named_a_sector(firms):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..metrics import adoption, ict, intensity, workforce
+from ..metrics import adoption, disclosure, ict, intensity, workforce
 from ..metrics.headline import beyond_the_province
 from ..metrics.maps import DEFAULT_MAP, unit_dimension
 from ..metrics.sectors import UNPLACED
@@ -114,8 +114,10 @@ def ict_sector(firms: pd.DataFrame, lang: str) -> list[str]:
     if hidden["firms"]["digital_tech"] or hidden["employees"]["digital_tech"]:
         return []  # a group of 1 or 2 firms, or one dominated by its largest: the table hides it too
     workers = firms["employees"].sum()
-    sentences = [label("finding_digital_group", lang, firms=fmt_int(digital["firms"], lang),
-                       workers=fmt_int(digital["employees"], lang),
+    # The share would give the workers of every firm, a total one or two firms may hold.
+    whole_shown = not disclosure.dominated(firms["employees"])
+    sentences = [label("finding_digital_group" if whole_shown else "finding_digital_group_alone", lang,
+                       firms=fmt_int(digital["firms"], lang), workers=fmt_int(digital["employees"], lang),
                        share=fmt_pct(digital["employees"] / workers if workers else float("nan"), lang))]
     if not (hidden["firms"]["ict"] or hidden["employees"]["ict"]):
         sentences.append(label("finding_ict_core", lang, firms=fmt_int(core["firms"], lang),
