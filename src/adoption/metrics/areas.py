@@ -125,9 +125,8 @@ def province_links(processed_dir: Path | str | None, province: str | None) -> li
 
     The answer for every province is kept in the system's temporary folder, named by the
     SHA-256 of the enterprises table's parts as the set's manifest lists them (and of the
-    package's code), so that the
-    many province pages of one build read the whole country's columns once (seconds at
-    millions of firms), not once each."""
+    package's code), so that the many province pages of one build read the whole
+    country's columns once (seconds at millions of firms), not once each."""
     if province is None:
         return []
     import hashlib
