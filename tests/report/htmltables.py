@@ -42,3 +42,18 @@ def table_with(html: str, header: list[str]) -> list[list[str]]:
         if table and table[0] == header:
             return table[1:]
     raise AssertionError(f"no table with header {header}; headers: {[t[0] for t in tables(html) if t]}")
+
+
+def empty_sections(html: str) -> list[str]:
+    """The headings (h2, h3) of ``html`` followed by nothing (no text, image or table)
+    before the next heading: a heading left over a chart or table that was not drawn."""
+    import re
+    from html import unescape
+
+    body = re.sub(r"<script.*?</script>|<style.*?</style>", "", html, flags=re.S)
+    parts = re.split(r"(<h[23][^>]*>.*?</h[23]>)", body, flags=re.S)
+    empty = []
+    for heading, content in zip(parts[1::2], parts[2::2]):
+        if "<img" not in content and not re.sub(r"<[^>]+>", " ", content).replace("¶", "").strip():
+            empty.append(unescape(re.sub(r"<[^>]+>", "", heading)).replace("¶", "").strip())
+    return empty

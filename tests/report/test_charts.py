@@ -140,3 +140,17 @@ def test_a_heatmap_of_hidden_cells_only_says_so():
     assert [t.get_text() for t in ax.texts] == ["Not shown: every cell is too small to show without revealing a firm (x)."]
     assert ax.figure.adoption_alt == ("Adoption rate by ownership and size. "
                                       "Not shown: every cell is too small to show without revealing a firm (x).")
+
+
+def test_a_heatmap_of_no_cell_says_which_values_are_unknown():
+    """A register placing no firm in a district unit (a province other than Bình Dương):
+    the chart under its heading says why it is empty, in both languages."""
+    frame = pd.DataFrame({"district_code": pd.Series([None] * 4, dtype="string"),
+                          "size_class": pd.Categorical(["micro", "micro", "large", "large"]),
+                          "uses_digital_platform": [True, False, True, True]})
+    table = adoption_by(frame, ("district", "size_class"), protected=True)
+    assert table.empty
+    ax = charts.plot_heatmap(table, lang="en")
+    assert [t.get_text() for t in ax.texts] == ["Not shown: no firm has both a known district unit and a known size."]
+    vi = charts.plot_heatmap(table, lang="vi")
+    assert [t.get_text() for t in vi.texts][0].startswith("Không thể trình bày")

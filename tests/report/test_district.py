@@ -28,6 +28,15 @@ def test_a_profile_for_every_district_in_both_languages(built):
     assert "Hồ sơ cấp huyện / District profiles" in index
 
 
+def test_no_heading_is_left_over_nothing(built):
+    """A chart that cannot be drawn (every commune hidden, no firm with a district unit)
+    says why under its heading, in every report of the build."""
+    from htmltables import empty_sections
+
+    empty = {r.html.name: empty_sections(r.html.read_text(encoding="utf-8")) for r in built.reports if r.ok}
+    assert {name: headings for name, headings in empty.items() if headings} == {}
+
+
 @pytest.mark.parametrize("code", ["718", "721", "726"])
 def test_headline_and_ranks_match_a_recount(firms, code):
     counts = firms.groupby("district_code").size()

@@ -250,6 +250,13 @@ def test_reports_on_one_province_scope(national_raw, tmp_path):
     overview = unescape(outcome[("adoption-overview", "2023", None, "en")].html.read_text(encoding="utf-8"))
     assert "Not compared: the published figures are Bình Dương's" in overview
     assert "65,000" not in overview
+    # No heading is left over a chart of districts these data cannot draw: it says why.
+    from htmltables import empty_sections
+
+    for report in built.reports:
+        if report.html is not None and report.html.exists():
+            assert empty_sections(report.html.read_text(encoding="utf-8")) == [], report.html.name
+    assert "Not shown: no firm has both a known district unit and a known size." in overview
 
 
 def test_binh_duong_reports_on_national_data_count_binh_duong(national, tmp_path):

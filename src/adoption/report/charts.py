@@ -21,8 +21,8 @@ from .escape import chart_text
 from .formats import fmt_pct, value_label
 from .alt import chart_alt, describe, listing
 from .plots import (
-    BAR_COLOUR, OVER_TIME_FIGURES, PALETTE, REFERENCE_COLOUR, SEQUENTIAL, _despine, label_key, lower_first, over_time_alt,
-    percent_axis, shown_rows,
+    BAR_COLOUR, OVER_TIME_FIGURES, PALETTE, REFERENCE_COLOUR, SEQUENTIAL, _despine, label_key, lower_first, notice,
+    over_time_alt, percent_axis, shown_rows,
 )
 from .text import label, on_map
 
@@ -31,12 +31,12 @@ def _labels(column: str, values, lang: str) -> list[str]:
     return [chart_text(value_label(column, v, lang)) for v in values]
 
 
-def plot_heatmap(table: pd.DataFrame, *, lang: str = "vi", ax: Axes | None = None) -> Axes | None:
+def plot_heatmap(table: pd.DataFrame, *, lang: str = "vi", ax: Axes | None = None) -> Axes:
     """The adoption rate of each pair of groups of a two-dimensional ``adoption_by`` table
     (rows: its first column, columns: its second) as a heatmap with the rate written in
     each cell; hidden cells are grey and marked with the suppression symbol, pairs with no
     firm are left blank. With every cell hidden, a sentence saying so under the title;
-    None when there is no cell (no firm with both values known).
+    where no firm has both values known, a sentence saying so.
 
     >>> from adoption.metrics.adoption import adoption_by
     >>> frame = pd.DataFrame({"ownership": pd.Categorical(["fdi", "state", "state"]),
@@ -52,18 +52,11 @@ def plot_heatmap(table: pd.DataFrame, *, lang: str = "vi", ax: Axes | None = Non
     shown = table.assign(adoption_rate=table["adoption_rate"].where(~hidden))
     title = label("by_two", lang, rows=lower_first(label(label_key(rows), lang)), cols=lower_first(label(label_key(cols), lang)))
     if shown["adoption_rate"].isna().all():
+        # No cell, every cell hidden, or none can be: said where the chart would be.
         withheld = table.empty and table.attrs.get("withheld")
-        if not hidden.any() and not withheld:
-            return None
-        # Every cell hidden, or none can be: said where the chart would be, not left as a blank.
-        why = label("table_withheld" if withheld else "heatmap_all_hidden", lang)
-        if ax is None:
-            _, ax = plt.subplots(figsize=(8, 1.6), layout="constrained")
-        ax.set_title(chart_text(title), loc="left", fontsize=11)
-        ax.text(0.5, 0.4, chart_text(why), ha="center", va="center", transform=ax.transAxes, fontsize=10, wrap=True)
-        ax.set_axis_off()
-        describe(ax.figure, f"{title}. {why}")
-        return ax
+        why = ("table_withheld" if withheld else "heatmap_all_hidden" if hidden.any() else "heatmap_no_cell")
+        return notice(title, label(why, lang, rows=lower_first(label(label_key(rows), lang)),
+                                   cols=lower_first(label(label_key(cols), lang))), ax)
     rates = shown.pivot_table(index=rows, columns=cols, values="adoption_rate", aggfunc="first", observed=True, dropna=False)
     pairs = set(zip(table.loc[hidden, rows], table.loc[hidden, cols]))
     secret = pd.DataFrame([[(r, c) in pairs for c in rates.columns] for r in rates.index], index=rates.index,

@@ -18,7 +18,7 @@ from ..metrics.maps import DEFAULT_MAP, unit_name
 from .benchmark import ordinal
 from .findings import extremes
 from .formats import fmt_dec, fmt_int, fmt_pct, fmt_signed, group_labels, value_label
-from .plots import plot_adoption_by
+from .plots import notice, plot_adoption_by
 from .tables import formatted, not_available, text_table
 from .text import label, on_map
 
@@ -95,13 +95,23 @@ def mix_table(firms: pd.DataFrame, district: str, by: str, lang: str, map_: str 
     })
 
 
-def plot_sorted(table: pd.DataFrame, reference_rate: float, *, lang: str = "vi", ax: Axes | None = None,
-                map_: str = DEFAULT_MAP) -> Axes | None:
+def plot_sorted(table: pd.DataFrame, reference_rate: float | None, *, lang: str = "vi", ax: Axes | None = None,
+                map_: str = DEFAULT_MAP) -> Axes:
     """The adoption rate of each group of an ``adoption_by`` table as horizontal bars,
-    highest first, with the whole area's rate as a dashed reference line; hidden groups get
-    no bar. None when no group is shown."""
-    return plot_adoption_by(table, lang=lang, reference=reference_rate, ax=ax, title=label(on_map("by_commune", map_), lang),
-                            reference_label=label(on_map("district_province_rate", map_), lang, rate=fmt_pct(reference_rate, lang)))
+    highest first, with the whole area's rate as a dashed reference line (none where that
+    rate is hidden); hidden groups get no bar. Where no group is shown, a sentence saying
+    so under the chart's title, which the table above explains.
+
+    >>> ax = plot_sorted(pd.DataFrame({"commune_code": ["25747"], "firms": [4], "adopters": [4],
+    ...                                "adoption_rate": [None], "hidden": [True]}), 0.5, lang="en")
+    >>> [t.get_text() for t in ax.texts]
+    ["Not shown: no commune's rate can be shown (see the table above)."]
+    """
+    title = label(on_map("by_commune", map_), lang)
+    reference = None if reference_rate is None else label(on_map("district_province_rate", map_), lang,
+                                                          rate=fmt_pct(reference_rate, lang))
+    drawn = plot_adoption_by(table, lang=lang, reference=reference_rate, ax=ax, title=title, reference_label=reference)
+    return drawn if drawn is not None else notice(title, label(on_map("commune_chart_none", map_), lang), ax)
 
 
 def parks_table(data, firms: pd.DataFrame, district: str, lang: str, map_: str = DEFAULT_MAP):

@@ -115,6 +115,18 @@ def percent_axis(axis, lang: str, key: str = "adoption_rate") -> None:
     axis.set_label_text(f"{label(key, lang)} (%)")
 
 
+def notice(title: str, why: str, ax: Axes | None = None) -> Axes:
+    """In place of a chart that cannot be drawn: its ``title`` and the sentence ``why``,
+    which the figure's description repeats, so that a heading is never left over nothing."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 1.6), layout="constrained")
+    ax.set_title(chart_text(title), loc="left", fontsize=11)
+    ax.text(0.5, 0.4, chart_text(why), ha="center", va="center", transform=ax.transAxes, fontsize=10, wrap=True)
+    ax.set_axis_off()
+    describe(ax.figure, f"{title}. {why}")
+    return ax
+
+
 def plot_adoption_by(table: pd.DataFrame, *, lang: str = "vi", reference: float | None = None,
                      reference_label: str | None = None, ax: Axes | None = None, title: str | None = None) -> Axes | None:
     """Horizontal bars of the adoption rate of each group in an ``adoption_by`` table,
