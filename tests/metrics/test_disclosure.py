@@ -355,3 +355,26 @@ def test_groups_of_one_firm_each_are_withheld_not_listed():
         result = linprog([goal, 0, 0, 0], A_eq=[[1, 1, 1, 1]], b_eq=[8], bounds=[(1, None)] * 4)
         ranges.append(goal * result.fun)
     assert ranges == [1, 5] and ranges[1] - ranges[0] >= 3
+
+
+def test_a_place_whose_count_the_table_of_every_place_hides_has_no_page():
+    """Hand-worked: provinces of 1, 10 and 12 firms, 23 in all (the headline's total). The
+    table of every province hides the 1 and, so that 23 - 12 - x does not give it back,
+    the 10 as a secondary cell. A page of the 10-firm province would show its 10 and so
+    the 1: it is not made, for the same stated reason as the 1-firm province's page."""
+    from adoption.core.errors import TooFewFirms
+    from adoption.metrics.areas import linked_hidden
+
+    sizes = {"01": 1, "02": 10, "03": 12}
+    firms = pd.DataFrame({"province_code": [p for p, n in sizes.items() for _ in range(n)],
+                          "uses_digital_platform": [True] + [True] * 5 + [False] * 5 + [True] * 6 + [False] * 6,
+                          "is_digital_tech": False, "employees": pd.array([5] * 23, dtype="Int64")})
+    linked = {p: linked_hidden(firms, "province", p) for p in sizes}
+    assert "enterprises" in linked["01"] and "enterprises" in linked["02"] and "enterprises" not in linked["03"]
+    reasons = set()
+    for province in ("01", "02"):
+        with pytest.raises(TooFewFirms) as raised:
+            disclosure.require_firms(firms[firms["province_code"] == province], linked=linked[province])
+        reasons.add(str(raised.value))
+    assert len(reasons) == 1 and "fewer than" not in reasons.pop()
+    assert len(disclosure.require_firms(firms[firms["province_code"] == "03"], linked=linked["03"])) == 12

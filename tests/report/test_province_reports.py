@@ -204,9 +204,9 @@ def test_a_province_of_few_firms_or_no_platform_record(tmp_path):
     assert firms.loc[firms["province_code"] == "01", "province"].iloc[0] in page
     assert fmt_int(int(counts["01"]), "en") in page
     assert few.missing == ("firms",) and not few.html.exists()
-    assert "fewer than 3 enterprises in scope" in few.unavailable("en")
+    assert "too few enterprises to report on alone: their number is hidden (x)" in few.unavailable("en")
     index = unescape((reports / "index.html").read_text(encoding="utf-8"))
-    assert "fewer than 3 enterprises in scope" in index
+    assert "too few enterprises to report on alone: their number is hidden (x)" in index
     # Recorded, the report of too few firms is not run again by the next build of the same
     # data and code, and a build with nothing to do is answered without a kernel.
     assert json.loads(record_path(few.html).read_text(encoding="utf-8"))["status"] == "too_few"
@@ -219,7 +219,7 @@ def test_a_province_of_few_firms_or_no_platform_record(tmp_path):
     other = ReportSpec("national-summary", "09-national-summary.ipynb", "national_title", ({"lang": "en"},), ("platforms", "national"))
     build(processed_dir=out, reports_dir=reports, catalogue=(two, other), only=["national-summary"])
     index = unescape((reports / "index.html").read_text(encoding="utf-8"))
-    assert "fewer than 3 enterprises in scope" in index
+    assert "too few enterprises to report on alone: their number is hidden (x)" in index
 
 
 def test_reports_on_one_province_scope(national_raw, tmp_path):

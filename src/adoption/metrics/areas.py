@@ -90,7 +90,9 @@ def linked_hidden(population: pd.DataFrame, by: str, unit: str) -> list[str]:
     table of adoption by ``by``), its digital-technology firms and workers (the group by
     ``by``). A page of that unit alone must hide them too, or it would give away what
     those tables hid as secondary cells (:func:`~adoption.metrics.headline.headline`'s
-    ``linked``). Its firm count is not among them: the page counts its firms everywhere.
+    ``linked``). Where the table hides its firm count (``enterprises``: 1 or 2 firms, or
+    a secondary cell), no page of it is made, since a page counts its firms everywhere
+    (:func:`~adoption.metrics.disclosure.require_firms`).
 
     >>> firms = pd.DataFrame({"province_code": ["01"] * 10 + ["02"] * 10 + ["03"] * 10,
     ...     "uses_digital_platform": [True] * 5 + [False] * 5 + [True] * 8 + [False] * 2 + [True] * 6 + [False] * 4,
@@ -110,6 +112,8 @@ def every_linked(population: pd.DataFrame, by: str) -> dict[str, list[str]]:
 
     out: dict[str, list[str]] = {}
     table = adoption_by(population, by, protected=True)
+    for unit in table.loc[table["firms"].isna(), table.columns[0]] if len(table) else []:
+        out.setdefault(str(unit), []).append("enterprises")
     for unit in table.loc[table["adopters"].isna(), table.columns[0]] if len(table) else []:
         out.setdefault(str(unit), []).extend(["adopters", "adoption_rate"])
     group = ict_sector(population, group="digital_tech", by=by, protected=True)

@@ -349,24 +349,26 @@ def hidden_margins(table: Protected, names: list[str]) -> list[tuple[str, object
     return out
 
 
-def require_firms(firms: pd.DataFrame, *, min_count: int = MIN_COUNT) -> pd.DataFrame:
+def require_firms(firms: pd.DataFrame, *, linked=(), min_count: int = MIN_COUNT) -> pd.DataFrame:
     """``firms``, the population of a shared report, when a report may describe them: not
-    1 or 2 firms (under ``min_count``; none is fine: no figure describes a firm). Of so
-    few firms the tables' very rows (a sector, a size, a platform) would be their
-    profile, and a zero beside a hidden total would tell what they are not, so the report
-    is not made: :class:`~adoption.core.errors.TooFewFirms`, which the build lists as
-    not built.
+    1 or 2 firms (under ``min_count``; none is fine: no figure describes a firm), nor a
+    place whose firm count a table of every place hides (``"enterprises"`` in ``linked``,
+    see :func:`adoption.metrics.areas.linked_hidden`). Of so few firms the tables' very
+    rows would be their profile; a page of a place whose count is hidden would show it.
+    The report is not made: :class:`~adoption.core.errors.TooFewFirms`, which the build
+    lists as not built, with one reason for both cases (a reason of its own would tell a
+    count of 1 or 2 from a count hidden to protect another place).
 
     >>> len(require_firms(pd.DataFrame({"tax_code": ["1", "2", "3"]})))
     3
     >>> require_firms(pd.DataFrame({"tax_code": ["1"]}))
     Traceback (most recent call last):
     ...
-    adoption.core.errors.TooFewFirms: fewer than 3 enterprises in scope: a report would describe them one by one, so none is made
+    adoption.core.errors.TooFewFirms: too few enterprises to report on alone: their number is hidden (x) where every place is listed, so no report of them is made
     """
-    if 0 < len(firms) < min_count:
-        raise TooFewFirms(f"fewer than {min_count} enterprises in scope: a report would describe them one by one, "
-                          "so none is made")
+    if 0 < len(firms) < min_count or "enterprises" in linked:
+        raise TooFewFirms("too few enterprises to report on alone: their number is hidden (x) where every place is "
+                          "listed, so no report of them is made")
     return firms
 
 
