@@ -113,38 +113,54 @@ def test_a_hidden_figure_has_no_rank_either(built):
     assert checked  # the small register hides some unit's figure
 
 
-def test_a_unit_page_hides_what_the_table_of_every_unit_hides(small_processed, small_data, tmp_path):
-    """On the 2025 map of the small register, the overview's table of every unit hides some
-    unit's adopters as a secondary cell (to protect a smaller unit's). That unit's profile
-    shows x for them too, and for its rate, whose rank goes with it."""
+def test_a_unit_page_hides_what_the_table_of_every_unit_hides(tmp_path):
+    """On the 2025 map of a register of 1,000 firms, the overview's table of every unit
+    hides some unit's adopters as a secondary cell (to protect a smaller unit's) and shows
+    its firms: that unit's profile shows x for them too, and for its rate, whose rank goes
+    with it. Where the table hides a unit's firms as a secondary cell, the unit has no
+    profile (it would count them everywhere), for the same stated reason as a unit of 1
+    or 2 firms: the index does not tell the two apart."""
     from html import unescape
 
+    from adoption.clean.pipeline import clean_folder
+    from adoption.core.io import load_clean
     from adoption.metrics import maps
     from adoption.metrics.adoption import adoption_by
     from adoption.metrics.disclosure import part_hidden
     from adoption.metrics.scope import in_scope
     from adoption.report.build import build
     from adoption.report.catalogue import ReportSpec, find_spec
+    from adoption.synth import write_synthetic
     from htmltables import tables
 
-    province = in_scope(small_data.enterprises)
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    write_synthetic(raw, firms=1_000, seed=4)
+    clean_folder(raw, processed)
+    province = in_scope(load_clean(processed).enterprises)
     every = adoption_by(province, maps.unit_dimension("2025"), protected=True)  # the overview's table
     counts = province.groupby(province["commune2025_code"].astype(object))["uses_digital_platform"].agg(["size", "sum"])
-    secondary = [str(u) for u in every.loc[every["adopters"].isna(), every.columns[0]]
-                 if u in counts.index and counts.loc[u, "size"] >= 3
-                 and not part_hidden(int(counts.loc[u, "sum"]), int(counts.loc[u, "size"]))]
-    assert secondary, "these data hide no unit's adopters as a secondary cell"
+    units = every[every.columns[0]].astype(str)
+    secondary = [u for u in units[every["adopters"].isna() & every["firms"].notna()]
+                 if u in counts.index and not part_hidden(int(counts.loc[u, "sum"]), int(counts.loc[u, "size"]))]
+    hidden_firms = [u for u in units[every["firms"].isna()] if u in counts.index and counts.loc[u, "size"] >= 3]
+    few = [u for u in units[every["firms"].isna()] if u in counts.index and counts.loc[u, "size"] < 3]
+    assert secondary and hidden_firms, "these data hide no unit's adopters, or firms, as a secondary cell"
     spec = find_spec("district-profile")
-    one = ReportSpec(spec.name, spec.notebook, spec.title_key, ({"district": secondary[0], "map": "2025", "lang": "en"},),
-                     spec.needs, spec.kind)
-    result = build(processed_dir=small_processed, reports_dir=tmp_path, catalogue=(one,))
-    assert result.reports[0].ok and not result.reports[0].missing, result.reports[0].error
-    page = unescape(result.reports[0].html.read_text(encoding="utf-8"))
+    grid = tuple({"district": unit, "map": "2025", "lang": "en"} for unit in [secondary[0], hidden_firms[0], *few[:1]])
+    result = build(processed_dir=processed, reports_dir=tmp_path / "reports",
+                   catalogue=(ReportSpec(spec.name, spec.notebook, spec.title_key, grid, spec.needs, spec.kind),))
+    shown, *not_built = result.reports
+    assert shown.ok and not shown.missing, shown.error
+    page = unescape(shown.html.read_text(encoding="utf-8"))
     [headline] = [t for t in tables(page) if t and t[0][0] == "Measure"]
     rows = {row[0]: row for row in headline[1:]}
     assert rows["Enterprises"][1] == str(int(counts.loc[secondary[0], "size"]))
     assert rows["Enterprises using digital platforms"][1] == "x" and rows["Digital-platform adoption rate"][1] == "x"
     assert rows["Digital-platform adoption rate"][-1] == "x"  # its rank among the units
+    for report in not_built:
+        assert report.ok and report.missing == ("firms",) and not report.html.exists(), report.error
+    assert len({report.unavailable("en") for report in not_built}) == 1
+    assert "too few enterprises to report on alone" in unescape(result.index.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("map_", ["2023", "2025"])

@@ -315,20 +315,25 @@ def lowest(cells: list, rank: np.ndarray) -> list:
 
 
 def _candidates(hidden: np.ndarray, exposed: list[tuple[int, ...]], lines: list, rank: np.ndarray) -> list[tuple[int, ...]]:
-    """Cells to hide next, always of the lowest rank still shown (inner cells before
-    totals, so that a margin other tables publish is hidden only when nothing else is
-    left): those of the relations through the most exposed cell (its row and column in a
-    two-way table); if none is of that rank, through the next exposed cell; else any."""
-    shown = [tuple(int(i) for i in c) for c in np.argwhere(~hidden)]
-    if not shown:
-        return []
-    least = min(rank[c] for c in shown)
+    """Cells to hide next: of the relations through an exposed cell (its row and column in
+    a two-way table), those shown of the lowest rank there is among them (inner cells
+    before totals, so that a margin other tables publish is hidden only when no inner
+    cell of those relations is left), through the most exposed cell first among equals;
+    where no relation through any exposed cell has a cell left, any of the lowest rank.
+
+    A cell outside every exposed cell's relations is not hidden while one inside is left:
+    hiding the smallest cell anywhere (the rule before) helped no exposed cell and spread
+    over whole tables, hiding every cell of a 63-province table by size."""
+    through = []
     for cell in exposed:
-        line = [c for parts, total in lines if cell == total or cell in parts for c in parts + [total]
-                if not hidden[c] and rank[c] == least]
+        line = [c for parts, total in lines if cell == total or cell in parts for c in parts + [total] if not hidden[c]]
         if line:
-            return line
-    return [c for c in shown if rank[c] == least]
+            through.append(lowest(line, rank))
+    if through:
+        least = min(rank[group[0]] for group in through)
+        return next(group for group in through if rank[group[0]] == least)
+    shown = [tuple(int(i) for i in c) for c in np.argwhere(~hidden)]
+    return lowest(shown, rank)
 
 
 def audit_summary() -> dict:
