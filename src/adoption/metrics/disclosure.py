@@ -351,13 +351,11 @@ def hidden_margins(table: Protected, names: list[str]) -> list[tuple[str, object
 
 def require_firms(firms: pd.DataFrame, *, linked=(), min_count: int = MIN_COUNT) -> pd.DataFrame:
     """``firms``, the population of a shared report, when a report may describe them: not
-    1 or 2 firms (under ``min_count``; none is fine: no figure describes a firm), nor a
-    place whose firm count a table of every place hides (``"enterprises"`` in ``linked``,
-    see :func:`adoption.metrics.areas.linked_hidden`). Of so few firms the tables' very
-    rows would be their profile; a page of a place whose count is hidden would show it.
-    The report is not made: :class:`~adoption.core.errors.TooFewFirms`, which the build
-    lists as not built, with one reason for both cases (a reason of its own would tell a
-    count of 1 or 2 from a count hidden to protect another place).
+    1 or 2 firms (under ``min_count``; none is fine), whose tables' very rows would be
+    their profile, nor a place whose firm count a table of every place hides (``linked``
+    holds ``"enterprises"``: :func:`adoption.metrics.areas.linked_hidden`), which a page
+    would show. Else :class:`~adoption.core.errors.TooFewFirms`: the build lists the
+    report as not built, for one reason in both cases (two would tell 1 or 2 firms apart).
 
     >>> len(require_firms(pd.DataFrame({"tax_code": ["1", "2", "3"]})))
     3
