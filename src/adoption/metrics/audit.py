@@ -106,10 +106,22 @@ def intervals(values: np.ndarray, hidden: np.ndarray, only=None, lines=None, flo
     >>> low[:2, :2].tolist(), high[:2, :2].tolist()
     ([[1.0, 1.0], [3.0, 5.0]], [[2.0, 2.0], [4.0, 6.0]])
     """
-    cells = [tuple(c) for c in np.argwhere(hidden)]
     low, high = np.full(values.shape, np.nan), np.full(values.shape, np.nan)
+    index, solve = _programme(values, hidden, lines, floors)
+    for cell, k in index.items():
+        if only is not None and cell not in only:
+            continue
+        low[cell] = solve(k, 1.0)
+        high[cell] = -solve(k, -1.0)
+    return low, high
+
+
+def _programme(values: np.ndarray, hidden: np.ndarray, lines=None, floors=None):
+    """The linear programme of :func:`intervals`: each hidden cell's variable number, and
+    the function that minimises a variable times a cost (``solve(k, cost)``)."""
+    cells = [tuple(c) for c in np.argwhere(hidden)]
     if not cells:
-        return low, high
+        return {}, None
     if not np.isfinite(np.asarray(values, dtype=float)[~hidden]).all():
         raise ValueError("the disclosure audit needs a finite value in every shown cell of the table")
     index = {cell: k for k, cell in enumerate(cells)}
@@ -130,13 +142,7 @@ def intervals(values: np.ndarray, hidden: np.ndarray, only=None, lines=None, flo
         coefficients.extend(row[used])
         rhs.append(-known)
     least = np.zeros(len(cells)) if floors is None else np.array([float(floors[c]) for c in cells])
-    solve = _solver(len(cells), starts, columns, coefficients, rhs, least)
-    for cell, k in index.items():
-        if only is not None and cell not in only:
-            continue
-        low[cell] = solve(k, 1.0)
-        high[cell] = -solve(k, -1.0)
-    return low, high
+    return index, _solver(len(cells), starts, columns, coefficients, rhs, least)
 
 
 def _solver(count: int, starts: list, columns: list, coefficients: list, rhs: list, least: np.ndarray):
@@ -259,17 +265,25 @@ def enforce(values: np.ndarray, hidden: np.ndarray, required: dict, rank: np.nda
     attacker knows whether shown or not (:func:`close_lines`), never hidden for the sake
     of another. Where every other cell is hidden and a primary cell is still exposed, the
     audit's smallest margin is negative: the table cannot be shown as it is laid out.
+    Once every primary cell is protected, the secondary cells that protection does not
+    need are shown again (:func:`_prune`).
     """
     hidden = hidden.copy()
     known = np.zeros(values.shape, dtype=bool) if known is None else known
     lines = relations(values.shape)
     rank = rank_by_totals(values.shape) if rank is None else rank
-    while True:
+
+    def audit(hidden: np.ndarray) -> dict:
         low, high = intervals(values, hidden & ~known, only=required, lines=lines, floors=floors)
         found = margins(values, low, high, {c: r for c, r in required.items() if not known[c]})
         found.update({c: -float(r[1]) for c, r in required.items() if known[c]})  # a known secret is open
+        return found
+
+    while True:
+        found = audit(hidden)
         exposed = {cell: margin for cell, margin in found.items() if margin < -1e-9}
         if not exposed:
+            hidden, found = _prune(values, hidden, found, audit, required, known, lines, rank, floors)
             smallest = min(found.values()) if found else float("inf")
             return hidden, Audit(int(hidden.sum()), len(required), smallest)
         candidates = _candidates(hidden | known, sorted(exposed, key=lambda c: (exposed[c], c)), lines, rank)
@@ -278,6 +292,64 @@ def enforce(values: np.ndarray, hidden: np.ndarray, required: dict, rank: np.nda
         positive = [c for c in candidates if values[c] > 0] or candidates
         hidden[min(positive, key=lambda c: (values[c], c))] = True
         hidden = close_lines(values, hidden, rank, known)  # a cell its line gives away protects nothing
+
+
+def _prune(values, hidden, found, audit, required, known, lines, rank, floors) -> tuple[np.ndarray, dict]:
+    """``hidden`` with each secondary cell shown again where every primary cell stays
+    protected without it: totals first (other tables publish them), then the largest
+    cells. The cells hidden one at a time, each the best for the moment, include some
+    that a later one made needless. A trial stops at the first primary cell it exposes,
+    trying first those in the relations through the cell shown, then those with the least
+    margin to spare."""
+    secret = hidden & ~known
+    pruned = False
+    for cell in sorted((tuple(int(i) for i in c) for c in np.argwhere(secret)), key=lambda c: (-rank[c], -values[c], c)):
+        if cell in required:
+            continue
+        near = {c for parts, total in lines if cell == total or cell in parts for c in parts + [total]}
+        order = sorted(found, key=lambda c: (c not in near, found[c], c))
+        if not secret[cell]:  # shown already: its value was given by another shown
+            continue
+        secret[cell] = False
+        if _holds(values, secret, order, required, known, lines, floors):
+            pruned = True
+            _show_given(secret, cell, lines, required)
+        else:
+            secret[cell] = True
+    hidden = secret | (hidden & known)
+    return hidden, audit(hidden) if pruned else found
+
+
+def _show_given(secret: np.ndarray, cell: tuple, lines: list, required: dict) -> None:
+    """Show the secondary cells that showing ``cell`` leaves alone in a relation: the
+    relation gives their value, so showing them tells nothing more (a group's adopters
+    shown beside its firms give its non-adopters), and so on from each."""
+    todo = [cell]
+    while todo:
+        shown = todo.pop()
+        for parts, total in lines:
+            line = parts + [total]
+            if shown in line:
+                left = [c for c in line if secret[c]]
+                if len(left) == 1 and left[0] not in required:
+                    secret[left[0]] = False
+                    todo.append(left[0])
+
+
+def _holds(values, secret, order, required, known, lines, floors) -> bool:
+    """Whether every primary cell of ``order`` (none of them ``known``) keeps its
+    protection with only ``secret`` hidden; False at the first that does not."""
+    index, solve = _programme(values, secret, lines, floors)
+    for cell in order:
+        if known[cell]:
+            return False
+        if cell not in index:
+            return False
+        kind, amount = required[cell]
+        low, high = solve(index[cell], 1.0), -solve(index[cell], -1.0)
+        if (high - low if kind == "count" else high) - amount < -1e-9:
+            return False
+    return True
 
 
 def known_cells(counts: np.ndarray, status: np.ndarray, *, split: bool) -> np.ndarray:
