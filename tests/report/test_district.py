@@ -113,54 +113,58 @@ def test_a_hidden_figure_has_no_rank_either(built):
     assert checked  # the small register hides some unit's figure
 
 
-def test_a_unit_page_hides_what_the_table_of_every_unit_hides(tmp_path):
+def test_a_unit_whose_count_the_table_of_every_unit_hides_has_no_page(tmp_path):
     """On the 2025 map of a register of 1,000 firms, the overview's table of every unit
-    hides some unit's adopters as a secondary cell (to protect a smaller unit's) and shows
-    its firms: that unit's profile shows x for them too, and for its rate, whose rank goes
-    with it. Where the table hides a unit's firms as a secondary cell, the unit has no
-    profile (it would count them everywhere), for the same stated reason as a unit of 1
-    or 2 firms: the index does not tell the two apart."""
+    hides a unit's firms as a secondary cell (to protect a smaller unit's). Its profile
+    would count them everywhere: it is not made, for the same stated reason as the profile
+    of a unit of 1 or 2 firms, so that the index does not tell the two apart."""
     from html import unescape
 
     from adoption.clean.pipeline import clean_folder
     from adoption.core.io import load_clean
     from adoption.metrics import maps
     from adoption.metrics.adoption import adoption_by
-    from adoption.metrics.disclosure import part_hidden
     from adoption.metrics.scope import in_scope
     from adoption.report.build import build
     from adoption.report.catalogue import ReportSpec, find_spec
     from adoption.synth import write_synthetic
-    from htmltables import tables
 
     raw, processed = tmp_path / "raw", tmp_path / "processed"
-    write_synthetic(raw, firms=1_000, seed=4)
+    write_synthetic(raw, firms=1_000, seed=1)
     clean_folder(raw, processed)
     province = in_scope(load_clean(processed).enterprises)
     every = adoption_by(province, maps.unit_dimension("2025"), protected=True)  # the overview's table
-    counts = province.groupby(province["commune2025_code"].astype(object))["uses_digital_platform"].agg(["size", "sum"])
+    counts = province.groupby(province["commune2025_code"].astype(object)).size()
     units = every[every.columns[0]].astype(str)
-    secondary = [u for u in units[every["adopters"].isna() & every["firms"].notna()]
-                 if u in counts.index and not part_hidden(int(counts.loc[u, "sum"]), int(counts.loc[u, "size"]))]
-    hidden_firms = [u for u in units[every["firms"].isna()] if u in counts.index and counts.loc[u, "size"] >= 3]
-    few = [u for u in units[every["firms"].isna()] if u in counts.index and counts.loc[u, "size"] < 3]
-    assert secondary and hidden_firms, "these data hide no unit's adopters, or firms, as a secondary cell"
+    hidden_firms = [u for u in units[every["firms"].isna()] if u in counts.index and counts[u] >= 3]
+    few = [u for u in counts.index if counts[u] < 3]
+    assert hidden_firms and few, "these data hide no unit's firms as a secondary cell, or have no unit of 1 or 2"
     spec = find_spec("district-profile")
-    grid = tuple({"district": unit, "map": "2025", "lang": "en"} for unit in [secondary[0], hidden_firms[0], *few[:1]])
+    grid = tuple({"district": unit, "map": "2025", "lang": "en"} for unit in (hidden_firms[0], few[0]))
     result = build(processed_dir=processed, reports_dir=tmp_path / "reports",
                    catalogue=(ReportSpec(spec.name, spec.notebook, spec.title_key, grid, spec.needs, spec.kind),))
-    shown, *not_built = result.reports
-    assert shown.ok and not shown.missing, shown.error
-    page = unescape(shown.html.read_text(encoding="utf-8"))
-    [headline] = [t for t in tables(page) if t and t[0][0] == "Measure"]
-    rows = {row[0]: row for row in headline[1:]}
-    assert rows["Enterprises"][1] == str(int(counts.loc[secondary[0], "size"]))
-    assert rows["Enterprises using digital platforms"][1] == "x" and rows["Digital-platform adoption rate"][1] == "x"
-    assert rows["Digital-platform adoption rate"][-1] == "x"  # its rank among the units
-    for report in not_built:
+    for report in result.reports:
         assert report.ok and report.missing == ("firms",) and not report.html.exists(), report.error
-    assert len({report.unavailable("en") for report in not_built}) == 1
+    assert len({report.unavailable("en") for report in result.reports}) == 1
     assert "too few enterprises to report on alone" in unescape(result.index.read_text(encoding="utf-8"))
+
+
+def test_a_units_headline_hides_what_the_table_of_every_unit_hides(small_data):
+    """The unit's adopters and rate that the table of every unit hides as secondary cells
+    (``linked``) are x in its headline table, and so is the rate's rank among the units."""
+    from adoption.metrics.scope import in_scope
+    from adoption.report.district import headline_table
+    from htmltables import tables
+
+    province = in_scope(small_data.enterprises)
+    unit = str(province["district_code"].astype(object).mode()[0])
+    [plain] = tables(headline_table(province, unit, "en").to_html())
+    [linked] = tables(headline_table(province, unit, "en", linked=["adopters", "adoption_rate"]).to_html())
+    plain, linked = ({row[0]: row for row in table[1:]} for table in (plain, linked))
+    for measure in ("Enterprises using digital platforms", "Digital-platform adoption rate"):
+        assert plain[measure][1] != "x" and linked[measure][1] == "x"
+    assert plain["Digital-platform adoption rate"][-1] != "x" and linked["Digital-platform adoption rate"][-1] == "x"
+    assert linked["Enterprises"] == plain["Enterprises"]
 
 
 @pytest.mark.parametrize("map_", ["2023", "2025"])
