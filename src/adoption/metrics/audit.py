@@ -18,10 +18,11 @@ required protection:
   (for a cell of 1,000 employees, 950 in one firm, at 85%: 1,117.6, a protection of 118).
 
 Where a cell falls short, :func:`enforce` hides one more cell of a line through it (its
-row or column; the smallest non-zero one of the lowest rank, inner cells before totals),
-hides what that line would otherwise give away, and audits again, until every primary
-cell is protected. Where none is left to hide and a cell is still exposed, the table
-cannot be shown as laid out (its very rows tell too much): the caller withholds it.
+row or column; the smallest non-zero one of the lowest rank there, inner cells before
+totals), hides what that line would otherwise give away, and audits again, until every
+primary cell is protected; it then shows again each secondary cell the protection does
+not need. Where none is left to hide and a cell is still exposed, the table cannot be
+shown as laid out (its very rows tell too much): the caller withholds it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ import hashlib
 from dataclasses import dataclass
 
 import numpy as np
+
+from .lp import solver
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def intervals(values: np.ndarray, hidden: np.ndarray, only=None, lines=None, flo
 
     One linear programme holds the table (a variable per hidden cell, no lower than its
     floor; an equation per relation through a hidden cell); each bound is that programme
-    solved again with one cell's cost, from the basis of the solve before (:func:`_solver`).
+    solved again with one cell's cost, from the basis of the solve before (:func:`adoption.metrics.lp.solver`).
 
     >>> values = np.array([[1., 2., 3.], [4., 5., 9.], [5., 7., 12.]])
     >>> hidden = np.array([[True, True, False], [True, True, False], [False, False, False]])
@@ -142,49 +145,7 @@ def _programme(values: np.ndarray, hidden: np.ndarray, lines=None, floors=None):
         coefficients.extend(row[used])
         rhs.append(-known)
     least = np.zeros(len(cells)) if floors is None else np.array([float(floors[c]) for c in cells])
-    return index, _solver(len(cells), starts, columns, coefficients, rhs, least)
-
-
-def _solver(count: int, starts: list, columns: list, coefficients: list, rhs: list, least: np.ndarray):
-    """``solve(k, sign)``: the least value of ``sign`` times variable ``k`` over ``count``
-    variables no lower than ``least`` that meet the equations (a sparse row each: where it
-    ``starts`` in ``columns`` and ``coefficients``, equal to its ``rhs``); -inf where it
-    has no least value (a cell with no upper bound).
-
-    HiGHS (highspy) keeps the programme and its basis between solves, so each solve after
-    the first starts from the last one's optimum: a few pivots, where a programme built
-    and checked anew for every bound (scipy's ``linprog``) cost ten times as much. The
-    bindings' own class is used: highspy's ``Highs`` turns on its callbacks as it is made,
-    which writes HiGHS's banner to the process's output (a line in a report) before any
-    option can silence it.
-    """
-    import highspy  # imported here: a report kernel pays for it only when a cell is hidden
-
-    model = highspy._Highs()
-    model.setOptionValue("output_flag", False)
-    model.addVars(count, np.asarray(least, dtype=np.float64), np.full(count, highspy.kHighsInf))
-    if rhs:
-        bounds = np.asarray(rhs, dtype=np.float64)
-        model.addRows(len(rhs), bounds, bounds, len(columns), np.asarray(starts, dtype=np.int32),
-                      np.asarray(columns, dtype=np.int32), np.asarray(coefficients, dtype=np.float64))
-    every = np.arange(count, dtype=np.int32)
-    status = highspy.HighsModelStatus
-
-    def solve(k: int, sign: float) -> float:
-        costs = np.zeros(count)
-        costs[k] = sign
-        model.changeColsCost(count, every, costs)
-        for _ in range(2):
-            model.run()
-            found = model.getModelStatus()
-            if found == status.kOptimal:
-                return float(model.getInfo().objective_function_value)
-            if sign < 0 and found in (status.kUnbounded, status.kUnboundedOrInfeasible):
-                return -np.inf  # the table is feasible (its own values meet it): unbounded
-            model.clearSolver()  # a basis left by an unbounded solve: solved again from scratch
-        raise RuntimeError(f"the disclosure audit's linear programme ended as {found.name}, not optimal")
-
-    return solve
+    return index, solver(len(cells), starts, columns, coefficients, rhs, least)
 
 
 def margins(values: np.ndarray, low: np.ndarray, high: np.ndarray, required: dict) -> dict[tuple[int, int], float]:
