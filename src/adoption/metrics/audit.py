@@ -153,11 +153,13 @@ def margins(values: np.ndarray, low: np.ndarray, high: np.ndarray, required: dic
 
     ``required`` maps a cell to ``("count", width)`` or ``("dominance", upper bound)``.
     """
-    out = {}
-    for cell, (kind, amount) in required.items():
-        achieved = high[cell] - low[cell] if kind == "count" else high[cell]
-        out[cell] = float(achieved - amount)
-    return out
+    return {cell: _margin(low[cell], high[cell], *need) for cell, need in required.items()}
+
+
+def _margin(low: float, high: float, kind: str, amount: float) -> float:
+    """A cell's protection achieved (its interval's width, or for a dominated total its
+    upper bound) minus the ``amount`` required."""
+    return float((high - low if kind == "count" else high) - amount)
 
 
 def rank_by_totals(shape: tuple[int, ...], *, split: bool = False) -> np.ndarray:
@@ -306,9 +308,7 @@ def _holds(values, secret, order, required, known, lines, floors) -> bool:
             return False
         if cell not in index:
             return False
-        kind, amount = required[cell]
-        low, high = solve(index[cell], 1.0), -solve(index[cell], -1.0)
-        if (high - low if kind == "count" else high) - amount < -1e-9:
+        if _margin(solve(index[cell], 1.0), -solve(index[cell], -1.0), *required[cell]) < -1e-9:
             return False
     return True
 

@@ -50,13 +50,13 @@ def plot_heatmap(table: pd.DataFrame, *, lang: str = "vi", ax: Axes | None = Non
     rows, cols = table.columns[0], table.columns[1]
     hidden = table["hidden"].astype(bool) if "hidden" in table.columns else pd.Series(False, index=table.index)
     shown = table.assign(adoption_rate=table["adoption_rate"].where(~hidden))
-    title = label("by_two", lang, rows=lower_first(label(label_key(rows), lang)), cols=lower_first(label(label_key(cols), lang)))
+    names = {"rows": lower_first(label(label_key(rows), lang)), "cols": lower_first(label(label_key(cols), lang))}
+    title = label("by_two", lang, **names)
     if shown["adoption_rate"].isna().all():
         # No cell, every cell hidden, or none can be: said where the chart would be.
         withheld = table.empty and table.attrs.get("withheld")
         why = ("table_withheld" if withheld else "heatmap_all_hidden" if hidden.any() else "heatmap_no_cell")
-        return notice(title, label(why, lang, rows=lower_first(label(label_key(rows), lang)),
-                                   cols=lower_first(label(label_key(cols), lang))), ax)
+        return notice(title, label(why, lang, **names), ax)
     rates = shown.pivot_table(index=rows, columns=cols, values="adoption_rate", aggfunc="first", observed=True, dropna=False)
     pairs = set(zip(table.loc[hidden, rows], table.loc[hidden, cols]))
     secret = pd.DataFrame([[(r, c) in pairs for c in rates.columns] for r in rates.index], index=rates.index,
